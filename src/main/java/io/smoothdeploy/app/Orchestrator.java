@@ -1,0 +1,16 @@
+package io.smoothdeploy.app;
+
+import io.smoothdeploy.api.HttpApi;
+import io.smoothdeploy.engine.StepRunner;
+import io.smoothdeploy.messaging.StepMessageCodec;
+
+/**
+ * The object graph the function classes use, built once per host process (by the Functions injector in
+ * Azure, by the local host on a laptop) and shared by every invocation.
+ *
+ * @param httpApi    the HTTP API, independent of the Functions runtime
+ * @param stepRunner runs one step message through its step
+ * @param codec      step messages on the wire
+ */
+public record Orchestrator(HttpApi httpApi, StepRunner stepRunner, StepMessageCodec codec) {
+}

@@ -1,0 +1,28 @@
+package io.smoothdeploy.cloud;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The Azure SQL part of the cloud port. Copies and restores are long operations: the begin methods start
+ * them and return; callers poll {@link #getDatabase} from a message scheduled for later.
+ */
+public interface SqlCloud {
+
+    Optional<DatabaseInfo> getDatabase(DatabaseRef database);
+
+    /** Starts copying {@code source} to {@code target} on the same server, unless {@code target} exists. */
+    void beginCopy(DatabaseRef source, DatabaseRef target);
+
+    /**
+     * Starts restoring {@code source} as it was at {@code pointInTime} into a new database {@code target},
+     * unless {@code target} exists.
+     */
+    void beginPointInTimeRestore(DatabaseRef source, Instant pointInTime, DatabaseRef target);
+
+    /** Renames a database on its server. */
+    void rename(DatabaseRef database, String newName);
+
+    /** Deletes the database; nothing happens when it does not exist. */
+    void deleteDatabase(DatabaseRef database);
+}

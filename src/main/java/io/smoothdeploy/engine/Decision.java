@@ -1,0 +1,31 @@
+package io.smoothdeploy.engine;
+
+import java.util.List;
+
+/**
+ * What a step's outcome changes, saved in one conditional write, and what it sends afterwards.
+ *
+ * @param deployment   the deployment row to write (with the etag it was read at), or null to leave it
+ * @param webApps      web app rows to write (each with the etag it was read at)
+ * @param environment  the environment row to write (releasing its hold), or null to leave it
+ * @param log          log lines to append
+ * @param messages     step messages to send once the write has succeeded
+ */
+public record Decision(Deployment deployment, List<WebAppState> webApps, EnvironmentRecord environment,
+                       List<LogLine> log, List<OutgoingMessage> messages) {
+
+    public Decision {
+        webApps = List.copyOf(webApps);
+        log = List.copyOf(log);
+        messages = List.copyOf(messages);
+    }
+
+    /** Nothing to write; only (re)send these messages. */
+    public static Decision sendOnly(List<OutgoingMessage> messages) {
+        return new Decision(null, List.of(), null, List.of(), messages);
+    }
+
+    public boolean writesNothing() {
+        return deployment == null && webApps.isEmpty() && environment == null && log.isEmpty();
+    }
+}

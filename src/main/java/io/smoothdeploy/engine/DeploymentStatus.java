@@ -1,0 +1,45 @@
+package io.smoothdeploy.engine;
+
+import java.util.List;
+
+/** Where a deployment stands, as pipelines and portals see it. */
+public enum DeploymentStatus {
+    IN_PROGRESS("InProgress", false),
+    AWAITING_VERIFICATION("AwaitingVerification", false),
+    COMPLETING("Completing", false),
+    SUCCEEDED("Succeeded", true),
+    FAILED("Failed", true),
+    RESETTING("Resetting", false),
+    RESET("Reset", true);
+
+    private final String wireName;
+    private final boolean terminal;
+
+    DeploymentStatus(String wireName, boolean terminal) {
+        this.wireName = wireName;
+        this.terminal = terminal;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+
+    /** A terminal deployment no longer holds its environment and runs no more steps. */
+    public boolean isTerminal() {
+        return terminal;
+    }
+
+    /** The operator actions that this status accepts. */
+    public List<String> allowedActions() {
+        return this == AWAITING_VERIFICATION ? List.of("complete", "reset") : List.of();
+    }
+
+    public static DeploymentStatus fromWireName(String name) {
+        for (DeploymentStatus s : values()) {
+            if (s.wireName.equals(name)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("unknown deployment status: " + name);
+    }
+}

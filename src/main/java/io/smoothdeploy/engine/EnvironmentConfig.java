@@ -1,0 +1,40 @@
+package io.smoothdeploy.engine;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A registered environment: the web apps deployed together, the database they share, and how the
+ * deployment talks to them.
+ *
+ * @param name                      environment name, lower-case letters, digits and dashes
+ * @param webApps                   at least one web app; names unique within the environment
+ * @param database                  the production database P that the main sites use
+ * @param connectionStringName      the connection string (on every main site) that points at the database
+ * @param databaseModeSetting       the app setting that tells the application ReadOnly or ReadWrite
+ * @param maintenancePagePackageUri package that serves the maintenance page; needed by maintenance-page apps
+ * @param warmUpTimeout             how long warm-up may keep trying before the deployment fails
+ */
+public record EnvironmentConfig(
+        String name,
+        List<WebAppConfig> webApps,
+        DatabaseConfig database,
+        String connectionStringName,
+        String databaseModeSetting,
+        String maintenancePagePackageUri,
+        Duration warmUpTimeout) {
+
+    public static final Duration DEFAULT_WARM_UP_TIMEOUT = Duration.ofMinutes(10);
+
+    public EnvironmentConfig {
+        webApps = List.copyOf(webApps);
+        if (warmUpTimeout == null) {
+            warmUpTimeout = DEFAULT_WARM_UP_TIMEOUT;
+        }
+    }
+
+    public Optional<WebAppConfig> webApp(String webAppName) {
+        return webApps.stream().filter(w -> w.name().equals(webAppName)).findFirst();
+    }
+}

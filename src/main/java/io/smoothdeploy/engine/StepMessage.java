@@ -1,0 +1,44 @@
+package io.smoothdeploy.engine;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * What a step queue carries: which deployment, which stage, which web app (null for a deployment-level
+ * stage) and which check of that stage. The same work always has the same {@link #messageId()}, so the
+ * queue's duplicate detection drops a second send.
+ *
+ * @param deploymentId the deployment
+ * @param environment  its environment (the state's partition)
+ * @param stage        the stage to run
+ * @param webApp       the web app, or null
+ * @param sequence     0 for the first run of the stage, n for its n-th check again
+ */
+public record StepMessage(String deploymentId, String environment, Stage stage, String webApp, int sequence) {
+
+    private static final int MAX_MESSAGE_ID_LENGTH = 128;
+
+    public Step step() {
+        return stage.step();
+    }
+
+    /** Deterministic id: the same (deployment, stage, web app, check) always gives the same id. */
+    public String messageId() {
+        String id = deploymentId + ":" + stage.name() + ":" + (webApp == null ? "-" : webApp) + ":" + sequence;
+        if (id.length() <= MAX_MESSAGE_ID_LENGTH) {
+            return id;
+        }
+        return deploymentId + ":" + sha256Hex(id).substring(0, 40);
+    }
+
+    private static String sha256Hex(String text) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.smoothdeploy.engine;
+
+import io.smoothdeploy.messaging.StepQueue;
+import io.smoothdeploy.state.ConcurrencyConflictException;
+import io.smoothdeploy.state.DeploymentStore;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * Runs one step message: read the state, decide whether the message is still the work the state expects,
+ * run the step once, decide the transition, save it in one conditional write, then send what follows.
+ * A lost write (another instance changed a row since it was read) re-reads and decides again with the same
+ * outcome; the step's cloud work is not repeated within one delivery.
+ */
+public final class StepRunner {
+
+    static final int MAX_DECISION_ROUNDS = 20;
+
+    private static final Logger LOG = Logger.getLogger(StepRunner.class.getName());
+
+    private final DeploymentStore store;
+    private final StepQueue queue;
+    private final Steps steps;
+    private final Clock clock;
+
+    public StepRunner(DeploymentStore store, StepQueue queue, Steps steps, Clock clock) {
+        this.store = store;
+        this.queue = queue;
+        this.steps = steps;
+        this.clock = clock;
+    }
+
+    public void handle(StepMessage message) {
+        StepOutcome outcome = null;
+        for (int round = 1; round <= MAX_DECISION_ROUNDS; round++) {
+            Optional<DeploymentSnapshot> loaded = store.load(message.deploymentId());
+            if (loaded.isEmpty()) {
+                LOG.warning(() -> "dropping " + message.messageId() + ": no such deployment");
+                return;
+            }
+            DeploymentSnapshot snapshot = loaded.get();
+            Decision decision;
+            if (outcome == null && Transitions.isExpected(snapshot, message)) {
+                outcome = steps.run(snapshot, message);
+            }
+            decision = outcome == null
+                    ? Transitions.resendExpected(snapshot, message)
+                    : Transitions.decide(snapshot, message, outcome, clock.instant());
+            try {
+                if (!decision.writesNothing()) {
+                    store.commit(decision);
+                }
+                send(decision.messages());
+                return;
+            } catch (ConcurrencyConflictException conflict) {
+                LOG.fine(() -> "state of " + message.deploymentId() + " changed while deciding "
+                        + message.messageId() + "; reading it again");
+            }
+        }
+        throw new IllegalStateException("could not save the outcome of " + message.messageId() + " after "
+                + MAX_DECISION_ROUNDS + " attempts: the deployment's rows keep changing");
+    }
+
+    private void send(List<OutgoingMessage> messages) {
+        if (!messages.isEmpty()) {
+            queue.send(messages);
+        }
+    }
+}

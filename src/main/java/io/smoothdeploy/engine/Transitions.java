@@ -1,0 +1,259 @@
+package io.smoothdeploy.engine;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The transition rules, as pure functions of (state, message, outcome, time): no I/O, no clock, no
+ * randomness. Everything a step changes is decided here, so the rules can be read in one place and tested
+ * without mocks.
+ */
+public final class Transitions {
+
+    /** Log the first check of a stage and then every n-th, so long waits stay readable. */
+    static final int LOG_EVERY_NTH_CHECK = 10;
+
+    static final String ALL_IN_MAINTENANCE = "All sites in this deployment are now in maintenance mode";
+    static final String MAINTENANCE_FAILED =
+            "At least one maintenance mode operation failed. Investigate the logs and try again.";
+
+    private Transitions() {
+    }
+
+    /** True when the state expects exactly this message now: its stage is running and it carries the next check. */
+    public static boolean isExpected(DeploymentSnapshot snapshot, StepMessage message) {
+        Deployment deployment = snapshot.deployment();
+        if (!isRunning(deployment) || deployment.stage() != message.stage()) {
+            return false;
+        }
+        if (!message.stage().isPerWebApp()) {
+            return message.webApp() == null && message.sequence() == deployment.checks();
+        }
+        Optional<WebAppState> webApp = snapshot.webApp(message.webApp());
+        return webApp.isPresent()
+                && !message.stage().isFinishedBy(webApp.get().phase())
+                && message.sequence() == webApp.get().expectedSequence(message.stage());
+    }
+
+    /**
+     * For a message the state no longer expects (a duplicate, a late delivery, a lost send): write nothing
+     * and send again the message the state expects for the same web app (or the deployment), which the
+     * queue's duplicate detection drops when it was sent already.
+     */
+    public static Decision resendExpected(DeploymentSnapshot snapshot, StepMessage message) {
+        return Decision.sendOnly(expectedMessages(snapshot, message.webApp()));
+    }
+
+    /** The messages the state expects next for one web app, or for the deployment when {@code webApp} is null. */
+    public static List<OutgoingMessage> expectedMessages(DeploymentSnapshot snapshot, String webApp) {
+        Deployment deployment = snapshot.deployment();
+        if (!isRunning(deployment)) {
+            return List.of();
+        }
+        Stage stage = deployment.stage();
+        if (!stage.isPerWebApp()) {
+            return List.of(OutgoingMessage.now(message(deployment, stage, null, deployment.checks())));
+        }
+        List<OutgoingMessage> messages = new ArrayList<>();
+        for (WebAppState state : snapshot.webApps()) {
+            boolean concerned = webApp == null || webApp.equals(state.name());
+            if (concerned && !stage.isFinishedBy(state.phase())) {
+                messages.add(OutgoingMessage.now(message(deployment, stage, state.name(),
+                        state.expectedSequence(stage))));
+            }
+        }
+        return messages;
+    }
+
+    /** Decides what a step's outcome changes. The snapshot may be newer than the one the step ran on. */
+    public static Decision decide(DeploymentSnapshot snapshot, StepMessage message, StepOutcome outcome, Instant now) {
+        if (!isExpected(snapshot, message)) {
+            return recordLateOutcome(snapshot, message, outcome, now);
+        }
+        if (outcome instanceof StepOutcome.CheckAgain check) {
+            return checkAgain(snapshot, message, check, now);
+        }
+        if (outcome instanceof StepOutcome.Fail fail) {
+            return fail(snapshot, message, fail, now);
+        }
+        return advance(snapshot, message, (StepOutcome.Advance) outcome, now);
+    }
+
+    /**
+     * The state moved on while the step ran. A web app's finished work is still recorded when its deployment
+     * failed meanwhile, so that its phase and maintenance flag say where it really stands.
+     */
+    private static Decision recordLateOutcome(DeploymentSnapshot snapshot, StepMessage message, StepOutcome outcome,
+                                              Instant now) {
+        Deployment deployment = snapshot.deployment();
+        Optional<WebAppState> webApp = message.webApp() == null ? Optional.empty() : snapshot.webApp(message.webApp());
+        boolean unrecordedWork = outcome instanceof StepOutcome.Advance
+                && message.stage().isPerWebApp()
+                && webApp.isPresent()
+                && !message.stage().isFinishedBy(webApp.get().phase())
+                && deployment.status() == DeploymentStatus.FAILED
+                && deployment.stage() == message.stage();
+        if (!unrecordedWork) {
+            return resendExpected(snapshot, message);
+        }
+        WebAppState finished = webApp.get().finished(message.stage(), now);
+        LogLine line = LogLine.warning(now, finished.name(), "Finished " + describe(message.stage())
+                + " after the deployment had failed; phase recorded as " + finished.phase().wireName());
+        return new Decision(null, List.of(finished), null, List.of(line), List.of());
+    }
+
+    private static Decision checkAgain(DeploymentSnapshot snapshot, StepMessage message, StepOutcome.CheckAgain check,
+                                       Instant now) {
+        Deployment deployment = snapshot.deployment();
+        List<LogLine> log = new ArrayList<>();
+        if (message.stage().isPerWebApp()) {
+            WebAppState webApp = snapshot.webApp(message.webApp()).orElseThrow();
+            WebAppState checked = webApp.checkedAgain(message.stage(), now);
+            if (shouldLogCheck(checked.checks())) {
+                log.add(LogLine.info(now, webApp.name(), check.reason()));
+            }
+            StepMessage next = message(deployment, message.stage(), webApp.name(), checked.checks());
+            return new Decision(null, List.of(checked), null, log,
+                    List.of(new OutgoingMessage(next, check.delay())));
+        }
+        Deployment checked = deployment.checkedAgain(now);
+        if (shouldLogCheck(checked.checks())) {
+            log.add(LogLine.info(now, null, check.reason()));
+        }
+        StepMessage next = message(deployment, message.stage(), null, checked.checks());
+        return new Decision(checked, List.of(), null, log, List.of(new OutgoingMessage(next, check.delay())));
+    }
+
+    private static boolean shouldLogCheck(int checks) {
+        return checks == 1 || checks % LOG_EVERY_NTH_CHECK == 0;
+    }
+
+    private static Decision fail(DeploymentSnapshot snapshot, StepMessage message, StepOutcome.Fail fail,
+                                 Instant now) {
+        Deployment deployment = snapshot.deployment();
+        DeploymentError error = new DeploymentError(fail.kind(), message.stage(), message.webApp(), fail.message(), now);
+        Deployment failed = deployment.withStatus(DeploymentStatus.FAILED).withError(error).touchedAt(now);
+        List<WebAppState> webApps = new ArrayList<>();
+        if (message.webApp() != null) {
+            snapshot.webApp(message.webApp()).ifPresent(w -> webApps.add(w.failed(error)));
+        }
+        List<LogLine> log = new ArrayList<>();
+        String where = message.webApp() == null ? "" : " on site " + message.webApp();
+        log.add(LogLine.error(now, message.webApp(), capitalized(describe(message.stage())) + " failed" + where
+                + ": " + fail.message()));
+        if (message.stage() == Stage.ENTER_MAINTENANCE) {
+            log.add(LogLine.error(now, null, MAINTENANCE_FAILED));
+        }
+        log.add(LogLine.error(now, null, "Deployment failed"));
+        return new Decision(failed, webApps, releaseHold(snapshot), log, List.of());
+    }
+
+    private static Decision advance(DeploymentSnapshot snapshot, StepMessage message, StepOutcome.Advance advance,
+                                    Instant now) {
+        Deployment deployment = snapshot.deployment();
+        Stage stage = message.stage();
+        List<LogLine> log = new ArrayList<>();
+        if (advance.note() != null) {
+            log.add(LogLine.info(now, message.webApp(), advance.note()));
+        }
+        if (!stage.isPerWebApp()) {
+            if (stage == Stage.AWAIT_VERIFICATION) {
+                Deployment awaiting = deployment.withStatus(DeploymentStatus.AWAITING_VERIFICATION)
+                        .withValidationLinks(advance.validationLinks()).touchedAt(now);
+                log.add(LogLine.info(now, null, "Awaiting verification: check the staging slots, then complete or reset"));
+                return new Decision(awaiting, List.of(), null, log, List.of());
+            }
+            return moveOn(snapshot, deployment.touchedAt(now), snapshot.webApps(), List.of(), log, now);
+        }
+        WebAppState finished = snapshot.webApp(message.webApp()).orElseThrow().finished(stage, now);
+        List<WebAppState> after = new ArrayList<>();
+        for (WebAppState webApp : snapshot.webApps()) {
+            after.add(webApp.name().equals(finished.name()) ? finished : webApp);
+        }
+        boolean lastToFinish = after.stream().allMatch(w -> stage.isFinishedBy(w.phase()));
+        // The deployment row is written on every finish, conditional on its etag: of two web apps that finish
+        // at once, one write loses, re-reads, and sees that it is now the last. The deployment advances once.
+        Deployment touched = deployment.touchedAt(now);
+        if (!lastToFinish) {
+            return new Decision(touched, List.of(finished), null, log, List.of());
+        }
+        log.add(LogLine.info(now, null, stageDoneLine(stage)));
+        return moveOn(snapshot, touched, after, List.of(finished), log, now);
+    }
+
+    /** The last piece of a stage is done: go to the next stage, or finish the deployment. */
+    private static Decision moveOn(DeploymentSnapshot snapshot, Deployment deployment, List<WebAppState> webApps,
+                                   List<WebAppState> writes, List<LogLine> log, Instant now) {
+        Stage next = deployment.stage().next();
+        if (next == Stage.FINISHED) {
+            DeploymentStatus end = deployment.stage() == Stage.COMPLETE_CLEANUP
+                    ? DeploymentStatus.SUCCEEDED : DeploymentStatus.RESET;
+            log.add(LogLine.info(now, null, end == DeploymentStatus.SUCCEEDED ? "Deployment succeeded" : "Deployment reset"));
+            Deployment finished = deployment.atStage(Stage.FINISHED).withStatus(end);
+            return new Decision(finished, writes, releaseHold(snapshot), log, List.of());
+        }
+        Deployment moved = deployment.atStage(next);
+        return new Decision(moved, writes, null, log, firstMessages(moved, webApps));
+    }
+
+    /** The first message of the deployment's current stage: one per web app, or one for the deployment. */
+    static List<OutgoingMessage> firstMessages(Deployment deployment, List<WebAppState> webApps) {
+        Stage stage = deployment.stage();
+        if (!stage.isPerWebApp()) {
+            return List.of(OutgoingMessage.now(message(deployment, stage, null, 0)));
+        }
+        return webApps.stream()
+                .filter(w -> !stage.isFinishedBy(w.phase()))
+                .map(w -> OutgoingMessage.now(message(deployment, stage, w.name(), 0)))
+                .toList();
+    }
+
+    /** Releases the environment's hold when this deployment holds it. */
+    private static EnvironmentRecord releaseHold(DeploymentSnapshot snapshot) {
+        EnvironmentRecord environment = snapshot.environment();
+        return snapshot.deployment().id().equals(environment.activeDeploymentId()) ? environment.withoutHold() : null;
+    }
+
+    private static boolean isRunning(Deployment deployment) {
+        return !deployment.status().isTerminal()
+                && deployment.stage() != Stage.FINISHED
+                && deployment.status() == deployment.stage().activeStatus();
+    }
+
+    private static StepMessage message(Deployment deployment, Stage stage, String webApp, int sequence) {
+        return new StepMessage(deployment.id(), deployment.environment(), stage, webApp, sequence);
+    }
+
+    static String stageDoneLine(Stage stage) {
+        return switch (stage) {
+            case ENTER_MAINTENANCE -> ALL_IN_MAINTENANCE;
+            case DEPLOY_SLOT -> "The new package is deployed to every staging slot";
+            case WARM_UP -> "Every staging slot is warm";
+            case COMPLETE_SWAP -> "Every site now runs the new package";
+            case RESET_SWAP -> "Every site is back on its previous package";
+            default -> "Finished " + describe(stage);
+        };
+    }
+
+    static String describe(Stage stage) {
+        return switch (stage) {
+            case CLONE_DB -> "cloning the database";
+            case ENTER_MAINTENANCE -> "entering maintenance";
+            case DEPLOY_SLOT -> "deploying to the staging slot";
+            case WARM_UP -> "warming up";
+            case AWAIT_VERIFICATION -> "preparing verification";
+            case COMPLETE_SWAP -> "swapping the new package live";
+            case COMPLETE_CLEANUP -> "cleaning up after completion";
+            case RESET_RESTORE_DATABASE -> "restoring the production database";
+            case RESET_SWAP -> "swapping the previous package back";
+            case RESET_CLEANUP -> "cleaning up after the reset";
+            case FINISHED -> "finishing";
+        };
+    }
+
+    private static String capitalized(String text) {
+        return Character.toUpperCase(text.charAt(0)) + text.substring(1);
+    }
+}

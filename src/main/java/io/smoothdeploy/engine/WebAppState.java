@@ -1,0 +1,80 @@
+package io.smoothdeploy.engine;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A web app's row within a deployment: what it has finished, whether it is in maintenance, and the
+ * progress of the stage it is working on.
+ *
+ * @param deploymentId   the deployment it belongs to
+ * @param name           the web app's name in its environment
+ * @param role           zero-downtime main site, or maintenance-page app
+ * @param phase          the last piece of work it finished
+ * @param maintenance    true while its production slot serves the maintenance content
+ * @param workingStage   the stage it has started but not finished, or null
+ * @param checks         how many times that stage has been checked again
+ * @param stageStartedAt when that stage first ran, or null
+ * @param timings        per finished stage, when it started and ended and how many checks it took
+ * @param error          why it failed, or null
+ * @param etag           the store's version of this row
+ */
+public record WebAppState(
+        String deploymentId,
+        String name,
+        WebAppRole role,
+        WebAppPhase phase,
+        boolean maintenance,
+        Stage workingStage,
+        int checks,
+        Instant stageStartedAt,
+        Map<Stage, StageTiming> timings,
+        DeploymentError error,
+        String etag) {
+
+    public WebAppState {
+        timings = Map.copyOf(timings);
+    }
+
+    public static WebAppState pending(String deploymentId, WebAppConfig config) {
+        return new WebAppState(deploymentId, config.name(), config.role(), WebAppPhase.PENDING, false, null, 0,
+                null, Map.of(), null, null);
+    }
+
+    /** The check number the next message for {@code stage} must carry. */
+    public int expectedSequence(Stage stage) {
+        return stage == workingStage ? checks : 0;
+    }
+
+    public WebAppState checkedAgain(Stage stage, Instant now) {
+        boolean same = stage == workingStage;
+        return new WebAppState(deploymentId, name, role, phase, maintenance, stage, same ? checks + 1 : 1,
+                same && stageStartedAt != null ? stageStartedAt : now, timings, error, etag);
+    }
+
+    public WebAppState finished(Stage stage, Instant now) {
+        Instant started = stage == workingStage && stageStartedAt != null ? stageStartedAt : now;
+        int attempts = (stage == workingStage ? checks : 0) + 1;
+        Map<Stage, StageTiming> all = new LinkedHashMap<>(timings);
+        all.put(stage, new StageTiming(started, now, attempts));
+        WebAppPhase reached = stage.resultPhase();
+        boolean inMaintenance = switch (reached) {
+            case IN_MAINTENANCE -> true;
+            case LIVE, ROLLED_BACK -> false;
+            default -> maintenance;
+        };
+        return new WebAppState(deploymentId, name, role, reached, inMaintenance, null, 0, null, all, error, etag);
+    }
+
+    public WebAppState failed(DeploymentError failure) {
+        return new WebAppState(deploymentId, name, role, phase, maintenance, workingStage, checks, stageStartedAt,
+                timings, failure, etag);
+    }
+
+    /**
+     * When a stage started, ended and how many runs it took.
+     */
+    public record StageTiming(Instant startedAt, Instant endedAt, int attempts) {
+    }
+}

@@ -1,0 +1,103 @@
+package io.smoothdeploy.functions;
+
+import com.microsoft.azure.functions.ExecutionContext;
+import com.microsoft.azure.functions.HttpMethod;
+import com.microsoft.azure.functions.HttpRequestMessage;
+import com.microsoft.azure.functions.HttpResponseMessage;
+import com.microsoft.azure.functions.HttpStatusType;
+import com.microsoft.azure.functions.annotation.AuthorizationLevel;
+import com.microsoft.azure.functions.annotation.BindingName;
+import com.microsoft.azure.functions.annotation.FunctionName;
+import com.microsoft.azure.functions.annotation.HttpTrigger;
+import io.smoothdeploy.api.ApiResponse;
+import io.smoothdeploy.api.HttpApi;
+import io.smoothdeploy.app.Orchestrator;
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+
+/** HTTP triggers: each one hands its request to {@link HttpApi} and returns its answer. */
+public class HttpApiFunctions {
+
+    private final HttpApi api;
+
+    public HttpApiFunctions(Orchestrator orchestrator) {
+        this.api = orchestrator.httpApi();
+    }
+
+    @FunctionName("PutEnvironment")
+    public HttpResponseMessage putEnvironment(
+            @HttpTrigger(name = "req", methods = {HttpMethod.PUT}, authLevel = AuthorizationLevel.FUNCTION,
+                    route = "environments/{name}") HttpRequestMessage<Optional<String>> request,
+            @BindingName("name") String name, ExecutionContext context) {
+        return respond(request, api.putEnvironment(name, request.getBody().orElse(null)));
+    }
+
+    @FunctionName("GetEnvironment")
+    public HttpResponseMessage getEnvironment(
+            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.FUNCTION,
+                    route = "environments/{name}") HttpRequestMessage<Optional<String>> request,
+            @BindingName("name") String name, ExecutionContext context) {
+        return respond(request, api.getEnvironment(name));
+    }
+
+    @FunctionName("StartDeployment")
+    public HttpResponseMessage startDeployment(
+            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, authLevel = AuthorizationLevel.FUNCTION,
+                    route = "deployments") HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context) {
+        return respond(request, api.startDeployment(request.getBody().orElse(null), apiBase(request.getUri())));
+    }
+
+    @FunctionName("GetDeployment")
+    public HttpResponseMessage getDeployment(
+            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.FUNCTION,
+                    route = "deployments/{id}") HttpRequestMessage<Optional<String>> request,
+            @BindingName("id") String id, ExecutionContext context) {
+        return respond(request, api.getDeployment(id));
+    }
+
+    @FunctionName("GetDeploymentLog")
+    public HttpResponseMessage getDeploymentLog(
+            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.FUNCTION,
+                    route = "deployments/{id}/log") HttpRequestMessage<Optional<String>> request,
+            @BindingName("id") String id, ExecutionContext context) {
+        return respond(request, api.getDeploymentLog(id));
+    }
+
+    @FunctionName("CompleteDeployment")
+    public HttpResponseMessage completeDeployment(
+            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, authLevel = AuthorizationLevel.FUNCTION,
+                    route = "deployments/{id}/complete") HttpRequestMessage<Optional<String>> request,
+            @BindingName("id") String id, ExecutionContext context) {
+        return respond(request, api.completeDeployment(id, request.getBody().orElse(null)));
+    }
+
+    @FunctionName("ResetDeployment")
+    public HttpResponseMessage resetDeployment(
+            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, authLevel = AuthorizationLevel.FUNCTION,
+                    route = "deployments/{id}/reset") HttpRequestMessage<Optional<String>> request,
+            @BindingName("id") String id, ExecutionContext context) {
+        return respond(request, api.resetDeployment(id, request.getBody().orElse(null)));
+    }
+
+    /** The URL prefix that API paths hang from, for Location headers: scheme, authority and "/api". */
+    static String apiBase(URI requestUri) {
+        return requestUri.getScheme() + "://" + requestUri.getRawAuthority() + "/api";
+    }
+
+    private static HttpResponseMessage respond(HttpRequestMessage<?> request, ApiResponse answer) {
+        HttpResponseMessage.Builder builder = request.createResponseBuilder(status(answer.status()));
+        for (Map.Entry<String, String> header : answer.headers().entrySet()) {
+            builder.header(header.getKey(), header.getValue());
+        }
+        if (answer.body() != null) {
+            builder.body(answer.body());
+        }
+        return builder.build();
+    }
+
+    private static HttpStatusType status(int code) {
+        return HttpStatusType.custom(code);
+    }
+}

@@ -1,0 +1,50 @@
+package io.smoothdeploy.state;
+
+import io.smoothdeploy.engine.Decision;
+import io.smoothdeploy.engine.Deployment;
+import io.smoothdeploy.engine.DeploymentSnapshot;
+import io.smoothdeploy.engine.EnvironmentConfig;
+import io.smoothdeploy.engine.EnvironmentRecord;
+import io.smoothdeploy.engine.LogLine;
+import io.smoothdeploy.engine.WebAppState;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The state port. An environment, its deployments, their web apps, idempotency keys and log lines share
+ * one partition, so that each method below that writes several rows does so in one entity-group
+ * transaction. Every update is conditional on the etag the caller read; a lost race throws
+ * {@link ConcurrencyConflictException} and writes nothing.
+ */
+public interface DeploymentStore {
+
+    /**
+     * Registers or re-registers an environment. A new environment is inserted; an existing one has its
+     * configuration replaced, conditional on {@code expectedEtag}, and keeps its hold.
+     *
+     * @param expectedEtag null to insert a new environment (conflict if it exists), else the etag read
+     */
+    EnvironmentRecord saveEnvironment(EnvironmentConfig config, String expectedEtag);
+
+    Optional<EnvironmentRecord> findEnvironment(String name);
+
+    /**
+     * Starts a deployment in one transaction: the environment row takes the hold (conditional on the
+     * environment's etag), and the deployment row, its web app rows, the idempotency row (when the
+     * deployment has a key) and the first log lines are inserted.
+     */
+    void createDeployment(EnvironmentRecord heldEnvironment, Deployment deployment, List<WebAppState> webApps,
+                          List<LogLine> log);
+
+    /** The deployment id that an idempotency key of this environment started, if any. */
+    Optional<String> findDeploymentIdByIdempotencyKey(String environment, String idempotencyKey);
+
+    /** The environment row, the deployment row and its web app rows, read together. */
+    Optional<DeploymentSnapshot> load(String deploymentId);
+
+    /** Saves a decision's rows and log lines in one transaction, each update conditional on its etag. */
+    void commit(Decision decision);
+
+    /** The deployment's log, oldest first. */
+    List<LogLine> readLog(String deploymentId);
+}

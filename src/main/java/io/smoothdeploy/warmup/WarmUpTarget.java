@@ -1,0 +1,21 @@
+package io.smoothdeploy.warmup;
+
+import java.util.List;
+
+/**
+ * What to warm: a slot reached at {@code baseUrl}, asked for each path under each host name it will serve.
+ *
+ * @param baseUrl          where to send requests (scheme, host and port of the slot)
+ * @param hostNames        Host header values to send (the custom domains, the site's and the slot's names)
+ * @param paths            warm-up paths, each starting with {@code /}
+ * @param expectedStatuses the statuses that count as warm
+ */
+public record WarmUpTarget(String baseUrl, List<String> hostNames, List<String> paths,
+                           List<Integer> expectedStatuses) {
+
+    public WarmUpTarget {
+        hostNames = List.copyOf(hostNames);
+        paths = List.copyOf(paths);
+        expectedStatuses = List.copyOf(expectedStatuses);
+    }
+}

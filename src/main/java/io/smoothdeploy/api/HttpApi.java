@@ -1,15 +1,221 @@
 package io.smoothdeploy.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smoothdeploy.app.Json;
+import io.smoothdeploy.engine.CommandResult;
+import io.smoothdeploy.engine.DeploymentService;
+import io.smoothdeploy.engine.DeploymentSnapshot;
+import io.smoothdeploy.engine.EnvironmentConfig;
+import io.smoothdeploy.engine.EnvironmentRecord;
+import io.smoothdeploy.engine.StartRequest;
+import io.smoothdeploy.state.DeploymentStore;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
 
-/** WORK IN PROGRESS: signatures fixed; bodies being written. */
+/**
+ * The HTTP API, independent of the Functions runtime: it takes a path parameter and a body, and answers
+ * with a status, headers and JSON. Every error is an RFC 9457 problem naming the field at fault, and a
+ * request that fails its checks writes nothing.
+ */
 public final class HttpApi {
-    public ApiResponse putEnvironment(String name, String body) { return todo(); }
-    public ApiResponse getEnvironment(String name) { return todo(); }
-    public ApiResponse startDeployment(String body, String apiBaseUrl) { return todo(); }
-    public ApiResponse getDeployment(String id) { return todo(); }
-    public ApiResponse getDeploymentLog(String id) { return todo(); }
-    public ApiResponse completeDeployment(String id, String body) { return todo(); }
-    public ApiResponse resetDeployment(String id, String body) { return todo(); }
-    private static ApiResponse todo() { return new ApiResponse(501, Map.of(), null); }
+
+    /** Larger bodies are refused before they are parsed. */
+    public static final int MAX_BODY_BYTES = 256 * 1024;
+
+    static final Pattern DEPLOYMENT_ID = Pattern.compile("[a-z0-9-]{1,64}");
+    private static final Logger LOG = Logger.getLogger(HttpApi.class.getName());
+    private static final String JSON = "application/json";
+
+    private final DeploymentService service;
+    private final DeploymentStore store;
+
+    public HttpApi(DeploymentService service, DeploymentStore store) {
+        this.service = service;
+        this.store = store;
+    }
+
+    public ApiResponse putEnvironment(String name, String body) {
+        return answer("/api/environments/" + name, () -> {
+            checkName(name);
+            EnvironmentConfig config = EnvironmentRequest.parse(name, objectBody(body, true));
+            CommandResult result = service.registerEnvironment(config);
+            if (result instanceof CommandResult.EnvironmentBusy busy) {
+                throw busy(busy, "Environment " + busy.environment() + " has a running deployment "
+                        + busy.runningDeploymentId() + "; change its registration after that deployment ends");
+            }
+            CommandResult.Registered registered = (CommandResult.Registered) result;
+            return json(registered.created() ? 201 : 200, Views.environment(registered.environment(), Optional.empty()),
+                    Map.of());
+        });
+    }
+
+    public ApiResponse getEnvironment(String name) {
+        return answer("/api/environments/" + name, () -> {
+            checkName(name);
+            EnvironmentRecord record = store.findEnvironment(name).orElseThrow(() -> Problem.notFound("name",
+                    "No environment named '" + name + "' is registered; register it with PUT /api/environments/" + name));
+            Optional<DeploymentSnapshot> last = record.lastDeploymentId() == null ? Optional.empty()
+                    : store.load(record.lastDeploymentId());
+            return json(200, Views.environment(record, last), Map.of());
+        });
+    }
+
+    public ApiResponse startDeployment(String body, String apiBaseUrl) {
+        return answer("/api/deployments", () -> {
+            StartRequest request = StartDeploymentRequest.parse(objectBody(body, true));
+            CommandResult result = service.start(request);
+            if (result instanceof CommandResult.NotFound) {
+                throw Problem.notFound("environment", "No environment named '" + request.environment()
+                        + "' is registered; register it with PUT /api/environments/" + request.environment());
+            }
+            if (result instanceof CommandResult.EnvironmentBusy busy) {
+                throw busy(busy, "Environment " + busy.environment() + " is held by deployment "
+                        + busy.runningDeploymentId() + ", which is still running; complete or reset it first, "
+                        + "or retry with the same idempotencyKey to follow it");
+            }
+            if (result instanceof CommandResult.Invalid invalid) {
+                throw Problem.unprocessable(invalid.field(), invalid.detail());
+            }
+            CommandResult.Accepted accepted = (CommandResult.Accepted) result;
+            return accepted(accepted, apiBaseUrl);
+        });
+    }
+
+    public ApiResponse getDeployment(String id) {
+        return answer("/api/deployments/" + id, () -> json(200, Views.deployment(snapshot(id)), Map.of()));
+    }
+
+    public ApiResponse getDeploymentLog(String id) {
+        return answer("/api/deployments/" + id + "/log", () -> {
+            snapshot(id);
+            return json(200, Views.log(id, store.readLog(id)), Map.of());
+        });
+    }
+
+    public ApiResponse completeDeployment(String id, String body) {
+        return answer("/api/deployments/" + id + "/complete", () -> {
+            checkDeploymentId(id);
+            JsonNode request = objectBody(body, false);
+            Fields fields = new Fields();
+            fields.onlyKnown(request, "", Set.of());
+            fields.throwIfAny();
+            return operated(service.complete(id), "complete", id);
+        });
+    }
+
+    public ApiResponse resetDeployment(String id, String body) {
+        return answer("/api/deployments/" + id + "/reset", () -> {
+            checkDeploymentId(id);
+            JsonNode request = objectBody(body, false);
+            Fields fields = new Fields();
+            fields.onlyKnown(request, "", Set.of("rollbackDatabase"));
+            Boolean rollback = fields.optionalBoolean(request, "", "rollbackDatabase");
+            fields.throwIfAny();
+            return operated(service.reset(id, Boolean.TRUE.equals(rollback)), "reset", id);
+        });
+    }
+
+    private ApiResponse operated(CommandResult result, String action, String id) {
+        if (result instanceof CommandResult.NotFound) {
+            throw Problem.notFound("id", "No deployment with id '" + id + "'");
+        }
+        if (result instanceof CommandResult.NotAllowed notAllowed) {
+            List<String> allowed = notAllowed.allowedActions();
+            String now = allowed.isEmpty() ? "no action is allowed now" : "allowed now: " + String.join(", ", allowed);
+            throw Problem.conflict("action-not-allowed", "The deployment's status does not allow this action",
+                    "Deployment " + id + " is " + notAllowed.deployment().status().wireName() + "; " + action
+                            + " is not allowed (" + now + ")",
+                    "status", Map.of("deploymentStatus", notAllowed.deployment().status().wireName(),
+                            "allowedActions", allowed));
+        }
+        return json(202, Views.deployment(snapshot(id)), Map.of());
+    }
+
+    private ApiResponse accepted(CommandResult.Accepted accepted, String apiBaseUrl) {
+        DeploymentSnapshot snapshot = store.load(accepted.deployment().id()).orElseThrow();
+        String location = apiBaseUrl + "/deployments/" + accepted.deployment().id();
+        return json(202, Views.deployment(snapshot), Map.of("Location", location));
+    }
+
+    private DeploymentSnapshot snapshot(String id) {
+        checkDeploymentId(id);
+        return store.load(id).orElseThrow(() -> Problem.notFound("id", "No deployment with id '" + id + "'"));
+    }
+
+    private static Problem busy(CommandResult.EnvironmentBusy busy, String detail) {
+        return Problem.conflict("environment-busy", "The environment has a running deployment", detail,
+                "environment", Map.of("runningDeploymentId", busy.runningDeploymentId()));
+    }
+
+    private static void checkName(String name) {
+        if (name == null || !Fields.NAME.matcher(name).matches()) {
+            throw Problem.invalid("name", "The environment name must be 1 to 40 lower-case letters, digits and dashes "
+                    + "(no '/', '.' or '..'), starting and ending with a letter or digit");
+        }
+    }
+
+    private static void checkDeploymentId(String id) {
+        if (id == null || !DEPLOYMENT_ID.matcher(id).matches()) {
+            throw Problem.invalid("id", "A deployment id is 1 to 64 lower-case letters, digits and dashes, "
+                    + "as returned by POST /api/deployments");
+        }
+    }
+
+    /** The body as a JSON object. An empty body is an error when {@code required}, else an empty object. */
+    private static JsonNode objectBody(String body, boolean required) {
+        if (body != null && body.getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
+            throw Problem.tooLarge(MAX_BODY_BYTES);
+        }
+        if (body == null || body.isBlank()) {
+            if (required) {
+                throw Problem.invalid("body", "The request needs a JSON object body");
+            }
+            return Json.mapper().createObjectNode();
+        }
+        try {
+            JsonNode node = Json.mapper().readTree(body);
+            if (node == null || !node.isObject()) {
+                throw Problem.invalid("body", "The body must be a JSON object");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ")";
+            throw Problem.invalid("body", "The body is not valid JSON" + where);
+        }
+    }
+
+    private static ApiResponse json(int status, ObjectNode body, Map<String, String> extraHeaders) {
+        Map<String, String> headers = new HashMap<>(extraHeaders);
+        headers.put("Content-Type", JSON);
+        return new ApiResponse(status, headers, body.toString());
+    }
+
+    private static ApiResponse answer(String instance, Handler handler) {
+        try {
+            return handler.handle();
+        } catch (Problem problem) {
+            return problem.toResponse(instance);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "request to " + instance + " failed", e);
+            return new Problem(500, "urn:smoothdeploy:problem:internal", "Internal error",
+                    "The request could not be completed; nothing was changed if it failed before its write. "
+                            + "Try again, and if it keeps failing see the function logs at this time",
+                    null, List.of(), Map.of()).toResponse(instance);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Handler {
+        ApiResponse handle();
+    }
 }

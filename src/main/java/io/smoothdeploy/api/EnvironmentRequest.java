@@ -1,0 +1,167 @@
+package io.smoothdeploy.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.smoothdeploy.cloud.SlotRef;
+import io.smoothdeploy.engine.DatabaseConfig;
+import io.smoothdeploy.engine.EnvironmentConfig;
+import io.smoothdeploy.engine.WebAppConfig;
+import io.smoothdeploy.engine.WebAppRole;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Reads and checks the body of {@code PUT /api/environments/{name}}. */
+final class EnvironmentRequest {
+
+    static final int MAX_WEB_APPS = 20;
+    static final Pattern SITE_ID = Pattern.compile(
+            "/subscriptions/[0-9A-Fa-f-]{1,36}/resourceGroups/[A-Za-z0-9._()-]{1,90}/providers/Microsoft\\.Web/sites/[A-Za-z0-9-]{2,60}",
+            Pattern.CASE_INSENSITIVE);
+    static final Pattern SQL_SERVER_ID = Pattern.compile(
+            "/subscriptions/[0-9A-Fa-f-]{1,36}/resourceGroups/[A-Za-z0-9._()-]{1,90}/providers/Microsoft\\.Sql/servers/[a-z0-9-]{1,63}",
+            Pattern.CASE_INSENSITIVE);
+    static final Pattern SLOT = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?");
+    static final Pattern DATABASE = Pattern.compile("[A-Za-z0-9_-]{1,100}");
+    static final Pattern PATH = Pattern.compile("/[A-Za-z0-9._~!$&'()*+,;=:@%/?-]{0,499}");
+
+    private static final Set<String> TOP = Set.of("webApps", "database", "connectionStringName",
+            "databaseModeSetting", "maintenancePagePackageUri", "warmUpTimeoutSeconds");
+    private static final Set<String> WEB_APP = Set.of("name", "resourceId", "role", "stagingSlot", "maintenanceSlot",
+            "warmUp");
+    private static final Set<String> WARM_UP = Set.of("hostNames", "paths", "expectedStatuses");
+    private static final Set<String> DATABASE_FIELDS = Set.of("serverResourceId", "name");
+
+    private EnvironmentRequest() {
+    }
+
+    static EnvironmentConfig parse(String name, JsonNode body) {
+        Fields fields = new Fields();
+        fields.onlyKnown(body, "", TOP);
+        List<WebAppConfig> webApps = webApps(fields, body);
+        DatabaseConfig database = database(fields, body);
+        String connectionStringName = fields.requiredText(body, "", "connectionStringName", Fields.SETTING_NAME,
+                "a connection string name such as EPiServerDB");
+        String databaseModeSetting = fields.requiredText(body, "", "databaseModeSetting", Fields.SETTING_NAME,
+                "an app setting name such as Cms__DatabaseMode");
+        String maintenancePage = fields.httpsUri(body, "", "maintenancePagePackageUri", false);
+        Integer warmUpSeconds = fields.optionalInt(body, "", "warmUpTimeoutSeconds", 10, 3600);
+        boolean needsPage = webApps.stream().anyMatch(w -> w.role() == WebAppRole.MAINTENANCE_PAGE);
+        if (needsPage && maintenancePage == null && !fields.hasErrors()) {
+            fields.error("maintenancePagePackageUri", "maintenancePagePackageUri is required when a web app has role "
+                    + "MaintenancePage: the package that serves the maintenance page");
+        }
+        fields.throwIfAny();
+        return new EnvironmentConfig(name, webApps, database, connectionStringName, databaseModeSetting, maintenancePage,
+                warmUpSeconds == null ? null : Duration.ofSeconds(warmUpSeconds));
+    }
+
+    private static List<WebAppConfig> webApps(Fields fields, JsonNode body) {
+        JsonNode list = fields.array(body, "", "webApps", true, MAX_WEB_APPS);
+        List<WebAppConfig> webApps = new ArrayList<>();
+        if (list == null) {
+            return webApps;
+        }
+        if (list.isEmpty()) {
+            fields.error("webApps", "webApps must list at least one web app");
+        }
+        Set<String> names = new HashSet<>();
+        Set<String> sites = new HashSet<>();
+        for (int i = 0; i < list.size(); i++) {
+            String path = "webApps[" + i + "]";
+            JsonNode item = list.get(i);
+            if (!item.isObject()) {
+                fields.error(path, path + " must be an object");
+                continue;
+            }
+            fields.onlyKnown(item, path, WEB_APP);
+            String webAppName = fields.requiredText(item, path, "name", Fields.NAME,
+                    "1 to 40 lower-case letters, digits and dashes");
+            if (webAppName != null && !names.add(webAppName)) {
+                fields.error(path + ".name", "web app name '" + webAppName + "' is used twice");
+            }
+            String resourceId = fields.requiredText(item, path, "resourceId", SITE_ID,
+                    "an App Service site resource id: /subscriptions/{id}/resourceGroups/{group}/providers/Microsoft.Web/sites/{site}");
+            if (resourceId != null && !sites.add(resourceId.toLowerCase())) {
+                fields.error(path + ".resourceId", "site " + resourceId + " is listed twice");
+            }
+            String roleText = fields.requiredText(item, path, "role", null, "ZeroDowntime or MaintenancePage");
+            WebAppRole role = roleText == null ? null : WebAppRole.parse(roleText).orElse(null);
+            if (roleText != null && role == null) {
+                fields.error(path + ".role", path + ".role must be ZeroDowntime or MaintenancePage");
+            }
+            String staging = slot(fields, item, path, "stagingSlot", "staging");
+            String maintenance = slot(fields, item, path, "maintenanceSlot", "maintenance");
+            if (staging != null && staging.equals(maintenance)) {
+                fields.error(path + ".maintenanceSlot", "the maintenance slot must differ from the staging slot");
+            }
+            WebAppConfig.WarmUpConfig warmUp = warmUp(fields, item, path);
+            webApps.add(new WebAppConfig(webAppName, resourceId, role, staging, maintenance, warmUp));
+        }
+        return webApps;
+    }
+
+    private static String slot(Fields fields, JsonNode item, String path, String name, String defaultSlot) {
+        String slot = fields.optionalText(item, path, name, SLOT, "a slot name: lower-case letters, digits and dashes");
+        if (SlotRef.PRODUCTION.equals(slot)) {
+            fields.error(path + "." + name, path + "." + name + " cannot be the production slot");
+        }
+        return slot == null ? defaultSlot : slot;
+    }
+
+    private static WebAppConfig.WarmUpConfig warmUp(Fields fields, JsonNode item, String path) {
+        JsonNode warmUp = fields.object(item, path, "warmUp", false);
+        List<String> hostNames = new ArrayList<>();
+        List<String> paths = new ArrayList<>();
+        List<Integer> statuses = new ArrayList<>();
+        if (warmUp == null) {
+            return new WebAppConfig.WarmUpConfig(hostNames, List.of("/"), statuses);
+        }
+        String warmPath = path + ".warmUp";
+        fields.onlyKnown(warmUp, warmPath, WARM_UP);
+        JsonNode hosts = fields.array(warmUp, warmPath, "hostNames", false, 20);
+        for (int i = 0; hosts != null && i < hosts.size(); i++) {
+            JsonNode host = hosts.get(i);
+            if (!host.isTextual() || !Fields.HOST_NAME.matcher(host.asText()).matches()) {
+                fields.error(warmPath + ".hostNames[" + i + "]", "a host name such as www.example.com");
+            } else {
+                hostNames.add(host.asText().toLowerCase());
+            }
+        }
+        JsonNode pathList = fields.array(warmUp, warmPath, "paths", false, 50);
+        for (int i = 0; pathList != null && i < pathList.size(); i++) {
+            JsonNode p = pathList.get(i);
+            String field = warmPath + ".paths[" + i + "]";
+            if (!p.isTextual() || !PATH.matcher(p.asText()).matches() || p.asText().contains("..")) {
+                fields.error(field, field + " must be a path starting with / (no spaces, no ..)");
+            } else {
+                paths.add(p.asText());
+            }
+        }
+        JsonNode statusList = fields.array(warmUp, warmPath, "expectedStatuses", false, 10);
+        for (int i = 0; statusList != null && i < statusList.size(); i++) {
+            JsonNode s = statusList.get(i);
+            if (!s.isIntegralNumber() || s.asInt() < 100 || s.asInt() > 599) {
+                fields.error(warmPath + ".expectedStatuses[" + i + "]", "an HTTP status from 100 to 599");
+            } else {
+                statuses.add(s.asInt());
+            }
+        }
+        return new WebAppConfig.WarmUpConfig(hostNames, paths.isEmpty() ? List.of("/") : paths, statuses);
+    }
+
+    private static DatabaseConfig database(Fields fields, JsonNode body) {
+        JsonNode database = fields.object(body, "", "database", true);
+        if (database == null) {
+            return null;
+        }
+        fields.onlyKnown(database, "database", DATABASE_FIELDS);
+        String server = fields.requiredText(database, "database", "serverResourceId", SQL_SERVER_ID,
+                "an Azure SQL server resource id: /subscriptions/{id}/resourceGroups/{group}/providers/Microsoft.Sql/servers/{server}");
+        String name = fields.requiredText(database, "database", "name", DATABASE,
+                "a database name of letters, digits, _ and -");
+        return new DatabaseConfig(server, name);
+    }
+}

@@ -1,0 +1,138 @@
+package io.smoothdeploy.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smoothdeploy.app.Json;
+import io.smoothdeploy.engine.Deployment;
+import io.smoothdeploy.engine.DeploymentError;
+import io.smoothdeploy.engine.DeploymentSnapshot;
+import io.smoothdeploy.engine.EnvironmentConfig;
+import io.smoothdeploy.engine.EnvironmentRecord;
+import io.smoothdeploy.engine.LogLine;
+import io.smoothdeploy.engine.Progress;
+import io.smoothdeploy.engine.Redact;
+import io.smoothdeploy.engine.WebAppConfig;
+import io.smoothdeploy.engine.WebAppState;
+import java.util.List;
+import java.util.Optional;
+
+/** The JSON shapes the API answers with. Package URIs are shown without their query string. */
+final class Views {
+
+    private Views() {
+    }
+
+    static ObjectNode environment(EnvironmentRecord record, Optional<DeploymentSnapshot> last) {
+        EnvironmentConfig config = record.config();
+        ObjectNode body = Json.mapper().createObjectNode();
+        body.put("name", config.name());
+        ArrayNode webApps = body.putArray("webApps");
+        for (WebAppConfig webApp : config.webApps()) {
+            ObjectNode item = webApps.addObject();
+            item.put("name", webApp.name());
+            item.put("resourceId", webApp.resourceId());
+            item.put("role", webApp.role().wireName());
+            item.put("stagingSlot", webApp.stagingSlot());
+            item.put("maintenanceSlot", webApp.maintenanceSlot());
+            ObjectNode warmUp = item.putObject("warmUp");
+            warmUp.set("hostNames", Json.mapper().valueToTree(webApp.warmUp().hostNames()));
+            warmUp.set("paths", Json.mapper().valueToTree(webApp.warmUp().paths()));
+            warmUp.set("expectedStatuses", Json.mapper().valueToTree(webApp.warmUp().expectedStatuses()));
+            Optional<WebAppState> state = last.flatMap(s -> s.webApp(webApp.name()));
+            item.put("inMaintenance", state.map(WebAppState::maintenance).orElse(false));
+        }
+        ObjectNode database = body.putObject("database");
+        database.put("serverResourceId", config.database().serverResourceId());
+        database.put("name", config.database().name());
+        body.put("connectionStringName", config.connectionStringName());
+        body.put("databaseModeSetting", config.databaseModeSetting());
+        if (config.maintenancePagePackageUri() != null) {
+            body.put("maintenancePagePackageUri", Redact.uri(config.maintenancePagePackageUri()));
+        }
+        body.put("warmUpTimeoutSeconds", config.warmUpTimeout().toSeconds());
+        if (record.activeDeploymentId() != null) {
+            body.put("currentDeploymentId", record.activeDeploymentId());
+        } else {
+            body.putNull("currentDeploymentId");
+        }
+        last.ifPresent(s -> body.set("lastDeployment", summary(s.deployment())));
+        return body;
+    }
+
+    private static ObjectNode summary(Deployment deployment) {
+        ObjectNode node = Json.mapper().createObjectNode();
+        node.put("id", deployment.id());
+        node.put("status", deployment.status().wireName());
+        node.put("createdAt", deployment.createdAt().toString());
+        return node;
+    }
+
+    static ObjectNode deployment(DeploymentSnapshot snapshot) {
+        Deployment deployment = snapshot.deployment();
+        ObjectNode body = Json.mapper().createObjectNode();
+        body.put("id", deployment.id());
+        body.put("environment", deployment.environment());
+        body.put("status", deployment.status().wireName());
+        body.put("stage", deployment.stage().name());
+        body.put("percentComplete", Progress.percentComplete(snapshot));
+        body.put("mode", deployment.mode().wireName());
+        ObjectNode pkg = body.putObject("package");
+        pkg.put("uri", Redact.uri(deployment.packageUri()));
+        pkg.put("sha256", deployment.packageSha256());
+        if (deployment.idempotencyKey() != null) {
+            body.put("idempotencyKey", deployment.idempotencyKey());
+        }
+        body.put("createdAt", deployment.createdAt().toString());
+        body.put("updatedAt", deployment.updatedAt().toString());
+        body.put("rollbackDatabase", deployment.rollbackDatabase());
+        ArrayNode webApps = body.putArray("webApps");
+        for (WebAppState webApp : snapshot.webApps()) {
+            ObjectNode item = webApps.addObject();
+            item.put("name", webApp.name());
+            item.put("role", webApp.role().wireName());
+            item.put("phase", webApp.phase().wireName());
+            item.put("inMaintenance", webApp.maintenance());
+            if (webApp.workingStage() != null) {
+                item.put("workingOn", webApp.workingStage().name());
+                item.put("checks", webApp.checks());
+            }
+            if (webApp.error() != null) {
+                item.set("error", error(webApp.error()));
+            }
+        }
+        ArrayNode errors = body.putArray("errors");
+        deployment.errors().forEach(e -> errors.add(error(e)));
+        body.set("warnings", Json.mapper().valueToTree(deployment.warnings()));
+        body.set("validationLinks", Json.mapper().valueToTree(deployment.validationLinks()));
+        body.set("allowedActions", Json.mapper().valueToTree(deployment.status().allowedActions()));
+        return body;
+    }
+
+    private static ObjectNode error(DeploymentError error) {
+        ObjectNode node = Json.mapper().createObjectNode();
+        node.put("kind", error.kind().name());
+        node.put("stage", error.stage().name());
+        if (error.webApp() != null) {
+            node.put("webApp", error.webApp());
+        }
+        node.put("message", error.message());
+        node.put("at", error.at().toString());
+        return node;
+    }
+
+    static ObjectNode log(String deploymentId, List<LogLine> lines) {
+        ObjectNode body = Json.mapper().createObjectNode();
+        body.put("deploymentId", deploymentId);
+        ArrayNode list = body.putArray("lines");
+        for (LogLine line : lines) {
+            ObjectNode item = list.addObject();
+            item.put("at", line.at().toString());
+            item.put("level", line.level().name());
+            if (line.webApp() != null) {
+                item.put("webApp", line.webApp());
+            }
+            item.put("message", line.message());
+        }
+        return body;
+    }
+}

@@ -1,0 +1,31 @@
+package io.smoothdeploy.engine;
+
+import java.util.List;
+
+/** How an operator command (start, complete, reset, register) came out. */
+public sealed interface CommandResult {
+
+    /** Done; {@code deployment} is the deployment as saved. {@code created} is false when it already existed. */
+    record Accepted(Deployment deployment, boolean created) implements CommandResult {
+    }
+
+    /** Registered or re-registered. */
+    record Registered(EnvironmentRecord environment, boolean created) implements CommandResult {
+    }
+
+    /** No environment or deployment of that name. */
+    record NotFound(String what, String name) implements CommandResult {
+    }
+
+    /** The environment is held by another deployment that is still running. */
+    record EnvironmentBusy(String environment, String runningDeploymentId) implements CommandResult {
+    }
+
+    /** The deployment's status does not allow this action now. */
+    record NotAllowed(Deployment deployment, String action, List<String> allowedActions) implements CommandResult {
+    }
+
+    /** The request is valid alone but does not fit the environment (for example a mode it cannot run). */
+    record Invalid(String field, String detail) implements CommandResult {
+    }
+}

@@ -1,0 +1,134 @@
+package io.smoothdeploy.engine;
+
+import io.smoothdeploy.messaging.StepQueue;
+import io.smoothdeploy.state.ConcurrencyConflictException;
+import io.smoothdeploy.state.DeploymentStore;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Carries out operator commands: read, decide (in {@link Commands}), write conditionally, then send. A lost
+ * write re-reads and decides again, so two callers racing on one environment or deployment never both win.
+ */
+public final class DeploymentService {
+
+    private static final int MAX_ROUNDS = 10;
+
+    private final DeploymentStore store;
+    private final StepQueue queue;
+    private final Clock clock;
+    private final Supplier<String> newDeploymentId;
+
+    public DeploymentService(DeploymentStore store, StepQueue queue, Clock clock, Supplier<String> newDeploymentId) {
+        this.store = store;
+        this.queue = queue;
+        this.clock = clock;
+        this.newDeploymentId = newDeploymentId;
+    }
+
+    public CommandResult registerEnvironment(EnvironmentConfig config) {
+        for (int round = 0; round < MAX_ROUNDS; round++) {
+            Optional<EnvironmentRecord> existing = store.findEnvironment(config.name());
+            if (existing.isPresent() && existing.get().activeDeploymentId() != null) {
+                return new CommandResult.EnvironmentBusy(config.name(), existing.get().activeDeploymentId());
+            }
+            try {
+                EnvironmentRecord saved = store.saveEnvironment(config, existing.map(EnvironmentRecord::etag).orElse(null));
+                return new CommandResult.Registered(saved, existing.isEmpty());
+            } catch (ConcurrencyConflictException e) {
+                // changed since read: read again
+            }
+        }
+        throw tooBusy("environment " + config.name());
+    }
+
+    public CommandResult start(StartRequest request) {
+        for (int round = 0; round < MAX_ROUNDS; round++) {
+            Optional<EnvironmentRecord> environment = store.findEnvironment(request.environment());
+            if (environment.isEmpty()) {
+                return new CommandResult.NotFound("environment", request.environment());
+            }
+            if (request.idempotencyKey() != null) {
+                Optional<String> existing = store.findDeploymentIdByIdempotencyKey(request.environment(),
+                        request.idempotencyKey());
+                if (existing.isPresent()) {
+                    return reattach(existing.get());
+                }
+            }
+            String running = environment.get().activeDeploymentId();
+            if (running != null) {
+                return new CommandResult.EnvironmentBusy(request.environment(), running);
+            }
+            if (request.mode() == DeploymentMode.MAINTENANCE_PAGE
+                    && environment.get().config().maintenancePagePackageUri() == null) {
+                return new CommandResult.Invalid("mode", "environment " + request.environment()
+                        + " has no maintenancePagePackageUri, which MaintenancePage mode needs; register one first");
+            }
+            Decision decision = Commands.start(environment.get(), request, newDeploymentId.get(), clock.instant());
+            try {
+                store.createDeployment(decision.environment(), decision.deployment(), decision.webApps(), decision.log());
+            } catch (ConcurrencyConflictException e) {
+                continue;
+            }
+            send(decision.messages());
+            return new CommandResult.Accepted(decision.deployment(), true);
+        }
+        throw tooBusy("environment " + request.environment());
+    }
+
+    /**
+     * The same idempotency key again: answer with the deployment it started, and send again what that
+     * deployment expects next, in case the first call stopped between its write and its send.
+     */
+    private CommandResult reattach(String deploymentId) {
+        Optional<DeploymentSnapshot> snapshot = store.load(deploymentId);
+        if (snapshot.isEmpty()) {
+            return new CommandResult.NotFound("deployment", deploymentId);
+        }
+        send(Transitions.expectedMessages(snapshot.get(), null));
+        return new CommandResult.Accepted(snapshot.get().deployment(), false);
+    }
+
+    public CommandResult complete(String deploymentId) {
+        return operate(deploymentId, "complete", (snapshot) -> Commands.complete(snapshot, clock.instant()));
+    }
+
+    public CommandResult reset(String deploymentId, boolean rollbackDatabase) {
+        return operate(deploymentId, "reset", (snapshot) -> Commands.reset(snapshot, rollbackDatabase, clock.instant()));
+    }
+
+    private CommandResult operate(String deploymentId, String action,
+                                  java.util.function.Function<DeploymentSnapshot, Decision> decide) {
+        for (int round = 0; round < MAX_ROUNDS; round++) {
+            Optional<DeploymentSnapshot> snapshot = store.load(deploymentId);
+            if (snapshot.isEmpty()) {
+                return new CommandResult.NotFound("deployment", deploymentId);
+            }
+            Deployment deployment = snapshot.get().deployment();
+            if (!Commands.allows(deployment, action)) {
+                return new CommandResult.NotAllowed(deployment, action, deployment.status().allowedActions());
+            }
+            Decision decision = decide.apply(snapshot.get());
+            try {
+                store.commit(decision);
+            } catch (ConcurrencyConflictException e) {
+                continue;
+            }
+            send(decision.messages());
+            return new CommandResult.Accepted(decision.deployment(), false);
+        }
+        throw tooBusy("deployment " + deploymentId);
+    }
+
+    private void send(List<OutgoingMessage> messages) {
+        if (!messages.isEmpty()) {
+            queue.send(messages);
+        }
+    }
+
+    private static IllegalStateException tooBusy(String what) {
+        return new IllegalStateException(what + " kept changing while this request was being decided; try again");
+    }
+}

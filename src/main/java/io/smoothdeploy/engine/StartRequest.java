@@ -1,0 +1,14 @@
+package io.smoothdeploy.engine;
+
+/**
+ * A validated request to start a deployment.
+ *
+ * @param environment    the environment to deploy
+ * @param packageUri     the new package, an https URI (may carry a SAS token)
+ * @param packageSha256  its SHA-256, lower-case hex
+ * @param mode           ReadOnly, ReadWrite or MaintenancePage
+ * @param idempotencyKey the caller's key, or null
+ */
+public record StartRequest(String environment, String packageUri, String packageSha256, DeploymentMode mode,
+                           String idempotencyKey) {
+}

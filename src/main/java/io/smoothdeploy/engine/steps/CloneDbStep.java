@@ -1,0 +1,53 @@
+package io.smoothdeploy.engine.steps;
+
+import io.smoothdeploy.cloud.DatabaseInfo;
+import io.smoothdeploy.cloud.DatabaseRef;
+import io.smoothdeploy.cloud.SqlCloud;
+import io.smoothdeploy.engine.FailureKind;
+import io.smoothdeploy.engine.StepOutcome;
+import java.util.Optional;
+
+/** Copies the production database P to the deployment's temporary database T, and waits until T is online. */
+final class CloneDbStep implements StageStep {
+
+    private final SqlCloud sql;
+    private final Pacing pacing;
+
+    CloneDbStep(SqlCloud sql, Pacing pacing) {
+        this.sql = sql;
+        this.pacing = pacing;
+    }
+
+    @Override
+    public StepOutcome run(StepContext context) {
+        if (!context.deployment().mode().usesDatabaseClone()) {
+            return StepOutcome.advance("MaintenancePage mode: every site shows a maintenance page, no database clone");
+        }
+        DatabaseRef production = context.productionDatabase();
+        DatabaseRef clone = context.temporaryDatabase();
+        Optional<DatabaseInfo> existing = sql.getDatabase(clone);
+        if (existing.isEmpty()) {
+            if (sql.getDatabase(production).isEmpty()) {
+                return StepOutcome.fail(FailureKind.CONFIGURATION, "production database " + production
+                        + " does not exist; check the environment's database registration");
+            }
+            sql.beginCopy(production, clone);
+            return StepOutcome.checkAgain(pacing.databasePoll(), "Copying database " + production + " to " + clone);
+        }
+        DatabaseInfo info = existing.get();
+        switch (info.state()) {
+            case ONLINE:
+                return StepOutcome.advance("Database copy " + clone + " is online");
+            case FAILED:
+                return StepOutcome.fail(FailureKind.DATABASE, "copying " + production + " to " + clone
+                        + " failed: " + info.detail());
+            default:
+                if (context.pastDeadline(pacing.databaseTimeout())) {
+                    return StepOutcome.fail(FailureKind.DATABASE, "copying " + production + " to " + clone
+                            + " did not finish within " + pacing.databaseTimeout().toMinutes() + " minutes");
+                }
+                return StepOutcome.checkAgain(pacing.databasePoll(), "Waiting for database copy " + clone + " ("
+                        + info.detail() + ")");
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.smoothdeploy.engine.steps;
+
+import io.smoothdeploy.cloud.AppServiceCloud;
+import io.smoothdeploy.cloud.SlotConfiguration;
+import io.smoothdeploy.cloud.SlotInfo;
+import io.smoothdeploy.cloud.SlotRef;
+import io.smoothdeploy.engine.ConnectionStrings;
+import io.smoothdeploy.engine.EnvironmentConfig;
+import io.smoothdeploy.engine.FailureKind;
+import io.smoothdeploy.engine.Redact;
+import io.smoothdeploy.engine.StepOutcome;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Deploys the NEW package to one web app's staging slot, pointed at the production database P (where its
+ * migrations run) in ReadWrite mode. A slot that already runs the package with these settings is left alone.
+ */
+final class DeploySlotStep implements StageStep {
+
+    private final AppServiceCloud appService;
+
+    DeploySlotStep(AppServiceCloud appService) {
+        this.appService = appService;
+    }
+
+    @Override
+    public StepOutcome run(StepContext context) {
+        SlotRef staging = context.staging();
+        Optional<SlotInfo> production = appService.getSlot(context.production());
+        if (production.isEmpty()) {
+            return CloudChecks.missingProduction(context);
+        }
+        Map<String, String> settings = new HashMap<>();
+        settings.put(SlotMarkers.SETTING, SlotMarkers.release(context.deployment().id()));
+        Map<String, String> connections = new HashMap<>();
+        if (context.zeroDowntime()) {
+            EnvironmentConfig environment = context.environment();
+            String current = production.get().connectionStrings().get(environment.connectionStringName());
+            Optional<String> onProduction = current == null ? Optional.empty()
+                    : ConnectionStrings.withDatabase(current, environment.database().name());
+            if (onProduction.isEmpty()) {
+                return StepOutcome.fail(FailureKind.CONFIGURATION, "site " + context.webAppConfig().name()
+                        + " has no connection string named " + environment.connectionStringName()
+                        + " that names a database");
+            }
+            connections.put(environment.connectionStringName(), onProduction.get());
+            settings.put(environment.databaseModeSetting(), "ReadWrite");
+        }
+        SlotConfiguration wanted = new SlotConfiguration(settings, connections);
+        String packageUri = context.deployment().packageUri();
+        appService.ensureSlot(staging);
+        SlotInfo slot = appService.getSlot(staging).orElseThrow();
+        boolean configured = EnterMaintenanceStep.matches(slot, wanted);
+        if (configured && packageUri.equals(slot.packageUri()) && slot.running()) {
+            return StepOutcome.advance("Slot " + staging + " already runs the new package");
+        }
+        if (!configured) {
+            appService.applyConfiguration(staging, wanted);
+        }
+        appService.deployPackage(staging, packageUri);
+        if (!appService.getSlot(staging).orElseThrow().running()) {
+            appService.startSlot(staging);
+        }
+        return StepOutcome.advance("Deployed package " + Redact.uri(packageUri) + " to slot " + staging);
+    }
+}

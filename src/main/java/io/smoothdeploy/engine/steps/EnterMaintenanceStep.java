@@ -1,0 +1,107 @@
+package io.smoothdeploy.engine.steps;
+
+import io.smoothdeploy.cloud.AppServiceCloud;
+import io.smoothdeploy.cloud.SlotConfiguration;
+import io.smoothdeploy.cloud.SlotInfo;
+import io.smoothdeploy.cloud.SlotRef;
+import io.smoothdeploy.engine.ConnectionStrings;
+import io.smoothdeploy.engine.EnvironmentConfig;
+import io.smoothdeploy.engine.FailureKind;
+import io.smoothdeploy.engine.StepOutcome;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Puts one web app in maintenance. A main site gets its maintenance slot running the OLD package on the
+ * temporary database T in the deployment's database mode; another app gets the maintenance page. The slot
+ * is warmed, then swapped into production. The production slot's content marker says whether the swap
+ * already happened.
+ */
+final class EnterMaintenanceStep implements StageStep {
+
+    private final AppServiceCloud appService;
+    private final SlotWarmer warmer;
+    private final Pacing pacing;
+
+    EnterMaintenanceStep(AppServiceCloud appService, SlotWarmer warmer, Pacing pacing) {
+        this.appService = appService;
+        this.warmer = warmer;
+        this.pacing = pacing;
+    }
+
+    @Override
+    public StepOutcome run(StepContext context) {
+        String site = context.webAppConfig().name();
+        String marker = SlotMarkers.maintenance(context.deployment().id());
+        Optional<SlotInfo> production = appService.getSlot(context.production());
+        if (production.isEmpty()) {
+            return CloudChecks.missingProduction(context);
+        }
+        if (SlotMarkers.carries(production.get(), marker)) {
+            return StepOutcome.advance(doneLine(context, site));
+        }
+        Optional<SlotConfiguration> wanted = maintenanceConfiguration(context, production.get());
+        if (wanted.isEmpty()) {
+            return StepOutcome.fail(FailureKind.CONFIGURATION, "site " + site + " has no connection string named "
+                    + context.environment().connectionStringName() + " that names a database");
+        }
+        SlotRef maintenance = context.maintenance();
+        appService.ensureSlot(maintenance);
+        SlotInfo slot = appService.getSlot(maintenance).orElseThrow();
+        if (!matches(slot, wanted.get())) {
+            appService.applyConfiguration(maintenance, wanted.get());
+            slot = appService.getSlot(maintenance).orElseThrow();
+        }
+        if (!slot.running()) {
+            appService.startSlot(maintenance);
+        }
+        SlotWarmer.Round round = warmer.probe(slot, context.webAppConfig(), false);
+        if (!round.warm()) {
+            EnvironmentConfig environment = context.environment();
+            if (context.pastDeadline(environment.warmUpTimeout())) {
+                return StepOutcome.fail(FailureKind.WARM_UP, "maintenance slot " + maintenance
+                        + " did not warm up within " + environment.warmUpTimeout().toSeconds() + " s: "
+                        + round.summary());
+            }
+            return StepOutcome.checkAgain(pacing.warmUpPoll(), "Warming maintenance slot " + maintenance + ": "
+                    + round.summary());
+        }
+        appService.swapWithProduction(maintenance);
+        return StepOutcome.advance(doneLine(context, site));
+    }
+
+    private static String doneLine(StepContext context, String site) {
+        return context.zeroDowntime()
+                ? "Enabling zero downtime deployment mode " + context.deployment().mode().wireName() + " on site " + site
+                : "Putting site " + site + " in maintenance mode";
+    }
+
+    private static Optional<SlotConfiguration> maintenanceConfiguration(StepContext context, SlotInfo production) {
+        EnvironmentConfig environment = context.environment();
+        Map<String, String> settings = new HashMap<>();
+        settings.put(SlotMarkers.SETTING, SlotMarkers.maintenance(context.deployment().id()));
+        if (!context.zeroDowntime()) {
+            settings.put(SlotInfo.RUN_FROM_PACKAGE, environment.maintenancePagePackageUri());
+            return Optional.of(new SlotConfiguration(settings, Map.of()));
+        }
+        String connection = production.connectionStrings().get(environment.connectionStringName());
+        if (connection == null) {
+            return Optional.empty();
+        }
+        Optional<String> onClone = ConnectionStrings.withDatabase(connection, context.temporaryDatabase().name());
+        if (onClone.isEmpty()) {
+            return Optional.empty();
+        }
+        if (production.packageUri() != null) {
+            settings.put(SlotInfo.RUN_FROM_PACKAGE, production.packageUri());
+        }
+        settings.put(environment.databaseModeSetting(), context.deployment().mode().wireName());
+        return Optional.of(new SlotConfiguration(settings, Map.of(environment.connectionStringName(), onClone.get())));
+    }
+
+    static boolean matches(SlotInfo slot, SlotConfiguration wanted) {
+        return slot.appSettings().entrySet().containsAll(wanted.appSettings().entrySet())
+                && slot.connectionStrings().entrySet().containsAll(wanted.connectionStrings().entrySet());
+    }
+}

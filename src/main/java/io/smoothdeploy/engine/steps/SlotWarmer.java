@@ -1,0 +1,55 @@
+package io.smoothdeploy.engine.steps;
+
+import io.smoothdeploy.cloud.SlotInfo;
+import io.smoothdeploy.engine.WebAppConfig;
+import io.smoothdeploy.warmup.ProbeResult;
+import io.smoothdeploy.warmup.WarmUpProber;
+import io.smoothdeploy.warmup.WarmUpTarget;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One warm-up round against a slot, and words for what it found. */
+final class SlotWarmer {
+
+    private final WarmUpProber prober;
+
+    SlotWarmer(WarmUpProber prober) {
+        this.prober = prober;
+    }
+
+    /** Warms {@code slot} with the web app's paths, under the host names it will serve. */
+    Round probe(SlotInfo slot, WebAppConfig webApp, boolean useConfiguredHostNames) {
+        List<String> hostNames = new ArrayList<>();
+        if (useConfiguredHostNames) {
+            hostNames.addAll(webApp.warmUp().hostNames());
+        }
+        if (hostNames.isEmpty()) {
+            hostNames.add(slot.defaultHostName());
+        }
+        List<String> paths = webApp.warmUp().paths().isEmpty() ? List.of("/") : webApp.warmUp().paths();
+        WarmUpTarget target = new WarmUpTarget(slot.baseUrl(), hostNames, paths, webApp.warmUp().expectedStatuses());
+        return new Round(prober.probe(target));
+    }
+
+    record Round(List<ProbeResult> results) {
+
+        boolean warm() {
+            return !results.isEmpty() && results.stream().allMatch(ProbeResult::ok);
+        }
+
+        /** For example {@code 1 of 2 paths ready; cms.example.com/health: 503 Service Unavailable}. */
+        String summary() {
+            long ready = results.stream().filter(ProbeResult::ok).count();
+            StringBuilder text = new StringBuilder(ready + " of " + results.size() + " warm-up requests ready");
+            results.stream().filter(r -> !r.ok()).findFirst().ifPresent(r -> text.append("; ")
+                    .append(r.hostName()).append(r.path()).append(": ").append(describe(r)));
+            return text.toString();
+        }
+
+        private static String describe(ProbeResult result) {
+            String status = result.status() > 0 ? "HTTP " + result.status() : result.outcome().name().toLowerCase()
+                    .replace('_', ' ');
+            return result.detail() == null || result.detail().isBlank() ? status : status + " " + result.detail();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.smoothdeploy.engine.steps;
+
+import io.smoothdeploy.cloud.AppServiceCloud;
+import io.smoothdeploy.cloud.CloudException;
+import io.smoothdeploy.cloud.SqlCloud;
+import io.smoothdeploy.engine.DeploymentSnapshot;
+import io.smoothdeploy.engine.EnvironmentConfig;
+import io.smoothdeploy.engine.FailureKind;
+import io.smoothdeploy.engine.Stage;
+import io.smoothdeploy.engine.StepMessage;
+import io.smoothdeploy.engine.StepOutcome;
+import io.smoothdeploy.engine.Steps;
+import io.smoothdeploy.engine.WebAppConfig;
+import io.smoothdeploy.engine.WebAppState;
+import io.smoothdeploy.warmup.WarmUpProber;
+import java.time.Clock;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Runs the step class of a message's stage. A cloud error that retrying will not fix becomes a classified
+ * failure; a transient one is thrown, so the queue delivers the message again later.
+ */
+public final class StepCatalog implements Steps {
+
+    private final Map<Stage, StageStep> steps = new EnumMap<>(Stage.class);
+    private final Clock clock;
+
+    public StepCatalog(AppServiceCloud appService, SqlCloud sql, WarmUpProber prober, Clock clock, Pacing pacing) {
+        this.clock = clock;
+        SlotWarmer warmer = new SlotWarmer(prober);
+        CompleteStep complete = new CompleteStep(appService, sql);
+        ResetStep reset = new ResetStep(appService, sql, pacing);
+        steps.put(Stage.CLONE_DB, new CloneDbStep(sql, pacing));
+        steps.put(Stage.ENTER_MAINTENANCE, new EnterMaintenanceStep(appService, warmer, pacing));
+        steps.put(Stage.DEPLOY_SLOT, new DeploySlotStep(appService));
+        steps.put(Stage.WARM_UP, new WarmUpStep(appService, warmer, pacing));
+        steps.put(Stage.AWAIT_VERIFICATION, new AwaitVerificationStep(appService));
+        steps.put(Stage.COMPLETE_SWAP, complete);
+        steps.put(Stage.COMPLETE_CLEANUP, complete);
+        steps.put(Stage.RESET_RESTORE_DATABASE, reset);
+        steps.put(Stage.RESET_SWAP, reset);
+        steps.put(Stage.RESET_CLEANUP, reset);
+    }
+
+    @Override
+    public StepOutcome run(DeploymentSnapshot snapshot, StepMessage message) {
+        EnvironmentConfig environment = snapshot.environment().config();
+        WebAppConfig webAppConfig = null;
+        WebAppState webApp = null;
+        if (message.webApp() != null) {
+            webAppConfig = environment.webApp(message.webApp()).orElse(null);
+            webApp = snapshot.webApp(message.webApp()).orElse(null);
+            if (webAppConfig == null || webApp == null) {
+                return StepOutcome.fail(FailureKind.CONFIGURATION, "web app " + message.webApp()
+                        + " is not part of environment " + environment.name() + " any more");
+            }
+        }
+        StepContext context = new StepContext(environment, snapshot.deployment(), webAppConfig, webApp, message,
+                clock.instant());
+        try {
+            return steps.get(message.stage()).run(context);
+        } catch (CloudException e) {
+            if (e.isTransient()) {
+                throw e;
+            }
+            return StepOutcome.fail(FailureKind.CLOUD_OPERATION, e.code() + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,319 @@
+package io.smoothdeploy.local;
+
+import io.smoothdeploy.cloud.AppServiceCloud;
+import io.smoothdeploy.cloud.CloudException;
+import io.smoothdeploy.cloud.DatabaseInfo;
+import io.smoothdeploy.cloud.DatabaseRef;
+import io.smoothdeploy.cloud.SlotConfiguration;
+import io.smoothdeploy.cloud.SlotInfo;
+import io.smoothdeploy.cloud.SlotRef;
+import io.smoothdeploy.cloud.SqlCloud;
+import io.smoothdeploy.warmup.ProbeResult;
+import io.smoothdeploy.warmup.WarmUpProber;
+import io.smoothdeploy.warmup.WarmUpTarget;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An in-memory App Service and Azure SQL, with a warm-up prober that answers from the slots' packages. It
+ * records every changing call in order and can fail chosen calls. Tests use it as the cloud port's double;
+ * the local host uses it until the local Azure emulator (which runs the real ARM adapter) is wired in.
+ * Thread-safe.
+ */
+public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpProber {
+
+    private final Clock clock;
+    private final Duration copyDuration;
+    private final Map<String, Map<String, Slot>> sites = new LinkedHashMap<>();
+    private final Map<String, Database> databases = new LinkedHashMap<>();
+    private final List<String> calls = new ArrayList<>();
+    private final Map<String, Deque<CloudException>> faults = new HashMap<>();
+    private final Map<String, Integer> coldStartRounds = new HashMap<>();
+    private final Map<String, Integer> brokenPackages = new HashMap<>();
+
+    /** @param copyDuration how long a database copy or restore takes, on {@code clock} */
+    public SimulatedCloud(Clock clock, Duration copyDuration) {
+        this.clock = clock;
+        this.copyDuration = copyDuration;
+    }
+
+    // ----- set-up and inspection, for tests and the local host -----
+
+    /** Adds a site whose production slot runs {@code packageUri} with these connection strings. */
+    public synchronized void addSite(String resourceId, String packageUri, Map<String, String> connectionStrings) {
+        Map<String, Slot> slots = new LinkedHashMap<>();
+        Slot production = new Slot(hostName(resourceId, SlotRef.PRODUCTION));
+        production.settings.put(SlotInfo.RUN_FROM_PACKAGE, packageUri);
+        production.connections.putAll(connectionStrings);
+        slots.put(SlotRef.PRODUCTION, production);
+        sites.put(key(resourceId), slots);
+    }
+
+    public synchronized void addDatabase(DatabaseRef database) {
+        databases.put(key(database), new Database(DatabaseInfo.State.ONLINE, Instant.MIN));
+    }
+
+    /** The changing calls made so far, in order, as {@code operation target}. */
+    public synchronized List<String> calls() {
+        return List.copyOf(calls);
+    }
+
+    /** The next {@code times} calls of {@code operation} on {@code target} (a slot or database) throw {@code error}. */
+    public synchronized void failNext(String operation, String target, int times, CloudException error) {
+        Deque<CloudException> queue = faults.computeIfAbsent(operation + " " + target, k -> new ArrayDeque<>());
+        for (int i = 0; i < times; i++) {
+            queue.add(error);
+        }
+    }
+
+    /** A slot running this package answers 503 to the first {@code rounds} warm-up rounds after it starts. */
+    public synchronized void coldStart(String packageUri, int rounds) {
+        coldStartRounds.put(packageUri, rounds);
+    }
+
+    /** A slot running this package answers {@code status} to every request. */
+    public synchronized void breakPackage(String packageUri, int status) {
+        brokenPackages.put(packageUri, status);
+    }
+
+    /** The slot as it is now, without recording a call. */
+    public synchronized Optional<SlotInfo> inspect(SlotRef slot) {
+        Slot found = slots(slot.siteResourceId()).get(slot.slot());
+        return found == null ? Optional.empty() : Optional.of(found.info(slot));
+    }
+
+    /** Names of the databases that exist now on {@code serverResourceId}. */
+    public synchronized List<String> databaseNames(String serverResourceId) {
+        String prefix = serverResourceId.toLowerCase(Locale.ROOT) + "|";
+        return databases.keySet().stream().filter(k -> k.startsWith(prefix)).map(k -> k.substring(prefix.length()))
+                .toList();
+    }
+
+    // ----- AppServiceCloud -----
+
+    @Override
+    public synchronized Optional<SlotInfo> getSlot(SlotRef slot) {
+        return inspect(slot);
+    }
+
+    @Override
+    public synchronized void ensureSlot(SlotRef slot) {
+        record("ensureSlot", slot.toString());
+        Map<String, Slot> slots = slots(slot.siteResourceId());
+        if (!slots.containsKey(slot.slot())) {
+            Slot created = new Slot(hostName(slot.siteResourceId(), slot.slot()));
+            Slot production = slots.get(SlotRef.PRODUCTION);
+            created.connections.putAll(production.connections);
+            slots.put(slot.slot(), created);
+        }
+    }
+
+    @Override
+    public synchronized void applyConfiguration(SlotRef slot, SlotConfiguration configuration) {
+        record("applyConfiguration", slot.toString());
+        Slot target = existing(slot);
+        target.settings.putAll(configuration.appSettings());
+        target.connections.putAll(configuration.connectionStrings());
+        target.restart();
+    }
+
+    @Override
+    public synchronized void deployPackage(SlotRef slot, String packageUri) {
+        record("deployPackage", slot.toString());
+        Slot target = existing(slot);
+        target.settings.put(SlotInfo.RUN_FROM_PACKAGE, packageUri);
+        target.restart();
+    }
+
+    @Override
+    public synchronized void swapWithProduction(SlotRef source) {
+        record("swapWithProduction", source.toString());
+        Slot from = existing(source);
+        Slot production = existing(SlotRef.production(source.siteResourceId()));
+        Map<String, String> settings = new HashMap<>(from.settings);
+        Map<String, String> connections = new HashMap<>(from.connections);
+        int rounds = from.roundsSinceStart;
+        from.replace(production.settings, production.connections, production.roundsSinceStart);
+        production.replace(settings, connections, rounds);
+    }
+
+    @Override
+    public synchronized void startSlot(SlotRef slot) {
+        record("startSlot", slot.toString());
+        Slot target = existing(slot);
+        if (!target.running) {
+            target.running = true;
+            target.restart();
+        }
+    }
+
+    @Override
+    public synchronized void stopSlot(SlotRef slot) {
+        record("stopSlot", slot.toString());
+        existing(slot).running = false;
+    }
+
+    // ----- SqlCloud -----
+
+    @Override
+    public synchronized Optional<DatabaseInfo> getDatabase(DatabaseRef database) {
+        Database found = databases.get(key(database));
+        if (found == null) {
+            return Optional.empty();
+        }
+        boolean ready = !clock.instant().isBefore(found.readyAt);
+        DatabaseInfo.State state = found.state == DatabaseInfo.State.CREATING && ready
+                ? DatabaseInfo.State.ONLINE : found.state;
+        return Optional.of(new DatabaseInfo(database, state, state == DatabaseInfo.State.ONLINE ? "Online" : "Copying"));
+    }
+
+    @Override
+    public synchronized void beginCopy(DatabaseRef source, DatabaseRef target) {
+        record("beginCopy", source + " -> " + target);
+        create(source, target);
+    }
+
+    @Override
+    public synchronized void beginPointInTimeRestore(DatabaseRef source, Instant pointInTime, DatabaseRef target) {
+        record("beginPointInTimeRestore", source + "@" + pointInTime + " -> " + target);
+        create(source, target);
+    }
+
+    @Override
+    public synchronized void rename(DatabaseRef database, String newName) {
+        record("rename", database + " -> " + newName);
+        Database found = databases.remove(key(database));
+        if (found == null) {
+            throw new CloudException("ResourceNotFound", "database " + database + " does not exist", false);
+        }
+        databases.put(key(new DatabaseRef(database.serverResourceId(), newName)), found);
+    }
+
+    @Override
+    public synchronized void deleteDatabase(DatabaseRef database) {
+        record("deleteDatabase", database.toString());
+        databases.remove(key(database));
+    }
+
+    // ----- WarmUpProber -----
+
+    @Override
+    public synchronized List<ProbeResult> probe(WarmUpTarget target) {
+        Slot slot = sites.values().stream().flatMap(s -> s.values().stream())
+                .filter(s -> target.baseUrl().equals("https://" + s.hostName)).findFirst().orElse(null);
+        List<ProbeResult> results = new ArrayList<>();
+        for (String host : target.hostNames()) {
+            for (String path : target.paths()) {
+                results.add(answer(slot, host, path, target.expectedStatuses()));
+            }
+        }
+        if (slot != null) {
+            slot.roundsSinceStart++;
+        }
+        return results;
+    }
+
+    private ProbeResult answer(Slot slot, String host, String path, List<Integer> expected) {
+        if (slot == null || !slot.running || slot.settings.get(SlotInfo.RUN_FROM_PACKAGE) == null) {
+            return new ProbeResult(host, path, ProbeResult.Outcome.CONNECTION_REFUSED, 0, Duration.ZERO,
+                    "connection refused");
+        }
+        String packageUri = slot.settings.get(SlotInfo.RUN_FROM_PACKAGE);
+        int status = brokenPackages.getOrDefault(packageUri,
+                slot.roundsSinceStart < coldStartRounds.getOrDefault(packageUri, 0) ? 503 : 200);
+        if (expected.contains(status)) {
+            return new ProbeResult(host, path, ProbeResult.Outcome.OK, status, Duration.ofMillis(5), null);
+        }
+        ProbeResult.Outcome outcome = status == 403 ? ProbeResult.Outcome.FORBIDDEN
+                : status >= 500 ? ProbeResult.Outcome.SERVER_ERROR : ProbeResult.Outcome.UNEXPECTED_STATUS;
+        return new ProbeResult(host, path, outcome, status, Duration.ofMillis(5), null);
+    }
+
+    // ----- internals -----
+
+    private void create(DatabaseRef source, DatabaseRef target) {
+        if (!databases.containsKey(key(source))) {
+            throw new CloudException("ResourceNotFound", "database " + source + " does not exist", false);
+        }
+        databases.putIfAbsent(key(target), new Database(DatabaseInfo.State.CREATING, clock.instant().plus(copyDuration)));
+    }
+
+    private void record(String operation, String target) {
+        Deque<CloudException> queue = faults.get(operation + " " + target);
+        if (queue != null && !queue.isEmpty()) {
+            calls.add(operation + " " + target + " (failed)");
+            throw queue.poll();
+        }
+        calls.add(operation + " " + target);
+    }
+
+    private Map<String, Slot> slots(String siteResourceId) {
+        Map<String, Slot> slots = sites.get(key(siteResourceId));
+        if (slots == null) {
+            throw new CloudException("ResourceNotFound", "site " + siteResourceId + " does not exist", false);
+        }
+        return slots;
+    }
+
+    private Slot existing(SlotRef slot) {
+        Slot found = slots(slot.siteResourceId()).get(slot.slot());
+        if (found == null) {
+            throw new CloudException("ResourceNotFound", "slot " + slot + " does not exist", false);
+        }
+        return found;
+    }
+
+    private static String hostName(String siteResourceId, String slot) {
+        String site = siteResourceId.substring(siteResourceId.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
+        return SlotRef.PRODUCTION.equals(slot) ? site + ".azurewebsites.net" : site + "-" + slot + ".azurewebsites.net";
+    }
+
+    private static String key(String resourceId) {
+        return resourceId.toLowerCase(Locale.ROOT);
+    }
+
+    private static String key(DatabaseRef database) {
+        return database.serverResourceId().toLowerCase(Locale.ROOT) + "|" + database.name();
+    }
+
+    private static final class Slot {
+        final String hostName;
+        final Map<String, String> settings = new HashMap<>();
+        final Map<String, String> connections = new HashMap<>();
+        boolean running = true;
+        int roundsSinceStart;
+
+        Slot(String hostName) {
+            this.hostName = hostName;
+        }
+
+        void restart() {
+            roundsSinceStart = 0;
+        }
+
+        void replace(Map<String, String> newSettings, Map<String, String> newConnections, int rounds) {
+            settings.clear();
+            settings.putAll(newSettings);
+            connections.clear();
+            connections.putAll(newConnections);
+            roundsSinceStart = rounds;
+        }
+
+        SlotInfo info(SlotRef ref) {
+            return new SlotInfo(ref, running, hostName, "https://" + hostName, settings, connections);
+        }
+    }
+
+    private record Database(DatabaseInfo.State state, Instant readyAt) {
+    }
+}

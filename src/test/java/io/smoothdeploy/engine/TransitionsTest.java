@@ -1,0 +1,228 @@
+package io.smoothdeploy.engine;
+
+import static io.smoothdeploy.engine.Snapshots.T0;
+import static io.smoothdeploy.engine.Snapshots.deployment;
+import static io.smoothdeploy.engine.Snapshots.message;
+import static io.smoothdeploy.engine.Snapshots.snapshot;
+import static io.smoothdeploy.engine.Snapshots.webApp;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TransitionsTest {
+
+    private static final Instant NOW = T0.plusSeconds(60);
+
+    @Test
+    void cloneDoneFansOutEnterMaintenanceToEveryWebApp() {
+        // Arrange
+        DeploymentSnapshot snapshot = snapshot(deployment(DeploymentStatus.IN_PROGRESS, Stage.CLONE_DB),
+                webApp("cms", WebAppPhase.PENDING), webApp("scheduler", WebAppPhase.PENDING));
+
+        // Act
+        Decision decision = Transitions.decide(snapshot, message(Stage.CLONE_DB, null, 0),
+                StepOutcome.advance("copy online"), NOW);
+
+        // Assert
+        assertEquals(Stage.ENTER_MAINTENANCE, decision.deployment().stage());
+        assertEquals(List.of("d1:ENTER_MAINTENANCE:cms:0", "d1:ENTER_MAINTENANCE:scheduler:0"),
+                decision.messages().stream().map(m -> m.message().messageId()).toList());
+        assertEquals("etag-d", decision.deployment().etag(), "the write is conditional on the etag read");
+    }
+
+    @Test
+    void firstWebAppToFinishWritesTheDeploymentRowButDoesNotAdvance() {
+        // Arrange
+        DeploymentSnapshot snapshot = snapshot(deployment(DeploymentStatus.IN_PROGRESS, Stage.ENTER_MAINTENANCE),
+                webApp("cms", WebAppPhase.PENDING), webApp("scheduler", WebAppPhase.PENDING));
+
+        // Act
+        Decision decision = Transitions.decide(snapshot, message(Stage.ENTER_MAINTENANCE, "cms", 0),
+                StepOutcome.advance("Enabling zero downtime deployment mode ReadOnly on site cms"), NOW);
+
+        // Assert
+        assertEquals(Stage.ENTER_MAINTENANCE, decision.deployment().stage());
+        assertEquals(NOW, decision.deployment().updatedAt(), "touching the row makes a racing finisher lose and re-read");
+        assertEquals(WebAppPhase.IN_MAINTENANCE, decision.webApps().get(0).phase());
+        assertTrue(decision.webApps().get(0).maintenance());
+        assertTrue(decision.messages().isEmpty());
+        assertFalse(decision.log().stream().anyMatch(l -> l.message().equals(Transitions.ALL_IN_MAINTENANCE)));
+    }
+
+    @Test
+    void lastWebAppToFinishAdvancesTheDeploymentAndLogsOnce() {
+        // Arrange
+        DeploymentSnapshot snapshot = snapshot(deployment(DeploymentStatus.IN_PROGRESS, Stage.ENTER_MAINTENANCE),
+                webApp("cms", WebAppPhase.IN_MAINTENANCE), webApp("scheduler", WebAppPhase.PENDING));
+
+        // Act
+        Decision decision = Transitions.decide(snapshot, message(Stage.ENTER_MAINTENANCE, "scheduler", 0),
+                StepOutcome.advance("Putting site scheduler in maintenance mode"), NOW);
+
+        // Assert
+        assertEquals(Stage.DEPLOY_SLOT, decision.deployment().stage());
+        assertEquals(1, decision.log().stream().filter(l -> l.message().equals(Transitions.ALL_IN_MAINTENANCE)).count());
+        assertEquals(List.of("d1:DEPLOY_SLOT:cms:0", "d1:DEPLOY_SLOT:scheduler:0"),
+                decision.messages().stream().map(m -> m.message().messageId()).toList());
+        assertEquals(1, decision.webApps().size(), "only the finishing web app's row is written");
+    }
+
+    @Test
+    void checkAgainSchedulesTheNextCheckAfterTheDelay() {
+        // Arrange
+        DeploymentSnapshot snapshot = snapshot(deployment(DeploymentStatus.IN_PROGRESS, Stage.WARM_UP),
+                webApp("cms", WebAppPhase.DEPLOYED));
+
+        // Act
+        Decision first = Transitions.decide(snapshot, message(Stage.WARM_UP, "cms", 0),
+                StepOutcome.checkAgain(Duration.ofSeconds(5), "warming"), NOW);
+
+        // Assert
+        WebAppState checked = first.webApps().get(0);
+        assertEquals(1, checked.checks());
+        assertEquals(Stage.WARM_UP, checked.workingStage());
+        assertEquals(NOW, checked.stageStartedAt());
+        OutgoingMessage next = first.messages().get(0);
+        assertEquals("d1:WARM_UP:cms:1", next.message().messageId());
+        assertEquals(Duration.ofSeconds(5), next.delay());
+        assertNull(first.deployment(), "a check is not progress: the deployment row is left alone");
+    }
+
+    @Test
+    void messageWithAnOldSequenceIsNotExpected() {
+        // Arrange
+        WebAppState checked = webApp("cms", WebAppPhase.DEPLOYED).checkedAgain(Stage.WARM_UP, NOW);
+        DeploymentSnapshot snapshot = snapshot(deployment(DeploymentStatus.IN_PROGRESS, Stage.WARM_UP), checked);
+
+        // Act & Assert
+        assertFalse(Transitions.isExpected(snapshot, message(Stage.WARM_UP, "cms", 0)));
+        assertTrue(Transitions.isExpected(snapshot, message(Stage.WARM_UP, "cms", 1)));
+        assertEquals(List.of("d1:WARM_UP:cms:1"), Transitions.resendExpected(snapshot, message(Stage.WARM_UP, "cms", 0))
+                .messages().stream().map(m -> m.message().messageId()).toList());
+    }
+
+    @Test
+    void duplicateOfAFinishedStageResendsWhatTheStateExpectsAndWritesNothing() {
+        // Arrange: the deployment has moved on to deploy-slot; a late enter-maintenance duplicate arrives
+        DeploymentSnapshot snapshot = snapshot(deployment(DeploymentStatus.IN_PROGRESS, Stage.DEPLOY_SLOT),
+                webApp("cms", WebAppPhase.IN_MAINTENANCE), webApp("scheduler", WebAppPhase.DEPLOYED));
+        StepMessage duplicate = message(Stage.ENTER_MAINTENANCE, "cms", 0);
+
+        // Act
+        Decision decision = Transitions.decide(snapshot, duplicate, StepOutcome.advance("again"), NOW);
+
+        // Assert
+        assertTrue(decision.writesNothing());
+        assertEquals(List.of("d1:DEPLOY_SLOT:cms:0"),
+                decision.messages().stream().map(m -> m.message().messageId()).toList());
+    }
+
+    @Test
+    void failureWhileEnteringMaintenanceFailsTheDeploymentAndReleasesTheEnvironment() {
+        // Arrange
+        DeploymentSnapshot snapshot = snapshot(deployment(DeploymentStatus.IN_PROGRESS, Stage.ENTER_MAINTENANCE),
+                webApp("cms", WebAppPhase.IN_MAINTENANCE), webApp("commerce", WebAppPhase.PENDING));
+
+        // Act
+        Decision decision = Transitions.decide(snapshot, message(Stage.ENTER_MAINTENANCE, "commerce", 0),
+                StepOutcome.fail(FailureKind.CLOUD_OPERATION, "Conflict: swap in progress"), NOW);
+
+        // Assert
+        assertEquals(DeploymentStatus.FAILED, decision.deployment().status());
+        assertEquals("commerce", decision.deployment().errors().get(0).webApp());
+        assertNotNull(decision.webApps().get(0).error());
+        assertNull(decision.environment().activeDeploymentId(), "a failed deployment frees its environment");
+        assertTrue(decision.log().stream().anyMatch(l -> l.message().equals(Transitions.MAINTENANCE_FAILED)));
+        assertTrue(decision.messages().isEmpty());
+    }
+
+    @Test
+    void webAppThatFinishesAfterTheDeploymentFailedStillRecordsItIsInMaintenance() {
+        // Arrange
+        DeploymentSnapshot snapshot = snapshot(deployment(DeploymentStatus.FAILED, Stage.ENTER_MAINTENANCE),
+                webApp("cms", WebAppPhase.PENDING), webApp("commerce", WebAppPhase.PENDING));
+
+        // Act
+        Decision decision = Transitions.decide(snapshot, message(Stage.ENTER_MAINTENANCE, "cms", 0),
+                StepOutcome.advance("Enabling zero downtime deployment mode ReadOnly on site cms"), NOW);
+
+        // Assert
+        assertNull(decision.deployment());
+        assertTrue(decision.webApps().get(0).maintenance());
+        assertTrue(decision.messages().isEmpty());
+    }
+
+    @Test
+    void awaitVerificationStopsWithValidationLinksAndSendsNothing() {
+        // Arrange
+        DeploymentSnapshot snapshot = snapshot(deployment(DeploymentStatus.IN_PROGRESS, Stage.AWAIT_VERIFICATION),
+                webApp("cms", WebAppPhase.WARMED_UP));
+
+        // Act
+        Decision decision = Transitions.decide(snapshot, message(Stage.AWAIT_VERIFICATION, null, 0),
+                new StepOutcome.Advance(null, List.of("https://cms-staging.azurewebsites.net/")), NOW);
+
+        // Assert
+        assertEquals(DeploymentStatus.AWAITING_VERIFICATION, decision.deployment().status());
+        assertEquals(List.of("https://cms-staging.azurewebsites.net/"), decision.deployment().validationLinks());
+        assertTrue(decision.messages().isEmpty());
+        assertEquals(List.of("complete", "reset"), decision.deployment().status().allowedActions());
+    }
+
+    @Test
+    void completeCleanupSucceedsAndReleasesTheEnvironment() {
+        // Arrange
+        DeploymentSnapshot snapshot = snapshot(deployment(DeploymentStatus.COMPLETING, Stage.COMPLETE_CLEANUP),
+                webApp("cms", WebAppPhase.LIVE));
+
+        // Act
+        Decision decision = Transitions.decide(snapshot, message(Stage.COMPLETE_CLEANUP, null, 0),
+                StepOutcome.advance("Deleted temporary database"), NOW);
+
+        // Assert
+        assertEquals(DeploymentStatus.SUCCEEDED, decision.deployment().status());
+        assertEquals(Stage.FINISHED, decision.deployment().stage());
+        assertNull(decision.environment().activeDeploymentId());
+    }
+
+    @Test
+    void resetCleanupEndsReset() {
+        // Arrange
+        DeploymentSnapshot snapshot = snapshot(deployment(DeploymentStatus.RESETTING, Stage.RESET_CLEANUP),
+                webApp("cms", WebAppPhase.ROLLED_BACK));
+
+        // Act
+        Decision decision = Transitions.decide(snapshot, message(Stage.RESET_CLEANUP, null, 0),
+                StepOutcome.advance(null), NOW);
+
+        // Assert
+        assertEquals(DeploymentStatus.RESET, decision.deployment().status());
+    }
+
+    @Test
+    void finishedDeploymentExpectsNoMoreMessages() {
+        // Arrange
+        DeploymentSnapshot snapshot = snapshot(deployment(DeploymentStatus.SUCCEEDED, Stage.FINISHED),
+                webApp("cms", WebAppPhase.LIVE));
+
+        // Act & Assert
+        assertTrue(Transitions.expectedMessages(snapshot, null).isEmpty());
+        assertFalse(Transitions.isExpected(snapshot, message(Stage.COMPLETE_SWAP, "cms", 0)));
+    }
+
+    @Test
+    void warmedUpWebAppHasNotFinishedTheCompleteSwap() {
+        // Act & Assert
+        assertFalse(Stage.COMPLETE_SWAP.isFinishedBy(WebAppPhase.WARMED_UP));
+        assertFalse(Stage.RESET_SWAP.isFinishedBy(WebAppPhase.LIVE));
+        assertTrue(Stage.DEPLOY_SLOT.isFinishedBy(WebAppPhase.WARMED_UP));
+        assertFalse(Stage.DEPLOY_SLOT.isFinishedBy(WebAppPhase.ROLLED_BACK));
+    }
+}

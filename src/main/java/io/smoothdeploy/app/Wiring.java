@@ -1,0 +1,42 @@
+package io.smoothdeploy.app;
+
+import io.smoothdeploy.api.HttpApi;
+import io.smoothdeploy.cloud.AppServiceCloud;
+import io.smoothdeploy.cloud.SqlCloud;
+import io.smoothdeploy.engine.DeploymentIds;
+import io.smoothdeploy.engine.DeploymentService;
+import io.smoothdeploy.engine.StepRunner;
+import io.smoothdeploy.engine.steps.Pacing;
+import io.smoothdeploy.engine.steps.StepCatalog;
+import io.smoothdeploy.messaging.StepMessageCodec;
+import io.smoothdeploy.messaging.StepQueue;
+import io.smoothdeploy.state.DeploymentStore;
+import io.smoothdeploy.warmup.WarmUpProber;
+import java.time.Clock;
+import java.util.function.Supplier;
+
+/** Builds the object graph from its ports. Called once per host process. */
+public final class Wiring {
+
+    private Wiring() {
+    }
+
+    /**
+     * @param ports  the adapters: state, queues, cloud, warm-up
+     * @param clock  the time source of the engine
+     * @param pacing how often long work is checked
+     * @param ids    deployment id generator (null for the default)
+     */
+    public static Orchestrator orchestrator(Ports ports, Clock clock, Pacing pacing, Supplier<String> ids) {
+        Supplier<String> deploymentIds = ids == null ? new DeploymentIds(clock) : ids;
+        DeploymentService service = new DeploymentService(ports.store(), ports.queue(), clock, deploymentIds);
+        StepCatalog steps = new StepCatalog(ports.appService(), ports.sql(), ports.prober(), clock, pacing);
+        StepRunner runner = new StepRunner(ports.store(), ports.queue(), steps, clock);
+        return new Orchestrator(new HttpApi(service, ports.store()), runner, new StepMessageCodec());
+    }
+
+    /** The adapters the engine talks to. */
+    public record Ports(DeploymentStore store, StepQueue queue, AppServiceCloud appService, SqlCloud sql,
+                        WarmUpProber prober) {
+    }
+}

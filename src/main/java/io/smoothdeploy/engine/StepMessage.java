@@ -30,7 +30,10 @@ public record StepMessage(String deploymentId, String environment, Stage stage, 
         if (id.length() <= MAX_MESSAGE_ID_LENGTH) {
             return id;
         }
-        return deploymentId + ":" + sha256Hex(id).substring(0, 40);
+        String hash = sha256Hex(id).substring(0, 40);
+        String prefix = deploymentId.length() > MAX_MESSAGE_ID_LENGTH - 41
+                ? deploymentId.substring(0, MAX_MESSAGE_ID_LENGTH - 41) : deploymentId;
+        return prefix + ":" + hash;
     }
 
     private static String sha256Hex(String text) {

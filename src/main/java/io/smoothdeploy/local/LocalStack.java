@@ -1,0 +1,85 @@
+package io.smoothdeploy.local;
+
+import com.azure.data.tables.TableServiceClient;
+import io.smoothdeploy.app.Orchestrator;
+import io.smoothdeploy.app.Wiring;
+import io.smoothdeploy.engine.steps.Pacing;
+import io.smoothdeploy.functions.HttpApiFunctions;
+import io.smoothdeploy.functions.StepFunctions;
+import io.smoothdeploy.state.TableDeploymentStore;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * The local host assembled: the real function classes behind a loopback HTTP server, the step queues
+ * dispatched in process with Service Bus semantics, the state in Table storage (Azurite), and the cloud
+ * port on the given simulated cloud. The local host's main and the end-to-end tests both build this.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private final TableDeploymentStore store;
+    private final InProcessStepQueue queue;
+    private final FunctionCatalog catalog;
+    private final LocalHttpServer server;
+
+    private LocalStack(TableDeploymentStore store, InProcessStepQueue queue, FunctionCatalog catalog,
+                       LocalHttpServer server) {
+        this.store = store;
+        this.queue = queue;
+        this.catalog = catalog;
+        this.server = server;
+    }
+
+    /**
+     * @param tables   the Table service (Azurite locally)
+     * @param settings app settings: the queue names and state table names
+     * @param cloud    the cloud port and warm-up prober
+     * @param clock    the clock of the engine and the queue (a {@link ManualClock} in tests)
+     * @param pacing   how often long work is checked
+     * @param httpPort the port to serve on, 0 for any free one
+     */
+    public static LocalStack start(TableServiceClient tables, Map<String, String> settings, SimulatedCloud cloud,
+                                   Clock clock, Pacing pacing, int httpPort) {
+        TableDeploymentStore store = TableDeploymentStore.create(tables,
+                settings.getOrDefault("StateTableName", TableDeploymentStore.DEFAULT_STATE_TABLE),
+                settings.getOrDefault("DeploymentIndexTableName", TableDeploymentStore.DEFAULT_INDEX_TABLE));
+        InProcessStepQueue queue = new InProcessStepQueue(settings, clock);
+        Orchestrator orchestrator = Wiring.orchestrator(new Wiring.Ports(store, queue, cloud, cloud, cloud), clock,
+                pacing, null);
+        FunctionCatalog catalog = new FunctionCatalog(settings, new HttpApiFunctions(orchestrator),
+                new StepFunctions(orchestrator));
+        queue.connect(catalog);
+        LocalHttpServer server;
+        try {
+            server = new LocalHttpServer(catalog, httpPort).start();
+        } catch (java.io.IOException e) {
+            queue.close();
+            throw new java.io.UncheckedIOException("could not serve HTTP on port " + httpPort
+                    + " (is another local host running?)", e);
+        }
+        return new LocalStack(store, queue, catalog, server);
+    }
+
+    /** The API's base URL, for example {@code http://127.0.0.1:7071/api}. */
+    public String apiBase() {
+        return server.baseUrl() + "/" + FunctionCatalog.ROUTE_PREFIX;
+    }
+
+    public TableDeploymentStore store() {
+        return store;
+    }
+
+    public InProcessStepQueue queue() {
+        return queue;
+    }
+
+    public FunctionCatalog catalog() {
+        return catalog;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        queue.close();
+    }
+}

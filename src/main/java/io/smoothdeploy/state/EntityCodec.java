@@ -1,0 +1,433 @@
+package io.smoothdeploy.state;
+
+import com.azure.data.tables.models.TableEntity;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.smoothdeploy.app.Json;
+import io.smoothdeploy.engine.Deployment;
+import io.smoothdeploy.engine.DeploymentError;
+import io.smoothdeploy.engine.DeploymentMode;
+import io.smoothdeploy.engine.DeploymentStatus;
+import io.smoothdeploy.engine.EnvironmentConfig;
+import io.smoothdeploy.engine.EnvironmentRecord;
+import io.smoothdeploy.engine.LogLine;
+import io.smoothdeploy.engine.Stage;
+import io.smoothdeploy.engine.WebAppPhase;
+import io.smoothdeploy.engine.WebAppRole;
+import io.smoothdeploy.engine.WebAppState;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The storage layout of {@link TableDeploymentStore}: row keys and the mapping between engine records and
+ * table entities. Everything of an environment lives in the partition {@code key(environment name)}:
+ * <ul>
+ *   <li>{@code environment}: the environment row (config JSON, activeDeploymentId, lastDeploymentId)</li>
+ *   <li>{@code dep_<id>}: a deployment row</li>
+ *   <li>{@code web_<id>_<webApp>}: one row per web app of a deployment</li>
+ *   <li>{@code idem_<idempotencyKey>}: property deploymentId</li>
+ *   <li>{@code log_<id>_<at millis>_<write stamp>_<sequence>_<random>}: one log line</li>
+ * </ul>
+ * The index table maps a deployment id (PartitionKey) to its environment (RowKey {@value #INDEX_ROW_KEY}).
+ *
+ * <p>Key parts are escaped by {@link #key(String)}: the characters Table storage forbids in keys
+ * ({@code / \ # ?} and control characters), plus {@code _} (the separator) and {@code ~} (the escape
+ * character), become {@code ~XX}. Ordinary ids and names (letters, digits, dashes) are unchanged.
+ */
+final class EntityCodec {
+
+    static final String ENVIRONMENT_ROW_KEY = "environment";
+    static final String INDEX_ROW_KEY = "d";
+    /**
+     * A string property holds at most 64 KiB (32K UTF-16 characters); a longer log message would make its
+     * whole write fail on every retry, so it is cut short.
+     */
+    static final int MAX_LOG_MESSAGE_CHARS = 16_000;
+    /** Table storage allows keys of up to 1 KiB; in UTF-16 that is 512 characters. */
+    static final int MAX_KEY_LENGTH = 512;
+
+    // Property names.
+    static final String P_NAME = "name";
+    static final String P_CONFIG = "config";
+    static final String P_ACTIVE_DEPLOYMENT_ID = "activeDeploymentId";
+    static final String P_LAST_DEPLOYMENT_ID = "lastDeploymentId";
+    static final String P_DEPLOYMENT_ID = "deploymentId";
+    static final String P_ENVIRONMENT = "environment";
+    static final String P_STATUS = "status";
+    static final String P_STAGE = "stage";
+    static final String P_CHECKS = "checks";
+    static final String P_MODE = "mode";
+    static final String P_PACKAGE_URI = "packageUri";
+    static final String P_PACKAGE_SHA256 = "packageSha256";
+    static final String P_IDEMPOTENCY_KEY = "idempotencyKey";
+    static final String P_CREATED_AT = "createdAt";
+    static final String P_UPDATED_AT = "updatedAt";
+    static final String P_STAGE_STARTED_AT = "stageStartedAt";
+    static final String P_ROLLBACK_DATABASE = "rollbackDatabase";
+    static final String P_ERRORS = "errors";
+    static final String P_WARNINGS = "warnings";
+    static final String P_VALIDATION_LINKS = "validationLinks";
+    static final String P_ROLE = "role";
+    static final String P_PHASE = "phase";
+    static final String P_MAINTENANCE = "maintenance";
+    static final String P_WORKING_STAGE = "workingStage";
+    static final String P_TIMINGS = "timings";
+    static final String P_ERROR = "error";
+    static final String P_AT = "at";
+    static final String P_LEVEL = "level";
+    static final String P_WEB_APP = "webApp";
+    static final String P_MESSAGE = "message";
+
+    private static final String ETAG = "odata.etag";
+    private static final char ESCAPE = '~';
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    private static final TypeReference<List<DeploymentError>> ERRORS = new TypeReference<>() { };
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
+    private static final TypeReference<Map<Stage, WebAppState.StageTiming>> TIMINGS = new TypeReference<>() { };
+
+    /** Strictly increasing per JVM: orders log lines of different writes that carry the same time. */
+    private static final AtomicLong LAST_WRITE_STAMP = new AtomicLong();
+
+    private EntityCodec() {
+    }
+
+    // ---------------------------------------------------------------- keys
+
+    /** Escapes one part of a key (see the class comment); injective, identity for ordinary names. */
+    static String key(String part) {
+        StringBuilder out = null;
+        for (int i = 0; i < part.length(); i++) {
+            char c = part.charAt(i);
+            boolean escape = c == '/' || c == '\\' || c == '#' || c == '?' || c == '_' || c == ESCAPE
+                    || c < 0x20 || (c >= 0x7f && c <= 0x9f);
+            if (escape) {
+                if (out == null) {
+                    out = new StringBuilder(part.length() + 8).append(part, 0, i);
+                }
+                out.append(ESCAPE).append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? part : out.toString();
+    }
+
+    static String partition(String environmentName) {
+        return key(environmentName);
+    }
+
+    static String deploymentRowKey(String deploymentId) {
+        return "dep_" + key(deploymentId);
+    }
+
+    static String webAppPrefix(String deploymentId) {
+        return "web_" + key(deploymentId) + "_";
+    }
+
+    static String webAppRowKey(String deploymentId, String webAppName) {
+        return webAppPrefix(deploymentId) + key(webAppName);
+    }
+
+    static String idempotencyRowKey(String idempotencyKey) {
+        return "idem_" + key(idempotencyKey);
+    }
+
+    static String logPrefix(String deploymentId) {
+        return "log_" + key(deploymentId) + "_";
+    }
+
+    /** The smallest string greater than every string that starts with {@code prefix}. */
+    static String prefixEnd(String prefix) {
+        char last = prefix.charAt(prefix.length() - 1);
+        return prefix.substring(0, prefix.length() - 1) + (char) (last + 1);
+    }
+
+    /** A stamp for one write of log lines, strictly greater than the previous one in this JVM. */
+    static long nextWriteStamp() {
+        long now = System.currentTimeMillis();
+        return LAST_WRITE_STAMP.updateAndGet(last -> Math.max(now, last + 1));
+    }
+
+    /**
+     * {@code log_<id>_<at millis>_<write stamp>_<sequence>_<random>}: sorts by the line's time, then by
+     * write (lines of a later write with the same time come after), then by position within the write.
+     */
+    static String logRowKey(String deploymentId, LogLine line, long writeStamp, int sequence) {
+        long at = line.at() == null ? 0 : Math.max(0, line.at().toEpochMilli());
+        return String.format("%s%015d_%015d_%04d_%06x", logPrefix(deploymentId), at, writeStamp, sequence,
+                ThreadLocalRandom.current().nextInt(0x1000000));
+    }
+
+    static String odataString(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+
+    /** {@code PartitionKey eq pk and RowKey ge prefix and RowKey lt end-of-prefix}. */
+    static String prefixFilter(String partitionKey, String rowKeyPrefix) {
+        return "PartitionKey eq " + odataString(partitionKey)
+                + " and RowKey ge " + odataString(rowKeyPrefix)
+                + " and RowKey lt " + odataString(prefixEnd(rowKeyPrefix));
+    }
+
+    // ---------------------------------------------------------------- environment
+
+    static TableEntity environmentEntity(EnvironmentConfig config, String activeDeploymentId,
+                                         String lastDeploymentId, String etag) {
+        TableEntity entity = new TableEntity(partition(config.name()), ENVIRONMENT_ROW_KEY);
+        put(entity, P_NAME, config.name());
+        put(entity, P_CONFIG, toJson(config));
+        put(entity, P_ACTIVE_DEPLOYMENT_ID, activeDeploymentId);
+        put(entity, P_LAST_DEPLOYMENT_ID, lastDeploymentId);
+        return withEtag(entity, etag);
+    }
+
+    static TableEntity environmentEntity(EnvironmentRecord record) {
+        return environmentEntity(record.config(), record.activeDeploymentId(), record.lastDeploymentId(),
+                record.etag());
+    }
+
+    static EnvironmentRecord environmentRecord(TableEntity entity) {
+        EnvironmentConfig config = fromJson(string(entity, P_CONFIG), EnvironmentConfig.class, entity);
+        return new EnvironmentRecord(config, string(entity, P_ACTIVE_DEPLOYMENT_ID),
+                string(entity, P_LAST_DEPLOYMENT_ID), entity.getETag());
+    }
+
+    // ---------------------------------------------------------------- deployment
+
+    static TableEntity deploymentEntity(Deployment d) {
+        TableEntity entity = new TableEntity(partition(d.environment()), deploymentRowKey(d.id()));
+        put(entity, P_DEPLOYMENT_ID, d.id());
+        put(entity, P_ENVIRONMENT, d.environment());
+        put(entity, P_STATUS, d.status() == null ? null : d.status().wireName());
+        put(entity, P_STAGE, d.stage() == null ? null : d.stage().name());
+        put(entity, P_CHECKS, d.checks());
+        put(entity, P_MODE, d.mode() == null ? null : d.mode().wireName());
+        put(entity, P_PACKAGE_URI, d.packageUri());
+        put(entity, P_PACKAGE_SHA256, d.packageSha256());
+        put(entity, P_IDEMPOTENCY_KEY, d.idempotencyKey());
+        put(entity, P_CREATED_AT, time(d.createdAt()));
+        put(entity, P_UPDATED_AT, time(d.updatedAt()));
+        put(entity, P_STAGE_STARTED_AT, time(d.stageStartedAt()));
+        put(entity, P_ROLLBACK_DATABASE, d.rollbackDatabase());
+        put(entity, P_ERRORS, toJson(d.errors()));
+        put(entity, P_WARNINGS, toJson(d.warnings()));
+        put(entity, P_VALIDATION_LINKS, toJson(d.validationLinks()));
+        return withEtag(entity, d.etag());
+    }
+
+    static Deployment deployment(TableEntity e) {
+        String status = string(e, P_STATUS);
+        String stage = string(e, P_STAGE);
+        String mode = string(e, P_MODE);
+        return new Deployment(
+                string(e, P_DEPLOYMENT_ID),
+                string(e, P_ENVIRONMENT),
+                status == null ? null : DeploymentStatus.fromWireName(status),
+                stage == null ? null : Stage.parse(stage),
+                integer(e, P_CHECKS),
+                mode == null ? null : DeploymentMode.parse(mode).orElseThrow(
+                        () -> corrupt(e, "unknown deployment mode " + mode)),
+                string(e, P_PACKAGE_URI),
+                string(e, P_PACKAGE_SHA256),
+                string(e, P_IDEMPOTENCY_KEY),
+                instant(e, P_CREATED_AT),
+                instant(e, P_UPDATED_AT),
+                instant(e, P_STAGE_STARTED_AT),
+                bool(e, P_ROLLBACK_DATABASE),
+                listOrEmpty(e, P_ERRORS, ERRORS),
+                listOrEmpty(e, P_WARNINGS, STRINGS),
+                listOrEmpty(e, P_VALIDATION_LINKS, STRINGS),
+                e.getETag());
+    }
+
+    // ---------------------------------------------------------------- web apps
+
+    static TableEntity webAppEntity(String environmentName, WebAppState w) {
+        TableEntity entity = new TableEntity(partition(environmentName), webAppRowKey(w.deploymentId(), w.name()));
+        put(entity, P_DEPLOYMENT_ID, w.deploymentId());
+        put(entity, P_NAME, w.name());
+        put(entity, P_ROLE, w.role() == null ? null : w.role().wireName());
+        put(entity, P_PHASE, w.phase() == null ? null : w.phase().wireName());
+        put(entity, P_MAINTENANCE, w.maintenance());
+        put(entity, P_WORKING_STAGE, w.workingStage() == null ? null : w.workingStage().name());
+        put(entity, P_CHECKS, w.checks());
+        put(entity, P_STAGE_STARTED_AT, time(w.stageStartedAt()));
+        put(entity, P_TIMINGS, toJson(w.timings()));
+        put(entity, P_ERROR, w.error() == null ? null : toJson(w.error()));
+        return withEtag(entity, w.etag());
+    }
+
+    static WebAppState webAppState(TableEntity e) {
+        String role = string(e, P_ROLE);
+        String phase = string(e, P_PHASE);
+        String workingStage = string(e, P_WORKING_STAGE);
+        String timings = string(e, P_TIMINGS);
+        String error = string(e, P_ERROR);
+        return new WebAppState(
+                string(e, P_DEPLOYMENT_ID),
+                string(e, P_NAME),
+                role == null ? null : WebAppRole.parse(role).orElseThrow(
+                        () -> corrupt(e, "unknown web app role " + role)),
+                phase == null ? null : WebAppPhase.fromWireName(phase),
+                bool(e, P_MAINTENANCE),
+                workingStage == null ? null : Stage.parse(workingStage),
+                integer(e, P_CHECKS),
+                instant(e, P_STAGE_STARTED_AT),
+                timings == null ? Map.of() : fromJson(timings, TIMINGS, e),
+                error == null ? null : fromJson(error, DeploymentError.class, e),
+                e.getETag());
+    }
+
+    // ---------------------------------------------------------------- idempotency, log, index
+
+    static TableEntity idempotencyEntity(String environmentName, String idempotencyKey, String deploymentId) {
+        TableEntity entity = new TableEntity(partition(environmentName), idempotencyRowKey(idempotencyKey));
+        put(entity, P_IDEMPOTENCY_KEY, idempotencyKey);
+        put(entity, P_DEPLOYMENT_ID, deploymentId);
+        return entity;
+    }
+
+    static TableEntity logEntity(String environmentName, String deploymentId, LogLine line, long writeStamp,
+                                 int sequence) {
+        TableEntity entity = new TableEntity(partition(environmentName),
+                logRowKey(deploymentId, line, writeStamp, sequence));
+        put(entity, P_DEPLOYMENT_ID, deploymentId);
+        put(entity, P_AT, time(line.at()));
+        put(entity, P_LEVEL, line.level() == null ? null : line.level().name());
+        put(entity, P_WEB_APP, line.webApp());
+        put(entity, P_MESSAGE, shorten(line.message()));
+        return entity;
+    }
+
+    private static String shorten(String message) {
+        if (message == null || message.length() <= MAX_LOG_MESSAGE_CHARS) {
+            return message;
+        }
+        return message.substring(0, MAX_LOG_MESSAGE_CHARS) + "... (" + (message.length() - MAX_LOG_MESSAGE_CHARS)
+                + " more characters not stored)";
+    }
+
+    static LogLine logLine(TableEntity e) {
+        String level = string(e, P_LEVEL);
+        return new LogLine(instant(e, P_AT), level == null ? null : LogLine.Level.valueOf(level),
+                string(e, P_WEB_APP), string(e, P_MESSAGE));
+    }
+
+    static TableEntity indexEntity(String deploymentId, String environmentName) {
+        TableEntity entity = new TableEntity(key(deploymentId), INDEX_ROW_KEY);
+        put(entity, P_DEPLOYMENT_ID, deploymentId);
+        put(entity, P_ENVIRONMENT, environmentName);
+        return entity;
+    }
+
+    // ---------------------------------------------------------------- property helpers
+
+    static TableEntity withEtag(TableEntity entity, String etag) {
+        if (etag != null) {
+            entity.addProperty(ETAG, etag);
+        }
+        return entity;
+    }
+
+    static TableEntity withoutEtag(TableEntity entity) {
+        entity.getProperties().remove(ETAG);
+        return entity;
+    }
+
+    private static void put(TableEntity entity, String name, Object value) {
+        if (value != null) {
+            entity.addProperty(name, value);
+        }
+    }
+
+    private static OffsetDateTime time(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    static String string(TableEntity e, String name) {
+        Object value = e.getProperty(name);
+        return value == null ? null : value.toString();
+    }
+
+    private static int integer(TableEntity e, String name) {
+        Object value = e.getProperty(name);
+        if (value == null) {
+            return 0;
+        }
+        if (value instanceof Number n) {
+            return n.intValue();
+        }
+        try {
+            return Integer.parseInt(value.toString());
+        } catch (NumberFormatException ex) {
+            throw corrupt(e, "property " + name + " is not a number");
+        }
+    }
+
+    private static boolean bool(TableEntity e, String name) {
+        Object value = e.getProperty(name);
+        if (value instanceof Boolean b) {
+            return b;
+        }
+        return value != null && Boolean.parseBoolean(value.toString());
+    }
+
+    private static Instant instant(TableEntity e, String name) {
+        Object value = e.getProperty(name);
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof OffsetDateTime t) {
+            return t.toInstant();
+        }
+        try {
+            return OffsetDateTime.parse(value.toString()).toInstant();
+        } catch (RuntimeException ex) {
+            throw corrupt(e, "property " + name + " is not a date-time");
+        }
+    }
+
+    private static <T> List<T> listOrEmpty(TableEntity e, String name, TypeReference<List<T>> type) {
+        String json = string(e, name);
+        return json == null ? List.of() : fromJson(json, type, e);
+    }
+
+    private static String toJson(Object value) {
+        try {
+            return Json.mapper().writeValueAsString(value);
+        } catch (JsonProcessingException ex) {
+            throw new IllegalArgumentException("cannot serialize " + value.getClass().getSimpleName()
+                    + " to JSON: " + ex.getOriginalMessage(), ex);
+        }
+    }
+
+    private static <T> T fromJson(String json, Class<T> type, TableEntity e) {
+        if (json == null) {
+            throw corrupt(e, "missing " + type.getSimpleName());
+        }
+        try {
+            return Json.mapper().readValue(json, type);
+        } catch (JsonProcessingException ex) {
+            throw corrupt(e, "unreadable " + type.getSimpleName() + ": " + ex.getOriginalMessage());
+        }
+    }
+
+    private static <T> T fromJson(String json, TypeReference<T> type, TableEntity e) {
+        try {
+            return Json.mapper().readValue(json, type);
+        } catch (JsonProcessingException ex) {
+            throw corrupt(e, "unreadable JSON property: " + ex.getOriginalMessage());
+        }
+    }
+
+    private static IllegalStateException corrupt(TableEntity e, String what) {
+        return new IllegalStateException("stored row " + e.getPartitionKey() + "/" + e.getRowKey()
+                + " cannot be read: " + what);
+    }
+}

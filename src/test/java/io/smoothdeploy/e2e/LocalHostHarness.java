@@ -1,0 +1,147 @@
+package io.smoothdeploy.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.smoothdeploy.app.Json;
+import io.smoothdeploy.cloud.DatabaseRef;
+import io.smoothdeploy.engine.steps.Pacing;
+import io.smoothdeploy.local.InProcessStepQueue;
+import io.smoothdeploy.local.LocalStack;
+import io.smoothdeploy.local.ManualClock;
+import io.smoothdeploy.local.SimulatedCloud;
+import io.smoothdeploy.testing.TestAzurite;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One local host for a test: real function classes on loopback HTTP, in-process queues on a manual clock,
+ * Table storage on the shared Azurite (fresh tables), and a simulated cloud with a CMS site, a scheduler
+ * app and the CMS database.
+ */
+final class LocalHostHarness implements AutoCloseable {
+
+    static final String SUBSCRIPTION = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/cms-rg";
+    static final String CMS = SUBSCRIPTION + "/providers/Microsoft.Web/sites/cms-prod";
+    static final String SCHEDULER = SUBSCRIPTION + "/providers/Microsoft.Web/sites/scheduler-prod";
+    static final String SQL_SERVER = SUBSCRIPTION + "/providers/Microsoft.Sql/servers/cms-sql";
+    static final String OLD_PACKAGE = "https://packages.example.com/cms-1.0.zip?sv=2024&sig=OLDSECRET";
+    static final String NEW_PACKAGE = "https://packages.example.com/cms-2.0.zip?sv=2024&sig=NEWSECRET";
+    static final String CONNECTION = "Server=tcp:cms-sql.database.windows.net,1433;Initial Catalog=cmsdb;"
+            + "Authentication=Active Directory Default";
+
+    final ManualClock clock = new ManualClock(Instant.parse("2026-11-23T09:00:00Z"));
+    final SimulatedCloud cloud = new SimulatedCloud(clock, Duration.ofMinutes(3));
+    final Map<String, String> settings = new HashMap<>();
+    final LocalStack stack;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    LocalHostHarness() {
+        cloud.addSite(CMS, OLD_PACKAGE, Map.of("EPiServerDB", CONNECTION));
+        cloud.addSite(SCHEDULER, "https://packages.example.com/scheduler-1.0.zip", Map.of("EPiServerDB", CONNECTION));
+        cloud.addDatabase(new DatabaseRef(SQL_SERVER, "cmsdb"));
+        settings.put("CloneDbQueue", "clone-db");
+        settings.put("EnterMaintenanceQueue", "enter-maintenance");
+        settings.put("DeploySlotQueue", "deploy-slot");
+        settings.put("WarmUpQueue", "warm-up");
+        settings.put("AwaitVerificationQueue", "await-verification");
+        settings.put("CompleteQueue", "complete");
+        settings.put("ResetQueue", "reset");
+        settings.put("StateTableName", TestAzurite.uniqueTableName("state"));
+        settings.put("DeploymentIndexTableName", TestAzurite.uniqueTableName("index"));
+        stack = LocalStack.start(TestAzurite.serviceClient(), settings, cloud, clock, Pacing.DEFAULT, 0);
+    }
+
+    InProcessStepQueue queue() {
+        return stack.queue();
+    }
+
+    /** Delivers every message due within the next two hours of virtual time. */
+    InProcessStepQueue.RunSummary runQueues() {
+        return stack.queue().runUntilIdle(Duration.ofHours(2));
+    }
+
+    int rowsWritten() {
+        return TestAzurite.countRows(settings.get("StateTableName")) + TestAzurite.countRows(settings.get("DeploymentIndexTableName"));
+    }
+
+    static String environmentBody(boolean withScheduler) {
+        String cms = "{\"name\":\"cms\",\"resourceId\":\"" + CMS + "\",\"role\":\"ZeroDowntime\","
+                + "\"warmUp\":{\"hostNames\":[\"www.example.com\"],\"paths\":[\"/\",\"/health\"]}}";
+        String scheduler = ",{\"name\":\"scheduler\",\"resourceId\":\"" + SCHEDULER + "\",\"role\":\"MaintenancePage\"}";
+        return "{\"webApps\":[" + cms + (withScheduler ? scheduler : "") + "],"
+                + "\"database\":{\"serverResourceId\":\"" + SQL_SERVER + "\",\"name\":\"cmsdb\"},"
+                + "\"connectionStringName\":\"EPiServerDB\",\"databaseModeSetting\":\"Cms__DatabaseMode\","
+                + "\"maintenancePagePackageUri\":\"https://packages.example.com/maintenance.zip\"}";
+    }
+
+    static String startBody(String environment, String packageUri, String key) {
+        return "{\"environment\":\"" + environment + "\",\"packageUri\":\"" + packageUri + "\","
+                + "\"packageSha256\":\"" + "9f".repeat(32) + "\",\"mode\":\"ReadOnly\""
+                + (key == null ? "" : ",\"idempotencyKey\":\"" + key + "\"") + "}";
+    }
+
+    Response put(String path, String body) {
+        return send(HttpRequest.newBuilder(uri(path)).PUT(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    Response post(String path, String body) {
+        return send(HttpRequest.newBuilder(uri(path)).POST(body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    Response get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET());
+    }
+
+    /** Registers the environment and starts a deployment of the new package; returns its id. */
+    String registerAndStart(String environment, boolean withScheduler) {
+        Response registered = put("/environments/" + environment, environmentBody(withScheduler));
+        if (registered.status() != 201) {
+            throw new AssertionError("registering failed: " + registered);
+        }
+        Response started = post("/deployments", startBody(environment, NEW_PACKAGE, null));
+        if (started.status() != 202) {
+            throw new AssertionError("start failed: " + started);
+        }
+        return started.json().get("id").asText();
+    }
+
+    private URI uri(String path) {
+        return URI.create(stack.apiBase() + path);
+    }
+
+    private Response send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = http.send(request.header("Content-Type", "application/json").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                    response.headers().firstValue("Location").orElse(null), response.body());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        stack.close();
+    }
+
+    record Response(int status, String contentType, String location, String body) {
+        JsonNode json() {
+            try {
+                return Json.mapper().readTree(body);
+            } catch (IOException e) {
+                throw new AssertionError("not JSON: " + body, e);
+            }
+        }
+    }
+}

@@ -160,4 +160,27 @@ class SmoothDeploymentTest {
         assertFalse(String.join("\n", messages).contains("SECRET"));
         assertFalse(host.get("/deployments/" + id).body().contains("SECRET"));
     }
+
+    @Test
+    void secondStartWithTheSameIdempotencyKeyReturnsTheSameDeployment() {
+        // Arrange
+        host.put("/environments/prod", LocalHostHarness.environmentBody(false));
+        String body = LocalHostHarness.startBody("prod", NEW_PACKAGE, "pipeline-run-77");
+
+        // Act
+        LocalHostHarness.Response first = host.post("/deployments", body);
+        LocalHostHarness.Response second = host.post("/deployments", body);
+        host.runQueues();
+
+        // Assert
+        assertEquals(202, first.status());
+        assertEquals(202, second.status());
+        assertEquals(first.json().get("id").asText(), second.json().get("id").asText());
+        assertEquals(first.location(), second.location());
+        assertTrue(first.location().endsWith("/api/deployments/" + first.json().get("id").asText()));
+        assertEquals(1, host.cloud.calls().stream().filter(c -> c.startsWith("beginCopy")).count(),
+                "the repeated start cloned nothing more");
+        assertEquals("AwaitingVerification", host.get(first.location().substring(first.location().indexOf("/deployments")))
+                .json().get("status").asText());
+    }
 }

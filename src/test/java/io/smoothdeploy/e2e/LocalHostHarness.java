@@ -8,6 +8,7 @@ import io.smoothdeploy.local.InProcessStepQueue;
 import io.smoothdeploy.local.LocalStack;
 import io.smoothdeploy.local.ManualClock;
 import io.smoothdeploy.local.SimulatedCloud;
+import io.smoothdeploy.testing.QueueSettings;
 import io.smoothdeploy.testing.TestAzurite;
 import java.io.IOException;
 import java.net.URI;
@@ -16,7 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -37,7 +37,7 @@ final class LocalHostHarness implements AutoCloseable {
 
     final ManualClock clock = new ManualClock(Instant.parse("2026-11-23T09:00:00Z"));
     final SimulatedCloud cloud = new SimulatedCloud(clock, Duration.ofMinutes(3));
-    final Map<String, String> settings = new HashMap<>();
+    final Map<String, String> settings = QueueSettings.sample();
     final LocalStack stack;
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -45,13 +45,6 @@ final class LocalHostHarness implements AutoCloseable {
         cloud.addSite(CMS, OLD_PACKAGE, Map.of("EPiServerDB", CONNECTION));
         cloud.addSite(SCHEDULER, "https://packages.example.com/scheduler-1.0.zip", Map.of("EPiServerDB", CONNECTION));
         cloud.addDatabase(new DatabaseRef(SQL_SERVER, "cmsdb"));
-        settings.put("CloneDbQueue", "clone-db");
-        settings.put("EnterMaintenanceQueue", "enter-maintenance");
-        settings.put("DeploySlotQueue", "deploy-slot");
-        settings.put("WarmUpQueue", "warm-up");
-        settings.put("AwaitVerificationQueue", "await-verification");
-        settings.put("CompleteQueue", "complete");
-        settings.put("ResetQueue", "reset");
         settings.put("StateTableName", TestAzurite.uniqueTableName("state"));
         settings.put("DeploymentIndexTableName", TestAzurite.uniqueTableName("index"));
         stack = LocalStack.start(TestAzurite.serviceClient(), settings, cloud, clock, Pacing.DEFAULT, 0);

@@ -24,7 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.HashMap;
+import io.smoothdeploy.testing.QueueSettings;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -41,14 +41,7 @@ class ServiceBusStepQueueTest {
     private final StepMessageCodec codec = new StepMessageCodec();
 
     private static Map<String, String> queueSettings() {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("CloneDbQueue", "clone-db");
-        settings.put("EnterMaintenanceQueue", "enter-maintenance");
-        settings.put("DeploySlotQueue", "deploy-slot");
-        settings.put("WarmUpQueue", "warm-up");
-        settings.put("AwaitVerificationQueue", "await-verification");
-        settings.put("CompleteQueue", "complete");
-        settings.put("ResetQueue", "reset");
+        Map<String, String> settings = QueueSettings.sample();
         settings.put("ServiceBusConnection", SECRET_CONNECTION);
         return settings;
     }

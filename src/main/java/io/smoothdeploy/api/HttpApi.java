@@ -137,6 +137,10 @@ public final class HttpApi {
                     "status", Map.of("deploymentStatus", notAllowed.deployment().status().wireName(),
                             "allowedActions", allowed));
         }
+        if (result instanceof CommandResult.Invalid invalid) {
+            throw Problem.conflict("superseded", "A later deployment of the environment came after this one",
+                    invalid.detail(), invalid.field(), Map.of());
+        }
         return json(202, Views.deployment(snapshot(id)), Map.of());
     }
 

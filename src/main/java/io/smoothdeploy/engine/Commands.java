@@ -3,6 +3,7 @@ package io.smoothdeploy.engine;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** The operator commands as pure decisions: what to write and send, given what was read. */
 public final class Commands {
@@ -13,16 +14,33 @@ public final class Commands {
     /** The rows of a new deployment of {@code environment}, in its first stage. */
     public static Decision start(EnvironmentRecord environment, StartRequest request, String deploymentId,
                                  Instant now) {
+        return start(environment, request, deploymentId, now, Optional.empty());
+    }
+
+    /**
+     * The rows of a new deployment. When the environment's last deployment failed, the new one resumes it
+     * ({@link Resume}): same lineage, and each web app keeps what it finished.
+     */
+    public static Decision start(EnvironmentRecord environment, StartRequest request, String deploymentId,
+                                 Instant now, Optional<DeploymentSnapshot> last) {
+        boolean resume = Resume.applies(last);
+        String lineage = resume ? last.get().deployment().lineageId() : deploymentId;
         Deployment deployment = new Deployment(deploymentId, environment.config().name(),
                 DeploymentStatus.IN_PROGRESS, Stage.CLONE_DB, 0, request.mode(), request.packageUri(),
                 request.packageSha256(), request.idempotencyKey(), now, now, null, false, List.of(), List.of(),
-                List.of(), null);
-        List<WebAppState> webApps = environment.config().webApps().stream()
-                .map(w -> WebAppState.pending(deploymentId, w)).toList();
-        LogLine started = LogLine.info(now, null, "Deployment " + deploymentId + " started: mode "
+                List.of(), lineage, resume ? last.get().deployment().id() : null,
+                resume ? last.get().deployment().lineageStartedAt() : now, null);
+        List<WebAppState> webApps = resume
+                ? Resume.webApps(last.get(), environment.config(), deploymentId, request.packageUri())
+                : environment.config().webApps().stream().map(w -> WebAppState.pending(deploymentId, w)).toList();
+        List<LogLine> log = new ArrayList<>();
+        log.add(LogLine.info(now, null, "Deployment " + deploymentId + " started: mode "
                 + request.mode().wireName() + ", package " + Redact.uri(request.packageUri()) + ", "
-                + webApps.size() + " web app(s)");
-        return new Decision(deployment, webApps, environment.withHold(deploymentId), List.of(started),
+                + webApps.size() + " web app(s)"));
+        if (resume) {
+            log.add(LogLine.info(now, null, Resume.describe(last.get(), webApps, request.packageUri())));
+        }
+        return new Decision(deployment, webApps, environment.withHold(deploymentId), log,
                 Transitions.firstMessages(deployment, webApps));
     }
 
@@ -35,17 +53,23 @@ public final class Commands {
                 Transitions.firstMessages(completing, snapshot.webApps()));
     }
 
-    /** Reset: roll back, restoring the database first when asked. Allowed while awaiting verification. */
+    /**
+     * Reset: roll back, restoring the database first when asked. Allowed while awaiting verification, and
+     * from Failed, when the failed run takes the environment's hold again to take every web app out of
+     * maintenance.
+     */
     public static Decision reset(DeploymentSnapshot snapshot, boolean rollbackDatabase, Instant now) {
         Stage first = rollbackDatabase ? Stage.RESET_RESTORE_DATABASE : Stage.RESET_SWAP;
         Deployment resetting = snapshot.deployment().withStatus(DeploymentStatus.RESETTING)
                 .withRollbackDatabase(rollbackDatabase).atStage(first).touchedAt(now);
         List<LogLine> log = new ArrayList<>();
         log.add(LogLine.info(now, null, rollbackDatabase
-                ? "Reset requested: restoring the production database to " + snapshot.deployment().createdAt()
+                ? "Reset requested: restoring the production database to " + snapshot.deployment().lineageStartedAt()
                 + ", then swapping the previous package back"
                 : "Reset requested: swapping the previous package back; the production database keeps its changes"));
-        return new Decision(resetting, List.of(), null, log, Transitions.firstMessages(resetting, snapshot.webApps()));
+        EnvironmentRecord hold = snapshot.deployment().status() == DeploymentStatus.FAILED
+                ? snapshot.environment().withHold(snapshot.deployment().id()) : null;
+        return new Decision(resetting, List.of(), hold, log, Transitions.firstMessages(resetting, snapshot.webApps()));
     }
 
     /** Which actions a deployment in this status allows, for a 409 answer. */

@@ -1,6 +1,7 @@
 package io.smoothdeploy.engine;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -22,6 +23,11 @@ import java.util.List;
  * @param errors           what went wrong, oldest first
  * @param warnings         what deserves a look but did not stop it
  * @param validationLinks  the staging URLs to check while awaiting verification
+ * @param lineageId        the run whose temporary database and slot markers this deployment carries on: its
+ *                         own id, or for a resumed run, the lineage of the failed run it resumes
+ * @param resumedFrom      the failed deployment this one resumes, or null
+ * @param lineageStartedAt when the lineage's first run started: a database rollback restores to this moment,
+ *                         before any run of the lineage touched the database
  * @param etag             the store's version of this row
  */
 public record Deployment(
@@ -41,61 +47,132 @@ public record Deployment(
         List<DeploymentError> errors,
         List<String> warnings,
         List<String> validationLinks,
+        String lineageId,
+        String resumedFrom,
+        Instant lineageStartedAt,
         String etag) {
 
     public Deployment {
         errors = List.copyOf(errors);
         warnings = List.copyOf(warnings);
         validationLinks = List.copyOf(validationLinks);
+        if (lineageId == null) {
+            lineageId = id;
+        }
+        if (lineageStartedAt == null) {
+            lineageStartedAt = createdAt;
+        }
     }
 
-    /** The name of the temporary database T that this deployment clones P into. */
+    /** The name of the temporary database T that this deployment's lineage clones P into. */
     public String temporaryDatabaseName(String productionDatabaseName) {
-        return productionDatabaseName + "-sd-" + id.toLowerCase();
+        return productionDatabaseName + "-sd-" + lineageId.toLowerCase();
     }
 
     public Deployment withStatus(DeploymentStatus newStatus) {
-        return new Deployment(id, environment, newStatus, stage, checks, mode, packageUri, packageSha256,
-                idempotencyKey, createdAt, updatedAt, stageStartedAt, rollbackDatabase, errors, warnings,
-                validationLinks, etag);
+        return copy().status(newStatus).build();
     }
 
     /** Enters {@code newStage} from its start: no checks yet, not started. */
     public Deployment atStage(Stage newStage) {
-        return new Deployment(id, environment, status, newStage, 0, mode, packageUri, packageSha256,
-                idempotencyKey, createdAt, updatedAt, null, rollbackDatabase, errors, warnings,
-                validationLinks, etag);
+        return copy().stage(newStage).checks(0).stageStartedAt(null).build();
     }
 
     public Deployment checkedAgain(Instant now) {
-        return new Deployment(id, environment, status, stage, checks + 1, mode, packageUri, packageSha256,
-                idempotencyKey, createdAt, updatedAt, stageStartedAt == null ? now : stageStartedAt,
-                rollbackDatabase, errors, warnings, validationLinks, etag);
+        return copy().checks(checks + 1).stageStartedAt(stageStartedAt == null ? now : stageStartedAt).build();
     }
 
     public Deployment touchedAt(Instant now) {
-        return new Deployment(id, environment, status, stage, checks, mode, packageUri, packageSha256,
-                idempotencyKey, createdAt, now, stageStartedAt, rollbackDatabase, errors, warnings,
-                validationLinks, etag);
+        return copy().updatedAt(now).build();
     }
 
     public Deployment withError(DeploymentError error) {
-        List<DeploymentError> all = new java.util.ArrayList<>(errors);
+        List<DeploymentError> all = new ArrayList<>(errors);
         all.add(error);
-        return new Deployment(id, environment, status, stage, checks, mode, packageUri, packageSha256,
-                idempotencyKey, createdAt, updatedAt, stageStartedAt, rollbackDatabase, all, warnings,
-                validationLinks, etag);
+        return copy().errors(all).build();
     }
 
     public Deployment withValidationLinks(List<String> links) {
-        return new Deployment(id, environment, status, stage, checks, mode, packageUri, packageSha256,
-                idempotencyKey, createdAt, updatedAt, stageStartedAt, rollbackDatabase, errors, warnings,
-                links, etag);
+        return copy().validationLinks(links).build();
     }
 
     public Deployment withRollbackDatabase(boolean rollback) {
-        return new Deployment(id, environment, status, stage, checks, mode, packageUri, packageSha256,
-                idempotencyKey, createdAt, updatedAt, stageStartedAt, rollback, errors, warnings,
-                validationLinks, etag);
+        return copy().rollbackDatabase(rollback).build();
+    }
+
+    private Copy copy() {
+        return new Copy(this);
+    }
+
+    /** A changed copy of a deployment; each setter names the field it replaces. */
+    private static final class Copy {
+        private final Deployment from;
+        private DeploymentStatus status;
+        private Stage stage;
+        private int checks;
+        private Instant updatedAt;
+        private Instant stageStartedAt;
+        private boolean rollbackDatabase;
+        private List<DeploymentError> errors;
+        private List<String> validationLinks;
+
+        Copy(Deployment from) {
+            this.from = from;
+            this.status = from.status;
+            this.stage = from.stage;
+            this.checks = from.checks;
+            this.updatedAt = from.updatedAt;
+            this.stageStartedAt = from.stageStartedAt;
+            this.rollbackDatabase = from.rollbackDatabase;
+            this.errors = from.errors;
+            this.validationLinks = from.validationLinks;
+        }
+
+        Copy status(DeploymentStatus value) {
+            status = value;
+            return this;
+        }
+
+        Copy stage(Stage value) {
+            stage = value;
+            return this;
+        }
+
+        Copy checks(int value) {
+            checks = value;
+            return this;
+        }
+
+        Copy updatedAt(Instant value) {
+            updatedAt = value;
+            return this;
+        }
+
+        Copy stageStartedAt(Instant value) {
+            stageStartedAt = value;
+            return this;
+        }
+
+        Copy rollbackDatabase(boolean value) {
+            rollbackDatabase = value;
+            return this;
+        }
+
+        Copy errors(List<DeploymentError> value) {
+            errors = value;
+            return this;
+        }
+
+        Copy validationLinks(List<String> value) {
+            validationLinks = value;
+            return this;
+        }
+
+        Deployment build() {
+            return new Deployment(from.id, from.environment, status, stage, checks, from.mode, from.packageUri,
+                    from.packageSha256, from.idempotencyKey, from.createdAt, updatedAt, stageStartedAt,
+                    rollbackDatabase, errors, from.warnings, validationLinks, from.lineageId, from.resumedFrom,
+                    from.lineageStartedAt, from.etag);
+        }
     }
 }

@@ -66,7 +66,15 @@ public final class DeploymentService {
                 return new CommandResult.Invalid("mode", "environment " + request.environment()
                         + " has no maintenancePagePackageUri, which MaintenancePage mode needs; register one first");
             }
-            Decision decision = Commands.start(environment.get(), request, newDeploymentId.get(), clock.instant());
+            Optional<DeploymentSnapshot> last = environment.get().lastDeploymentId() == null ? Optional.empty()
+                    : store.load(environment.get().lastDeploymentId());
+            if (Resume.applies(last)) {
+                Optional<String> refusal = Resume.refusal(last.get(), request.mode());
+                if (refusal.isPresent()) {
+                    return new CommandResult.Invalid("mode", refusal.get());
+                }
+            }
+            Decision decision = Commands.start(environment.get(), request, newDeploymentId.get(), clock.instant(), last);
             try {
                 store.createDeployment(decision.environment(), decision.deployment(), decision.webApps(), decision.log());
             } catch (ConcurrencyConflictException e) {
@@ -109,6 +117,14 @@ public final class DeploymentService {
             Deployment deployment = snapshot.get().deployment();
             if (!Commands.allows(deployment, action)) {
                 return new CommandResult.NotAllowed(deployment, action, deployment.status().allowedActions());
+            }
+            EnvironmentRecord environment = snapshot.get().environment();
+            if (deployment.status() == DeploymentStatus.FAILED && (environment.activeDeploymentId() != null
+                    || !deployment.id().equals(environment.lastDeploymentId()))) {
+                String newer = environment.activeDeploymentId() != null ? environment.activeDeploymentId()
+                        : environment.lastDeploymentId();
+                return new CommandResult.Invalid("id", "Deployment " + deployment.id() + " failed, and deployment "
+                        + newer + " of environment " + deployment.environment() + " came after it; reset that one");
             }
             Decision decision = decide.apply(snapshot.get());
             try {

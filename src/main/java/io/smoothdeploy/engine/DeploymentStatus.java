@@ -31,7 +31,10 @@ public enum DeploymentStatus {
 
     /** The operator actions that this status accepts. */
     public List<String> allowedActions() {
-        return this == AWAITING_VERIFICATION ? List.of("complete", "reset") : List.of();
+        if (this == AWAITING_VERIFICATION) {
+            return List.of("complete", "reset");
+        }
+        return this == FAILED ? List.of("reset") : List.of();
     }
 
     public static DeploymentStatus fromWireName(String name) {

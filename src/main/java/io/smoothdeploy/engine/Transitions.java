@@ -194,8 +194,25 @@ public final class Transitions {
             Deployment finished = deployment.atStage(Stage.FINISHED).withStatus(end);
             return new Decision(finished, writes, releaseHold(snapshot), log, List.of());
         }
+        // A resumed run skips a per-web-app stage that every web app has already finished.
+        while (next.isPerWebApp() && allFinished(next, webApps)) {
+            log.add(LogLine.info(now, null, "Skipping " + describe(next) + ": every web app has already done it"));
+            next = next.next();
+        }
         Deployment moved = deployment.atStage(next);
+        if (next.isPerWebApp()) {
+            Stage stage = next;
+            List<String> done = webApps.stream().filter(w -> stage.isFinishedBy(w.phase())).map(WebAppState::name).toList();
+            if (!done.isEmpty()) {
+                log.add(LogLine.info(now, null, "Skipping " + describe(stage) + " on " + String.join(", ", done)
+                        + ": already done"));
+            }
+        }
         return new Decision(moved, writes, null, log, firstMessages(moved, webApps));
+    }
+
+    private static boolean allFinished(Stage stage, List<WebAppState> webApps) {
+        return webApps.stream().allMatch(w -> stage.isFinishedBy(w.phase()));
     }
 
     /** The first message of the deployment's current stage: one per web app, or one for the deployment. */

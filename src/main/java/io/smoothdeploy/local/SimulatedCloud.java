@@ -40,6 +40,7 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
     private final Map<String, Deque<CloudException>> faults = new HashMap<>();
     private final Map<String, Integer> coldStartRounds = new HashMap<>();
     private final Map<String, Integer> brokenPackages = new HashMap<>();
+    private final Map<String, Integer> brokenSlots = new HashMap<>();
 
     /** @param copyDuration how long a database copy or restore takes, on {@code clock} */
     public SimulatedCloud(Clock clock, Duration copyDuration) {
@@ -84,6 +85,15 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
     /** A slot running this package answers {@code status} to every request. */
     public synchronized void breakPackage(String packageUri, int status) {
         brokenPackages.put(packageUri, status);
+    }
+
+    /** This one slot answers {@code status} to every warm-up request, whatever it runs, until repaired. */
+    public synchronized void breakSlot(SlotRef slot, int status) {
+        brokenSlots.put(key(slot.siteResourceId()) + "|" + slot.slot(), status);
+    }
+
+    public synchronized void repairSlot(SlotRef slot) {
+        brokenSlots.remove(key(slot.siteResourceId()) + "|" + slot.slot());
     }
 
     /** The slot as it is now, without recording a call. */
@@ -209,12 +219,23 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
 
     @Override
     public synchronized List<ProbeResult> probe(WarmUpTarget target) {
-        Slot slot = sites.values().stream().flatMap(s -> s.values().stream())
-                .filter(s -> target.baseUrl().equals("https://" + s.hostName)).findFirst().orElse(null);
+        Slot slot = null;
+        Integer brokenStatus = null;
+        for (Map.Entry<String, Map<String, Slot>> site : sites.entrySet()) {
+            for (Map.Entry<String, Slot> candidate : site.getValue().entrySet()) {
+                if (target.baseUrl().equals("https://" + candidate.getValue().hostName)) {
+                    slot = candidate.getValue();
+                    brokenStatus = brokenSlots.get(site.getKey() + "|" + candidate.getKey());
+                }
+            }
+        }
         List<ProbeResult> results = new ArrayList<>();
         for (String host : target.hostNames()) {
             for (String path : target.paths()) {
-                results.add(answer(slot, host, path, target.expectedStatuses()));
+                results.add(brokenStatus != null
+                        ? new ProbeResult(host, path, ProbeResult.Outcome.SERVER_ERROR, brokenStatus, Duration.ZERO,
+                        "System.InvalidOperationException: the slot is broken")
+                        : answer(slot, host, path, target.expectedStatuses()));
             }
         }
         if (slot != null) {

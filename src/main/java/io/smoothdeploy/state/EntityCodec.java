@@ -72,6 +72,9 @@ final class EntityCodec {
     static final String P_ERRORS = "errors";
     static final String P_WARNINGS = "warnings";
     static final String P_VALIDATION_LINKS = "validationLinks";
+    static final String P_LINEAGE_ID = "lineageId";
+    static final String P_RESUMED_FROM = "resumedFrom";
+    static final String P_LINEAGE_STARTED_AT = "lineageStartedAt";
     static final String P_ROLE = "role";
     static final String P_PHASE = "phase";
     static final String P_MAINTENANCE = "maintenance";
@@ -218,6 +221,9 @@ final class EntityCodec {
         put(entity, P_ERRORS, toJson(d.errors()));
         put(entity, P_WARNINGS, toJson(d.warnings()));
         put(entity, P_VALIDATION_LINKS, toJson(d.validationLinks()));
+        put(entity, P_LINEAGE_ID, d.lineageId());
+        put(entity, P_RESUMED_FROM, d.resumedFrom());
+        put(entity, P_LINEAGE_STARTED_AT, time(d.lineageStartedAt()));
         return withEtag(entity, d.etag());
     }
 
@@ -243,6 +249,9 @@ final class EntityCodec {
                 listOrEmpty(e, P_ERRORS, ERRORS),
                 listOrEmpty(e, P_WARNINGS, STRINGS),
                 listOrEmpty(e, P_VALIDATION_LINKS, STRINGS),
+                string(e, P_LINEAGE_ID),
+                string(e, P_RESUMED_FROM),
+                instant(e, P_LINEAGE_STARTED_AT),
                 e.getETag());
     }
 

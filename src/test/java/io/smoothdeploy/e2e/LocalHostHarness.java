@@ -29,6 +29,7 @@ final class LocalHostHarness implements AutoCloseable {
     static final String SUBSCRIPTION = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/cms-rg";
     static final String CMS = SUBSCRIPTION + "/providers/Microsoft.Web/sites/cms-prod";
     static final String SCHEDULER = SUBSCRIPTION + "/providers/Microsoft.Web/sites/scheduler-prod";
+    static final String COMMERCE = SUBSCRIPTION + "/providers/Microsoft.Web/sites/commerce-prod";
     static final String SQL_SERVER = SUBSCRIPTION + "/providers/Microsoft.Sql/servers/cms-sql";
     static final String OLD_PACKAGE = "https://packages.example.com/cms-1.0.zip?sv=2024&sig=OLDSECRET";
     static final String NEW_PACKAGE = "https://packages.example.com/cms-2.0.zip?sv=2024&sig=NEWSECRET";
@@ -44,6 +45,7 @@ final class LocalHostHarness implements AutoCloseable {
     LocalHostHarness() {
         cloud.addSite(CMS, OLD_PACKAGE, Map.of("EPiServerDB", CONNECTION));
         cloud.addSite(SCHEDULER, "https://packages.example.com/scheduler-1.0.zip", Map.of("EPiServerDB", CONNECTION));
+        cloud.addSite(COMMERCE, OLD_PACKAGE, Map.of("EPiServerDB", CONNECTION));
         cloud.addDatabase(new DatabaseRef(SQL_SERVER, "cmsdb"));
         settings.put("StateTableName", TestAzurite.uniqueTableName("state"));
         settings.put("DeploymentIndexTableName", TestAzurite.uniqueTableName("index"));
@@ -71,6 +73,12 @@ final class LocalHostHarness implements AutoCloseable {
                 + "\"database\":{\"serverResourceId\":\"" + SQL_SERVER + "\",\"name\":\"cmsdb\"},"
                 + "\"connectionStringName\":\"EPiServerDB\",\"databaseModeSetting\":\"Cms__DatabaseMode\","
                 + "\"maintenancePagePackageUri\":\"https://packages.example.com/maintenance.zip\"}";
+    }
+
+    /** Two main sites (cms, commerce) and a scheduler on a maintenance page. */
+    static String threeWebAppBody() {
+        String commerce = "{\"name\":\"commerce\",\"resourceId\":\"" + COMMERCE + "\",\"role\":\"ZeroDowntime\"},";
+        return environmentBody(true).replace("\"webApps\":[", "\"webApps\":[" + commerce);
     }
 
     static String startBody(String environment, String packageUri, String key) {

@@ -31,7 +31,7 @@ final class CompleteStep implements StageStep {
         if (production.isEmpty()) {
             return CloudChecks.missingProduction(context);
         }
-        if (!SlotMarkers.carries(production.get(), SlotMarkers.release(context.deployment().id()))) {
+        if (!SlotMarkers.carries(production.get(), SlotMarkers.release(context.deployment().lineageId()))) {
             appService.swapWithProduction(context.staging());
         }
         appService.stopSlot(context.maintenance());

@@ -33,7 +33,7 @@ final class DeploySlotStep implements StageStep {
             return CloudChecks.missingProduction(context);
         }
         Map<String, String> settings = new HashMap<>();
-        settings.put(SlotMarkers.SETTING, SlotMarkers.release(context.deployment().id()));
+        settings.put(SlotMarkers.SETTING, SlotMarkers.release(context.deployment().lineageId()));
         Map<String, String> connections = new HashMap<>();
         if (context.zeroDowntime()) {
             EnvironmentConfig environment = context.environment();

@@ -33,7 +33,7 @@ final class EnterMaintenanceStep implements StageStep {
     @Override
     public StepOutcome run(StepContext context) {
         String site = context.webAppConfig().name();
-        String marker = SlotMarkers.maintenance(context.deployment().id());
+        String marker = SlotMarkers.maintenance(context.deployment().lineageId());
         Optional<SlotInfo> production = appService.getSlot(context.production());
         if (production.isEmpty()) {
             return CloudChecks.missingProduction(context);
@@ -80,7 +80,7 @@ final class EnterMaintenanceStep implements StageStep {
     private static Optional<SlotConfiguration> maintenanceConfiguration(StepContext context, SlotInfo production) {
         EnvironmentConfig environment = context.environment();
         Map<String, String> settings = new HashMap<>();
-        settings.put(SlotMarkers.SETTING, SlotMarkers.maintenance(context.deployment().id()));
+        settings.put(SlotMarkers.SETTING, SlotMarkers.maintenance(context.deployment().lineageId()));
         if (!context.zeroDowntime()) {
             settings.put(SlotInfo.RUN_FROM_PACKAGE, environment.maintenancePagePackageUri());
             return Optional.of(new SlotConfiguration(settings, Map.of()));

@@ -45,7 +45,7 @@ final class ResetStep implements StageStep {
             return CloudChecks.missingProduction(context);
         }
         String site = context.webAppConfig().name();
-        if (SlotMarkers.carries(production.get(), SlotMarkers.maintenance(context.deployment().id()))) {
+        if (SlotMarkers.carries(production.get(), SlotMarkers.maintenance(context.deployment().lineageId()))) {
             appService.swapWithProduction(context.maintenance());
         }
         if (appService.getSlot(context.maintenance()).isPresent()) {
@@ -66,15 +66,15 @@ final class ResetStep implements StageStep {
         boolean productionExists = sql.getDatabase(production).isPresent();
         Optional<DatabaseInfo> restore = sql.getDatabase(restored);
         boolean replacedExists = sql.getDatabase(replaced).isPresent();
-        String done = "Restored database " + production + " to " + context.deployment().createdAt();
+        String done = "Restored database " + production + " to " + context.deployment().lineageStartedAt();
         if (restore.isEmpty()) {
             if (replacedExists && productionExists) {
                 sql.deleteDatabase(replaced);
                 return StepOutcome.advance(done);
             }
-            sql.beginPointInTimeRestore(production, context.deployment().createdAt(), restored);
+            sql.beginPointInTimeRestore(production, context.deployment().lineageStartedAt(), restored);
             return StepOutcome.checkAgain(pacing.databasePoll(), "Restoring database " + production + " to "
-                    + context.deployment().createdAt() + " as " + restored);
+                    + context.deployment().lineageStartedAt() + " as " + restored);
         }
         switch (restore.get().state()) {
             case FAILED:

@@ -1,0 +1,77 @@
+package io.smoothdeploy.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * How a new start picks up where a failed run left each web app. The new run carries on the failed run's
+ * lineage (its temporary database and its slot markers), so the clone is reused when intact and a web app
+ * already in maintenance is not put there again.
+ */
+public final class Resume {
+
+    private Resume() {
+    }
+
+    /** True when a start on this environment resumes its last deployment. */
+    public static boolean applies(Optional<DeploymentSnapshot> last) {
+        return last.isPresent() && last.get().deployment().status() == DeploymentStatus.FAILED;
+    }
+
+    /** Why a resume in {@code mode} cannot go on, or empty when it can. */
+    public static Optional<String> refusal(DeploymentSnapshot failed, DeploymentMode mode) {
+        List<String> inMaintenance = namesInMaintenance(failed);
+        if (!inMaintenance.isEmpty() && failed.deployment().mode() != mode) {
+            return Optional.of("Deployment " + failed.deployment().id() + " failed with " + String.join(", ", inMaintenance)
+                    + " in maintenance in " + failed.deployment().mode().wireName() + " mode; start again in that mode "
+                    + "to resume it, or reset it first");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The new run's web apps: each keeps what it finished, except that a different package redoes the
+     * deploy-slot step everywhere and warm-up is always redone. A web app that had already gone live or back
+     * starts over.
+     */
+    public static List<WebAppState> webApps(DeploymentSnapshot failed, EnvironmentConfig environment,
+                                            String deploymentId, String packageUri) {
+        boolean samePackage = packageUri.equals(failed.deployment().packageUri());
+        WebAppPhase ceiling = samePackage ? WebAppPhase.DEPLOYED : WebAppPhase.IN_MAINTENANCE;
+        List<WebAppState> webApps = new ArrayList<>();
+        for (WebAppConfig config : environment.webApps()) {
+            Optional<WebAppState> before = failed.webApp(config.name());
+            if (before.isEmpty() || before.get().phase() == WebAppPhase.LIVE
+                    || before.get().phase() == WebAppPhase.ROLLED_BACK) {
+                webApps.add(WebAppState.pending(deploymentId, config));
+                continue;
+            }
+            WebAppPhase phase = before.get().phase().ordinal() > ceiling.ordinal() ? ceiling : before.get().phase();
+            webApps.add(new WebAppState(deploymentId, config.name(), config.role(), phase, before.get().maintenance(),
+                    null, 0, null, Map.of(), null, null));
+        }
+        return webApps;
+    }
+
+    /** What the log says about a resume: what was found, and what will be skipped. */
+    public static String describe(DeploymentSnapshot failed, List<WebAppState> webApps, String packageUri) {
+        StringBuilder text = new StringBuilder("Resuming failed deployment ").append(failed.deployment().id());
+        List<String> inMaintenance = namesInMaintenance(failed);
+        text.append(inMaintenance.isEmpty() ? ": no web app is in maintenance"
+                : ": already in maintenance, not entered again: " + String.join(", ", inMaintenance));
+        List<String> deployed = webApps.stream().filter(w -> w.phase() == WebAppPhase.DEPLOYED).map(WebAppState::name)
+                .toList();
+        if (!deployed.isEmpty()) {
+            text.append("; same package already deployed on: ").append(String.join(", ", deployed));
+        } else if (!packageUri.equals(failed.deployment().packageUri())) {
+            text.append("; a different package: every staging slot is deployed again");
+        }
+        return text.append("; the database clone is reused if it is intact").toString();
+    }
+
+    private static List<String> namesInMaintenance(DeploymentSnapshot snapshot) {
+        return snapshot.webApps().stream().filter(WebAppState::maintenance).map(WebAppState::name).toList();
+    }
+}

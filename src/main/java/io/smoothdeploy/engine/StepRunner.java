@@ -63,6 +63,29 @@ public final class StepRunner {
                 + MAX_DECISION_ROUNDS + " attempts: the deployment's rows keep changing");
     }
 
+    /** A step message that Service Bus dead-lettered after {@code deliveryCount} deliveries. */
+    public void handleDeadLetter(StepMessage message, int deliveryCount) {
+        for (int round = 1; round <= MAX_DECISION_ROUNDS; round++) {
+            Optional<DeploymentSnapshot> loaded = store.load(message.deploymentId());
+            if (loaded.isEmpty()) {
+                LOG.warning(() -> "dead letter " + message.messageId() + " names no deployment");
+                return;
+            }
+            Decision decision = Transitions.deadLettered(loaded.get(), message, deliveryCount, clock.instant());
+            if (decision.writesNothing()) {
+                LOG.info(() -> "dead letter " + message.messageId() + " is no longer expected; nothing to do");
+                return;
+            }
+            try {
+                store.commit(decision);
+                return;
+            } catch (ConcurrencyConflictException conflict) {
+                LOG.fine(() -> "state of " + message.deploymentId() + " changed while failing it; reading it again");
+            }
+        }
+        throw new IllegalStateException("could not record dead letter " + message.messageId());
+    }
+
     private void send(List<OutgoingMessage> messages) {
         if (!messages.isEmpty()) {
             queue.send(messages);

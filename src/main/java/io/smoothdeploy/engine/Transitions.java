@@ -82,6 +82,26 @@ public final class Transitions {
     }
 
     /**
+     * A step message was dead-lettered after {@code deliveryCount} failed deliveries. When the state still
+     * expects that work, the deployment fails with the stage, the web app and the count, so that nothing stays
+     * InProgress for ever. A dead letter the state no longer expects changes nothing.
+     */
+    public static Decision deadLettered(DeploymentSnapshot snapshot, StepMessage message, int deliveryCount,
+                                        Instant now) {
+        Deployment deployment = snapshot.deployment();
+        boolean stillExpected = isRunning(deployment) && deployment.stage() == message.stage()
+                && (message.webApp() == null || snapshot.webApp(message.webApp())
+                .map(w -> !message.stage().isFinishedBy(w.phase())).orElse(false));
+        if (!stillExpected) {
+            return Decision.sendOnly(List.of());
+        }
+        String subject = message.webApp() == null ? "" : " for site " + message.webApp();
+        return fail(snapshot, message, new StepOutcome.Fail(FailureKind.DEAD_LETTERED, "the " + describe(message.stage())
+                + " message" + subject + " kept failing and was dead-lettered (delivery count " + deliveryCount
+                + "); the function logs hold each delivery's exception. Start again to resume, or reset"), now);
+    }
+
+    /**
      * The state moved on while the step ran. A web app's finished work is still recorded when its deployment
      * failed meanwhile, so that its phase and maintenance flag say where it really stands.
      */

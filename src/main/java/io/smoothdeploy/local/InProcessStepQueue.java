@@ -591,8 +591,11 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
                 String deadLetterQueue = envelope.queue + DEAD_LETTER_QUEUE_SUFFIX;
                 FunctionCatalog functions = catalog;
                 if (functions != null && functions.queueTrigger(deadLetterQueue).isPresent()) {
-                    pending.add(new Envelope(deadLetterQueue, envelope.messageId, envelope.body, now, nextOrder++,
-                            false));
+                    // The message moves with its delivery count, as Service Bus moves it with its system properties.
+                    Envelope moved = new Envelope(deadLetterQueue, envelope.messageId, envelope.body, now, nextOrder++,
+                            false);
+                    moved.deliveryCount = envelope.deliveryCount;
+                    pending.add(moved);
                 }
             }
             changed.signalAll();

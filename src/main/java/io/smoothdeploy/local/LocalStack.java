@@ -4,6 +4,7 @@ import com.azure.data.tables.TableServiceClient;
 import io.smoothdeploy.app.Orchestrator;
 import io.smoothdeploy.app.Wiring;
 import io.smoothdeploy.engine.steps.Pacing;
+import io.smoothdeploy.functions.DeadLetterFunctions;
 import io.smoothdeploy.functions.HttpApiFunctions;
 import io.smoothdeploy.functions.StepFunctions;
 import io.smoothdeploy.state.TableDeploymentStore;
@@ -47,7 +48,7 @@ public final class LocalStack implements AutoCloseable {
         Orchestrator orchestrator = Wiring.orchestrator(new Wiring.Ports(store, queue, cloud, cloud, cloud), clock,
                 pacing, null);
         FunctionCatalog catalog = new FunctionCatalog(settings, new HttpApiFunctions(orchestrator),
-                new StepFunctions(orchestrator));
+                new StepFunctions(orchestrator), new DeadLetterFunctions(orchestrator));
         queue.connect(catalog);
         LocalHttpServer server;
         try {

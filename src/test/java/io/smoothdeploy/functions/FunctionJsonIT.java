@@ -45,6 +45,7 @@ class FunctionJsonIT {
 
     private static final String HTTP_API = "io.smoothdeploy.functions.HttpApiFunctions";
     private static final String STEPS = "io.smoothdeploy.functions.StepFunctions";
+    private static final String DEAD_LETTERS = "io.smoothdeploy.functions.DeadLetterFunctions";
     private static final String SERVICE_BUS_CONNECTION = "ServiceBusConnection";
 
     /** A function as it must appear in its function.json. */
@@ -77,6 +78,13 @@ class FunctionJsonIT {
         return new Expected(function, STEPS, method, trigger, false);
     }
 
+    /** The trigger on a step queue's dead-letter sub-queue. */
+    private static Expected deadLetter(String step, String method, String queueSetting) {
+        Map<String, Object> trigger = new LinkedHashMap<>(serviceBus(step, method, queueSetting).trigger());
+        trigger.put("queueName", "%" + queueSetting + "%/$DeadLetterQueue");
+        return new Expected(step + "DeadLetter", DEAD_LETTERS, method, trigger, false);
+    }
+
     static final List<Expected> FUNCTIONS = List.of(
             http("PutEnvironment", "putEnvironment", "PUT", "environments/{name}"),
             http("GetEnvironment", "getEnvironment", "GET", "environments/{name}"),
@@ -91,7 +99,14 @@ class FunctionJsonIT {
             serviceBus("WarmUp", "warmUp", "WarmUpQueue"),
             serviceBus("AwaitVerification", "awaitVerification", "AwaitVerificationQueue"),
             serviceBus("Complete", "complete", "CompleteQueue"),
-            serviceBus("Reset", "reset", "ResetQueue"));
+            serviceBus("Reset", "reset", "ResetQueue"),
+            deadLetter("CloneDb", "cloneDb", "CloneDbQueue"),
+            deadLetter("EnterMaintenance", "enterMaintenance", "EnterMaintenanceQueue"),
+            deadLetter("DeploySlot", "deploySlot", "DeploySlotQueue"),
+            deadLetter("WarmUp", "warmUp", "WarmUpQueue"),
+            deadLetter("AwaitVerification", "awaitVerification", "AwaitVerificationQueue"),
+            deadLetter("Complete", "complete", "CompleteQueue"),
+            deadLetter("Reset", "reset", "ResetQueue"));
 
     private static Path appDir;
     private static Path appJar;

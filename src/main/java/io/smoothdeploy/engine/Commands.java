@@ -29,7 +29,7 @@ public final class Commands {
                 DeploymentStatus.IN_PROGRESS, Stage.CLONE_DB, 0, request.mode(), request.packageUri(),
                 request.packageSha256(), request.idempotencyKey(), now, now, null, false, List.of(), List.of(),
                 List.of(), lineage, resume ? last.get().deployment().id() : null,
-                resume ? last.get().deployment().lineageStartedAt() : now, null);
+                resume ? last.get().deployment().lineageStartedAt() : now, 0, null);
         List<WebAppState> webApps = resume
                 ? Resume.webApps(last.get(), environment.config(), deploymentId, request.packageUri())
                 : environment.config().webApps().stream().map(w -> WebAppState.pending(deploymentId, w)).toList();
@@ -42,6 +42,21 @@ public final class Commands {
         }
         return new Decision(deployment, webApps, environment.withHold(deploymentId), log,
                 Transitions.firstMessages(deployment, webApps));
+    }
+
+    /**
+     * Roll forward: while awaiting verification, a start with another package deploys it to the staging
+     * slots of the same run. The clone keeps serving and nothing enters maintenance again; warm-up is redone.
+     */
+    public static Decision rollForward(DeploymentSnapshot snapshot, StartRequest request, Instant now) {
+        Deployment before = snapshot.deployment();
+        Deployment rolled = before.rolledForward(request.packageUri(), request.packageSha256(), now);
+        List<WebAppState> webApps = snapshot.webApps().stream().map(w -> w.backTo(WebAppPhase.IN_MAINTENANCE)).toList();
+        LogLine line = LogLine.info(now, null, "Rolling forward from package " + Redact.uri(before.packageUri())
+                + " to " + Redact.uri(request.packageUri()) + ": the clone keeps serving; every staging slot is "
+                + "deployed and warmed again");
+        return new Decision(rolled, webApps, null, List.of(line), Transitions.firstMessages(rolled, webApps),
+                request.idempotencyKey());
     }
 
     /** Complete: go live. Allowed while awaiting verification. */

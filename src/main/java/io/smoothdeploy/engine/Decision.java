@@ -10,14 +10,20 @@ import java.util.List;
  * @param environment  the environment row to write (releasing its hold), or null to leave it
  * @param log          log lines to append
  * @param messages     step messages to send once the write has succeeded
+ * @param newIdempotencyKey an idempotency key to record for {@code deployment} in the same write, or null
  */
 public record Decision(Deployment deployment, List<WebAppState> webApps, EnvironmentRecord environment,
-                       List<LogLine> log, List<OutgoingMessage> messages) {
+                       List<LogLine> log, List<OutgoingMessage> messages, String newIdempotencyKey) {
 
     public Decision {
         webApps = List.copyOf(webApps);
         log = List.copyOf(log);
         messages = List.copyOf(messages);
+    }
+
+    public Decision(Deployment deployment, List<WebAppState> webApps, EnvironmentRecord environment,
+                    List<LogLine> log, List<OutgoingMessage> messages) {
+        this(deployment, webApps, environment, log, messages, null);
     }
 
     /** Nothing to write; only (re)send these messages. */

@@ -26,6 +26,7 @@ import java.util.List;
  * @param lineageId        the run whose temporary database and slot markers this deployment carries on: its
  *                         own id, or for a resumed run, the lineage of the failed run it resumes
  * @param resumedFrom      the failed deployment this one resumes, or null
+ * @param round            0, then one more for each roll forward (see {@link StepMessage#round()})
  * @param lineageStartedAt when the lineage's first run started: a database rollback restores to this moment,
  *                         before any run of the lineage touched the database
  * @param etag             the store's version of this row
@@ -50,6 +51,7 @@ public record Deployment(
         String lineageId,
         String resumedFrom,
         Instant lineageStartedAt,
+        int round,
         String etag) {
 
     public Deployment {
@@ -100,6 +102,19 @@ public record Deployment(
         return copy().rollbackDatabase(rollback).build();
     }
 
+    /**
+     * Rolls forward to another package: the same run, one round later, back at the deploy-slot stage while
+     * the clone keeps serving.
+     */
+    public Deployment rolledForward(String newPackageUri, String newPackageSha256, Instant now) {
+        Copy next = copy().status(DeploymentStatus.IN_PROGRESS).stage(Stage.DEPLOY_SLOT).checks(0).stageStartedAt(null)
+                .validationLinks(List.of()).updatedAt(now);
+        next.packageUri = newPackageUri;
+        next.packageSha256 = newPackageSha256;
+        next.round = round + 1;
+        return next.build();
+    }
+
     private Copy copy() {
         return new Copy(this);
     }
@@ -115,6 +130,9 @@ public record Deployment(
         private boolean rollbackDatabase;
         private List<DeploymentError> errors;
         private List<String> validationLinks;
+        private String packageUri;
+        private String packageSha256;
+        private int round;
 
         Copy(Deployment from) {
             this.from = from;
@@ -126,6 +144,9 @@ public record Deployment(
             this.rollbackDatabase = from.rollbackDatabase;
             this.errors = from.errors;
             this.validationLinks = from.validationLinks;
+            this.packageUri = from.packageUri;
+            this.packageSha256 = from.packageSha256;
+            this.round = from.round;
         }
 
         Copy status(DeploymentStatus value) {
@@ -169,10 +190,10 @@ public record Deployment(
         }
 
         Deployment build() {
-            return new Deployment(from.id, from.environment, status, stage, checks, from.mode, from.packageUri,
-                    from.packageSha256, from.idempotencyKey, from.createdAt, updatedAt, stageStartedAt,
+            return new Deployment(from.id, from.environment, status, stage, checks, from.mode, packageUri,
+                    packageSha256, from.idempotencyKey, from.createdAt, updatedAt, stageStartedAt,
                     rollbackDatabase, errors, from.warnings, validationLinks, from.lineageId, from.resumedFrom,
-                    from.lineageStartedAt, from.etag);
+                    from.lineageStartedAt, round, from.etag);
         }
     }
 }

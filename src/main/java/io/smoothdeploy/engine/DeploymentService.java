@@ -59,7 +59,18 @@ public final class DeploymentService {
             }
             String running = environment.get().activeDeploymentId();
             if (running != null) {
-                return new CommandResult.EnvironmentBusy(request.environment(), running);
+                Optional<DeploymentSnapshot> active = store.load(running);
+                if (active.isEmpty() || !canRollForward(active.get().deployment(), request)) {
+                    return new CommandResult.EnvironmentBusy(request.environment(), running);
+                }
+                Decision decision = Commands.rollForward(active.get(), request, clock.instant());
+                try {
+                    store.commit(decision);
+                } catch (ConcurrencyConflictException e) {
+                    continue;
+                }
+                send(decision.messages());
+                return new CommandResult.Accepted(decision.deployment(), false);
             }
             if (request.mode() == DeploymentMode.MAINTENANCE_PAGE
                     && environment.get().config().maintenancePagePackageUri() == null) {
@@ -84,6 +95,12 @@ public final class DeploymentService {
             return new CommandResult.Accepted(decision.deployment(), true);
         }
         throw tooBusy("environment " + request.environment());
+    }
+
+    /** A run awaiting verification, in the same mode, rolls forward to a different package. */
+    private static boolean canRollForward(Deployment active, StartRequest request) {
+        return active.status() == DeploymentStatus.AWAITING_VERIFICATION && active.mode() == request.mode()
+                && !active.packageUri().equals(request.packageUri());
     }
 
     /**

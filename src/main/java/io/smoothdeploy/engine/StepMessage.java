@@ -15,10 +15,18 @@ import java.util.HexFormat;
  * @param stage        the stage to run
  * @param webApp       the web app, or null
  * @param sequence     0 for the first run of the stage, n for its n-th check again
+ * @param round        the deployment's round: 0, then one more for each roll forward, so that a stage run
+ *                     again after a roll forward gets new message ids and older messages are told apart
  */
-public record StepMessage(String deploymentId, String environment, Stage stage, String webApp, int sequence) {
+public record StepMessage(String deploymentId, String environment, Stage stage, String webApp, int sequence,
+                          int round) {
 
     private static final int MAX_MESSAGE_ID_LENGTH = 128;
+
+    /** A message of a deployment's first round. */
+    public StepMessage(String deploymentId, String environment, Stage stage, String webApp, int sequence) {
+        this(deploymentId, environment, stage, webApp, sequence, 0);
+    }
 
     public Step step() {
         return stage.step();
@@ -26,7 +34,7 @@ public record StepMessage(String deploymentId, String environment, Stage stage, 
 
     /** Deterministic id: the same (deployment, stage, web app, check) always gives the same id. */
     public String messageId() {
-        String id = deploymentId + ":" + stage.name() + ":" + (webApp == null ? "-" : webApp) + ":" + sequence;
+        String id = deploymentId + (round == 0 ? "" : ".r" + round) + ":" + stage.name() + ":" + (webApp == null ? "-" : webApp) + ":" + sequence;
         if (id.length() <= MAX_MESSAGE_ID_LENGTH) {
             return id;
         }

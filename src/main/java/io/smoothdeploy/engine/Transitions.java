@@ -25,7 +25,7 @@ public final class Transitions {
     /** True when the state expects exactly this message now: its stage is running and it carries the next check. */
     public static boolean isExpected(DeploymentSnapshot snapshot, StepMessage message) {
         Deployment deployment = snapshot.deployment();
-        if (!isRunning(deployment) || deployment.stage() != message.stage()) {
+        if (!isRunning(deployment) || deployment.stage() != message.stage() || deployment.round() != message.round()) {
             return false;
         }
         if (!message.stage().isPerWebApp()) {
@@ -260,7 +260,7 @@ public final class Transitions {
     }
 
     private static StepMessage message(Deployment deployment, Stage stage, String webApp, int sequence) {
-        return new StepMessage(deployment.id(), deployment.environment(), stage, webApp, sequence);
+        return new StepMessage(deployment.id(), deployment.environment(), stage, webApp, sequence, deployment.round());
     }
 
     static String stageDoneLine(Stage stage) {

@@ -67,6 +67,12 @@ public record WebAppState(
         return new WebAppState(deploymentId, name, role, reached, inMaintenance, null, 0, null, all, error, etag);
     }
 
+    /** Back to {@code earlier} (for a roll forward), with no stage in progress and no error. */
+    public WebAppState backTo(WebAppPhase earlier) {
+        WebAppPhase to = phase.ordinal() > earlier.ordinal() ? earlier : phase;
+        return new WebAppState(deploymentId, name, role, to, maintenance, null, 0, null, timings, null, etag);
+    }
+
     public WebAppState failed(DeploymentError failure) {
         return new WebAppState(deploymentId, name, role, phase, maintenance, workingStage, checks, stageStartedAt,
                 timings, failure, etag);

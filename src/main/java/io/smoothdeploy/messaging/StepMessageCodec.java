@@ -19,6 +19,9 @@ public final class StepMessageCodec {
             node.put("webApp", message.webApp());
         }
         node.put("sequence", message.sequence());
+        if (message.round() != 0) {
+            node.put("round", message.round());
+        }
         return node.toString();
     }
 
@@ -35,7 +38,7 @@ public final class StepMessageCodec {
             JsonNode webApp = node.get("webApp");
             int sequence = node.path("sequence").asInt(0);
             return new StepMessage(deploymentId, environment, stage,
-                    webApp == null || webApp.isNull() ? null : webApp.asText(), sequence);
+                    webApp == null || webApp.isNull() ? null : webApp.asText(), sequence, node.path("round").asInt(0));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("step message is not valid JSON: " + e.getOriginalMessage(), e);
         }

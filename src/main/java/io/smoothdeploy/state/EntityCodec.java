@@ -75,6 +75,7 @@ final class EntityCodec {
     static final String P_LINEAGE_ID = "lineageId";
     static final String P_RESUMED_FROM = "resumedFrom";
     static final String P_LINEAGE_STARTED_AT = "lineageStartedAt";
+    static final String P_ROUND = "round";
     static final String P_ROLE = "role";
     static final String P_PHASE = "phase";
     static final String P_MAINTENANCE = "maintenance";
@@ -224,6 +225,7 @@ final class EntityCodec {
         put(entity, P_LINEAGE_ID, d.lineageId());
         put(entity, P_RESUMED_FROM, d.resumedFrom());
         put(entity, P_LINEAGE_STARTED_AT, time(d.lineageStartedAt()));
+        put(entity, P_ROUND, d.round());
         return withEtag(entity, d.etag());
     }
 
@@ -252,6 +254,7 @@ final class EntityCodec {
                 string(e, P_LINEAGE_ID),
                 string(e, P_RESUMED_FROM),
                 instant(e, P_LINEAGE_STARTED_AT),
+                integer(e, P_ROUND),
                 e.getETag());
     }
 

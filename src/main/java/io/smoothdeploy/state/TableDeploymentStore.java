@@ -293,6 +293,11 @@ public final class TableDeploymentStore implements DeploymentStore {
             requireEtag(environment.etag(), "environment " + env);
             actions.add(update(EntityCodec.environmentEntity(environment)));
         }
+        if (decision.newIdempotencyKey() != null) {
+            requireKey("deployment id", deploymentId);
+            actions.add(new TableTransactionAction(TableTransactionActionType.CREATE,
+                    EntityCodec.idempotencyEntity(env, decision.newIdempotencyKey(), deploymentId)));
+        }
         addLog(actions, env, deploymentId, decision.log());
         String what = deploymentId == null ? "environment " + env : "deployment " + deploymentId;
         requireWritable(actions, what);

@@ -225,4 +225,20 @@ class TransitionsTest {
         assertTrue(Stage.DEPLOY_SLOT.isFinishedBy(WebAppPhase.WARMED_UP));
         assertFalse(Stage.DEPLOY_SLOT.isFinishedBy(WebAppPhase.ROLLED_BACK));
     }
+
+    @Test
+    void messageOfAnEarlierRoundIsNotExpectedAfterARollForward() {
+        // Arrange
+        Deployment rolled = deployment(DeploymentStatus.AWAITING_VERIFICATION, Stage.AWAIT_VERIFICATION)
+                .rolledForward("https://packages.example.com/c.zip", "cd".repeat(32), NOW);
+        DeploymentSnapshot snapshot = snapshot(rolled, webApp("cms", WebAppPhase.IN_MAINTENANCE));
+
+        // Act & Assert
+        assertEquals(Stage.DEPLOY_SLOT, rolled.stage());
+        assertEquals(DeploymentStatus.IN_PROGRESS, rolled.status());
+        assertFalse(Transitions.isExpected(snapshot, message(Stage.DEPLOY_SLOT, "cms", 0)));
+        StepMessage current = new StepMessage("d1", "prod", Stage.DEPLOY_SLOT, "cms", 0, 1);
+        assertTrue(Transitions.isExpected(snapshot, current));
+        assertEquals("d1.r1:DEPLOY_SLOT:cms:0", current.messageId(), "a new round gets new message ids");
+    }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.smoothdeploy.cloud.SlotRef;
 import io.smoothdeploy.engine.DatabaseConfig;
 import io.smoothdeploy.engine.EnvironmentConfig;
+import io.smoothdeploy.engine.StalenessPolicy;
 import io.smoothdeploy.engine.WebAppConfig;
 import io.smoothdeploy.engine.WebAppRole;
 import java.time.Duration;
@@ -28,7 +29,9 @@ final class EnvironmentRequest {
     static final Pattern PATH = Pattern.compile("/[A-Za-z0-9._~!$&'()*+,;=:@%/?-]{0,499}");
 
     private static final Set<String> TOP = Set.of("webApps", "database", "connectionStringName",
-            "databaseModeSetting", "maintenancePagePackageUri", "warmUpTimeoutSeconds");
+            "databaseModeSetting", "maintenancePagePackageUri", "warmUpTimeoutSeconds", "staleness");
+    private static final Set<String> STALENESS = Set.of("webhookUrl", "verificationLimitMinutes",
+            "noProgressLimitMinutes", "action");
     private static final Set<String> WEB_APP = Set.of("name", "resourceId", "role", "stagingSlot", "maintenanceSlot",
             "warmUp");
     private static final Set<String> WARM_UP = Set.of("hostNames", "paths", "expectedStatuses");
@@ -48,6 +51,7 @@ final class EnvironmentRequest {
                 "an app setting name such as Cms__DatabaseMode");
         String maintenancePage = fields.httpsUri(body, "", "maintenancePagePackageUri", false);
         Integer warmUpSeconds = fields.optionalInt(body, "", "warmUpTimeoutSeconds", 10, 3600);
+        StalenessPolicy staleness = staleness(fields, body);
         boolean needsPage = webApps.stream().anyMatch(w -> w.role() == WebAppRole.MAINTENANCE_PAGE);
         if (needsPage && maintenancePage == null && !fields.hasErrors()) {
             fields.error("maintenancePagePackageUri", "maintenancePagePackageUri is required when a web app has role "
@@ -55,7 +59,25 @@ final class EnvironmentRequest {
         }
         fields.throwIfAny();
         return new EnvironmentConfig(name, webApps, database, connectionStringName, databaseModeSetting, maintenancePage,
-                warmUpSeconds == null ? null : Duration.ofSeconds(warmUpSeconds));
+                warmUpSeconds == null ? null : Duration.ofSeconds(warmUpSeconds), staleness);
+    }
+
+    private static StalenessPolicy staleness(Fields fields, JsonNode body) {
+        JsonNode node = fields.object(body, "", "staleness", false);
+        if (node == null) {
+            return StalenessPolicy.DEFAULT;
+        }
+        fields.onlyKnown(node, "staleness", STALENESS);
+        String webhook = fields.webhookUri(node, "staleness", "webhookUrl");
+        Integer verification = fields.optionalInt(node, "staleness", "verificationLimitMinutes", 5, 43_200);
+        Integer progress = fields.optionalInt(node, "staleness", "noProgressLimitMinutes", 5, 43_200);
+        String actionText = fields.optionalText(node, "staleness", "action", null, "Nothing, Resume or Reset");
+        StalenessPolicy.Action action = actionText == null ? null : StalenessPolicy.Action.parse(actionText).orElse(null);
+        if (actionText != null && action == null) {
+            fields.error("staleness.action", "staleness.action must be Nothing, Resume or Reset");
+        }
+        return new StalenessPolicy(webhook, verification == null ? null : Duration.ofMinutes(verification),
+                progress == null ? null : Duration.ofMinutes(progress), action);
     }
 
     private static List<WebAppConfig> webApps(Fields fields, JsonNode body) {

@@ -79,6 +79,15 @@ final class Fields {
 
     /** An absolute https URI with a host; the value is never echoed, since it may carry a SAS token. */
     String httpsUri(JsonNode node, String path, String name, boolean required) {
+        return uri(node, path, name, required, false);
+    }
+
+    /** Like {@link #httpsUri}, but plain http is allowed to a loopback host (a receiver on this machine). */
+    String webhookUri(JsonNode node, String path, String name) {
+        return uri(node, path, name, false, true);
+    }
+
+    private String uri(JsonNode node, String path, String name, boolean required, boolean loopbackHttp) {
         JsonNode value = node.get(name);
         String field = join(path, name);
         if (value == null || value.isNull()) {
@@ -93,8 +102,12 @@ final class Fields {
         }
         try {
             URI uri = new URI(value.asText());
-            if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null || uri.getRawFragment() != null) {
-                error(field, field + " must be an absolute https URI with a host and no fragment");
+            boolean loopback = loopbackHttp && "http".equalsIgnoreCase(uri.getScheme())
+                    && ("localhost".equalsIgnoreCase(uri.getHost()) || "127.0.0.1".equals(uri.getHost()));
+            if (!("https".equalsIgnoreCase(uri.getScheme()) || loopback) || uri.getHost() == null
+                    || uri.getRawFragment() != null) {
+                error(field, field + " must be an absolute https URI with a host and no fragment"
+                        + (loopbackHttp ? " (plain http only to localhost)" : ""));
                 return null;
             }
             return value.asText();

@@ -50,6 +50,13 @@ final class Views {
             body.put("maintenancePagePackageUri", Redact.uri(config.maintenancePagePackageUri()));
         }
         body.put("warmUpTimeoutSeconds", config.warmUpTimeout().toSeconds());
+        ObjectNode staleness = body.putObject("staleness");
+        if (config.staleness().webhookUrl() != null) {
+            staleness.put("webhookUrl", Redact.uri(config.staleness().webhookUrl()));
+        }
+        staleness.put("verificationLimitMinutes", config.staleness().verificationLimit().toMinutes());
+        staleness.put("noProgressLimitMinutes", config.staleness().noProgressLimit().toMinutes());
+        staleness.put("action", config.staleness().action().wireName());
         if (record.activeDeploymentId() != null) {
             body.put("currentDeploymentId", record.activeDeploymentId());
         } else {

@@ -1,6 +1,7 @@
 package io.smoothdeploy.app;
 
 import io.smoothdeploy.api.HttpApi;
+import io.smoothdeploy.engine.StaleMaintenanceMonitor;
 import io.smoothdeploy.engine.StepRunner;
 import io.smoothdeploy.messaging.StepMessageCodec;
 
@@ -11,6 +12,8 @@ import io.smoothdeploy.messaging.StepMessageCodec;
  * @param httpApi    the HTTP API, independent of the Functions runtime
  * @param stepRunner runs one step message through its step
  * @param codec      step messages on the wire
+ * @param staleMonitor the stale-maintenance timer's work
  */
-public record Orchestrator(HttpApi httpApi, StepRunner stepRunner, StepMessageCodec codec) {
+public record Orchestrator(HttpApi httpApi, StepRunner stepRunner, StepMessageCodec codec,
+                           StaleMaintenanceMonitor staleMonitor) {
 }

@@ -5,11 +5,13 @@ import io.smoothdeploy.cloud.AppServiceCloud;
 import io.smoothdeploy.cloud.SqlCloud;
 import io.smoothdeploy.engine.DeploymentIds;
 import io.smoothdeploy.engine.DeploymentService;
+import io.smoothdeploy.engine.StaleMaintenanceMonitor;
 import io.smoothdeploy.engine.StepRunner;
 import io.smoothdeploy.engine.steps.Pacing;
 import io.smoothdeploy.engine.steps.StepCatalog;
 import io.smoothdeploy.messaging.StepMessageCodec;
 import io.smoothdeploy.messaging.StepQueue;
+import io.smoothdeploy.notify.Notifier;
 import io.smoothdeploy.state.DeploymentStore;
 import io.smoothdeploy.warmup.WarmUpProber;
 import java.time.Clock;
@@ -32,11 +34,13 @@ public final class Wiring {
         DeploymentService service = new DeploymentService(ports.store(), ports.queue(), clock, deploymentIds);
         StepCatalog steps = new StepCatalog(ports.appService(), ports.sql(), ports.prober(), clock, pacing);
         StepRunner runner = new StepRunner(ports.store(), ports.queue(), steps, clock);
-        return new Orchestrator(new HttpApi(service, ports.store()), runner, new StepMessageCodec());
+        StaleMaintenanceMonitor monitor = new StaleMaintenanceMonitor(ports.store(), service, ports.queue(),
+                ports.notifier(), clock);
+        return new Orchestrator(new HttpApi(service, ports.store()), runner, new StepMessageCodec(), monitor);
     }
 
     /** The adapters the engine talks to. */
     public record Ports(DeploymentStore store, StepQueue queue, AppServiceCloud appService, SqlCloud sql,
-                        WarmUpProber prober) {
+                        WarmUpProber prober, Notifier notifier) {
     }
 }

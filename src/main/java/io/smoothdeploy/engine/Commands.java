@@ -29,7 +29,7 @@ public final class Commands {
                 DeploymentStatus.IN_PROGRESS, Stage.CLONE_DB, 0, request.mode(), request.packageUri(),
                 request.packageSha256(), request.idempotencyKey(), now, now, null, false, List.of(), List.of(),
                 List.of(), lineage, resume ? last.get().deployment().id() : null,
-                resume ? last.get().deployment().lineageStartedAt() : now, 0, null);
+                resume ? last.get().deployment().lineageStartedAt() : now, 0, null, null);
         List<WebAppState> webApps = resume
                 ? Resume.webApps(last.get(), environment.config(), deploymentId, request.packageUri())
                 : environment.config().webApps().stream().map(w -> WebAppState.pending(deploymentId, w)).toList();

@@ -27,6 +27,7 @@ import java.util.List;
  *                         own id, or for a resumed run, the lineage of the failed run it resumes
  * @param resumedFrom      the failed deployment this one resumes, or null
  * @param round            0, then one more for each roll forward (see {@link StepMessage#round()})
+ * @param staleEpisode     the stale-maintenance episode last reported for this deployment, or null
  * @param lineageStartedAt when the lineage's first run started: a database rollback restores to this moment,
  *                         before any run of the lineage touched the database
  * @param etag             the store's version of this row
@@ -52,6 +53,7 @@ public record Deployment(
         String resumedFrom,
         Instant lineageStartedAt,
         int round,
+        String staleEpisode,
         String etag) {
 
     public Deployment {
@@ -115,6 +117,16 @@ public record Deployment(
         return next.build();
     }
 
+    /** Records that a stale episode was reported, with its warning; progress time is left as it is. */
+    public Deployment reportedStale(String episode, String warning) {
+        Copy next = copy();
+        List<String> all = new ArrayList<>(warnings);
+        all.add(warning);
+        next.warnings = all;
+        next.staleEpisode = episode;
+        return next.build();
+    }
+
     private Copy copy() {
         return new Copy(this);
     }
@@ -133,6 +145,8 @@ public record Deployment(
         private String packageUri;
         private String packageSha256;
         private int round;
+        private String staleEpisode;
+        private List<String> warnings;
 
         Copy(Deployment from) {
             this.from = from;
@@ -147,6 +161,8 @@ public record Deployment(
             this.packageUri = from.packageUri;
             this.packageSha256 = from.packageSha256;
             this.round = from.round;
+            this.staleEpisode = from.staleEpisode;
+            this.warnings = from.warnings;
         }
 
         Copy status(DeploymentStatus value) {
@@ -192,8 +208,8 @@ public record Deployment(
         Deployment build() {
             return new Deployment(from.id, from.environment, status, stage, checks, from.mode, packageUri,
                     packageSha256, from.idempotencyKey, from.createdAt, updatedAt, stageStartedAt,
-                    rollbackDatabase, errors, from.warnings, validationLinks, from.lineageId, from.resumedFrom,
-                    from.lineageStartedAt, round, from.etag);
+                    rollbackDatabase, errors, warnings, validationLinks, from.lineageId, from.resumedFrom,
+                    from.lineageStartedAt, round, staleEpisode, from.etag);
         }
     }
 }

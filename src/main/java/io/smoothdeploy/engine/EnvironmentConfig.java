@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param databaseModeSetting       the app setting that tells the application ReadOnly or ReadWrite
  * @param maintenancePagePackageUri package that serves the maintenance page; needed by maintenance-page apps
  * @param warmUpTimeout             how long warm-up may keep trying before the deployment fails
+ * @param staleness                 when the stale-maintenance timer reports this environment, and what it does
  */
 public record EnvironmentConfig(
         String name,
@@ -23,7 +24,8 @@ public record EnvironmentConfig(
         String connectionStringName,
         String databaseModeSetting,
         String maintenancePagePackageUri,
-        Duration warmUpTimeout) {
+        Duration warmUpTimeout,
+        StalenessPolicy staleness) {
 
     public static final Duration DEFAULT_WARM_UP_TIMEOUT = Duration.ofMinutes(10);
 
@@ -32,6 +34,17 @@ public record EnvironmentConfig(
         if (warmUpTimeout == null) {
             warmUpTimeout = DEFAULT_WARM_UP_TIMEOUT;
         }
+        if (staleness == null) {
+            staleness = StalenessPolicy.DEFAULT;
+        }
+    }
+
+    /** An environment with the default staleness policy. */
+    public EnvironmentConfig(String name, List<WebAppConfig> webApps, DatabaseConfig database,
+                             String connectionStringName, String databaseModeSetting,
+                             String maintenancePagePackageUri, Duration warmUpTimeout) {
+        this(name, webApps, database, connectionStringName, databaseModeSetting, maintenancePagePackageUri,
+                warmUpTimeout, StalenessPolicy.DEFAULT);
     }
 
     public Optional<WebAppConfig> webApp(String webAppName) {

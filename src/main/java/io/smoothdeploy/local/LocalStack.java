@@ -7,6 +7,9 @@ import io.smoothdeploy.engine.steps.Pacing;
 import io.smoothdeploy.functions.DeadLetterFunctions;
 import io.smoothdeploy.functions.HttpApiFunctions;
 import io.smoothdeploy.functions.StepFunctions;
+import io.smoothdeploy.functions.TimerFunctions;
+import io.smoothdeploy.notify.WebhookNotifier;
+import java.time.Duration;
 import io.smoothdeploy.state.TableDeploymentStore;
 import java.time.Clock;
 import java.util.Map;
@@ -23,8 +26,11 @@ public final class LocalStack implements AutoCloseable {
     private final FunctionCatalog catalog;
     private final LocalHttpServer server;
 
+    private final TimerFunctions timer;
+
     private LocalStack(TableDeploymentStore store, InProcessStepQueue queue, FunctionCatalog catalog,
-                       LocalHttpServer server) {
+                       LocalHttpServer server, TimerFunctions timer) {
+        this.timer = timer;
         this.store = store;
         this.queue = queue;
         this.catalog = catalog;
@@ -45,10 +51,11 @@ public final class LocalStack implements AutoCloseable {
                 settings.getOrDefault("StateTableName", TableDeploymentStore.DEFAULT_STATE_TABLE),
                 settings.getOrDefault("DeploymentIndexTableName", TableDeploymentStore.DEFAULT_INDEX_TABLE));
         InProcessStepQueue queue = new InProcessStepQueue(settings, clock);
-        Orchestrator orchestrator = Wiring.orchestrator(new Wiring.Ports(store, queue, cloud, cloud, cloud), clock,
-                pacing, null);
+        Orchestrator orchestrator = Wiring.orchestrator(new Wiring.Ports(store, queue, cloud, cloud, cloud,
+                new WebhookNotifier(3, Duration.ofMillis(200))), clock, pacing, null);
+        TimerFunctions timer = new TimerFunctions(orchestrator);
         FunctionCatalog catalog = new FunctionCatalog(settings, new HttpApiFunctions(orchestrator),
-                new StepFunctions(orchestrator), new DeadLetterFunctions(orchestrator));
+                new StepFunctions(orchestrator), new DeadLetterFunctions(orchestrator), timer);
         queue.connect(catalog);
         LocalHttpServer server;
         try {
@@ -58,12 +65,17 @@ public final class LocalStack implements AutoCloseable {
             throw new java.io.UncheckedIOException("could not serve HTTP on port " + httpPort
                     + " (is another local host running?)", e);
         }
-        return new LocalStack(store, queue, catalog, server);
+        return new LocalStack(store, queue, catalog, server, timer);
     }
 
     /** The API's base URL, for example {@code http://127.0.0.1:7071/api}. */
     public String apiBase() {
         return server.baseUrl() + "/" + FunctionCatalog.ROUTE_PREFIX;
+    }
+
+    /** The timer-triggered functions (the local host does not schedule them; call them to tick). */
+    public TimerFunctions timer() {
+        return timer;
     }
 
     public TableDeploymentStore store() {

@@ -28,6 +28,9 @@ public interface DeploymentStore {
 
     Optional<EnvironmentRecord> findEnvironment(String name);
 
+    /** Every registered environment (a scan: for the stale-maintenance timer, not for requests). */
+    List<EnvironmentRecord> listEnvironments();
+
     /**
      * Starts a deployment in one transaction: the environment row takes the hold (conditional on the
      * environment's etag), and the deployment row, its web app rows, the idempotency row (when the

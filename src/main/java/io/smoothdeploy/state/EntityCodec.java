@@ -76,6 +76,7 @@ final class EntityCodec {
     static final String P_RESUMED_FROM = "resumedFrom";
     static final String P_LINEAGE_STARTED_AT = "lineageStartedAt";
     static final String P_ROUND = "round";
+    static final String P_STALE_EPISODE = "staleEpisode";
     static final String P_ROLE = "role";
     static final String P_PHASE = "phase";
     static final String P_MAINTENANCE = "maintenance";
@@ -226,6 +227,7 @@ final class EntityCodec {
         put(entity, P_RESUMED_FROM, d.resumedFrom());
         put(entity, P_LINEAGE_STARTED_AT, time(d.lineageStartedAt()));
         put(entity, P_ROUND, d.round());
+        put(entity, P_STALE_EPISODE, d.staleEpisode());
         return withEtag(entity, d.etag());
     }
 
@@ -255,6 +257,7 @@ final class EntityCodec {
                 string(e, P_RESUMED_FROM),
                 instant(e, P_LINEAGE_STARTED_AT),
                 integer(e, P_ROUND),
+                string(e, P_STALE_EPISODE),
                 e.getETag());
     }
 

@@ -143,6 +143,17 @@ public final class TableDeploymentStore implements DeploymentStore {
                 .map(EntityCodec::environmentRecord);
     }
 
+    @Override
+    public List<EnvironmentRecord> listEnvironments() {
+        ListEntitiesOptions options = new ListEntitiesOptions().setFilter("RowKey eq '" + ENVIRONMENT_ROW_KEY + "'");
+        List<EnvironmentRecord> environments = new ArrayList<>();
+        call("list environments", () -> {
+            state.listEntities(options, null, Context.NONE).forEach(e -> environments.add(EntityCodec.environmentRecord(e)));
+            return null;
+        });
+        return environments;
+    }
+
     // ---------------------------------------------------------------- deployments
 
     @Override

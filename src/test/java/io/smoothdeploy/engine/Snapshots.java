@@ -29,7 +29,7 @@ final class Snapshots {
     static Deployment deployment(DeploymentStatus status, Stage stage) {
         return new Deployment("d1", "prod", status, stage, 0, DeploymentMode.READ_ONLY,
                 "https://packages.example.com/new.zip?sig=secret", "ab".repeat(32), null, T0, T0, null, false,
-                List.of(), List.of(), List.of(), null, null, null, 0, "etag-d");
+                List.of(), List.of(), List.of(), null, null, null, 0, null, "etag-d");
     }
 
     static WebAppState webApp(String name, WebAppPhase phase) {

@@ -46,6 +46,7 @@ class FunctionJsonIT {
     private static final String HTTP_API = "io.smoothdeploy.functions.HttpApiFunctions";
     private static final String STEPS = "io.smoothdeploy.functions.StepFunctions";
     private static final String DEAD_LETTERS = "io.smoothdeploy.functions.DeadLetterFunctions";
+    private static final String TIMERS = "io.smoothdeploy.functions.TimerFunctions";
     private static final String SERVICE_BUS_CONNECTION = "ServiceBusConnection";
 
     /** A function as it must appear in its function.json. */
@@ -78,6 +79,15 @@ class FunctionJsonIT {
         return new Expected(function, STEPS, method, trigger, false);
     }
 
+    private static Expected timer(String function, String method, String scheduleSetting) {
+        Map<String, Object> trigger = new LinkedHashMap<>();
+        trigger.put("type", "timerTrigger");
+        trigger.put("direction", "in");
+        trigger.put("name", "timer");
+        trigger.put("schedule", "%" + scheduleSetting + "%");
+        return new Expected(function, TIMERS, method, trigger, false);
+    }
+
     /** The trigger on a step queue's dead-letter sub-queue. */
     private static Expected deadLetter(String step, String method, String queueSetting) {
         Map<String, Object> trigger = new LinkedHashMap<>(serviceBus(step, method, queueSetting).trigger());
@@ -106,7 +116,8 @@ class FunctionJsonIT {
             deadLetter("WarmUp", "warmUp", "WarmUpQueue"),
             deadLetter("AwaitVerification", "awaitVerification", "AwaitVerificationQueue"),
             deadLetter("Complete", "complete", "CompleteQueue"),
-            deadLetter("Reset", "reset", "ResetQueue"));
+            deadLetter("Reset", "reset", "ResetQueue"),
+            timer("StaleMaintenanceTimer", "staleMaintenance", "StaleMaintenanceSchedule"));
 
     private static Path appDir;
     private static Path appJar;

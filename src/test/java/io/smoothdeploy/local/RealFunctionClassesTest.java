@@ -33,7 +33,8 @@ class RealFunctionClassesTest {
             "ResetQueue", "reset");
 
     private final HttpApi api = mock(HttpApi.class);
-    private final Orchestrator orchestrator = new Orchestrator(api, mock(StepRunner.class), new StepMessageCodec());
+    private final Orchestrator orchestrator = new Orchestrator(api, mock(StepRunner.class), new StepMessageCodec(),
+            null);
 
     @Test
     void catalogOverTheRealInstancesBindsEveryParameterAndResolvesTheSevenQueues() {

@@ -193,7 +193,7 @@ class TableDeploymentStoreTest {
         EnvironmentRecord env = store.saveEnvironment(config(ENV), null);
         Deployment d = new Deployment("d2", ENV, DeploymentStatus.IN_PROGRESS, Stage.CLONE_DB, 0,
                 DeploymentMode.MAINTENANCE_PAGE, "https://pkg/app.zip", "ab12", null, T0, T0, null, false,
-                List.of(), List.of(), List.of(), null, null, null, 0, null);
+                List.of(), List.of(), List.of(), null, null, null, 0, null, null);
 
         // Act
         store.createDeployment(env.withHold("d2"), d, webApps("d2"), List.of(new LogLine(T0, LogLine.Level.INFO,
@@ -656,7 +656,7 @@ class TableDeploymentStoreTest {
     static Deployment deployment(String id, String env, String idempotencyKey) {
         return new Deployment(id, env, DeploymentStatus.IN_PROGRESS, Stage.ENTER_MAINTENANCE, 0,
                 DeploymentMode.READ_ONLY, "https://pkgs/app.zip?sig=secret", "0f".repeat(32), idempotencyKey, T0, T0,
-                null, false, List.of(), List.of(), List.of(), null, null, null, 0, null);
+                null, false, List.of(), List.of(), List.of(), null, null, null, 0, null, null);
     }
 
     static Deployment fullDeployment(String id, String env) {
@@ -667,7 +667,7 @@ class TableDeploymentStoreTest {
                         new DeploymentError(FailureKind.WARM_UP, Stage.WARM_UP, "cms", "503 \"quoted\" é", T0.plusNanos(1000))),
                 List.of("warning one", "warning two"),
                 List.of("https://cms-staging.azurewebsites.net/", "https://scheduler-staging.azurewebsites.net/"),
-                "d-lineage-1", "d-failed-2", T0.minusSeconds(3600), 2, null);
+                "d-lineage-1", "d-failed-2", T0.minusSeconds(3600), 2, "NoProgress@2026", null);
     }
 
     static List<WebAppState> webApps(String deploymentId) {
@@ -684,7 +684,7 @@ class TableDeploymentStoreTest {
         return new Deployment(d.id(), d.environment(), d.status(), d.stage(), d.checks(), d.mode(), d.packageUri(),
                 d.packageSha256(), d.idempotencyKey(), d.createdAt(), d.updatedAt(), d.stageStartedAt(),
                 d.rollbackDatabase(), d.errors(), d.warnings(), d.validationLinks(), d.lineageId(), d.resumedFrom(),
-                d.lineageStartedAt(), d.round(), etag);
+                d.lineageStartedAt(), d.round(), d.staleEpisode(), etag);
     }
 
     static WebAppState withEtag(WebAppState w, String etag) {

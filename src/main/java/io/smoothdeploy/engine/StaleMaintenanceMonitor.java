@@ -1,0 +1,103 @@
+package io.smoothdeploy.engine;
+
+import io.smoothdeploy.messaging.StepQueue;
+import io.smoothdeploy.notify.Notification;
+import io.smoothdeploy.notify.Notifier;
+import io.smoothdeploy.state.ConcurrencyConflictException;
+import io.smoothdeploy.state.DeploymentStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * One tick of the stale-maintenance timer: finds stuck environments ({@link StaleMaintenance}), records
+ * each new episode on its deployment (warning and log line), posts it to the environment's webhook, and acts
+ * by the environment's policy. The record is written before the post, so a tick that loses a race reports
+ * nothing and the next tick decides again.
+ */
+public final class StaleMaintenanceMonitor {
+
+    private static final Logger LOG = Logger.getLogger(StaleMaintenanceMonitor.class.getName());
+
+    private final DeploymentStore store;
+    private final DeploymentService service;
+    private final StepQueue queue;
+    private final Notifier notifier;
+    private final Clock clock;
+
+    public StaleMaintenanceMonitor(DeploymentStore store, DeploymentService service, StepQueue queue,
+                                   Notifier notifier, Clock clock) {
+        this.store = store;
+        this.service = service;
+        this.queue = queue;
+        this.notifier = notifier;
+        this.clock = clock;
+    }
+
+    /** What one tick reported, and what it did about it. */
+    public record Reported(StaleMaintenance.Finding finding, boolean notified, String action) {
+    }
+
+    public List<Reported> runOnce() {
+        Instant now = clock.instant();
+        List<Reported> reported = new ArrayList<>();
+        for (EnvironmentRecord environment : store.listEnvironments()) {
+            if (environment.lastDeploymentId() == null) {
+                continue;
+            }
+            Optional<DeploymentSnapshot> last = store.load(environment.lastDeploymentId());
+            Optional<StaleMaintenance.Finding> finding = last.flatMap(s -> StaleMaintenance.find(environment, s, now));
+            if (finding.isEmpty() || StaleMaintenance.alreadyReported(finding.get())) {
+                continue;
+            }
+            try {
+                store.commit(StaleMaintenance.report(finding.get(), now));
+            } catch (ConcurrencyConflictException e) {
+                LOG.fine(() -> "deployment " + environment.lastDeploymentId() + " changed while being reported; next tick");
+                continue;
+            }
+            StalenessPolicy policy = environment.config().staleness();
+            boolean notified = policy.webhookUrl() != null
+                    && notifier.post(policy.webhookUrl(), notification(environment, finding.get(), policy, now));
+            String action = act(policy.action(), finding.get(), last.get());
+            LOG.warning(finding.get().message() + " (notified: " + notified + ", action: " + action + ")");
+            reported.add(new Reported(finding.get(), notified, action));
+        }
+        return reported;
+    }
+
+    private String act(StalenessPolicy.Action action, StaleMaintenance.Finding finding, DeploymentSnapshot last) {
+        Deployment deployment = finding.deployment();
+        StaleMaintenance.Kind kind = finding.kind();
+        if (action == StalenessPolicy.Action.RESUME && kind == StaleMaintenance.Kind.FAILED_IN_MAINTENANCE) {
+            CommandResult result = service.start(new StartRequest(deployment.environment(), deployment.packageUri(),
+                    deployment.packageSha256(), deployment.mode(), null));
+            return "resumed: " + describe(result);
+        }
+        if (action == StalenessPolicy.Action.RESUME && kind == StaleMaintenance.Kind.NO_PROGRESS) {
+            queue.send(Transitions.expectedMessages(last, null));
+            return "sent the expected step messages again";
+        }
+        if (action == StalenessPolicy.Action.RESET && kind != StaleMaintenance.Kind.NO_PROGRESS) {
+            return "reset: " + describe(service.reset(deployment.id(), false));
+        }
+        return "none";
+    }
+
+    private static String describe(CommandResult result) {
+        if (result instanceof CommandResult.Accepted accepted) {
+            return "deployment " + accepted.deployment().id() + " is " + accepted.deployment().status().wireName();
+        }
+        return result.toString();
+    }
+
+    private static Notification notification(EnvironmentRecord environment, StaleMaintenance.Finding finding,
+                                             StalenessPolicy policy, Instant now) {
+        return new Notification("staleMaintenance", finding.kind().wireName(), environment.config().name(),
+                finding.deployment().id(), finding.deployment().status().wireName(), finding.inMaintenance(),
+                finding.message(), policy.action().wireName(), now);
+    }
+}

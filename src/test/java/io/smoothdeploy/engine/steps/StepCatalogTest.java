@@ -1,0 +1,186 @@
+package io.smoothdeploy.engine.steps;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smoothdeploy.cloud.CloudException;
+import io.smoothdeploy.cloud.DatabaseRef;
+import io.smoothdeploy.cloud.SlotRef;
+import io.smoothdeploy.engine.DatabaseConfig;
+import io.smoothdeploy.engine.Deployment;
+import io.smoothdeploy.engine.DeploymentMode;
+import io.smoothdeploy.engine.DeploymentSnapshot;
+import io.smoothdeploy.engine.DeploymentStatus;
+import io.smoothdeploy.engine.EnvironmentConfig;
+import io.smoothdeploy.engine.EnvironmentRecord;
+import io.smoothdeploy.engine.FailureKind;
+import io.smoothdeploy.engine.Stage;
+import io.smoothdeploy.engine.StepMessage;
+import io.smoothdeploy.engine.StepOutcome;
+import io.smoothdeploy.engine.WebAppConfig;
+import io.smoothdeploy.engine.WebAppPhase;
+import io.smoothdeploy.engine.WebAppRole;
+import io.smoothdeploy.engine.WebAppState;
+import io.smoothdeploy.local.ManualClock;
+import io.smoothdeploy.local.SimulatedCloud;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The step classes on the simulated cloud: failure paths first, and the guards that make re-runs safe. */
+class StepCatalogTest {
+
+    private static final String GROUP = "/subscriptions/0000/resourceGroups/rg/providers";
+    private static final String SITE = GROUP + "/Microsoft.Web/sites/cms-prod";
+    private static final String SERVER = GROUP + "/Microsoft.Sql/servers/sql1";
+    private static final String CONNECTION = "Server=tcp:sql1.database.windows.net;Initial Catalog=cmsdb;Password=SECRET";
+    private static final String OLD = "https://packages.example.com/cms-1.zip";
+
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-23T09:00:00Z"));
+    private final SimulatedCloud cloud = new SimulatedCloud(clock, Duration.ofMinutes(3));
+    private final StepCatalog steps = new StepCatalog(cloud, cloud, cloud, clock, Pacing.DEFAULT);
+
+    @Test
+    void cloneFailsWithAConfigurationErrorWhenTheProductionDatabaseIsMissing() {
+        // Act
+        StepOutcome outcome = steps.run(snapshot(WebAppPhase.PENDING), message(Stage.CLONE_DB, null));
+
+        // Assert
+        StepOutcome.Fail fail = assertInstanceOf(StepOutcome.Fail.class, outcome);
+        assertEquals(FailureKind.CONFIGURATION, fail.kind());
+        assertTrue(fail.message().contains("sql1/cmsdb does not exist"), fail.message());
+    }
+
+    @Test
+    void cloneThatOutlastsTheDatabaseTimeoutFails() {
+        // Arrange: a copy that takes three hours, against a two-hour limit
+        SimulatedCloud slowCloud = new SimulatedCloud(clock, Duration.ofHours(3));
+        slowCloud.addDatabase(new DatabaseRef(SERVER, "cmsdb"));
+        StepCatalog slowSteps = new StepCatalog(slowCloud, slowCloud, slowCloud, clock, Pacing.DEFAULT);
+        Deployment started = deployment();
+        DeploymentSnapshot first = new DeploymentSnapshot(record(), started, List.of());
+        assertInstanceOf(StepOutcome.CheckAgain.class, slowSteps.run(first, message(Stage.CLONE_DB, null)));
+        Deployment checking = started.checkedAgain(clock.instant());
+
+        // Act
+        clock.advance(Duration.ofHours(2).plusMinutes(1));
+        StepOutcome outcome = slowSteps.run(new DeploymentSnapshot(record(), checking, List.of()),
+                new StepMessage("d1", "prod", Stage.CLONE_DB, null, 1));
+
+        // Assert
+        StepOutcome.Fail fail = assertInstanceOf(StepOutcome.Fail.class, outcome);
+        assertEquals(FailureKind.DATABASE, fail.kind());
+        assertTrue(fail.message().contains("did not finish within 120 minutes"), fail.message());
+    }
+
+    @Test
+    void enteringMaintenanceWithoutTheConnectionStringFailsNamingItAndNothingElse() {
+        // Arrange
+        cloud.addSite(SITE, OLD, Map.of("OtherDb", CONNECTION));
+
+        // Act
+        StepOutcome outcome = steps.run(snapshot(WebAppPhase.PENDING), message(Stage.ENTER_MAINTENANCE, "cms"));
+
+        // Assert
+        StepOutcome.Fail fail = assertInstanceOf(StepOutcome.Fail.class, outcome);
+        assertEquals(FailureKind.CONFIGURATION, fail.kind());
+        assertTrue(fail.message().contains("EPiServerDB"), fail.message());
+        assertFalse(fail.message().contains("SECRET"));
+        assertTrue(cloud.calls().isEmpty(), "nothing was changed: " + cloud.calls());
+    }
+
+    @Test
+    void maintenanceSlotThatNeverWarmsIsNotSwappedInAndFailsAtTheDeadline() {
+        // Arrange: the old package breaks when it runs on the clone in ReadOnly mode
+        cloud.addSite(SITE, OLD, Map.of("EPiServerDB", CONNECTION));
+        cloud.breakSlot(new SlotRef(SITE, "maintenance"), 500);
+        assertInstanceOf(StepOutcome.CheckAgain.class,
+                steps.run(snapshot(WebAppPhase.PENDING), message(Stage.ENTER_MAINTENANCE, "cms")));
+        WebAppState checking = webApp(WebAppPhase.PENDING).checkedAgain(Stage.ENTER_MAINTENANCE, clock.instant());
+
+        // Act
+        clock.advance(Duration.ofMinutes(11));
+        StepOutcome outcome = steps.run(snapshot(checking), new StepMessage("d1", "prod", Stage.ENTER_MAINTENANCE, "cms", 1));
+
+        // Assert
+        StepOutcome.Fail fail = assertInstanceOf(StepOutcome.Fail.class, outcome);
+        assertEquals(FailureKind.WARM_UP, fail.kind());
+        assertTrue(fail.message().contains("HTTP 500"), fail.message());
+        assertFalse(cloud.calls().stream().anyMatch(c -> c.startsWith("swapWithProduction")), cloud.calls().toString());
+    }
+
+    @Test
+    void enteringMaintenanceAgainAfterTheSwapDoesNotSwapBack() {
+        // Arrange
+        cloud.addSite(SITE, OLD, Map.of("EPiServerDB", CONNECTION));
+        steps.run(snapshot(WebAppPhase.PENDING), message(Stage.ENTER_MAINTENANCE, "cms"));
+
+        // Act: the same message delivered again after its work was done
+        StepOutcome again = steps.run(snapshot(WebAppPhase.PENDING), message(Stage.ENTER_MAINTENANCE, "cms"));
+
+        // Assert
+        assertInstanceOf(StepOutcome.Advance.class, again);
+        assertEquals(1, cloud.calls().stream().filter(c -> c.startsWith("swapWithProduction")).count());
+        assertEquals("ReadOnly", cloud.inspect(SlotRef.production(SITE)).orElseThrow().appSettings().get("Cms__DatabaseMode"));
+    }
+
+    @Test
+    void permanentCloudErrorBecomesAClassifiedFailureAndATransientOneIsThrownForRedelivery() {
+        // Arrange
+        cloud.addSite(SITE, OLD, Map.of("EPiServerDB", CONNECTION));
+        cloud.failNext("deployPackage", "cms-prod/staging", 1,
+                new CloudException("LinkedAuthorizationFailed", "the identity may not write the site", false));
+        cloud.failNext("deployPackage", "cms-prod/staging", 1,
+                new CloudException("TooManyRequests", "throttled", true));
+
+        // Act
+        StepOutcome permanent = steps.run(snapshot(WebAppPhase.IN_MAINTENANCE), message(Stage.DEPLOY_SLOT, "cms"));
+
+        // Assert
+        StepOutcome.Fail fail = assertInstanceOf(StepOutcome.Fail.class, permanent);
+        assertEquals(FailureKind.CLOUD_OPERATION, fail.kind());
+        assertTrue(fail.message().startsWith("LinkedAuthorizationFailed: "), fail.message());
+        CloudException thrown = assertThrows(CloudException.class,
+                () -> steps.run(snapshot(WebAppPhase.IN_MAINTENANCE), message(Stage.DEPLOY_SLOT, "cms")));
+        assertTrue(thrown.isTransient());
+    }
+
+    private static EnvironmentConfig environment() {
+        WebAppConfig cms = new WebAppConfig("cms", SITE, WebAppRole.ZERO_DOWNTIME, "staging", "maintenance",
+                new WebAppConfig.WarmUpConfig(List.of(), List.of("/"), List.of()));
+        return new EnvironmentConfig("prod", List.of(cms), new DatabaseConfig(SERVER, "cmsdb"), "EPiServerDB",
+                "Cms__DatabaseMode", null, null);
+    }
+
+    private static EnvironmentRecord record() {
+        return new EnvironmentRecord(environment(), "d1", "d1", "env");
+    }
+
+    private Deployment deployment() {
+        return new Deployment("d1", "prod", DeploymentStatus.IN_PROGRESS, Stage.CLONE_DB, 0, DeploymentMode.READ_ONLY,
+                "https://packages.example.com/cms-2.zip", "ab".repeat(32), null, clock.instant(), clock.instant(), null,
+                false, List.of(), List.of(), List.of(), null, null, null, 0, null, "e1");
+    }
+
+    private static WebAppState webApp(WebAppPhase phase) {
+        return new WebAppState("d1", "cms", WebAppRole.ZERO_DOWNTIME, phase, phase != WebAppPhase.PENDING, null, 0, null,
+                Map.of(), null, "w1");
+    }
+
+    private DeploymentSnapshot snapshot(WebAppPhase phase) {
+        return snapshot(webApp(phase));
+    }
+
+    private DeploymentSnapshot snapshot(WebAppState webApp) {
+        return new DeploymentSnapshot(record(), deployment(), List.of(webApp));
+    }
+
+    private static StepMessage message(Stage stage, String webApp) {
+        return new StepMessage("d1", "prod", stage, webApp, 0);
+    }
+}

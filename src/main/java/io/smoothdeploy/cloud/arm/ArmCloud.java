@@ -1,0 +1,494 @@
+package io.smoothdeploy.cloud.arm;
+
+import com.azure.core.credential.TokenCredential;
+import com.azure.core.http.HttpPipeline;
+import com.azure.core.http.HttpPipelineBuilder;
+import com.azure.core.http.policy.AddDatePolicy;
+import com.azure.core.http.policy.FixedDelay;
+import com.azure.core.http.policy.RequestIdPolicy;
+import com.azure.core.http.policy.RetryPolicy;
+import com.azure.core.http.policy.UserAgentPolicy;
+import com.azure.core.management.AzureEnvironment;
+import com.azure.core.management.polling.PollResult;
+import com.azure.core.management.profile.AzureProfile;
+import com.azure.core.util.polling.LongRunningOperationStatus;
+import com.azure.core.util.polling.PollResponse;
+import com.azure.core.util.polling.SyncPoller;
+import com.azure.identity.DefaultAzureCredentialBuilder;
+import com.azure.resourcemanager.AzureResourceManager;
+import com.azure.resourcemanager.appservice.fluent.WebAppsClient;
+import com.azure.resourcemanager.appservice.fluent.models.ConnectionStringDictionaryInner;
+import com.azure.resourcemanager.appservice.fluent.models.SiteConfigInner;
+import com.azure.resourcemanager.appservice.fluent.models.SiteInner;
+import com.azure.resourcemanager.appservice.fluent.models.StringDictionaryInner;
+import com.azure.resourcemanager.appservice.models.ConnStringInfo;
+import com.azure.resourcemanager.appservice.models.ConnStringValueTypePair;
+import com.azure.resourcemanager.appservice.models.ConnectionStringType;
+import com.azure.resourcemanager.appservice.models.CsmSlotEntity;
+import com.azure.resourcemanager.sql.fluent.DatabasesClient;
+import com.azure.resourcemanager.sql.fluent.models.DatabaseInner;
+import com.azure.resourcemanager.sql.models.CreateMode;
+import com.azure.resourcemanager.sql.models.ResourceMoveDefinition;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smoothdeploy.cloud.AppServiceCloud;
+import io.smoothdeploy.cloud.CloudException;
+import io.smoothdeploy.cloud.DatabaseInfo;
+import io.smoothdeploy.cloud.DatabaseRef;
+import io.smoothdeploy.cloud.SlotConfiguration;
+import io.smoothdeploy.cloud.SlotInfo;
+import io.smoothdeploy.cloud.SlotRef;
+import io.smoothdeploy.cloud.SqlCloud;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The cloud port on Azure Resource Manager, through azure-resourcemanager's generated service clients
+ * ({@link WebAppsClient}, {@link DatabasesClient}). Every method has the semantics of the in-memory
+ * {@code SimulatedCloud}; every failure is a {@link CloudException} carrying ARM's error code.
+ *
+ * <ul>
+ *   <li>{@link #forAzure}: Azure, signed in with {@code DefaultAzureCredential}.</li>
+ *   <li>{@link #forEndpoint}: any ARM-compatible endpoint over plain HTTP with no credential, such as the
+ *       local Azure emulator. Its pipeline retries 408/429/5xx twice after {@value #LOCAL_RETRY_DELAY_MS} ms
+ *       (the SDK's default backs off for seconds, which would make fault-injection tests slow), and long
+ *       operations are polled every {@value #LOCAL_POLL_INTERVAL_MS} ms.</li>
+ * </ul>
+ *
+ * <p>Waiting: slot creation, swaps and deletes wait for their long-running operation (polled at
+ * {@code lroPollInterval}, or the {@code Retry-After} ARM sends), bounded by a timeout after which a
+ * transient {@link CloudException} is thrown; the operation goes on in Azure and the caller's next
+ * attempt reads the result. Database copies and restores only start their operation: the initial PUT has
+ * been answered when {@link #beginCopy} returns, and callers poll {@link #getDatabase}.
+ *
+ * <p>Thread-safe (the service clients are).
+ */
+public final class ArmCloud implements AppServiceCloud, SqlCloud {
+
+    static final long LOCAL_RETRY_DELAY_MS = 10;
+    static final long LOCAL_POLL_INTERVAL_MS = 20;
+    private static final int LOCAL_RETRIES = 2;
+    private static final Duration AZURE_POLL_INTERVAL = Duration.ofSeconds(10);
+    private static final Duration SLOT_CREATE_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration SWAP_TIMEOUT = Duration.ofMinutes(8);
+    private static final Duration DELETE_TIMEOUT = Duration.ofMinutes(5);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final WebAppsClient webApps;
+    private final DatabasesClient databases;
+    private final String subscriptionId;
+    private final Function<String, String> baseUrlForHost;
+    private final Duration lroPollInterval;
+
+    /**
+     * @param azure           a client bound to one subscription; resource ids of other subscriptions are refused
+     * @param baseUrlForHost  where requests reach a slot, from its default host name (in Azure
+     *                        {@code h -> "https://" + h})
+     * @param lroPollInterval how often to poll a long-running operation that ARM gives no {@code Retry-After} for
+     */
+    public ArmCloud(AzureResourceManager azure, Function<String, String> baseUrlForHost, Duration lroPollInterval) {
+        this.webApps = azure.webApps().manager().serviceClient().getWebApps();
+        this.databases = azure.sqlServers().manager().serviceClient().getDatabases();
+        this.subscriptionId = azure.subscriptionId();
+        this.baseUrlForHost = Objects.requireNonNull(baseUrlForHost, "baseUrlForHost");
+        this.lroPollInterval = Objects.requireNonNull(lroPollInterval, "lroPollInterval");
+    }
+
+    /** Azure (public cloud), signed in with {@code DefaultAzureCredential} (managed identity in a function app). */
+    public static ArmCloud forAzure(String subscriptionId) {
+        AzureProfile profile = new AzureProfile(null, subscriptionId, AzureEnvironment.AZURE);
+        TokenCredential credential = new DefaultAzureCredentialBuilder()
+                .authorityHost(profile.getEnvironment().getActiveDirectoryEndpoint())
+                .build();
+        AzureResourceManager azure = AzureResourceManager.authenticate(credential, profile)
+                .withSubscription(subscriptionId);
+        return new ArmCloud(azure, host -> "https://" + host, AZURE_POLL_INTERVAL);
+    }
+
+    /** An ARM-compatible endpoint (such as the local Azure emulator), with no credential; slots at {@code https://<host>}. */
+    public static ArmCloud forEndpoint(URI armEndpoint, String subscriptionId) {
+        return forEndpoint(armEndpoint, subscriptionId, host -> "https://" + host);
+    }
+
+    /**
+     * An ARM-compatible endpoint with no credential.
+     *
+     * @param baseUrlForHost where a slot with this default host name is reached; for the emulator,
+     *                       {@code emulator::baseUrlForHost}
+     */
+    public static ArmCloud forEndpoint(URI armEndpoint, String subscriptionId, Function<String, String> baseUrlForHost) {
+        String endpoint = armEndpoint.toString().replaceAll("/+$", "") + "/";
+        Map<String, String> endpoints = new HashMap<>();
+        endpoints.put("resourceManagerEndpointUrl", endpoint);
+        endpoints.put("managementEndpointUrl", endpoint);
+        endpoints.put("activeDirectoryEndpointUrl", endpoint);
+        endpoints.put("activeDirectoryResourceId", endpoint);
+        endpoints.put("microsoftGraphResourceId", endpoint);
+        endpoints.put("activeDirectoryGraphResourceId", endpoint);
+        AzureProfile profile = new AzureProfile(null, subscriptionId, new AzureEnvironment(endpoints));
+        HttpPipeline pipeline = new HttpPipelineBuilder()
+                .policies(new UserAgentPolicy("smooth-deploy"), new RequestIdPolicy(),
+                        new RetryPolicy(new FixedDelay(LOCAL_RETRIES, Duration.ofMillis(LOCAL_RETRY_DELAY_MS))),
+                        new AddDatePolicy())
+                .build();
+        AzureResourceManager azure = AzureResourceManager.authenticate(pipeline, profile).withSubscription(subscriptionId);
+        return new ArmCloud(azure, baseUrlForHost, Duration.ofMillis(LOCAL_POLL_INTERVAL_MS));
+    }
+
+    // ----- AppServiceCloud -----
+
+    @Override
+    public Optional<SlotInfo> getSlot(SlotRef slot) {
+        ArmResourceId site = site(slot);
+        String action = "Reading slot " + slot;
+        Optional<SiteInner> inner = readSite(site, slot, action);
+        if (inner.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, String> settings = readAppSettings(site, slot, action);
+        Map<String, String> connections = new LinkedHashMap<>();
+        readConnectionStrings(site, slot, action).forEach((name, pair) -> connections.put(name, pair.value()));
+        String host = inner.get().defaultHostname();
+        boolean running = "Running".equalsIgnoreCase(inner.get().state());
+        return Optional.of(new SlotInfo(slot, running, host, host == null ? null : baseUrlForHost.apply(host),
+                settings, connections));
+    }
+
+    /**
+     * Creates a missing slot in production's location and plan, with production's connection strings (as
+     * {@code SimulatedCloud} does; app settings are not copied) given in the same request, so a slot never
+     * exists without them.
+     */
+    @Override
+    public void ensureSlot(SlotRef slot) {
+        ArmResourceId site = site(slot);
+        String action = "Creating slot " + slot;
+        if (slot.isProduction() ? readSite(site, slot, action).isPresent() : findSlot(site, slot, action).isPresent()) {
+            return;
+        }
+        SlotRef productionRef = SlotRef.production(slot.siteResourceId());
+        SiteInner production = readSite(site, productionRef, action).orElseThrow();
+        List<ConnStringInfo> connections = readConnectionStrings(site, productionRef, action).entrySet().stream()
+                .map(e -> new ConnStringInfo().withName(e.getKey()).withConnectionString(e.getValue().value())
+                        .withType(e.getValue().type()))
+                .toList();
+        SiteInner envelope = new SiteInner()
+                .withServerFarmId(production.serverFarmId())
+                .withSiteConfig(new SiteConfigInner().withConnectionStrings(connections));
+        envelope.withLocation(production.location());
+        SyncPoller<PollResult<SiteInner>, SiteInner> poller = call(action,
+                () -> webApps.beginCreateOrUpdateSlot(site.resourceGroup(), site.name(), slot.slot(), envelope));
+        waitFor(poller, action, SLOT_CREATE_TIMEOUT);
+    }
+
+    /** Reads, merges and writes back; a part whose values are all set already is not written. */
+    @Override
+    public void applyConfiguration(SlotRef slot, SlotConfiguration configuration) {
+        ArmResourceId site = site(slot);
+        String action = "Configuring slot " + slot;
+        if (!configuration.appSettings().isEmpty()) {
+            mergeAppSettings(site, slot, configuration.appSettings(), action);
+        }
+        if (!configuration.connectionStrings().isEmpty()) {
+            Map<String, ConnStringValueTypePair> current = readConnectionStrings(site, slot, action);
+            Map<String, ConnStringValueTypePair> merged = new LinkedHashMap<>(current);
+            boolean changed = false;
+            for (Map.Entry<String, String> wanted : configuration.connectionStrings().entrySet()) {
+                ConnStringValueTypePair old = current.get(wanted.getKey());
+                if (old == null || !wanted.getValue().equals(old.value()) || old.type() != ConnectionStringType.SQLAZURE) {
+                    merged.put(wanted.getKey(), new ConnStringValueTypePair().withValue(wanted.getValue())
+                            .withType(ConnectionStringType.SQLAZURE));
+                    changed = true;
+                }
+            }
+            if (changed) {
+                ConnectionStringDictionaryInner body = new ConnectionStringDictionaryInner().withProperties(merged);
+                call(action, () -> slot.isProduction()
+                        ? webApps.updateConnectionStrings(site.resourceGroup(), site.name(), body)
+                        : webApps.updateConnectionStringsSlot(site.resourceGroup(), site.name(), slot.slot(), body));
+            }
+        }
+    }
+
+    /** Merges {@code WEBSITE_RUN_FROM_PACKAGE = packageUri} into the slot's app settings, then restarts it. */
+    @Override
+    public void deployPackage(SlotRef slot, String packageUri) {
+        ArmResourceId site = site(slot);
+        String action = "Deploying a package to slot " + slot;
+        mergeAppSettings(site, slot, Map.of(SlotInfo.RUN_FROM_PACKAGE, packageUri), action);
+        call(action, () -> {
+            if (slot.isProduction()) {
+                webApps.restart(site.resourceGroup(), site.name());
+            } else {
+                webApps.restartSlot(site.resourceGroup(), site.name(), slot.slot());
+            }
+            return null;
+        });
+    }
+
+    /** {@code POST …/slots/{slot}/slotsswap {"targetSlot":"production"}}, waiting for the swap to finish. */
+    @Override
+    public void swapWithProduction(SlotRef source) {
+        if (source.isProduction()) {
+            throw new IllegalArgumentException("cannot swap the production slot with itself: " + source);
+        }
+        ArmResourceId site = site(source);
+        String action = "Swapping slot " + source + " with production";
+        CsmSlotEntity entity = new CsmSlotEntity().withTargetSlot(SlotRef.PRODUCTION).withPreserveVnet(true);
+        SyncPoller<PollResult<Void>, Void> poller = call(action,
+                () -> webApps.beginSwapSlot(site.resourceGroup(), site.name(), source.slot(), entity));
+        waitFor(poller, action, SWAP_TIMEOUT);
+    }
+
+    @Override
+    public void startSlot(SlotRef slot) {
+        ArmResourceId site = site(slot);
+        call("Starting slot " + slot, () -> {
+            if (slot.isProduction()) {
+                webApps.start(site.resourceGroup(), site.name());
+            } else {
+                webApps.startSlot(site.resourceGroup(), site.name(), slot.slot());
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void stopSlot(SlotRef slot) {
+        ArmResourceId site = site(slot);
+        call("Stopping slot " + slot, () -> {
+            if (slot.isProduction()) {
+                webApps.stop(site.resourceGroup(), site.name());
+            } else {
+                webApps.stopSlot(site.resourceGroup(), site.name(), slot.slot());
+            }
+            return null;
+        });
+    }
+
+    // ----- SqlCloud -----
+
+    /** Empty when the database (or its server) does not exist; see {@link DatabaseStatuses} for the states. */
+    @Override
+    public Optional<DatabaseInfo> getDatabase(DatabaseRef database) {
+        ArmResourceId server = server(database);
+        DatabaseInner inner;
+        try {
+            inner = databases.get(server.resourceGroup(), server.name(), database.name());
+        } catch (RuntimeException e) {
+            if (ArmErrors.isNotFound(e)) {
+                return Optional.empty();
+            }
+            throw ArmErrors.toCloud("Reading database " + database, e);
+        }
+        if (inner == null) {
+            return Optional.empty();
+        }
+        String status = inner.status() == null ? null : inner.status().toString();
+        return Optional.of(new DatabaseInfo(database, DatabaseStatuses.state(status), status == null ? "Unknown" : status));
+    }
+
+    @Override
+    public void beginCopy(DatabaseRef source, DatabaseRef target) {
+        beginCreate(source, target, "Starting a copy of database " + source + " to " + target,
+                inner -> inner.withCreateMode(CreateMode.COPY));
+    }
+
+    @Override
+    public void beginPointInTimeRestore(DatabaseRef source, Instant pointInTime, DatabaseRef target) {
+        OffsetDateTime point = OffsetDateTime.ofInstant(pointInTime, ZoneOffset.UTC);
+        beginCreate(source, target, "Starting a restore of database " + source + " as of " + pointInTime + " to "
+                + target, inner -> inner.withCreateMode(CreateMode.POINT_IN_TIME_RESTORE).withRestorePointInTime(point));
+    }
+
+    /** {@code POST …/databases/{name}/move {"id": "…/databases/{newName}"}}. */
+    @Override
+    public void rename(DatabaseRef database, String newName) {
+        ArmResourceId server = server(database);
+        ResourceMoveDefinition move = new ResourceMoveDefinition().withId(server.id() + "/databases/" + newName);
+        call("Renaming database " + database + " to " + newName, () -> {
+            databases.rename(server.resourceGroup(), server.name(), database.name(), move);
+            return null;
+        });
+    }
+
+    /** Deletes and waits; a database (or server) that does not exist is already deleted. */
+    @Override
+    public void deleteDatabase(DatabaseRef database) {
+        ArmResourceId server = server(database);
+        String action = "Deleting database " + database;
+        SyncPoller<PollResult<Void>, Void> poller;
+        try {
+            poller = databases.beginDelete(server.resourceGroup(), server.name(), database.name());
+        } catch (RuntimeException e) {
+            if (ArmErrors.isNotFound(e)) {
+                return;
+            }
+            throw ArmErrors.toCloud(action, e);
+        }
+        waitFor(poller, action, DELETE_TIMEOUT);
+    }
+
+    // ----- internals -----
+
+    /**
+     * Sends the PUT that starts a copy or restore, and returns once ARM has accepted it (the SDK's sync
+     * poller sends the initial request when it is created); nothing is polled. Does nothing when the target
+     * exists already.
+     */
+    private void beginCreate(DatabaseRef source, DatabaseRef target, String action,
+                             Function<DatabaseInner, DatabaseInner> mode) {
+        if (getDatabase(target).isPresent()) {
+            return;
+        }
+        ArmResourceId sourceServer = server(source);
+        ArmResourceId targetServer = server(target);
+        DatabaseInner sourceDatabase = call(action, () ->
+                databases.get(sourceServer.resourceGroup(), sourceServer.name(), source.name()));
+        String sourceId = sourceDatabase.id() != null ? sourceDatabase.id()
+                : sourceServer.id() + "/databases/" + source.name();
+        DatabaseInner parameters = mode.apply(new DatabaseInner().withSourceDatabaseId(sourceId));
+        parameters.withLocation(sourceDatabase.location());
+        call(action, () -> databases.beginCreateOrUpdate(targetServer.resourceGroup(), targetServer.name(),
+                target.name(), parameters));
+    }
+
+    private void mergeAppSettings(ArmResourceId site, SlotRef slot, Map<String, String> wanted, String action) {
+        Map<String, String> current = readAppSettings(site, slot, action);
+        Map<String, String> merged = new LinkedHashMap<>(current);
+        merged.putAll(wanted);
+        if (merged.equals(current)) {
+            return;
+        }
+        StringDictionaryInner body = new StringDictionaryInner().withProperties(merged);
+        call(action, () -> slot.isProduction()
+                ? webApps.updateApplicationSettings(site.resourceGroup(), site.name(), body)
+                : webApps.updateApplicationSettingsSlot(site.resourceGroup(), site.name(), slot.slot(), body));
+    }
+
+    /** The slot; empty for a missing slot; a missing site throws ResourceNotFound. */
+    private Optional<SiteInner> readSite(ArmResourceId site, SlotRef slot, String action) {
+        if (slot.isProduction()) {
+            SiteInner inner = call(action, () -> webApps.getByResourceGroup(site.resourceGroup(), site.name()));
+            if (inner == null) {
+                throw new CloudException("ResourceNotFound", action + " failed: site " + slot.siteName()
+                        + " does not exist", false);
+            }
+            return Optional.of(inner);
+        }
+        Optional<SiteInner> inner = findSlot(site, slot, action);
+        if (inner.isEmpty()) {
+            readSite(site, SlotRef.production(slot.siteResourceId()), action);
+        }
+        return inner;
+    }
+
+    /** A non-production slot, or empty on 404 (which ARM also answers when the site is missing). */
+    private Optional<SiteInner> findSlot(ArmResourceId site, SlotRef slot, String action) {
+        try {
+            return Optional.ofNullable(webApps.getSlot(site.resourceGroup(), site.name(), slot.slot()));
+        } catch (RuntimeException e) {
+            if (ArmErrors.isNotFound(e)) {
+                return Optional.empty();
+            }
+            throw ArmErrors.toCloud(action, e);
+        }
+    }
+
+    private Map<String, String> readAppSettings(ArmResourceId site, SlotRef slot, String action) {
+        StringDictionaryInner inner = call(action, () -> slot.isProduction()
+                ? webApps.listApplicationSettings(site.resourceGroup(), site.name())
+                : webApps.listApplicationSettingsSlot(site.resourceGroup(), site.name(), slot.slot()));
+        return inner == null || inner.properties() == null ? new LinkedHashMap<>()
+                : new LinkedHashMap<>(inner.properties());
+    }
+
+    private Map<String, ConnStringValueTypePair> readConnectionStrings(ArmResourceId site, SlotRef slot, String action) {
+        ConnectionStringDictionaryInner inner = call(action, () -> slot.isProduction()
+                ? webApps.listConnectionStrings(site.resourceGroup(), site.name())
+                : webApps.listConnectionStringsSlot(site.resourceGroup(), site.name(), slot.slot()));
+        return inner == null || inner.properties() == null ? new LinkedHashMap<>()
+                : new LinkedHashMap<>(inner.properties());
+    }
+
+    private <T> void waitFor(SyncPoller<PollResult<T>, ?> poller, String action, Duration timeout) {
+        poller.setPollInterval(lroPollInterval);
+        PollResponse<PollResult<T>> last;
+        try {
+            last = poller.waitForCompletion(timeout);
+        } catch (RuntimeException e) {
+            CloudException mapped = ArmErrors.toCloud(action, e);
+            if ("NetworkError".equals(mapped.code()) && hasTimeout(e)) {
+                throw new CloudException("OperationTimedOut", action + " did not finish within "
+                        + timeout.toMinutes() + " minutes; it may still finish in Azure", true, e);
+            }
+            throw mapped;
+        }
+        if (last.getStatus() == LongRunningOperationStatus.SUCCESSFULLY_COMPLETED) {
+            return;
+        }
+        PollResult.Error error = last.getValue() == null ? null : last.getValue().getError();
+        String code = "OperationFailed";
+        String message = null;
+        int status = 200;
+        if (error != null) {
+            status = error.getResponseStatusCode();
+            message = error.getMessage();
+            try {
+                JsonNode body = error.getResponseBody() == null ? null : JSON.readTree(error.getResponseBody());
+                if (body != null && body.path("error").hasNonNull("code")) {
+                    code = body.path("error").path("code").asText();
+                    message = body.path("error").path("message").asText(message);
+                }
+            } catch (java.io.IOException ignored) {
+                // not JSON: keep the generic code
+            }
+        }
+        throw new CloudException(code, action + " failed: " + last.getStatus() + " " + code
+                + (message == null ? "" : ": " + ArmErrors.scrub(message)), ArmErrors.isTransient(status));
+    }
+
+    private static boolean hasTimeout(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.util.concurrent.TimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static <T> T call(String action, Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (RuntimeException e) {
+            throw ArmErrors.toCloud(action, e);
+        }
+    }
+
+    private ArmResourceId site(SlotRef slot) {
+        return inSubscription(ArmResourceId.parse(slot.siteResourceId(), "Microsoft.Web", "sites"));
+    }
+
+    private ArmResourceId server(DatabaseRef database) {
+        return inSubscription(ArmResourceId.parse(database.serverResourceId(), "Microsoft.Sql", "servers"));
+    }
+
+    private ArmResourceId inSubscription(ArmResourceId id) {
+        if (!id.subscriptionId().equalsIgnoreCase(subscriptionId)) {
+            throw new CloudException("InvalidResourceId", id.id() + " is not in subscription " + subscriptionId
+                    + ", the one this adapter manages", false);
+        }
+        return id;
+    }
+}

@@ -1,0 +1,626 @@
+package io.smoothdeploy.local.emulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Maps ARM requests onto the emulator's model. Paths and JSON shapes are those azure-resourcemanager
+ * 2.57 (appservice 2.54.1, sql 2.53.5) sends and reads: see {@code WebAppsClientImpl} and
+ * {@code DatabasesClientImpl}.
+ */
+final class ArmRouter implements HttpHandler {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final AzureEmulator emulator;
+
+    ArmRouter(AzureEmulator emulator) {
+        this.emulator = emulator;
+    }
+
+    /** An ARM error answer. */
+    static final class ArmError extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final int status;
+        final String code;
+
+        ArmError(int status, String code, String message) {
+            super(message);
+            this.status = status;
+            this.code = code;
+        }
+    }
+
+    private record Response(int status, Map<String, String> headers, String body) {
+        static Response json(int status, JsonNode body) {
+            return new Response(status, Map.of(), body.toString());
+        }
+
+        static Response empty(int status) {
+            return new Response(status, Map.of(), null);
+        }
+    }
+
+    private interface Action {
+        Response run(JsonNode body);
+    }
+
+    private record Route(String operation, Action action) {
+    }
+
+    /** What one request is about: its path segments and api-version. */
+    private record Call(List<String> segments, String apiVersion) {
+        String at(int index) {
+            return index < segments.size() ? segments.get(index) : null;
+        }
+
+        boolean is(int index, String literal) {
+            String value = at(index);
+            return value != null && value.equalsIgnoreCase(literal);
+        }
+
+        int size() {
+            return segments.size();
+        }
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+            String path = exchange.getRequestURI().getPath();
+            String apiVersion = queryParameter(exchange.getRequestURI().getRawQuery(), "api-version");
+            byte[] requestBody = exchange.getRequestBody().readAllBytes();
+            List<String> segments = new ArrayList<>();
+            Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).forEach(segments::add);
+            Call call = new Call(segments, apiVersion);
+            Route route = route(method, call);
+            Response response;
+            try {
+                Duration latency = emulator.latency(route.operation());
+                if (latency != null && !latency.isZero()) {
+                    Thread.sleep(latency.toMillis());
+                }
+                AzureEmulator.Fault fault = emulator.takeFault(route.operation());
+                if (fault != null) {
+                    throw new ArmError(fault.status(), fault.code(), "Injected fault on " + route.operation());
+                }
+                if (apiVersion == null || apiVersion.isBlank()) {
+                    throw new ArmError(400, "MissingApiVersionParameter",
+                            "The api-version query parameter (?api-version=) is required for all requests.");
+                }
+                JsonNode body = requestBody.length == 0 ? JSON.createObjectNode() : JSON.readTree(requestBody);
+                synchronized (emulator.lock) {
+                    response = route.action().run(body);
+                }
+            } catch (ArmError e) {
+                response = error(e.status, e.code, e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                response = error(500, "InternalServerError", "interrupted");
+            } catch (IOException e) {
+                response = error(400, "InvalidRequestContent", "The request content was invalid: " + e.getMessage());
+            } catch (RuntimeException e) {
+                response = error(500, "InternalServerError", "The emulator failed: " + e);
+            }
+            emulator.record(new RecordedRequest(method, path, apiVersion, route.operation(), response.status()));
+            send(exchange, response);
+        }
+    }
+
+    private static void send(HttpExchange exchange, Response response) throws IOException {
+        exchange.getResponseHeaders().set("x-ms-request-id", UUID.randomUUID().toString());
+        response.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+        if (response.body() == null) {
+            exchange.sendResponseHeaders(response.status(), -1);
+            return;
+        }
+        byte[] bytes = response.body().getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        exchange.sendResponseHeaders(response.status(), bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static Response error(int status, String code, String message) {
+        ObjectNode body = JSON.createObjectNode();
+        ObjectNode error = body.putObject("error");
+        error.put("code", code);
+        error.put("message", message);
+        return Response.json(status, body);
+    }
+
+    // ----- routing -----
+
+    private Route route(String method, Call call) {
+        if (call.is(0, "subscriptions") && call.is(2, "providers") && call.is(4, "locations") && call.size() == 8
+                && method.equals("GET")) {
+            return new Route("getOperation", body -> getOperation(call.at(7)));
+        }
+        if (!(call.is(0, "subscriptions") && call.is(2, "resourceGroups") && call.is(4, "providers")
+                && call.size() >= 8)) {
+            return unknown(method, call);
+        }
+        String resourceBase = "/subscriptions/" + call.at(1) + "/resourceGroups/" + call.at(3) + "/providers/";
+        if (call.is(5, "Microsoft.Web") && call.is(6, "sites")) {
+            String siteId = resourceBase + "Microsoft.Web/sites/" + call.at(7);
+            boolean namedSlot = call.is(8, "slots") && call.size() >= 10;
+            String slot = namedSlot ? call.at(9) : "production";
+            List<String> rest = call.segments().subList(namedSlot ? 10 : 8, call.size());
+            return webRoute(method, call, siteId, slot, namedSlot, rest);
+        }
+        if (call.is(5, "Microsoft.Sql") && call.is(6, "servers") && call.is(8, "databases") && call.size() >= 10) {
+            String serverId = resourceBase + "Microsoft.Sql/servers/" + call.at(7);
+            String database = call.at(9);
+            if (call.size() == 10) {
+                switch (method) {
+                    case "GET":
+                        return new Route("getDatabase", body -> getDatabase(serverId, database));
+                    case "PUT":
+                        return new Route("createDatabase", body -> createDatabase(call, serverId, database, body));
+                    case "DELETE":
+                        return new Route("deleteDatabase", body -> deleteDatabase(serverId, database));
+                    default:
+                        return unknown(method, call);
+                }
+            }
+            if (call.size() == 11 && call.is(10, "move") && method.equals("POST")) {
+                return new Route("renameDatabase", body -> renameDatabase(serverId, database, body));
+            }
+        }
+        return unknown(method, call);
+    }
+
+    private Route webRoute(String method, Call call, String siteId, String slot, boolean namedSlot, List<String> rest) {
+        String tail = String.join("/", rest).toLowerCase(Locale.ROOT);
+        switch (method + " " + tail) {
+            case "GET ":
+                return new Route(namedSlot ? "getSlot" : "getSite", body -> getSlot(siteId, slot));
+            case "PUT ":
+                if (namedSlot) {
+                    return new Route("createSlot", body -> createSlot(siteId, slot, body));
+                }
+                break;
+            case "POST config/appsettings/list":
+                return new Route("listAppSettings", body -> appSettings(siteId, slot));
+            case "PUT config/appsettings":
+                return new Route("updateAppSettings", body -> updateAppSettings(siteId, slot, body));
+            case "POST config/connectionstrings/list":
+                return new Route("listConnectionStrings", body -> connectionStrings(siteId, slot));
+            case "PUT config/connectionstrings":
+                return new Route("updateConnectionStrings", body -> updateConnectionStrings(siteId, slot, body));
+            case "GET config/slotconfignames":
+                if (!namedSlot) {
+                    return new Route("getSlotConfigNames", body -> slotConfigNames(siteId));
+                }
+                break;
+            case "POST restart":
+                return new Route("restartSlot", body -> restart(siteId, slot));
+            case "POST start":
+                return new Route("startSlot", body -> setRunning(siteId, slot, true));
+            case "POST stop":
+                return new Route("stopSlot", body -> setRunning(siteId, slot, false));
+            case "POST slotsswap":
+                return new Route("swapSlot", body -> swap(call, siteId, slot, namedSlot, body));
+            default:
+                break;
+        }
+        return unknown(method, call);
+    }
+
+    private static Route unknown(String method, Call call) {
+        return new Route("unknown", body -> {
+            throw new ArmError(404, "RouteNotSupportedByEmulator", "The local Azure emulator does not serve "
+                    + method + " /" + String.join("/", call.segments()));
+        });
+    }
+
+    // ----- App Service -----
+
+    private EmulatedSite site(String siteId) {
+        return emulator.site(siteId).orElseThrow(() -> new ArmError(404, "ResourceNotFound",
+                "The Resource 'Microsoft.Web/sites/" + last(siteId) + "' under resource group '"
+                        + resourceGroup(siteId) + "' was not found."));
+    }
+
+    private EmulatedSlot slot(EmulatedSite site, String slot) {
+        return site.slot(slot).orElseThrow(() -> new ArmError(404, "ResourceNotFound",
+                "The Resource 'Microsoft.Web/sites/" + site.name() + "/slots/" + slot + "' under resource group '"
+                        + site.resourceGroup() + "' was not found."));
+    }
+
+    private Response getSlot(String siteId, String slotName) {
+        EmulatedSite site = site(siteId);
+        return Response.json(200, siteJson(site, slot(site, slotName)));
+    }
+
+    private Response createSlot(String siteId, String slotName, JsonNode body) {
+        EmulatedSite site = site(siteId);
+        if (!body.hasNonNull("location")) {
+            throw new ArmError(400, "LocationRequired", "The location property is required for this definition.");
+        }
+        EmulatedSlot slot = site.slot(slotName).orElse(null);
+        boolean created = slot == null;
+        if (created) {
+            slot = site.addSlot(slotName);
+        }
+        JsonNode siteConfig = body.path("properties").path("siteConfig");
+        for (JsonNode pair : siteConfig.path("appSettings")) {
+            slot.appSettings.put(pair.path("name").asText(), pair.path("value").asText());
+        }
+        for (JsonNode info : siteConfig.path("connectionStrings")) {
+            slot.connectionStrings.put(info.path("name").asText(), new EmulatedSlot.ConnectionString(
+                    info.path("connectionString").asText(), typeOf(info.path("type"))));
+        }
+        for (SlotObserver observer : emulator.observers) {
+            if (created) {
+                observer.slotCreated(site, slot);
+            } else {
+                observer.settingsChanged(site, slot);
+            }
+        }
+        return Response.json(200, siteJson(site, slot));
+    }
+
+    private Response appSettings(String siteId, String slotName) {
+        EmulatedSite site = site(siteId);
+        EmulatedSlot slot = slot(site, slotName);
+        ObjectNode json = configJson(site, slot, "appsettings");
+        ObjectNode properties = json.putObject("properties");
+        slot.appSettings.forEach(properties::put);
+        return Response.json(200, json);
+    }
+
+    private Response updateAppSettings(String siteId, String slotName, JsonNode body) {
+        EmulatedSite site = site(siteId);
+        EmulatedSlot slot = slot(site, slotName);
+        Map<String, String> settings = new LinkedHashMap<>();
+        body.path("properties").fields().forEachRemaining(e -> settings.put(e.getKey(), e.getValue().asText()));
+        slot.appSettings.clear();
+        slot.appSettings.putAll(settings);
+        emulator.observers.forEach(o -> o.settingsChanged(site, slot));
+        return appSettings(siteId, slotName);
+    }
+
+    private Response connectionStrings(String siteId, String slotName) {
+        EmulatedSite site = site(siteId);
+        EmulatedSlot slot = slot(site, slotName);
+        ObjectNode json = configJson(site, slot, "connectionstrings");
+        ObjectNode properties = json.putObject("properties");
+        slot.connectionStrings.forEach((name, value) -> {
+            ObjectNode pair = properties.putObject(name);
+            pair.put("value", value.value());
+            pair.put("type", value.type());
+        });
+        return Response.json(200, json);
+    }
+
+    private Response updateConnectionStrings(String siteId, String slotName, JsonNode body) {
+        EmulatedSite site = site(siteId);
+        EmulatedSlot slot = slot(site, slotName);
+        Map<String, EmulatedSlot.ConnectionString> strings = new LinkedHashMap<>();
+        body.path("properties").fields().forEachRemaining(e -> strings.put(e.getKey(),
+                new EmulatedSlot.ConnectionString(e.getValue().path("value").asText(), typeOf(e.getValue().path("type")))));
+        slot.connectionStrings.clear();
+        slot.connectionStrings.putAll(strings);
+        emulator.observers.forEach(o -> o.settingsChanged(site, slot));
+        return connectionStrings(siteId, slotName);
+    }
+
+    private Response slotConfigNames(String siteId) {
+        EmulatedSite site = site(siteId);
+        ObjectNode json = JSON.createObjectNode();
+        json.put("id", site.resourceId() + "/config/slotConfigNames");
+        json.put("name", "slotConfigNames");
+        json.put("type", "Microsoft.Web/sites/config");
+        ObjectNode properties = json.putObject("properties");
+        ArrayNode settings = properties.putArray("appSettingNames");
+        site.slotSettingNames.forEach(settings::add);
+        ArrayNode strings = properties.putArray("connectionStringNames");
+        site.slotConnectionStringNames.forEach(strings::add);
+        return Response.json(200, json);
+    }
+
+    private Response restart(String siteId, String slotName) {
+        EmulatedSite site = site(siteId);
+        EmulatedSlot slot = slot(site, slotName);
+        slot.restarted();
+        emulator.observers.forEach(o -> o.restarted(site, slot));
+        return Response.empty(200);
+    }
+
+    private Response setRunning(String siteId, String slotName, boolean running) {
+        EmulatedSite site = site(siteId);
+        EmulatedSlot slot = slot(site, slotName);
+        if (slot.running() == running) {
+            return Response.empty(200);
+        }
+        slot.setRunning(running);
+        if (running) {
+            slot.restarted();
+            emulator.observers.forEach(o -> o.started(site, slot));
+        } else {
+            emulator.observers.forEach(o -> o.stopped(site, slot));
+        }
+        return Response.empty(200);
+    }
+
+    /**
+     * {@code POST …/slots/{slot}/slotsswap {"targetSlot": t}} swaps slot with t; {@code POST …/sites/{name}/
+     * slotsswap {"targetSlot": t}} swaps t with production. Settings not marked sticky travel with the content.
+     */
+    private Response swap(Call call, String siteId, String slotName, boolean namedSlot, JsonNode body) {
+        EmulatedSite site = site(siteId);
+        String targetName = body.path("targetSlot").asText(null);
+        if (targetName == null || targetName.isBlank()) {
+            throw new ArmError(400, "BadRequest", "targetSlot is required.");
+        }
+        EmulatedSlot source = slot(site, namedSlot ? slotName : targetName);
+        EmulatedSlot target = slot(site, namedSlot ? targetName : "production");
+        if (source == target) {
+            throw new ArmError(400, "BadRequest", "Cannot swap slot '" + source.name() + "' with itself.");
+        }
+        exchange(source.appSettings, target.appSettings, site.slotSettingNames);
+        exchange(source.connectionStrings, target.connectionStrings, site.slotConnectionStringNames);
+        emulator.observers.forEach(o -> o.swapped(site, source, target));
+        EmulatedOperation operation = emulator.newOperation(() -> true, null);
+        return accepted(call, "Microsoft.Web", site.location(), operation, null);
+    }
+
+    private static <V> void exchange(Map<String, V> a, Map<String, V> b, java.util.Set<String> sticky) {
+        Map<String, V> oldA = new LinkedHashMap<>(a);
+        Map<String, V> oldB = new LinkedHashMap<>(b);
+        a.clear();
+        b.clear();
+        oldA.forEach((k, v) -> (sticky.contains(k) ? a : b).put(k, v));
+        oldB.forEach((k, v) -> (sticky.contains(k) ? b : a).put(k, v));
+    }
+
+    private static ObjectNode siteJson(EmulatedSite site, EmulatedSlot slot) {
+        boolean production = "production".equals(slot.name());
+        ObjectNode json = JSON.createObjectNode();
+        json.put("id", production ? site.resourceId() : site.resourceId() + "/slots/" + slot.name());
+        json.put("name", production ? site.name() : site.name() + "/" + slot.name());
+        json.put("type", production ? "Microsoft.Web/sites" : "Microsoft.Web/sites/slots");
+        json.put("kind", "app");
+        json.put("location", site.location());
+        ObjectNode properties = json.putObject("properties");
+        properties.put("state", slot.running() ? "Running" : "Stopped");
+        properties.put("enabled", true);
+        properties.put("availabilityState", "Normal");
+        properties.put("defaultHostName", slot.defaultHostName());
+        properties.putArray("hostNames").add(slot.defaultHostName());
+        properties.putArray("enabledHostNames").add(slot.defaultHostName());
+        properties.put("resourceGroup", site.resourceGroup());
+        return json;
+    }
+
+    private static ObjectNode configJson(EmulatedSite site, EmulatedSlot slot, String name) {
+        boolean production = "production".equals(slot.name());
+        ObjectNode json = JSON.createObjectNode();
+        json.put("id", (production ? site.resourceId() : site.resourceId() + "/slots/" + slot.name()) + "/config/"
+                + name);
+        json.put("name", name);
+        json.put("type", production ? "Microsoft.Web/sites/config" : "Microsoft.Web/sites/slots/config");
+        json.put("location", site.location());
+        return json;
+    }
+
+    private static String typeOf(JsonNode type) {
+        return type.isTextual() && !type.asText().isBlank() ? type.asText() : EmulatedSlot.SQL_AZURE;
+    }
+
+    // ----- Azure SQL -----
+
+    private EmulatedSqlServer sqlServer(String serverId) {
+        return emulator.sqlServer(serverId).orElseThrow(() -> new ArmError(404, "ParentResourceNotFound",
+                "Can not perform requested operation on nested resource. Parent resource '" + last(serverId)
+                        + "' not found."));
+    }
+
+    private static ArmError databaseNotFound(String serverId, String database) {
+        return new ArmError(404, "ResourceNotFound", "The Resource 'Microsoft.Sql/servers/" + last(serverId)
+                + "/databases/" + database + "' under resource group '" + resourceGroup(serverId) + "' was not found.");
+    }
+
+    private Response getDatabase(String serverId, String name) {
+        EmulatedSqlServer server = sqlServer(serverId);
+        EmulatedDatabase database = server.database(name).orElseThrow(() -> databaseNotFound(serverId, name));
+        return Response.json(200, databaseJson(server, database));
+    }
+
+    private Response createDatabase(Call call, String serverId, String name, JsonNode body) {
+        EmulatedSqlServer server = sqlServer(serverId);
+        var existing = server.database(name);
+        if (existing.isPresent()) {
+            return Response.json(200, databaseJson(server, existing.get()));
+        }
+        String location = body.path("location").asText(null);
+        if (location == null) {
+            throw new ArmError(400, "LocationRequired", "The location property is required for this definition.");
+        }
+        JsonNode properties = body.path("properties");
+        String createMode = properties.path("createMode").asText("Default");
+        EmulatedDatabase database = new EmulatedDatabase(emulator.lock, emulator.clock, name, location);
+        Instant now = emulator.clock.instant();
+        if (createMode.equalsIgnoreCase("Copy") || createMode.equalsIgnoreCase("PointInTimeRestore")) {
+            String sourceId = properties.path("sourceDatabaseId").asText(null);
+            if (sourceId == null) {
+                throw new ArmError(400, "InvalidParameterValue", "sourceDatabaseId is required for " + createMode);
+            }
+            EmulatedDatabase source = findDatabase(sourceId);
+            Instant upTo = null;
+            if (createMode.equalsIgnoreCase("PointInTimeRestore")) {
+                upTo = restorePoint(properties.path("restorePointInTime").asText(null), source, now);
+            }
+            database.createFrom(source, createMode.equalsIgnoreCase("Copy") ? "Copy" : "PointInTimeRestore", sourceId,
+                    upTo, now.plus(emulator.copyDuration()));
+        } else if (!createMode.equalsIgnoreCase("Default")) {
+            throw new ArmError(400, "InvalidParameterValue", "The emulator does not support createMode " + createMode);
+        }
+        server.put(database);
+        EmulatedOperation operation = emulator.newOperation(database::ready, () -> {
+            String status = database.status();
+            return status.equals("Online") || status.equals("Copying") || status.equals("Restoring") ? null
+                    : new String[] {"DatabaseCreationFailed", "Creating database '" + name + "' failed: " + status};
+        });
+        return accepted(call, "Microsoft.Sql", location, operation, databaseJson(server, database));
+    }
+
+    private EmulatedDatabase findDatabase(String databaseId) {
+        int at = databaseId.toLowerCase(Locale.ROOT).lastIndexOf("/databases/");
+        if (at < 0) {
+            throw new ArmError(400, "InvalidParameterValue", "'" + databaseId + "' is not a database resource id.");
+        }
+        String serverId = databaseId.substring(0, at);
+        String name = databaseId.substring(at + "/databases/".length());
+        return emulator.sqlServer(serverId).flatMap(s -> s.database(name))
+                .orElseThrow(() -> databaseNotFound(serverId, name));
+    }
+
+    private static Instant restorePoint(String text, EmulatedDatabase source, Instant now) {
+        if (text == null) {
+            throw new ArmError(400, "InvalidParameterValue", "restorePointInTime is required for PointInTimeRestore.");
+        }
+        Instant point;
+        try {
+            point = OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new ArmError(400, "InvalidParameterValue", "restorePointInTime '" + text + "' is not a date.");
+        }
+        if (point.isAfter(now) || point.isBefore(source.createdAt())) {
+            throw new ArmError(400, "InvalidRestorePointInTime", "The restore point " + point
+                    + " is outside the restore window " + source.createdAt() + " .. " + now + ".");
+        }
+        return point;
+    }
+
+    private Response deleteDatabase(String serverId, String name) {
+        EmulatedSqlServer server = sqlServer(serverId);
+        return server.remove(name).isPresent() ? Response.empty(200) : Response.empty(204);
+    }
+
+    private Response renameDatabase(String serverId, String name, JsonNode body) {
+        EmulatedSqlServer server = sqlServer(serverId);
+        EmulatedDatabase database = server.database(name).orElseThrow(() -> databaseNotFound(serverId, name));
+        String targetId = body.path("id").asText(null);
+        int at = targetId == null ? -1 : targetId.toLowerCase(Locale.ROOT).lastIndexOf("/databases/");
+        if (at < 0 || !AzureEmulator.key(targetId.substring(0, at)).equals(AzureEmulator.key(serverId))) {
+            throw new ArmError(400, "InvalidParameterValue",
+                    "The move target must be a database resource id on the same server.");
+        }
+        String newName = targetId.substring(at + "/databases/".length());
+        if (server.database(newName).isPresent()) {
+            throw new ArmError(409, "Conflict", "Database '" + newName + "' already exists on server '"
+                    + last(serverId) + "'.");
+        }
+        server.remove(name);
+        server.put(database.renamed(newName));
+        return Response.empty(200);
+    }
+
+    private static ObjectNode databaseJson(EmulatedSqlServer server, EmulatedDatabase database) {
+        ObjectNode json = JSON.createObjectNode();
+        json.put("id", server.databaseId(database.name()));
+        json.put("name", database.name());
+        json.put("type", "Microsoft.Sql/servers/databases");
+        json.put("location", database.location());
+        json.put("kind", "v12.0,user");
+        ObjectNode sku = json.putObject("sku");
+        sku.put("name", "S0");
+        sku.put("tier", "Standard");
+        ObjectNode properties = json.putObject("properties");
+        properties.put("status", database.status());
+        properties.put("databaseId", UUID.nameUUIDFromBytes(json.get("id").asText().getBytes(StandardCharsets.UTF_8))
+                .toString());
+        properties.put("creationDate", database.createdAt().toString());
+        properties.put("collation", "SQL_Latin1_General_CP1_CI_AS");
+        if (database.createMode() != null) {
+            properties.put("createMode", database.createMode());
+            properties.put("sourceDatabaseId", database.sourceDatabaseId());
+        }
+        return json;
+    }
+
+    // ----- long-running operations -----
+
+    /**
+     * 201 (PUT with a body) or 202 with {@code Azure-AsyncOperation}; no {@code Retry-After}, so the client
+     * polls at its own interval.
+     */
+    private Response accepted(Call call, String provider, String location, EmulatedOperation operation, JsonNode body) {
+        String url = emulator.endpoint() + "/subscriptions/" + call.at(1) + "/providers/" + provider + "/locations/"
+                + location.replace(" ", "").toLowerCase(Locale.ROOT) + "/operationResults/" + operation.id()
+                + "?api-version=" + call.apiVersion();
+        Map<String, String> headers = Map.of("Azure-AsyncOperation", url);
+        return body == null ? new Response(202, headers, null) : new Response(201, headers, body.toString());
+    }
+
+    private Response getOperation(String id) {
+        EmulatedOperation operation = emulator.operations.get(id);
+        if (operation == null) {
+            throw new ArmError(404, "ResourceNotFound", "Operation '" + id + "' was not found.");
+        }
+        ObjectNode json = JSON.createObjectNode();
+        json.put("name", operation.id());
+        String status = operation.status();
+        json.put("status", status);
+        String[] error = operation.error();
+        if (error != null) {
+            ObjectNode node = json.putObject("error");
+            node.put("code", error[0]);
+            node.put("message", error[1]);
+        }
+        return Response.json(200, json);
+    }
+
+    // ----- helpers -----
+
+    private static String queryParameter(String rawQuery, String name) {
+        if (rawQuery == null) {
+            return null;
+        }
+        for (String pair : rawQuery.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            if (key.equalsIgnoreCase(name)) {
+                return eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
+    private static String last(String resourceId) {
+        return resourceId.substring(resourceId.lastIndexOf('/') + 1);
+    }
+
+    private static String resourceGroup(String resourceId) {
+        String[] parts = resourceId.split("/");
+        for (int i = 0; i + 1 < parts.length; i++) {
+            if (parts[i].equalsIgnoreCase("resourceGroups")) {
+                return parts[i + 1];
+            }
+        }
+        return "";
+    }
+}

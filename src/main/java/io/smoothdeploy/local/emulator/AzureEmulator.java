@@ -1,0 +1,312 @@
+package io.smoothdeploy.local.emulator;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A local Azure: an HTTP server on 127.0.0.1 that speaks the subset of the ARM REST API that
+ * {@code io.smoothdeploy.cloud.arm.ArmCloud} uses (App Service sites, slots, app settings, connection
+ * strings, restart/start/stop, slot swap; Azure SQL databases: get, create as copy or point-in-time
+ * restore, move (rename), delete), so that the real azure-resourcemanager code path runs on a laptop. Any
+ * {@code api-version} is accepted (one must be present, as in ARM).
+ *
+ * <p>Long operations behave as ARM's do: creating a database answers 201 with an
+ * {@code Azure-AsyncOperation} header; the operation reports {@code InProgress} (and the database
+ * {@code Copying} / {@code Restoring}) until {@link #setCopyDuration copy duration} has passed on the
+ * emulator's {@link Clock}, then {@code Succeeded}. A swap answers 202 with an operation that has already
+ * succeeded: the swap itself happens at once, under the one lock.
+ *
+ * <p>Route names, for {@link #failNext} and {@link #addLatency} (the production slot and other slots share
+ * a name): {@code getSite}, {@code getSlot}, {@code createSlot}, {@code listAppSettings},
+ * {@code updateAppSettings}, {@code listConnectionStrings}, {@code updateConnectionStrings},
+ * {@code getSlotConfigNames}, {@code restartSlot}, {@code startSlot}, {@code stopSlot}, {@code swapSlot},
+ * {@code getOperation}, {@code getDatabase}, {@code createDatabase}, {@code deleteDatabase},
+ * {@code renameDatabase}.
+ *
+ * <p>Thread-safe: one lock guards the whole model.
+ */
+public final class AzureEmulator implements AutoCloseable {
+
+    final Object lock = new Object();
+    final Clock clock;
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final URI endpoint;
+
+    final Map<String, EmulatedSite> sites = new LinkedHashMap<>();
+    final Map<String, EmulatedSqlServer> sqlServers = new LinkedHashMap<>();
+    final Map<String, EmulatedOperation> operations = new HashMap<>();
+    final List<SlotObserver> observers = new CopyOnWriteArrayList<>();
+    private final Map<String, String> slotUrls = new HashMap<>();
+    private final List<RecordedRequest> requests = new ArrayList<>();
+    private final Map<String, Deque<Fault>> faults = new HashMap<>();
+    private final Map<String, Duration> latencies = new HashMap<>();
+    private Duration copyDuration = Duration.ZERO;
+    private long nextOperation;
+
+    record Fault(int status, String code) {
+    }
+
+    private AzureEmulator(Clock clock, int port) {
+        this.clock = clock;
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port, e);
+        }
+        executor = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "azure-emulator");
+            thread.setDaemon(true);
+            return thread;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", new ArmRouter(this));
+        server.start();
+        endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    /** Starts an emulator on a free port, measuring long operations on {@code clock}. */
+    public static AzureEmulator start(Clock clock) {
+        return start(clock, 0);
+    }
+
+    /** Starts an emulator on {@code port} (0: a free one). */
+    public static AzureEmulator start(Clock clock, int port) {
+        return new AzureEmulator(clock, port);
+    }
+
+    /** The ARM endpoint, such as {@code http://127.0.0.1:54321} (no trailing slash). */
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ----- seeding -----
+
+    /**
+     * Adds a site whose production slot is running with these settings (put the package in
+     * {@code WEBSITE_RUN_FROM_PACKAGE}); connection strings get the {@code SQLAzure} type.
+     *
+     * @return the site's resource id
+     */
+    public String addSite(String subscriptionId, String resourceGroup, String name, String location,
+                          Map<String, String> appSettings, Map<String, String> connectionStrings) {
+        synchronized (lock) {
+            EmulatedSite site = new EmulatedSite(subscriptionId, resourceGroup, name, location);
+            EmulatedSlot production = site.production();
+            production.appSettings.putAll(appSettings);
+            connectionStrings.forEach((k, v) ->
+                    production.connectionStrings.put(k, new EmulatedSlot.ConnectionString(v, EmulatedSlot.SQL_AZURE)));
+            sites.put(key(site.resourceId()), site);
+            return site.resourceId();
+        }
+    }
+
+    /** @return the server's resource id */
+    public String addSqlServer(String subscriptionId, String resourceGroup, String name, String location) {
+        synchronized (lock) {
+            String id = "/subscriptions/" + subscriptionId + "/resourceGroups/" + resourceGroup
+                    + "/providers/Microsoft.Sql/servers/" + name;
+            sqlServers.put(key(id), new EmulatedSqlServer(id, location));
+            return id;
+        }
+    }
+
+    /** Adds an empty, online database to a server added by {@link #addSqlServer}. */
+    public EmulatedDatabase addDatabase(String serverResourceId, String name) {
+        synchronized (lock) {
+            EmulatedSqlServer sqlServer = sqlServer(serverResourceId)
+                    .orElseThrow(() -> new NoSuchElementException("no SQL server " + serverResourceId));
+            EmulatedDatabase database = new EmulatedDatabase(lock, clock, name, sqlServer.location());
+            sqlServer.put(database);
+            return database;
+        }
+    }
+
+    /**
+     * Marks app settings and connection strings as slot settings ("sticky"): a swap leaves them with their
+     * slot. By default every setting travels with the content, which is what the engine relies on.
+     */
+    public void setSlotSettingNames(String siteResourceId, Set<String> appSettingNames,
+                                    Set<String> connectionStringNames) {
+        synchronized (lock) {
+            EmulatedSite site = site(siteResourceId)
+                    .orElseThrow(() -> new NoSuchElementException("no site " + siteResourceId));
+            site.slotSettingNames.clear();
+            site.slotSettingNames.addAll(appSettingNames);
+            site.slotConnectionStringNames.clear();
+            site.slotConnectionStringNames.addAll(connectionStringNames);
+        }
+    }
+
+    /** How long a database copy or point-in-time restore takes, on the emulator's clock (default zero). */
+    public void setCopyDuration(Duration copyDuration) {
+        synchronized (lock) {
+            this.copyDuration = copyDuration;
+        }
+    }
+
+    Duration copyDuration() {
+        return copyDuration;
+    }
+
+    public void addObserver(SlotObserver observer) {
+        observers.add(observer);
+    }
+
+    /**
+     * Registers where a host name is served locally (the slot runtime will call this). Until then
+     * {@link #baseUrlForHost} answers {@code https://<host>}.
+     */
+    public void setSlotUrl(String hostName, String baseUrl) {
+        synchronized (lock) {
+            slotUrls.put(hostName.toLowerCase(Locale.ROOT), baseUrl);
+        }
+    }
+
+    /** Where requests for {@code hostName} reach the slot: for {@code ArmCloud.forEndpoint(…, baseUrlForHost)}. */
+    public String baseUrlForHost(String hostName) {
+        synchronized (lock) {
+            return slotUrls.getOrDefault(hostName.toLowerCase(Locale.ROOT), "https://" + hostName);
+        }
+    }
+
+    // ----- inspection -----
+
+    /** A snapshot of the slot, or empty. */
+    public Optional<EmulatedSlot> slot(String siteResourceId, String slotName) {
+        synchronized (lock) {
+            return site(siteResourceId).flatMap(site -> site.slot(slotName)).map(EmulatedSlot::copy);
+        }
+    }
+
+    /** The live database (rows can be appended and read), or throws when it does not exist. */
+    public EmulatedDatabase database(String serverResourceId, String name) {
+        return findDatabase(serverResourceId, name)
+                .orElseThrow(() -> new NoSuchElementException("no database " + name + " on " + serverResourceId));
+    }
+
+    public Optional<EmulatedDatabase> findDatabase(String serverResourceId, String name) {
+        synchronized (lock) {
+            return sqlServer(serverResourceId).flatMap(s -> s.database(name));
+        }
+    }
+
+    public List<String> databaseNames(String serverResourceId) {
+        synchronized (lock) {
+            List<String> names = new ArrayList<>();
+            sqlServer(serverResourceId).ifPresent(s -> s.databases().forEach(d -> names.add(d.name())));
+            return names;
+        }
+    }
+
+    /** The requests that reached the emulator, in order. */
+    public List<RecordedRequest> requests() {
+        synchronized (lock) {
+            return List.copyOf(requests);
+        }
+    }
+
+    public void clearRequests() {
+        synchronized (lock) {
+            requests.clear();
+        }
+    }
+
+    // ----- faults -----
+
+    /**
+     * The next {@code times} requests of route {@code operationName} answer {@code httpStatus} with an ARM
+     * error body {@code {"error":{"code":errorCode,…}}} and change nothing. A client that retries (the SDK
+     * retries 408, 429 and most 5xx) spends one injected fault per attempt.
+     */
+    public void failNext(String operationName, int times, int httpStatus, String errorCode) {
+        synchronized (lock) {
+            Deque<Fault> queue = faults.computeIfAbsent(operationName, k -> new ArrayDeque<>());
+            for (int i = 0; i < times; i++) {
+                queue.add(new Fault(httpStatus, errorCode));
+            }
+        }
+    }
+
+    /** Every request of route {@code operationName} waits {@code latency} (real time) before it is answered. */
+    public void addLatency(String operationName, Duration latency) {
+        synchronized (lock) {
+            latencies.put(operationName, latency);
+        }
+    }
+
+    // ----- for the router -----
+
+    Fault takeFault(String operation) {
+        synchronized (lock) {
+            Deque<Fault> queue = faults.get(operation);
+            return queue == null ? null : queue.poll();
+        }
+    }
+
+    Duration latency(String operation) {
+        synchronized (lock) {
+            return latencies.get(operation);
+        }
+    }
+
+    void record(RecordedRequest request) {
+        synchronized (lock) {
+            requests.add(request);
+        }
+    }
+
+    EmulatedOperation newOperation(java.util.function.BooleanSupplier done,
+                                   java.util.function.Supplier<String[]> failure) {
+        synchronized (lock) {
+            EmulatedOperation operation = new EmulatedOperation("op-" + (++nextOperation), done, failure);
+            operations.put(operation.id(), operation);
+            return operation;
+        }
+    }
+
+    Optional<EmulatedSite> site(String resourceId) {
+        return Optional.ofNullable(sites.get(key(resourceId)));
+    }
+
+    Optional<EmulatedSqlServer> sqlServer(String resourceId) {
+        return Optional.ofNullable(sqlServers.get(key(resourceId)));
+    }
+
+    static String key(String resourceId) {
+        String trimmed = resourceId.endsWith("/") ? resourceId.substring(0, resourceId.length() - 1) : resourceId;
+        return trimmed.toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,78 @@
+package io.smoothdeploy.local.emulator;
+
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * An App Service site (Microsoft.Web/sites) and its slots. Guarded by the emulator's lock.
+ */
+public final class EmulatedSite {
+
+    private final String subscriptionId;
+    private final String resourceGroup;
+    private final String name;
+    private final String location;
+    private final Map<String, EmulatedSlot> slots = new LinkedHashMap<>();
+    /** Sticky ("slot setting") names: these stay with their slot in a swap. Empty: everything travels. */
+    final Set<String> slotSettingNames = new LinkedHashSet<>();
+    final Set<String> slotConnectionStringNames = new LinkedHashSet<>();
+
+    EmulatedSite(String subscriptionId, String resourceGroup, String name, String location) {
+        this.subscriptionId = subscriptionId;
+        this.resourceGroup = resourceGroup;
+        this.name = name;
+        this.location = location;
+        slots.put("production", new EmulatedSlot("production", hostName("production")));
+    }
+
+    public String subscriptionId() {
+        return subscriptionId;
+    }
+
+    public String resourceGroup() {
+        return resourceGroup;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String location() {
+        return location;
+    }
+
+    /** {@code /subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.Web/sites/{name}} */
+    public String resourceId() {
+        return "/subscriptions/" + subscriptionId + "/resourceGroups/" + resourceGroup
+                + "/providers/Microsoft.Web/sites/" + name;
+    }
+
+    /** {@code name.azurewebsites.net} for production, {@code name-slot.azurewebsites.net} for a slot, as in Azure. */
+    String hostName(String slot) {
+        String site = name.toLowerCase(Locale.ROOT);
+        return "production".equals(slot) ? site + ".azurewebsites.net"
+                : site + "-" + slot.toLowerCase(Locale.ROOT) + ".azurewebsites.net";
+    }
+
+    Optional<EmulatedSlot> slot(String slotName) {
+        return Optional.ofNullable(slots.get(slotName.toLowerCase(Locale.ROOT)));
+    }
+
+    EmulatedSlot production() {
+        return slots.get("production");
+    }
+
+    EmulatedSlot addSlot(String slotName) {
+        EmulatedSlot slot = new EmulatedSlot(slotName, hostName(slotName));
+        slots.put(slotName.toLowerCase(Locale.ROOT), slot);
+        return slot;
+    }
+
+    Iterable<EmulatedSlot> slots() {
+        return slots.values();
+    }
+}

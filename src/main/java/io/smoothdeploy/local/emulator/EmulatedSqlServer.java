@@ -1,0 +1,47 @@
+package io.smoothdeploy.local.emulator;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** An Azure SQL logical server (Microsoft.Sql/servers) and its databases. Guarded by the emulator's lock. */
+final class EmulatedSqlServer {
+
+    private final String resourceId;
+    private final String location;
+    private final Map<String, EmulatedDatabase> databases = new LinkedHashMap<>();
+
+    EmulatedSqlServer(String resourceId, String location) {
+        this.resourceId = resourceId;
+        this.location = location;
+    }
+
+    String resourceId() {
+        return resourceId;
+    }
+
+    String location() {
+        return location;
+    }
+
+    Optional<EmulatedDatabase> database(String name) {
+        return Optional.ofNullable(databases.get(name.toLowerCase(Locale.ROOT)));
+    }
+
+    void put(EmulatedDatabase database) {
+        databases.put(database.name().toLowerCase(Locale.ROOT), database);
+    }
+
+    Optional<EmulatedDatabase> remove(String name) {
+        return Optional.ofNullable(databases.remove(name.toLowerCase(Locale.ROOT)));
+    }
+
+    Iterable<EmulatedDatabase> databases() {
+        return databases.values();
+    }
+
+    String databaseId(String name) {
+        return resourceId + "/databases/" + name;
+    }
+}

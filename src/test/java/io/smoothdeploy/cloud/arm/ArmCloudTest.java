@@ -1,0 +1,486 @@
+package io.smoothdeploy.cloud.arm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smoothdeploy.cloud.CloudException;
+import io.smoothdeploy.cloud.DatabaseInfo;
+import io.smoothdeploy.cloud.DatabaseRef;
+import io.smoothdeploy.cloud.SlotConfiguration;
+import io.smoothdeploy.cloud.SlotInfo;
+import io.smoothdeploy.cloud.SlotRef;
+import io.smoothdeploy.local.ManualClock;
+import io.smoothdeploy.local.emulator.AzureEmulator;
+import io.smoothdeploy.local.emulator.EmulatedDatabase;
+import io.smoothdeploy.local.emulator.EmulatedSlot;
+import io.smoothdeploy.local.emulator.RecordedRequest;
+import io.smoothdeploy.local.emulator.SlotObserver;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The ARM adapter through the real azure-resourcemanager SDK against the local Azure emulator: no mock of
+ * the SDK anywhere. The emulator measures long operations on a manual clock.
+ */
+class ArmCloudTest {
+
+    private static final String SUBSCRIPTION = "00000000-0000-0000-0000-000000000001";
+    private static final String OLD_PACKAGE = "https://packages.example/cms-1.0.zip?sv=2024&sig=old-secret";
+    private static final String NEW_PACKAGE = "https://packages.example/cms-2.0.zip?sv=2024&sig=new-secret";
+    private static final String DB_CONNECTION = "Server=tcp:sql-prod.database.windows.net;Database=cms;Password=p@ss";
+
+    private ManualClock clock;
+    private AzureEmulator emulator;
+    private ArmCloud cloud;
+    private String siteId;
+    private String serverId;
+    private SlotRef production;
+    private SlotRef staging;
+
+    @BeforeEach
+    void startEmulator() {
+        clock = new ManualClock();
+        emulator = AzureEmulator.start(clock);
+        siteId = emulator.addSite(SUBSCRIPTION, "rg-web", "cms", "westeurope",
+                Map.of(SlotInfo.RUN_FROM_PACKAGE, OLD_PACKAGE, "DatabaseMode", "ReadWrite"),
+                Map.of("EPiServerDB", DB_CONNECTION));
+        serverId = emulator.addSqlServer(SUBSCRIPTION, "rg-data", "sql-prod", "westeurope");
+        production = SlotRef.production(siteId);
+        staging = new SlotRef(siteId, "staging");
+        cloud = ArmCloud.forEndpoint(emulator.endpoint(), SUBSCRIPTION, emulator::baseUrlForHost);
+    }
+
+    @AfterEach
+    void stopEmulator() {
+        emulator.close();
+    }
+
+    // ----- slots -----
+
+    @Test
+    void readsTheProductionSlotWithItsSettingsConnectionStringsAndState() {
+        // Act
+        SlotInfo slot = cloud.getSlot(production).orElseThrow();
+
+        // Assert
+        assertTrue(slot.running());
+        assertEquals("cms.azurewebsites.net", slot.defaultHostName());
+        assertEquals("https://cms.azurewebsites.net", slot.baseUrl());
+        assertEquals(OLD_PACKAGE, slot.packageUri());
+        assertEquals("ReadWrite", slot.appSettings().get("DatabaseMode"));
+        assertEquals(Map.of("EPiServerDB", DB_CONNECTION), slot.connectionStrings());
+        assertEquals(List.of("getSite", "listAppSettings", "listConnectionStrings"), operations());
+    }
+
+    @Test
+    void aMissingSlotIsEmpty() {
+        assertTrue(cloud.getSlot(staging).isEmpty());
+    }
+
+    @Test
+    void aMissingSiteIsResourceNotFound() {
+        // Arrange
+        SlotRef missing = new SlotRef(siteId.replace("/cms", "/nope"), "staging");
+
+        // Act
+        CloudException error = assertThrows(CloudException.class, () -> cloud.getSlot(missing));
+
+        // Assert
+        assertEquals("ResourceNotFound", error.code());
+        assertFalse(error.isTransient());
+    }
+
+    @Test
+    void ensureSlotCreatesTheSlotOnceWithProductionsConnectionStrings() {
+        // Arrange
+        List<String> created = new CopyOnWriteArrayList<>();
+        emulator.addObserver(new SlotObserver() {
+            @Override
+            public void slotCreated(io.smoothdeploy.local.emulator.EmulatedSite site, EmulatedSlot slot) {
+                created.add(slot.name());
+            }
+        });
+
+        // Act
+        cloud.ensureSlot(staging);
+        cloud.ensureSlot(staging);
+
+        // Assert
+        SlotInfo slot = cloud.getSlot(staging).orElseThrow();
+        assertEquals("cms-staging.azurewebsites.net", slot.defaultHostName());
+        assertEquals(Map.of("EPiServerDB", DB_CONNECTION), slot.connectionStrings());
+        assertEquals(Map.of(), slot.appSettings());
+        assertEquals(List.of("staging"), created);
+        assertEquals(1, operations().stream().filter("createSlot"::equals).count());
+    }
+
+    @Test
+    void applyConfigurationMergesIntoWhatTheSlotHas() {
+        // Arrange
+        emulator.setSlotUrl("cms-staging.azurewebsites.net", "http://127.0.0.1:1");
+        cloud.ensureSlot(staging);
+        cloud.applyConfiguration(staging, new SlotConfiguration(Map.of("A", "1", "B", "2"), Map.of()));
+
+        // Act
+        cloud.applyConfiguration(staging, new SlotConfiguration(Map.of("B", "3"),
+                Map.of("EPiServerDB", "Server=tcp:x;Database=cms-clone")));
+
+        // Assert
+        SlotInfo slot = cloud.getSlot(staging).orElseThrow();
+        assertEquals(Map.of("A", "1", "B", "3"), slot.appSettings());
+        assertEquals(Map.of("EPiServerDB", "Server=tcp:x;Database=cms-clone"), slot.connectionStrings());
+        assertEquals("http://127.0.0.1:1", slot.baseUrl());
+    }
+
+    @Test
+    void applyingTheSameConfigurationAgainWritesNothing() {
+        // Arrange
+        SlotConfiguration wanted = new SlotConfiguration(Map.of("A", "1"), Map.of("EPiServerDB", DB_CONNECTION));
+        cloud.applyConfiguration(production, wanted);
+        emulator.clearRequests();
+
+        // Act
+        cloud.applyConfiguration(production, wanted);
+
+        // Assert
+        assertEquals(List.of("listAppSettings", "listConnectionStrings"), operations());
+    }
+
+    @Test
+    void deployPackageSetsRunFromPackageAndRestartsTheSlot() {
+        // Arrange
+        cloud.ensureSlot(staging);
+        cloud.applyConfiguration(staging, new SlotConfiguration(Map.of("Keep", "me"), Map.of()));
+
+        // Act
+        cloud.deployPackage(staging, NEW_PACKAGE);
+
+        // Assert
+        EmulatedSlot slot = emulator.slot(siteId, "staging").orElseThrow();
+        assertEquals(NEW_PACKAGE, slot.packageUri());
+        assertEquals("me", slot.appSettings().get("Keep"));
+        assertEquals(1, slot.restarts());
+        assertEquals(NEW_PACKAGE, cloud.getSlot(staging).orElseThrow().packageUri());
+    }
+
+    @Test
+    void swapExchangesSettingsConnectionStringsAndPackageBothWays() {
+        // Arrange
+        cloud.ensureSlot(staging);
+        cloud.applyConfiguration(staging, new SlotConfiguration(Map.of("SMOOTHDEPLOY_CONTENT", "release:1"),
+                Map.of("EPiServerDB", "Server=tcp:x;Database=cms-new")));
+        cloud.deployPackage(staging, NEW_PACKAGE);
+
+        // Act
+        cloud.swapWithProduction(staging);
+
+        // Assert
+        SlotInfo live = cloud.getSlot(production).orElseThrow();
+        SlotInfo old = cloud.getSlot(staging).orElseThrow();
+        assertEquals(NEW_PACKAGE, live.packageUri());
+        assertEquals("release:1", live.appSettings().get("SMOOTHDEPLOY_CONTENT"));
+        assertEquals("Server=tcp:x;Database=cms-new", live.connectionStrings().get("EPiServerDB"));
+        assertEquals(OLD_PACKAGE, old.packageUri());
+        assertEquals(DB_CONNECTION, old.connectionStrings().get("EPiServerDB"));
+        assertFalse(old.appSettings().containsKey("SMOOTHDEPLOY_CONTENT"));
+
+        // Act: and back
+        cloud.swapWithProduction(staging);
+
+        // Assert
+        assertEquals(OLD_PACKAGE, cloud.getSlot(production).orElseThrow().packageUri());
+        assertEquals(NEW_PACKAGE, cloud.getSlot(staging).orElseThrow().packageUri());
+        RecordedRequest swap = emulator.requests().stream().filter(r -> r.operation().equals("swapSlot"))
+                .findFirst().orElseThrow();
+        assertEquals("POST", swap.method());
+        assertTrue(swap.path().endsWith("/providers/Microsoft.Web/sites/cms/slots/staging/slotsswap"), swap.path());
+        assertTrue(operations().contains("getOperation"), "the swap is polled as a long-running operation");
+    }
+
+    @Test
+    void stickySlotSettingsStayWithTheirSlotInASwap() {
+        // Arrange
+        emulator.setSlotSettingNames(siteId, Set.of("DatabaseMode"), Set.of());
+        cloud.ensureSlot(staging);
+        cloud.applyConfiguration(staging, new SlotConfiguration(Map.of("DatabaseMode", "ReadOnly"), Map.of()));
+
+        // Act
+        cloud.swapWithProduction(staging);
+
+        // Assert
+        assertEquals("ReadWrite", cloud.getSlot(production).orElseThrow().appSettings().get("DatabaseMode"));
+        assertEquals("ReadOnly", cloud.getSlot(staging).orElseThrow().appSettings().get("DatabaseMode"));
+    }
+
+    @Test
+    void stopsAndStartsASlot() {
+        // Arrange
+        cloud.ensureSlot(staging);
+
+        // Act
+        cloud.stopSlot(staging);
+        boolean runningWhenStopped = cloud.getSlot(staging).orElseThrow().running();
+        cloud.startSlot(staging);
+
+        // Assert
+        assertFalse(runningWhenStopped);
+        assertTrue(cloud.getSlot(staging).orElseThrow().running());
+        assertTrue(cloud.getSlot(production).orElseThrow().running());
+    }
+
+    // ----- databases -----
+
+    @Test
+    void aLongRunningDatabaseCopyIsPolledToCompletion() {
+        // Arrange
+        emulator.setCopyDuration(Duration.ofMinutes(5));
+        EmulatedDatabase source = emulator.addDatabase(serverId, "cms");
+        source.insert("row-1");
+        source.insert("row-2");
+        DatabaseRef from = new DatabaseRef(serverId, "cms");
+        DatabaseRef clone = new DatabaseRef(serverId, "cms-sd-1");
+
+        // Act
+        cloud.beginCopy(from, clone);
+
+        // Assert: started, not finished, nothing polled
+        assertTrue(operations().contains("createDatabase"));
+        assertFalse(operations().contains("getOperation"));
+        DatabaseInfo copying = cloud.getDatabase(clone).orElseThrow();
+        assertEquals(DatabaseInfo.State.CREATING, copying.state());
+        assertEquals("Copying", copying.detail());
+
+        // Act: time passes; the copy is polled again
+        clock.advance(Duration.ofMinutes(4));
+        DatabaseInfo stillCopying = cloud.getDatabase(clone).orElseThrow();
+        clock.advance(Duration.ofMinutes(1));
+        DatabaseInfo done = cloud.getDatabase(clone).orElseThrow();
+
+        // Assert
+        assertEquals(DatabaseInfo.State.CREATING, stillCopying.state());
+        assertEquals(DatabaseInfo.State.ONLINE, done.state());
+        assertEquals(List.of("row-1", "row-2"), emulator.database(serverId, "cms-sd-1").values());
+    }
+
+    @Test
+    void beginCopyDoesNothingWhenTheTargetExists() {
+        // Arrange
+        emulator.addDatabase(serverId, "cms");
+        emulator.addDatabase(serverId, "cms-sd-1");
+
+        // Act
+        cloud.beginCopy(new DatabaseRef(serverId, "cms"), new DatabaseRef(serverId, "cms-sd-1"));
+
+        // Assert
+        assertFalse(operations().contains("createDatabase"));
+    }
+
+    @Test
+    void copyingAMissingDatabaseIsResourceNotFound() {
+        CloudException error = assertThrows(CloudException.class, () ->
+                cloud.beginCopy(new DatabaseRef(serverId, "nope"), new DatabaseRef(serverId, "copy")));
+
+        assertEquals("ResourceNotFound", error.code());
+    }
+
+    @Test
+    void aPointInTimeRestoreHoldsOnlyRowsWrittenUpToThatPoint() {
+        // Arrange
+        emulator.setCopyDuration(Duration.ofMinutes(2));
+        EmulatedDatabase database = emulator.addDatabase(serverId, "cms");
+        clock.advance(Duration.ofMinutes(1));
+        database.insert("before");
+        Instant deploymentStarted = clock.advance(Duration.ofMinutes(1));
+        clock.advance(Duration.ofMinutes(1));
+        database.insert("migration");
+        DatabaseRef restored = new DatabaseRef(serverId, "cms-restore");
+
+        // Act
+        cloud.beginPointInTimeRestore(new DatabaseRef(serverId, "cms"), deploymentStarted, restored);
+
+        // Assert
+        assertEquals("Restoring", cloud.getDatabase(restored).orElseThrow().detail());
+        clock.advance(Duration.ofMinutes(2));
+        assertEquals(DatabaseInfo.State.ONLINE, cloud.getDatabase(restored).orElseThrow().state());
+        assertEquals(List.of("before"), emulator.database(serverId, "cms-restore").values());
+        assertEquals(2, emulator.database(serverId, "cms").writeCount());
+    }
+
+    @Test
+    void renameMovesTheDatabaseWithItsContent() {
+        // Arrange
+        emulator.addDatabase(serverId, "cms-restore").insert("kept");
+
+        // Act
+        cloud.rename(new DatabaseRef(serverId, "cms-restore"), "cms");
+
+        // Assert
+        assertTrue(cloud.getDatabase(new DatabaseRef(serverId, "cms-restore")).isEmpty());
+        assertEquals(DatabaseInfo.State.ONLINE, cloud.getDatabase(new DatabaseRef(serverId, "cms")).orElseThrow().state());
+        assertEquals(List.of("kept"), emulator.database(serverId, "cms").values());
+        RecordedRequest move = emulator.requests().stream().filter(r -> r.operation().equals("renameDatabase"))
+                .findFirst().orElseThrow();
+        assertTrue(move.path().endsWith("/databases/cms-restore/move"), move.path());
+    }
+
+    @Test
+    void renamingOntoAnExistingDatabaseIsAConflict() {
+        emulator.addDatabase(serverId, "a");
+        emulator.addDatabase(serverId, "b");
+
+        CloudException error = assertThrows(CloudException.class, () -> cloud.rename(new DatabaseRef(serverId, "a"), "b"));
+
+        assertEquals("Conflict", error.code());
+    }
+
+    @Test
+    void deleteIsIdempotent() {
+        // Arrange
+        emulator.addDatabase(serverId, "cms-sd-1");
+        DatabaseRef clone = new DatabaseRef(serverId, "cms-sd-1");
+
+        // Act
+        cloud.deleteDatabase(clone);
+        cloud.deleteDatabase(clone);
+
+        // Assert
+        assertTrue(cloud.getDatabase(clone).isEmpty());
+        assertEquals(List.of(), emulator.databaseNames(serverId));
+    }
+
+    @Test
+    void aDatabaseInABrokenStateIsFailed() {
+        // Arrange
+        emulator.addDatabase(serverId, "cms-sd-1").setStatus("Suspect");
+
+        // Act
+        DatabaseInfo info = cloud.getDatabase(new DatabaseRef(serverId, "cms-sd-1")).orElseThrow();
+
+        // Assert
+        assertEquals(DatabaseInfo.State.FAILED, info.state());
+        assertEquals("Suspect", info.detail());
+    }
+
+    @Test
+    void databaseStatusesMapToThePortsStates() {
+        assertEquals(DatabaseInfo.State.ONLINE, DatabaseStatuses.state("Online"));
+        assertEquals(DatabaseInfo.State.ONLINE, DatabaseStatuses.state("Paused"));
+        assertEquals(DatabaseInfo.State.CREATING, DatabaseStatuses.state("Copying"));
+        assertEquals(DatabaseInfo.State.CREATING, DatabaseStatuses.state("Restoring"));
+        assertEquals(DatabaseInfo.State.CREATING, DatabaseStatuses.state("SomethingNew"));
+        assertEquals(DatabaseInfo.State.CREATING, DatabaseStatuses.state(null));
+        assertEquals(DatabaseInfo.State.FAILED, DatabaseStatuses.state("Inaccessible"));
+        assertEquals(DatabaseInfo.State.FAILED, DatabaseStatuses.state("Disabled"));
+    }
+
+    // ----- errors -----
+
+    @Test
+    void aConflictOnSwapIsAPermanentCloudExceptionWithArmsCode() {
+        // Arrange
+        cloud.ensureSlot(staging);
+        emulator.failNext("swapSlot", 1, 409, "Conflict");
+
+        // Act
+        CloudException error = assertThrows(CloudException.class, () -> cloud.swapWithProduction(staging));
+
+        // Assert
+        assertEquals("Conflict", error.code());
+        assertFalse(error.isTransient());
+        assertEquals(OLD_PACKAGE, emulator.slot(siteId, "production").orElseThrow().packageUri());
+    }
+
+    @Test
+    void aServiceUnavailableThatOutlastsTheRetriesIsTransient() {
+        // Arrange: the pipeline tries three times
+        emulator.failNext("getSite", 3, 503, "ServiceUnavailable");
+
+        // Act
+        CloudException error = assertThrows(CloudException.class, () -> cloud.getSlot(production));
+
+        // Assert
+        assertEquals("ServiceUnavailable", error.code());
+        assertTrue(error.isTransient());
+        assertEquals(3, emulator.requests().size());
+    }
+
+    @Test
+    void aSingleServiceUnavailableIsRetriedByThePipeline() {
+        emulator.failNext("getSite", 1, 503, "ServiceUnavailable");
+
+        assertTrue(cloud.getSlot(production).isPresent());
+    }
+
+    @Test
+    void throttlingIsTransient() {
+        emulator.failNext("getDatabase", 3, 429, "TooManyRequests");
+
+        CloudException error = assertThrows(CloudException.class,
+                () -> cloud.getDatabase(new DatabaseRef(serverId, "cms")));
+
+        assertEquals("TooManyRequests", error.code());
+        assertTrue(error.isTransient());
+    }
+
+    @Test
+    void errorsNeverCarryThePackagesSasTokenOrAConnectionString() {
+        // Arrange
+        cloud.ensureSlot(staging);
+        emulator.failNext("updateAppSettings", 1, 400, "BadRequest");
+        emulator.failNext("updateConnectionStrings", 1, 400, "BadRequest");
+
+        // Act
+        CloudException deploy = assertThrows(CloudException.class, () -> cloud.deployPackage(staging, NEW_PACKAGE));
+        CloudException configure = assertThrows(CloudException.class, () -> cloud.applyConfiguration(staging,
+                new SlotConfiguration(Map.of(), Map.of("EPiServerDB", "Server=tcp:y;Password=hunter2"))));
+
+        // Assert
+        assertEquals("BadRequest", deploy.code());
+        assertFalse(deploy.getMessage().contains("new-secret"), deploy.getMessage());
+        assertFalse(configure.getMessage().contains("hunter2"), configure.getMessage());
+    }
+
+    @Test
+    void resourceIdsOfAnotherSubscriptionAreRefused() {
+        SlotRef elsewhere = new SlotRef(siteId.replace(SUBSCRIPTION, "other"), "staging");
+
+        CloudException error = assertThrows(CloudException.class, () -> cloud.getSlot(elsewhere));
+
+        assertEquals("InvalidResourceId", error.code());
+        assertTrue(emulator.requests().isEmpty());
+    }
+
+    @Test
+    void everyRequestCarriesAnApiVersion() {
+        // Arrange
+        emulator.addDatabase(serverId, "cms");
+
+        // Act
+        cloud.ensureSlot(staging);
+        cloud.deployPackage(staging, NEW_PACKAGE);
+        cloud.swapWithProduction(staging);
+        cloud.beginCopy(new DatabaseRef(serverId, "cms"), new DatabaseRef(serverId, "cms-copy"));
+        cloud.rename(new DatabaseRef(serverId, "cms-copy"), "cms-copy2");
+        cloud.deleteDatabase(new DatabaseRef(serverId, "cms-copy2"));
+
+        // Assert: the only 404s are the "does it exist yet?" reads of ensureSlot and beginCopy
+        for (RecordedRequest request : emulator.requests()) {
+            assertTrue(request.apiVersion() != null && !request.apiVersion().isBlank(), request.toString());
+            assertTrue(request.status() < 400 || Set.of("getSlot", "getDatabase").contains(request.operation()),
+                    request + " answered " + request.status());
+        }
+    }
+
+    private List<String> operations() {
+        return emulator.requests().stream().map(RecordedRequest::operation).toList();
+    }
+}

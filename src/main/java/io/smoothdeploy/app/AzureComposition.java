@@ -1,0 +1,78 @@
+package io.smoothdeploy.app;
+
+import com.azure.data.tables.TableServiceClient;
+import com.azure.data.tables.TableServiceClientBuilder;
+import com.azure.identity.DefaultAzureCredentialBuilder;
+import io.smoothdeploy.cloud.arm.ArmCloud;
+import io.smoothdeploy.engine.steps.Pacing;
+import io.smoothdeploy.messaging.ServiceBusConnections;
+import io.smoothdeploy.messaging.ServiceBusStepQueue;
+import io.smoothdeploy.notify.WebhookNotifier;
+import io.smoothdeploy.state.TableDeploymentStore;
+import io.smoothdeploy.warmup.HttpWarmUpProber;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * The object graph in Azure, from the function app's settings: state on Table storage, step queues on
+ * Service Bus, the cloud through azure-resourcemanager, warm-up over HTTP, notifications to webhooks.
+ * Connections are identity-based ({@code <Connection>__tableServiceUri}, {@code __fullyQualifiedNamespace},
+ * optional {@code __clientId} for a user-assigned identity) or, for development, connection strings.
+ */
+public final class AzureComposition {
+
+    static final String TABLE_CONNECTION = "StateTableConnection";
+    static final String SUBSCRIPTION = "TargetSubscriptionId";
+
+    private AzureComposition() {
+    }
+
+    /** @throws IllegalStateException naming the first setting that is missing */
+    public static Orchestrator build(Map<String, String> settings) {
+        Clock clock = Clock.systemUTC();
+        TableDeploymentStore store = TableDeploymentStore.create(tables(settings),
+                settings.getOrDefault("StateTableName", TableDeploymentStore.DEFAULT_STATE_TABLE),
+                settings.getOrDefault("DeploymentIndexTableName", TableDeploymentStore.DEFAULT_INDEX_TABLE));
+        ServiceBusStepQueue queue = new ServiceBusStepQueue(
+                ServiceBusConnections.queueSenders(ServiceBusConnections.DEFAULT_CONNECTION, settings), settings, clock);
+        ArmCloud cloud = ArmCloud.forAzure(required(settings, SUBSCRIPTION,
+                "the subscription that holds the environments' sites and databases"));
+        Wiring.Ports ports = new Wiring.Ports(store, queue, cloud, cloud, new HttpWarmUpProber(), new WebhookNotifier());
+        return Wiring.orchestrator(ports, clock, Pacing.DEFAULT, null);
+    }
+
+    private static TableServiceClient tables(Map<String, String> settings) {
+        String connectionString = value(settings, TABLE_CONNECTION);
+        if (connectionString != null) {
+            try {
+                return new TableServiceClientBuilder().connectionString(connectionString).buildClient();
+            } catch (RuntimeException e) {
+                // The builder's message may quote the connection string: do not chain it.
+                throw new IllegalStateException("the setting " + TABLE_CONNECTION
+                        + " is not a valid storage connection string (" + e.getClass().getSimpleName() + ")");
+            }
+        }
+        String endpoint = required(settings, TABLE_CONNECTION + "__tableServiceUri",
+                "the Table service URI, e.g. https://<account>.table.core.windows.net (or set " + TABLE_CONNECTION
+                        + " to a connection string)");
+        DefaultAzureCredentialBuilder credential = new DefaultAzureCredentialBuilder();
+        String clientId = value(settings, TABLE_CONNECTION + "__clientId");
+        if (clientId != null) {
+            credential.managedIdentityClientId(clientId);
+        }
+        return new TableServiceClientBuilder().endpoint(endpoint).credential(credential.build()).buildClient();
+    }
+
+    private static String required(Map<String, String> settings, String name, String meaning) {
+        String value = value(settings, name);
+        if (value == null) {
+            throw new IllegalStateException("the app setting " + name + " is not set: " + meaning);
+        }
+        return value;
+    }
+
+    private static String value(Map<String, String> settings, String name) {
+        String value = settings.get(name);
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+}

@@ -27,6 +27,12 @@ final class CloneDbStep implements StageStep {
         DatabaseRef clone = context.temporaryDatabase();
         Optional<DatabaseInfo> existing = sql.getDatabase(clone);
         if (existing.isEmpty()) {
+            if (context.deployment().checks() > 0) {
+                // Started on an earlier run and now gone: Azure removes the target of a copy that failed.
+                return StepOutcome.fail(FailureKind.DATABASE, "the copy of " + production + " to " + clone
+                        + " disappeared before it came online, which is how a failed copy shows; check the server's "
+                        + "activity log and its capacity, then start again");
+            }
             if (sql.getDatabase(production).isEmpty()) {
                 return StepOutcome.fail(FailureKind.CONFIGURATION, "production database " + production
                         + " does not exist; check the environment's database registration");

@@ -183,4 +183,20 @@ class StepCatalogTest {
     private static StepMessage message(Stage stage, String webApp) {
         return new StepMessage("d1", "prod", stage, webApp, 0);
     }
+
+    @Test
+    void copyWhoseTargetDisappearsIsAFailedCopyNotANewOne() {
+        // Arrange: the copy was started on an earlier run; its target is gone now
+        cloud.addDatabase(new DatabaseRef(SERVER, "cmsdb"));
+        Deployment checking = deployment().checkedAgain(clock.instant());
+
+        // Act
+        StepOutcome outcome = steps.run(new DeploymentSnapshot(record(), checking, List.of()),
+                new StepMessage("d1", "prod", Stage.CLONE_DB, null, 1));
+
+        // Assert
+        StepOutcome.Fail fail = assertInstanceOf(StepOutcome.Fail.class, outcome);
+        assertEquals(FailureKind.DATABASE, fail.kind());
+        assertTrue(cloud.calls().isEmpty(), "no second copy was started: " + cloud.calls());
+    }
 }

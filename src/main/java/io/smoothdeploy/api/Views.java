@@ -106,6 +106,15 @@ final class Views {
             if (webApp.error() != null) {
                 item.set("error", error(webApp.error()));
             }
+            ObjectNode timings = item.putObject("timings");
+            webApp.timings().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey()).forEach(t -> {
+                ObjectNode timing = timings.putObject(t.getKey().name());
+                timing.put("startedAt", t.getValue().startedAt().toString());
+                timing.put("endedAt", t.getValue().endedAt().toString());
+                timing.put("seconds", java.time.Duration.between(t.getValue().startedAt(), t.getValue().endedAt())
+                        .toMillis() / 1000.0);
+                timing.put("runs", t.getValue().attempts());
+            });
         }
         ArrayNode errors = body.putArray("errors");
         deployment.errors().forEach(e -> errors.add(error(e)));

@@ -2,6 +2,8 @@ package io.smoothdeploy.local;
 
 import com.azure.data.tables.TableServiceClient;
 import io.smoothdeploy.app.Orchestrator;
+import io.smoothdeploy.cloud.AppServiceCloud;
+import io.smoothdeploy.cloud.SqlCloud;
 import io.smoothdeploy.app.Wiring;
 import io.smoothdeploy.engine.steps.Pacing;
 import io.smoothdeploy.functions.DeadLetterFunctions;
@@ -11,6 +13,7 @@ import io.smoothdeploy.functions.TimerFunctions;
 import io.smoothdeploy.notify.WebhookNotifier;
 import java.time.Duration;
 import io.smoothdeploy.state.TableDeploymentStore;
+import io.smoothdeploy.warmup.WarmUpProber;
 import java.time.Clock;
 import java.util.Map;
 
@@ -40,18 +43,27 @@ public final class LocalStack implements AutoCloseable {
     /**
      * @param tables   the Table service (Azurite locally)
      * @param settings app settings: the queue names and state table names
-     * @param cloud    the cloud port and warm-up prober
+     * @param cloud    the cloud ports and warm-up prober, simulated in memory
      * @param clock    the clock of the engine and the queue (a {@link ManualClock} in tests)
      * @param pacing   how often long work is checked
      * @param httpPort the port to serve on, 0 for any free one
      */
     public static LocalStack start(TableServiceClient tables, Map<String, String> settings, SimulatedCloud cloud,
                                    Clock clock, Pacing pacing, int httpPort) {
+        return start(tables, settings, cloud, cloud, cloud, clock, pacing, httpPort);
+    }
+
+    /**
+     * The same, with the cloud ports given one by one: for example {@code ArmCloud} against the local Azure
+     * emulator, with the HTTP warm-up prober.
+     */
+    public static LocalStack start(TableServiceClient tables, Map<String, String> settings, AppServiceCloud appService,
+                                   SqlCloud sql, WarmUpProber prober, Clock clock, Pacing pacing, int httpPort) {
         TableDeploymentStore store = TableDeploymentStore.create(tables,
                 settings.getOrDefault("StateTableName", TableDeploymentStore.DEFAULT_STATE_TABLE),
                 settings.getOrDefault("DeploymentIndexTableName", TableDeploymentStore.DEFAULT_INDEX_TABLE));
         InProcessStepQueue queue = new InProcessStepQueue(settings, clock);
-        Orchestrator orchestrator = Wiring.orchestrator(new Wiring.Ports(store, queue, cloud, cloud, cloud,
+        Orchestrator orchestrator = Wiring.orchestrator(new Wiring.Ports(store, queue, appService, sql, prober,
                 new WebhookNotifier(3, Duration.ofMillis(200))), clock, pacing, null);
         TimerFunctions timer = new TimerFunctions(orchestrator);
         FunctionCatalog catalog = new FunctionCatalog(settings, new HttpApiFunctions(orchestrator),

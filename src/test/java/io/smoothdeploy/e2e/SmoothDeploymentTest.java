@@ -46,6 +46,9 @@ class SmoothDeploymentTest {
         assertEquals("WarmedUp", awaiting.get("webApps").get(0).get("phase").asText());
         assertTrue(awaiting.get("webApps").get(0).get("inMaintenance").asBoolean());
         assertEquals("https://cms-prod-staging.azurewebsites.net/", awaiting.get("validationLinks").get(0).asText());
+        JsonNode timings = awaiting.get("webApps").get(0).get("timings");
+        assertEquals(List.of("ENTER_MAINTENANCE", "DEPLOY_SLOT", "WARM_UP"), fieldNames(timings), "in run order");
+        assertTrue(timings.get("WARM_UP").get("runs").asInt() >= 1);
         assertEquals(202, completed.status());
         assertEquals("Succeeded", done.get("status").asText());
         assertEquals(100, done.get("percentComplete").asInt());
@@ -182,5 +185,11 @@ class SmoothDeploymentTest {
                 "the repeated start cloned nothing more");
         assertEquals("AwaitingVerification", host.get(first.location().substring(first.location().indexOf("/deployments")))
                 .json().get("status").asText());
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 }

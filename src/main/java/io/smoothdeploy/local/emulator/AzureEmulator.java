@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -44,6 +45,11 @@ import java.util.concurrent.TimeUnit;
  * {@code getOperation}, {@code getDatabase}, {@code createDatabase}, {@code deleteDatabase},
  * {@code renameDatabase}.
  *
+ * <p>Slots run their packages once {@link #servePackagesFrom} is called: each slot is then a loopback HTTP
+ * listener (its URL is what {@link #baseUrlForHost} answers for its host name) serving an {@link AppInstance}
+ * of the package its {@code WEBSITE_RUN_FROM_PACKAGE} names, which behaves as its {@link PackageManifest}
+ * says; a swap exchanges the instances the two listeners serve, at once.
+ *
  * <p>Thread-safe: one lock guards the whole model.
  */
 public final class AzureEmulator implements AutoCloseable {
@@ -64,6 +70,7 @@ public final class AzureEmulator implements AutoCloseable {
     private final Map<String, Duration> latencies = new HashMap<>();
     private Duration copyDuration = Duration.ZERO;
     private long nextOperation;
+    private SlotRuntime runtime;
 
     record Fault(int status, String code) {
     }
@@ -101,8 +108,16 @@ public final class AzureEmulator implements AutoCloseable {
         return endpoint;
     }
 
+    /** Stops the ARM endpoint and every slot's listener. */
     @Override
     public void close() {
+        SlotRuntime slots;
+        synchronized (lock) {
+            slots = runtime;
+        }
+        if (slots != null) {
+            slots.close();
+        }
         server.stop(0);
         executor.shutdownNow();
         try {
@@ -129,6 +144,7 @@ public final class AzureEmulator implements AutoCloseable {
             connectionStrings.forEach((k, v) ->
                     production.connectionStrings.put(k, new EmulatedSlot.ConnectionString(v, EmulatedSlot.SQL_AZURE)));
             sites.put(key(site.resourceId()), site);
+            observers.forEach(o -> o.slotCreated(site, production));
             return site.resourceId();
         }
     }
@@ -181,12 +197,67 @@ public final class AzureEmulator implements AutoCloseable {
         return copyDuration;
     }
 
+    // ----- the slot runtime -----
+
+    /**
+     * Starts the slot runtime (or points it at another directory): from now on every slot, those that exist
+     * and those created later, is a loopback HTTP listener registered with {@link #setSlotUrl} for its host
+     * name, running the package its {@code WEBSITE_RUN_FROM_PACKAGE} names. Any URI resolves to
+     * {@code directory/<its last path segment>} (host and query string, such as a SAS, are ignored); see
+     * {@link PackageManifest} for what a package does and {@link SamplePackage} to write one.
+     *
+     * <p>Until this is called the emulator is ARM only: no listeners, and {@link #baseUrlForHost} answers
+     * {@code https://<host>} unless a test {@link #setSlotUrl set} another URL. A slot's instance is replaced
+     * (a new start: cold start again, migration again) when it is restarted or started, or its settings change
+     * (deploying a package is both); a swap exchanges two slots' instances at once, as App Service's front end
+     * does. A package directory set later applies from each slot's next start.
+     */
+    public void servePackagesFrom(Path directory) {
+        Path packages = directory.toAbsolutePath();
+        synchronized (lock) {
+            if (runtime != null) {
+                runtime.setPackageDirectory(packages);
+                return;
+            }
+            runtime = new SlotRuntime(this, packages);
+            for (EmulatedSite site : sites.values()) {
+                for (EmulatedSlot slot : site.slots()) {
+                    runtime.slotCreated(site, slot);
+                }
+            }
+            observers.add(0, runtime);
+        }
+    }
+
+    /** The instance a slot serves now, or empty (no such slot, or the slot runtime is not started). */
+    public Optional<AppInstance> appInstance(String siteResourceId, String slotName) {
+        synchronized (lock) {
+            if (runtime == null) {
+                return Optional.empty();
+            }
+            return site(siteResourceId).flatMap(site -> site.slot(slotName)).flatMap(runtime::instance);
+        }
+    }
+
+    /**
+     * The slot's listener, such as {@code http://127.0.0.1:50123}, or empty (no such slot, or the slot runtime
+     * is not started).
+     */
+    public Optional<URI> slotUrl(String siteResourceId, String slotName) {
+        synchronized (lock) {
+            if (runtime == null) {
+                return Optional.empty();
+            }
+            return site(siteResourceId).flatMap(site -> site.slot(slotName)).flatMap(runtime::url).map(URI::create);
+        }
+    }
+
     public void addObserver(SlotObserver observer) {
         observers.add(observer);
     }
 
     /**
-     * Registers where a host name is served locally (the slot runtime will call this). Until then
+     * Registers where a host name is served locally (the slot runtime calls this for every slot). Until then
      * {@link #baseUrlForHost} answers {@code https://<host>}.
      */
     public void setSlotUrl(String hostName, String baseUrl) {

@@ -2,7 +2,7 @@ package io.smoothdeploy.local.emulator;
 
 /**
  * Hears what happens to the emulator's slots. The slot runtime (each slot a loopback HTTP listener running
- * its package) will plug in here; today nothing but tests listens.
+ * its package, see {@link AzureEmulator#servePackagesFrom}) listens here, first; tests may too.
  *
  * <p>Called with the emulator's lock held, right after the change, so that what an observer sees is
  * exactly the state ARM answers from (a swap is seen as one event, as the App Service front end switches
@@ -11,6 +11,7 @@ package io.smoothdeploy.local.emulator;
  */
 public interface SlotObserver {
 
+    /** A slot was created through ARM, or a site was seeded (its production slot). */
     default void slotCreated(EmulatedSite site, EmulatedSlot slot) {
     }
 

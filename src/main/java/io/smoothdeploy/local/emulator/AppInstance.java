@@ -1,0 +1,60 @@
+package io.smoothdeploy.local.emulator;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * What one slot serves: one start of its package with the app settings and connection strings it started
+ * with. Immutable. A restart, a settings change or a package change replaces a slot's instance with a new one
+ * (a new {@code startedAt}, so a new cold start); a swap moves instances between slots as they are.
+ *
+ * @param id                a number unique within the emulator, growing with every start
+ * @param packageFile       the file {@code WEBSITE_RUN_FROM_PACKAGE} resolves to (its last path segment, never
+ *                          the query string), or null when the slot has no package
+ * @param manifest          the package's manifest, or null when there is no package or it could not be read
+ * @param packageProblem    why there is no manifest ({@code no package}, {@code package not found: x.zip}, …),
+ *                          or null
+ * @param startedAt         when the instance started, on the emulator's clock
+ * @param startupError      the first line of a failure at start (a failed migration), or null
+ */
+public record AppInstance(long id, String packageFile, PackageManifest manifest, String packageProblem,
+                          Map<String, String> appSettings, Map<String, String> connectionStrings, Instant startedAt,
+                          String startupError) {
+
+    public AppInstance {
+        appSettings = Map.copyOf(appSettings);
+        connectionStrings = Map.copyOf(connectionStrings);
+    }
+
+    /** The database mode the app reads ({@code ReadOnly}, {@code ReadWrite}, …), or null when not set. */
+    public String databaseMode() {
+        String setting = manifest == null ? PackageManifest.DEFAULT_DATABASE_MODE_SETTING
+                : manifest.databaseModeSetting();
+        return appSettings.get(setting);
+    }
+
+    /** True when the database mode setting says {@code ReadOnly}; anything else (or nothing) is ReadWrite. */
+    public boolean readOnly() {
+        return "ReadOnly".equalsIgnoreCase(databaseMode());
+    }
+
+    /** The connection string the app reads, or null. */
+    public String connectionString() {
+        String name = manifest == null ? PackageManifest.DEFAULT_CONNECTION_STRING_NAME
+                : manifest.connectionStringName();
+        return connectionStrings.get(name);
+    }
+
+    /** Whether the app is still warming up at {@code now}. */
+    public boolean warmingUp(Instant now) {
+        Duration coldStart = manifest == null ? Duration.ZERO : manifest.coldStart();
+        return now.isBefore(startedAt.plus(coldStart));
+    }
+
+    /** The same running instance with other settings (a swap applying sticky settings before the switch). */
+    AppInstance withSettings(Map<String, String> newAppSettings, Map<String, String> newConnectionStrings) {
+        return new AppInstance(id, packageFile, manifest, packageProblem, newAppSettings, newConnectionStrings,
+                startedAt, startupError);
+    }
+}

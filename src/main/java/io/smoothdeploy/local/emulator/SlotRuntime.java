@@ -1,0 +1,401 @@
+package io.smoothdeploy.local.emulator;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.smoothdeploy.app.Json;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The emulator's slot runtime: every slot is a loopback HTTP listener ({@link SlotHost}) serving its current
+ * {@link AppInstance}, the package its {@code WEBSITE_RUN_FROM_PACKAGE} points to. It hears the model through
+ * {@link SlotObserver}, so it changes exactly when ARM's answers do, under the emulator's lock: a swap
+ * exchanges two slots' instances in one step, and a request already being handled finishes on the instance
+ * it started on.
+ */
+final class SlotRuntime implements SlotObserver {
+
+    static final String RUN_FROM_PACKAGE = "WEBSITE_RUN_FROM_PACKAGE";
+
+    private final AzureEmulator emulator;
+    private final ExecutorService executor;
+    private final AtomicLong nextInstance = new AtomicLong();
+    /** Guarded by the emulator's lock. Slots are never replaced in the model, so identity is the key. */
+    private final Map<EmulatedSlot, SlotHost> hosts = new IdentityHashMap<>();
+    private volatile Path packageDirectory;
+    private boolean closed;
+
+    SlotRuntime(AzureEmulator emulator, Path packageDirectory) {
+        this.emulator = emulator;
+        this.packageDirectory = packageDirectory;
+        this.executor = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "emulated-slot");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    void setPackageDirectory(Path packageDirectory) {
+        this.packageDirectory = packageDirectory;
+    }
+
+    // ----- the model's events (all with the emulator's lock held) -----
+
+    @Override
+    public void slotCreated(EmulatedSite site, EmulatedSlot slot) {
+        host(site, slot).instance = start(slot);
+    }
+
+    @Override
+    public void settingsChanged(EmulatedSite site, EmulatedSlot slot) {
+        host(site, slot).instance = start(slot);
+    }
+
+    @Override
+    public void restarted(EmulatedSite site, EmulatedSlot slot) {
+        host(site, slot).instance = start(slot);
+    }
+
+    @Override
+    public void started(EmulatedSite site, EmulatedSlot slot) {
+        host(site, slot).instance = start(slot);
+    }
+
+    /**
+     * The front end switches at once: each slot now serves the other's instance. When sticky settings stayed
+     * behind, the moved instance carries its new slot's settings (App Service applies them and warms the
+     * instance before it switches), keeping its start time.
+     */
+    @Override
+    public void swapped(EmulatedSite site, EmulatedSlot source, EmulatedSlot target) {
+        SlotHost sourceHost = host(site, source);
+        SlotHost targetHost = host(site, target);
+        AppInstance toTarget = sourceHost.instance;
+        AppInstance toSource = targetHost.instance;
+        targetHost.instance = fitted(toTarget, target);
+        sourceHost.instance = fitted(toSource, source);
+    }
+
+    private static AppInstance fitted(AppInstance instance, EmulatedSlot slot) {
+        Map<String, String> settings = slot.appSettings();
+        Map<String, String> strings = slot.connectionStrings();
+        if (instance == null) {
+            return null;
+        }
+        return instance.appSettings().equals(settings) && instance.connectionStrings().equals(strings) ? instance
+                : instance.withSettings(settings, strings);
+    }
+
+    // ----- inspection -----
+
+    Optional<AppInstance> instance(EmulatedSlot slot) {
+        SlotHost host = hosts.get(slot);
+        return host == null ? Optional.empty() : Optional.ofNullable(host.instance);
+    }
+
+    Optional<String> url(EmulatedSlot slot) {
+        SlotHost host = hosts.get(slot);
+        return host == null ? Optional.empty() : Optional.of(host.baseUrl);
+    }
+
+    /** Stops every listener. Call without the emulator's lock. */
+    void close() {
+        List<SlotHost> all;
+        synchronized (emulator.lock) {
+            closed = true;
+            all = new ArrayList<>(hosts.values());
+            hosts.clear();
+        }
+        all.forEach(host -> host.server.stop(0));
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private SlotHost host(EmulatedSite site, EmulatedSlot slot) {
+        SlotHost host = hosts.get(slot);
+        if (host == null) {
+            if (closed) {
+                throw new IllegalStateException("the emulator is closed");
+            }
+            host = new SlotHost(slot);
+            hosts.put(slot, host);
+            emulator.setSlotUrl(slot.defaultHostName(), host.baseUrl);
+        }
+        return host;
+    }
+
+    // ----- starting an instance -----
+
+    /** A new start of the slot's package with the slot's settings now (with the lock held). */
+    private AppInstance start(EmulatedSlot slot) {
+        long id = nextInstance.incrementAndGet();
+        Map<String, String> settings = slot.appSettings();
+        Map<String, String> strings = slot.connectionStrings();
+        String packageUri = settings.get(RUN_FROM_PACKAGE);
+        if (packageUri == null || packageUri.isBlank()) {
+            return new AppInstance(id, null, null, "no package", settings, strings, emulator.clock.instant(), null);
+        }
+        String file = fileName(packageUri);
+        PackageManifest manifest = null;
+        String problem = null;
+        Path directory = packageDirectory;
+        if (file == null || directory == null) {
+            problem = "package not found";
+        } else {
+            Path zip = directory.resolve(file);
+            if (!Files.isRegularFile(zip)) {
+                problem = "package not found: " + file;
+            } else {
+                try {
+                    manifest = PackageManifest.read(zip);
+                } catch (IllegalArgumentException | UncheckedIOException e) {
+                    problem = "package invalid: " + file + ": " + e.getMessage();
+                }
+            }
+        }
+        AppInstance instance = new AppInstance(id, file, manifest, problem, settings, strings,
+                emulator.clock.instant(), null);
+        if (manifest == null || manifest.startupFailure() != null || instance.readOnly()) {
+            return instance;
+        }
+        // Starting in ReadWrite mode, the app migrates the database it points at.
+        if (manifest.migrationFailure() != null) {
+            return new AppInstance(id, file, manifest, null, settings, strings, instance.startedAt(),
+                    manifest.migrationFailure());
+        }
+        String version = manifest.version();
+        database(instance.connectionString()).ifPresent(db -> db.insert(row("migration", version)));
+        return instance;
+    }
+
+    /** The last path segment of a package URI, without query string or fragment; null when there is none. */
+    static String fileName(String packageUri) {
+        String path;
+        try {
+            path = URI.create(packageUri.trim()).getPath();
+        } catch (IllegalArgumentException e) {
+            String text = packageUri.trim();
+            int cut = text.length();
+            for (char c : new char[] {'?', '#'}) {
+                int at = text.indexOf(c);
+                if (at >= 0 && at < cut) {
+                    cut = at;
+                }
+            }
+            path = text.substring(0, cut);
+        }
+        if (path == null) {
+            return null;
+        }
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        name = name.substring(name.lastIndexOf('\\') + 1);
+        return name.isEmpty() || name.equals(".") || name.equals("..") ? null : name;
+    }
+
+    /**
+     * The emulator's database a SQL connection string names: the server of
+     * {@code Server=tcp:<server>.database.windows.net[,1433]} (also {@code Data Source}, {@code Address}) and the
+     * database of {@code Initial Catalog=} or {@code Database=}.
+     */
+    Optional<EmulatedDatabase> database(String connectionString) {
+        if (connectionString == null) {
+            return Optional.empty();
+        }
+        Map<String, String> parts = new LinkedHashMap<>();
+        for (String pair : connectionString.split(";")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                parts.put(pair.substring(0, eq).trim().toLowerCase(Locale.ROOT), pair.substring(eq + 1).trim());
+            }
+        }
+        String server = first(parts, "server", "data source", "address", "addr", "network address");
+        String database = first(parts, "initial catalog", "database");
+        if (server == null || database == null) {
+            return Optional.empty();
+        }
+        if (server.regionMatches(true, 0, "tcp:", 0, 4)) {
+            server = server.substring(4);
+        }
+        int comma = server.indexOf(',');
+        server = comma < 0 ? server : server.substring(0, comma);
+        int dot = server.indexOf('.');
+        String serverName = (dot < 0 ? server : server.substring(0, dot)).trim();
+        synchronized (emulator.lock) {
+            for (EmulatedSqlServer sqlServer : emulator.sqlServers.values()) {
+                String id = sqlServer.resourceId();
+                if (id.substring(id.lastIndexOf('/') + 1).equalsIgnoreCase(serverName)) {
+                    return sqlServer.database(database);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String first(Map<String, String> parts, String... keys) {
+        for (String key : keys) {
+            String value = parts.get(key);
+            if (value != null && !value.isEmpty()) {
+                return value;
+            }
+        }
+        return null;
+    }
+
+    private String row(String field, String value) {
+        ObjectNode row = Json.mapper().createObjectNode();
+        row.put(field, value);
+        row.put("at", emulator.clock.instant().toString());
+        return row.toString();
+    }
+
+    // ----- one slot's listener -----
+
+    /** What the app answers to one request. */
+    private record Answer(int status, String body, AppInstance instance) {
+    }
+
+    final class SlotHost {
+        final EmulatedSlot slot;
+        final HttpServer server;
+        final String baseUrl;
+        /** Guarded by the emulator's lock. */
+        AppInstance instance;
+
+        SlotHost(EmulatedSlot slot) {
+            this.slot = slot;
+            try {
+                server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot listen for slot " + slot.defaultHostName(), e);
+            }
+            server.setExecutor(executor);
+            server.createContext("/", this::handle);
+            server.start();
+            baseUrl = "http://127.0.0.1:" + server.getAddress().getPort();
+        }
+
+        private void handle(HttpExchange exchange) throws IOException {
+            try (exchange) {
+                exchange.getRequestBody().readAllBytes();
+                AppInstance current;
+                boolean running;
+                synchronized (emulator.lock) {
+                    current = instance;
+                    running = slot.running();
+                }
+                Answer answer;
+                try {
+                    answer = answer(current, running, exchange);
+                } catch (RuntimeException e) {
+                    answer = new Answer(500, "The emulated app failed: " + e, current);
+                }
+                send(exchange, answer);
+            }
+        }
+
+        private Answer answer(AppInstance app, boolean running, HttpExchange exchange) {
+            if (!running) {
+                return new Answer(503, "Service Unavailable: stopped", null);
+            }
+            if (app == null || app.packageFile() == null) {
+                return new Answer(404, "no package", null);
+            }
+            if (app.manifest() == null) {
+                return new Answer(503, app.packageProblem(), null);
+            }
+            PackageManifest manifest = app.manifest();
+            if (app.warmingUp(emulator.clock.instant())) {
+                return new Answer(503, "Service Unavailable: warming up", app);
+            }
+            if (manifest.startupFailure() != null) {
+                return new Answer(500, failure(manifest.startupFailure(), "Microsoft.AspNetCore.Hosting"), app);
+            }
+            if (app.startupError() != null) {
+                return new Answer(500, failure(app.startupError(), "EPiServer.Data.Providers.SchemaUpdater"), app);
+            }
+            if (app.readOnly() && !manifest.supportsReadOnly()) {
+                return new Answer(500, failure("Database is in read-only mode", "EPiServer.Data.Providers"), app);
+            }
+            PackageManifest.IpFilter filter = manifest.ipFilter();
+            if (filter != null && !filter.value().equals(exchange.getRequestHeaders().getFirst(filter.header()))) {
+                return new Answer(403, "Forbidden: IP address not allowed", app);
+            }
+            String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+            String path = Objects.requireNonNullElse(exchange.getRequestURI().getPath(), "/");
+            path = path.isEmpty() ? "/" : path;
+            if (path.equals("/write")) {
+                return method.equals("POST") ? write(app) : new Answer(405, "Method Not Allowed", app);
+            }
+            PackageManifest.Page page = manifest.pages().get(path);
+            if (page == null) {
+                return new Answer(404, "Not Found", app);
+            }
+            if (!method.equals("GET") && !method.equals("HEAD")) {
+                return new Answer(405, "Method Not Allowed", app);
+            }
+            return new Answer(page.status(), page.body(), app);
+        }
+
+        private Answer write(AppInstance app) {
+            if (app.readOnly()) {
+                return new Answer(503, "Service Unavailable: read-only mode", app);
+            }
+            Optional<EmulatedDatabase> database = database(app.connectionString());
+            if (database.isEmpty()) {
+                return new Answer(500, failure("Cannot open the database named by connection string '"
+                        + app.manifest().connectionStringName() + "'", "Microsoft.Data.SqlClient"), app);
+            }
+            database.get().insert(row("by", app.manifest().name() + "/" + app.manifest().version()));
+            return new Answer(200, "written to " + database.get().name(), app);
+        }
+
+        private void send(HttpExchange exchange, Answer answer) throws IOException {
+            if (answer.instance() != null && answer.instance().manifest() != null) {
+                exchange.getResponseHeaders().set("X-Package", answer.instance().manifest().id());
+            }
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+            byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
+            boolean head = exchange.getRequestMethod().equalsIgnoreCase("HEAD");
+            if (head || bytes.length == 0) {
+                exchange.sendResponseHeaders(answer.status(), -1);
+                return;
+            }
+            exchange.sendResponseHeaders(answer.status(), bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    private static String failure(String firstLine, String namespace) {
+        return firstLine + "\n"
+                + "   at " + namespace + ".Initialize()\n"
+                + "   at Microsoft.AspNetCore.Hosting.GenericWebHostService.StartAsync(CancellationToken token)\n"
+                + "   at Microsoft.Extensions.Hosting.Internal.Host.StartAsync(CancellationToken token)\n"
+                + "   at Program.Main(String[] args)\n";
+    }
+}

@@ -1,0 +1,418 @@
+package io.smoothdeploy.local.emulator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smoothdeploy.cloud.SlotConfiguration;
+import io.smoothdeploy.cloud.SlotInfo;
+import io.smoothdeploy.cloud.SlotRef;
+import io.smoothdeploy.cloud.arm.ArmCloud;
+import io.smoothdeploy.local.ManualClock;
+import io.smoothdeploy.warmup.HttpWarmUpProber;
+import io.smoothdeploy.warmup.ProbeResult;
+import io.smoothdeploy.warmup.WarmUpTarget;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The slot runtime over real loopback HTTP: packages written by {@link SamplePackage}, deployed through the
+ * real ARM adapter ({@link ArmCloud} on azure-resourcemanager) against the emulator, then asked over HTTP.
+ * Time is a {@link ManualClock}: cold starts take no real time.
+ */
+class SlotRuntimeTest {
+
+    private static final String SUBSCRIPTION = "00000000-0000-0000-0000-000000000002";
+    private static final String CMS_1 = "https://packages.example/releases/cms-1.0.zip?sv=2024&sig=secret-one";
+    private static final String LIVE_DB = "Server=tcp:sql-prod.database.windows.net,1433;Initial Catalog=cms;"
+            + "Password=p@ss";
+    private static final String COPY_DB = "Server=tcp:sql-prod.database.windows.net;Database=cms-copy;Password=p@ss";
+
+    @TempDir
+    Path packages;
+
+    private ManualClock clock;
+    private AzureEmulator emulator;
+    private ArmCloud cloud;
+    private HttpClient http;
+    private String siteId;
+    private String serverId;
+    private SlotRef production;
+    private SlotRef staging;
+
+    @BeforeEach
+    void start() {
+        clock = new ManualClock();
+        emulator = AzureEmulator.start(clock);
+        serverId = emulator.addSqlServer(SUBSCRIPTION, "rg-data", "sql-prod", "westeurope");
+        emulator.addDatabase(serverId, "cms");
+        emulator.addDatabase(serverId, "cms-copy");
+        SamplePackage.of("cms", "1.0").writeTo(packages.resolve("cms-1.0.zip"));
+        emulator.servePackagesFrom(packages);
+        siteId = emulator.addSite(SUBSCRIPTION, "rg-web", "cms", "westeurope",
+                Map.of(SlotInfo.RUN_FROM_PACKAGE, CMS_1, "Cms__DatabaseMode", "ReadWrite"),
+                Map.of("EPiServerDB", LIVE_DB));
+        production = SlotRef.production(siteId);
+        staging = new SlotRef(siteId, "staging");
+        cloud = ArmCloud.forEndpoint(emulator.endpoint(), SUBSCRIPTION, emulator::baseUrlForHost);
+        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
+                .build();
+    }
+
+    @AfterEach
+    void stop() {
+        emulator.close();
+    }
+
+    // ----- serving a package -----
+
+    @Test
+    void theSeededProductionSlotServesItsPackageAtTheUrlArmReports() throws Exception {
+        // Act
+        SlotInfo slot = cloud.getSlot(production).orElseThrow();
+        HttpResponse<String> response = get(slot.baseUrl() + "/");
+
+        // Assert
+        assertEquals(emulator.slotUrl(siteId, "production").orElseThrow().toString(), slot.baseUrl());
+        assertTrue(slot.baseUrl().startsWith("http://127.0.0.1:"));
+        assertEquals(200, response.statusCode());
+        assertEquals("cms 1.0", response.body());
+        assertEquals("cms/1.0", packageOf(response));
+        assertEquals(404, get(slot.baseUrl() + "/nope").statusCode());
+    }
+
+    @Test
+    void startingInReadWriteModeMigratesTheDatabaseOncePerStart() {
+        // Arrange
+        EmulatedDatabase live = emulator.database(serverId, "cms");
+        assertEquals(1, live.writeCount());
+        assertTrue(live.values().get(0).contains("\"migration\":\"1.0\""));
+
+        // Act
+        cloud.applyConfiguration(production, new SlotConfiguration(Map.of("Cms__DatabaseMode", "ReadOnly"), Map.of()));
+        cloud.applyConfiguration(production, new SlotConfiguration(Map.of("Cms__DatabaseMode", "ReadWrite"), Map.of()));
+
+        // Assert: the ReadOnly start did not migrate, the ReadWrite one did
+        assertEquals(2, live.writeCount());
+    }
+
+    @Test
+    void aColdStartAnswers503UntilItsTimeHasPassedOnTheEmulatorsClock() throws Exception {
+        // Arrange
+        SamplePackage.of("cms", "2.0").coldStartSeconds(3).writeTo(packages.resolve("cms-2.0.zip"));
+        String url = deployToStaging("cms-2.0.zip", Map.of());
+        long instance = emulator.appInstance(siteId, "staging").orElseThrow().id();
+
+        // Act
+        HttpResponse<String> cold = get(url + "/");
+        clock.advance(Duration.ofMillis(2_999));
+        HttpResponse<String> stillCold = get(url + "/");
+        clock.advance(Duration.ofMillis(1));
+        HttpResponse<String> warm = get(url + "/");
+
+        // Assert
+        assertEquals(503, cold.statusCode());
+        assertEquals("Service Unavailable: warming up", cold.body());
+        assertEquals(503, stillCold.statusCode());
+        assertEquals(200, warm.statusCode());
+        assertEquals("cms 2.0", warm.body());
+
+        // Act: a restart is a new start, cold again
+        cloud.deployPackage(staging, "https://elsewhere.example/x/cms-2.0.zip");
+
+        // Assert
+        assertNotEquals(instance, emulator.appInstance(siteId, "staging").orElseThrow().id());
+        assertEquals(503, get(url + "/").statusCode());
+    }
+
+    @Test
+    void theWarmUpProberReachesTheSlotThroughTheBaseUrlArmReports() {
+        // Arrange
+        SamplePackage.of("cms", "2.0").coldStartSeconds(3).page("/health", 200, "healthy")
+                .writeTo(packages.resolve("cms-2.0.zip"));
+        String url = deployToStaging("cms-2.0.zip", Map.of());
+        assertEquals(url, cloud.getSlot(staging).orElseThrow().baseUrl());
+        HttpWarmUpProber prober = new HttpWarmUpProber(Duration.ofSeconds(5));
+        WarmUpTarget target = new WarmUpTarget(url, List.of("cms-staging.azurewebsites.net"), List.of("/", "/health"),
+                List.of(200));
+
+        // Act
+        List<ProbeResult> cold = prober.probe(target);
+        clock.advance(Duration.ofSeconds(3));
+        List<ProbeResult> warm = prober.probe(target);
+
+        // Assert
+        assertEquals(ProbeResult.Outcome.SERVER_ERROR, cold.get(0).outcome());
+        assertEquals(503, cold.get(0).status());
+        assertTrue(warm.stream().allMatch(ProbeResult::ok), warm.toString());
+    }
+
+    // ----- what a package's manifest makes it do -----
+
+    @Test
+    void aPackageWithoutReadOnlySupportFailsInReadOnlyMode() throws Exception {
+        // Arrange
+        SamplePackage.of("cms", "2.0").supportsReadOnly(false).writeTo(packages.resolve("cms-2.0.zip"));
+        SamplePackage.of("cms", "2.1").writeTo(packages.resolve("cms-2.1.zip"));
+
+        // Act
+        String url = deployToStaging("cms-2.0.zip", Map.of("Cms__DatabaseMode", "ReadOnly"));
+        HttpResponse<String> unsupported = get(url + "/");
+        cloud.deployPackage(staging, "https://packages.example/releases/cms-2.1.zip?sig=x");
+        HttpResponse<String> supported = get(url + "/");
+
+        // Assert
+        assertEquals(500, unsupported.statusCode());
+        assertEquals("Database is in read-only mode", firstLine(unsupported.body()));
+        assertEquals("cms/2.0", packageOf(unsupported));
+        assertEquals(200, supported.statusCode());
+    }
+
+    @Test
+    void aStartupFailureAnswers500WithItsMessageAndAStackTrace() throws Exception {
+        // Arrange
+        String message = "System.InvalidOperationException: Unable to resolve service for type 'ICache'";
+        SamplePackage.of("cms", "2.0").startupFailure(message).writeTo(packages.resolve("cms-2.0.zip"));
+
+        // Act
+        HttpResponse<String> response = get(deployToStaging("cms-2.0.zip", Map.of()) + "/");
+
+        // Assert
+        assertEquals(500, response.statusCode());
+        String[] lines = response.body().split("\n");
+        assertEquals(message, lines[0]);
+        assertTrue(lines[1].startsWith("   at "), response.body());
+    }
+
+    @Test
+    void anIpFilterForbidsRequestsWithoutItsHeader() throws Exception {
+        // Arrange
+        SamplePackage.of("cms", "2.0").ipFilter("X-Allowed", "yes").writeTo(packages.resolve("cms-2.0.zip"));
+        String url = deployToStaging("cms-2.0.zip", Map.of());
+
+        // Act
+        HttpResponse<String> without = get(url + "/");
+        HttpResponse<String> wrong = send(HttpRequest.newBuilder(URI.create(url + "/")).header("X-Allowed", "no"));
+        HttpResponse<String> with = send(HttpRequest.newBuilder(URI.create(url + "/")).header("X-Allowed", "yes"));
+
+        // Assert
+        assertEquals(403, without.statusCode());
+        assertEquals("Forbidden: IP address not allowed", without.body());
+        assertEquals(403, wrong.statusCode());
+        assertEquals(200, with.statusCode());
+    }
+
+    @Test
+    void aFailingMigrationBreaksTheAppInReadWriteModeOnly() throws Exception {
+        // Arrange
+        SamplePackage.of("cms", "2.0").migrationFailure("Migration 2.0.0042 failed: column exists")
+                .writeTo(packages.resolve("cms-2.0.zip"));
+        int before = emulator.database(serverId, "cms-copy").writeCount();
+
+        // Act
+        String url = deployToStaging("cms-2.0.zip", Map.of("Cms__DatabaseMode", "ReadOnly"));
+        HttpResponse<String> readOnly = get(url + "/");
+        cloud.applyConfiguration(staging, new SlotConfiguration(Map.of("Cms__DatabaseMode", "ReadWrite"), Map.of()));
+        HttpResponse<String> readWrite = get(url + "/");
+
+        // Assert
+        assertEquals(200, readOnly.statusCode());
+        assertEquals(500, readWrite.statusCode());
+        assertEquals("Migration 2.0.0042 failed: column exists", firstLine(readWrite.body()));
+        assertEquals(before, emulator.database(serverId, "cms-copy").writeCount());
+    }
+
+    @Test
+    void writesLandInTheDatabaseTheConnectionStringNamesAndAreRefusedInReadOnlyMode() throws Exception {
+        // Arrange
+        SamplePackage.of("cms", "2.0").writeTo(packages.resolve("cms-2.0.zip"));
+        String url = deployToStaging("cms-2.0.zip", Map.of("Cms__DatabaseMode", "ReadWrite"));
+        EmulatedDatabase copy = emulator.database(serverId, "cms-copy");
+        EmulatedDatabase live = emulator.database(serverId, "cms");
+        int copyBefore = copy.writeCount();
+        int liveBefore = live.writeCount();
+
+        // Act
+        HttpResponse<String> written = post(url + "/write");
+
+        // Assert
+        assertEquals(200, written.statusCode());
+        assertEquals(copyBefore + 1, copy.writeCount());
+        assertTrue(copy.values().get(copyBefore).contains("\"by\":\"cms/2.0\""), copy.values().toString());
+        assertEquals(liveBefore, live.writeCount());
+
+        // Act: ReadOnly
+        cloud.applyConfiguration(staging, new SlotConfiguration(Map.of("Cms__DatabaseMode", "ReadOnly"), Map.of()));
+        HttpResponse<String> refused = post(url + "/write");
+
+        // Assert
+        assertEquals(503, refused.statusCode());
+        assertTrue(refused.body().contains("read-only mode"), refused.body());
+        assertEquals(copyBefore + 1, copy.writeCount());
+    }
+
+    // ----- slots without a package, stopped slots -----
+
+    @Test
+    void aSlotWithoutAPackageAnswers404AndAMissingPackage503WithoutTheSas() throws Exception {
+        // Arrange
+        cloud.ensureSlot(staging);
+        String url = cloud.getSlot(staging).orElseThrow().baseUrl();
+
+        // Act
+        HttpResponse<String> empty = get(url + "/");
+        cloud.deployPackage(staging, "https://packages.example/releases/cms-9.9.zip?sv=2024&sig=top-secret");
+        HttpResponse<String> missing = get(url + "/");
+
+        // Assert
+        assertEquals(404, empty.statusCode());
+        assertEquals("no package", empty.body());
+        assertEquals(503, missing.statusCode());
+        assertTrue(missing.body().startsWith("package not found"), missing.body());
+        assertFalse(missing.body().contains("sig") || missing.body().contains("top-secret"), missing.body());
+    }
+
+    @Test
+    void aStoppedSlotAnswers503AndStartsAgainAsANewInstance() throws Exception {
+        // Arrange
+        String url = cloud.getSlot(production).orElseThrow().baseUrl();
+        long first = emulator.appInstance(siteId, "production").orElseThrow().id();
+
+        // Act
+        cloud.stopSlot(production);
+        HttpResponse<String> stopped = get(url + "/");
+        cloud.startSlot(production);
+        HttpResponse<String> started = get(url + "/");
+
+        // Assert
+        assertEquals(503, stopped.statusCode());
+        assertEquals(200, started.statusCode());
+        assertNotEquals(first, emulator.appInstance(siteId, "production").orElseThrow().id());
+    }
+
+    // ----- swaps -----
+
+    @Test
+    void aSwapMovesTheWarmInstanceToProductionWithoutANewStart() throws Exception {
+        // Arrange
+        SamplePackage.of("cms", "2.0").coldStartSeconds(3).writeTo(packages.resolve("cms-2.0.zip"));
+        String stagingUrl = deployToStaging("cms-2.0.zip", Map.of());
+        clock.advance(Duration.ofSeconds(3));
+        AppInstance warmed = emulator.appInstance(siteId, "staging").orElseThrow();
+        AppInstance live = emulator.appInstance(siteId, "production").orElseThrow();
+        String productionUrl = cloud.getSlot(production).orElseThrow().baseUrl();
+
+        // Act
+        cloud.swapWithProduction(staging);
+        HttpResponse<String> fromProduction = get(productionUrl + "/");
+        HttpResponse<String> fromStaging = get(stagingUrl + "/");
+
+        // Assert: same listeners, exchanged instances, no cold start
+        assertEquals(200, fromProduction.statusCode());
+        assertEquals("cms/2.0", packageOf(fromProduction));
+        assertEquals("cms/1.0", packageOf(fromStaging));
+        assertEquals(warmed, emulator.appInstance(siteId, "production").orElseThrow());
+        assertEquals(live, emulator.appInstance(siteId, "staging").orElseThrow());
+        assertEquals(productionUrl, cloud.getSlot(production).orElseThrow().baseUrl());
+    }
+
+    @Test
+    void noRequestToProductionFailsWhileSlotsSwapBackAndForth() throws Exception {
+        // Arrange
+        SamplePackage.of("cms", "2.0").coldStartSeconds(3).writeTo(packages.resolve("cms-2.0.zip"));
+        deployToStaging("cms-2.0.zip", Map.of());
+        clock.advance(Duration.ofSeconds(3));
+        String productionUrl = cloud.getSlot(production).orElseThrow().baseUrl();
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicInteger answered = new AtomicInteger();
+        List<String> failures = new CopyOnWriteArrayList<>();
+        Map<String, Integer> seen = new ConcurrentHashMap<>();
+        Thread client = new Thread(() -> {
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (!done.get() && answered.get() < 20_000 && System.nanoTime() < deadline) {
+                try {
+                    HttpResponse<String> response = get(productionUrl + "/");
+                    if (response.statusCode() != 200) {
+                        failures.add(response.statusCode() + " " + response.body());
+                    }
+                    seen.merge(packageOf(response), 1, Integer::sum);
+                } catch (IOException | InterruptedException | RuntimeException e) {
+                    failures.add(e.toString());
+                }
+                answered.incrementAndGet();
+            }
+        }, "production-client");
+
+        // Act
+        client.start();
+        List<String> servedAfterSwap = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            cloud.swapWithProduction(staging);
+            int now = answered.get();
+            long wait = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            while (answered.get() < now + 5 && System.nanoTime() < wait) {
+                Thread.sleep(1);
+            }
+            servedAfterSwap.add(packageOf(get(productionUrl + "/")));
+        }
+        done.set(true);
+        client.join(10_000);
+
+        // Assert
+        assertFalse(client.isAlive());
+        assertEquals(List.of(), failures);
+        assertTrue(answered.get() >= 20, "only " + answered.get() + " requests");
+        assertEquals(2, seen.size(), seen.toString());
+        for (int i = 0; i < 20; i++) {
+            assertEquals(i % 2 == 0 ? "cms/2.0" : "cms/1.0", servedAfterSwap.get(i), "after swap " + (i + 1));
+        }
+    }
+
+    // ----- helpers -----
+
+    /** Creates the staging slot (production's connection strings, then {@link #COPY_DB}), deploys, returns its URL. */
+    private String deployToStaging(String packageFile, Map<String, String> settings) {
+        cloud.ensureSlot(staging);
+        cloud.applyConfiguration(staging, new SlotConfiguration(settings, Map.of("EPiServerDB", COPY_DB)));
+        cloud.deployPackage(staging, "https://packages.example/releases/" + packageFile + "?sv=2024&sig=s");
+        return cloud.getSlot(staging).orElseThrow().baseUrl();
+    }
+
+    private HttpResponse<String> get(String url) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(url)));
+    }
+
+    private HttpResponse<String> post(String url) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String packageOf(HttpResponse<?> response) {
+        return response.headers().firstValue("X-Package").orElse("none");
+    }
+
+    private static String firstLine(String body) {
+        int end = body.indexOf('\n');
+        return end < 0 ? body : body.substring(0, end);
+    }
+}

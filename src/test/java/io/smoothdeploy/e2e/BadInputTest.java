@@ -103,7 +103,7 @@ class BadInputTest {
 
         // Act
         String target = path.apply(runningDeploymentId);
-        LocalHostHarness.Response response = switch (method) {
+        ApiClient.Response response = switch (method) {
             case "PUT" -> host.put(target, body);
             case "POST" -> host.post(target, body);
             default -> host.get(target);

@@ -1,7 +1,5 @@
 package io.smoothdeploy.e2e;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.smoothdeploy.app.Json;
 import io.smoothdeploy.cloud.DatabaseRef;
 import io.smoothdeploy.engine.steps.Pacing;
 import io.smoothdeploy.local.InProcessStepQueue;
@@ -10,11 +8,6 @@ import io.smoothdeploy.local.ManualClock;
 import io.smoothdeploy.local.SimulatedCloud;
 import io.smoothdeploy.testing.QueueSettings;
 import io.smoothdeploy.testing.TestAzurite;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -40,7 +33,7 @@ final class LocalHostHarness implements AutoCloseable {
     final SimulatedCloud cloud = new SimulatedCloud(clock, Duration.ofMinutes(3));
     final Map<String, String> settings = QueueSettings.sample();
     final LocalStack stack;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final ApiClient api;
 
     LocalHostHarness() {
         cloud.addSite(CMS, OLD_PACKAGE, Map.of("EPiServerDB", CONNECTION));
@@ -50,6 +43,7 @@ final class LocalHostHarness implements AutoCloseable {
         settings.put("StateTableName", TestAzurite.uniqueTableName("state"));
         settings.put("DeploymentIndexTableName", TestAzurite.uniqueTableName("index"));
         stack = LocalStack.start(TestAzurite.serviceClient(), settings, cloud, clock, Pacing.DEFAULT, 0);
+        api = new ApiClient(stack.apiBase());
     }
 
     InProcessStepQueue queue() {
@@ -87,62 +81,33 @@ final class LocalHostHarness implements AutoCloseable {
                 + (key == null ? "" : ",\"idempotencyKey\":\"" + key + "\"") + "}";
     }
 
-    Response put(String path, String body) {
-        return send(HttpRequest.newBuilder(uri(path)).PUT(HttpRequest.BodyPublishers.ofString(body)));
+    ApiClient.Response put(String path, String body) {
+        return api.put(path, body);
     }
 
-    Response post(String path, String body) {
-        return send(HttpRequest.newBuilder(uri(path)).POST(body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body)));
+    ApiClient.Response post(String path, String body) {
+        return api.post(path, body);
     }
 
-    Response get(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).GET());
+    ApiClient.Response get(String path) {
+        return api.get(path);
     }
 
     /** Registers the environment and starts a deployment of the new package; returns its id. */
     String registerAndStart(String environment, boolean withScheduler) {
-        Response registered = put("/environments/" + environment, environmentBody(withScheduler));
+        ApiClient.Response registered = put("/environments/" + environment, environmentBody(withScheduler));
         if (registered.status() != 201) {
             throw new AssertionError("registering failed: " + registered);
         }
-        Response started = post("/deployments", startBody(environment, NEW_PACKAGE, null));
+        ApiClient.Response started = post("/deployments", startBody(environment, NEW_PACKAGE, null));
         if (started.status() != 202) {
             throw new AssertionError("start failed: " + started);
         }
         return started.json().get("id").asText();
     }
 
-    private URI uri(String path) {
-        return URI.create(stack.apiBase() + path);
-    }
-
-    private Response send(HttpRequest.Builder request) {
-        try {
-            HttpResponse<String> response = http.send(request.header("Content-Type", "application/json").build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-                    response.headers().firstValue("Location").orElse(null), response.body());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
     @Override
     public void close() {
         stack.close();
-    }
-
-    record Response(int status, String contentType, String location, String body) {
-        JsonNode json() {
-            try {
-                return Json.mapper().readTree(body);
-            } catch (IOException e) {
-                throw new AssertionError("not JSON: " + body, e);
-            }
-        }
     }
 }

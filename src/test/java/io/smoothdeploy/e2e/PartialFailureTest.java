@@ -70,7 +70,7 @@ class PartialFailureTest {
 
         // Act
         point.mend(host);
-        LocalHostHarness.Response restarted = host.post("/deployments", LocalHostHarness.startBody("prod", NEW_PACKAGE, null));
+        ApiClient.Response restarted = host.post("/deployments", LocalHostHarness.startBody("prod", NEW_PACKAGE, null));
         host.runQueues();
         String resumed = restarted.json().get("id").asText();
         String awaiting = host.get("/deployments/" + resumed).json().get("status").asText();
@@ -103,7 +103,7 @@ class PartialFailureTest {
         JsonNode failedStatus = host.get("/deployments/" + failed).json();
 
         // Act
-        LocalHostHarness.Response reset = host.post("/deployments/" + failed + "/reset", null);
+        ApiClient.Response reset = host.post("/deployments/" + failed + "/reset", null);
         host.runQueues();
 
         // Assert

@@ -32,9 +32,9 @@ class RollForwardTest {
         host.runQueues();
 
         // Act
-        LocalHostHarness.Response rolled = host.post("/deployments", LocalHostHarness.startBody("prod", PACKAGE_C, "fix-1"));
+        ApiClient.Response rolled = host.post("/deployments", LocalHostHarness.startBody("prod", PACKAGE_C, "fix-1"));
         host.runQueues();
-        LocalHostHarness.Response again = host.post("/deployments", LocalHostHarness.startBody("prod", PACKAGE_C, "fix-1"));
+        ApiClient.Response again = host.post("/deployments", LocalHostHarness.startBody("prod", PACKAGE_C, "fix-1"));
 
         // Assert
         assertEquals(202, rolled.status(), rolled.body());

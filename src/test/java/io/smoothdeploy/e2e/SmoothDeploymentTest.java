@@ -37,7 +37,7 @@ class SmoothDeploymentTest {
         // Act
         host.runQueues();
         JsonNode awaiting = host.get("/deployments/" + id).json();
-        LocalHostHarness.Response completed = host.post("/deployments/" + id + "/complete", null);
+        ApiClient.Response completed = host.post("/deployments/" + id + "/complete", null);
         host.runQueues();
         JsonNode done = host.get("/deployments/" + id).json();
 
@@ -101,7 +101,7 @@ class SmoothDeploymentTest {
         int callsBeforeReset = host.cloud.calls().size();
 
         // Act
-        LocalHostHarness.Response reset = host.post("/deployments/" + id + "/reset", "{\"rollbackDatabase\":false}");
+        ApiClient.Response reset = host.post("/deployments/" + id + "/reset", "{\"rollbackDatabase\":false}");
         host.runQueues();
         JsonNode done = host.get("/deployments/" + id).json();
 
@@ -171,8 +171,8 @@ class SmoothDeploymentTest {
         String body = LocalHostHarness.startBody("prod", NEW_PACKAGE, "pipeline-run-77");
 
         // Act
-        LocalHostHarness.Response first = host.post("/deployments", body);
-        LocalHostHarness.Response second = host.post("/deployments", body);
+        ApiClient.Response first = host.post("/deployments", body);
+        ApiClient.Response second = host.post("/deployments", body);
         host.runQueues();
 
         // Assert

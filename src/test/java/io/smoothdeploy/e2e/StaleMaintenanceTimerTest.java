@@ -136,7 +136,7 @@ class StaleMaintenanceTimerTest {
         String staleness = ",\"staleness\":{\"webhookUrl\":\"" + webhook.url() + "\",\"verificationLimitMinutes\":60,"
                 + "\"noProgressLimitMinutes\":30,\"action\":\"" + action + "\"}}";
         String body = LocalHostHarness.threeWebAppBody();
-        LocalHostHarness.Response registered = host.put("/environments/prod", body.substring(0, body.length() - 1) + staleness);
+        ApiClient.Response registered = host.put("/environments/prod", body.substring(0, body.length() - 1) + staleness);
         assertEquals(201, registered.status(), registered.body());
     }
 

@@ -1,0 +1,140 @@
+package io.smoothdeploy.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.smoothdeploy.local.emulator.SamplePackage;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Whole deployments on the real Azure path, locally: azure-resourcemanager against the Azure emulator,
+ * packages running in loopback slots, warm-up over HTTP, the database rows in the emulator.
+ */
+class EmulatorDeploymentTest {
+
+    private static final SamplePackage OLD = SamplePackage.of("cms", "1.0");
+    private static final SamplePackage NEW = SamplePackage.of("cms", "2.0").coldStartSeconds(3);
+
+    private EmulatorHarness azure;
+
+    @AfterEach
+    void stop() {
+        azure.close();
+    }
+
+    @Test
+    void zeroDowntimeDeploymentWarmsTheColdNewPackageAndGoesLiveOnComplete() {
+        // Arrange
+        azure = new EmulatorHarness(OLD, NEW);
+        String id = azure.start("cms-2.0.zip", "ReadOnly");
+
+        // Act
+        azure.runQueues();
+        JsonNode awaiting = azure.http.get("/deployments/" + id).json();
+        String liveWhileAwaiting = azure.productionPackage();
+        azure.http.post("/deployments/" + id + "/complete", null);
+        azure.runQueues();
+
+        // Assert
+        assertEquals("AwaitingVerification", awaiting.get("status").asText(), awaiting.toString());
+        assertTrue(awaiting.get("webApps").get(0).get("timings").get("WARM_UP").get("runs").asInt() > 1,
+                "the 3 s cold start answered 503 first: " + awaiting);
+        assertEquals("cms/1.0", liveWhileAwaiting, "the old code serves, on the clone, until Complete");
+        assertEquals("Succeeded", azure.http.get("/deployments/" + id).json().get("status").asText());
+        assertEquals("cms/2.0", azure.productionPackage());
+        assertEquals(List.of("cmsdb"), azure.emulator.databaseNames(azure.sqlServer), "the temporary database is gone");
+    }
+
+    @Test
+    void resetWithDatabaseRollbackReturnsProductionDatabaseToItsContentAtTheStart() {
+        // Arrange: the new package migrates P when it starts on staging; someone also writes to P
+        azure = new EmulatorHarness(OLD, NEW);
+        List<String> atStart = azure.production.values();
+        String id = azure.start("cms-2.0.zip", "ReadOnly");
+        azure.runQueues();
+        azure.emulator.database(azure.sqlServer, "cmsdb").insert("{\"written\":\"after the start\"}");
+        List<String> beforeReset = azure.emulator.database(azure.sqlServer, "cmsdb").values();
+
+        // Act
+        azure.http.post("/deployments/" + id + "/reset", "{\"rollbackDatabase\":true}");
+        azure.runQueues();
+
+        // Assert
+        assertTrue(beforeReset.size() > atStart.size(), "rows were written after the start: " + beforeReset);
+        assertEquals("Reset", azure.http.get("/deployments/" + id).json().get("status").asText());
+        assertEquals(atStart, azure.emulator.database(azure.sqlServer, "cmsdb").values());
+        assertEquals("cms/1.0", azure.productionPackage());
+        assertEquals(List.of("cmsdb"), azure.emulator.databaseNames(azure.sqlServer));
+    }
+
+    @Test
+    void resetWithoutDatabaseRollbackKeepsWhatWasWritten() {
+        // Arrange
+        azure = new EmulatorHarness(OLD, NEW);
+        String id = azure.start("cms-2.0.zip", "ReadOnly");
+        azure.runQueues();
+        azure.emulator.database(azure.sqlServer, "cmsdb").insert("{\"written\":\"after the start\"}");
+        List<String> beforeReset = azure.emulator.database(azure.sqlServer, "cmsdb").values();
+
+        // Act
+        azure.http.post("/deployments/" + id + "/reset", "{\"rollbackDatabase\":false}");
+        azure.runQueues();
+
+        // Assert
+        assertEquals("Reset", azure.http.get("/deployments/" + id).json().get("status").asText());
+        assertEquals(beforeReset, azure.emulator.database(azure.sqlServer, "cmsdb").values());
+        assertEquals("cms/1.0", azure.productionPackage());
+    }
+
+    @Test
+    void oldPackageWithoutReadOnlySupportFailsEnteringMaintenanceWithItsOwnError() {
+        // Arrange
+        azure = new EmulatorHarness(SamplePackage.of("cms", "1.0").supportsReadOnly(false), NEW);
+        String id = azure.start("cms-2.0.zip", "ReadOnly");
+
+        // Act
+        azure.runQueues();
+
+        // Assert
+        JsonNode status = azure.http.get("/deployments/" + id).json();
+        assertEquals("Failed", status.get("status").asText());
+        JsonNode error = status.get("errors").get(0);
+        assertEquals("ENTER_MAINTENANCE", error.get("stage").asText());
+        assertTrue(error.get("message").asText().contains("HTTP 500 Database is in read-only mode"), error.toString());
+        assertEquals("cms/1.0", azure.productionPackage(), "production was never swapped");
+    }
+
+    @Test
+    void newPackageThatFailsAtStartupFailsWarmUpWithTheFirstStackTraceLine() {
+        // Arrange
+        String failure = "System.InvalidOperationException: Unable to resolve service for type 'ICache'";
+        azure = new EmulatorHarness(OLD, SamplePackage.of("cms", "2.0").startupFailure(failure));
+        String id = azure.start("cms-2.0.zip", "ReadOnly");
+
+        // Act
+        azure.runQueues();
+
+        // Assert
+        JsonNode error = azure.http.get("/deployments/" + id).json().get("errors").get(0);
+        assertEquals("WARM_UP", error.get("stage").asText());
+        assertTrue(error.get("message").asText().contains("HTTP 500 " + failure), error.toString());
+    }
+
+    @Test
+    void newPackageBehindAnIpFilterFailsWarmUpWith403() {
+        // Arrange
+        azure = new EmulatorHarness(OLD, SamplePackage.of("cms", "2.0").ipFilter("X-Azure-FDID", "front-door-id"));
+        String id = azure.start("cms-2.0.zip", "ReadOnly");
+
+        // Act
+        azure.runQueues();
+
+        // Assert
+        JsonNode error = azure.http.get("/deployments/" + id).json().get("errors").get(0);
+        assertEquals("WARM_UP", error.get("stage").asText());
+        assertTrue(error.get("message").asText().contains("HTTP 403"), error.toString());
+    }
+}

@@ -1,0 +1,121 @@
+package io.smoothdeploy.e2e;
+
+import io.smoothdeploy.cloud.arm.ArmCloud;
+import io.smoothdeploy.engine.steps.Pacing;
+import io.smoothdeploy.local.LocalStack;
+import io.smoothdeploy.local.ManualClock;
+import io.smoothdeploy.local.emulator.AzureEmulator;
+import io.smoothdeploy.local.emulator.EmulatedDatabase;
+import io.smoothdeploy.local.emulator.SamplePackage;
+import io.smoothdeploy.testing.QueueSettings;
+import io.smoothdeploy.testing.TestAzurite;
+import io.smoothdeploy.warmup.HttpWarmUpProber;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * The real Azure path, locally: the local host's engine drives the ARM adapter (azure-resourcemanager)
+ * against the local Azure emulator, whose slots are loopback listeners running packages, and warm-up goes
+ * over HTTP. One CMS main site on one database; the queues and every clock run on a manual clock.
+ */
+final class EmulatorHarness implements AutoCloseable {
+
+    static final String SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
+    static final String PACKAGES = "https://packages.example.com/";
+
+    final ManualClock clock = new ManualClock(Instant.parse("2026-11-23T09:00:00Z"));
+    final AzureEmulator emulator = AzureEmulator.start(clock);
+    final Path packages;
+    final String cmsSite;
+    final String sqlServer;
+    final EmulatedDatabase production;
+    final ApiClient http;
+    final LocalStack stack;
+    private final HttpClient client = HttpClient.newHttpClient();
+
+    /** @param oldPackage the package production runs before the deployment */
+    EmulatorHarness(SamplePackage oldPackage, SamplePackage... others) {
+        try {
+            packages = Files.createTempDirectory("packages");
+            oldPackage.writeTo(packages.resolve("old.zip"));
+            for (SamplePackage other : others) {
+                other.writeTo(packages.resolve(other.manifest().name() + "-" + other.manifest().version() + ".zip"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        emulator.servePackagesFrom(packages);
+        emulator.setCopyDuration(Duration.ofMinutes(2));
+        sqlServer = emulator.addSqlServer(SUBSCRIPTION, "cms-rg", "cms-sql", "westeurope");
+        production = emulator.addDatabase(sqlServer, "cmsdb");
+        production.insert("{\"page\":\"home\"}");
+        cmsSite = emulator.addSite(SUBSCRIPTION, "cms-rg", "cms-prod", "westeurope",
+                Map.of("WEBSITE_RUN_FROM_PACKAGE", PACKAGES + "old.zip?sv=2024&sig=OLDSECRET", "Cms__DatabaseMode", "ReadWrite"),
+                Map.of("EPiServerDB", "Server=tcp:cms-sql.database.windows.net,1433;Initial Catalog=cmsdb;"
+                        + "Authentication=Active Directory Default"));
+        Map<String, String> settings = QueueSettings.sample();
+        settings.put("StateTableName", TestAzurite.uniqueTableName("state"));
+        settings.put("DeploymentIndexTableName", TestAzurite.uniqueTableName("index"));
+        ArmCloud arm = ArmCloud.forEndpoint(emulator.endpoint(), SUBSCRIPTION, emulator::baseUrlForHost);
+        stack = LocalStack.start(TestAzurite.serviceClient(), settings, arm, arm, new HttpWarmUpProber(Duration.ofSeconds(5)),
+                clock, Pacing.DEFAULT, 0);
+        http = new ApiClient(stack.apiBase());
+    }
+
+    String environmentBody() {
+        return "{\"webApps\":[{\"name\":\"cms\",\"resourceId\":\"" + cmsSite + "\",\"role\":\"ZeroDowntime\","
+                + "\"warmUp\":{\"paths\":[\"/\"]}}],"
+                + "\"database\":{\"serverResourceId\":\"" + sqlServer + "\",\"name\":\"cmsdb\"},"
+                + "\"connectionStringName\":\"EPiServerDB\",\"databaseModeSetting\":\"Cms__DatabaseMode\","
+                + "\"warmUpTimeoutSeconds\":60}";
+    }
+
+    /** Registers the environment and starts a deployment of {@code packageFile}; returns its id. */
+    String start(String packageFile, String mode) {
+        ApiClient.Response registered = http.put("/environments/prod", environmentBody());
+        if (registered.status() / 100 != 2) {
+            throw new AssertionError(registered.toString());
+        }
+        ApiClient.Response started = http.post("/deployments", "{\"environment\":\"prod\",\"packageUri\":\""
+                + PACKAGES + packageFile + "?sv=2024&sig=NEWSECRET\",\"packageSha256\":\"" + "ab".repeat(32)
+                + "\",\"mode\":\"" + mode + "\"}");
+        if (started.status() != 202) {
+            throw new AssertionError(started.toString());
+        }
+        return started.json().get("id").asText();
+    }
+
+    void runQueues() {
+        stack.queue().runUntilIdle(Duration.ofHours(2));
+    }
+
+    /** The X-Package header production answers with, e.g. {@code cms/2.0}. */
+    String productionPackage() {
+        URI url = emulator.slotUrl(cmsSite, "production").orElseThrow();
+        try {
+            HttpResponse<String> answer = client.send(HttpRequest.newBuilder(url.resolve("/")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return answer.headers().firstValue("X-Package").orElse("status " + answer.statusCode());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        stack.close();
+        emulator.close();
+    }
+}

@@ -57,7 +57,7 @@ public final class LocalHost {
     }
 
     /** The Values of local.settings.json, or of the committed sample when there is none. */
-    static Map<String, String> settings(Path projectDir) throws IOException {
+    public static Map<String, String> settings(Path projectDir) throws IOException {
         Path own = projectDir.resolve("local.settings.json");
         Path file = Files.exists(own) ? own : projectDir.resolve("local.settings.sample.json");
         Map<String, String> values = new HashMap<>();

@@ -1,0 +1,160 @@
+package io.smoothdeploy.local.demo;
+
+import com.azure.data.tables.TableServiceClientBuilder;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.smoothdeploy.cloud.arm.ArmCloud;
+import io.smoothdeploy.engine.steps.Pacing;
+import io.smoothdeploy.local.Azurite;
+import io.smoothdeploy.local.LocalHost;
+import io.smoothdeploy.local.LocalStack;
+import io.smoothdeploy.local.emulator.AzureEmulator;
+import io.smoothdeploy.local.emulator.EmulatedSite;
+import io.smoothdeploy.local.emulator.EmulatedSlot;
+import io.smoothdeploy.local.emulator.SamplePackage;
+import io.smoothdeploy.local.emulator.SlotObserver;
+import io.smoothdeploy.warmup.HttpWarmUpProber;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One command, a whole smooth deployment on this machine: Azurite, the local Azure emulator with a CMS site
+ * and a scheduler app running real packages in loopback slots, the local host driving the ARM adapter, and
+ * a load generator on the CMS site's production host from before the clone to after Complete. Prints the
+ * log as it happens, the validation link, each step's duration per web app, and the load summary. Exits 0
+ * only when the deployment succeeded with no failed request.
+ */
+public final class Demo {
+
+    static final String SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
+    static final String PACKAGES = "https://packages.example.com/";
+    static final int MIN_REQUESTS = 5_000;
+
+    private Demo() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Logger.getLogger("").setLevel(Level.WARNING);
+        int exit;
+        try (Azurite azurite = Azurite.start(); AzureEmulator emulator = AzureEmulator.start(Clock.systemUTC())) {
+            exit = run(azurite, emulator);
+        }
+        System.exit(exit);
+    }
+
+    private static int run(Azurite azurite, AzureEmulator emulator) throws Exception {
+        Path packages = Files.createTempDirectory("smooth-deploy-demo");
+        say("Building sample packages in " + packages);
+        SamplePackage.of("cms", "1.0.0").writeTo(packages.resolve("cms-1.0.0.zip"));
+        SamplePackage.of("cms", "2.0.0").coldStartSeconds(3).writeTo(packages.resolve("cms-2.0.0.zip"));
+        SamplePackage.of("scheduler", "1.0.0").writeTo(packages.resolve("scheduler-1.0.0.zip"));
+        SamplePackage.of("maintenance", "1.0.0").page("/", 200, "Down for maintenance").writeTo(packages.resolve("maintenance.zip"));
+        emulator.servePackagesFrom(packages);
+        emulator.setCopyDuration(Duration.ofSeconds(3));
+
+        String connection = "Server=tcp:demo-sql.database.windows.net,1433;Initial Catalog=cms;"
+                + "Authentication=Active Directory Default";
+        String sql = emulator.addSqlServer(SUBSCRIPTION, "demo-rg", "demo-sql", "westeurope");
+        emulator.addDatabase(sql, "cms").insert("{\"page\":\"home\"}");
+        String cms = emulator.addSite(SUBSCRIPTION, "demo-rg", "demo-cms", "westeurope",
+                Map.of("WEBSITE_RUN_FROM_PACKAGE", PACKAGES + "cms-1.0.0.zip", "Cms__DatabaseMode", "ReadWrite"),
+                Map.of("EPiServerDB", connection));
+        String scheduler = emulator.addSite(SUBSCRIPTION, "demo-rg", "demo-scheduler", "westeurope",
+                Map.of("WEBSITE_RUN_FROM_PACKAGE", PACKAGES + "scheduler-1.0.0.zip"), Map.of("EPiServerDB", connection));
+        List<Instant> swaps = new CopyOnWriteArrayList<>();
+        emulator.addObserver(new SlotObserver() {
+            @Override
+            public void swapped(EmulatedSite site, EmulatedSlot source, EmulatedSlot target) {
+                if (site.name().equals("demo-cms")) {
+                    swaps.add(Instant.now());
+                }
+            }
+        });
+
+        Map<String, String> settings = new HashMap<>(LocalHost.settings(Path.of(".")));
+        ArmCloud arm = ArmCloud.forEndpoint(emulator.endpoint(), SUBSCRIPTION, emulator::baseUrlForHost);
+        try (LocalStack stack = LocalStack.start(
+                new TableServiceClientBuilder().connectionString(azurite.connectionString()).buildClient(), settings, arm,
+                arm, new HttpWarmUpProber(Duration.ofSeconds(5)), Clock.systemUTC(),
+                new Pacing(Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofMinutes(10)), 0)) {
+            stack.queue().start(4);
+            DemoApi api = new DemoApi(stack.apiBase());
+            say("Local host at " + stack.apiBase() + "; Azure emulator at " + emulator.endpoint());
+            api.put("/environments/demo", environment(cms, scheduler, sql));
+            say("Registered environment demo: demo-cms (zero downtime) and demo-scheduler (maintenance page)");
+
+            URI live = emulator.slotUrl(cms, "production").orElseThrow().resolve("/");
+            LoadGenerator load = new LoadGenerator(live, 4, Duration.ofMinutes(10));
+            load.start();
+            Thread.sleep(1_000);
+            JsonNode started = api.post("/deployments", "{\"environment\":\"demo\",\"packageUri\":\"" + PACKAGES
+                    + "cms-2.0.0.zip?sv=2024-11-04&sig=demo-secret\",\"packageSha256\":\"" + "ab".repeat(32)
+                    + "\",\"mode\":\"ReadOnly\",\"idempotencyKey\":\"demo-run-1\"}");
+            String id = started.get("id").asText();
+            LogFollower log = new LogFollower(api, id);
+            JsonNode awaiting = log.until(api, id, "AwaitingVerification", Duration.ofMinutes(5));
+            say("Validation link(s): " + awaiting.get("validationLinks"));
+            say("Completing (as a person would after checking the links)");
+            api.post("/deployments/" + id + "/complete", "{}");
+            JsonNode done = log.until(api, id, "Succeeded", Duration.ofMinutes(5));
+            Thread.sleep(1_000);
+            while (load.sentSoFar() < MIN_REQUESTS) {
+                Thread.sleep(100);
+            }
+            LoadReport report = load.stop();
+
+            String servedNow = packageServed(live);
+            boolean cloneGone = emulator.databaseNames(sql).equals(List.of("cms"));
+            System.out.println();
+            System.out.println("Step durations per web app:");
+            System.out.print(DemoReport.stepTable(done));
+            System.out.println();
+            System.out.println("Load on the CMS production host (" + live + "):");
+            List<DemoReport.Swap> labelled = List.of(
+                    new DemoReport.Swap("swap into maintenance", swaps.isEmpty() ? Instant.MIN : swaps.get(0)),
+                    new DemoReport.Swap("swap to the new package", swaps.size() < 2 ? Instant.MIN : swaps.get(1)));
+            System.out.print(DemoReport.loadSummary(report, labelled));
+            System.out.println();
+            boolean ok = "Succeeded".equals(done.get("status").asText()) && "cms/2.0.0".equals(servedNow) && cloneGone
+                    && report.failed() == 0 && report.sent() >= MIN_REQUESTS;
+            say("Deployment " + done.get("status").asText() + "; production serves " + servedNow
+                    + "; temporary database " + (cloneGone ? "gone" : "STILL THERE") + "; " + report.failed()
+                    + " failed of " + report.sent() + " requests");
+            say(ok ? "Zero downtime: demo passed" : "Demo FAILED");
+            return ok ? 0 : 1;
+        }
+    }
+
+    static String environment(String cms, String scheduler, String sql) {
+        return "{\"webApps\":["
+                + "{\"name\":\"cms\",\"resourceId\":\"" + cms + "\",\"role\":\"ZeroDowntime\",\"warmUp\":{\"paths\":[\"/\"]}},"
+                + "{\"name\":\"scheduler\",\"resourceId\":\"" + scheduler + "\",\"role\":\"MaintenancePage\"}],"
+                + "\"database\":{\"serverResourceId\":\"" + sql + "\",\"name\":\"cms\"},"
+                + "\"connectionStringName\":\"EPiServerDB\",\"databaseModeSetting\":\"Cms__DatabaseMode\","
+                + "\"maintenancePagePackageUri\":\"" + PACKAGES + "maintenance.zip\",\"warmUpTimeoutSeconds\":120}";
+    }
+
+    private static String packageServed(URI url) throws IOException, InterruptedException {
+        HttpResponse<Void> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(url).GET().build(),
+                HttpResponse.BodyHandlers.discarding());
+        return answer.headers().firstValue("X-Package").orElse("HTTP " + answer.statusCode());
+    }
+
+    static void say(String line) {
+        System.out.println("== " + line);
+        System.out.flush();
+    }
+}

@@ -4,8 +4,11 @@ import com.azure.data.tables.TableServiceClient;
 import com.azure.data.tables.TableServiceClientBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smoothdeploy.app.Json;
-import io.smoothdeploy.cloud.DatabaseRef;
+import io.smoothdeploy.cloud.arm.ArmCloud;
 import io.smoothdeploy.engine.steps.Pacing;
+import io.smoothdeploy.local.demo.SampleEnvironment;
+import io.smoothdeploy.local.emulator.AzureEmulator;
+import io.smoothdeploy.warmup.HttpWarmUpProber;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,18 +21,15 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs the orchestrator on a laptop: the same function classes, HTTP on 127.0.0.1, the step queues in
- * process, Table storage on an Azurite it starts itself, and a simulated cloud seeded with a sample
- * environment (a CMS site, a scheduler app and their database).
+ * process, Table storage on an Azurite it starts itself, and the cloud on the local Azure emulator, driven
+ * through the real ARM adapter, with a sample subscription: sites {@code sample-cms} and
+ * {@code sample-scheduler} running real packages in loopback slots, and database {@code cms} on
+ * {@code sample-sql}.
  *
  * <p>Settings come from {@code local.settings.json} when it exists, else from
  * {@code local.settings.sample.json}. System properties: {@code port} (default 7071).
  */
 public final class LocalHost {
-
-    static final String SAMPLE_GROUP = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/sample-rg";
-    static final String SAMPLE_CMS = SAMPLE_GROUP + "/providers/Microsoft.Web/sites/sample-cms";
-    static final String SAMPLE_SCHEDULER = SAMPLE_GROUP + "/providers/Microsoft.Web/sites/sample-scheduler";
-    static final String SAMPLE_SQL = SAMPLE_GROUP + "/providers/Microsoft.Sql/servers/sample-sql";
 
     private LocalHost() {
     }
@@ -39,20 +39,25 @@ public final class LocalHost {
         Map<String, String> settings = settings(Path.of("."));
         Clock clock = Clock.systemUTC();
         Azurite azurite = Azurite.start();
+        AzureEmulator emulator = AzureEmulator.start(clock);
+        emulator.setCopyDuration(Duration.ofSeconds(5));
+        Path packages = Files.createTempDirectory("smooth-deploy-packages");
+        SampleEnvironment sample = SampleEnvironment.create(emulator, packages, "sample");
         TableServiceClient tables = new TableServiceClientBuilder().connectionString(azurite.connectionString())
                 .buildClient();
-        SimulatedCloud cloud = new SimulatedCloud(clock, Duration.ofSeconds(10));
-        seedSample(cloud);
+        ArmCloud arm = ArmCloud.forEndpoint(emulator.endpoint(), SampleEnvironment.SUBSCRIPTION, emulator::baseUrlForHost);
         Pacing pacing = new Pacing(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofMinutes(30));
-        LocalStack stack = LocalStack.start(tables, settings, cloud, clock, pacing, port);
+        LocalStack stack = LocalStack.start(tables, settings, arm, arm, new HttpWarmUpProber(Duration.ofSeconds(10)),
+                clock, pacing, port);
         stack.queue().start(InProcessStepQueue.DEFAULT_WORKERS);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stack.close();
+            emulator.close();
             azurite.close();
             stopped.countDown();
         }, "local-host-shutdown"));
-        printBanner(stack, azurite);
+        printBanner(stack, azurite, emulator, sample, packages);
         stopped.await();
     }
 
@@ -70,24 +75,20 @@ public final class LocalHost {
         return values;
     }
 
-    /** The sample environment's resources, as they would exist in a subscription before any deployment. */
-    static void seedSample(SimulatedCloud cloud) {
-        String connection = "Server=tcp:sample-sql.database.windows.net,1433;Initial Catalog=cms;"
-                + "Authentication=Active Directory Default";
-        cloud.addSite(SAMPLE_CMS, "https://packages.example.com/cms-1.0.0.zip", Map.of("EPiServerDB", connection));
-        cloud.addSite(SAMPLE_SCHEDULER, "https://packages.example.com/scheduler-1.0.0.zip",
-                Map.of("EPiServerDB", connection));
-        cloud.addDatabase(new DatabaseRef(SAMPLE_SQL, "cms"));
-        cloud.coldStart("https://packages.example.com/cms-2.0.0.zip", 3);
-    }
-
-    private static void printBanner(LocalStack stack, Azurite azurite) {
+    private static void printBanner(LocalStack stack, Azurite azurite, AzureEmulator emulator, SampleEnvironment sample,
+                                    Path packages) {
         StringBuilder text = new StringBuilder();
         text.append("Smooth deploy local host\n");
         text.append("  API:            ").append(stack.apiBase()).append("  (no function key needed locally)\n");
         text.append("  Table storage:  Azurite at ").append(azurite.tableEndpoint()).append('\n');
         text.append("  Step queues:    in process (at least once, scheduled delivery, dead letters)\n");
-        text.append("  Cloud:          simulated in memory, with the sample sites sample-cms and sample-scheduler\n");
+        text.append("  Cloud:          local Azure emulator at ").append(emulator.endpoint())
+                .append(", through the ARM adapter\n");
+        text.append("  Sample sites:   sample-cms at ").append(emulator.slotUrl(sample.cmsSite(), "production").orElseThrow())
+                .append(", sample-scheduler at ").append(emulator.slotUrl(sample.schedulerSite(), "production").orElseThrow())
+                .append('\n');
+        text.append("  Packages:       ").append(packages)
+                .append(" (cms-2.0.0.zip, maintenance.zip; any https URI is served by its file name)\n");
         text.append("Functions:\n");
         stack.catalog().functions().forEach(f -> text.append("  ").append(f.summary()).append('\n'));
         text.append("Try the sample in README.md (\"Run it locally\"). Ctrl-C stops.\n");

@@ -10,7 +10,6 @@ import io.smoothdeploy.local.LocalStack;
 import io.smoothdeploy.local.emulator.AzureEmulator;
 import io.smoothdeploy.local.emulator.EmulatedSite;
 import io.smoothdeploy.local.emulator.EmulatedSlot;
-import io.smoothdeploy.local.emulator.SamplePackage;
 import io.smoothdeploy.local.emulator.SlotObserver;
 import io.smoothdeploy.warmup.HttpWarmUpProber;
 import java.io.IOException;
@@ -39,8 +38,8 @@ import java.util.logging.Logger;
  */
 public final class Demo {
 
-    static final String SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
-    static final String PACKAGES = "https://packages.example.com/";
+    static final String SUBSCRIPTION = SampleEnvironment.SUBSCRIPTION;
+    static final String PACKAGES = SampleEnvironment.PACKAGES;
     static final int MIN_REQUESTS = 5_000;
 
     private Demo() {
@@ -58,22 +57,10 @@ public final class Demo {
     private static int run(Azurite azurite, AzureEmulator emulator) throws Exception {
         Path packages = Files.createTempDirectory("smooth-deploy-demo");
         say("Building sample packages in " + packages);
-        SamplePackage.of("cms", "1.0.0").writeTo(packages.resolve("cms-1.0.0.zip"));
-        SamplePackage.of("cms", "2.0.0").coldStartSeconds(3).writeTo(packages.resolve("cms-2.0.0.zip"));
-        SamplePackage.of("scheduler", "1.0.0").writeTo(packages.resolve("scheduler-1.0.0.zip"));
-        SamplePackage.of("maintenance", "1.0.0").page("/", 200, "Down for maintenance").writeTo(packages.resolve("maintenance.zip"));
-        emulator.servePackagesFrom(packages);
+        SampleEnvironment sample = SampleEnvironment.create(emulator, packages, "demo");
         emulator.setCopyDuration(Duration.ofSeconds(3));
-
-        String connection = "Server=tcp:demo-sql.database.windows.net,1433;Initial Catalog=cms;"
-                + "Authentication=Active Directory Default";
-        String sql = emulator.addSqlServer(SUBSCRIPTION, "demo-rg", "demo-sql", "westeurope");
-        emulator.addDatabase(sql, "cms").insert("{\"page\":\"home\"}");
-        String cms = emulator.addSite(SUBSCRIPTION, "demo-rg", "demo-cms", "westeurope",
-                Map.of("WEBSITE_RUN_FROM_PACKAGE", PACKAGES + "cms-1.0.0.zip", "Cms__DatabaseMode", "ReadWrite"),
-                Map.of("EPiServerDB", connection));
-        String scheduler = emulator.addSite(SUBSCRIPTION, "demo-rg", "demo-scheduler", "westeurope",
-                Map.of("WEBSITE_RUN_FROM_PACKAGE", PACKAGES + "scheduler-1.0.0.zip"), Map.of("EPiServerDB", connection));
+        String cms = sample.cmsSite();
+        String sql = sample.sqlServer();
         List<Instant> swaps = new CopyOnWriteArrayList<>();
         emulator.addObserver(new SlotObserver() {
             @Override
@@ -93,7 +80,7 @@ public final class Demo {
             stack.queue().start(4);
             DemoApi api = new DemoApi(stack.apiBase());
             say("Local host at " + stack.apiBase() + "; Azure emulator at " + emulator.endpoint());
-            api.put("/environments/demo", environment(cms, scheduler, sql));
+            api.put("/environments/demo", sample.registration());
             say("Registered environment demo: demo-cms (zero downtime) and demo-scheduler (maintenance page)");
 
             URI live = emulator.slotUrl(cms, "production").orElseThrow().resolve("/");
@@ -136,15 +123,6 @@ public final class Demo {
             say(ok ? "Zero downtime: demo passed" : "Demo FAILED");
             return ok ? 0 : 1;
         }
-    }
-
-    static String environment(String cms, String scheduler, String sql) {
-        return "{\"webApps\":["
-                + "{\"name\":\"cms\",\"resourceId\":\"" + cms + "\",\"role\":\"ZeroDowntime\",\"warmUp\":{\"paths\":[\"/\"]}},"
-                + "{\"name\":\"scheduler\",\"resourceId\":\"" + scheduler + "\",\"role\":\"MaintenancePage\"}],"
-                + "\"database\":{\"serverResourceId\":\"" + sql + "\",\"name\":\"cms\"},"
-                + "\"connectionStringName\":\"EPiServerDB\",\"databaseModeSetting\":\"Cms__DatabaseMode\","
-                + "\"maintenancePagePackageUri\":\"" + PACKAGES + "maintenance.zip\",\"warmUpTimeoutSeconds\":120}";
     }
 
     private static String packageServed(URI url) throws IOException, InterruptedException {

@@ -5,7 +5,8 @@ import java.util.Optional;
 /**
  * The App Service part of the cloud port. Every method is an "ensure": calling it again once it has
  * taken effect changes nothing, except {@link #swapWithProduction}, which callers guard by reading the
- * production slot first.
+ * production slot first (and a repeated {@link #applyProductionConfiguration} or {@link #resetConfiguration},
+ * which may restart the slot again).
  */
 public interface AppServiceCloud {
 
@@ -21,8 +22,36 @@ public interface AppServiceCloud {
     /** Points the slot at the package as run-from-package, and restarts it. */
     void deployPackage(SlotRef slot, String packageUri);
 
-    /** Swaps the slot's content and non-sticky settings with production. */
+    /**
+     * Swaps the slot's content and non-sticky settings with production. After a swap with preview
+     * ({@link #applyProductionConfiguration}) this is its second phase: the source slot, already running with
+     * production's slot-sticky settings, becomes production, and the slot that leaves production gets the
+     * source slot's own sticky settings; the preview is over.
+     */
     void swapWithProduction(SlotRef source);
+
+    /**
+     * Phase 1 of a swap with preview: the source slot takes production's slot-sticky settings (app settings
+     * and connection strings marked as slot settings) and restarts, so it can be warmed up with exactly the
+     * configuration it will run with in production. Complete with {@link #swapWithProduction}, or cancel with
+     * {@link #resetConfiguration}.
+     *
+     * <p>Applying again while the preview is pending is harmless: the slot keeps production's sticky settings
+     * (its own are still remembered for a cancel), though it may restart again. A site without slot-sticky
+     * settings changes nothing but the restart.
+     *
+     * @throws IllegalArgumentException for the production slot, which cannot preview a swap with itself
+     */
+    void applyProductionConfiguration(SlotRef source);
+
+    /**
+     * Cancels a swap with preview: the source slot gets its own slot-sticky settings back and restarts.
+     * Resetting a slot with no pending preview (never applied, cancelled already, or swapped since) is
+     * harmless: nothing changes, though Azure may restart the slot.
+     *
+     * @throws IllegalArgumentException for the production slot
+     */
+    void resetConfiguration(SlotRef source);
 
     void startSlot(SlotRef slot);
 

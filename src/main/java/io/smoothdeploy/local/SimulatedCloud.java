@@ -157,6 +157,26 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
         production.replace(settings, connections, rounds);
     }
 
+    /** This double has no slot-sticky settings: the slot only restarts (a new cold start). */
+    @Override
+    public synchronized void applyProductionConfiguration(SlotRef source) {
+        if (source.isProduction()) {
+            throw new IllegalArgumentException("the production slot cannot preview a swap with itself: " + source);
+        }
+        record("applyProductionConfiguration", source.toString());
+        existing(source).restart();
+    }
+
+    /** This double has no slot-sticky settings: the slot only restarts (a new cold start). */
+    @Override
+    public synchronized void resetConfiguration(SlotRef source) {
+        if (source.isProduction()) {
+            throw new IllegalArgumentException("the production slot has no swap preview to cancel: " + source);
+        }
+        record("resetConfiguration", source.toString());
+        existing(source).restart();
+    }
+
     @Override
     public synchronized void startSlot(SlotRef slot) {
         record("startSlot", slot.toString());

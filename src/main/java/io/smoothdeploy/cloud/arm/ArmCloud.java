@@ -251,6 +251,40 @@ public final class ArmCloud implements AppServiceCloud, SqlCloud {
         waitFor(poller, action, SWAP_TIMEOUT);
     }
 
+    /**
+     * {@code POST …/slots/{slot}/applySlotConfig {"targetSlot":"production"}} ({@link
+     * WebAppsClient#applySlotConfigurationSlot}): App Service applies production's slot settings to the slot
+     * and restarts it; the call returns once ARM has answered (200), without waiting for the slot to be warm.
+     */
+    @Override
+    public void applyProductionConfiguration(SlotRef source) {
+        if (source.isProduction()) {
+            throw new IllegalArgumentException("the production slot cannot preview a swap with itself: " + source);
+        }
+        ArmResourceId site = site(source);
+        CsmSlotEntity entity = new CsmSlotEntity().withTargetSlot(SlotRef.PRODUCTION).withPreserveVnet(true);
+        call("Applying production's slot settings to slot " + source, () -> {
+            webApps.applySlotConfigurationSlot(site.resourceGroup(), site.name(), source.slot(), entity);
+            return null;
+        });
+    }
+
+    /**
+     * {@code POST …/slots/{slot}/resetSlotConfig} ({@link WebAppsClient#resetSlotConfigurationSlot}): the slot
+     * gets its own slot settings back and restarts.
+     */
+    @Override
+    public void resetConfiguration(SlotRef source) {
+        if (source.isProduction()) {
+            throw new IllegalArgumentException("the production slot has no swap preview to cancel: " + source);
+        }
+        ArmResourceId site = site(source);
+        call("Resetting the slot settings of slot " + source, () -> {
+            webApps.resetSlotConfigurationSlot(site.resourceGroup(), site.name(), source.slot());
+            return null;
+        });
+    }
+
     @Override
     public void startSlot(SlotRef slot) {
         ArmResourceId site = site(slot);

@@ -222,6 +222,10 @@ final class ArmRouter implements HttpHandler {
                 return new Route("stopSlot", body -> setRunning(siteId, slot, false));
             case "POST slotsswap":
                 return new Route("swapSlot", body -> swap(call, siteId, slot, namedSlot, body));
+            case "POST applyslotconfig":
+                return new Route("applySlotConfig", body -> applySlotConfig(siteId, slot, body));
+            case "POST resetslotconfig":
+                return new Route("resetSlotConfig", body -> resetSlotConfig(siteId, slot));
             default:
                 break;
         }
@@ -343,9 +347,7 @@ final class ArmRouter implements HttpHandler {
 
     private Response restart(String siteId, String slotName) {
         EmulatedSite site = site(siteId);
-        EmulatedSlot slot = slot(site, slotName);
-        slot.restarted();
-        emulator.observers.forEach(o -> o.restarted(site, slot));
+        restarted(site, slot(site, slotName));
         return Response.empty(200);
     }
 
@@ -382,9 +384,60 @@ final class ArmRouter implements HttpHandler {
         }
         exchange(source.appSettings, target.appSettings, site.slotSettingNames);
         exchange(source.connectionStrings, target.connectionStrings, site.slotConnectionStringNames);
+        // Phase 2 of a swap with preview: the sticky values the source took stayed with it; it gets its own back.
+        source.resetPreview();
+        target.resetPreview();
         emulator.observers.forEach(o -> o.swapped(site, source, target));
         EmulatedOperation operation = emulator.newOperation(() -> true, null);
         return accepted(call, "Microsoft.Web", site.location(), operation, null);
+    }
+
+    /**
+     * {@code POST …/slots/{slot}/applySlotConfig {"targetSlot": t}} (or {@code …/sites/{name}/applySlotConfig},
+     * the production slot as the source): phase 1 of a swap with preview. The source takes t's sticky values,
+     * remembering its own, and restarts. Applying again with the same target refreshes the values and restarts
+     * only when one changed; another target while a preview is pending is a conflict, as in App Service.
+     */
+    private Response applySlotConfig(String siteId, String slotName, JsonNode body) {
+        EmulatedSite site = site(siteId);
+        String targetName = body.path("targetSlot").asText(null);
+        if (targetName == null || targetName.isBlank()) {
+            throw new ArmError(400, "BadRequest", "targetSlot is required.");
+        }
+        EmulatedSlot source = slot(site, slotName);
+        EmulatedSlot target = slot(site, targetName);
+        if (source == target) {
+            throw new ArmError(400, "BadRequest", "Cannot apply the configuration of slot '" + source.name()
+                    + "' to itself.");
+        }
+        String pending = source.previewTargetSlot().orElse(null);
+        if (pending != null && !pending.equalsIgnoreCase(target.name())) {
+            throw new ArmError(409, "Conflict", "Slot '" + source.name() + "' is already in a swap with preview with"
+                    + " slot '" + pending + "'. Reset its configuration first.");
+        }
+        boolean changed = source.applyPreview(target, site.slotSettingNames, site.slotConnectionStringNames);
+        if (pending == null || changed) {
+            restarted(site, source);
+        }
+        return Response.empty(200);
+    }
+
+    /**
+     * {@code POST …/slots/{slot}/resetSlotConfig}: cancels a swap with preview; the slot gets its own sticky
+     * values back and restarts. Without a pending preview nothing happens.
+     */
+    private Response resetSlotConfig(String siteId, String slotName) {
+        EmulatedSite site = site(siteId);
+        EmulatedSlot slot = slot(site, slotName);
+        if (slot.resetPreview()) {
+            restarted(site, slot);
+        }
+        return Response.empty(200);
+    }
+
+    private void restarted(EmulatedSite site, EmulatedSlot slot) {
+        slot.restarted();
+        emulator.observers.forEach(o -> o.restarted(site, slot));
     }
 
     private static <V> void exchange(Map<String, V> a, Map<String, V> b, java.util.Set<String> sticky) {

@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A local Azure: an HTTP server on 127.0.0.1 that speaks the subset of the ARM REST API that
  * {@code io.smoothdeploy.cloud.arm.ArmCloud} uses (App Service sites, slots, app settings, connection
- * strings, restart/start/stop, slot swap; Azure SQL databases: get, create as copy or point-in-time
+ * strings, restart/start/stop, slot swap, swap with preview (apply and reset slot configuration); Azure SQL databases: get, create as copy or point-in-time
  * restore, move (rename), delete), so that the real azure-resourcemanager code path runs on a laptop. Any
  * {@code api-version} is accepted (one must be present, as in ARM).
  *
@@ -38,11 +38,16 @@ import java.util.concurrent.TimeUnit;
  * emulator's {@link Clock}, then {@code Succeeded}. A swap answers 202 with an operation that has already
  * succeeded: the swap itself happens at once, under the one lock.
  *
+ * <p>Swap with preview: {@code applySlotConfig} gives the source slot the target's values of the slot-sticky
+ * settings ({@link #setSlotSettingNames}), remembering its own, and restarts it (200, no long operation);
+ * {@code resetSlotConfig} puts its own values back and restarts it; a swap completes the preview: sticky values
+ * stay with their slot, and the source gets its own back, so it is no longer in preview.
+ *
  * <p>Route names, for {@link #failNext} and {@link #addLatency} (the production slot and other slots share
  * a name): {@code getSite}, {@code getSlot}, {@code createSlot}, {@code listAppSettings},
  * {@code updateAppSettings}, {@code listConnectionStrings}, {@code updateConnectionStrings},
  * {@code getSlotConfigNames}, {@code restartSlot}, {@code startSlot}, {@code stopSlot}, {@code swapSlot},
- * {@code getOperation}, {@code getDatabase}, {@code createDatabase}, {@code deleteDatabase},
+ * {@code applySlotConfig}, {@code resetSlotConfig}, {@code getOperation}, {@code getDatabase}, {@code createDatabase}, {@code deleteDatabase},
  * {@code renameDatabase}.
  *
  * <p>Slots run their packages once {@link #servePackagesFrom} is called: each slot is then a loopback HTTP

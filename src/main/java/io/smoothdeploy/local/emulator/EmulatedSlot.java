@@ -2,6 +2,9 @@ package io.smoothdeploy.local.emulator;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * One deployment slot of an {@link EmulatedSite} (the production slot is named {@code production}). Its
@@ -19,6 +22,29 @@ public final class EmulatedSlot {
     private int restarts;
     final Map<String, String> appSettings = new LinkedHashMap<>();
     final Map<String, ConnectionString> connectionStrings = new LinkedHashMap<>();
+    /** The pending swap with preview ({@code applySlotConfig}), or null. */
+    private Preview preview;
+
+    /**
+     * A swap with preview in progress: the slot whose sticky settings this slot took, and this slot's own
+     * values of those settings (null: the slot did not have it), which a reset or a completed swap puts back.
+     */
+    private static final class Preview {
+        final String targetSlot;
+        final Map<String, String> ownAppSettings = new LinkedHashMap<>();
+        final Map<String, ConnectionString> ownConnectionStrings = new LinkedHashMap<>();
+
+        Preview(String targetSlot) {
+            this.targetSlot = targetSlot;
+        }
+
+        Preview copy() {
+            Preview copy = new Preview(targetSlot);
+            copy.ownAppSettings.putAll(ownAppSettings);
+            copy.ownConnectionStrings.putAll(ownConnectionStrings);
+            return copy;
+        }
+    }
 
     EmulatedSlot(String name, String defaultHostName) {
         this.name = name;
@@ -61,6 +87,61 @@ public final class EmulatedSlot {
         return appSettings.get("WEBSITE_RUN_FROM_PACKAGE");
     }
 
+    /** The slot whose sticky settings this slot took in a pending swap with preview, or empty. */
+    public Optional<String> previewTargetSlot() {
+        return preview == null ? Optional.empty() : Optional.of(preview.targetSlot);
+    }
+
+    /**
+     * Phase 1 of a swap with preview: takes {@code target}'s values of the sticky names (removing those target
+     * lacks), remembering this slot's own values the first time each name is taken.
+     *
+     * @return whether any value of this slot changed
+     */
+    boolean applyPreview(EmulatedSlot target, Set<String> stickySettings, Set<String> stickyConnectionStrings) {
+        if (preview == null) {
+            preview = new Preview(target.name());
+        }
+        boolean changed = take(appSettings, target.appSettings, stickySettings, preview.ownAppSettings);
+        return take(connectionStrings, target.connectionStrings, stickyConnectionStrings, preview.ownConnectionStrings)
+                || changed;
+    }
+
+    /** Puts this slot's own sticky values back and ends the preview; false when there was none. */
+    boolean resetPreview() {
+        if (preview == null) {
+            return false;
+        }
+        restore(appSettings, preview.ownAppSettings);
+        restore(connectionStrings, preview.ownConnectionStrings);
+        preview = null;
+        return true;
+    }
+
+    private static <V> boolean take(Map<String, V> mine, Map<String, V> theirs, Set<String> names,
+                                    Map<String, V> remembered) {
+        boolean changed = false;
+        for (String name : names) {
+            if (!remembered.containsKey(name)) {
+                remembered.put(name, mine.get(name));
+            }
+            V wanted = theirs.get(name);
+            V old = wanted == null ? mine.remove(name) : mine.put(name, wanted);
+            changed |= !Objects.equals(old, wanted);
+        }
+        return changed;
+    }
+
+    private static <V> void restore(Map<String, V> mine, Map<String, V> remembered) {
+        remembered.forEach((name, value) -> {
+            if (value == null) {
+                mine.remove(name);
+            } else {
+                mine.put(name, value);
+            }
+        });
+    }
+
     void setRunning(boolean running) {
         this.running = running;
     }
@@ -75,6 +156,7 @@ public final class EmulatedSlot {
         copy.restarts = restarts;
         copy.appSettings.putAll(appSettings);
         copy.connectionStrings.putAll(connectionStrings);
+        copy.preview = preview == null ? null : preview.copy();
         return copy;
     }
 }

@@ -221,6 +221,139 @@ class ArmCloudTest {
         assertEquals("ReadOnly", cloud.getSlot(staging).orElseThrow().appSettings().get("DatabaseMode"));
     }
 
+    // ----- swap with preview -----
+
+    @Test
+    void aSwapWithPreviewWarmsTheSlotWithProductionsStickySettingsThenCompletes() {
+        // Arrange: Cms__DatabaseMode and ProductionOnly are slot settings; staging has its own mode, no ProductionOnly
+        emulator.setSlotSettingNames(siteId, Set.of("Cms__DatabaseMode", "ProductionOnly"), Set.of());
+        cloud.applyConfiguration(production, new SlotConfiguration(
+                Map.of("Cms__DatabaseMode", "ReadWrite", "ProductionOnly", "yes"), Map.of()));
+        cloud.ensureSlot(staging);
+        cloud.applyConfiguration(staging, new SlotConfiguration(
+                Map.of("Cms__DatabaseMode", "ReadOnly", "SMOOTHDEPLOY_CONTENT", "release:1"), Map.of()));
+        cloud.deployPackage(staging, NEW_PACKAGE);
+        int restartsBefore = emulator.slot(siteId, "staging").orElseThrow().restarts();
+        emulator.clearRequests();
+
+        // Act: phase 1
+        cloud.applyProductionConfiguration(staging);
+
+        // Assert: staging runs with production's sticky values, restarted, and is in preview
+        EmulatedSlot previewed = emulator.slot(siteId, "staging").orElseThrow();
+        assertEquals("ReadWrite", previewed.appSettings().get("Cms__DatabaseMode"));
+        assertEquals("yes", previewed.appSettings().get("ProductionOnly"));
+        assertEquals("release:1", previewed.appSettings().get("SMOOTHDEPLOY_CONTENT"));
+        assertEquals(NEW_PACKAGE, previewed.packageUri());
+        assertEquals(restartsBefore + 1, previewed.restarts());
+        assertEquals("production", previewed.previewTargetSlot().orElseThrow());
+        assertEquals(OLD_PACKAGE, cloud.getSlot(production).orElseThrow().packageUri());
+        RecordedRequest apply = emulator.requests().stream().filter(r -> r.operation().equals("applySlotConfig"))
+                .findFirst().orElseThrow();
+        assertEquals("POST", apply.method());
+        assertTrue(apply.path().endsWith("/providers/Microsoft.Web/sites/cms/slots/staging/applySlotConfig"),
+                apply.path());
+        assertEquals(200, apply.status());
+
+        // Act: applying again is harmless
+        cloud.applyProductionConfiguration(staging);
+
+        // Assert
+        EmulatedSlot again = emulator.slot(siteId, "staging").orElseThrow();
+        assertEquals(previewed.appSettings(), again.appSettings());
+        assertEquals(restartsBefore + 1, again.restarts());
+
+        // Act: phase 2
+        cloud.swapWithProduction(staging);
+
+        // Assert: production serves staging's package with its own sticky values; staging has its own back
+        SlotInfo live = cloud.getSlot(production).orElseThrow();
+        assertEquals(NEW_PACKAGE, live.packageUri());
+        assertEquals("release:1", live.appSettings().get("SMOOTHDEPLOY_CONTENT"));
+        assertEquals("ReadWrite", live.appSettings().get("Cms__DatabaseMode"));
+        assertEquals("yes", live.appSettings().get("ProductionOnly"));
+        EmulatedSlot old = emulator.slot(siteId, "staging").orElseThrow();
+        assertEquals(OLD_PACKAGE, old.packageUri());
+        assertEquals("ReadOnly", old.appSettings().get("Cms__DatabaseMode"));
+        assertFalse(old.appSettings().containsKey("ProductionOnly"));
+        assertTrue(old.previewTargetSlot().isEmpty());
+    }
+
+    @Test
+    void cancellingAPreviewGivesTheSlotItsOwnStickySettingsBackAndRestartsIt() {
+        // Arrange
+        emulator.setSlotSettingNames(siteId, Set.of("Cms__DatabaseMode", "ProductionOnly"), Set.of("EPiServerDB"));
+        cloud.applyConfiguration(production, new SlotConfiguration(
+                Map.of("Cms__DatabaseMode", "ReadWrite", "ProductionOnly", "yes"), Map.of()));
+        cloud.ensureSlot(staging);
+        cloud.applyConfiguration(staging, new SlotConfiguration(Map.of("Cms__DatabaseMode", "ReadOnly"),
+                Map.of("EPiServerDB", "Server=tcp:x;Database=cms-clone")));
+        cloud.deployPackage(staging, NEW_PACKAGE);
+        cloud.applyProductionConfiguration(staging);
+        EmulatedSlot previewed = emulator.slot(siteId, "staging").orElseThrow();
+        emulator.clearRequests();
+
+        // Act
+        cloud.resetConfiguration(staging);
+
+        // Assert
+        EmulatedSlot reset = emulator.slot(siteId, "staging").orElseThrow();
+        assertEquals(DB_CONNECTION, previewed.connectionStrings().get("EPiServerDB"));
+        assertEquals("ReadOnly", reset.appSettings().get("Cms__DatabaseMode"));
+        assertFalse(reset.appSettings().containsKey("ProductionOnly"));
+        assertEquals("Server=tcp:x;Database=cms-clone", reset.connectionStrings().get("EPiServerDB"));
+        assertEquals(NEW_PACKAGE, reset.packageUri());
+        assertEquals(previewed.restarts() + 1, reset.restarts());
+        assertTrue(reset.previewTargetSlot().isEmpty());
+        assertEquals("ReadWrite", cloud.getSlot(production).orElseThrow().appSettings().get("Cms__DatabaseMode"));
+        RecordedRequest request = emulator.requests().stream().filter(r -> r.operation().equals("resetSlotConfig"))
+                .findFirst().orElseThrow();
+        assertEquals("POST", request.method());
+        assertTrue(request.path().endsWith("/providers/Microsoft.Web/sites/cms/slots/staging/resetSlotConfig"),
+                request.path());
+
+        // Act: resetting a slot with no preview is harmless
+        cloud.resetConfiguration(staging);
+
+        // Assert
+        EmulatedSlot again = emulator.slot(siteId, "staging").orElseThrow();
+        assertEquals(reset.appSettings(), again.appSettings());
+        assertEquals(reset.connectionStrings(), again.connectionStrings());
+        assertEquals(reset.restarts(), again.restarts());
+    }
+
+    @Test
+    void aFaultOnApplySlotConfigIsACloudExceptionAndChangesNothing() {
+        // Arrange
+        emulator.setSlotSettingNames(siteId, Set.of("DatabaseMode"), Set.of());
+        cloud.ensureSlot(staging);
+        cloud.applyConfiguration(staging, new SlotConfiguration(Map.of("DatabaseMode", "ReadOnly"), Map.of()));
+        emulator.failNext("applySlotConfig", 1, 409, "Conflict");
+        emulator.failNext("resetSlotConfig", 3, 503, "ServiceUnavailable");
+
+        // Act
+        CloudException apply = assertThrows(CloudException.class, () -> cloud.applyProductionConfiguration(staging));
+        CloudException reset = assertThrows(CloudException.class, () -> cloud.resetConfiguration(staging));
+
+        // Assert
+        assertEquals("Conflict", apply.code());
+        assertFalse(apply.isTransient());
+        assertEquals("ServiceUnavailable", reset.code());
+        assertTrue(reset.isTransient());
+        EmulatedSlot slot = emulator.slot(siteId, "staging").orElseThrow();
+        assertEquals("ReadOnly", slot.appSettings().get("DatabaseMode"));
+        assertTrue(slot.previewTargetSlot().isEmpty());
+    }
+
+    @Test
+    void previewingASwapOfAMissingSlotIsResourceNotFoundAndOfProductionIsRefused() {
+        CloudException missing = assertThrows(CloudException.class, () -> cloud.applyProductionConfiguration(staging));
+
+        assertEquals("ResourceNotFound", missing.code());
+        assertThrows(IllegalArgumentException.class, () -> cloud.applyProductionConfiguration(production));
+        assertThrows(IllegalArgumentException.class, () -> cloud.resetConfiguration(production));
+    }
+
     @Test
     void stopsAndStartsASlot() {
         // Arrange

@@ -385,6 +385,64 @@ class SlotRuntimeTest {
         }
     }
 
+    @Test
+    void aSwapWithPreviewRestartsTheSlotWithProductionsStickySettingsAndSwapsThatWarmInstance() throws Exception {
+        // Arrange: the database mode is a slot setting; staging runs 2.0 read-only on the copy
+        emulator.setSlotSettingNames(siteId, java.util.Set.of("Cms__DatabaseMode"), java.util.Set.of());
+        SamplePackage.of("cms", "2.0").coldStartSeconds(3).writeTo(packages.resolve("cms-2.0.zip"));
+        String stagingUrl = deployToStaging("cms-2.0.zip", Map.of("Cms__DatabaseMode", "ReadOnly"));
+        AppInstance readOnly = emulator.appInstance(siteId, "staging").orElseThrow();
+        EmulatedDatabase copy = emulator.database(serverId, "cms-copy");
+        int copyWrites = copy.writeCount();
+        String productionUrl = cloud.getSlot(production).orElseThrow().baseUrl();
+
+        // Act: phase 1
+        cloud.applyProductionConfiguration(staging);
+
+        // Assert: a new start of 2.0 with production's mode, which migrated the database staging points at
+        AppInstance previewed = emulator.appInstance(siteId, "staging").orElseThrow();
+        assertTrue(readOnly.readOnly());
+        assertNotEquals(readOnly.id(), previewed.id());
+        assertEquals("ReadWrite", previewed.databaseMode());
+        assertEquals(COPY_DB, previewed.connectionString());
+        assertEquals(copyWrites + 1, copy.writeCount());
+        assertEquals(503, get(stagingUrl + "/").statusCode());
+        clock.advance(Duration.ofSeconds(3));
+        assertEquals(200, get(stagingUrl + "/").statusCode());
+
+        // Act: phase 2
+        cloud.swapWithProduction(staging);
+
+        // Assert: production serves the warmed instance as it is; staging is back to its own mode
+        HttpResponse<String> fromProduction = get(productionUrl + "/");
+        assertEquals(200, fromProduction.statusCode());
+        assertEquals("cms/2.0", packageOf(fromProduction));
+        assertEquals(previewed, emulator.appInstance(siteId, "production").orElseThrow());
+        AppInstance old = emulator.appInstance(siteId, "staging").orElseThrow();
+        assertEquals("1.0", old.manifest().version());
+        assertEquals("ReadOnly", old.databaseMode());
+    }
+
+    @Test
+    void cancellingAPreviewRestartsTheSlotWithItsOwnStickySettings() {
+        // Arrange
+        emulator.setSlotSettingNames(siteId, java.util.Set.of("Cms__DatabaseMode"), java.util.Set.of());
+        SamplePackage.of("cms", "2.0").writeTo(packages.resolve("cms-2.0.zip"));
+        deployToStaging("cms-2.0.zip", Map.of("Cms__DatabaseMode", "ReadOnly"));
+        cloud.applyProductionConfiguration(staging);
+        AppInstance previewed = emulator.appInstance(siteId, "staging").orElseThrow();
+
+        // Act
+        cloud.resetConfiguration(staging);
+
+        // Assert
+        AppInstance reset = emulator.appInstance(siteId, "staging").orElseThrow();
+        assertEquals("ReadWrite", previewed.databaseMode());
+        assertNotEquals(previewed.id(), reset.id());
+        assertEquals("ReadOnly", reset.databaseMode());
+        assertEquals("ReadWrite", emulator.appInstance(siteId, "production").orElseThrow().databaseMode());
+    }
+
     // ----- helpers -----
 
     /** Creates the staging slot (production's connection strings, then {@link #COPY_DB}), deploys, returns its URL. */

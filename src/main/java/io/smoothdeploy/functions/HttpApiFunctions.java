@@ -11,6 +11,7 @@ import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
 import io.smoothdeploy.api.ApiResponse;
 import io.smoothdeploy.api.HttpApi;
+import io.smoothdeploy.api.OpenApiDocument;
 import io.smoothdeploy.app.Orchestrator;
 import java.net.URI;
 import java.util.Map;
@@ -79,6 +80,18 @@ public class HttpApiFunctions {
                     route = "deployments/{id}/reset") HttpRequestMessage<Optional<String>> request,
             @BindingName("id") String id, ExecutionContext context) {
         return respond(request, api.resetDeployment(id, request.getBody().orElse(null)));
+    }
+
+    /**
+     * The API's OpenAPI document. ANONYMOUS on purpose: a spec is public, holds no secret, and tools (and
+     * people) fetch it without a function key; every route it describes still needs one.
+     */
+    @FunctionName("GetOpenApi")
+    public HttpResponseMessage getOpenApi(
+            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.ANONYMOUS,
+                    route = "openapi.json") HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context) {
+        return respond(request, OpenApiDocument.response());
     }
 
     /** The URL prefix that API paths hang from, for Location headers: scheme, authority and "/api". */

@@ -59,13 +59,17 @@ class FunctionJsonIT {
     }
 
     private static Expected http(String function, String method, String httpMethod, String route) {
+        return http(function, method, httpMethod, route, "FUNCTION");
+    }
+
+    private static Expected http(String function, String method, String httpMethod, String route, String authLevel) {
         Map<String, Object> trigger = new LinkedHashMap<>();
         trigger.put("type", "httpTrigger");
         trigger.put("direction", "in");
         trigger.put("name", "req");
         trigger.put("route", route);
         trigger.put("methods", List.of(httpMethod));
-        trigger.put("authLevel", "FUNCTION");
+        trigger.put("authLevel", authLevel);
         return new Expected(function, HTTP_API, method, trigger, true);
     }
 
@@ -103,6 +107,8 @@ class FunctionJsonIT {
             http("GetDeploymentLog", "getDeploymentLog", "GET", "deployments/{id}/log"),
             http("CompleteDeployment", "completeDeployment", "POST", "deployments/{id}/complete"),
             http("ResetDeployment", "resetDeployment", "POST", "deployments/{id}/reset"),
+            // The OpenAPI document is public: ANONYMOUS, unlike every other route.
+            http("GetOpenApi", "getOpenApi", "GET", "openapi.json", "ANONYMOUS"),
             serviceBus("CloneDb", "cloneDb", "CloneDbQueue"),
             serviceBus("EnterMaintenance", "enterMaintenance", "EnterMaintenanceQueue"),
             serviceBus("DeploySlot", "deploySlot", "DeploySlotQueue"),

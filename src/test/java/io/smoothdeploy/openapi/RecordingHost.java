@@ -1,0 +1,121 @@
+package io.smoothdeploy.openapi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.smoothdeploy.cloud.DatabaseRef;
+import io.smoothdeploy.engine.steps.Pacing;
+import io.smoothdeploy.local.LocalStack;
+import io.smoothdeploy.local.ManualClock;
+import io.smoothdeploy.local.SimulatedCloud;
+import io.smoothdeploy.testing.QueueSettings;
+import io.smoothdeploy.testing.TestAzurite;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The local host as the end-to-end tests run it (real function classes on loopback HTTP, in-process queues
+ * on a manual clock, Table storage on the shared Azurite, a simulated cloud with a CMS site, a scheduler app
+ * and the CMS database), with every request and answer recorded.
+ */
+final class RecordingHost implements AutoCloseable {
+
+    static final String SUBSCRIPTION = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/cms-rg";
+    static final String CMS = SUBSCRIPTION + "/providers/Microsoft.Web/sites/cms-prod";
+    static final String SCHEDULER = SUBSCRIPTION + "/providers/Microsoft.Web/sites/scheduler-prod";
+    static final String SQL_SERVER = SUBSCRIPTION + "/providers/Microsoft.Sql/servers/cms-sql";
+    static final String OLD_PACKAGE = "https://packages.example.com/cms-1.0.zip?sv=2024&sig=OLDSECRET";
+    static final String NEW_PACKAGE = "https://packages.example.com/cms-2.0.zip?sv=2024&sig=NEWSECRET";
+    static final String CONNECTION = "Server=tcp:cms-sql.database.windows.net,1433;Initial Catalog=cmsdb;"
+            + "Authentication=Active Directory Default";
+
+    final ManualClock clock = new ManualClock(Instant.parse("2026-11-23T09:00:00Z"));
+    final SimulatedCloud cloud = new SimulatedCloud(clock, Duration.ofMinutes(3));
+    final List<OpenApiChecks.Exchange> exchanges = new ArrayList<>();
+    private final LocalStack stack;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    RecordingHost() {
+        cloud.addSite(CMS, OLD_PACKAGE, Map.of("EPiServerDB", CONNECTION));
+        cloud.addSite(SCHEDULER, "https://packages.example.com/scheduler-1.0.zip", Map.of("EPiServerDB", CONNECTION));
+        cloud.addDatabase(new DatabaseRef(SQL_SERVER, "cmsdb"));
+        Map<String, String> settings = QueueSettings.sample();
+        settings.put("StateTableName", TestAzurite.uniqueTableName("state"));
+        settings.put("DeploymentIndexTableName", TestAzurite.uniqueTableName("index"));
+        stack = LocalStack.start(TestAzurite.serviceClient(), settings, cloud, clock, Pacing.DEFAULT, 0);
+    }
+
+    /** A body registering two web apps (a main site and a scheduler on a maintenance page). */
+    static String environmentBody(boolean withScheduler, boolean withMaintenancePage) {
+        String cms = "{\"name\":\"cms\",\"resourceId\":\"" + CMS + "\",\"role\":\"ZeroDowntime\","
+                + "\"warmUp\":{\"hostNames\":[\"www.example.com\"],\"paths\":[\"/\",\"/health\"]}}";
+        String scheduler = ",{\"name\":\"scheduler\",\"resourceId\":\"" + SCHEDULER + "\",\"role\":\"MaintenancePage\"}";
+        return "{\"webApps\":[" + cms + (withScheduler ? scheduler : "") + "],"
+                + "\"database\":{\"serverResourceId\":\"" + SQL_SERVER + "\",\"name\":\"cmsdb\"},"
+                + "\"connectionStringName\":\"EPiServerDB\",\"databaseModeSetting\":\"Cms__DatabaseMode\""
+                + (withMaintenancePage ? ",\"maintenancePagePackageUri\":\"https://packages.example.com/maintenance.zip?sig=PAGESECRET\"" : "")
+                + ",\"staleness\":{\"webhookUrl\":\"http://localhost:9/hook\",\"action\":\"Nothing\"}}";
+    }
+
+    static String startBody(String environment, String packageUri, String mode, String key) {
+        return "{\"environment\":\"" + environment + "\",\"packageUri\":\"" + packageUri + "\","
+                + "\"packageSha256\":\"" + "9F".repeat(32) + "\",\"mode\":\"" + mode + "\""
+                + (key == null ? "" : ",\"idempotencyKey\":\"" + key + "\"") + "}";
+    }
+
+    /** Delivers every message due within the next two hours of virtual time. */
+    void runQueues() {
+        stack.queue().runUntilIdle(Duration.ofHours(2));
+    }
+
+    OpenApiChecks.Exchange put(String path, String body) {
+        return send("PUT", path, body);
+    }
+
+    OpenApiChecks.Exchange post(String path, String body) {
+        return send("POST", path, body);
+    }
+
+    OpenApiChecks.Exchange get(String path) {
+        return send("GET", path, null);
+    }
+
+    /** Sends a request under {@code /api} and records it with its answer. */
+    OpenApiChecks.Exchange send(String method, String path, String body) {
+        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(stack.apiBase() + path))
+                .header("Content-Type", "application/json").method(method, publisher).build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            Map<String, String> headers = new LinkedHashMap<>();
+            response.headers().map().forEach((name, values) -> headers.put(name, values.get(0)));
+            OpenApiChecks.Exchange exchange = new OpenApiChecks.Exchange(method, path, body, response.statusCode(),
+                    headers, response.body());
+            exchanges.add(exchange);
+            return exchange;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static JsonNode json(OpenApiChecks.Exchange exchange) {
+        return OpenApiChecks.parse(exchange.body());
+    }
+
+    @Override
+    public void close() {
+        stack.close();
+    }
+}

@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * A sample subscription in the local Azure emulator, as it would be before any deployment: a CMS site and a
  * scheduler app running their 1.0.0 packages on one SQL database, and the packages a deployment can use:
- * {@code cms-2.0.0.zip} (a 3 s cold start), {@code scheduler-1.0.0.zip} and {@code maintenance.zip}.
+ * {@code cms-2.0.0.zip} (a 3 s cold start), {@code scheduler-1.0.0.zip} and {@code maintenance.zip}. The
+ * application packages answer {@code /} and {@code /health}.
  *
  * @param cmsSite       the CMS site's resource id
  * @param schedulerSite the scheduler app's resource id
@@ -23,9 +24,11 @@ public record SampleEnvironment(String cmsSite, String schedulerSite, String sql
 
     /** Writes the packages into {@code packages} and creates the resources, named {@code <prefix>-cms} and so on. */
     public static SampleEnvironment create(AzureEmulator emulator, Path packages, String prefix) throws IOException {
-        SamplePackage.of("cms", "1.0.0").writeTo(packages.resolve("cms-1.0.0.zip"));
-        SamplePackage.of("cms", "2.0.0").coldStartSeconds(3).writeTo(packages.resolve("cms-2.0.0.zip"));
-        SamplePackage.of("scheduler", "1.0.0").writeTo(packages.resolve("scheduler-1.0.0.zip"));
+        SamplePackage.of("cms", "1.0.0").page("/health", 200, "healthy").writeTo(packages.resolve("cms-1.0.0.zip"));
+        SamplePackage.of("cms", "2.0.0").coldStartSeconds(3).page("/health", 200, "healthy")
+                .writeTo(packages.resolve("cms-2.0.0.zip"));
+        SamplePackage.of("scheduler", "1.0.0").page("/health", 200, "healthy")
+                .writeTo(packages.resolve("scheduler-1.0.0.zip"));
         SamplePackage.of("maintenance", "1.0.0").page("/", 200, "Down for maintenance")
                 .writeTo(packages.resolve("maintenance.zip"));
         emulator.servePackagesFrom(packages);

@@ -1,0 +1,99 @@
+package io.smoothdeploy.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The API refused a request (an RFC 9457 problem, or another non-2xx answer), or could not be reached:
+ * exit code {@link DeployCli#API_ERROR}.
+ */
+final class ApiException extends Exception {
+
+    private static final long serialVersionUID = 1L;
+    private static final List<String> SHOWN = List.of("type", "title", "status", "detail", "instance", "field", "errors");
+
+    private final int status;
+    private final String title;
+    private final String field;
+    private final transient JsonNode problem;
+
+    private ApiException(int status, String title, String detail, String field, JsonNode problem, Throwable cause) {
+        super(detail, cause);
+        this.status = status;
+        this.title = title;
+        this.field = field;
+        this.problem = problem;
+    }
+
+    /** A non-2xx answer; {@code problem} is its problem+json body, or null when it has none. */
+    static ApiException answer(int status, String method, String path, JsonNode problem, String bodyText) {
+        if (problem != null && problem.isObject() && (problem.hasNonNull("title") || problem.hasNonNull("detail"))) {
+            return new ApiException(status, text(problem, "title"), text(problem, "detail"), text(problem, "field"),
+                    problem, null);
+        }
+        String detail = method + " " + path + " answered HTTP " + status;
+        if (status == 401 || status == 403) {
+            detail += " (is the function key right? pass it with --key or SMOOTHDEPLOY_KEY)";
+        } else if (status == 404) {
+            detail += " (is --api the API's base URL, ending in /api?)";
+        }
+        String snippet = bodyText == null ? "" : bodyText.strip();
+        if (!snippet.isEmpty()) {
+            detail += ": " + (snippet.length() > 300 ? snippet.substring(0, 300) + "..." : snippet);
+        }
+        return new ApiException(status, null, detail, null, null, null);
+    }
+
+    /** No answer at all. */
+    static ApiException unreachable(String method, String url, Exception cause) {
+        String reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        return new ApiException(0, null, method + " " + url + " got no answer: " + reason, null, null, cause);
+    }
+
+    /** HTTP status, or 0 when the API could not be reached. */
+    int status() {
+        return status;
+    }
+
+    /** A failure that the same request may not meet again: no answer, 429 or 5xx. */
+    boolean isTransient() {
+        return status == 0 || status == 429 || status >= 500;
+    }
+
+    /** The lines to print: the title, detail and field, then every listed fault and other problem members. */
+    List<String> describe() {
+        List<String> lines = new ArrayList<>();
+        lines.add(status == 0 ? "API error: the API could not be reached" : "API error: HTTP " + status
+                + (title == null ? "" : " " + title));
+        if (title != null) {
+            lines.add("  title:  " + title);
+        }
+        if (getMessage() != null) {
+            lines.add("  detail: " + getMessage());
+        }
+        if (field != null) {
+            lines.add("  field:  " + field);
+        }
+        if (problem != null) {
+            JsonNode errors = problem.path("errors");
+            if (errors.isArray() && errors.size() > 1) {
+                for (JsonNode error : errors) {
+                    lines.add("  - " + text(error, "field") + ": " + text(error, "detail"));
+                }
+            }
+            problem.fields().forEachRemaining(member -> {
+                if (!SHOWN.contains(member.getKey())) {
+                    JsonNode value = member.getValue();
+                    lines.add("  " + member.getKey() + ": " + (value.isValueNode() ? value.asText() : value.toString()));
+                }
+            });
+        }
+        return lines;
+    }
+
+    private static String text(JsonNode node, String name) {
+        JsonNode value = node.get(name);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+}

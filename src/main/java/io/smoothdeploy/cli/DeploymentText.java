@@ -1,0 +1,113 @@
+package io.smoothdeploy.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/** How a deployment's status (the body of {@code GET /deployments/{id}}) is shown. */
+final class DeploymentText {
+
+    private DeploymentText() {
+    }
+
+    static String status(JsonNode deployment) {
+        return deployment.path("status").asText("?");
+    }
+
+    /** {@code InProgress 40% stage DeploySlot | cms: InMaintenance, scheduler: InMaintenance}. */
+    static String progress(JsonNode deployment) {
+        StringBuilder line = new StringBuilder(status(deployment));
+        if (deployment.has("percentComplete")) {
+            line.append(' ').append(deployment.get("percentComplete").asInt()).append('%');
+        }
+        if (deployment.hasNonNull("stage")) {
+            line.append(" stage ").append(deployment.get("stage").asText());
+        }
+        List<String> apps = new ArrayList<>();
+        for (JsonNode webApp : deployment.path("webApps")) {
+            String app = webApp.path("name").asText("?") + ": " + webApp.path("phase").asText("?");
+            if (webApp.hasNonNull("workingOn")) {
+                app += " (working on " + webApp.get("workingOn").asText() + ")";
+            }
+            if (webApp.has("error")) {
+                app += " (failed)";
+            }
+            apps.add(app);
+        }
+        if (!apps.isEmpty()) {
+            line.append(" | ").append(String.join(", ", apps));
+        }
+        return line.toString();
+    }
+
+    /**
+     * The errors to print for a failed or reset deployment: the deployment's, then any web app error it
+     * does not already list; and the {@code diagnosis} members when there are any.
+     */
+    static List<String> errors(JsonNode deployment) {
+        List<String> lines = new ArrayList<>();
+        for (JsonNode error : deployment.path("errors")) {
+            lines.add(error(error, null));
+        }
+        for (JsonNode webApp : deployment.path("webApps")) {
+            JsonNode error = webApp.get("error");
+            if (error != null && !contains(deployment.path("errors"), error)) {
+                lines.add(error(error, webApp.path("name").asText(null)));
+            }
+        }
+        if (deployment.has("diagnosis")) {
+            lines.add("  diagnosis: " + value(deployment.get("diagnosis")));
+        }
+        if (lines.isEmpty()) {
+            lines.add("  (the deployment lists no errors; see GET /deployments/" + deployment.path("id").asText()
+                    + "/log)");
+        }
+        return lines;
+    }
+
+    private static String error(JsonNode error, String webAppFallback) {
+        StringBuilder line = new StringBuilder("  error: kind=").append(error.path("kind").asText("?"))
+                .append(" stage=").append(error.path("stage").asText("?"));
+        String webApp = error.hasNonNull("webApp") ? error.get("webApp").asText() : webAppFallback;
+        if (webApp != null) {
+            line.append(" webApp=").append(webApp);
+        }
+        line.append(": ").append(error.path("message").asText(""));
+        if (error.has("diagnosis")) {
+            line.append(" (diagnosis: ").append(value(error.get("diagnosis"))).append(')');
+        }
+        return line.toString();
+    }
+
+    private static boolean contains(JsonNode errors, JsonNode error) {
+        for (JsonNode listed : errors) {
+            if (listed.equals(error)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String value(JsonNode node) {
+        return node.isValueNode() ? node.asText() : node.toString();
+    }
+
+    /**
+     * The status as {@code status} prints it: the API's body without the per-web-app timings, and the
+     * package URI shown without its query string.
+     */
+    static ObjectNode summary(JsonNode deployment) {
+        ObjectNode copy = ((ObjectNode) deployment).deepCopy();
+        for (JsonNode webApp : copy.path("webApps")) {
+            if (webApp.isObject()) {
+                ((ObjectNode) webApp).remove("timings");
+            }
+        }
+        JsonNode pkg = copy.get("package");
+        if (pkg != null && pkg.isObject() && pkg.hasNonNull("uri")) {
+            ((ObjectNode) pkg).put("uri", Masking.packageUri(pkg.get("uri").asText()));
+        }
+        return copy;
+    }
+}

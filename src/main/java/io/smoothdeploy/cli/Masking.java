@@ -1,0 +1,64 @@
+package io.smoothdeploy.cli;
+
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Keeps secrets out of what the CLI prints: the function key is replaced wherever it appears, and a URI whose
+ * query string holds a SAS signature ({@code sig=}) is shown as {@code https://host/path?<redacted>}
+ * (the same form as the API's own redaction).
+ */
+final class Masking {
+
+    static final String KEY_MASK = "***";
+    private static final Pattern URI = Pattern.compile("(?i)\\bhttps?://[^\\s\"'<>]+");
+    /** Shorter keys are not searched for in text: replacing them would garble output and hide nothing. */
+    private static final int MIN_KEY_LENGTH = 6;
+
+    private final String key;
+
+    Masking(String key) {
+        this.key = key == null || key.length() < MIN_KEY_LENGTH ? null : key;
+    }
+
+    /** The text with the key replaced and the SAS query of every URI in it redacted. */
+    String text(String text) {
+        if (text == null) {
+            return null;
+        }
+        String masked = key == null ? text : text.replace(key, KEY_MASK);
+        Matcher matcher = URI.matcher(masked);
+        StringBuilder out = new StringBuilder();
+        while (matcher.find()) {
+            String uri = matcher.group();
+            int query = uri.indexOf('?');
+            boolean sas = query >= 0 && uri.substring(query).toLowerCase(Locale.ROOT).contains("sig=");
+            matcher.appendReplacement(out, Matcher.quoteReplacement(sas ? packageUri(uri) : uri));
+        }
+        matcher.appendTail(out);
+        return out.toString();
+    }
+
+    /** A package URI as the CLI shows it: without its query string, whatever the query holds. */
+    static String packageUri(String uri) {
+        if (uri == null) {
+            return null;
+        }
+        int query = uri.indexOf('?');
+        String head = query < 0 ? uri : uri.substring(0, query);
+        int fragment = head.indexOf('#');
+        if (fragment >= 0) {
+            head = head.substring(0, fragment);
+        }
+        int scheme = head.indexOf("://");
+        if (scheme >= 0) {
+            int at = head.indexOf('@', scheme + 3);
+            int slash = head.indexOf('/', scheme + 3);
+            if (at >= 0 && (slash < 0 || at < slash)) {
+                head = head.substring(0, scheme + 3) + head.substring(at + 1);
+            }
+        }
+        return head + (query < 0 ? "" : "?<redacted>");
+    }
+}

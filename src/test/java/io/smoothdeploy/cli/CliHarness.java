@@ -1,12 +1,10 @@
 package io.smoothdeploy.cli;
 
-import io.smoothdeploy.cloud.DatabaseRef;
-import io.smoothdeploy.engine.steps.Pacing;
 import io.smoothdeploy.local.LocalStack;
 import io.smoothdeploy.local.ManualClock;
 import io.smoothdeploy.local.SimulatedCloud;
 import io.smoothdeploy.testing.QueueSettings;
-import io.smoothdeploy.testing.TestAzurite;
+import io.smoothdeploy.testing.SampleCloud;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -31,14 +29,11 @@ import java.util.Map;
  */
 final class CliHarness implements AutoCloseable {
 
-    static final String SUBSCRIPTION = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/cms-rg";
-    static final String CMS = SUBSCRIPTION + "/providers/Microsoft.Web/sites/cms-prod";
-    static final String SCHEDULER = SUBSCRIPTION + "/providers/Microsoft.Web/sites/scheduler-prod";
-    static final String SQL_SERVER = SUBSCRIPTION + "/providers/Microsoft.Sql/servers/cms-sql";
-    static final String OLD_PACKAGE = "https://packages.example.com/cms-1.0.zip?sv=2024&sig=OLDSECRET";
+    static final String CMS = SampleCloud.CMS;
+    static final String SCHEDULER = SampleCloud.SCHEDULER;
+    static final String SQL_SERVER = SampleCloud.SQL_SERVER;
+    static final String OLD_PACKAGE = SampleCloud.OLD_PACKAGE;
     static final String NEW_PACKAGE = "https://packages.example.com/cms-2.0.zip?sv=2024&se=2026&sig=NEWSECRET";
-    static final String CONNECTION = "Server=tcp:cms-sql.database.windows.net,1433;Initial Catalog=cmsdb;"
-            + "Authentication=Active Directory Default";
 
     final ManualClock clock = new ManualClock(Instant.parse("2026-11-23T09:00:00Z"));
     final SimulatedCloud cloud = new SimulatedCloud(clock, Duration.ofMinutes(3));
@@ -52,12 +47,8 @@ final class CliHarness implements AutoCloseable {
     int pauses;
 
     CliHarness() {
-        cloud.addSite(CMS, OLD_PACKAGE, Map.of("EPiServerDB", CONNECTION));
-        cloud.addSite(SCHEDULER, "https://packages.example.com/scheduler-1.0.zip", Map.of("EPiServerDB", CONNECTION));
-        cloud.addDatabase(new DatabaseRef(SQL_SERVER, "cmsdb"));
-        settings.put("StateTableName", TestAzurite.uniqueTableName("clistate"));
-        settings.put("DeploymentIndexTableName", TestAzurite.uniqueTableName("cliindex"));
-        stack = LocalStack.start(TestAzurite.serviceClient(), settings, cloud, clock, Pacing.DEFAULT, 0);
+        SampleCloud.seed(cloud);
+        stack = SampleCloud.startLocalHost(cloud, clock, settings);
     }
 
     String apiBase() {

@@ -17,9 +17,15 @@ import java.util.HexFormat;
  * @param sequence     0 for the first run of the stage, n for its n-th check again
  * @param round        the deployment's round: 0, then one more for each roll forward, so that a stage run
  *                     again after a roll forward gets new message ids and older messages are told apart
+ * @param retry        how many transient failures in a row came before this run (0 normally)
  */
 public record StepMessage(String deploymentId, String environment, Stage stage, String webApp, int sequence,
-                          int round) {
+                          int round, int retry) {
+
+    /** A message that follows no transient failure. */
+    public StepMessage(String deploymentId, String environment, Stage stage, String webApp, int sequence, int round) {
+        this(deploymentId, environment, stage, webApp, sequence, round, 0);
+    }
 
     private static final int MAX_MESSAGE_ID_LENGTH = 128;
 

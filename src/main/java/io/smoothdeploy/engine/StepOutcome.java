@@ -20,6 +20,13 @@ public sealed interface StepOutcome {
     record CheckAgain(Duration delay, String reason) implements StepOutcome {
     }
 
+    /**
+     * A transient failure (throttling, a 5xx, a timeout): run the step again after a growing pause, up to a
+     * limit, then fail. {@code code} and {@code message} describe the failure (never a secret).
+     */
+    record RetryLater(String code, String message) implements StepOutcome {
+    }
+
     /** The step cannot succeed; the deployment fails with this classified error. */
     record Fail(FailureKind kind, String message) implements StepOutcome {
     }

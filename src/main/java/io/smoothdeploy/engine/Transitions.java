@@ -1,5 +1,6 @@
 package io.smoothdeploy.engine;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,11 @@ public final class Transitions {
 
     /** Log the first check of a stage and then every n-th, so long waits stay readable. */
     static final int LOG_EVERY_NTH_CHECK = 10;
+
+    /** How many transient failures in a row a step retries before the deployment fails. */
+    public static final int TRANSIENT_RETRY_LIMIT = 5;
+    static final Duration RETRY_FIRST_DELAY = Duration.ofSeconds(2);
+    static final Duration RETRY_MAX_DELAY = Duration.ofMinutes(2);
 
     static final String ALL_IN_MAINTENANCE = "All sites in this deployment are now in maintenance mode";
     static final String MAINTENANCE_FAILED =
@@ -77,6 +83,9 @@ public final class Transitions {
         }
         if (outcome instanceof StepOutcome.Fail fail) {
             return fail(snapshot, message, fail, now);
+        }
+        if (outcome instanceof StepOutcome.RetryLater retry) {
+            return retryLater(snapshot, message, retry, now);
         }
         return advance(snapshot, message, (StepOutcome.Advance) outcome, now);
     }
@@ -144,6 +153,40 @@ public final class Transitions {
         }
         StepMessage next = message(deployment, message.stage(), null, checked.checks());
         return new Decision(checked, List.of(), null, log, List.of(new OutgoingMessage(next, check.delay())));
+    }
+
+    /**
+     * A transient failure: the same step runs again after {@link #retryDelay}, logged each time, until
+     * {@link #TRANSIENT_RETRY_LIMIT} retries in a row have failed; then the deployment fails.
+     */
+    private static Decision retryLater(DeploymentSnapshot snapshot, StepMessage message, StepOutcome.RetryLater retry,
+                                       Instant now) {
+        String what = retry.code() + ": " + retry.message();
+        if (message.retry() >= TRANSIENT_RETRY_LIMIT) {
+            return fail(snapshot, message, new StepOutcome.Fail(FailureKind.CLOUD_OPERATION, "still failing after "
+                    + TRANSIENT_RETRY_LIMIT + " retries: " + what), now);
+        }
+        int attempt = message.retry() + 1;
+        Duration delay = retryDelay(message, attempt);
+        Decision checked = checkAgain(snapshot, message, new StepOutcome.CheckAgain(delay, ""), now);
+        StepMessage next = checked.messages().get(0).message();
+        StepMessage retried = new StepMessage(next.deploymentId(), next.environment(), next.stage(), next.webApp(),
+                next.sequence(), next.round(), attempt);
+        LogLine line = LogLine.warning(now, message.webApp(), "Transient failure in " + describe(message.stage())
+                + " (" + what + "); retry " + attempt + " of " + TRANSIENT_RETRY_LIMIT + " in " + delay.toSeconds() + " s");
+        return new Decision(checked.deployment(), checked.webApps(), null, List.of(line),
+                List.of(new OutgoingMessage(retried, delay)));
+    }
+
+    /**
+     * Exponential backoff with jitter: 2, 4, 8, 16, 32 s (capped at 2 min), each plus up to half again. The
+     * jitter comes from the message id, so web apps retrying at once spread out, and the rule stays a pure
+     * function.
+     */
+    static Duration retryDelay(StepMessage message, int attempt) {
+        long base = Math.min(RETRY_MAX_DELAY.toMillis(), RETRY_FIRST_DELAY.toMillis() << (attempt - 1));
+        long jitter = Math.floorMod(message.messageId().hashCode() * 31L + attempt, base / 2 + 1);
+        return Duration.ofMillis(base + jitter);
     }
 
     private static boolean shouldLogCheck(int checks) {

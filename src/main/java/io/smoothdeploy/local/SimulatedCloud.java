@@ -37,7 +37,7 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
     private final Map<String, Map<String, Slot>> sites = new LinkedHashMap<>();
     private final Map<String, Database> databases = new LinkedHashMap<>();
     private final List<String> calls = new ArrayList<>();
-    private final Map<String, Deque<CloudException>> faults = new HashMap<>();
+    private final Map<String, Deque<RuntimeException>> faults = new HashMap<>();
     private final Map<String, Integer> coldStartRounds = new HashMap<>();
     private final Map<String, Integer> brokenPackages = new HashMap<>();
     private final Map<String, Integer> brokenSlots = new HashMap<>();
@@ -70,8 +70,8 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
     }
 
     /** The next {@code times} calls of {@code operation} on {@code target} (a slot or database) throw {@code error}. */
-    public synchronized void failNext(String operation, String target, int times, CloudException error) {
-        Deque<CloudException> queue = faults.computeIfAbsent(operation + " " + target, k -> new ArrayDeque<>());
+    public synchronized void failNext(String operation, String target, int times, RuntimeException error) {
+        Deque<RuntimeException> queue = faults.computeIfAbsent(operation + " " + target, k -> new ArrayDeque<>());
         for (int i = 0; i < times; i++) {
             queue.add(error);
         }
@@ -290,7 +290,7 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
     }
 
     private void record(String operation, String target) {
-        Deque<CloudException> queue = faults.get(operation + " " + target);
+        Deque<RuntimeException> queue = faults.get(operation + " " + target);
         if (queue != null && !queue.isEmpty()) {
             calls.add(operation + " " + target + " (failed)");
             throw queue.poll();

@@ -22,6 +22,9 @@ public final class StepMessageCodec {
         if (message.round() != 0) {
             node.put("round", message.round());
         }
+        if (message.retry() != 0) {
+            node.put("retry", message.retry());
+        }
         return node.toString();
     }
 
@@ -38,7 +41,8 @@ public final class StepMessageCodec {
             JsonNode webApp = node.get("webApp");
             int sequence = node.path("sequence").asInt(0);
             return new StepMessage(deploymentId, environment, stage,
-                    webApp == null || webApp.isNull() ? null : webApp.asText(), sequence, node.path("round").asInt(0));
+                    webApp == null || webApp.isNull() ? null : webApp.asText(), sequence, node.path("round").asInt(0),
+                    node.path("retry").asInt(0));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("step message is not valid JSON: " + e.getOriginalMessage(), e);
         }

@@ -241,4 +241,39 @@ class TransitionsTest {
         assertTrue(Transitions.isExpected(snapshot, current));
         assertEquals("d1.r1:DEPLOY_SLOT:cms:0", current.messageId(), "a new round gets new message ids");
     }
+
+    @Test
+    void transientFailureIsRetriedWithAGrowingPauseAndThenFailsTheDeployment() {
+        // Arrange
+        DeploymentSnapshot snapshot = snapshot(deployment(DeploymentStatus.IN_PROGRESS, Stage.DEPLOY_SLOT),
+                webApp("cms", WebAppPhase.IN_MAINTENANCE));
+        StepOutcome throttled = new StepOutcome.RetryLater("TooManyRequests", "throttled");
+
+        // Act
+        Decision first = Transitions.decide(snapshot, message(Stage.DEPLOY_SLOT, "cms", 0), throttled, NOW);
+        Decision third = Transitions.decide(snapshot, new StepMessage("d1", "prod", Stage.DEPLOY_SLOT, "cms", 0, 0, 2),
+                throttled, NOW);
+        Decision last = Transitions.decide(snapshot, new StepMessage("d1", "prod", Stage.DEPLOY_SLOT, "cms", 0, 0,
+                Transitions.TRANSIENT_RETRY_LIMIT), throttled, NOW);
+
+        // Assert
+        OutgoingMessage retry = first.messages().get(0);
+        assertEquals(1, retry.message().retry());
+        assertEquals(1, retry.message().sequence(), "a retry is the next check of the stage");
+        assertTrue(retry.delay().compareTo(Duration.ofSeconds(2)) >= 0 && retry.delay().compareTo(Duration.ofSeconds(3)) <= 0,
+                retry.delay().toString());
+        assertTrue(third.messages().get(0).delay().compareTo(Duration.ofSeconds(8)) >= 0, "the pause doubles");
+        assertTrue(first.log().get(0).message().contains("retry 1 of 5"), first.log().toString());
+        assertEquals(DeploymentStatus.FAILED, last.deployment().status());
+        assertTrue(last.deployment().errors().get(0).message().startsWith("still failing after 5 retries: TooManyRequests"));
+    }
+
+    @Test
+    void retryJitterSpreadsWebAppsThatFailTogether() {
+        Duration cms = Transitions.retryDelay(message(Stage.DEPLOY_SLOT, "cms", 0), 3);
+        Duration commerce = Transitions.retryDelay(message(Stage.DEPLOY_SLOT, "commerce", 0), 3);
+        assertTrue(cms.compareTo(Duration.ofSeconds(8)) >= 0 && cms.compareTo(Duration.ofSeconds(12)) <= 0, cms.toString());
+        assertFalse(cms.equals(commerce), "two web apps do not retry in step");
+        assertEquals(cms, Transitions.retryDelay(message(Stage.DEPLOY_SLOT, "cms", 0), 3), "and the rule is pure");
+    }
 }

@@ -19,7 +19,7 @@ import java.util.Map;
 
 /**
  * Runs the step class of a message's stage. A cloud error that retrying will not fix becomes a classified
- * failure; a transient one is thrown, so the queue delivers the message again later.
+ * failure; a transient one is retried by the step's own schedule ({@link StepOutcome.RetryLater}).
  */
 public final class StepCatalog implements Steps {
 
@@ -62,7 +62,7 @@ public final class StepCatalog implements Steps {
             return steps.get(message.stage()).run(context);
         } catch (CloudException e) {
             if (e.isTransient()) {
-                throw e;
+                return new StepOutcome.RetryLater(e.code(), e.getMessage());
             }
             return StepOutcome.fail(FailureKind.CLOUD_OPERATION, e.code() + ": " + e.getMessage());
         }

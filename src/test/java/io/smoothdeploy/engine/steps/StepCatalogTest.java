@@ -3,7 +3,6 @@ package io.smoothdeploy.engine.steps;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smoothdeploy.cloud.CloudException;
@@ -130,7 +129,7 @@ class StepCatalogTest {
     }
 
     @Test
-    void permanentCloudErrorBecomesAClassifiedFailureAndATransientOneIsThrownForRedelivery() {
+    void permanentCloudErrorBecomesAClassifiedFailureAndATransientOneIsRetriedLater() {
         // Arrange
         cloud.addSite(SITE, OLD, Map.of("EPiServerDB", CONNECTION));
         cloud.failNext("deployPackage", "cms-prod/staging", 1,
@@ -145,9 +144,9 @@ class StepCatalogTest {
         StepOutcome.Fail fail = assertInstanceOf(StepOutcome.Fail.class, permanent);
         assertEquals(FailureKind.CLOUD_OPERATION, fail.kind());
         assertTrue(fail.message().startsWith("LinkedAuthorizationFailed: "), fail.message());
-        CloudException thrown = assertThrows(CloudException.class,
-                () -> steps.run(snapshot(WebAppPhase.IN_MAINTENANCE), message(Stage.DEPLOY_SLOT, "cms")));
-        assertTrue(thrown.isTransient());
+        StepOutcome.RetryLater retry = assertInstanceOf(StepOutcome.RetryLater.class,
+                steps.run(snapshot(WebAppPhase.IN_MAINTENANCE), message(Stage.DEPLOY_SLOT, "cms")));
+        assertEquals("TooManyRequests", retry.code());
     }
 
     private static EnvironmentConfig environment() {

@@ -4,6 +4,14 @@ package io.smoothdeploy.cloud;
  * A cloud operation failed. {@code code} is the cloud's error code (for ARM, the error code of its error
  * body, such as {@code ResourceNotFound}); {@code transientFailure} says whether trying the same call again
  * later may succeed (throttling, 5xx, timeouts). The message never holds a secret.
+ *
+ * <p>A <em>credential failure</em> ({@link #credentials}, {@link #isCredentialFailure}) is the orchestrator's
+ * own identity failing: its token could not be fetched (the managed-identity endpoint is down or refuses), or
+ * Azure refused the token it sent (401). It is told apart from other failures because the cure differs: the
+ * call itself was fine and nothing about the deployment is wrong, so a step can be retried later rather than
+ * failed, and a report can point at the identity rather than at the site. It is always transient: identity
+ * endpoints recover and tokens get renewed. A refused <em>permission</em> (403, a missing role assignment) is
+ * not a credential failure: retrying it does not help until someone grants the role.
  */
 public class CloudException extends RuntimeException {
 
@@ -11,17 +19,34 @@ public class CloudException extends RuntimeException {
 
     private final String code;
     private final boolean transientFailure;
+    private final boolean credentialFailure;
 
     public CloudException(String code, String message, boolean transientFailure) {
-        super(message);
-        this.code = code;
-        this.transientFailure = transientFailure;
+        this(code, message, transientFailure, false, null);
     }
 
     public CloudException(String code, String message, boolean transientFailure, Throwable cause) {
+        this(code, message, transientFailure, false, cause);
+    }
+
+    private CloudException(String code, String message, boolean transientFailure, boolean credentialFailure,
+                           Throwable cause) {
         super(message, cause);
         this.code = code;
-        this.transientFailure = transientFailure;
+        this.transientFailure = transientFailure || credentialFailure;
+        this.credentialFailure = credentialFailure;
+    }
+
+    /**
+     * A failure of the orchestrator's credential (always transient).
+     *
+     * @param code    ARM's code when ARM refused the token ({@code ExpiredAuthenticationToken}, …), else our own
+     *                code for why no token could be had
+     * @param message what was attempted and why it failed; the caller makes sure it holds no token or secret
+     * @param cause   what the SDK or the credential threw, or null
+     */
+    public static CloudException credentials(String code, String message, Throwable cause) {
+        return new CloudException(code, message, true, true, cause);
     }
 
     public String code() {
@@ -30,5 +55,10 @@ public class CloudException extends RuntimeException {
 
     public boolean isTransient() {
         return transientFailure;
+    }
+
+    /** Whether the orchestrator's own credential failed (see the class comment); such a failure is transient. */
+    public boolean isCredentialFailure() {
+        return credentialFailure;
     }
 }

@@ -39,6 +39,7 @@ import io.smoothdeploy.cloud.SlotConfiguration;
 import io.smoothdeploy.cloud.SlotInfo;
 import io.smoothdeploy.cloud.SlotRef;
 import io.smoothdeploy.cloud.SqlCloud;
+import io.smoothdeploy.local.emulator.EmulatorCredential;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,11 +61,17 @@ import java.util.function.Supplier;
  *
  * <ul>
  *   <li>{@link #forAzure}: Azure, signed in with {@code DefaultAzureCredential}.</li>
- *   <li>{@link #forEndpoint}: any ARM-compatible endpoint over plain HTTP with no credential, such as the
- *       local Azure emulator. Its pipeline retries 408/429/5xx twice after {@value #LOCAL_RETRY_DELAY_MS} ms
- *       (the SDK's default backs off for seconds, which would make fault-injection tests slow), and long
- *       operations are polled every {@value #LOCAL_POLL_INTERVAL_MS} ms.</li>
+ *   <li>{@link #forEndpoint}: an ARM-compatible endpoint over plain HTTP, such as the local Azure emulator,
+ *       signed in with the emulator's stand-in for managed identity ({@link EmulatorCredential}) or a given
+ *       credential, a token fetched for every request ({@link PerRequestTokenPolicy}). Its pipeline retries
+ *       408/429/5xx twice after {@value #LOCAL_RETRY_DELAY_MS} ms (the SDK's default backs off for seconds,
+ *       which would make fault-injection tests slow), and long operations are polled every
+ *       {@value #LOCAL_POLL_INTERVAL_MS} ms.</li>
  * </ul>
+ *
+ * <p>Credentials: when the orchestrator's own credential fails, whether no token could be fetched or ARM
+ * refused the one sent (401), the call throws a {@linkplain CloudException#isCredentialFailure credential
+ * failure}, which is transient; a 403 (a missing role assignment) is a permanent failure (see {@link ArmErrors}).
  *
  * <p>Waiting: slot creation, swaps and deletes wait for their long-running operation (polled at
  * {@code lroPollInterval}, or the {@code Retry-After} ARM sends), bounded by a timeout after which a
@@ -116,18 +123,31 @@ public final class ArmCloud implements AppServiceCloud, SqlCloud {
         return new ArmCloud(azure, host -> "https://" + host, AZURE_POLL_INTERVAL);
     }
 
-    /** An ARM-compatible endpoint (such as the local Azure emulator), with no credential; slots at {@code https://<host>}. */
+    /** The local Azure emulator at {@code armEndpoint}, signed in with its token endpoint; slots at {@code https://<host>}. */
     public static ArmCloud forEndpoint(URI armEndpoint, String subscriptionId) {
         return forEndpoint(armEndpoint, subscriptionId, host -> "https://" + host);
     }
 
     /**
-     * An ARM-compatible endpoint with no credential.
+     * The local Azure emulator at {@code armEndpoint}, signed in with an {@link EmulatorCredential} on that
+     * emulator, so the credential's failures can be reproduced there.
      *
      * @param baseUrlForHost where a slot with this default host name is reached; for the emulator,
      *                       {@code emulator::baseUrlForHost}
      */
     public static ArmCloud forEndpoint(URI armEndpoint, String subscriptionId, Function<String, String> baseUrlForHost) {
+        return forEndpoint(armEndpoint, subscriptionId, baseUrlForHost, new EmulatorCredential(armEndpoint));
+    }
+
+    /**
+     * An ARM-compatible endpoint over plain HTTP, every request signed with a token from {@code credential}
+     * for the scope {@code <armEndpoint>/.default}. The token policy sits before the retry policy: a token that
+     * cannot be had ends the call at once, as a credential failure, rather than being asked for three times.
+     *
+     * @param baseUrlForHost where a slot with this default host name is reached
+     */
+    public static ArmCloud forEndpoint(URI armEndpoint, String subscriptionId, Function<String, String> baseUrlForHost,
+                                       TokenCredential credential) {
         String endpoint = armEndpoint.toString().replaceAll("/+$", "") + "/";
         Map<String, String> endpoints = new HashMap<>();
         endpoints.put("resourceManagerEndpointUrl", endpoint);
@@ -139,6 +159,7 @@ public final class ArmCloud implements AppServiceCloud, SqlCloud {
         AzureProfile profile = new AzureProfile(null, subscriptionId, new AzureEnvironment(endpoints));
         HttpPipeline pipeline = new HttpPipelineBuilder()
                 .policies(new UserAgentPolicy("smooth-deploy"), new RequestIdPolicy(),
+                        new PerRequestTokenPolicy(credential, endpoint + ".default"),
                         new RetryPolicy(new FixedDelay(LOCAL_RETRIES, Duration.ofMillis(LOCAL_RETRY_DELAY_MS))),
                         new AddDatePolicy())
                 .build();
@@ -488,6 +509,9 @@ public final class ArmCloud implements AppServiceCloud, SqlCloud {
             } catch (java.io.IOException ignored) {
                 // not JSON: keep the generic code
             }
+        }
+        if (status == 401) {
+            throw ArmErrors.credentialRefused(action, code, message, null);
         }
         throw new CloudException(code, action + " failed: " + last.getStatus() + " " + code
                 + (message == null ? "" : ": " + ArmErrors.scrub(message)), ArmErrors.isTransient(status));

@@ -1,8 +1,11 @@
 package io.smoothdeploy.cloud.arm;
 
+import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.core.exception.HttpResponseException;
+import com.azure.core.http.HttpRequest;
 import com.azure.core.management.exception.ManagementError;
 import com.azure.core.management.exception.ManagementException;
+import com.azure.identity.CredentialUnavailableException;
 import io.smoothdeploy.cloud.CloudException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,14 +15,29 @@ import java.util.regex.Pattern;
 /**
  * Turns what the SDK throws into {@link CloudException}: the code from ARM's error body, a message that
  * says what was attempted, and whether trying again later may help (408, 429, 5xx, and network failures).
- * Messages are built from our own words and ARM's error message only, never from the request, and pass
- * through {@link #scrub}, so a connection string or a package's SAS token cannot leak through them.
+ * Messages are built from our own words and ARM's error message only, never from the request's body or query
+ * (a 403 names the method and path, which hold resource ids only), and pass through {@link #scrub}, so a
+ * connection string, a package's SAS token or a bearer token cannot leak through them.
+ *
+ * <p>The orchestrator's own credential failing is a {@linkplain CloudException#credentials credential
+ * failure}, in two shapes: no token could be had (the credential throws {@link ClientAuthenticationException},
+ * or its subclass {@link CredentialUnavailableException}, out of the pipeline's authentication policy, possibly
+ * wrapped), or ARM refused the token it was sent (401: {@code ExpiredAuthenticationToken},
+ * {@code InvalidAuthenticationToken}, {@code AuthenticationFailed}). A 403 is not one: the token was good, the
+ * identity just lacks a role assignment, which only a person can fix, so it stays permanent.
  */
 final class ArmErrors {
 
     private static final Pattern QUERY = Pattern.compile("\\?[^\\s\"'<>]*");
     private static final Pattern SECRET = Pattern.compile(
             "(?i)(password|pwd|accountkey|sharedaccesskey|sig|secret|token)\\s*=\\s*[^;\\s\"'&]*");
+    /** {@code "access_token": "…"} and the like, as a token endpoint's JSON answer would carry them. */
+    private static final Pattern JSON_SECRET = Pattern.compile(
+            "(?i)(\"[a-z_]*(?:token|secret|password|assertion)\"\\s*:\\s*\")[^\"]*\"");
+    private static final Pattern BEARER = Pattern.compile("(?i)\\bbearer\\s+[^\\s\"',;]+");
+    /** A JWT (header.payload.signature, base64url, the header starting with {@code {"}). */
+    private static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
+    private static final int MAX_REASON = 200;
 
     private ArmErrors() {
     }
@@ -33,6 +51,14 @@ final class ArmErrors {
         if (e instanceof CloudException cloud) {
             return cloud;
         }
+        // ARM's answers come as ManagementException; a ClientAuthenticationException can only be the credential's
+        ClientAuthenticationException tokenFailure = tokenFailure(e);
+        if (tokenFailure != null) {
+            String code = tokenFailure instanceof CredentialUnavailableException
+                    ? "CredentialUnavailable" : "TokenRequestFailed";
+            return CloudException.credentials(code, action + " failed: the orchestrator's credential could not get"
+                    + " a token for Azure Resource Manager (" + code + ")" + reason(tokenFailure.getMessage()), e);
+        }
         if (e instanceof HttpResponseException http && http.getResponse() != null) {
             int status = http.getResponse().getStatusCode();
             String code = null;
@@ -45,6 +71,15 @@ final class ArmErrors {
             if (code == null || code.isBlank()) {
                 code = "Http" + status;
             }
+            if (status == 401) {
+                return credentialRefused(action, code, message, e);
+            }
+            if (status == 403) {
+                return new CloudException(code, action + " failed: HTTP 403 " + code + ": the orchestrator's identity"
+                        + " has no role assignment that allows " + operation(http.getResponse().getRequest())
+                        + "; grant it a role on the resource (such as Contributor) and try again"
+                        + (message == null ? "" : ". Azure says: " + scrub(message)), false, e);
+            }
             return new CloudException(code, action + " failed: HTTP " + status + " " + code
                     + (message == null ? "" : ": " + scrub(message)), isTransient(status), e);
         }
@@ -53,6 +88,15 @@ final class ArmErrors {
                     + " talking to Azure Resource Manager", true, e);
         }
         return new CloudException("UnexpectedError", action + " failed: " + e.getClass().getSimpleName(), false, e);
+    }
+
+    /**
+     * ARM answered 401 to the token the orchestrator sent: a credential failure, with ARM's code and a scrubbed,
+     * shortened reason (ARM's messages name the token's expiry, never the token, but they are scrubbed anyway).
+     */
+    static CloudException credentialRefused(String action, String code, String armMessage, Throwable cause) {
+        return CloudException.credentials(code, action + " failed: Azure Resource Manager refused the orchestrator's"
+                + " credential (HTTP 401 " + code + ")" + reason(armMessage), cause);
     }
 
     static boolean isTransient(int status) {
@@ -64,7 +108,44 @@ final class ArmErrors {
         if (text == null) {
             return null;
         }
-        return SECRET.matcher(QUERY.matcher(text).replaceAll("?<redacted>")).replaceAll("$1=<redacted>");
+        String scrubbed = QUERY.matcher(text).replaceAll("?<redacted>");
+        scrubbed = SECRET.matcher(scrubbed).replaceAll("$1=<redacted>");
+        scrubbed = JSON_SECRET.matcher(scrubbed).replaceAll("$1<redacted>\"");
+        scrubbed = BEARER.matcher(scrubbed).replaceAll("Bearer <redacted>");
+        return JWT.matcher(scrubbed).replaceAll("<redacted>");
+    }
+
+    /**
+     * {@code ": <reason>"}: the first line of {@code text}, scrubbed and cut to {@value #MAX_REASON} characters
+     * (the identity libraries' messages run to paragraphs of troubleshooting links); empty for no text.
+     */
+    private static String reason(String text) {
+        if (text == null || text.isBlank()) {
+            return "";
+        }
+        String line = scrub(text.strip().lines().findFirst().orElse(""));
+        return ": " + (line.length() <= MAX_REASON ? line : line.substring(0, MAX_REASON) + "…");
+    }
+
+    /** The request as {@code METHOD /path} (no query string), to name what the identity may not do. */
+    private static String operation(HttpRequest request) {
+        if (request == null || request.getUrl() == null) {
+            return "this operation";
+        }
+        return request.getHttpMethod() + " " + scrub(request.getUrl().getPath());
+    }
+
+    /**
+     * The credential's exception, when the token could not be had: the SDK hands it on as the pipeline threw
+     * it, but Reactor or a poller may have wrapped it on the way, so the whole cause chain is searched.
+     */
+    private static ClientAuthenticationException tokenFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ClientAuthenticationException authentication) {
+                return authentication;
+            }
+        }
+        return null;
     }
 
     private static boolean causedByNetwork(Throwable e) {

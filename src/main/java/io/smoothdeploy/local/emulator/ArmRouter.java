@@ -25,7 +25,8 @@ import java.util.UUID;
 /**
  * Maps ARM requests onto the emulator's model. Paths and JSON shapes are those azure-resourcemanager
  * 2.57 (appservice 2.54.1, sql 2.53.5) sends and reads: see {@code WebAppsClientImpl} and
- * {@code DatabasesClientImpl}.
+ * {@code DatabasesClientImpl}. A request whose bearer token the emulator's token endpoint did not issue, or
+ * issued but has expired, is refused with 401 before its route is run or any fault spent.
  */
 final class ArmRouter implements HttpHandler {
 
@@ -89,6 +90,7 @@ final class ArmRouter implements HttpHandler {
             String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
             String path = exchange.getRequestURI().getPath();
             String apiVersion = queryParameter(exchange.getRequestURI().getRawQuery(), "api-version");
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
             byte[] requestBody = exchange.getRequestBody().readAllBytes();
             List<String> segments = new ArrayList<>();
             Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).forEach(segments::add);
@@ -99,6 +101,10 @@ final class ArmRouter implements HttpHandler {
                 Duration latency = emulator.latency(route.operation());
                 if (latency != null && !latency.isZero()) {
                     Thread.sleep(latency.toMillis());
+                }
+                TokenEndpoint.Refusal refusal = emulator.tokens.refusal(authorization);
+                if (refusal != null) {
+                    throw new ArmError(401, refusal.code(), refusal.message());
                 }
                 AzureEmulator.Fault fault = emulator.takeFault(route.operation());
                 if (fault != null) {
@@ -129,6 +135,11 @@ final class ArmRouter implements HttpHandler {
 
     private static void send(HttpExchange exchange, Response response) throws IOException {
         exchange.getResponseHeaders().set("x-ms-request-id", UUID.randomUUID().toString());
+        // One connection per request. The JDK server sends the headers and the body as two TCP segments without
+        // TCP_NODELAY, so on a kept-alive connection the body waits for the client's delayed ACK (tens of ms per
+        // request); a fresh connection is ACKed at once. This more than pays for the token request that now
+        // precedes every ARM request (see TokenEndpoint, which does the same).
+        exchange.getResponseHeaders().set("Connection", "close");
         response.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
         if (response.body() == null) {
             exchange.sendResponseHeaders(response.status(), -1);

@@ -48,16 +48,25 @@ import java.util.concurrent.TimeUnit;
  * {@code updateAppSettings}, {@code listConnectionStrings}, {@code updateConnectionStrings},
  * {@code getSlotConfigNames}, {@code restartSlot}, {@code startSlot}, {@code stopSlot}, {@code swapSlot},
  * {@code applySlotConfig}, {@code resetSlotConfig}, {@code getOperation}, {@code getDatabase}, {@code createDatabase}, {@code deleteDatabase},
- * {@code renameDatabase}.
+ * {@code renameDatabase}; and {@code downloadPackage} for package downloads ({@link #packageDownloadUri}).
  *
  * <p>Slots run their packages once {@link #servePackagesFrom} is called: each slot is then a loopback HTTP
  * listener (its URL is what {@link #baseUrlForHost} answers for its host name) serving an {@link AppInstance}
  * of the package its {@code WEBSITE_RUN_FROM_PACKAGE} names, which behaves as its {@link PackageManifest}
  * says; a swap exchanges the instances the two listeners serve, at once.
  *
+ * <p>Identity: {@link #TOKEN_PATH} plays App Service's managed-identity endpoint for {@link EmulatorCredential}.
+ * An ARM request without an {@code Authorization} header is served, as before there were tokens; one with a
+ * bearer token is served only if that endpoint issued it and it has not expired (an hour on the emulator's
+ * clock), else it gets ARM's 401 ({@code InvalidAuthenticationToken} or {@code ExpiredAuthenticationToken}).
+ * {@link #failNextTokenRequests} breaks the endpoint; {@link #tokenRequests} is its request log.
+ *
  * <p>Thread-safe: one lock guards the whole model.
  */
 public final class AzureEmulator implements AutoCloseable {
+
+    /** The path of the token endpoint, under {@link #endpoint()}. */
+    public static final String TOKEN_PATH = "/_emulator/token";
 
     final Object lock = new Object();
     final Clock clock;
@@ -76,6 +85,9 @@ public final class AzureEmulator implements AutoCloseable {
     private Duration copyDuration = Duration.ZERO;
     private long nextOperation;
     private SlotRuntime runtime;
+    final TokenEndpoint tokens = new TokenEndpoint(this);
+    private Path packageDirectory;
+    private final Set<String> tamperedPackages = new java.util.HashSet<>();
 
     record Fault(int status, String code) {
     }
@@ -94,6 +106,8 @@ public final class AzureEmulator implements AutoCloseable {
         });
         server.setExecutor(executor);
         server.createContext("/", new ArmRouter(this));
+        server.createContext(TOKEN_PATH, tokens);
+        server.createContext(PackageDownloads.PREFIX, new PackageDownloads(this));
         server.start();
         endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
@@ -220,6 +234,7 @@ public final class AzureEmulator implements AutoCloseable {
     public void servePackagesFrom(Path directory) {
         Path packages = directory.toAbsolutePath();
         synchronized (lock) {
+            packageDirectory = packages;
             if (runtime != null) {
                 runtime.setPackageDirectory(packages);
                 return;
@@ -231,6 +246,29 @@ public final class AzureEmulator implements AutoCloseable {
                 }
             }
             observers.add(0, runtime);
+        }
+    }
+
+    /**
+     * Where a download of {@code packageUri} goes on this emulator: {@code GET /_emulator/packages/<file>} on
+     * {@link #endpoint}, {@code <file>} being the URI's last path segment, with the URI's query string kept (the
+     * route ignores it and does not record it). It serves the file a slot would run from the directory given to
+     * {@link #servePackagesFrom}; a URI with no file name maps to a download that answers 404. Meant as the
+     * rewrite function of {@code io.smoothdeploy.cloud.http.HttpPackageDigest}, so that the real HTTP code path,
+     * SAS token included, runs against the emulator. Route name for faults and latency: {@code downloadPackage}.
+     */
+    public URI packageDownloadUri(URI packageUri) {
+        return PackageDownloads.downloadUri(endpoint, packageUri);
+    }
+
+    /**
+     * From now on, downloads of the package file {@code fileName} answer its bytes with the first one flipped
+     * (one byte, when the file is empty), as if the blob had been overwritten after it was fingerprinted. Slots
+     * still run the file as it is.
+     */
+    public void tamperPackage(String fileName) {
+        synchronized (lock) {
+            tamperedPackages.add(fileName);
         }
     }
 
@@ -314,10 +352,21 @@ public final class AzureEmulator implements AutoCloseable {
         }
     }
 
+    /**
+     * The requests that reached the token endpoint, in order (operation {@code getToken}). Kept apart from
+     * {@link #requests()}, which stays the ARM traffic alone: with a credential, every ARM request comes with
+     * a token request, and tests that count ARM requests should not have to skip those.
+     */
+    public List<RecordedRequest> tokenRequests() {
+        return tokens.requests();
+    }
+
+    /** Forgets both request logs. */
     public void clearRequests() {
         synchronized (lock) {
             requests.clear();
         }
+        tokens.clearRequests();
     }
 
     // ----- faults -----
@@ -336,6 +385,15 @@ public final class AzureEmulator implements AutoCloseable {
         }
     }
 
+    /**
+     * The next {@code times} requests of the token endpoint answer {@code httpStatus} (with an OAuth error
+     * body and no token), as a managed-identity endpoint that is down ({@code 500}, {@code 503}) or refuses
+     * the app ({@code 400}) does.
+     */
+    public void failNextTokenRequests(int times, int httpStatus) {
+        tokens.failNext(times, httpStatus);
+    }
+
     /** Every request of route {@code operationName} waits {@code latency} (real time) before it is answered. */
     public void addLatency(String operationName, Duration latency) {
         synchronized (lock) {
@@ -349,6 +407,18 @@ public final class AzureEmulator implements AutoCloseable {
         synchronized (lock) {
             Deque<Fault> queue = faults.get(operation);
             return queue == null ? null : queue.poll();
+        }
+    }
+
+    Path packageDirectory() {
+        synchronized (lock) {
+            return packageDirectory;
+        }
+    }
+
+    boolean tampered(String fileName) {
+        synchronized (lock) {
+            return tamperedPackages.contains(fileName);
         }
     }
 

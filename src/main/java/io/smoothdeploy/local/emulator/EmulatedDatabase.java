@@ -20,6 +20,8 @@ public final class EmulatedDatabase {
     private final String name;
     private final String location;
     private final List<Row> rows = new ArrayList<>();
+    /** Writes made to this database itself; rows a copy or restore brought from its source are not among them. */
+    private long writesSinceCreated;
     private final Instant createdAt;
     private String status;
     private Instant readyAt;
@@ -52,6 +54,7 @@ public final class EmulatedDatabase {
     public void insert(String value) {
         synchronized (lock) {
             rows.add(new Row(clock.instant(), value));
+            writesSinceCreated++;
         }
     }
 
@@ -68,10 +71,23 @@ public final class EmulatedDatabase {
         }
     }
 
-    /** How many writes the database holds. */
+    /**
+     * How many writes the database holds, including those a copy or restore brought from its source; see
+     * {@link #writesSinceCreated} for its own.
+     */
     public int writeCount() {
         synchronized (lock) {
             return rows.size();
+        }
+    }
+
+    /**
+     * How many writes reached this database since it was created, as Azure SQL's operational statistics count
+     * them: a copy or restore starts at zero, however many rows it brought along; a rename keeps the count.
+     */
+    public long writesSinceCreated() {
+        synchronized (lock) {
+            return writesSinceCreated;
         }
     }
 
@@ -132,6 +148,7 @@ public final class EmulatedDatabase {
     EmulatedDatabase renamed(String newName) {
         EmulatedDatabase renamed = new EmulatedDatabase(lock, clock, newName, location);
         renamed.rows.addAll(rows);
+        renamed.writesSinceCreated = writesSinceCreated;
         renamed.status = status;
         renamed.readyAt = readyAt;
         renamed.createMode = createMode;

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.smoothdeploy.cloud.SlotRef;
 import io.smoothdeploy.engine.DatabaseConfig;
 import io.smoothdeploy.engine.EnvironmentConfig;
+import io.smoothdeploy.engine.SmokeCheck;
 import io.smoothdeploy.engine.StalenessPolicy;
+import io.smoothdeploy.engine.VerificationPolicy;
 import io.smoothdeploy.engine.WebAppConfig;
 import io.smoothdeploy.engine.WebAppRole;
 import java.time.Duration;
@@ -26,12 +28,17 @@ final class EnvironmentRequest {
             Pattern.CASE_INSENSITIVE);
     static final Pattern SLOT = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?");
     static final Pattern DATABASE = Pattern.compile("[A-Za-z0-9_-]{1,100}");
+    static final Pattern BODY_TEXT = Pattern.compile("[^\\p{Cntrl}]{1,200}");
     static final Pattern PATH = Pattern.compile("/[A-Za-z0-9._~!$&'()*+,;=:@%/?-]{0,499}");
 
     private static final Set<String> TOP = Set.of("webApps", "database", "connectionStringName",
-            "databaseModeSetting", "maintenancePagePackageUri", "warmUpTimeoutSeconds", "staleness");
-    private static final Set<String> STALENESS = Set.of("webhookUrl", "verificationLimitMinutes",
-            "noProgressLimitMinutes", "action");
+            "databaseModeSetting", "maintenancePagePackageUri", "warmUpTimeoutSeconds", "staleness", "verification",
+            "webhookUrl", "transientRetryLimit");
+    private static final Set<String> STALENESS = Set.of("noProgressLimitMinutes", "action");
+    private static final Set<String> VERIFICATION = Set.of("smokeChecks", "onPass", "onFail", "rollbackDatabase",
+            "limitMinutes", "onLimit");
+    private static final Set<String> SMOKE_CHECK = Set.of("webApp", "path", "expectedStatus", "bodyContains");
+    static final int MAX_SMOKE_CHECKS = 50;
     private static final Set<String> WEB_APP = Set.of("name", "resourceId", "role", "stagingSlot", "maintenanceSlot",
             "warmUp");
     private static final Set<String> WARM_UP = Set.of("hostNames", "paths", "expectedStatuses");
@@ -52,6 +59,10 @@ final class EnvironmentRequest {
         String maintenancePage = fields.httpsUri(body, "", "maintenancePagePackageUri", false);
         Integer warmUpSeconds = fields.optionalInt(body, "", "warmUpTimeoutSeconds", 10, 3600);
         StalenessPolicy staleness = staleness(fields, body);
+        VerificationPolicy verification = verification(fields, body, webApps);
+        String webhook = fields.webhookUri(body, "", "webhookUrl");
+        Integer retryLimit = fields.optionalInt(body, "", "transientRetryLimit", 0,
+                EnvironmentConfig.MAX_TRANSIENT_RETRY_LIMIT);
         boolean needsPage = webApps.stream().anyMatch(w -> w.role() == WebAppRole.MAINTENANCE_PAGE);
         if (needsPage && maintenancePage == null && !fields.hasErrors()) {
             fields.error("maintenancePagePackageUri", "maintenancePagePackageUri is required when a web app has role "
@@ -59,7 +70,69 @@ final class EnvironmentRequest {
         }
         fields.throwIfAny();
         return new EnvironmentConfig(name, webApps, database, connectionStringName, databaseModeSetting, maintenancePage,
-                warmUpSeconds == null ? null : Duration.ofSeconds(warmUpSeconds), staleness);
+                warmUpSeconds == null ? null : Duration.ofSeconds(warmUpSeconds), staleness, verification, webhook,
+                retryLimit);
+    }
+
+    private static VerificationPolicy verification(Fields fields, JsonNode body, List<WebAppConfig> webApps) {
+        JsonNode node = fields.object(body, "", "verification", false);
+        if (node == null) {
+            return VerificationPolicy.DEFAULT;
+        }
+        fields.onlyKnown(node, "verification", VERIFICATION);
+        List<SmokeCheck> checks = new ArrayList<>();
+        JsonNode list = fields.array(node, "verification", "smokeChecks", false, MAX_SMOKE_CHECKS);
+        for (int i = 0; list != null && i < list.size(); i++) {
+            String path = "verification.smokeChecks[" + i + "]";
+            JsonNode item = list.get(i);
+            if (!item.isObject()) {
+                fields.error(path, path + " must be an object");
+                continue;
+            }
+            fields.onlyKnown(item, path, SMOKE_CHECK);
+            String webApp = fields.optionalText(item, path, "webApp", Fields.NAME, "the name of one of webApps");
+            if (webApp != null && webApps.stream().noneMatch(w -> webApp.equals(w.name()))) {
+                fields.error(path + ".webApp", path + ".webApp names no web app of this environment: '" + webApp
+                        + "' (leave it out to check every web app)");
+            }
+            String checkPath = fields.requiredText(item, path, "path", PATH,
+                    "a path starting with / (no spaces), such as /health");
+            if (checkPath != null && checkPath.contains("..")) {
+                fields.error(path + ".path", path + ".path must not contain '..'");
+            }
+            Integer status = fields.optionalInt(item, path, "expectedStatus", 100, 599);
+            String contains = fields.optionalText(item, path, "bodyContains", BODY_TEXT,
+                    "1 to 200 characters of text the answer's body must contain");
+            if (checkPath != null && !checkPath.contains("..")) {
+                checks.add(new SmokeCheck(webApp, checkPath, status == null ? SmokeCheck.DEFAULT_EXPECTED_STATUS
+                        : status, contains));
+            }
+        }
+        VerificationPolicy.OnPass onPass = choice(fields, node, "onPass", "Wait or Complete",
+                VerificationPolicy.OnPass::parse);
+        VerificationPolicy.OnFail onFail = choice(fields, node, "onFail", "Wait or Reset",
+                VerificationPolicy.OnFail::parse);
+        VerificationPolicy.OnLimit onLimit = choice(fields, node, "onLimit", "Notify or Reset",
+                VerificationPolicy.OnLimit::parse);
+        boolean automatic = onPass == VerificationPolicy.OnPass.COMPLETE || onFail == VerificationPolicy.OnFail.RESET;
+        if (automatic && checks.isEmpty() && !fields.hasErrors()) {
+            fields.error("verification.smokeChecks", "onPass Complete and onFail Reset act on smoke check results: "
+                    + "list at least one smoke check, or leave them out");
+        }
+        Boolean rollback = fields.optionalBoolean(node, "verification", "rollbackDatabase");
+        Integer limit = fields.optionalInt(node, "verification", "limitMinutes", 5, 43_200);
+        return new VerificationPolicy(checks, onPass, onFail, Boolean.TRUE.equals(rollback),
+                limit == null ? null : Duration.ofMinutes(limit), onLimit);
+    }
+
+    private static <T> T choice(Fields fields, JsonNode node, String name, String shape,
+                                java.util.function.Function<String, java.util.Optional<T>> parse) {
+        String text = fields.optionalText(node, "verification", name, null, shape);
+        T value = text == null ? null : parse.apply(text).orElse(null);
+        if (text != null && value == null) {
+            fields.error("verification." + name, "verification." + name + " must be " + shape);
+        }
+        return value;
     }
 
     private static StalenessPolicy staleness(Fields fields, JsonNode body) {
@@ -68,16 +141,13 @@ final class EnvironmentRequest {
             return StalenessPolicy.DEFAULT;
         }
         fields.onlyKnown(node, "staleness", STALENESS);
-        String webhook = fields.webhookUri(node, "staleness", "webhookUrl");
-        Integer verification = fields.optionalInt(node, "staleness", "verificationLimitMinutes", 5, 43_200);
         Integer progress = fields.optionalInt(node, "staleness", "noProgressLimitMinutes", 5, 43_200);
         String actionText = fields.optionalText(node, "staleness", "action", null, "Nothing, Resume or Reset");
         StalenessPolicy.Action action = actionText == null ? null : StalenessPolicy.Action.parse(actionText).orElse(null);
         if (actionText != null && action == null) {
             fields.error("staleness.action", "staleness.action must be Nothing, Resume or Reset");
         }
-        return new StalenessPolicy(webhook, verification == null ? null : Duration.ofMinutes(verification),
-                progress == null ? null : Duration.ofMinutes(progress), action);
+        return new StalenessPolicy(progress == null ? null : Duration.ofMinutes(progress), action);
     }
 
     private static List<WebAppConfig> webApps(Fields fields, JsonNode body) {

@@ -9,9 +9,19 @@ import io.smoothdeploy.engine.DeploymentService;
 import io.smoothdeploy.engine.DeploymentSnapshot;
 import io.smoothdeploy.engine.EnvironmentConfig;
 import io.smoothdeploy.engine.EnvironmentRecord;
+import io.smoothdeploy.engine.Deployment;
+import io.smoothdeploy.engine.DeploymentMode;
+import io.smoothdeploy.engine.DeploymentStatus;
+import io.smoothdeploy.engine.LogLine;
+import io.smoothdeploy.engine.Stage;
 import io.smoothdeploy.engine.StartRequest;
+import io.smoothdeploy.engine.diagnosis.Classifier;
+import io.smoothdeploy.engine.diagnosis.Diagnosis;
 import io.smoothdeploy.state.DeploymentStore;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.OptionalLong;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,15 +42,21 @@ public final class HttpApi {
     public static final int MAX_BODY_BYTES = 256 * 1024;
 
     static final Pattern DEPLOYMENT_ID = Pattern.compile("[a-z0-9-]{1,64}");
+    static final Pattern ACCEPTED_BY = Pattern.compile("[^\\p{Cntrl}]{1,100}");
     private static final Logger LOG = Logger.getLogger(HttpApi.class.getName());
     private static final String JSON = "application/json";
 
+    /** How many earlier runs a support bundle follows back through {@code resumedFrom}. */
+    static final int MAX_EARLIER_RUNS = 10;
+
     private final DeploymentService service;
     private final DeploymentStore store;
+    private final Clock clock;
 
-    public HttpApi(DeploymentService service, DeploymentStore store) {
+    public HttpApi(DeploymentService service, DeploymentStore store, Clock clock) {
         this.service = service;
         this.store = store;
+        this.clock = clock;
     }
 
     public ApiResponse putEnvironment(String name, String body) {
@@ -91,7 +107,96 @@ public final class HttpApi {
     }
 
     public ApiResponse getDeployment(String id) {
-        return answer("/api/deployments/" + id, () -> json(200, Views.deployment(snapshot(id)), Map.of()));
+        return answer("/api/deployments/" + id, () -> json(200, status(snapshot(id)), Map.of()));
+    }
+
+    /** Why the deployment failed and what to do; {@code diagnosis} is null when it has no failure. */
+    public ApiResponse getDiagnosis(String id) {
+        return answer("/api/deployments/" + id + "/diagnosis", () -> {
+            DeploymentSnapshot snapshot = snapshot(id);
+            Optional<Diagnosis> diagnosis = diagnosis(snapshot);
+            ObjectNode body = Json.mapper().createObjectNode();
+            body.put("deploymentId", id);
+            body.put("status", snapshot.deployment().status().wireName());
+            if (diagnosis.isPresent()) {
+                body.set("diagnosis", Views.diagnosis(diagnosis.get()));
+            } else {
+                body.putNull("diagnosis");
+                body.put("detail", "Deployment " + id + " has no failure to diagnose (status "
+                        + snapshot.deployment().status().wireName() + ")");
+            }
+            return json(200, body, Map.of());
+        });
+    }
+
+    /** Every step of every web app with its times, runs and outcome, and the package as checked. */
+    public ApiResponse getTimeline(String id) {
+        return answer("/api/deployments/" + id + "/timeline", () -> {
+            DeploymentSnapshot snapshot = snapshot(id);
+            return json(200, Reports.timeline(snapshot, store.readLog(id)), Map.of());
+        });
+    }
+
+    /** Everything a support ticket needs about the deployment, in one redacted document. */
+    public ApiResponse getSupportBundle(String id) {
+        return answer("/api/deployments/" + id + "/support-bundle", () -> {
+            DeploymentSnapshot snapshot = snapshot(id);
+            List<LogLine> log = store.readLog(id);
+            Optional<Diagnosis> diagnosis = snapshot.deployment().errors().isEmpty() ? Optional.empty()
+                    : Classifier.diagnose(snapshot, log);
+            ObjectNode environment = Views.environment(snapshot.environment(), Optional.of(snapshot));
+            ObjectNode status = Views.deployment(snapshot, diagnosis, cloneWrites(snapshot));
+            ObjectNode bundle = Reports.supportBundle(environment, status, diagnosis, snapshot, log,
+                    earlierRuns(snapshot.deployment()), clock.instant());
+            Map<String, String> headers = Map.of("Content-Disposition", "attachment; filename=\"support-bundle-"
+                    + id + ".json\"");
+            return json(200, bundle, headers);
+        });
+    }
+
+    /** The runs this one resumed, newest first, following {@code resumedFrom}. */
+    private List<Deployment> earlierRuns(Deployment deployment) {
+        List<Deployment> runs = new ArrayList<>();
+        String previous = deployment.resumedFrom();
+        while (previous != null && runs.size() < MAX_EARLIER_RUNS) {
+            Optional<DeploymentSnapshot> run = store.load(previous);
+            if (run.isEmpty()) {
+                break;
+            }
+            runs.add(run.get().deployment());
+            previous = run.get().deployment().resumedFrom();
+        }
+        return runs;
+    }
+
+    private ObjectNode status(DeploymentSnapshot snapshot) {
+        return Views.deployment(snapshot, diagnosis(snapshot), cloneWrites(snapshot));
+    }
+
+    private Optional<Diagnosis> diagnosis(DeploymentSnapshot snapshot) {
+        if (snapshot.deployment().errors().isEmpty()) {
+            return Optional.empty();
+        }
+        return Classifier.diagnose(snapshot, store.readLog(snapshot.deployment().id()));
+    }
+
+    /**
+     * For a ReadWrite run that has its clone and has not gone live: how many writes reached the temporary
+     * database (empty when they cannot be counted). Null, to leave it out, for every other run.
+     */
+    private OptionalLong cloneWrites(DeploymentSnapshot snapshot) {
+        Deployment deployment = snapshot.deployment();
+        boolean cloned = deployment.status() == DeploymentStatus.AWAITING_VERIFICATION
+                || deployment.status() == DeploymentStatus.IN_PROGRESS && deployment.timings().containsKey(Stage.CLONE_DB);
+        if (deployment.mode() != DeploymentMode.READ_WRITE || !cloned) {
+            return null;
+        }
+        try {
+            return service.cloneWrites(snapshot);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not count the writes to the temporary database of " + deployment.id(), e);
+            return OptionalLong.empty();
+        }
     }
 
     public ApiResponse getDeploymentLog(String id) {
@@ -102,14 +207,52 @@ public final class HttpApi {
     }
 
     public ApiResponse completeDeployment(String id, String body) {
+        return completeDeployment(id, body, null);
+    }
+
+    /**
+     * @param principal the signed-in caller's name (App Service authentication's
+     *                  {@code X-MS-CLIENT-PRINCIPAL-NAME}), or null when the call came with a function key
+     */
+    public ApiResponse completeDeployment(String id, String body, String principal) {
         return answer("/api/deployments/" + id + "/complete", () -> {
             checkDeploymentId(id);
             JsonNode request = objectBody(body, false);
             Fields fields = new Fields();
-            fields.onlyKnown(request, "", Set.of());
+            fields.onlyKnown(request, "", Set.of("acceptDataLoss", "acceptedBy"));
+            boolean accept = Boolean.TRUE.equals(fields.optionalBoolean(request, "", "acceptDataLoss"));
+            String acceptedBy = fields.optionalText(request, "", "acceptedBy", ACCEPTED_BY,
+                    "who accepts the data loss: 1 to 100 characters, such as a name or an e-mail address");
             fields.throwIfAny();
-            return operated(service.complete(id), "complete", id);
+            String who = principal != null && !principal.isBlank() ? principal.strip()
+                    + (acceptedBy == null ? "" : " (for " + acceptedBy + ")") : acceptedBy;
+            if (accept && who == null) {
+                throw Problem.unprocessable("acceptedBy", "acceptDataLoss needs acceptedBy: who accepts losing the "
+                        + "writes made to the temporary database (it is written to the deployment's log)");
+            }
+            CommandResult result = service.complete(id, accept, who);
+            if (result instanceof CommandResult.DataLossRisk risk) {
+                throw dataLoss(risk);
+            }
+            return operated(result, "complete", id);
         });
+    }
+
+    private static Problem dataLoss(CommandResult.DataLossRisk risk) {
+        String counted = risk.writes() == null
+                ? "the writes made to the temporary database " + risk.temporaryDatabase() + " could not be counted"
+                : risk.writes() + " write(s) reached the temporary database " + risk.temporaryDatabase()
+                + " since the clone";
+        Map<String, Object> extensions = new HashMap<>();
+        extensions.put("temporaryDatabase", risk.temporaryDatabase());
+        if (risk.writes() != null) {
+            extensions.put("writesToTemporaryDatabase", risk.writes());
+        }
+        return Problem.conflict("data-loss", "Completing would lose writes",
+                "Deployment " + risk.deployment().id() + " runs in ReadWrite mode and " + counted + "; going live "
+                        + "switches to the production database and those writes are lost. Copy them over first, "
+                        + "or complete with {\"acceptDataLoss\": true, \"acceptedBy\": \"<your name>\"}, or reset",
+                "acceptDataLoss", extensions);
     }
 
     public ApiResponse resetDeployment(String id, String body) {
@@ -141,7 +284,7 @@ public final class HttpApi {
             throw Problem.conflict("superseded", "A later deployment of the environment came after this one",
                     invalid.detail(), invalid.field(), Map.of());
         }
-        return json(202, Views.deployment(snapshot(id)), Map.of());
+        return json(202, status(snapshot(id)), Map.of());
     }
 
     private ApiResponse accepted(CommandResult.Accepted accepted, String apiBaseUrl) {

@@ -2,6 +2,7 @@ package io.smoothdeploy.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smoothdeploy.engine.DeploymentMode;
+import io.smoothdeploy.engine.Redact;
 import io.smoothdeploy.engine.StartRequest;
 import java.util.Locale;
 import java.util.Set;
@@ -13,7 +14,8 @@ final class StartDeploymentRequest {
     static final Pattern SHA256 = Pattern.compile("[0-9A-Fa-f]{64}");
     static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     private static final Set<String> KNOWN = Set.of("environment", "packageUri", "packageSha256", "mode",
-            "idempotencyKey");
+            "idempotencyKey", "commitId", "pipelineRunUrl");
+    static final Pattern COMMIT_ID = Pattern.compile("[0-9A-Za-z._/-]{1,100}");
 
     private StartDeploymentRequest() {
     }
@@ -33,7 +35,11 @@ final class StartDeploymentRequest {
         }
         String key = fields.optionalText(body, "", "idempotencyKey", IDEMPOTENCY_KEY,
                 "1 to 100 letters, digits, '.', '_' or '-'");
+        String commit = fields.optionalText(body, "", "commitId", COMMIT_ID,
+                "a commit id such as 3f2a9c1 (1 to 100 letters, digits, '.', '_', '/' or '-')");
+        String pipelineRun = fields.httpsUri(body, "", "pipelineRunUrl", false);
         fields.throwIfAny();
-        return new StartRequest(environment, packageUri, sha.toLowerCase(Locale.ROOT), mode, key);
+        return new StartRequest(environment, packageUri, sha.toLowerCase(Locale.ROOT), mode, key, commit,
+                Redact.link(pipelineRun));
     }
 }

@@ -11,10 +11,15 @@ import io.smoothdeploy.engine.EnvironmentRecord;
 import io.smoothdeploy.engine.LogLine;
 import io.smoothdeploy.engine.Progress;
 import io.smoothdeploy.engine.Redact;
+import io.smoothdeploy.engine.SmokeCheck;
+import io.smoothdeploy.engine.SmokeCheckResult;
+import io.smoothdeploy.engine.diagnosis.Diagnosis;
+import io.smoothdeploy.engine.VerificationPolicy;
 import io.smoothdeploy.engine.WebAppConfig;
 import io.smoothdeploy.engine.WebAppState;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** The JSON shapes the API answers with. Package URIs are shown without their query string. */
 final class Views {
@@ -50,11 +55,30 @@ final class Views {
             body.put("maintenancePagePackageUri", Redact.uri(config.maintenancePagePackageUri()));
         }
         body.put("warmUpTimeoutSeconds", config.warmUpTimeout().toSeconds());
-        ObjectNode staleness = body.putObject("staleness");
-        if (config.staleness().webhookUrl() != null) {
-            staleness.put("webhookUrl", Redact.uri(config.staleness().webhookUrl()));
+        if (config.webhookUrl() != null) {
+            body.put("webhookUrl", Redact.uri(config.webhookUrl()));
         }
-        staleness.put("verificationLimitMinutes", config.staleness().verificationLimit().toMinutes());
+        body.put("transientRetryLimit", config.transientRetryLimit());
+        VerificationPolicy policy = config.verification();
+        ObjectNode verification = body.putObject("verification");
+        ArrayNode checks = verification.putArray("smokeChecks");
+        for (SmokeCheck check : policy.smokeChecks()) {
+            ObjectNode item = checks.addObject();
+            if (check.webApp() != null) {
+                item.put("webApp", check.webApp());
+            }
+            item.put("path", check.path());
+            item.put("expectedStatus", check.expectedStatus());
+            if (check.bodyContains() != null) {
+                item.put("bodyContains", check.bodyContains());
+            }
+        }
+        verification.put("onPass", policy.onPass().wireName());
+        verification.put("onFail", policy.onFail().wireName());
+        verification.put("rollbackDatabase", policy.rollbackDatabase());
+        verification.put("limitMinutes", policy.limit().toMinutes());
+        verification.put("onLimit", policy.onLimit().wireName());
+        ObjectNode staleness = body.putObject("staleness");
         staleness.put("noProgressLimitMinutes", config.staleness().noProgressLimit().toMinutes());
         staleness.put("action", config.staleness().action().wireName());
         if (record.activeDeploymentId() != null) {
@@ -75,6 +99,15 @@ final class Views {
     }
 
     static ObjectNode deployment(DeploymentSnapshot snapshot) {
+        return deployment(snapshot, Optional.empty(), null);
+    }
+
+    /**
+     * @param diagnosis   why it failed, when it did
+     * @param cloneWrites for a ReadWrite run not yet gone live: the writes that reached the temporary database
+     *                    (empty when they cannot be counted); null to leave it out
+     */
+    static ObjectNode deployment(DeploymentSnapshot snapshot, Optional<Diagnosis> diagnosis, OptionalLong cloneWrites) {
         Deployment deployment = snapshot.deployment();
         ObjectNode body = Json.mapper().createObjectNode();
         body.put("id", deployment.id());
@@ -86,6 +119,15 @@ final class Views {
         ObjectNode pkg = body.putObject("package");
         pkg.put("uri", Redact.uri(deployment.packageUri()));
         pkg.put("sha256", deployment.packageSha256());
+        if (deployment.packageVerifiedAt() != null) {
+            pkg.put("verifiedAt", deployment.packageVerifiedAt().toString());
+        }
+        if (deployment.commitId() != null) {
+            body.put("commitId", deployment.commitId());
+        }
+        if (deployment.pipelineRunUrl() != null) {
+            body.put("pipelineRunUrl", deployment.pipelineRunUrl());
+        }
         if (deployment.idempotencyKey() != null) {
             body.put("idempotencyKey", deployment.idempotencyKey());
         }
@@ -116,15 +158,53 @@ final class Views {
                 timing.put("runs", t.getValue().attempts());
             });
         }
+        ArrayNode smoke = body.putArray("smokeChecks");
+        deployment.smokeChecks().forEach(r -> smoke.add(smokeCheck(r)));
+        if (cloneWrites != null) {
+            ObjectNode clone = body.putObject("temporaryDatabase");
+            clone.put("name", deployment.temporaryDatabaseName(snapshot.environment().config().database().name()));
+            if (cloneWrites.isPresent()) {
+                clone.put("writesSinceClone", cloneWrites.getAsLong());
+            } else {
+                clone.putNull("writesSinceClone");
+            }
+        }
         ArrayNode errors = body.putArray("errors");
         deployment.errors().forEach(e -> errors.add(error(e)));
+        diagnosis.ifPresent(d -> body.set("diagnosis", diagnosis(d)));
         body.set("warnings", Json.mapper().valueToTree(deployment.warnings()));
         body.set("validationLinks", Json.mapper().valueToTree(deployment.validationLinks()));
         body.set("allowedActions", Json.mapper().valueToTree(deployment.status().allowedActions()));
         return body;
     }
 
-    private static ObjectNode error(DeploymentError error) {
+    static ObjectNode smokeCheck(SmokeCheckResult result) {
+        ObjectNode node = Json.mapper().createObjectNode();
+        node.put("webApp", result.webApp());
+        node.put("path", result.path());
+        node.put("expectedStatus", result.expectedStatus());
+        if (result.bodyContains() != null) {
+            node.put("bodyContains", result.bodyContains());
+        }
+        node.put("status", result.status());
+        node.put("passed", result.passed());
+        node.put("detail", result.detail());
+        node.put("milliseconds", result.millis());
+        return node;
+    }
+
+    static ObjectNode diagnosis(Diagnosis diagnosis) {
+        ObjectNode node = Json.mapper().createObjectNode();
+        node.put("cause", diagnosis.cause().wireName());
+        node.put("summary", diagnosis.summary());
+        node.set("evidence", Json.mapper().valueToTree(diagnosis.evidence()));
+        node.set("affectedWebApps", Json.mapper().valueToTree(diagnosis.affectedWebApps()));
+        node.put("fix", diagnosis.fix());
+        node.put("advice", diagnosis.advice().wireName());
+        return node;
+    }
+
+    static ObjectNode error(DeploymentError error) {
         ObjectNode node = Json.mapper().createObjectNode();
         node.put("kind", error.kind().name());
         node.put("stage", error.stage().name());

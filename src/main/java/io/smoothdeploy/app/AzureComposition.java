@@ -3,7 +3,11 @@ package io.smoothdeploy.app;
 import com.azure.data.tables.TableServiceClient;
 import com.azure.data.tables.TableServiceClientBuilder;
 import com.azure.identity.DefaultAzureCredentialBuilder;
+import com.azure.core.credential.TokenCredential;
 import io.smoothdeploy.cloud.arm.ArmCloud;
+import io.smoothdeploy.cloud.http.HttpPackageDigest;
+import io.smoothdeploy.cloud.sql.JdbcDatabaseActivity;
+import io.smoothdeploy.warmup.HttpSmokeProber;
 import io.smoothdeploy.engine.steps.Pacing;
 import io.smoothdeploy.messaging.ServiceBusConnections;
 import io.smoothdeploy.messaging.ServiceBusStepQueue;
@@ -37,7 +41,9 @@ public final class AzureComposition {
                 ServiceBusConnections.queueSenders(ServiceBusConnections.DEFAULT_CONNECTION, settings), settings, clock);
         ArmCloud cloud = ArmCloud.forAzure(required(settings, SUBSCRIPTION,
                 "the subscription that holds the environments' sites and databases"));
-        Wiring.Ports ports = new Wiring.Ports(store, queue, cloud, cloud, new HttpWarmUpProber(), new WebhookNotifier());
+        TokenCredential credential = new DefaultAzureCredentialBuilder().build();
+        Wiring.Ports ports = new Wiring.Ports(store, queue, cloud, cloud, new HttpWarmUpProber(), new WebhookNotifier(),
+                new HttpPackageDigest(), new HttpSmokeProber(), new JdbcDatabaseActivity(credential));
         return Wiring.orchestrator(ports, clock, Pacing.DEFAULT, null);
     }
 

@@ -2,10 +2,13 @@ package io.smoothdeploy.app;
 
 import io.smoothdeploy.api.HttpApi;
 import io.smoothdeploy.cloud.AppServiceCloud;
+import io.smoothdeploy.cloud.DatabaseActivity;
+import io.smoothdeploy.cloud.PackageDigest;
 import io.smoothdeploy.cloud.SqlCloud;
 import io.smoothdeploy.engine.DeploymentIds;
 import io.smoothdeploy.engine.DeploymentService;
 import io.smoothdeploy.engine.StaleMaintenanceMonitor;
+import io.smoothdeploy.engine.StatusNotifications;
 import io.smoothdeploy.engine.StepRunner;
 import io.smoothdeploy.engine.steps.Pacing;
 import io.smoothdeploy.engine.steps.StepCatalog;
@@ -13,6 +16,7 @@ import io.smoothdeploy.messaging.StepMessageCodec;
 import io.smoothdeploy.messaging.StepQueue;
 import io.smoothdeploy.notify.Notifier;
 import io.smoothdeploy.state.DeploymentStore;
+import io.smoothdeploy.warmup.SmokeProber;
 import io.smoothdeploy.warmup.WarmUpProber;
 import java.time.Clock;
 import java.util.function.Supplier;
@@ -31,16 +35,20 @@ public final class Wiring {
      */
     public static Orchestrator orchestrator(Ports ports, Clock clock, Pacing pacing, Supplier<String> ids) {
         Supplier<String> deploymentIds = ids == null ? new DeploymentIds(clock) : ids;
-        DeploymentService service = new DeploymentService(ports.store(), ports.queue(), clock, deploymentIds);
-        StepCatalog steps = new StepCatalog(ports.appService(), ports.sql(), ports.prober(), clock, pacing);
-        StepRunner runner = new StepRunner(ports.store(), ports.queue(), steps, clock);
+        StatusNotifications notifications = new StatusNotifications(ports.store(), ports.notifier(), clock);
+        DeploymentService service = new DeploymentService(ports.store(), ports.queue(), clock, deploymentIds,
+                ports.activity(), notifications);
+        StepCatalog steps = new StepCatalog(ports.appService(), ports.sql(), ports.prober(), ports.packages(),
+                ports.smoke(), ports.activity(), clock, pacing);
+        StepRunner runner = new StepRunner(ports.store(), ports.queue(), steps, clock, notifications);
         StaleMaintenanceMonitor monitor = new StaleMaintenanceMonitor(ports.store(), service, ports.queue(),
                 ports.notifier(), clock);
-        return new Orchestrator(new HttpApi(service, ports.store()), runner, new StepMessageCodec(), monitor);
+        return new Orchestrator(new HttpApi(service, ports.store(), clock), runner, new StepMessageCodec(), monitor);
     }
 
     /** The adapters the engine talks to. */
     public record Ports(DeploymentStore store, StepQueue queue, AppServiceCloud appService, SqlCloud sql,
-                        WarmUpProber prober, Notifier notifier) {
+                        WarmUpProber prober, Notifier notifier, PackageDigest packages, SmokeProber smoke,
+                        DatabaseActivity activity) {
     }
 }

@@ -56,8 +56,16 @@ final class DeploymentText {
                 lines.add(error(error, webApp.path("name").asText(null)));
             }
         }
-        if (deployment.has("diagnosis")) {
-            lines.add("  diagnosis: " + value(deployment.get("diagnosis")));
+        JsonNode diagnosis = deployment.get("diagnosis");
+        if (diagnosis != null && diagnosis.isObject()) {
+            lines.add("  diagnosis: " + diagnosis.path("cause").asText("?") + ": " + diagnosis.path("summary").asText(""));
+            for (JsonNode evidence : diagnosis.path("evidence")) {
+                lines.add("    evidence: " + evidence.asText());
+            }
+            lines.add("    fix: " + diagnosis.path("fix").asText(""));
+            lines.add("    advice: " + diagnosis.path("advice").asText("?"));
+        } else if (diagnosis != null && !diagnosis.isNull()) {
+            lines.add("  diagnosis: " + value(diagnosis));
         }
         if (lines.isEmpty()) {
             lines.add("  (the deployment lists no errors; see GET /deployments/" + deployment.path("id").asText()

@@ -26,6 +26,13 @@ public sealed interface CommandResult {
     }
 
     /** The request is valid alone but does not fit the environment (for example a mode it cannot run). */
+    /**
+     * Complete refused: going live would drop the writes that reached the temporary database of a ReadWrite
+     * run. {@code writes} is null when they could not be counted.
+     */
+    record DataLossRisk(Deployment deployment, Long writes, String temporaryDatabase) implements CommandResult {
+    }
+
     record Invalid(String field, String detail) implements CommandResult {
     }
 }

@@ -26,10 +26,11 @@ public final class Commands {
         boolean resume = Resume.applies(last);
         String lineage = resume ? last.get().deployment().lineageId() : deploymentId;
         Deployment deployment = new Deployment(deploymentId, environment.config().name(),
-                DeploymentStatus.IN_PROGRESS, Stage.CLONE_DB, 0, request.mode(), request.packageUri(),
+                DeploymentStatus.IN_PROGRESS, Stage.VERIFY_PACKAGE, 0, request.mode(), request.packageUri(),
                 request.packageSha256(), request.idempotencyKey(), now, now, null, false, List.of(), List.of(),
                 List.of(), lineage, resume ? last.get().deployment().id() : null,
-                resume ? last.get().deployment().lineageStartedAt() : now, 0, null, null);
+                resume ? last.get().deployment().lineageStartedAt() : now, 0, null, null)
+                .withProvenance(request.commitId(), request.pipelineRunUrl());
         List<WebAppState> webApps = resume
                 ? Resume.webApps(last.get(), environment.config(), deploymentId, request.packageUri())
                 : environment.config().webApps().stream().map(w -> WebAppState.pending(deploymentId, w)).toList();
@@ -50,7 +51,8 @@ public final class Commands {
      */
     public static Decision rollForward(DeploymentSnapshot snapshot, StartRequest request, Instant now) {
         Deployment before = snapshot.deployment();
-        Deployment rolled = before.rolledForward(request.packageUri(), request.packageSha256(), now);
+        Deployment rolled = before.rolledForward(request.packageUri(), request.packageSha256(), now)
+                .withProvenance(request.commitId(), request.pipelineRunUrl());
         List<WebAppState> webApps = snapshot.webApps().stream().map(w -> w.backTo(WebAppPhase.IN_MAINTENANCE)).toList();
         LogLine line = LogLine.info(now, null, "Rolling forward from package " + Redact.uri(before.packageUri())
                 + " to " + Redact.uri(request.packageUri()) + ": the clone keeps serving; every staging slot is "

@@ -31,6 +31,13 @@ public record Decision(Deployment deployment, List<WebAppState> webApps, Environ
         return new Decision(null, List.of(), null, List.of(), messages);
     }
 
+    /** The same decision with {@code lines} logged before its own lines. */
+    public Decision withLogFirst(List<LogLine> lines) {
+        List<LogLine> all = new java.util.ArrayList<>(lines);
+        all.addAll(log);
+        return new Decision(deployment, webApps, environment, all, messages, newIdempotencyKey);
+    }
+
     public boolean writesNothing() {
         return deployment == null && webApps.isEmpty() && environment == null && log.isEmpty();
     }

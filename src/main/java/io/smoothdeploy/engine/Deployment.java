@@ -2,7 +2,9 @@ package io.smoothdeploy.engine;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A deployment's own row. Web apps have rows of their own ({@link WebAppState}).
@@ -30,6 +32,11 @@ import java.util.List;
  * @param staleEpisode     the stale-maintenance episode last reported for this deployment, or null
  * @param lineageStartedAt when the lineage's first run started: a database rollback restores to this moment,
  *                         before any run of the lineage touched the database
+ * @param commitId         the source commit the package was built from, as given at start, or null
+ * @param pipelineRunUrl   the pipeline run that started it, as given at start, or null
+ * @param packageVerifiedAt when the package's bytes were checked against {@code packageSha256}, or null
+ * @param smokeChecks      the smoke checks' results against the staging slots, once run
+ * @param timings          per finished deployment-level stage, when it started and ended and how many runs it took
  * @param etag             the store's version of this row
  */
 public record Deployment(
@@ -54,9 +61,16 @@ public record Deployment(
         Instant lineageStartedAt,
         int round,
         String staleEpisode,
+        String commitId,
+        String pipelineRunUrl,
+        Instant packageVerifiedAt,
+        List<SmokeCheckResult> smokeChecks,
+        Map<Stage, WebAppState.StageTiming> timings,
         String etag) {
 
     public Deployment {
+        smokeChecks = smokeChecks == null ? List.of() : List.copyOf(smokeChecks);
+        timings = timings == null ? Map.of() : Map.copyOf(timings);
         errors = List.copyOf(errors);
         warnings = List.copyOf(warnings);
         validationLinks = List.copyOf(validationLinks);
@@ -66,6 +80,48 @@ public record Deployment(
         if (lineageStartedAt == null) {
             lineageStartedAt = createdAt;
         }
+    }
+
+    /** A deployment with no provenance, no package check, no smoke checks and no stage timings yet. */
+    public Deployment(String id, String environment, DeploymentStatus status, Stage stage, int checks,
+                      DeploymentMode mode, String packageUri, String packageSha256, String idempotencyKey,
+                      Instant createdAt, Instant updatedAt, Instant stageStartedAt, boolean rollbackDatabase,
+                      List<DeploymentError> errors, List<String> warnings, List<String> validationLinks,
+                      String lineageId, String resumedFrom, Instant lineageStartedAt, int round, String staleEpisode,
+                      String etag) {
+        this(id, environment, status, stage, checks, mode, packageUri, packageSha256, idempotencyKey, createdAt,
+                updatedAt, stageStartedAt, rollbackDatabase, errors, warnings, validationLinks, lineageId, resumedFrom,
+                lineageStartedAt, round, staleEpisode, null, null, null, List.of(), Map.of(), etag);
+    }
+
+    /** The same deployment with where it came from: the commit and the pipeline run. */
+    public Deployment withProvenance(String newCommitId, String newPipelineRunUrl) {
+        Copy next = copy();
+        next.commitId = newCommitId;
+        next.pipelineRunUrl = newPipelineRunUrl;
+        return next.build();
+    }
+
+    /** Records that the package's bytes matched its SHA-256 at {@code at}. */
+    public Deployment packageVerified(Instant at) {
+        Copy next = copy();
+        next.packageVerifiedAt = at;
+        return next.build();
+    }
+
+    public Deployment withSmokeChecks(List<SmokeCheckResult> results) {
+        Copy next = copy();
+        next.smokeChecks = results;
+        return next.build();
+    }
+
+    /** Records that the current deployment-level stage finished at {@code now}. */
+    public Deployment stageFinished(Instant now) {
+        Copy next = copy();
+        Map<Stage, WebAppState.StageTiming> all = new LinkedHashMap<>(timings);
+        all.put(stage, new WebAppState.StageTiming(stageStartedAt == null ? now : stageStartedAt, now, checks + 1));
+        next.timings = all;
+        return next.build();
     }
 
     /** The name of the temporary database T that this deployment's lineage clones P into. */
@@ -105,15 +161,25 @@ public record Deployment(
     }
 
     /**
-     * Rolls forward to another package: the same run, one round later, back at the deploy-slot stage while
-     * the clone keeps serving.
+     * Rolls forward to another package: the same run, one round later, back at the package check while the
+     * clone keeps serving (the clone and maintenance stages then find their work done).
      */
     public Deployment rolledForward(String newPackageUri, String newPackageSha256, Instant now) {
-        Copy next = copy().status(DeploymentStatus.IN_PROGRESS).stage(Stage.DEPLOY_SLOT).checks(0).stageStartedAt(null)
+        Copy next = copy().status(DeploymentStatus.IN_PROGRESS).stage(Stage.VERIFY_PACKAGE).checks(0).stageStartedAt(null)
                 .validationLinks(List.of()).updatedAt(now);
         next.packageUri = newPackageUri;
         next.packageSha256 = newPackageSha256;
+        next.packageVerifiedAt = null;
+        next.smokeChecks = List.of();
         next.round = round + 1;
+        return next.build();
+    }
+
+    public Deployment withWarning(String warning) {
+        Copy next = copy();
+        List<String> all = new ArrayList<>(warnings);
+        all.add(warning);
+        next.warnings = all;
         return next.build();
     }
 
@@ -147,6 +213,11 @@ public record Deployment(
         private int round;
         private String staleEpisode;
         private List<String> warnings;
+        private String commitId;
+        private String pipelineRunUrl;
+        private Instant packageVerifiedAt;
+        private List<SmokeCheckResult> smokeChecks;
+        private Map<Stage, WebAppState.StageTiming> timings;
 
         Copy(Deployment from) {
             this.from = from;
@@ -163,6 +234,11 @@ public record Deployment(
             this.round = from.round;
             this.staleEpisode = from.staleEpisode;
             this.warnings = from.warnings;
+            this.commitId = from.commitId;
+            this.pipelineRunUrl = from.pipelineRunUrl;
+            this.packageVerifiedAt = from.packageVerifiedAt;
+            this.smokeChecks = from.smokeChecks;
+            this.timings = from.timings;
         }
 
         Copy status(DeploymentStatus value) {
@@ -209,7 +285,8 @@ public record Deployment(
             return new Deployment(from.id, from.environment, status, stage, checks, from.mode, packageUri,
                     packageSha256, from.idempotencyKey, from.createdAt, updatedAt, stageStartedAt,
                     rollbackDatabase, errors, warnings, validationLinks, from.lineageId, from.resumedFrom,
-                    from.lineageStartedAt, round, staleEpisode, from.etag);
+                    from.lineageStartedAt, round, staleEpisode, commitId, pipelineRunUrl, packageVerifiedAt,
+                    smokeChecks, timings, from.etag);
         }
     }
 }

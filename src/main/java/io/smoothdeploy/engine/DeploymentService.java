@@ -1,11 +1,14 @@
 package io.smoothdeploy.engine;
 
+import io.smoothdeploy.cloud.DatabaseActivity;
+import io.smoothdeploy.cloud.DatabaseRef;
 import io.smoothdeploy.messaging.StepQueue;
 import io.smoothdeploy.state.ConcurrencyConflictException;
 import io.smoothdeploy.state.DeploymentStore;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 
 /**
@@ -20,12 +23,17 @@ public final class DeploymentService {
     private final StepQueue queue;
     private final Clock clock;
     private final Supplier<String> newDeploymentId;
+    private final DatabaseActivity activity;
+    private final StatusNotifications notifications;
 
-    public DeploymentService(DeploymentStore store, StepQueue queue, Clock clock, Supplier<String> newDeploymentId) {
+    public DeploymentService(DeploymentStore store, StepQueue queue, Clock clock, Supplier<String> newDeploymentId,
+                             DatabaseActivity activity, StatusNotifications notifications) {
+        this.notifications = notifications;
         this.store = store;
         this.queue = queue;
         this.clock = clock;
         this.newDeploymentId = newDeploymentId;
+        this.activity = activity;
     }
 
     public CommandResult registerEnvironment(EnvironmentConfig config) {
@@ -70,6 +78,8 @@ public final class DeploymentService {
                     continue;
                 }
                 send(decision.messages());
+                notifications.saved(active.get().deployment().status(), decision.deployment(),
+                        environment.get().config());
                 return new CommandResult.Accepted(decision.deployment(), false);
             }
             if (request.mode() == DeploymentMode.MAINTENANCE_PAGE
@@ -92,6 +102,7 @@ public final class DeploymentService {
                 continue;
             }
             send(decision.messages());
+            notifications.saved(null, decision.deployment(), environment.get().config());
             return new CommandResult.Accepted(decision.deployment(), true);
         }
         throw tooBusy("environment " + request.environment());
@@ -116,8 +127,48 @@ public final class DeploymentService {
         return new CommandResult.Accepted(snapshot.get().deployment(), false);
     }
 
-    public CommandResult complete(String deploymentId) {
-        return operate(deploymentId, "complete", (snapshot) -> Commands.complete(snapshot, clock.instant()));
+    /**
+     * Complete: go live. A ReadWrite run served writes from the temporary database, which going live drops:
+     * while any reached it (or they cannot be counted), Complete is refused ({@link CommandResult.DataLossRisk})
+     * unless the caller accepts the loss, and the log then names who did.
+     *
+     * @param acceptDataLoss true when the caller accepts losing the writes made to the temporary database
+     * @param acceptedBy     who accepts it (a name or the signed-in principal), or null
+     */
+    public CommandResult complete(String deploymentId, boolean acceptDataLoss, String acceptedBy) {
+        Optional<DeploymentSnapshot> before = store.load(deploymentId);
+        OptionalLong writes = OptionalLong.empty();
+        if (before.isPresent() && before.get().deployment().mode() == DeploymentMode.READ_WRITE
+                && Commands.allows(before.get().deployment(), "complete")) {
+            writes = cloneWrites(before.get());
+            boolean loses = writes.isEmpty() || writes.getAsLong() > 0;
+            if (loses && !acceptDataLoss) {
+                return new CommandResult.DataLossRisk(before.get().deployment(),
+                        writes.isPresent() ? writes.getAsLong() : null, temporaryDatabase(before.get()));
+            }
+        }
+        OptionalLong counted = writes;
+        return operate(deploymentId, "complete", (snapshot) -> {
+            Decision decision = Commands.complete(snapshot, clock.instant());
+            if (!acceptDataLoss || snapshot.deployment().mode() != DeploymentMode.READ_WRITE) {
+                return decision;
+            }
+            String count = counted.isPresent() ? counted.getAsLong() + " write(s)" : "an uncounted number of writes";
+            return decision.withLogFirst(List.of(LogLine.warning(clock.instant(), null, "Data loss accepted by "
+                    + acceptedBy + ": " + count + " made to the temporary database " + temporaryDatabase(snapshot)
+                    + " since the clone will not reach production")));
+        });
+    }
+
+    /** How many writes reached the deployment's temporary database; empty when they cannot be counted. */
+    public OptionalLong cloneWrites(DeploymentSnapshot snapshot) {
+        EnvironmentConfig config = snapshot.environment().config();
+        return activity.writesSinceCreated(new DatabaseRef(config.database().serverResourceId(),
+                temporaryDatabase(snapshot)));
+    }
+
+    private static String temporaryDatabase(DeploymentSnapshot snapshot) {
+        return snapshot.deployment().temporaryDatabaseName(snapshot.environment().config().database().name());
     }
 
     public CommandResult reset(String deploymentId, boolean rollbackDatabase) {
@@ -150,6 +201,7 @@ public final class DeploymentService {
                 continue;
             }
             send(decision.messages());
+            notifications.saved(deployment.status(), decision.deployment(), environment.config());
             return new CommandResult.Accepted(decision.deployment(), false);
         }
         throw tooBusy("deployment " + deploymentId);

@@ -16,6 +16,10 @@ import java.util.Optional;
  * @param maintenancePagePackageUri package that serves the maintenance page; needed by maintenance-page apps
  * @param warmUpTimeout             how long warm-up may keep trying before the deployment fails
  * @param staleness                 when the stale-maintenance timer reports this environment, and what it does
+ * @param verification              smoke checks, what their results lead to, and the verification limit
+ * @param webhookUrl                where every status change and stale-maintenance finding is posted, or null
+ * @param transientRetryLimit       how many times in a row a step retries a transient cloud failure (throttling,
+ *                                  5xx, a credential that could not be fetched) before the deployment fails
  */
 public record EnvironmentConfig(
         String name,
@@ -25,9 +29,14 @@ public record EnvironmentConfig(
         String databaseModeSetting,
         String maintenancePagePackageUri,
         Duration warmUpTimeout,
-        StalenessPolicy staleness) {
+        StalenessPolicy staleness,
+        VerificationPolicy verification,
+        String webhookUrl,
+        Integer transientRetryLimit) {
 
     public static final Duration DEFAULT_WARM_UP_TIMEOUT = Duration.ofMinutes(10);
+    public static final int DEFAULT_TRANSIENT_RETRY_LIMIT = 5;
+    public static final int MAX_TRANSIENT_RETRY_LIMIT = 20;
 
     public EnvironmentConfig {
         webApps = List.copyOf(webApps);
@@ -37,14 +46,20 @@ public record EnvironmentConfig(
         if (staleness == null) {
             staleness = StalenessPolicy.DEFAULT;
         }
+        if (verification == null) {
+            verification = VerificationPolicy.DEFAULT;
+        }
+        if (transientRetryLimit == null) {
+            transientRetryLimit = DEFAULT_TRANSIENT_RETRY_LIMIT;
+        }
     }
 
-    /** An environment with the default staleness policy. */
+    /** An environment with the default staleness and verification policies, no webhook and the default retries. */
     public EnvironmentConfig(String name, List<WebAppConfig> webApps, DatabaseConfig database,
                              String connectionStringName, String databaseModeSetting,
                              String maintenancePagePackageUri, Duration warmUpTimeout) {
         this(name, webApps, database, connectionStringName, databaseModeSetting, maintenancePagePackageUri,
-                warmUpTimeout, StalenessPolicy.DEFAULT);
+                warmUpTimeout, StalenessPolicy.DEFAULT, VerificationPolicy.DEFAULT, null, null);
     }
 
     public Optional<WebAppConfig> webApp(String webAppName) {

@@ -8,6 +8,8 @@ import java.util.Arrays;
  * deployment-level stage runs once.
  */
 public enum Stage {
+    /** Checks the package's bytes against the SHA-256 given at start, before anything in the cloud changes. */
+    VERIFY_PACKAGE(Step.CLONE_DB, false, null, 2),
     CLONE_DB(Step.CLONE_DB, false, null, 5),
     ENTER_MAINTENANCE(Step.ENTER_MAINTENANCE, true, WebAppPhase.IN_MAINTENANCE, 30),
     DEPLOY_SLOT(Step.DEPLOY_SLOT, true, WebAppPhase.DEPLOYED, 55),
@@ -54,7 +56,7 @@ public enum Stage {
     /** The status a deployment has while this stage runs. */
     public DeploymentStatus activeStatus() {
         return switch (this) {
-            case CLONE_DB, ENTER_MAINTENANCE, DEPLOY_SLOT, WARM_UP, AWAIT_VERIFICATION -> DeploymentStatus.IN_PROGRESS;
+            case VERIFY_PACKAGE, CLONE_DB, ENTER_MAINTENANCE, DEPLOY_SLOT, WARM_UP, AWAIT_VERIFICATION -> DeploymentStatus.IN_PROGRESS;
             case COMPLETE_SWAP, COMPLETE_CLEANUP -> DeploymentStatus.COMPLETING;
             case RESET_RESTORE_DATABASE, RESET_SWAP, RESET_CLEANUP -> DeploymentStatus.RESETTING;
             case FINISHED -> throw new IllegalStateException("a finished deployment runs no stage");
@@ -64,6 +66,7 @@ public enum Stage {
     /** The stage that follows this one in the forward, complete or reset flow. */
     public Stage next() {
         return switch (this) {
+            case VERIFY_PACKAGE -> CLONE_DB;
             case CLONE_DB -> ENTER_MAINTENANCE;
             case ENTER_MAINTENANCE -> DEPLOY_SLOT;
             case DEPLOY_SLOT -> WARM_UP;

@@ -52,6 +52,7 @@ public final class StaleMaintenance {
     public static Optional<Finding> find(EnvironmentRecord environment, DeploymentSnapshot last, Instant now) {
         Deployment deployment = last.deployment();
         StalenessPolicy policy = environment.config().staleness();
+        Duration verificationLimit = environment.config().verification().limit();
         List<String> inMaintenance = last.webApps().stream().filter(WebAppState::maintenance).map(WebAppState::name).toList();
         String since = deployment.updatedAt().toString();
         Duration idle = Duration.between(deployment.updatedAt(), now);
@@ -61,10 +62,10 @@ public final class StaleMaintenance {
                     deployment, inMaintenance, "Deployment " + deployment.id() + " failed and left " + sites
                     + " in maintenance; start again to resume it, or reset it"));
         }
-        if (deployment.status() == DeploymentStatus.AWAITING_VERIFICATION && idle.compareTo(policy.verificationLimit()) > 0) {
+        if (deployment.status() == DeploymentStatus.AWAITING_VERIFICATION && idle.compareTo(verificationLimit) > 0) {
             return Optional.of(new Finding(Kind.VERIFICATION_OVERDUE, Kind.VERIFICATION_OVERDUE.wireName() + "@" + since,
                     deployment, inMaintenance, "Deployment " + deployment.id() + " has awaited verification for "
-                    + minutes(idle) + " minutes (limit " + minutes(policy.verificationLimit()) + "), with " + sites
+                    + minutes(idle) + " minutes (limit " + minutes(verificationLimit) + "), with " + sites
                     + " in maintenance; complete or reset it"));
         }
         boolean running = !deployment.status().isTerminal() && deployment.status() != DeploymentStatus.AWAITING_VERIFICATION;

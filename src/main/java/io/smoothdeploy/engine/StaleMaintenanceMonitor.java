@@ -59,19 +59,35 @@ public final class StaleMaintenanceMonitor {
                 LOG.fine(() -> "deployment " + environment.lastDeploymentId() + " changed while being reported; next tick");
                 continue;
             }
-            StalenessPolicy policy = environment.config().staleness();
-            boolean notified = policy.webhookUrl() != null
-                    && notifier.post(policy.webhookUrl(), notification(environment, finding.get(), policy, now));
-            String action = act(policy.action(), finding.get(), last.get());
-            LOG.warning(finding.get().message() + " (notified: " + notified + ", action: " + action + ")");
-            reported.add(new Reported(finding.get(), notified, action));
+            EnvironmentConfig config = environment.config();
+            String action = action(config, finding.get());
+            boolean notified = config.webhookUrl() != null
+                    && notifier.post(config.webhookUrl(), notification(environment, finding.get(), action, now));
+            String done = act(config, finding.get(), last.get());
+            LOG.warning(finding.get().message() + " (notified: " + notified + ", action: " + done + ")");
+            reported.add(new Reported(finding.get(), notified, done));
         }
         return reported;
     }
 
-    private String act(StalenessPolicy.Action action, StaleMaintenance.Finding finding, DeploymentSnapshot last) {
+    /**
+     * The policy's word for what is done about a finding: an overdue verification follows the verification
+     * policy (Notify or Reset), the other kinds the staleness policy (Nothing, Resume or Reset).
+     */
+    private static String action(EnvironmentConfig config, StaleMaintenance.Finding finding) {
+        return finding.kind() == StaleMaintenance.Kind.VERIFICATION_OVERDUE
+                ? config.verification().onLimit().wireName() : config.staleness().action().wireName();
+    }
+
+    private String act(EnvironmentConfig config, StaleMaintenance.Finding finding, DeploymentSnapshot last) {
         Deployment deployment = finding.deployment();
         StaleMaintenance.Kind kind = finding.kind();
+        if (kind == StaleMaintenance.Kind.VERIFICATION_OVERDUE) {
+            VerificationPolicy verification = config.verification();
+            return verification.onLimit() == VerificationPolicy.OnLimit.RESET
+                    ? "reset: " + describe(service.reset(deployment.id(), verification.rollbackDatabase())) : "none";
+        }
+        StalenessPolicy.Action action = config.staleness().action();
         if (action == StalenessPolicy.Action.RESUME && kind == StaleMaintenance.Kind.FAILED_IN_MAINTENANCE) {
             CommandResult result = service.start(new StartRequest(deployment.environment(), deployment.packageUri(),
                     deployment.packageSha256(), deployment.mode(), null));
@@ -81,7 +97,7 @@ public final class StaleMaintenanceMonitor {
             queue.send(Transitions.expectedMessages(last, null));
             return "sent the expected step messages again";
         }
-        if (action == StalenessPolicy.Action.RESET && kind != StaleMaintenance.Kind.NO_PROGRESS) {
+        if (action == StalenessPolicy.Action.RESET && kind == StaleMaintenance.Kind.FAILED_IN_MAINTENANCE) {
             return "reset: " + describe(service.reset(deployment.id(), false));
         }
         return "none";
@@ -95,9 +111,9 @@ public final class StaleMaintenanceMonitor {
     }
 
     private static Notification notification(EnvironmentRecord environment, StaleMaintenance.Finding finding,
-                                             StalenessPolicy policy, Instant now) {
+                                             String action, Instant now) {
         return new Notification("staleMaintenance", finding.kind().wireName(), environment.config().name(),
                 finding.deployment().id(), finding.deployment().status().wireName(), finding.inMaintenance(),
-                finding.message(), policy.action().wireName(), now);
+                finding.message(), action, now);
     }
 }

@@ -7,12 +7,20 @@ import java.util.List;
 public sealed interface StepOutcome {
 
     /**
-     * The step's work is done; {@code note} is logged (when not null). {@code validationLinks} are the URLs
-     * to verify, given by the await-verification step and empty for every other.
+     * The step's work is done; {@code note} is logged (when not null). The await-verification step also
+     * gives the URLs to verify, the smoke checks' results, and for a ReadWrite run how many writes reached
+     * the temporary database ({@code cloneWrites}, null when not known); they are empty or null for every
+     * other step.
      */
-    record Advance(String note, List<String> validationLinks) implements StepOutcome {
+    record Advance(String note, List<String> validationLinks, List<SmokeCheckResult> smokeChecks, Long cloneWrites)
+            implements StepOutcome {
         public Advance {
             validationLinks = List.copyOf(validationLinks);
+            smokeChecks = smokeChecks == null ? List.of() : List.copyOf(smokeChecks);
+        }
+
+        public Advance(String note, List<String> validationLinks) {
+            this(note, validationLinks, List.of(), null);
         }
     }
 
@@ -21,10 +29,15 @@ public sealed interface StepOutcome {
     }
 
     /**
-     * A transient failure (throttling, a 5xx, a timeout): run the step again after a growing pause, up to a
-     * limit, then fail. {@code code} and {@code message} describe the failure (never a secret).
+     * A transient failure (throttling, a 5xx, a timeout, a credential that could not be fetched): run the step
+     * again after a growing pause, up to the environment's limit, then fail with {@code kind}. {@code code}
+     * and {@code message} describe the failure (never a secret).
      */
-    record RetryLater(String code, String message) implements StepOutcome {
+    record RetryLater(FailureKind kind, String code, String message) implements StepOutcome {
+
+        public RetryLater(String code, String message) {
+            this(FailureKind.CLOUD_OPERATION, code, message);
+        }
     }
 
     /** The step cannot succeed; the deployment fails with this classified error. */

@@ -24,12 +24,15 @@ public final class StepRunner {
     private final StepQueue queue;
     private final Steps steps;
     private final Clock clock;
+    private final StatusNotifications notifications;
 
-    public StepRunner(DeploymentStore store, StepQueue queue, Steps steps, Clock clock) {
+    public StepRunner(DeploymentStore store, StepQueue queue, Steps steps, Clock clock,
+                      StatusNotifications notifications) {
         this.store = store;
         this.queue = queue;
         this.steps = steps;
         this.clock = clock;
+        this.notifications = notifications;
     }
 
     public void handle(StepMessage message) {
@@ -53,6 +56,8 @@ public final class StepRunner {
                     store.commit(decision);
                 }
                 send(decision.messages());
+                notifications.saved(snapshot.deployment().status(), decision.deployment(),
+                        snapshot.environment().config());
                 return;
             } catch (ConcurrencyConflictException conflict) {
                 LOG.fine(() -> "state of " + message.deploymentId() + " changed while deciding "
@@ -78,6 +83,8 @@ public final class StepRunner {
             }
             try {
                 store.commit(decision);
+                notifications.saved(loaded.get().deployment().status(), decision.deployment(),
+                        loaded.get().environment().config());
                 return;
             } catch (ConcurrencyConflictException conflict) {
                 LOG.fine(() -> "state of " + message.deploymentId() + " changed while failing it; reading it again");

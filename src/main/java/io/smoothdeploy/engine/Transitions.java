@@ -16,8 +16,6 @@ public final class Transitions {
     /** Log the first check of a stage and then every n-th, so long waits stay readable. */
     static final int LOG_EVERY_NTH_CHECK = 10;
 
-    /** How many transient failures in a row a step retries before the deployment fails. */
-    public static final int TRANSIENT_RETRY_LIMIT = 5;
     static final Duration RETRY_FIRST_DELAY = Duration.ofSeconds(2);
     static final Duration RETRY_MAX_DELAY = Duration.ofMinutes(2);
 
@@ -156,15 +154,16 @@ public final class Transitions {
     }
 
     /**
-     * A transient failure: the same step runs again after {@link #retryDelay}, logged each time, until
-     * {@link #TRANSIENT_RETRY_LIMIT} retries in a row have failed; then the deployment fails.
+     * A transient failure: the same step runs again after {@link #retryDelay}, logged each time, until the
+     * environment's limit of retries in a row have failed; then the deployment fails.
      */
     private static Decision retryLater(DeploymentSnapshot snapshot, StepMessage message, StepOutcome.RetryLater retry,
                                        Instant now) {
         String what = retry.code() + ": " + retry.message();
-        if (message.retry() >= TRANSIENT_RETRY_LIMIT) {
-            return fail(snapshot, message, new StepOutcome.Fail(FailureKind.CLOUD_OPERATION, "still failing after "
-                    + TRANSIENT_RETRY_LIMIT + " retries: " + what), now);
+        int limit = snapshot.environment().config().transientRetryLimit();
+        if (message.retry() >= limit) {
+            return fail(snapshot, message, new StepOutcome.Fail(retry.kind(), "still failing after "
+                    + limit + (limit == 1 ? " retry: " : " retries: ") + what), now);
         }
         int attempt = message.retry() + 1;
         Duration delay = retryDelay(message, attempt);
@@ -173,7 +172,7 @@ public final class Transitions {
         StepMessage retried = new StepMessage(next.deploymentId(), next.environment(), next.stage(), next.webApp(),
                 next.sequence(), next.round(), attempt);
         LogLine line = LogLine.warning(now, message.webApp(), "Transient failure in " + describe(message.stage())
-                + " (" + what + "); retry " + attempt + " of " + TRANSIENT_RETRY_LIMIT + " in " + delay.toSeconds() + " s");
+                 + " (" + what + "); retry " + attempt + " of " + limit + " in " + delay.toSeconds() + " s");
         return new Decision(checked.deployment(), checked.webApps(), null, List.of(line),
                 List.of(new OutgoingMessage(retried, delay)));
     }
@@ -222,13 +221,15 @@ public final class Transitions {
             log.add(LogLine.info(now, message.webApp(), advance.note()));
         }
         if (!stage.isPerWebApp()) {
+            Deployment finished = deployment.stageFinished(now).touchedAt(now);
             if (stage == Stage.AWAIT_VERIFICATION) {
-                Deployment awaiting = deployment.withStatus(DeploymentStatus.AWAITING_VERIFICATION)
-                        .withValidationLinks(advance.validationLinks()).touchedAt(now);
-                log.add(LogLine.info(now, null, "Awaiting verification: check the staging slots, then complete or reset"));
-                return new Decision(awaiting, List.of(), null, log, List.of());
+                return verified(snapshot, finished.withValidationLinks(advance.validationLinks())
+                        .withSmokeChecks(advance.smokeChecks()), advance, log, now);
             }
-            return moveOn(snapshot, deployment.touchedAt(now), snapshot.webApps(), List.of(), log, now);
+            if (stage == Stage.VERIFY_PACKAGE) {
+                finished = finished.packageVerified(now);
+            }
+            return moveOn(snapshot, finished, snapshot.webApps(), List.of(), log, now);
         }
         WebAppState finished = snapshot.webApp(message.webApp()).orElseThrow().finished(stage, now);
         List<WebAppState> after = new ArrayList<>();
@@ -244,6 +245,54 @@ public final class Transitions {
         }
         log.add(LogLine.info(now, null, stageDoneLine(stage)));
         return moveOn(snapshot, touched, after, List.of(finished), log, now);
+    }
+
+    /**
+     * Every staging slot is warm and the smoke checks (if any) have run: by the environment's verification
+     * policy, wait for a person, go live, or roll back. Going live on its own is withheld when it would lose
+     * writes made to the temporary database (ReadWrite mode), which only a person may accept.
+     */
+    private static Decision verified(DeploymentSnapshot snapshot, Deployment deployment, StepOutcome.Advance advance,
+                                     List<LogLine> log, Instant now) {
+        VerificationPolicy policy = snapshot.environment().config().verification();
+        List<SmokeCheckResult> results = advance.smokeChecks();
+        long failed = results.stream().filter(r -> !r.passed()).count();
+        if (!results.isEmpty()) {
+            log.add(failed == 0
+                    ? LogLine.info(now, null, "Every smoke check passed (" + results.size() + ")")
+                    : LogLine.warning(now, null, failed + " of " + results.size() + " smoke checks failed; first: "
+                    + describe(results.stream().filter(r -> !r.passed()).findFirst().orElseThrow())));
+        }
+        if (failed > 0 && policy.onFail() == VerificationPolicy.OnFail.RESET) {
+            log.add(LogLine.warning(now, null, "Resetting, as the environment's verification policy says when a smoke "
+                    + "check fails"));
+            return Commands.reset(new DeploymentSnapshot(snapshot.environment(), deployment, snapshot.webApps()),
+                    policy.rollbackDatabase(), now).withLogFirst(log);
+        }
+        if (!results.isEmpty() && failed == 0 && policy.onPass() == VerificationPolicy.OnPass.COMPLETE) {
+            Long writes = advance.cloneWrites();
+            boolean losesNothing = deployment.mode() != DeploymentMode.READ_WRITE || (writes != null && writes == 0);
+            if (losesNothing) {
+                log.add(LogLine.info(now, null, "Completing, as the environment's verification policy says when every "
+                        + "smoke check passes"));
+                return Commands.complete(new DeploymentSnapshot(snapshot.environment(), deployment, snapshot.webApps()),
+                        now).withLogFirst(log);
+            }
+            String warning = writes == null
+                    ? "Not completing on its own: the writes to the temporary database could not be counted, and "
+                    + "any would be lost; check, then complete (with acceptDataLoss if needed), or reset"
+                    : "Not completing on its own: " + writes + " write(s) reached the temporary database since the "
+                    + "clone and would be lost; complete with acceptDataLoss, or reset";
+            log.add(LogLine.warning(now, null, warning));
+            deployment = deployment.withWarning(warning);
+        }
+        Deployment awaiting = deployment.withStatus(DeploymentStatus.AWAITING_VERIFICATION);
+        log.add(LogLine.info(now, null, "Awaiting verification: check the staging slots, then complete or reset"));
+        return new Decision(awaiting, List.of(), null, log, List.of());
+    }
+
+    private static String describe(SmokeCheckResult result) {
+        return (result.webApp() == null ? "" : result.webApp() + " ") + result.path() + ": " + result.detail();
     }
 
     /** The last piece of a stage is done: go to the next stage, or finish the deployment. */
@@ -319,6 +368,7 @@ public final class Transitions {
 
     static String describe(Stage stage) {
         return switch (stage) {
+            case VERIFY_PACKAGE -> "verifying the package";
             case CLONE_DB -> "cloning the database";
             case ENTER_MAINTENANCE -> "entering maintenance";
             case DEPLOY_SLOT -> "deploying to the staging slot";

@@ -66,12 +66,36 @@ public class HttpApiFunctions {
         return respond(request, api.getDeploymentLog(id));
     }
 
+    @FunctionName("GetDeploymentDiagnosis")
+    public HttpResponseMessage getDeploymentDiagnosis(
+            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.FUNCTION,
+                    route = "deployments/{id}/diagnosis") HttpRequestMessage<Optional<String>> request,
+            @BindingName("id") String id, ExecutionContext context) {
+        return respond(request, api.getDiagnosis(id));
+    }
+
+    @FunctionName("GetDeploymentTimeline")
+    public HttpResponseMessage getDeploymentTimeline(
+            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.FUNCTION,
+                    route = "deployments/{id}/timeline") HttpRequestMessage<Optional<String>> request,
+            @BindingName("id") String id, ExecutionContext context) {
+        return respond(request, api.getTimeline(id));
+    }
+
+    @FunctionName("GetSupportBundle")
+    public HttpResponseMessage getSupportBundle(
+            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.FUNCTION,
+                    route = "deployments/{id}/support-bundle") HttpRequestMessage<Optional<String>> request,
+            @BindingName("id") String id, ExecutionContext context) {
+        return respond(request, api.getSupportBundle(id));
+    }
+
     @FunctionName("CompleteDeployment")
     public HttpResponseMessage completeDeployment(
             @HttpTrigger(name = "req", methods = {HttpMethod.POST}, authLevel = AuthorizationLevel.FUNCTION,
                     route = "deployments/{id}/complete") HttpRequestMessage<Optional<String>> request,
             @BindingName("id") String id, ExecutionContext context) {
-        return respond(request, api.completeDeployment(id, request.getBody().orElse(null)));
+        return respond(request, api.completeDeployment(id, request.getBody().orElse(null), principal(request)));
     }
 
     @FunctionName("ResetDeployment")
@@ -112,5 +136,12 @@ public class HttpApiFunctions {
 
     private static HttpStatusType status(int code) {
         return HttpStatusType.custom(code);
+    }
+
+    /** The signed-in caller's name when App Service authentication is on (its headers cannot be forged past it). */
+    private static String principal(HttpRequestMessage<?> request) {
+        return request.getHeaders().entrySet().stream()
+                .filter(h -> h.getKey().equalsIgnoreCase("X-MS-CLIENT-PRINCIPAL-NAME"))
+                .map(Map.Entry::getValue).findFirst().orElse(null);
     }
 }

@@ -8,6 +8,7 @@ import io.smoothdeploy.cloud.arm.ArmCloud;
 import io.smoothdeploy.engine.steps.Pacing;
 import io.smoothdeploy.local.demo.SampleEnvironment;
 import io.smoothdeploy.local.emulator.AzureEmulator;
+import io.smoothdeploy.local.emulator.SamplePackage;
 import io.smoothdeploy.warmup.HttpWarmUpProber;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,10 +46,10 @@ public final class LocalHost {
         SampleEnvironment sample = SampleEnvironment.create(emulator, packages, "sample");
         TableServiceClient tables = new TableServiceClientBuilder().connectionString(azurite.connectionString())
                 .buildClient();
-        ArmCloud arm = ArmCloud.forEndpoint(emulator.endpoint(), SampleEnvironment.SUBSCRIPTION, emulator::baseUrlForHost);
         Pacing pacing = new Pacing(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofMinutes(30));
-        LocalStack stack = LocalStack.start(tables, settings, arm, arm, new HttpWarmUpProber(Duration.ofSeconds(10)),
-                clock, pacing, port);
+        LocalStack stack = LocalStack.start(tables, settings,
+                LocalStack.Cloud.emulated(emulator, SampleEnvironment.SUBSCRIPTION, Duration.ofSeconds(10)), clock,
+                pacing, port);
         stack.queue().start(InProcessStepQueue.DEFAULT_WORKERS);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -89,6 +90,8 @@ public final class LocalHost {
                 .append('\n');
         text.append("  Packages:       ").append(packages)
                 .append(" (cms-2.0.0.zip, maintenance.zip; any https URI is served by its file name)\n");
+        text.append("  cms-2.0.0.zip:  SHA-256 ").append(SamplePackage.sha256(packages.resolve("cms-2.0.0.zip")))
+                .append(" (the packageSha256 to start it with)\n");
         text.append("Functions:\n");
         stack.catalog().functions().forEach(f -> text.append("  ").append(f.summary()).append('\n'));
         text.append("Try the sample in README.md (\"Run it locally\"). Ctrl-C stops.\n");

@@ -2,19 +2,28 @@ package io.smoothdeploy.local;
 
 import com.azure.data.tables.TableServiceClient;
 import io.smoothdeploy.app.Orchestrator;
-import io.smoothdeploy.cloud.AppServiceCloud;
-import io.smoothdeploy.cloud.SqlCloud;
 import io.smoothdeploy.app.Wiring;
+import io.smoothdeploy.cloud.AppServiceCloud;
+import io.smoothdeploy.cloud.DatabaseActivity;
+import io.smoothdeploy.cloud.PackageDigest;
+import io.smoothdeploy.cloud.SqlCloud;
+import io.smoothdeploy.cloud.arm.ArmCloud;
+import io.smoothdeploy.cloud.http.HttpPackageDigest;
 import io.smoothdeploy.engine.steps.Pacing;
 import io.smoothdeploy.functions.DeadLetterFunctions;
 import io.smoothdeploy.functions.HttpApiFunctions;
 import io.smoothdeploy.functions.StepFunctions;
 import io.smoothdeploy.functions.TimerFunctions;
+import io.smoothdeploy.local.emulator.AzureEmulator;
+import io.smoothdeploy.local.emulator.EmulatorDatabaseActivity;
 import io.smoothdeploy.notify.WebhookNotifier;
-import java.time.Duration;
 import io.smoothdeploy.state.TableDeploymentStore;
+import io.smoothdeploy.warmup.HttpSmokeProber;
+import io.smoothdeploy.warmup.HttpWarmUpProber;
+import io.smoothdeploy.warmup.SmokeProber;
 import io.smoothdeploy.warmup.WarmUpProber;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -41,30 +50,53 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
+     * The cloud side of a local host: App Service, Azure SQL, warm-up and smoke probes, package reads and
+     * database write counts.
+     */
+    public record Cloud(AppServiceCloud appService, SqlCloud sql, WarmUpProber prober, PackageDigest packages,
+                        SmokeProber smoke, DatabaseActivity activity) {
+
+        /** Everything from the in-memory simulation. */
+        public static Cloud simulated(SimulatedCloud cloud) {
+            return new Cloud(cloud, cloud, cloud, cloud, cloud, cloud);
+        }
+
+        /**
+         * The real adapters against the local Azure emulator: the ARM adapter, warm-up and smoke checks over
+         * HTTP to the emulator's slots, packages downloaded from the emulator, and its database write counts.
+         */
+        public static Cloud emulated(AzureEmulator emulator, String subscriptionId, Duration requestTimeout) {
+            ArmCloud arm = ArmCloud.forEndpoint(emulator.endpoint(), subscriptionId, emulator::baseUrlForHost);
+            return new Cloud(arm, arm, new HttpWarmUpProber(requestTimeout),
+                    new HttpPackageDigest(emulator::packageDownloadUri, HttpPackageDigest.DEFAULT_CONNECT_TIMEOUT,
+                            HttpPackageDigest.DEFAULT_IDLE_TIMEOUT),
+                    new HttpSmokeProber(requestTimeout), new EmulatorDatabaseActivity(emulator));
+        }
+    }
+
+    /**
      * @param tables   the Table service (Azurite locally)
      * @param settings app settings: the queue names and state table names
-     * @param cloud    the cloud ports and warm-up prober, simulated in memory
+     * @param cloud    the cloud ports, simulated in memory
      * @param clock    the clock of the engine and the queue (a {@link ManualClock} in tests)
      * @param pacing   how often long work is checked
      * @param httpPort the port to serve on, 0 for any free one
      */
     public static LocalStack start(TableServiceClient tables, Map<String, String> settings, SimulatedCloud cloud,
                                    Clock clock, Pacing pacing, int httpPort) {
-        return start(tables, settings, cloud, cloud, cloud, clock, pacing, httpPort);
+        return start(tables, settings, Cloud.simulated(cloud), clock, pacing, httpPort);
     }
 
-    /**
-     * The same, with the cloud ports given one by one: for example {@code ArmCloud} against the local Azure
-     * emulator, with the HTTP warm-up prober.
-     */
-    public static LocalStack start(TableServiceClient tables, Map<String, String> settings, AppServiceCloud appService,
-                                   SqlCloud sql, WarmUpProber prober, Clock clock, Pacing pacing, int httpPort) {
+    /** The same, with the cloud ports given: for example {@link Cloud#emulated} for the local Azure emulator. */
+    public static LocalStack start(TableServiceClient tables, Map<String, String> settings, Cloud cloud, Clock clock,
+                                   Pacing pacing, int httpPort) {
         TableDeploymentStore store = TableDeploymentStore.create(tables,
                 settings.getOrDefault("StateTableName", TableDeploymentStore.DEFAULT_STATE_TABLE),
                 settings.getOrDefault("DeploymentIndexTableName", TableDeploymentStore.DEFAULT_INDEX_TABLE));
         InProcessStepQueue queue = new InProcessStepQueue(settings, clock);
-        Orchestrator orchestrator = Wiring.orchestrator(new Wiring.Ports(store, queue, appService, sql, prober,
-                new WebhookNotifier(3, Duration.ofMillis(200))), clock, pacing, null);
+        Orchestrator orchestrator = Wiring.orchestrator(new Wiring.Ports(store, queue, cloud.appService(), cloud.sql(),
+                cloud.prober(), new WebhookNotifier(3, Duration.ofMillis(200)), cloud.packages(), cloud.smoke(),
+                cloud.activity()), clock, pacing, null);
         TimerFunctions timer = new TimerFunctions(orchestrator);
         FunctionCatalog catalog = new FunctionCatalog(settings, new HttpApiFunctions(orchestrator),
                 new StepFunctions(orchestrator), new DeadLetterFunctions(orchestrator), timer);

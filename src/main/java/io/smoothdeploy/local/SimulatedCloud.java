@@ -1,6 +1,12 @@
 package io.smoothdeploy.local;
 
 import io.smoothdeploy.cloud.AppServiceCloud;
+import io.smoothdeploy.cloud.DatabaseActivity;
+import io.smoothdeploy.cloud.PackageDigest;
+import io.smoothdeploy.engine.Redact;
+import io.smoothdeploy.engine.SmokeCheck;
+import io.smoothdeploy.engine.SmokeCheckResult;
+import io.smoothdeploy.warmup.SmokeProber;
 import io.smoothdeploy.cloud.CloudException;
 import io.smoothdeploy.cloud.DatabaseInfo;
 import io.smoothdeploy.cloud.DatabaseRef;
@@ -30,7 +36,8 @@ import java.util.Optional;
  * the local host uses it until the local Azure emulator (which runs the real ARM adapter) is wired in.
  * Thread-safe.
  */
-public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpProber {
+public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpProber, PackageDigest, SmokeProber,
+        DatabaseActivity {
 
     private final Clock clock;
     private final Duration copyDuration;
@@ -41,6 +48,7 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
     private final Map<String, Integer> coldStartRounds = new HashMap<>();
     private final Map<String, Integer> brokenPackages = new HashMap<>();
     private final Map<String, Integer> brokenSlots = new HashMap<>();
+    private final Map<String, Long> writes = new HashMap<>();
 
     /** @param copyDuration how long a database copy or restore takes, on {@code clock} */
     public SimulatedCloud(Clock clock, Duration copyDuration) {
@@ -278,6 +286,47 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
         ProbeResult.Outcome outcome = status == 403 ? ProbeResult.Outcome.FORBIDDEN
                 : status >= 500 ? ProbeResult.Outcome.SERVER_ERROR : ProbeResult.Outcome.UNEXPECTED_STATUS;
         return new ProbeResult(host, path, outcome, status, Duration.ofMillis(5), null);
+    }
+
+    // ----- PackageDigest, SmokeProber, DatabaseActivity -----
+
+    /**
+     * The SHA-256 of a simulated package: its bytes are taken to be its URI without the query string, so a
+     * test computes the right hash with this method and a wrong one by hashing anything else.
+     */
+    public static String packageSha256(String packageUri) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(Redact.uri(packageUri).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    @Override
+    public String sha256(String packageUri) {
+        return packageSha256(packageUri);
+    }
+
+    /** Sets how many writes reached {@code database} since it was created (0 unless set). */
+    public synchronized void setWrites(DatabaseRef database, long writes) {
+        this.writes.put(key(database), writes);
+    }
+
+    @Override
+    public synchronized java.util.OptionalLong writesSinceCreated(DatabaseRef database) {
+        return java.util.OptionalLong.of(writes.getOrDefault(key(database), 0L));
+    }
+
+    /** A smoke check answers as warm-up does: 200 from a healthy slot, the broken status from a broken one. */
+    @Override
+    public synchronized SmokeCheckResult check(String baseUrl, String hostName, String webApp, SmokeCheck check) {
+        ProbeResult probe = probe(new WarmUpTarget(baseUrl, List.of(hostName), List.of(check.path()),
+                List.of(check.expectedStatus()))).get(0);
+        return probe.ok() ? SmokeCheckResult.pass(webApp, check, probe.status(), 5)
+                : SmokeCheckResult.fail(webApp, check, probe.status(), "expected HTTP " + check.expectedStatus()
+                + ", got " + (probe.status() == 0 ? "no answer" : "HTTP " + probe.status()), 5);
     }
 
     // ----- internals -----

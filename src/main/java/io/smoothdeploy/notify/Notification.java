@@ -13,7 +13,8 @@ import java.util.List;
  * @param status        its status
  * @param inMaintenance the web apps in maintenance
  * @param message       the warning
- * @param action        what the timer does about it: Nothing, Resume or Reset
+ * @param action        what the timer does about it: Nothing, Resume or Reset (the staleness policy), or
+ *                      Notify or Reset for an overdue verification (the verification policy)
  * @param at            when it was found
  */
 public record Notification(String event, String kind, String environment, String deploymentId, String status,

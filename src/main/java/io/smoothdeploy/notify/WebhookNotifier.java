@@ -34,7 +34,7 @@ public final class WebhookNotifier implements Notifier {
     }
 
     @Override
-    public boolean post(String url, Notification notification) {
+    public boolean post(String url, Object notification) {
         String body;
         try {
             body = Json.mapper().writeValueAsString(notification);

@@ -11,6 +11,7 @@ import io.smoothdeploy.engine.DeploymentStatus;
 import io.smoothdeploy.engine.EnvironmentConfig;
 import io.smoothdeploy.engine.EnvironmentRecord;
 import io.smoothdeploy.engine.LogLine;
+import io.smoothdeploy.engine.SmokeCheckResult;
 import io.smoothdeploy.engine.Stage;
 import io.smoothdeploy.engine.WebAppPhase;
 import io.smoothdeploy.engine.WebAppRole;
@@ -77,6 +78,10 @@ final class EntityCodec {
     static final String P_LINEAGE_STARTED_AT = "lineageStartedAt";
     static final String P_ROUND = "round";
     static final String P_STALE_EPISODE = "staleEpisode";
+    static final String P_COMMIT_ID = "commitId";
+    static final String P_PIPELINE_RUN_URL = "pipelineRunUrl";
+    static final String P_PACKAGE_VERIFIED_AT = "packageVerifiedAt";
+    static final String P_SMOKE_CHECKS = "smokeChecks";
     static final String P_ROLE = "role";
     static final String P_PHASE = "phase";
     static final String P_MAINTENANCE = "maintenance";
@@ -94,6 +99,7 @@ final class EntityCodec {
 
     private static final TypeReference<List<DeploymentError>> ERRORS = new TypeReference<>() { };
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
+    private static final TypeReference<List<SmokeCheckResult>> SMOKE_CHECKS = new TypeReference<>() { };
     private static final TypeReference<Map<Stage, WebAppState.StageTiming>> TIMINGS = new TypeReference<>() { };
 
     /** Strictly increasing per JVM: orders log lines of different writes that carry the same time. */
@@ -228,6 +234,11 @@ final class EntityCodec {
         put(entity, P_LINEAGE_STARTED_AT, time(d.lineageStartedAt()));
         put(entity, P_ROUND, d.round());
         put(entity, P_STALE_EPISODE, d.staleEpisode());
+        put(entity, P_COMMIT_ID, d.commitId());
+        put(entity, P_PIPELINE_RUN_URL, d.pipelineRunUrl());
+        put(entity, P_PACKAGE_VERIFIED_AT, time(d.packageVerifiedAt()));
+        put(entity, P_SMOKE_CHECKS, d.smokeChecks().isEmpty() ? null : toJson(d.smokeChecks()));
+        put(entity, P_TIMINGS, d.timings().isEmpty() ? null : toJson(d.timings()));
         return withEtag(entity, d.etag());
     }
 
@@ -258,6 +269,11 @@ final class EntityCodec {
                 instant(e, P_LINEAGE_STARTED_AT),
                 integer(e, P_ROUND),
                 string(e, P_STALE_EPISODE),
+                string(e, P_COMMIT_ID),
+                string(e, P_PIPELINE_RUN_URL),
+                instant(e, P_PACKAGE_VERIFIED_AT),
+                listOrEmpty(e, P_SMOKE_CHECKS, SMOKE_CHECKS),
+                string(e, P_TIMINGS) == null ? Map.of() : fromJson(string(e, P_TIMINGS), TIMINGS, e),
                 e.getETag());
     }
 

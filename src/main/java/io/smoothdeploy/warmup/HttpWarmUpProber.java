@@ -1,5 +1,6 @@
 package io.smoothdeploy.warmup;
 
+import io.smoothdeploy.engine.Redact;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -344,6 +345,8 @@ public final class HttpWarmUpProber implements WarmUpProber {
         // Cut first so the patterns only ever see a short text; a query string cut in two is still removed.
         String text = detail.length() > 4 * MAX_DETAIL_CHARS ? detail.substring(0, 4 * MAX_DETAIL_CHARS) : detail;
         text = QUERY.matcher(text).replaceAll("$1");
+        // An error page may quote a connection string or a token: keys, passwords and bearer tokens go too.
+        text = Redact.text(text);
         text = CONTROL.matcher(text).replaceAll(" ").strip();
         if (text.length() > MAX_DETAIL_CHARS) {
             text = text.substring(0, MAX_DETAIL_CHARS);

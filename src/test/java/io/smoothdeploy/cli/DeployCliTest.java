@@ -1,5 +1,6 @@
 package io.smoothdeploy.cli;
 
+import io.smoothdeploy.local.SimulatedCloud;
 import static io.smoothdeploy.cli.CliHarness.CMS;
 import static io.smoothdeploy.cli.CliHarness.NEW_PACKAGE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,7 +43,7 @@ class DeployCliTest {
     /** A function key that must never be printed. */
     private static final String KEY = "fk_Zq8vT3nW6yL1pR4sX7uB0eH2jK5mN9cD-AzFuNcTiOnKeY==";
     private static final Map<String, String> WITH_KEY = Map.of(DeployCli.ENV_KEY, KEY);
-    private static final String SHA = "9f".repeat(32);
+    private static final String SHA = SimulatedCloud.packageSha256(NEW_PACKAGE);
 
     private final CliHarness host = new CliHarness();
 
@@ -131,6 +132,8 @@ class DeployCliTest {
         assertTrue(error.contains("stage=DEPLOY_SLOT") || error.contains("stage=DeploySlot"), failed.toString());
         assertTrue(error.contains("webApp=cms"), failed.toString());
         assertTrue(error.contains("conflicts with another"), failed.toString());
+        assertTrue(failed.err().contains("  diagnosis: Unknown: "), failed.toString());
+        assertTrue(failed.err().contains("    advice: RetrySamePackage"), failed.toString());
 
         assertEquals(0, reset.code(), reset.toString());
         assertTrue(reset.out().contains("Reset accepted"), reset.toString());

@@ -65,9 +65,8 @@ final class EmulatorHarness implements AutoCloseable {
         Map<String, String> settings = QueueSettings.sample();
         settings.put("StateTableName", TestAzurite.uniqueTableName("state"));
         settings.put("DeploymentIndexTableName", TestAzurite.uniqueTableName("index"));
-        ArmCloud arm = ArmCloud.forEndpoint(emulator.endpoint(), SUBSCRIPTION, emulator::baseUrlForHost);
-        stack = LocalStack.start(TestAzurite.serviceClient(), settings, arm, arm, new HttpWarmUpProber(Duration.ofSeconds(5)),
-                clock, Pacing.DEFAULT, 0);
+        stack = LocalStack.start(TestAzurite.serviceClient(), settings,
+                LocalStack.Cloud.emulated(emulator, SUBSCRIPTION, Duration.ofSeconds(5)), clock, Pacing.DEFAULT, 0);
         http = new ApiClient(stack.apiBase());
     }
 
@@ -76,22 +75,35 @@ final class EmulatorHarness implements AutoCloseable {
                 + "\"warmUp\":{\"paths\":[\"/\"]}}],"
                 + "\"database\":{\"serverResourceId\":\"" + sqlServer + "\",\"name\":\"cmsdb\"},"
                 + "\"connectionStringName\":\"EPiServerDB\",\"databaseModeSetting\":\"Cms__DatabaseMode\","
-                + "\"warmUpTimeoutSeconds\":60}";
+                + "\"warmUpTimeoutSeconds\":60" + environmentExtras + "}";
     }
+
+    /** More registration fields, such as {@code ,"transientRetryLimit":2}, added before the next start. */
+    String environmentExtras = "";
 
     /** Registers the environment and starts a deployment of {@code packageFile}; returns its id. */
     String start(String packageFile, String mode) {
+        return start(packageFile, mode, sha256(packageFile));
+    }
+
+    /** The same, started with {@code sha256} as the package's SHA-256. */
+    String start(String packageFile, String mode, String sha256) {
         ApiClient.Response registered = http.put("/environments/prod", environmentBody());
         if (registered.status() / 100 != 2) {
             throw new AssertionError(registered.toString());
         }
         ApiClient.Response started = http.post("/deployments", "{\"environment\":\"prod\",\"packageUri\":\""
-                + PACKAGES + packageFile + "?sv=2024&sig=NEWSECRET\",\"packageSha256\":\"" + "ab".repeat(32)
+                + PACKAGES + packageFile + "?sv=2024&sig=NEWSECRET\",\"packageSha256\":\"" + sha256
                 + "\",\"mode\":\"" + mode + "\"}");
         if (started.status() != 202) {
             throw new AssertionError(started.toString());
         }
         return started.json().get("id").asText();
+    }
+
+    /** The SHA-256 of a package in the packages folder, as a pipeline would compute it. */
+    String sha256(String packageFile) {
+        return SamplePackage.sha256(packages.resolve(packageFile));
     }
 
     void runQueues() {

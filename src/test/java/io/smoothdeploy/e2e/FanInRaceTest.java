@@ -15,6 +15,7 @@ import io.smoothdeploy.engine.Stage;
 import io.smoothdeploy.engine.StartRequest;
 import io.smoothdeploy.engine.StepMessage;
 import io.smoothdeploy.engine.StepOutcome;
+import io.smoothdeploy.engine.StatusNotifications;
 import io.smoothdeploy.engine.StepRunner;
 import io.smoothdeploy.engine.Steps;
 import io.smoothdeploy.engine.Transitions;
@@ -69,7 +70,8 @@ class FanInRaceTest {
                 await(bothHaveRead);
                 return StepOutcome.advance("Site " + message.webApp() + " is in maintenance");
             };
-            StepRunner runner = new StepRunner(store, queue, finishTogether, clock);
+            StepRunner runner = new StepRunner(store, queue, finishTogether, clock,
+                    new StatusNotifications(store, (url, notification) -> true, clock));
 
             // Act
             Future<?> cms = threads.submit(() -> runner.handle(message(environment, deploymentId, "cms")));
@@ -97,7 +99,10 @@ class FanInRaceTest {
                 "ab".repeat(32), DeploymentMode.READ_ONLY, null), deploymentId, clock.instant());
         store.createDeployment(start.environment(), start.deployment(), start.webApps(), start.log());
         DeploymentSnapshot started = store.load(deploymentId).orElseThrow();
-        store.commit(Transitions.decide(started, new StepMessage(deploymentId, environment, Stage.CLONE_DB, null, 0),
+        store.commit(Transitions.decide(started, new StepMessage(deploymentId, environment, Stage.VERIFY_PACKAGE, null,
+                0), StepOutcome.advance("package verified"), clock.instant()));
+        DeploymentSnapshot verified = store.load(deploymentId).orElseThrow();
+        store.commit(Transitions.decide(verified, new StepMessage(deploymentId, environment, Stage.CLONE_DB, null, 0),
                 StepOutcome.advance("clone online"), clock.instant()));
     }
 

@@ -68,7 +68,7 @@ final class LocalHostHarness implements AutoCloseable {
 
     static String startBody(String environment, String packageUri, String key) {
         return "{\"environment\":\"" + environment + "\",\"packageUri\":\"" + packageUri + "\","
-                + "\"packageSha256\":\"" + "9f".repeat(32) + "\",\"mode\":\"ReadOnly\""
+                + "\"packageSha256\":\"" + SimulatedCloud.packageSha256(packageUri) + "\",\"mode\":\"ReadOnly\""
                 + (key == null ? "" : ",\"idempotencyKey\":\"" + key + "\"") + "}";
     }
 

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
 class StaleMaintenanceTimerTest {
 
     private final LocalHostHarness host = new LocalHostHarness();
+    private static final String STALE = "staleMaintenance";
+
     private final WebhookReceiver webhook = new WebhookReceiver();
 
     @AfterEach
@@ -35,15 +37,16 @@ class StaleMaintenanceTimerTest {
         register("Nothing");
         String failed = failDeploySlotOnCommerce();
         webhook.failNext(1);
+        int attemptsBefore = webhook.attempts();
 
         // Act
         tick();
         tick();
 
         // Assert
-        List<JsonNode> posts = webhook.received();
+        List<JsonNode> posts = webhook.received(STALE);
         assertEquals(1, posts.size(), "notified once over two ticks");
-        assertEquals(2, webhook.attempts(), "the first post got a 503 and was tried again");
+        assertEquals(2, webhook.attempts() - attemptsBefore, "the first post got a 503 and was tried again");
         JsonNode post = posts.get(0);
         assertEquals("FailedInMaintenance", post.get("kind").asText());
         assertEquals(failed, post.get("deploymentId").asText());
@@ -64,16 +67,43 @@ class StaleMaintenanceTimerTest {
         // Act
         host.clock.advance(Duration.ofMinutes(50));
         tick();
-        int beforeLimit = webhook.received().size();
+        int beforeLimit = webhook.received(STALE).size();
         host.clock.advance(Duration.ofMinutes(20));
         tick();
         tick();
 
         // Assert
         assertEquals(0, beforeLimit, "within the 60-minute limit nothing is reported");
-        assertEquals(1, webhook.received().size());
-        assertEquals("VerificationOverdue", webhook.received().get(0).get("kind").asText());
-        assertEquals(id, webhook.received().get(0).get("deploymentId").asText());
+        assertEquals(1, webhook.received(STALE).size());
+        assertEquals("VerificationOverdue", webhook.received(STALE).get(0).get("kind").asText());
+        assertEquals(id, webhook.received(STALE).get(0).get("deploymentId").asText());
+    }
+
+    @Test
+    void verificationLimitWithTheResetPolicyResetsTheDeployment() {
+        // Arrange
+        register("Nothing", "Reset");
+        String id = host.post("/deployments", LocalHostHarness.startBody("prod", NEW_PACKAGE, null)).json().get("id").asText();
+        host.runQueues();
+        assertEquals("AwaitingVerification", host.get("/deployments/" + id).json().get("status").asText());
+
+        // Act: within the limit, then past it
+        host.clock.advance(Duration.ofMinutes(59));
+        tick();
+        String withinLimit = host.get("/deployments/" + id).json().get("status").asText();
+        host.clock.advance(Duration.ofMinutes(2));
+        tick();
+        host.runQueues();
+
+        // Assert
+        assertEquals("AwaitingVerification", withinLimit);
+        JsonNode status = host.get("/deployments/" + id).json();
+        assertEquals("Reset", status.get("status").asText());
+        status.get("webApps").forEach(w -> assertFalse(w.get("inMaintenance").asBoolean(), w.toString()));
+        List<JsonNode> posts = webhook.received(STALE);
+        assertEquals(1, posts.size());
+        assertEquals("VerificationOverdue", posts.get(0).get("kind").asText());
+        assertEquals("Reset", posts.get(0).get("action").asText());
     }
 
     @Test
@@ -88,10 +118,10 @@ class StaleMaintenanceTimerTest {
         tick();
 
         // Assert
-        assertEquals(1, webhook.received().size());
-        assertEquals("NoProgress", webhook.received().get(0).get("kind").asText());
-        assertEquals(id, webhook.received().get(0).get("deploymentId").asText());
-        assertTrue(webhook.received().get(0).get("message").asText().contains("CLONE_DB"));
+        assertEquals(1, webhook.received(STALE).size());
+        assertEquals("NoProgress", webhook.received(STALE).get(0).get("kind").asText());
+        assertEquals(id, webhook.received(STALE).get(0).get("deploymentId").asText());
+        assertTrue(webhook.received(STALE).get(0).get("message").asText().contains("VERIFY_PACKAGE"));
     }
 
     @Test
@@ -109,7 +139,7 @@ class StaleMaintenanceTimerTest {
         String resumed = environment.get("lastDeployment").get("id").asText();
         assertFalse(resumed.equals(failed), "a new run resumed the failed one");
         assertEquals("AwaitingVerification", host.get("/deployments/" + resumed).json().get("status").asText());
-        assertEquals("Resume", webhook.received().get(0).get("action").asText());
+        assertEquals("Resume", webhook.received(STALE).get(0).get("action").asText());
         assertEquals(1, host.cloud.calls().stream().filter(c -> c.equals("swapWithProduction cms-prod/maintenance")).count());
     }
 
@@ -129,12 +159,17 @@ class StaleMaintenanceTimerTest {
         status.get("webApps").forEach(w -> assertFalse(w.get("inMaintenance").asBoolean(), w.toString()));
         assertEquals(List.of("cmsdb"), host.cloud.databaseNames(SQL_SERVER));
         tick();
-        assertEquals(1, webhook.received().size(), "a reset environment is no longer reported");
+        assertEquals(1, webhook.received(STALE).size(), "a reset environment is no longer reported");
     }
 
     private void register(String action) {
-        String staleness = ",\"staleness\":{\"webhookUrl\":\"" + webhook.url() + "\",\"verificationLimitMinutes\":60,"
-                + "\"noProgressLimitMinutes\":30,\"action\":\"" + action + "\"}}";
+        register(action, "Notify");
+    }
+
+    private void register(String action, String onVerificationLimit) {
+        String staleness = ",\"webhookUrl\":\"" + webhook.url() + "\",\"verification\":{\"limitMinutes\":60,"
+                + "\"onLimit\":\"" + onVerificationLimit + "\"},"
+                + "\"staleness\":{\"noProgressLimitMinutes\":30,\"action\":\"" + action + "\"}}";
         String body = LocalHostHarness.threeWebAppBody();
         ApiClient.Response registered = host.put("/environments/prod", body.substring(0, body.length() - 1) + staleness);
         assertEquals(201, registered.status(), registered.body());

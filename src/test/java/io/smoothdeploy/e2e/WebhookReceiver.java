@@ -58,6 +58,11 @@ final class WebhookReceiver implements AutoCloseable {
         }
     }
 
+    /** The posts whose {@code event} is {@code event}, such as staleMaintenance or statusChanged. */
+    List<JsonNode> received(String event) {
+        return received().stream().filter(p -> event.equals(p.path("event").asText())).toList();
+    }
+
     @Override
     public void close() {
         server.stop(0);

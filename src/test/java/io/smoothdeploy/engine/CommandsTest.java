@@ -27,7 +27,7 @@ class CommandsTest {
         assertEquals("d7", decision.environment().activeDeploymentId());
         assertEquals("e1", decision.environment().etag(), "the hold is conditional on the environment row read");
         assertEquals(2, decision.webApps().size());
-        assertEquals(List.of("d7:CLONE_DB:-:0"), decision.messages().stream().map(m -> m.message().messageId()).toList());
+        assertEquals(List.of("d7:VERIFY_PACKAGE:-:0"), decision.messages().stream().map(m -> m.message().messageId()).toList());
         assertFalse(decision.log().get(0).message().contains("SECRET"), "the SAS token stays out of the log");
     }
 

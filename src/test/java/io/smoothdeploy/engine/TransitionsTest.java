@@ -234,12 +234,12 @@ class TransitionsTest {
         DeploymentSnapshot snapshot = snapshot(rolled, webApp("cms", WebAppPhase.IN_MAINTENANCE));
 
         // Act & Assert
-        assertEquals(Stage.DEPLOY_SLOT, rolled.stage());
+        assertEquals(Stage.VERIFY_PACKAGE, rolled.stage(), "the new package is checked first");
         assertEquals(DeploymentStatus.IN_PROGRESS, rolled.status());
-        assertFalse(Transitions.isExpected(snapshot, message(Stage.DEPLOY_SLOT, "cms", 0)));
-        StepMessage current = new StepMessage("d1", "prod", Stage.DEPLOY_SLOT, "cms", 0, 1);
+        assertFalse(Transitions.isExpected(snapshot, message(Stage.VERIFY_PACKAGE, null, 0)));
+        StepMessage current = new StepMessage("d1", "prod", Stage.VERIFY_PACKAGE, null, 0, 1);
         assertTrue(Transitions.isExpected(snapshot, current));
-        assertEquals("d1.r1:DEPLOY_SLOT:cms:0", current.messageId(), "a new round gets new message ids");
+        assertEquals("d1.r1:VERIFY_PACKAGE:-:0", current.messageId(), "a new round gets new message ids");
     }
 
     @Test
@@ -254,7 +254,7 @@ class TransitionsTest {
         Decision third = Transitions.decide(snapshot, new StepMessage("d1", "prod", Stage.DEPLOY_SLOT, "cms", 0, 0, 2),
                 throttled, NOW);
         Decision last = Transitions.decide(snapshot, new StepMessage("d1", "prod", Stage.DEPLOY_SLOT, "cms", 0, 0,
-                Transitions.TRANSIENT_RETRY_LIMIT), throttled, NOW);
+                EnvironmentConfig.DEFAULT_TRANSIENT_RETRY_LIMIT), throttled, NOW);
 
         // Assert
         OutgoingMessage retry = first.messages().get(0);

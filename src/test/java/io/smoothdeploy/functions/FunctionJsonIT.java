@@ -105,6 +105,9 @@ class FunctionJsonIT {
             http("StartDeployment", "startDeployment", "POST", "deployments"),
             http("GetDeployment", "getDeployment", "GET", "deployments/{id}"),
             http("GetDeploymentLog", "getDeploymentLog", "GET", "deployments/{id}/log"),
+            http("GetDeploymentDiagnosis", "getDeploymentDiagnosis", "GET", "deployments/{id}/diagnosis"),
+            http("GetDeploymentTimeline", "getDeploymentTimeline", "GET", "deployments/{id}/timeline"),
+            http("GetSupportBundle", "getSupportBundle", "GET", "deployments/{id}/support-bundle"),
             http("CompleteDeployment", "completeDeployment", "POST", "deployments/{id}/complete"),
             http("ResetDeployment", "resetDeployment", "POST", "deployments/{id}/reset"),
             // The OpenAPI document is public: ANONYMOUS, unlike every other route.

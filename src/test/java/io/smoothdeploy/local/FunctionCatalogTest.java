@@ -160,6 +160,9 @@ class FunctionCatalogTest {
                 "POST /api/deployments",
                 "GET /api/deployments/{id}",
                 "GET /api/deployments/{id}/log",
+                "GET /api/deployments/{id}/diagnosis",
+                "GET /api/deployments/{id}/timeline",
+                "GET /api/deployments/{id}/support-bundle",
                 "POST /api/deployments/{id}/complete",
                 "POST /api/deployments/{id}/reset",
                 "GET /api/openapi.json"), routes);

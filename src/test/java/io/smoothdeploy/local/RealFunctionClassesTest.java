@@ -45,7 +45,7 @@ class RealFunctionClassesTest {
         FunctionCatalog catalog = new FunctionCatalog(SETTINGS, instances);
 
         // Assert
-        assertEquals(8, catalog.httpRoutes().size());
+        assertEquals(11, catalog.httpRoutes().size());
         assertEquals(Set.copyOf(SETTINGS.values()), Set.copyOf(catalog.queueNames()));
     }
 

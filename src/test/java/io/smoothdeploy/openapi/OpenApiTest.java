@@ -1,6 +1,7 @@
 package io.smoothdeploy.openapi;
 
 import static io.smoothdeploy.openapi.RecordingHost.NEW_PACKAGE;
+import static io.smoothdeploy.openapi.RecordingHost.PIPELINE_RUN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,13 +13,17 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.microsoft.azure.functions.annotation.AuthorizationLevel;
 import io.smoothdeploy.api.OpenApiDocument;
 import io.smoothdeploy.cloud.CloudException;
+import io.smoothdeploy.cloud.DatabaseRef;
+import io.smoothdeploy.local.SimulatedCloud;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -36,12 +41,13 @@ import org.junit.jupiter.api.TestInstance;
 class OpenApiTest {
 
     private static final String UNKNOWN_ID = "d20990101t000000-00000000";
-    private static final String SHA = "9f".repeat(32);
+    private static final String SHA = SimulatedCloud.packageSha256(NEW_PACKAGE);
 
     private final JsonNode doc = OpenApiChecks.document();
     private RecordingHost host;
     private String completedId;
     private String failedId;
+    private String resumedId;
 
     /** Drives a whole life through the local host, recording every request and answer. */
     @BeforeAll
@@ -53,9 +59,13 @@ class OpenApiTest {
         expect(host.get("/environments/prod"), 200);
         expect(host.put("/environments/plain", RecordingHost.environmentBody(false, false)), 201);
         expect(host.post("/deployments", RecordingHost.startBody("plain", NEW_PACKAGE, "MaintenancePage", null)), 422);
+        // Every optional field, webhook and automatic verification among them (never deployed: no webhook is called).
+        expect(host.put("/environments/hooked", RecordingHost.fullEnvironmentBody()), 201);
+        expect(host.get("/environments/hooked"), 200);
 
-        // A deployment that goes live, started twice with one idempotency key.
-        String start = RecordingHost.startBody("prod", NEW_PACKAGE, "ReadOnly", "pipeline-run-1");
+        // A deployment that goes live, started twice with one idempotency key, naming its commit and pipeline run.
+        String start = RecordingHost.startBody("prod", NEW_PACKAGE, "ReadOnly", "pipeline-run-1", "release/3f2a9c1",
+                PIPELINE_RUN);
         completedId = RecordingHost.json(expect(host.post("/deployments", start), 202)).get("id").asText();
         expect(host.post("/deployments", start), 202);
         expect(host.get("/environments/prod"), 200);
@@ -63,6 +73,8 @@ class OpenApiTest {
         expect(host.post("/deployments", RecordingHost.startBody("prod", NEW_PACKAGE, "ReadOnly", "other-run")), 409);
         expect(host.post("/deployments/" + completedId + "/complete", null), 409);
         expect(host.get("/deployments/" + completedId), 200);
+        expect(host.get("/deployments/" + completedId + "/timeline"), 200);
+        expect(host.get("/deployments/" + completedId + "/diagnosis"), 200);
         host.runQueues();
         expect(host.get("/deployments/" + completedId), 200);
         expect(host.get("/deployments/" + completedId + "/log"), 200);
@@ -70,6 +82,9 @@ class OpenApiTest {
         host.runQueues();
         expect(host.get("/deployments/" + completedId), 200);
         expect(host.post("/deployments/" + completedId + "/reset", null), 409);
+        expect(host.get("/deployments/" + completedId + "/diagnosis"), 200);
+        expect(host.get("/deployments/" + completedId + "/timeline"), 200);
+        expect(host.get("/deployments/" + completedId + "/support-bundle"), 200);
 
         // A deployment that fails, then is reset with a database rollback.
         host.cloud.failNext("deployPackage", "cms-prod/staging", 1, new CloudException("Conflict", "busy", false));
@@ -78,10 +93,38 @@ class OpenApiTest {
         host.runQueues();
         expect(host.get("/deployments/" + failedId), 200);
         expect(host.get("/deployments/" + failedId + "/log"), 200);
+        expect(host.get("/deployments/" + failedId + "/diagnosis"), 200);
+        expect(host.get("/deployments/" + failedId + "/timeline"), 200);
+        expect(host.get("/deployments/" + failedId + "/support-bundle"), 200);
         expect(host.post("/deployments/" + failedId + "/reset", "{\"rollbackDatabase\":true}"), 202);
         host.runQueues();
         expect(host.get("/deployments/" + failedId), 200);
+        expect(host.get("/deployments/" + failedId + "/diagnosis"), 200);
         expect(host.get("/environments/prod"), 200);
+
+        // A ReadWrite deployment that fails and is resumed; writes reach its temporary database, so going live
+        // is refused until someone accepts losing them.
+        host.cloud.failNext("deployPackage", "cms-prod/staging", 1, new CloudException("Conflict", "busy", false));
+        String brokenId = RecordingHost.json(expect(host.post("/deployments",
+                RecordingHost.startBody("prod", NEW_PACKAGE, "ReadWrite", null)), 202)).get("id").asText();
+        host.runQueues();
+        expect(host.get("/deployments/" + brokenId), 200);
+        resumedId = RecordingHost.json(expect(host.post("/deployments",
+                RecordingHost.startBody("prod", NEW_PACKAGE, "ReadWrite", null, "3f2a9c1", null)), 202)).get("id").asText();
+        expect(host.post("/deployments/" + brokenId + "/reset", null), 409);
+        host.runQueues();
+        JsonNode awaiting = RecordingHost.json(expect(host.get("/deployments/" + resumedId), 200));
+        host.cloud.setWrites(new DatabaseRef(RecordingHost.SQL_SERVER,
+                awaiting.path("temporaryDatabase").path("name").asText()), 12);
+        expect(host.get("/deployments/" + resumedId), 200);
+        expect(host.get("/deployments/" + resumedId + "/support-bundle"), 200);
+        expect(host.post("/deployments/" + resumedId + "/complete", "{}"), 409);
+        expect(host.post("/deployments/" + resumedId + "/complete", "{\"acceptDataLoss\":true}"), 422);
+        expect(host.post("/deployments/" + resumedId + "/complete",
+                "{\"acceptDataLoss\":true,\"acceptedBy\":\"Jane Doe <jane@example.com>\"}"), 202);
+        host.runQueues();
+        expect(host.get("/deployments/" + resumedId), 200);
+        expect(host.get("/deployments/" + resumedId + "/timeline"), 200);
 
         // Bad requests.
         String env = RecordingHost.environmentBody(true, true);
@@ -89,6 +132,8 @@ class OpenApiTest {
         expect(host.put("/environments/other", "{\"webApps\": ["), 400);
         expect(host.put("/environments/other", env.replace("\"databaseModeSetting\"", "\"databaseMode\"")
                 .replace("ZeroDowntime", "Blue")), 400);
+        expect(host.put("/environments/other", env.replace("\"limitMinutes\":720", "\"onPass\":\"Complete\",\"onFail\":\"Later\"")
+                .replace("\"expectedStatus\":204", "\"expectedStatus\":700")), 400);
         expect(host.put("/environments/other", "{\"webApps\":[],\"pad\":\"" + "x".repeat(300_000) + "\"}"), 413);
         expect(host.get("/environments/nowhere"), 404);
         expect(host.post("/deployments", RecordingHost.startBody("nowhere", NEW_PACKAGE, "ReadOnly", null)), 404);
@@ -97,13 +142,22 @@ class OpenApiTest {
         expect(host.post("/deployments", RecordingHost.startBody("prod", NEW_PACKAGE, "Quick", null)), 400);
         expect(host.post("/deployments", RecordingHost.startBody("prod", "http://packages.example.com/cms.zip",
                 "ReadOnly", null)), 400);
+        expect(host.post("/deployments", RecordingHost.startBody("prod", NEW_PACKAGE, "ReadOnly", null, "a b",
+                "http://ci.example.com/run/1")), 400);
         expect(host.post("/deployments", "{\"environment\":\"" + "a".repeat(300_000) + "\"}"), 413);
         expect(host.get("/deployments/D%20X"), 400);
+        expect(host.get("/deployments/D%20X/diagnosis"), 400);
+        expect(host.get("/deployments/D%20X/timeline"), 400);
+        expect(host.get("/deployments/D%20X/support-bundle"), 400);
         expect(host.get("/deployments/" + UNKNOWN_ID), 404);
         expect(host.get("/deployments/" + UNKNOWN_ID + "/log"), 404);
+        expect(host.get("/deployments/" + UNKNOWN_ID + "/diagnosis"), 404);
+        expect(host.get("/deployments/" + UNKNOWN_ID + "/timeline"), 404);
+        expect(host.get("/deployments/" + UNKNOWN_ID + "/support-bundle"), 404);
         expect(host.post("/deployments/" + UNKNOWN_ID + "/complete", null), 404);
         expect(host.post("/deployments/" + UNKNOWN_ID + "/reset", null), 404);
         expect(host.post("/deployments/" + completedId + "/complete", "{\"force\":true}"), 400);
+        expect(host.post("/deployments/" + completedId + "/complete", "{\"acceptDataLoss\":\"yes\",\"acceptedBy\":\"\"}"), 400);
         expect(host.post("/deployments/" + failedId + "/reset", "{\"rollbackDatabase\":\"yes\"}"), 400);
     }
 
@@ -149,8 +203,9 @@ class OpenApiTest {
         List<OpenApiChecks.HttpFunction> functions = OpenApiChecks.httpFunctions();
 
         assertEquals(Set.of("PUT /environments/{name}", "GET /environments/{name}", "POST /deployments",
-                        "GET /deployments/{id}", "GET /deployments/{id}/log", "POST /deployments/{id}/complete",
-                        "POST /deployments/{id}/reset", "GET /openapi.json"),
+                        "GET /deployments/{id}", "GET /deployments/{id}/log", "GET /deployments/{id}/diagnosis",
+                        "GET /deployments/{id}/timeline", "GET /deployments/{id}/support-bundle",
+                        "POST /deployments/{id}/complete", "POST /deployments/{id}/reset", "GET /openapi.json"),
                 functions.stream().map(OpenApiChecks.HttpFunction::key).collect(Collectors.toSet()),
                 "the reflection found the functions");
         assertEquals(List.of(), OpenApiChecks.routeMismatches(doc, functions));
@@ -184,6 +239,18 @@ class OpenApiTest {
         assertTrue(host.exchanges.stream().anyMatch(e -> e.body().contains("\"runningDeploymentId\"")));
         assertTrue(host.exchanges.stream().anyMatch(e -> e.body().contains("\"allowedActions\":[]")
                 && e.mediaType().equals("application/problem+json")));
+        for (String shown : List.of(
+                "\"stage\":\"VERIFY_PACKAGE\"", "\"verifiedAt\":\"", "\"commitId\":\"release/3f2a9c1\"",
+                "\"pipelineRunUrl\":\"https://dev.azure.com/contoso/cms/_build/results?buildId=42&token=<redacted>\"",
+                "\"webhookUrl\":\"https://hooks.example.com/smoothdeploy?<redacted>\"",
+                "\"onPass\":\"Complete\"", "\"bodyContains\":\"Healthy\"", "\"passed\":true", "\"passed\":false",
+                "\"writesSinceClone\":0", "\"writesSinceClone\":12", "\"writesToTemporaryDatabase\":12",
+                "urn:smoothdeploy:problem:data-loss", "urn:smoothdeploy:problem:superseded",
+                "\"diagnosis\":null", "\"diagnosis\":{\"cause\":", "\"outcome\":\"Running\"",
+                "\"outcome\":\"Failed\"", "\"outcome\":\"Succeeded\"", "\"earlierRuns\":[{\"id\":",
+                "\"resumedFrom\":\"d")) {
+            assertTrue(host.exchanges.stream().anyMatch(e -> e.body().contains(shown)), "recorded: " + shown);
+        }
     }
 
     @Test
@@ -234,7 +301,32 @@ class OpenApiTest {
                 new String[] {"POST", "/deployments", start.replace("https://", "http://"), "packageUri"},
                 new String[] {"POST", "/deployments", start.replace("}", ",\"idempotencyKey\":\"a/b\"}"), "idempotencyKey"},
                 new String[] {"POST", "/deployments", "{\"environment\":\"prod\"}", "packageSha256"},
+                new String[] {"PUT", "/environments/{name}", env.replace("\"transientRetryLimit\":3",
+                        "\"transientRetryLimit\":21"), "$.transientRetryLimit"},
+                new String[] {"PUT", "/environments/{name}", env.replace("\"transientRetryLimit\":3",
+                        "\"webhookUrl\":\"http://hooks.example.com/x\""), "$.webhookUrl"},
+                new String[] {"PUT", "/environments/{name}", env.replace("\"action\":\"Nothing\"",
+                        "\"webhookUrl\":\"https://hooks.example.com/x\""), "webhookUrl"},
+                new String[] {"PUT", "/environments/{name}", env.replace("\"action\":\"Nothing\"",
+                        "\"verificationLimitMinutes\":60"), "verificationLimitMinutes"},
+                new String[] {"PUT", "/environments/{name}", env.replace("\"limitMinutes\":720", "\"limitMinutes\":1"),
+                        "$.verification.limitMinutes"},
+                new String[] {"PUT", "/environments/{name}", env.replace("\"limitMinutes\":720", "\"onPass\":\"Later\""),
+                        "Later"},
+                new String[] {"PUT", "/environments/{name}", env.replace("\"expectedStatus\":204", "\"expectedStatus\":700"),
+                        "$.verification.smokeChecks[2].expectedStatus"},
+                new String[] {"PUT", "/environments/{name}", env.replace("\"/ping\"", "\"/../admin\""),
+                        "$.verification.smokeChecks[2].path"},
+                new String[] {"PUT", "/environments/{name}", env.replace("\"Healthy\"", "\"\""),
+                        "$.verification.smokeChecks[1].bodyContains"},
+                new String[] {"PUT", "/environments/{name}", env.replace(RecordingHost.SMOKE_CHECKS, "")
+                        .replace("\"limitMinutes\":720", "\"onFail\":\"Reset\""), "anyOf"},
+                new String[] {"POST", "/deployments", start.replace("}", ",\"commitId\":\"a b\"}"), "$.commitId"},
+                new String[] {"POST", "/deployments", start.replace("}", ",\"pipelineRunUrl\":\"http://ci.example.com/1\"}"),
+                        "$.pipelineRunUrl"},
                 new String[] {"POST", "/deployments/{id}/complete", "{\"force\":true}", "force"},
+                new String[] {"POST", "/deployments/{id}/complete", "{\"acceptDataLoss\":\"yes\"}", "$.acceptDataLoss"},
+                new String[] {"POST", "/deployments/{id}/complete", "{\"acceptedBy\":\"\"}", "$.acceptedBy"},
                 new String[] {"POST", "/deployments/{id}/reset", "{\"rollbackDatabase\":\"yes\"}", "rollbackDatabase"});
         List<String> missed = new ArrayList<>();
         for (String[] request : refused) {
@@ -310,6 +402,95 @@ class OpenApiTest {
                 OpenApiChecks.checkResponse(broken, refused));
         assertEquals(List.of(log + ": content type application/json is not documented for status 200 (documented: "
                 + "[text/plain])"), OpenApiChecks.checkResponse(broken, log));
+    }
+
+    @Test
+    void aStageOrCauseLeftOutOfItsEnumFailsTheRecordedAnswersNamingIt() {
+        OpenApiChecks.Exchange started = recorded("POST", "/deployments", 202);
+        OpenApiChecks.Exchange diagnosis = recorded("GET", "/deployments/" + failedId + "/diagnosis", 200);
+        String cause = RecordingHost.json(diagnosis).path("diagnosis").path("cause").asText();
+        ObjectNode broken = doc.deepCopy();
+        removeFromEnum((ArrayNode) broken.at("/components/schemas/Stage/enum"), "VERIFY_PACKAGE");
+        removeFromEnum((ArrayNode) broken.at("/components/schemas/Diagnosis/properties/cause/enum"), cause);
+
+        assertEquals(List.of(), OpenApiChecks.checkResponse(doc, started), "the real document passes");
+        assertEquals(List.of(), OpenApiChecks.checkResponse(doc, diagnosis), "the real document passes");
+        assertTrue(OpenApiChecks.checkResponse(broken, started).contains(started + ": $.stage: \"VERIFY_PACKAGE\" is not "
+                + "one of " + broken.at("/components/schemas/Stage/enum")), OpenApiChecks.checkResponse(broken, started)
+                .toString());
+        assertTrue(OpenApiChecks.checkResponse(broken, diagnosis).stream().anyMatch(p -> p.contains("$.diagnosis.cause: \""
+                + cause + "\" is not one of")), OpenApiChecks.checkResponse(broken, diagnosis).toString());
+    }
+
+    @Test
+    void theDataLossProblemNeedsItsOwnSchemaAndItsMembersDocumented() {
+        OpenApiChecks.Exchange dataLoss = recorded("POST", "/deployments/" + resumedId + "/complete", 409);
+        ObjectNode withoutMembers = doc.deepCopy();
+        ((ObjectNode) withoutMembers.at("/components/schemas/Problem/properties")).remove("writesToTemporaryDatabase");
+        ObjectNode withoutBranch = doc.deepCopy();
+        ArrayNode branches = (ArrayNode) withoutBranch.at(
+                "/components/responses/CompleteRefused/content/application~1problem+json/schema/oneOf");
+        for (int i = branches.size() - 1; i >= 0; i--) {
+            if (branches.get(i).path("$ref").asText().endsWith("/DataLossProblem")) {
+                branches.remove(i);
+            }
+        }
+
+        assertEquals(List.of(), OpenApiChecks.checkResponse(doc, dataLoss), "the real document passes");
+        assertTrue(OpenApiChecks.checkResponse(withoutMembers, dataLoss).stream().anyMatch(p ->
+                p.contains("property 'writesToTemporaryDatabase' is not allowed")),
+                OpenApiChecks.checkResponse(withoutMembers, dataLoss).toString());
+        assertTrue(OpenApiChecks.checkResponse(withoutBranch, dataLoss).stream().anyMatch(p ->
+                p.startsWith(dataLoss + ": $: matches none of oneOf")),
+                OpenApiChecks.checkResponse(withoutBranch, dataLoss).toString());
+    }
+
+    @Test
+    void aDiagnosisAnswerMustHaveItsDetailExactlyWhenThereIsNoDiagnosis() {
+        OpenApiChecks.Exchange none = recorded("GET", "/deployments/" + completedId + "/diagnosis", 200);
+        OpenApiChecks.Exchange failed = recorded("GET", "/deployments/" + failedId + "/diagnosis", 200);
+        ObjectNode noneWithoutDetail = (ObjectNode) RecordingHost.json(none);
+        noneWithoutDetail.remove("detail");
+        ObjectNode failedWithDetail = (ObjectNode) RecordingHost.json(failed);
+        failedWithDetail.put("detail", "nothing to diagnose");
+
+        assertEquals(List.of(), OpenApiChecks.checkResponse(doc, none), "the real document passes");
+        assertEquals(List.of(), OpenApiChecks.checkResponse(doc, failed), "the real document passes");
+        assertTrue(OpenApiChecks.checkResponse(doc, withBody(none, noneWithoutDetail)).stream().anyMatch(p ->
+                p.contains("matches none of oneOf") && p.contains("required property 'detail' is missing")));
+        assertTrue(OpenApiChecks.checkResponse(doc, withBody(failed, failedWithDetail)).stream().anyMatch(p ->
+                p.contains("matches none of oneOf")));
+    }
+
+    @Test
+    void aSupportBundleWithoutItsAttachmentHeaderOrWithAnUndocumentedMemberFails() {
+        OpenApiChecks.Exchange bundle = recorded("GET", "/deployments/" + failedId + "/support-bundle", 200);
+        Map<String, String> headers = new LinkedHashMap<>(bundle.headers());
+        headers.keySet().removeIf(name -> name.equalsIgnoreCase("Content-Disposition"));
+        OpenApiChecks.Exchange withoutHeader = new OpenApiChecks.Exchange(bundle.method(), bundle.path(),
+                bundle.requestBody(), bundle.status(), headers, bundle.body());
+        ObjectNode leaky = (ObjectNode) RecordingHost.json(bundle);
+        ((ObjectNode) leaky.get("timeline").get("steps").get(0)).put("connectionString", "Server=tcp:cms-sql");
+
+        assertEquals(List.of(), OpenApiChecks.checkResponse(doc, bundle), "the real document passes");
+        assertTrue(bundle.header("Content-Disposition").startsWith("attachment; "), bundle.headers().toString());
+        assertEquals(List.of(bundle + ": required header Content-Disposition is missing"),
+                OpenApiChecks.checkResponse(doc, withoutHeader));
+        assertEquals(List.of(bundle + ": $.timeline.steps[0]: property 'connectionString' is not allowed "
+                + "(additionalProperties false)"), OpenApiChecks.checkResponse(doc, withBody(bundle, leaky)));
+    }
+
+    private static OpenApiChecks.Exchange withBody(OpenApiChecks.Exchange exchange, JsonNode body) {
+        return new OpenApiChecks.Exchange(exchange.method(), exchange.path(), exchange.requestBody(), exchange.status(),
+                exchange.headers(), body.toString());
+    }
+
+    private static void removeFromEnum(ArrayNode values, String value) {
+        for (int i = values.size() - 1; i >= 0; i--) {
+            if (values.get(i).asText().equals(value)) {
+                values.remove(i);
+            }
+        }
     }
 
     private OpenApiChecks.Exchange recorded(String method, String path, int status) {

@@ -1,5 +1,6 @@
 package io.smoothdeploy.openapi;
 
+import java.util.Locale;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smoothdeploy.local.LocalStack;
 import io.smoothdeploy.local.ManualClock;
@@ -31,6 +32,7 @@ final class RecordingHost implements AutoCloseable {
     static final String SQL_SERVER = SampleCloud.SQL_SERVER;
     static final String OLD_PACKAGE = SampleCloud.OLD_PACKAGE;
     static final String NEW_PACKAGE = "https://packages.example.com/cms-2.0.zip?sv=2024&sig=NEWSECRET";
+    static final String PIPELINE_RUN = "https://dev.azure.com/contoso/cms/_build/results?buildId=42&token=RUNSECRET";
 
     final ManualClock clock = new ManualClock(Instant.parse("2026-11-23T09:00:00Z"));
     final SimulatedCloud cloud = new SimulatedCloud(clock, Duration.ofMinutes(3));
@@ -52,13 +54,51 @@ final class RecordingHost implements AutoCloseable {
                 + "\"database\":{\"serverResourceId\":\"" + SQL_SERVER + "\",\"name\":\"cmsdb\"},"
                 + "\"connectionStringName\":\"EPiServerDB\",\"databaseModeSetting\":\"Cms__DatabaseMode\""
                 + (withMaintenancePage ? ",\"maintenancePagePackageUri\":\"https://packages.example.com/maintenance.zip?sig=PAGESECRET\"" : "")
-                + ",\"staleness\":{\"webhookUrl\":\"http://localhost:9/hook\",\"action\":\"Nothing\"}}";
+                + ",\"transientRetryLimit\":3"
+                + ",\"verification\":{\"smokeChecks\":[" + SMOKE_CHECKS + "],\"limitMinutes\":720}"
+                + ",\"staleness\":{\"action\":\"Nothing\"}}";
+    }
+
+    /**
+     * The smoke checks of {@link #environmentBody}: one for every web app, one with a body text, and one that
+     * fails (the simulated slots answer 200, not 204), so the answers hold a failed result as well.
+     */
+    static final String SMOKE_CHECKS = "{\"path\":\"/\"},"
+            + "{\"webApp\":\"cms\",\"path\":\"/health?full=1\",\"bodyContains\":\"Healthy\"},"
+            + "{\"webApp\":\"cms\",\"path\":\"/ping\",\"expectedStatus\":204}";
+
+    /**
+     * A body that sets every optional field: a webhook (with a secret in its query string, never shown back),
+     * the transient retry limit, an automatic verification policy and the staleness policy.
+     */
+    static String fullEnvironmentBody() {
+        String cms = "{\"name\":\"cms\",\"resourceId\":\"" + CMS + "\",\"role\":\"ZeroDowntime\","
+                + "\"stagingSlot\":\"next\",\"maintenanceSlot\":\"offline\","
+                + "\"warmUp\":{\"hostNames\":[\"www.example.com\"],\"paths\":[\"/\"],\"expectedStatuses\":[200,302]}}";
+        return "{\"webApps\":[" + cms + "],"
+                + "\"database\":{\"serverResourceId\":\"" + SQL_SERVER + "\",\"name\":\"cmsdb\"},"
+                + "\"connectionStringName\":\"EPiServerDB\",\"databaseModeSetting\":\"Cms__DatabaseMode\","
+                + "\"warmUpTimeoutSeconds\":300,"
+                + "\"webhookUrl\":\"https://hooks.example.com/smoothdeploy?code=HOOKSECRET\","
+                + "\"transientRetryLimit\":0,"
+                + "\"verification\":{\"smokeChecks\":[{\"webApp\":\"cms\",\"path\":\"/health\",\"expectedStatus\":200,"
+                + "\"bodyContains\":\"Healthy\"}],\"onPass\":\"Complete\",\"onFail\":\"Reset\",\"rollbackDatabase\":true,"
+                + "\"limitMinutes\":60,\"onLimit\":\"Reset\"},"
+                + "\"staleness\":{\"noProgressLimitMinutes\":30,\"action\":\"Resume\"}}";
     }
 
     static String startBody(String environment, String packageUri, String mode, String key) {
+        return startBody(environment, packageUri, mode, key, null, null);
+    }
+
+    /** A start body; {@code commitId} and {@code pipelineRunUrl} are left out when null. */
+    static String startBody(String environment, String packageUri, String mode, String key, String commitId,
+                            String pipelineRunUrl) {
         return "{\"environment\":\"" + environment + "\",\"packageUri\":\"" + packageUri + "\","
-                + "\"packageSha256\":\"" + "9F".repeat(32) + "\",\"mode\":\"" + mode + "\""
-                + (key == null ? "" : ",\"idempotencyKey\":\"" + key + "\"") + "}";
+                + "\"packageSha256\":\"" + SimulatedCloud.packageSha256(packageUri).toUpperCase(Locale.ROOT) + "\",\"mode\":\"" + mode + "\""
+                + (key == null ? "" : ",\"idempotencyKey\":\"" + key + "\"")
+                + (commitId == null ? "" : ",\"commitId\":\"" + commitId + "\"")
+                + (pipelineRunUrl == null ? "" : ",\"pipelineRunUrl\":\"" + pipelineRunUrl + "\"") + "}";
     }
 
     /** Delivers every message due within the next two hours of virtual time. */

@@ -27,8 +27,9 @@ final class CloneDbStep implements StageStep {
         DatabaseRef clone = context.temporaryDatabase();
         Optional<DatabaseInfo> existing = sql.getDatabase(clone);
         if (existing.isEmpty()) {
-            if (context.deployment().checks() > 0) {
-                // Started on an earlier run and now gone: Azure removes the target of a copy that failed.
+            if (context.deployment().checks() > 0 && context.message().retry() == 0) {
+                // Started on an earlier run and now gone: Azure removes the target of a copy that failed. After a
+                // transient failure (a retry) the copy may never have been asked for, so it is asked for below.
                 return StepOutcome.fail(FailureKind.DATABASE, "the copy of " + production + " to " + clone
                         + " disappeared before it came online, which is how a failed copy shows; check the server's "
                         + "activity log and its capacity, then start again");

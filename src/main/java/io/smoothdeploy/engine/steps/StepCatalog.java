@@ -2,6 +2,8 @@ package io.smoothdeploy.engine.steps;
 
 import io.smoothdeploy.cloud.AppServiceCloud;
 import io.smoothdeploy.cloud.CloudException;
+import io.smoothdeploy.cloud.DatabaseActivity;
+import io.smoothdeploy.cloud.PackageDigest;
 import io.smoothdeploy.cloud.SqlCloud;
 import io.smoothdeploy.engine.DeploymentSnapshot;
 import io.smoothdeploy.engine.EnvironmentConfig;
@@ -12,6 +14,7 @@ import io.smoothdeploy.engine.StepOutcome;
 import io.smoothdeploy.engine.Steps;
 import io.smoothdeploy.engine.WebAppConfig;
 import io.smoothdeploy.engine.WebAppState;
+import io.smoothdeploy.warmup.SmokeProber;
 import io.smoothdeploy.warmup.WarmUpProber;
 import java.time.Clock;
 import java.util.EnumMap;
@@ -26,16 +29,18 @@ public final class StepCatalog implements Steps {
     private final Map<Stage, StageStep> steps = new EnumMap<>(Stage.class);
     private final Clock clock;
 
-    public StepCatalog(AppServiceCloud appService, SqlCloud sql, WarmUpProber prober, Clock clock, Pacing pacing) {
+    public StepCatalog(AppServiceCloud appService, SqlCloud sql, WarmUpProber prober, PackageDigest packages,
+                       SmokeProber smoke, DatabaseActivity activity, Clock clock, Pacing pacing) {
         this.clock = clock;
         SlotWarmer warmer = new SlotWarmer(prober);
         CompleteStep complete = new CompleteStep(appService, sql);
         ResetStep reset = new ResetStep(appService, sql, pacing);
+        steps.put(Stage.VERIFY_PACKAGE, new VerifyPackageStep(packages, clock));
         steps.put(Stage.CLONE_DB, new CloneDbStep(sql, pacing));
         steps.put(Stage.ENTER_MAINTENANCE, new EnterMaintenanceStep(appService, warmer, pacing));
         steps.put(Stage.DEPLOY_SLOT, new DeploySlotStep(appService));
         steps.put(Stage.WARM_UP, new WarmUpStep(appService, warmer, pacing));
-        steps.put(Stage.AWAIT_VERIFICATION, new AwaitVerificationStep(appService));
+        steps.put(Stage.AWAIT_VERIFICATION, new AwaitVerificationStep(appService, smoke, activity));
         steps.put(Stage.COMPLETE_SWAP, complete);
         steps.put(Stage.COMPLETE_CLEANUP, complete);
         steps.put(Stage.RESET_RESTORE_DATABASE, reset);
@@ -61,6 +66,9 @@ public final class StepCatalog implements Steps {
         try {
             return steps.get(message.stage()).run(context);
         } catch (CloudException e) {
+            if (e.isCredentialFailure()) {
+                return new StepOutcome.RetryLater(FailureKind.CREDENTIALS, e.code(), e.getMessage());
+            }
             if (e.isTransient()) {
                 return new StepOutcome.RetryLater(e.code(), e.getMessage());
             }

@@ -8,6 +8,7 @@ import io.smoothdeploy.local.Azurite;
 import io.smoothdeploy.local.LocalHost;
 import io.smoothdeploy.local.LocalStack;
 import io.smoothdeploy.local.emulator.AzureEmulator;
+import io.smoothdeploy.local.emulator.SamplePackage;
 import io.smoothdeploy.local.emulator.EmulatedSite;
 import io.smoothdeploy.local.emulator.EmulatedSlot;
 import io.smoothdeploy.local.emulator.SlotObserver;
@@ -72,10 +73,9 @@ public final class Demo {
         });
 
         Map<String, String> settings = new HashMap<>(LocalHost.settings(Path.of(".")));
-        ArmCloud arm = ArmCloud.forEndpoint(emulator.endpoint(), SUBSCRIPTION, emulator::baseUrlForHost);
         try (LocalStack stack = LocalStack.start(
-                new TableServiceClientBuilder().connectionString(azurite.connectionString()).buildClient(), settings, arm,
-                arm, new HttpWarmUpProber(Duration.ofSeconds(5)), Clock.systemUTC(),
+                new TableServiceClientBuilder().connectionString(azurite.connectionString()).buildClient(), settings,
+                LocalStack.Cloud.emulated(emulator, SUBSCRIPTION, Duration.ofSeconds(5)), Clock.systemUTC(),
                 new Pacing(Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofMinutes(10)), 0)) {
             stack.queue().start(4);
             DemoApi api = new DemoApi(stack.apiBase());
@@ -88,7 +88,7 @@ public final class Demo {
             load.start();
             Thread.sleep(1_000);
             JsonNode started = api.post("/deployments", "{\"environment\":\"demo\",\"packageUri\":\"" + PACKAGES
-                    + "cms-2.0.0.zip?sv=2024-11-04&sig=demo-secret\",\"packageSha256\":\"" + "ab".repeat(32)
+                    + "cms-2.0.0.zip?sv=2024-11-04&sig=demo-secret\",\"packageSha256\":\"" + SamplePackage.sha256(packages.resolve("cms-2.0.0.zip"))
                     + "\",\"mode\":\"ReadOnly\",\"idempotencyKey\":\"demo-run-1\"}");
             String id = started.get("id").asText();
             LogFollower log = new LogFollower(api, id);

@@ -92,6 +92,31 @@ public final class SamplePackage {
                 connectionStringName, startupFailure, ipFilter, migrationFailure, pages);
     }
 
+    /** The same package always has the same bytes, so its SHA-256 can be written down (README, tests). */
+    private static ZipEntry entry(String name) {
+        ZipEntry entry = new ZipEntry(name);
+        entry.setTime(FIXED_ENTRY_TIME);
+        return entry;
+    }
+
+    private static final long FIXED_ENTRY_TIME = 1_767_225_600_000L; // 2026-01-01T00:00:00Z
+
+    /** The SHA-256 of a file, as 64 lower-case hex digits: what a pipeline passes as packageSha256. */
+    public static String sha256(Path file) {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[64 * 1024];
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                digest.update(buffer, 0, n);
+            }
+            return java.util.HexFormat.of().formatHex(digest.digest());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read package " + file, e);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
     /** Writes the zip (creating parent directories, replacing a file there). @return {@code zip} */
     public Path writeTo(Path zip) {
         try {
@@ -100,10 +125,10 @@ public final class SamplePackage {
                 Files.createDirectories(parent);
             }
             try (OutputStream out = Files.newOutputStream(zip); ZipOutputStream entries = new ZipOutputStream(out)) {
-                entries.putNextEntry(new ZipEntry(PackageManifest.FILE_NAME));
+                entries.putNextEntry(entry(PackageManifest.FILE_NAME));
                 entries.write(manifest().toJson());
                 entries.closeEntry();
-                entries.putNextEntry(new ZipEntry("site/index.html"));
+                entries.putNextEntry(entry("site/index.html"));
                 entries.write(("<html><body>" + name + " " + version + "</body></html>\n")
                         .getBytes(StandardCharsets.UTF_8));
                 entries.closeEntry();

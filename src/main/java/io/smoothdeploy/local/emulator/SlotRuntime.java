@@ -182,13 +182,17 @@ final class SlotRuntime implements SlotObserver {
         if (manifest == null || manifest.startupFailure() != null || instance.readOnly()) {
             return instance;
         }
-        // Starting in ReadWrite mode, the app migrates the database it points at.
+        // Starting in ReadWrite mode, the app migrates the database it points at, once per version: a database
+        // already at this version (the clone of one, or a restart) gets no write.
         if (manifest.migrationFailure() != null) {
             return new AppInstance(id, file, manifest, null, settings, strings, instance.startedAt(),
                     manifest.migrationFailure());
         }
         String version = manifest.version();
-        database(instance.connectionString()).ifPresent(db -> db.insert(row("migration", version)));
+        String marker = "\"migration\":\"" + version + "\"";
+        database(instance.connectionString())
+                .filter(db -> db.values().stream().noneMatch(v -> v.contains(marker)))
+                .ifPresent(db -> db.insert(row("migration", version)));
         return instance;
     }
 

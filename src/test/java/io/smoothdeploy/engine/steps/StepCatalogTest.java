@@ -42,7 +42,7 @@ class StepCatalogTest {
 
     private final ManualClock clock = new ManualClock(Instant.parse("2026-11-23T09:00:00Z"));
     private final SimulatedCloud cloud = new SimulatedCloud(clock, Duration.ofMinutes(3));
-    private final StepCatalog steps = new StepCatalog(cloud, cloud, cloud, clock, Pacing.DEFAULT);
+    private final StepCatalog steps = new StepCatalog(cloud, cloud, cloud, cloud, cloud, cloud, clock, Pacing.DEFAULT);
 
     @Test
     void cloneFailsWithAConfigurationErrorWhenTheProductionDatabaseIsMissing() {
@@ -60,7 +60,8 @@ class StepCatalogTest {
         // Arrange: a copy that takes three hours, against a two-hour limit
         SimulatedCloud slowCloud = new SimulatedCloud(clock, Duration.ofHours(3));
         slowCloud.addDatabase(new DatabaseRef(SERVER, "cmsdb"));
-        StepCatalog slowSteps = new StepCatalog(slowCloud, slowCloud, slowCloud, clock, Pacing.DEFAULT);
+        StepCatalog slowSteps = new StepCatalog(slowCloud, slowCloud, slowCloud, slowCloud, slowCloud, slowCloud, clock,
+                Pacing.DEFAULT);
         Deployment started = deployment();
         DeploymentSnapshot first = new DeploymentSnapshot(record(), started, List.of());
         assertInstanceOf(StepOutcome.CheckAgain.class, slowSteps.run(first, message(Stage.CLONE_DB, null)));

@@ -1,0 +1,32 @@
+package io.smoothdeploy.notify;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What a webhook receives when a deployment's status changes, as JSON.
+ *
+ * @param event        always {@code statusChanged}
+ * @param environment  the environment
+ * @param deploymentId the deployment
+ * @param oldStatus    the status before, or null for a deployment that has just started
+ * @param newStatus    the status now
+ * @param stage        the stage it is at now
+ * @param at           when it changed
+ * @param message      one line on what happened
+ * @param diagnosis    for a failed deployment, why it failed and what to do (cause, evidence, fix, advice);
+ *                     otherwise null
+ */
+public record StatusChange(String event, String environment, String deploymentId, String oldStatus, String newStatus,
+                           String stage, Instant at, String message, Diagnosis diagnosis) {
+
+    /** A diagnosis as the webhook receives it: the cause and advice by their wire names. */
+    public record Diagnosis(String cause, String summary, List<String> evidence, List<String> affectedWebApps,
+                            String fix, String advice) {
+
+        public static Diagnosis of(io.smoothdeploy.engine.diagnosis.Diagnosis diagnosis) {
+            return new Diagnosis(diagnosis.cause().wireName(), diagnosis.summary(), diagnosis.evidence(),
+                    diagnosis.affectedWebApps(), diagnosis.fix(), diagnosis.advice().wireName());
+        }
+    }
+}

@@ -198,23 +198,24 @@ public final class HttpSmokeProber implements SmokeProber {
 
     /** Why nothing answered, in words; the connect and request timeouts are this prober's own. */
     private String noAnswer(URI base, Throwable error) {
-        if (find(error, HttpConnectTimeoutException.class) != null) {
+        if (HttpWarmUpProber.find(error, HttpConnectTimeoutException.class) != null) {
             return "could not connect within " + format(connectTimeout());
         }
-        if (find(error, HttpTimeoutException.class) != null) {
+        if (HttpWarmUpProber.find(error, HttpTimeoutException.class) != null) {
             return "timed out after " + timeout();
         }
-        if (find(error, ConnectException.class) != null) {
+        if (HttpWarmUpProber.find(error, ConnectException.class) != null) {
             return "connection refused";
         }
-        if (find(error, UnresolvedAddressException.class) != null || find(error, UnknownHostException.class) != null) {
+        if (HttpWarmUpProber.find(error, UnresolvedAddressException.class) != null
+                || HttpWarmUpProber.find(error, UnknownHostException.class) != null) {
             return "unknown host " + base.getHost();
         }
-        SSLException tls = find(error, SSLException.class);
+        SSLException tls = HttpWarmUpProber.find(error, SSLException.class);
         if (tls != null) {
-            return HttpWarmUpProber.clean("TLS failed: " + describe(tls));
+            return HttpWarmUpProber.clean("TLS failed: " + HttpWarmUpProber.describe(tls));
         }
-        return HttpWarmUpProber.clean("no answer: " + describe(error));
+        return HttpWarmUpProber.clean("no answer: " + HttpWarmUpProber.describe(error));
     }
 
     private Duration connectTimeout() {
@@ -233,24 +234,6 @@ public final class HttpSmokeProber implements SmokeProber {
 
     private static long elapsedMillis(long started) {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-    }
-
-    private static String describe(Throwable error) {
-        if (error == null) {
-            return "unknown error";
-        }
-        String message = error.getMessage();
-        String name = error.getClass().getSimpleName();
-        return message == null || message.isBlank() ? name : name + ": " + message;
-    }
-
-    private static <T extends Throwable> T find(Throwable error, Class<T> type) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-        }
-        return null;
     }
 
     // ----- routing: the same as warm-up's -----

@@ -354,7 +354,8 @@ public final class HttpWarmUpProber implements WarmUpProber {
         return text.isEmpty() ? null : text;
     }
 
-    private static String describe(Throwable error) {
+    /** The exception's type and message, for a probe's detail (shared with the smoke prober). */
+    static String describe(Throwable error) {
         if (error == null) {
             return "unknown error";
         }
@@ -363,7 +364,8 @@ public final class HttpWarmUpProber implements WarmUpProber {
         return message == null || message.isBlank() ? name : name + ": " + message;
     }
 
-    private static <T extends Throwable> T find(Throwable error, Class<T> type) {
+    /** The first exception of {@code type} in the cause chain, or null. */
+    static <T extends Throwable> T find(Throwable error, Class<T> type) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (type.isInstance(t)) {
                 return type.cast(t);

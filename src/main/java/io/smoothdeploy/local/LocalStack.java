@@ -17,6 +17,8 @@ import io.smoothdeploy.functions.TimerFunctions;
 import io.smoothdeploy.local.emulator.AzureEmulator;
 import io.smoothdeploy.local.emulator.EmulatorDatabaseActivity;
 import io.smoothdeploy.notify.WebhookNotifier;
+import io.smoothdeploy.messaging.StepQueue;
+import io.smoothdeploy.state.DeploymentStore;
 import io.smoothdeploy.state.TableDeploymentStore;
 import io.smoothdeploy.warmup.HttpSmokeProber;
 import io.smoothdeploy.warmup.HttpWarmUpProber;
@@ -25,6 +27,7 @@ import io.smoothdeploy.warmup.WarmUpProber;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * The local host assembled: the real function classes behind a loopback HTTP server, the step queues
@@ -90,11 +93,26 @@ public final class LocalStack implements AutoCloseable {
     /** The same, with the cloud ports given: for example {@link Cloud#emulated} for the local Azure emulator. */
     public static LocalStack start(TableServiceClient tables, Map<String, String> settings, Cloud cloud, Clock clock,
                                    Pacing pacing, int httpPort) {
+        return start(tables, settings, cloud, clock, pacing, httpPort, Faults.NONE);
+    }
+
+    /**
+     * Decorators the engine sees in place of the state store and the step queue, for tests that make them
+     * fail the way Table storage and Service Bus can (a write that fails, a send that is lost).
+     */
+    public record Faults(UnaryOperator<DeploymentStore> store, UnaryOperator<StepQueue> queue) {
+        public static final Faults NONE = new Faults(UnaryOperator.identity(), UnaryOperator.identity());
+    }
+
+    /** The same, with the engine's store and queue wrapped by {@code faults}. */
+    public static LocalStack start(TableServiceClient tables, Map<String, String> settings, Cloud cloud, Clock clock,
+                                   Pacing pacing, int httpPort, Faults faults) {
         TableDeploymentStore store = TableDeploymentStore.create(tables,
                 settings.getOrDefault("StateTableName", TableDeploymentStore.DEFAULT_STATE_TABLE),
                 settings.getOrDefault("DeploymentIndexTableName", TableDeploymentStore.DEFAULT_INDEX_TABLE));
         InProcessStepQueue queue = new InProcessStepQueue(settings, clock);
-        Orchestrator orchestrator = Wiring.orchestrator(new Wiring.Ports(store, queue, cloud.appService(), cloud.sql(),
+        Orchestrator orchestrator = Wiring.orchestrator(new Wiring.Ports(faults.store().apply(store),
+                faults.queue().apply(queue), cloud.appService(), cloud.sql(),
                 cloud.prober(), new WebhookNotifier(3, Duration.ofMillis(200)), cloud.packages(), cloud.smoke(),
                 cloud.activity()), clock, pacing, null);
         TimerFunctions timer = new TimerFunctions(orchestrator);

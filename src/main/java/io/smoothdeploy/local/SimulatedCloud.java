@@ -45,6 +45,7 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
     private final Map<String, Database> databases = new LinkedHashMap<>();
     private final List<String> calls = new ArrayList<>();
     private final Map<String, Deque<RuntimeException>> faults = new HashMap<>();
+    private final Map<String, String> failingCreations = new HashMap<>();
     private final Map<String, Integer> coldStartRounds = new HashMap<>();
     private final Map<String, Integer> brokenPackages = new HashMap<>();
     private final Map<String, Integer> brokenSlots = new HashMap<>();
@@ -83,6 +84,15 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
         for (int i = 0; i < times; i++) {
             queue.add(error);
         }
+    }
+
+    /**
+     * The next copy or restore into {@code target} ends in state Failed with {@code detail}, once its time is up.
+     * Azure SQL reports a failed copy or restore this way (the database shows a failed or suspect state, or is
+     * removed; see https://learn.microsoft.com/azure/azure-sql/database/database-copy#monitor-the-progress-of-the-copying-operation).
+     */
+    public synchronized void failNextCreation(DatabaseRef target, String detail) {
+        failingCreations.put(key(target), detail);
     }
 
     /** A slot running this package answers 503 to the first {@code rounds} warm-up rounds after it starts. */
@@ -210,6 +220,9 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
             return Optional.empty();
         }
         boolean ready = !clock.instant().isBefore(found.readyAt);
+        if (ready && found.failure != null) {
+            return Optional.of(new DatabaseInfo(database, DatabaseInfo.State.FAILED, found.failure));
+        }
         DatabaseInfo.State state = found.state == DatabaseInfo.State.CREATING && ready
                 ? DatabaseInfo.State.ONLINE : found.state;
         return Optional.of(new DatabaseInfo(database, state, state == DatabaseInfo.State.ONLINE ? "Online" : "Copying"));
@@ -230,6 +243,13 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
     @Override
     public synchronized void rename(DatabaseRef database, String newName) {
         record("rename", database + " -> " + newName);
+        DatabaseRef renamed = new DatabaseRef(database.serverResourceId(), newName);
+        if (databases.containsKey(key(renamed))) {
+            // ARM's Databases_Rename answers 400 when the name is taken (SQL error 40544-style DatabaseNameInUse):
+            // https://learn.microsoft.com/rest/api/sql/databases/rename
+            throw new CloudException("DatabaseNameInUse", "a database named " + newName + " already exists on the "
+                    + "server", false);
+        }
         Database found = databases.remove(key(database));
         if (found == null) {
             throw new CloudException("ResourceNotFound", "database " + database + " does not exist", false);
@@ -335,7 +355,9 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
         if (!databases.containsKey(key(source))) {
             throw new CloudException("ResourceNotFound", "database " + source + " does not exist", false);
         }
-        databases.putIfAbsent(key(target), new Database(DatabaseInfo.State.CREATING, clock.instant().plus(copyDuration)));
+        String failure = failingCreations.remove(key(target));
+        databases.putIfAbsent(key(target), new Database(DatabaseInfo.State.CREATING,
+                clock.instant().plus(copyDuration), failure));
     }
 
     private void record(String operation, String target) {
@@ -404,6 +426,10 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
         }
     }
 
-    private record Database(DatabaseInfo.State state, Instant readyAt) {
+    /** A database; {@code failure} is the detail of a copy or restore that ends Failed, or null. */
+    private record Database(DatabaseInfo.State state, Instant readyAt, String failure) {
+        Database(DatabaseInfo.State state, Instant readyAt) {
+            this(state, readyAt, null);
+        }
     }
 }

@@ -32,8 +32,13 @@ final class LocalHostHarness implements AutoCloseable {
     private final ApiClient api;
 
     LocalHostHarness() {
+        this(LocalStack.Faults.NONE);
+    }
+
+    /** A local host whose engine sees its store and queue through {@code faults}. */
+    LocalHostHarness(LocalStack.Faults faults) {
         SampleCloud.seed(cloud);
-        stack = SampleCloud.startLocalHost(cloud, clock, settings);
+        stack = SampleCloud.startLocalHost(cloud, clock, settings, faults);
         api = new ApiClient(stack.apiBase());
     }
 

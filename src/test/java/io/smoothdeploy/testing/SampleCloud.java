@@ -39,8 +39,15 @@ public final class SampleCloud {
      * the table names.
      */
     public static LocalStack startLocalHost(SimulatedCloud cloud, Clock clock, Map<String, String> settings) {
+        return startLocalHost(cloud, clock, settings, LocalStack.Faults.NONE);
+    }
+
+    /** The same, with the engine's store and queue wrapped by {@code faults}. */
+    public static LocalStack startLocalHost(SimulatedCloud cloud, Clock clock, Map<String, String> settings,
+                                            LocalStack.Faults faults) {
         settings.put("StateTableName", TestAzurite.uniqueTableName("state"));
         settings.put("DeploymentIndexTableName", TestAzurite.uniqueTableName("index"));
-        return LocalStack.start(TestAzurite.serviceClient(), settings, cloud, clock, Pacing.DEFAULT, 0);
+        return LocalStack.start(TestAzurite.serviceClient(), settings, LocalStack.Cloud.simulated(cloud), clock,
+                Pacing.DEFAULT, 0, faults);
     }
 }

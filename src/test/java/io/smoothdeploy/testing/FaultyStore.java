@@ -1,0 +1,116 @@
+package io.smoothdeploy.testing;
+
+import io.smoothdeploy.engine.Decision;
+import io.smoothdeploy.engine.Deployment;
+import io.smoothdeploy.engine.DeploymentSnapshot;
+import io.smoothdeploy.engine.EnvironmentConfig;
+import io.smoothdeploy.engine.EnvironmentRecord;
+import io.smoothdeploy.engine.LogLine;
+import io.smoothdeploy.engine.WebAppState;
+import io.smoothdeploy.state.DeploymentStore;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * A state store that fails the way Table storage can: a commit answered 503 before it was written, or one
+ * that was written but whose answer never arrived (the process died, the connection dropped). Everything
+ * else goes to the real store underneath (Azurite).
+ */
+public final class FaultyStore implements DeploymentStore {
+
+    private final DeploymentStore delegate;
+    private volatile Predicate<Decision> failing = d -> false;
+    private volatile boolean afterWrite;
+    private final AtomicInteger failuresLeft = new AtomicInteger();
+    private final AtomicInteger failed = new AtomicInteger();
+    private volatile Runnable afterNextLoad;
+
+    public FaultyStore(DeploymentStore delegate) {
+        this.delegate = delegate;
+    }
+
+    /**
+     * The next {@code times} commits matching {@code which} fail with a Table storage error: before anything
+     * is written, or ({@code written}) after the write took effect.
+     */
+    public FaultyStore failCommits(Predicate<Decision> which, int times, boolean written) {
+        this.failing = which;
+        this.afterWrite = written;
+        this.failuresLeft.set(times);
+        return this;
+    }
+
+    /** Runs {@code action} once, right after the next load has read its rows and before it returns them. */
+    public FaultyStore afterNextLoad(Runnable action) {
+        this.afterNextLoad = action;
+        return this;
+    }
+
+    /** How many commits failed on purpose so far. */
+    public int failedCommits() {
+        return failed.get();
+    }
+
+    @Override
+    public EnvironmentRecord saveEnvironment(EnvironmentConfig config, String expectedEtag) {
+        return delegate.saveEnvironment(config, expectedEtag);
+    }
+
+    @Override
+    public Optional<EnvironmentRecord> findEnvironment(String name) {
+        return delegate.findEnvironment(name);
+    }
+
+    @Override
+    public List<EnvironmentRecord> listEnvironments() {
+        return delegate.listEnvironments();
+    }
+
+    @Override
+    public void createDeployment(EnvironmentRecord heldEnvironment, Deployment deployment, List<WebAppState> webApps,
+                                 List<LogLine> log) {
+        delegate.createDeployment(heldEnvironment, deployment, webApps, log);
+    }
+
+    @Override
+    public Optional<String> findDeploymentIdByIdempotencyKey(String environment, String idempotencyKey) {
+        return delegate.findDeploymentIdByIdempotencyKey(environment, idempotencyKey);
+    }
+
+    @Override
+    public Optional<DeploymentSnapshot> load(String deploymentId) {
+        Optional<DeploymentSnapshot> loaded = delegate.load(deploymentId);
+        Runnable action = afterNextLoad;
+        if (action != null) {
+            afterNextLoad = null;
+            action.run();
+        }
+        return loaded;
+    }
+
+    @Override
+    public void commit(Decision decision) {
+        boolean fail = failing.test(decision) && failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+        if (fail && !afterWrite) {
+            failed.incrementAndGet();
+            throw unavailable();
+        }
+        delegate.commit(decision);
+        if (fail) {
+            failed.incrementAndGet();
+            throw unavailable();
+        }
+    }
+
+    @Override
+    public List<LogLine> readLog(String deploymentId) {
+        return delegate.readLog(deploymentId);
+    }
+
+    private static IllegalStateException unavailable() {
+        return new IllegalStateException("could not save the decision: Table storage answered HTTP 503 "
+                + "ServerBusy (injected by the test)");
+    }
+}

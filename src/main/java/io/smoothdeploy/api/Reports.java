@@ -143,6 +143,11 @@ final class Reports {
         return Optional.ofNullable(found);
     }
 
+    private static int rollForwards(List<LogLine> log) {
+        return (int) log.stream().filter(l -> l.message() != null
+                && l.message().startsWith(io.smoothdeploy.engine.Commands.ROLL_FORWARD_LINE)).count();
+    }
+
     private static int retries(List<LogLine> log) {
         return (int) log.stream().filter(l -> l.message() != null && l.message().startsWith(RETRY_LINE)).count();
     }
@@ -172,7 +177,7 @@ final class Reports {
         body.set("timeline", timeline(snapshot, log));
         ObjectNode tried = body.putObject("alreadyTried");
         tried.put("transientRetries", retries(log));
-        tried.put("rollForwards", deployment.round());
+        tried.put("rollForwards", rollForwards(log));
         ArrayNode runs = tried.putArray("earlierRuns");
         for (Deployment run : earlierRuns) {
             ObjectNode item = runs.addObject();

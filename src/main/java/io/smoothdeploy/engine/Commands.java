@@ -8,6 +8,9 @@ import java.util.Optional;
 /** The operator commands as pure decisions: what to write and send, given what was read. */
 public final class Commands {
 
+    /** How the log line of a roll forward starts (the support bundle counts them). */
+    public static final String ROLL_FORWARD_LINE = "Rolling forward from package ";
+
     private Commands() {
     }
 
@@ -54,7 +57,7 @@ public final class Commands {
         Deployment rolled = before.rolledForward(request.packageUri(), request.packageSha256(), now)
                 .withProvenance(request.commitId(), request.pipelineRunUrl());
         List<WebAppState> webApps = snapshot.webApps().stream().map(w -> w.backTo(WebAppPhase.IN_MAINTENANCE)).toList();
-        LogLine line = LogLine.info(now, null, "Rolling forward from package " + Redact.uri(before.packageUri())
+        LogLine line = LogLine.info(now, null, ROLL_FORWARD_LINE + Redact.uri(before.packageUri())
                 + " to " + Redact.uri(request.packageUri()) + ": the clone keeps serving; every staging slot is "
                 + "deployed and warmed again");
         return new Decision(rolled, webApps, null, List.of(line), Transitions.firstMessages(rolled, webApps),
@@ -64,7 +67,7 @@ public final class Commands {
     /** Complete: go live. Allowed while awaiting verification. */
     public static Decision complete(DeploymentSnapshot snapshot, Instant now) {
         Deployment completing = snapshot.deployment().withStatus(DeploymentStatus.COMPLETING)
-                .atStage(Stage.COMPLETE_SWAP).touchedAt(now);
+                .atStage(Stage.COMPLETE_SWAP).nextRound().touchedAt(now);
         LogLine line = LogLine.info(now, null, "Complete requested: swapping the new package into production");
         return new Decision(completing, List.of(), null, List.of(line),
                 Transitions.firstMessages(completing, snapshot.webApps()));
@@ -76,17 +79,33 @@ public final class Commands {
      * maintenance.
      */
     public static Decision reset(DeploymentSnapshot snapshot, boolean rollbackDatabase, Instant now) {
-        Stage first = rollbackDatabase ? Stage.RESET_RESTORE_DATABASE : Stage.RESET_SWAP;
+        // A database restored by an earlier attempt of this reset is not restored again: that would throw away
+        // what was written to it since. The state records the restore (its stage timing) once it is done.
+        boolean restoredAlready = snapshot.deployment().timings().containsKey(Stage.RESET_RESTORE_DATABASE);
+        Stage first = rollbackDatabase && !restoredAlready ? Stage.RESET_RESTORE_DATABASE : Stage.RESET_SWAP;
         Deployment resetting = snapshot.deployment().withStatus(DeploymentStatus.RESETTING)
-                .withRollbackDatabase(rollbackDatabase).atStage(first).touchedAt(now);
+                .withRollbackDatabase(rollbackDatabase || restoredAlready).atStage(first).nextRound().touchedAt(now);
         List<LogLine> log = new ArrayList<>();
-        log.add(LogLine.info(now, null, rollbackDatabase
+        String swapBack = "swapping the previous package back";
+        log.add(LogLine.info(now, null, restoredAlready
+                ? "Reset requested: the production database was already restored to "
+                + snapshot.deployment().lineageStartedAt() + " by an earlier attempt; " + swapBack
+                : rollbackDatabase
                 ? "Reset requested: restoring the production database to " + snapshot.deployment().lineageStartedAt()
-                + ", then swapping the previous package back"
-                : "Reset requested: swapping the previous package back; the production database keeps its changes"));
+                + ", then " + swapBack
+                : "Reset requested: " + swapBack + "; the production database keeps its changes"));
         EnvironmentRecord hold = snapshot.deployment().status() == DeploymentStatus.FAILED
                 ? snapshot.environment().withHold(snapshot.deployment().id()) : null;
         return new Decision(resetting, List.of(), hold, log, Transitions.firstMessages(resetting, snapshot.webApps()));
+    }
+
+    /**
+     * True when {@code action} is already under way on this deployment (Complete while Completing, Reset while
+     * Resetting): asking again is answered as accepted, so a caller that lost the first answer can retry.
+     */
+    public static boolean isUnderway(Deployment deployment, String action) {
+        return ("complete".equals(action) && deployment.status() == DeploymentStatus.COMPLETING)
+                || ("reset".equals(action) && deployment.status() == DeploymentStatus.RESETTING);
     }
 
     /** Which actions a deployment in this status allows, for a 409 answer. */

@@ -28,7 +28,9 @@ import java.util.Map;
  * @param lineageId        the run whose temporary database and slot markers this deployment carries on: its
  *                         own id, or for a resumed run, the lineage of the failed run it resumes
  * @param resumedFrom      the failed deployment this one resumes, or null
- * @param round            0, then one more for each roll forward (see {@link StepMessage#round()})
+ * @param round            0, then one more for each command that starts a flow again on this deployment: a roll
+ *                         forward, a Complete, a Reset (see {@link StepMessage#round()}); every attempt gets
+ *                         message ids of its own, so duplicate detection never drops a legitimate second attempt
  * @param staleEpisode     the stale-maintenance episode last reported for this deployment, or null
  * @param lineageStartedAt when the lineage's first run started: a database rollback restores to this moment,
  *                         before any run of the lineage touched the database
@@ -154,6 +156,16 @@ public record Deployment(
 
     public Deployment withValidationLinks(List<String> links) {
         return copy().validationLinks(links).build();
+    }
+
+    /**
+     * The next round: a command (Complete, Reset) starts its flow with message ids no earlier attempt used, so
+     * Service Bus duplicate detection cannot drop them and late messages of the earlier attempt are told apart.
+     */
+    public Deployment nextRound() {
+        Copy next = copy();
+        next.round = round + 1;
+        return next.build();
     }
 
     public Deployment withRollbackDatabase(boolean rollback) {

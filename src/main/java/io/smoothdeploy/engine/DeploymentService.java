@@ -6,6 +6,7 @@ import io.smoothdeploy.messaging.StepQueue;
 import io.smoothdeploy.state.ConcurrencyConflictException;
 import io.smoothdeploy.state.DeploymentStore;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -25,6 +26,7 @@ public final class DeploymentService {
     private final Supplier<String> newDeploymentId;
     private final DatabaseActivity activity;
     private final StatusNotifications notifications;
+    private final Outbox outbox;
 
     public DeploymentService(DeploymentStore store, StepQueue queue, Clock clock, Supplier<String> newDeploymentId,
                              DatabaseActivity activity, StatusNotifications notifications) {
@@ -34,6 +36,7 @@ public final class DeploymentService {
         this.clock = clock;
         this.newDeploymentId = newDeploymentId;
         this.activity = activity;
+        this.outbox = new Outbox(store, queue);
     }
 
     public CommandResult registerEnvironment(EnvironmentConfig config) {
@@ -77,7 +80,7 @@ public final class DeploymentService {
                 } catch (ConcurrencyConflictException e) {
                     continue;
                 }
-                send(decision.messages());
+                outbox.sendCommittedOrLeavePending(decision.deployment().id(), decision.messages());
                 notifications.saved(active.get().deployment().status(), decision.deployment(),
                         environment.get().config());
                 return new CommandResult.Accepted(decision.deployment(), false);
@@ -97,11 +100,12 @@ public final class DeploymentService {
             }
             Decision decision = Commands.start(environment.get(), request, newDeploymentId.get(), clock.instant(), last);
             try {
-                store.createDeployment(decision.environment(), decision.deployment(), decision.webApps(), decision.log());
+                store.createDeployment(decision.environment(), decision.deployment(), decision.webApps(), decision.log(),
+                        decision.messages());
             } catch (ConcurrencyConflictException e) {
                 continue;
             }
-            send(decision.messages());
+            outbox.sendCommittedOrLeavePending(decision.deployment().id(), decision.messages());
             notifications.saved(null, decision.deployment(), environment.get().config());
             return new CommandResult.Accepted(decision.deployment(), true);
         }
@@ -123,41 +127,68 @@ public final class DeploymentService {
         if (snapshot.isEmpty()) {
             return new CommandResult.NotFound("deployment", deploymentId);
         }
-        send(Transitions.expectedMessages(snapshot.get(), null));
+        resendPending(snapshot.get());
         return new CommandResult.Accepted(snapshot.get().deployment(), false);
+    }
+
+    /**
+     * A command that finds its work already recorded (a retried start, Complete or Reset): send what the outbox
+     * still holds and what the state expects next, in case the first call stopped between its write and its
+     * send. A failed send is left to the timer.
+     */
+    private void resendPending(DeploymentSnapshot snapshot) {
+        try {
+            outbox.drain(snapshot);
+            send(Transitions.expectedMessages(snapshot, null));
+        } catch (RuntimeException e) {
+            java.util.logging.Logger.getLogger(DeploymentService.class.getName()).log(java.util.logging.Level.WARNING,
+                    "could not send the step messages deployment " + snapshot.deployment().id() + " expects; the "
+                    + "timer sends them", e);
+        }
     }
 
     /**
      * Complete: go live. A ReadWrite run served writes from the temporary database, which going live drops:
      * while any reached it (or they cannot be counted), Complete is refused ({@link CommandResult.DataLossRisk})
-     * unless the caller accepts the loss, and the log then names who did.
+     * unless the caller accepts the loss, and the log then names who did. The writes are counted on the very
+     * state the decision is made on, inside the conditional write's loop: a step that commits in between makes
+     * the write fail, and the count is taken again.
      *
      * @param acceptDataLoss true when the caller accepts losing the writes made to the temporary database
      * @param acceptedBy     who accepts it (a name or the signed-in principal), or null
      */
     public CommandResult complete(String deploymentId, boolean acceptDataLoss, String acceptedBy) {
-        Optional<DeploymentSnapshot> before = store.load(deploymentId);
-        OptionalLong writes = OptionalLong.empty();
-        if (before.isPresent() && before.get().deployment().mode() == DeploymentMode.READ_WRITE
-                && Commands.allows(before.get().deployment(), "complete")) {
-            writes = cloneWrites(before.get());
+        return operate(deploymentId, "complete", snapshot -> {
+            Instant now = clock.instant();
+            Decision decision = Commands.complete(snapshot, now);
+            if (snapshot.deployment().mode() != DeploymentMode.READ_WRITE) {
+                return Verdict.of(decision);
+            }
+            OptionalLong writes = cloneWrites(snapshot);
             boolean loses = writes.isEmpty() || writes.getAsLong() > 0;
-            if (loses && !acceptDataLoss) {
-                return new CommandResult.DataLossRisk(before.get().deployment(),
-                        writes.isPresent() ? writes.getAsLong() : null, temporaryDatabase(before.get()));
+            if (!loses) {
+                return Verdict.of(decision);
             }
-        }
-        OptionalLong counted = writes;
-        return operate(deploymentId, "complete", (snapshot) -> {
-            Decision decision = Commands.complete(snapshot, clock.instant());
-            if (!acceptDataLoss || snapshot.deployment().mode() != DeploymentMode.READ_WRITE) {
-                return decision;
+            if (!acceptDataLoss) {
+                return Verdict.refused(new CommandResult.DataLossRisk(snapshot.deployment(),
+                        writes.isPresent() ? writes.getAsLong() : null, temporaryDatabase(snapshot)));
             }
-            String count = counted.isPresent() ? counted.getAsLong() + " write(s)" : "an uncounted number of writes";
-            return decision.withLogFirst(List.of(LogLine.warning(clock.instant(), null, "Data loss accepted by "
+            String count = writes.isPresent() ? writes.getAsLong() + " write(s)" : "an uncounted number of writes";
+            return Verdict.of(decision.withLogFirst(List.of(LogLine.warning(now, null, "Data loss accepted by "
                     + acceptedBy + ": " + count + " made to the temporary database " + temporaryDatabase(snapshot)
-                    + " since the clone will not reach production")));
+                    + " since the clone will not reach production"))));
         });
+    }
+
+    /** What a command decides on one snapshot: a decision to save, or a refusal. */
+    private record Verdict(Decision decision, CommandResult refusal) {
+        static Verdict of(Decision decision) {
+            return new Verdict(decision, null);
+        }
+
+        static Verdict refused(CommandResult refusal) {
+            return new Verdict(null, refusal);
+        }
     }
 
     /** How many writes reached the deployment's temporary database; empty when they cannot be counted. */
@@ -172,11 +203,12 @@ public final class DeploymentService {
     }
 
     public CommandResult reset(String deploymentId, boolean rollbackDatabase) {
-        return operate(deploymentId, "reset", (snapshot) -> Commands.reset(snapshot, rollbackDatabase, clock.instant()));
+        return operate(deploymentId, "reset",
+                (snapshot) -> Verdict.of(Commands.reset(snapshot, rollbackDatabase, clock.instant())));
     }
 
     private CommandResult operate(String deploymentId, String action,
-                                  java.util.function.Function<DeploymentSnapshot, Decision> decide) {
+                                  java.util.function.Function<DeploymentSnapshot, Verdict> decide) {
         for (int round = 0; round < MAX_ROUNDS; round++) {
             Optional<DeploymentSnapshot> snapshot = store.load(deploymentId);
             if (snapshot.isEmpty()) {
@@ -184,6 +216,11 @@ public final class DeploymentService {
             }
             Deployment deployment = snapshot.get().deployment();
             if (!Commands.allows(deployment, action)) {
+                if (Commands.isUnderway(deployment, action)) {
+                    // The same command again (a pipeline retrying after a timeout): it is recorded already.
+                    resendPending(snapshot.get());
+                    return new CommandResult.Accepted(deployment, false);
+                }
                 return new CommandResult.NotAllowed(deployment, action, deployment.status().allowedActions());
             }
             EnvironmentRecord environment = snapshot.get().environment();
@@ -194,13 +231,17 @@ public final class DeploymentService {
                 return new CommandResult.Invalid("id", "Deployment " + deployment.id() + " failed, and deployment "
                         + newer + " of environment " + deployment.environment() + " came after it; reset that one");
             }
-            Decision decision = decide.apply(snapshot.get());
+            Verdict verdict = decide.apply(snapshot.get());
+            if (verdict.refusal() != null) {
+                return verdict.refusal();
+            }
+            Decision decision = verdict.decision();
             try {
                 store.commit(decision);
             } catch (ConcurrencyConflictException e) {
                 continue;
             }
-            send(decision.messages());
+            outbox.sendCommittedOrLeavePending(deploymentId, decision.messages());
             notifications.saved(deployment.status(), decision.deployment(), environment.config());
             return new CommandResult.Accepted(decision.deployment(), false);
         }

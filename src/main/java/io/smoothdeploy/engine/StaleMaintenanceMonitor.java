@@ -27,6 +27,10 @@ public final class StaleMaintenanceMonitor {
     private final StepQueue queue;
     private final Notifier notifier;
     private final Clock clock;
+    private final Outbox outbox;
+
+    /** How long a running deployment may be quiet (past its longest scheduled delay) before the reconciler acts. */
+    public static final java.time.Duration RECONCILE_AFTER = java.time.Duration.ofMinutes(5);
 
     public StaleMaintenanceMonitor(DeploymentStore store, DeploymentService service, StepQueue queue,
                                    Notifier notifier, Clock clock) {
@@ -35,6 +39,7 @@ public final class StaleMaintenanceMonitor {
         this.queue = queue;
         this.notifier = notifier;
         this.clock = clock;
+        this.outbox = new Outbox(store, queue);
     }
 
     /** What one tick reported, and what it did about it. */
@@ -44,7 +49,11 @@ public final class StaleMaintenanceMonitor {
     public List<Reported> runOnce() {
         Instant now = clock.instant();
         List<Reported> reported = new ArrayList<>();
-        for (EnvironmentRecord environment : store.listEnvironments()) {
+        List<EnvironmentRecord> environments = store.listEnvironments();
+        for (EnvironmentRecord environment : environments) {
+            reconcile(environment, now);
+        }
+        for (EnvironmentRecord environment : environments) {
             if (environment.lastDeploymentId() == null) {
                 continue;
             }
@@ -68,6 +77,38 @@ public final class StaleMaintenanceMonitor {
             reported.add(new Reported(finding.get(), notified, done));
         }
         return reported;
+    }
+
+    /**
+     * The reconciler: sends what the environment's deployments hold in their outboxes (committed by a command or
+     * step whose process stopped before sending), and the expected messages of a running deployment that has been
+     * quiet for {@link #RECONCILE_AFTER}. A failure is logged and left to the next tick.
+     */
+    private void reconcile(EnvironmentRecord environment, Instant now) {
+        java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+        if (environment.activeDeploymentId() != null) {
+            ids.add(environment.activeDeploymentId());
+        }
+        if (environment.lastDeploymentId() != null) {
+            ids.add(environment.lastDeploymentId());
+        }
+        for (String id : ids) {
+            try {
+                Optional<DeploymentSnapshot> snapshot = store.load(id);
+                if (snapshot.isEmpty()) {
+                    continue;
+                }
+                outbox.drain(snapshot.get());
+                List<OutgoingMessage> again = Transitions.reconcile(snapshot.get(), now, RECONCILE_AFTER);
+                if (!again.isEmpty()) {
+                    LOG.info(() -> "deployment " + id + " has been quiet since " + snapshot.get().deployment().updatedAt()
+                            + "; sending its " + again.size() + " expected step message(s) again");
+                    queue.send(again);
+                }
+            } catch (RuntimeException e) {
+                LOG.log(java.util.logging.Level.WARNING, "could not reconcile deployment " + id + "; next tick", e);
+            }
+        }
     }
 
     /**

@@ -15,8 +15,8 @@ import java.util.HexFormat;
  * @param stage        the stage to run
  * @param webApp       the web app, or null
  * @param sequence     0 for the first run of the stage, n for its n-th check again
- * @param round        the deployment's round: 0, then one more for each roll forward, so that a stage run
- *                     again after a roll forward gets new message ids and older messages are told apart
+ * @param round        the deployment's round: 0, then one more for each roll forward, Complete or Reset, so
+ *                     that every attempt gets new message ids and older messages are told apart
  * @param retry        how many transient failures in a row came before this run (0 normally)
  */
 public record StepMessage(String deploymentId, String environment, Stage stage, String webApp, int sequence,

@@ -9,8 +9,9 @@ import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
- * Runs one step message: read the state, decide whether the message is still the work the state expects,
- * run the step once, decide the transition, save it in one conditional write, then send what follows.
+ * Runs one step message: read the state (and send what its outbox still holds), decide whether the message is
+ * still the work the state expects, run the step once, decide the transition, save it with the messages that
+ * follow in one conditional write (the outbox), then send them and clear the outbox.
  * A lost write (another instance changed a row since it was read) re-reads and decides again with the same
  * outcome; the step's cloud work is not repeated within one delivery.
  */
@@ -25,6 +26,7 @@ public final class StepRunner {
     private final Steps steps;
     private final Clock clock;
     private final StatusNotifications notifications;
+    private final Outbox outbox;
 
     public StepRunner(DeploymentStore store, StepQueue queue, Steps steps, Clock clock,
                       StatusNotifications notifications) {
@@ -33,6 +35,7 @@ public final class StepRunner {
         this.steps = steps;
         this.clock = clock;
         this.notifications = notifications;
+        this.outbox = new Outbox(store, queue);
     }
 
     public void handle(StepMessage message) {
@@ -44,6 +47,7 @@ public final class StepRunner {
                 return;
             }
             DeploymentSnapshot snapshot = loaded.get();
+            outbox.drain(snapshot);
             Decision decision;
             if (outcome == null && Transitions.isExpected(snapshot, message)) {
                 outcome = steps.run(snapshot, message);
@@ -52,10 +56,12 @@ public final class StepRunner {
                     ? Transitions.resendExpected(snapshot, message)
                     : Transitions.decide(snapshot, message, outcome, clock.instant());
             try {
-                if (!decision.writesNothing()) {
+                if (decision.writesNothing()) {
+                    send(decision.messages());
+                } else {
                     store.commit(decision);
+                    outbox.sendCommitted(message.deploymentId(), decision.messages());
                 }
-                send(decision.messages());
                 notifications.saved(snapshot.deployment().status(), decision.deployment(),
                         snapshot.environment().config());
                 return;
@@ -76,6 +82,7 @@ public final class StepRunner {
                 LOG.warning(() -> "dead letter " + message.messageId() + " names no deployment");
                 return;
             }
+            outbox.drain(loaded.get());
             Decision decision = Transitions.deadLettered(loaded.get(), message, deliveryCount, clock.instant());
             if (decision.writesNothing()) {
                 LOG.info(() -> "dead letter " + message.messageId() + " is no longer expected; nothing to do");

@@ -71,6 +71,38 @@ public final class Transitions {
         return messages;
     }
 
+    /** The longest delay a decision schedules a message with: a transient retry's backoff with its jitter. */
+    static final Duration LONGEST_SCHEDULED_DELAY = RETRY_MAX_DELAY.plus(RETRY_MAX_DELAY.dividedBy(2));
+
+    /**
+     * The reconciler's rule, level-triggered: a running deployment whose rows have not changed for
+     * {@code quietLimit} past the longest delay a message is scheduled with gets its expected messages again.
+     * Sending again is always safe: a message still on its way has the same id (duplicate detection drops the
+     * copy) and a late one is recognised as not expected. Empty when nothing is due.
+     */
+    public static List<OutgoingMessage> reconcile(DeploymentSnapshot snapshot, Instant now, Duration quietLimit) {
+        Deployment deployment = snapshot.deployment();
+        if (!isRunning(deployment)) {
+            return List.of();
+        }
+        Instant last = deployment.updatedAt();
+        for (WebAppState webApp : snapshot.webApps()) {
+            last = later(last, webApp.stageStartedAt());
+            for (WebAppState.StageTiming timing : webApp.timings().values()) {
+                last = later(last, timing.endedAt());
+            }
+        }
+        last = later(last, deployment.stageStartedAt());
+        if (!now.isAfter(last.plus(LONGEST_SCHEDULED_DELAY).plus(quietLimit))) {
+            return List.of();
+        }
+        return expectedMessages(snapshot, null);
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return b != null && (a == null || b.isAfter(a)) ? b : a;
+    }
+
     /** Decides what a step's outcome changes. The snapshot may be newer than the one the step ran on. */
     public static Decision decide(DeploymentSnapshot snapshot, StepMessage message, StepOutcome outcome, Instant now) {
         if (!isExpected(snapshot, message)) {
@@ -95,11 +127,9 @@ public final class Transitions {
      */
     public static Decision deadLettered(DeploymentSnapshot snapshot, StepMessage message, int deliveryCount,
                                         Instant now) {
-        Deployment deployment = snapshot.deployment();
-        boolean stillExpected = isRunning(deployment) && deployment.stage() == message.stage()
-                && (message.webApp() == null || snapshot.webApp(message.webApp())
-                .map(w -> !message.stage().isFinishedBy(w.phase())).orElse(false));
-        if (!stillExpected) {
+        // Only the very message the state expects (same stage, round and check): a dead-lettered duplicate of
+        // an earlier check, or a message of an earlier round or command attempt, says nothing about the work now.
+        if (!isExpected(snapshot, message)) {
             return Decision.sendOnly(List.of());
         }
         String subject = message.webApp() == null ? "" : " for site " + message.webApp();

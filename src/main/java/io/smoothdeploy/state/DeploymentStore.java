@@ -6,6 +6,7 @@ import io.smoothdeploy.engine.DeploymentSnapshot;
 import io.smoothdeploy.engine.EnvironmentConfig;
 import io.smoothdeploy.engine.EnvironmentRecord;
 import io.smoothdeploy.engine.LogLine;
+import io.smoothdeploy.engine.OutgoingMessage;
 import io.smoothdeploy.engine.WebAppState;
 import java.util.List;
 import java.util.Optional;
@@ -36,17 +37,37 @@ public interface DeploymentStore {
      * environment's etag), and the deployment row, its web app rows, the idempotency row (when the
      * deployment has a key) and the first log lines are inserted.
      */
+    default void createDeployment(EnvironmentRecord heldEnvironment, Deployment deployment, List<WebAppState> webApps,
+                                  List<LogLine> log) {
+        createDeployment(heldEnvironment, deployment, webApps, log, List.of());
+    }
+
+    /**
+     * The same, with the deployment's first step messages written to its outbox in the same transaction.
+     * A transaction that took effect but whose answer was lost (the SDK's retry then meets its own rows) is
+     * read back and counts as written.
+     */
     void createDeployment(EnvironmentRecord heldEnvironment, Deployment deployment, List<WebAppState> webApps,
-                          List<LogLine> log);
+                          List<LogLine> log, List<OutgoingMessage> outbox);
 
     /** The deployment id that an idempotency key of this environment started, if any. */
     Optional<String> findDeploymentIdByIdempotencyKey(String environment, String idempotencyKey);
 
-    /** The environment row, the deployment row and its web app rows, read together. */
+    /** The environment row, the deployment row, its web app rows and its outbox, read together. */
     Optional<DeploymentSnapshot> load(String deploymentId);
 
-    /** Saves a decision's rows and log lines in one transaction, each update conditional on its etag. */
+    /**
+     * Saves a decision's rows, log lines and step messages (its outbox) in one transaction, each update
+     * conditional on its etag. A transaction that took effect but whose answer was lost is settled by reading
+     * back: it returns normally. A decision that writes no row (send only) writes nothing.
+     */
     void commit(Decision decision);
+
+    /**
+     * Removes sent messages from a deployment's outbox. Rows already gone are ignored: two senders may clear
+     * the same message.
+     */
+    void clearOutbox(String deploymentId, List<OutgoingMessage> sent);
 
     /** The deployment's log, oldest first. */
     List<LogLine> readLog(String deploymentId);

@@ -11,6 +11,8 @@ import io.smoothdeploy.engine.DeploymentStatus;
 import io.smoothdeploy.engine.EnvironmentConfig;
 import io.smoothdeploy.engine.EnvironmentRecord;
 import io.smoothdeploy.engine.LogLine;
+import io.smoothdeploy.engine.OutgoingMessage;
+import io.smoothdeploy.engine.StepMessage;
 import io.smoothdeploy.engine.SmokeCheckResult;
 import io.smoothdeploy.engine.Stage;
 import io.smoothdeploy.engine.WebAppPhase;
@@ -31,6 +33,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code environment}: the environment row (config JSON, activeDeploymentId, lastDeploymentId)</li>
  *   <li>{@code dep_<id>}: a deployment row</li>
  *   <li>{@code web_<id>_<webApp>}: one row per web app of a deployment</li>
+ *   <li>{@code web_<id>_!out_<messageId>}: a step message of the deployment's outbox, written with the decision
+ *       that sends it and deleted once sent. Web app names are lower-case letters, digits and dashes, which all
+ *       sort after {@code !}, so these rows come back with the web app rows in one range query.</li>
  *   <li>{@code idem_<idempotencyKey>}: property deploymentId</li>
  *   <li>{@code log_<id>_<at millis>_<write stamp>_<sequence>_<random>}: one log line</li>
  * </ul>
@@ -92,6 +97,11 @@ final class EntityCodec {
     static final String P_LEVEL = "level";
     static final String P_WEB_APP = "webApp";
     static final String P_MESSAGE = "message";
+    static final String P_SEQUENCE = "sequence";
+    static final String P_RETRY = "retry";
+    static final String P_DELAY_MILLIS = "delayMillis";
+    /** The id of the decision that last wrote a row: how a commit whose answer was lost is recognised. */
+    static final String P_DECISION = "decision";
 
     private static final String ETAG = "odata.etag";
     private static final char ESCAPE = '~';
@@ -143,6 +153,17 @@ final class EntityCodec {
 
     static String webAppRowKey(String deploymentId, String webAppName) {
         return webAppPrefix(deploymentId) + key(webAppName);
+    }
+
+    /** The part after {@link #webAppPrefix} that marks an outbox row. */
+    static final String OUTBOX_MARK = "!out_";
+
+    static String outboxRowKey(String deploymentId, String messageId) {
+        return webAppPrefix(deploymentId) + OUTBOX_MARK + key(messageId);
+    }
+
+    static boolean isOutboxRow(TableEntity entity, String deploymentId) {
+        return entity.getRowKey().startsWith(webAppPrefix(deploymentId) + OUTBOX_MARK);
     }
 
     static String idempotencyRowKey(String idempotencyKey) {
@@ -313,6 +334,31 @@ final class EntityCodec {
                 timings == null ? Map.of() : fromJson(timings, TIMINGS, e),
                 error == null ? null : fromJson(error, DeploymentError.class, e),
                 e.getETag());
+    }
+
+    // ---------------------------------------------------------------- outbox
+
+    static TableEntity outboxEntity(String environmentName, OutgoingMessage outgoing) {
+        StepMessage m = outgoing.message();
+        TableEntity entity = new TableEntity(partition(environmentName), outboxRowKey(m.deploymentId(), m.messageId()));
+        put(entity, P_DEPLOYMENT_ID, m.deploymentId());
+        put(entity, P_ENVIRONMENT, m.environment());
+        put(entity, P_STAGE, m.stage().name());
+        put(entity, P_WEB_APP, m.webApp());
+        put(entity, P_SEQUENCE, m.sequence());
+        put(entity, P_ROUND, m.round());
+        put(entity, P_RETRY, m.retry());
+        put(entity, P_DELAY_MILLIS, outgoing.delay().isNegative() ? 0L : outgoing.delay().toMillis());
+        return entity;
+    }
+
+    static OutgoingMessage outgoingMessage(TableEntity e) {
+        StepMessage message = new StepMessage(string(e, P_DEPLOYMENT_ID), string(e, P_ENVIRONMENT),
+                Stage.parse(string(e, P_STAGE)), string(e, P_WEB_APP), integer(e, P_SEQUENCE), integer(e, P_ROUND),
+                integer(e, P_RETRY));
+        Object delay = e.getProperty(P_DELAY_MILLIS);
+        long millis = delay instanceof Number n ? n.longValue() : 0L;
+        return new OutgoingMessage(message, java.time.Duration.ofMillis(millis));
     }
 
     // ---------------------------------------------------------------- idempotency, log, index

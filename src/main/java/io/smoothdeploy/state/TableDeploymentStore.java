@@ -24,12 +24,14 @@ import io.smoothdeploy.engine.DeploymentSnapshot;
 import io.smoothdeploy.engine.EnvironmentConfig;
 import io.smoothdeploy.engine.EnvironmentRecord;
 import io.smoothdeploy.engine.LogLine;
+import io.smoothdeploy.engine.OutgoingMessage;
 import io.smoothdeploy.engine.WebAppState;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -158,7 +160,7 @@ public final class TableDeploymentStore implements DeploymentStore {
 
     @Override
     public void createDeployment(EnvironmentRecord heldEnvironment, Deployment deployment,
-                                 List<WebAppState> webApps, List<LogLine> log) {
+                                 List<WebAppState> webApps, List<LogLine> log, List<OutgoingMessage> outbox) {
         Objects.requireNonNull(heldEnvironment, "heldEnvironment");
         Objects.requireNonNull(deployment, "deployment");
         String id = deployment.id();
@@ -173,10 +175,11 @@ public final class TableDeploymentStore implements DeploymentStore {
         if (deployment.idempotencyKey() != null) {
             requireKey("idempotency key", deployment.idempotencyKey());
         }
+        String decisionId = UUID.randomUUID().toString();
         List<TableTransactionAction> actions = new ArrayList<>();
-        actions.add(update(EntityCodec.environmentEntity(heldEnvironment)));
-        actions.add(new TableTransactionAction(TableTransactionActionType.CREATE,
-                EntityCodec.withoutEtag(EntityCodec.deploymentEntity(deployment))));
+        actions.add(update(stamped(EntityCodec.environmentEntity(heldEnvironment), decisionId)));
+        TableEntity deploymentRow = stamped(EntityCodec.withoutEtag(EntityCodec.deploymentEntity(deployment)), decisionId);
+        actions.add(new TableTransactionAction(TableTransactionActionType.CREATE, deploymentRow));
         for (WebAppState webApp : webApps) {
             requireSameDeployment(id, webApp);
             requireKey("web app name", webApp.name());
@@ -187,12 +190,13 @@ public final class TableDeploymentStore implements DeploymentStore {
             actions.add(new TableTransactionAction(TableTransactionActionType.CREATE,
                     EntityCodec.idempotencyEntity(env, deployment.idempotencyKey(), id)));
         }
+        addOutbox(actions, env, outbox);
         addLog(actions, env, id, log);
         requireWritable(actions, "deployment " + id);
 
         boolean ownIndexRow = writeIndexRow(id, env);
         try {
-            call("start deployment " + id + " in environment " + env, () -> state.submitTransaction(actions));
+            submit("start deployment " + id + " in environment " + env, actions, deploymentRow, decisionId);
         } catch (RuntimeException failure) {
             if (ownIndexRow) {
                 try {
@@ -256,9 +260,17 @@ public final class TableDeploymentStore implements DeploymentStore {
                 "read environment " + env.get()).map(EntityCodec::environmentRecord)
                 .orElseThrow(() -> new IllegalStateException("deployment " + deploymentId + " belongs to "
                         + "environment " + env.get() + ", which has no environment row"));
-        List<WebAppState> webApps = query(partition, EntityCodec.webAppPrefix(deploymentId),
-                "read web apps of deployment " + deploymentId).stream().map(EntityCodec::webAppState).toList();
-        return Optional.of(new DeploymentSnapshot(environment, deployment.get(), webApps));
+        List<WebAppState> webApps = new ArrayList<>();
+        List<OutgoingMessage> outbox = new ArrayList<>();
+        for (TableEntity row : query(partition, EntityCodec.webAppPrefix(deploymentId),
+                "read web apps of deployment " + deploymentId)) {
+            if (EntityCodec.isOutboxRow(row, deploymentId)) {
+                outbox.add(EntityCodec.outgoingMessage(row));
+            } else {
+                webApps.add(EntityCodec.webAppState(row));
+            }
+        }
+        return Optional.of(new DeploymentSnapshot(environment, deployment.get(), webApps, outbox));
     }
 
     @Override
@@ -290,19 +302,25 @@ public final class TableDeploymentStore implements DeploymentStore {
             throw new IllegalArgumentException("log lines need a deployment or web app row to belong to");
         }
 
+        String decisionId = UUID.randomUUID().toString();
         List<TableTransactionAction> actions = new ArrayList<>();
         if (deployment != null) {
             requireEtag(deployment.etag(), "deployment " + deployment.id());
-            actions.add(update(EntityCodec.deploymentEntity(deployment)));
+            actions.add(update(stamped(EntityCodec.deploymentEntity(deployment), decisionId)));
         }
         for (WebAppState webApp : decision.webApps()) {
             requireSameDeployment(deploymentId, webApp);
             requireEtag(webApp.etag(), "web app " + webApp.name() + " of deployment " + deploymentId);
-            actions.add(update(EntityCodec.webAppEntity(env, webApp)));
+            actions.add(update(stamped(EntityCodec.webAppEntity(env, webApp), decisionId)));
         }
         if (environment != null) {
             requireEtag(environment.etag(), "environment " + env);
-            actions.add(update(EntityCodec.environmentEntity(environment)));
+            actions.add(update(stamped(EntityCodec.environmentEntity(environment), decisionId)));
+        }
+        TableEntity probe = actions.isEmpty() ? null : actions.get(0).getEntity();
+        if (!decision.messages().isEmpty()) {
+            requireKey("deployment id", deploymentId);
+            addOutbox(actions, env, decision.messages());
         }
         if (decision.newIdempotencyKey() != null) {
             requireKey("deployment id", deploymentId);
@@ -312,7 +330,76 @@ public final class TableDeploymentStore implements DeploymentStore {
         addLog(actions, env, deploymentId, decision.log());
         String what = deploymentId == null ? "environment " + env : "deployment " + deploymentId;
         requireWritable(actions, what);
-        call("save the decision for " + what, () -> state.submitTransaction(actions));
+        submit("save the decision for " + what, actions, probe, decisionId);
+    }
+
+    @Override
+    public void clearOutbox(String deploymentId, List<OutgoingMessage> sent) {
+        if (sent.isEmpty()) {
+            return;
+        }
+        String env = environmentOf(deploymentId).orElse(null);
+        if (env == null) {
+            return;
+        }
+        List<TableTransactionAction> deletes = new ArrayList<>();
+        for (OutgoingMessage message : sent) {
+            deletes.add(new TableTransactionAction(TableTransactionActionType.DELETE,
+                    new TableEntity(EntityCodec.partition(env), EntityCodec.outboxRowKey(deploymentId,
+                            message.message().messageId()))));
+        }
+        try {
+            call("clear the outbox of deployment " + deploymentId, () -> state.submitTransaction(deletes));
+        } catch (RuntimeException e) {
+            // One row already gone (another sender cleared it) fails the whole transaction: delete one by one.
+            for (TableTransactionAction delete : deletes) {
+                TableEntity row = delete.getEntity();
+                try {
+                    state.deleteEntity(row.getPartitionKey(), row.getRowKey());
+                } catch (TableServiceException gone) {
+                    if (gone.getResponse() == null || gone.getResponse().getStatusCode() != 404) {
+                        throw translate("clear the outbox of deployment " + deploymentId, gone);
+                    }
+                } catch (RuntimeException other) {
+                    throw translate("clear the outbox of deployment " + deploymentId, other);
+                }
+            }
+        }
+    }
+
+    /**
+     * Submits a transaction. A conflict may be the transaction's own doing: Table storage committed it, the
+     * answer was lost, and the SDK's retry met the rows it had just written (412 on an update, 409 on an
+     * insert). Reading back {@code probe}, a row the transaction writes stamped with {@code decisionId}, tells:
+     * when it carries the stamp the transaction took effect, and this returns normally.
+     */
+    private void submit(String what, List<TableTransactionAction> actions, TableEntity probe, String decisionId) {
+        try {
+            call(what, () -> state.submitTransaction(actions));
+        } catch (ConcurrencyConflictException conflict) {
+            if (probe == null || !tookEffect(probe, decisionId, what)) {
+                throw conflict;
+            }
+        }
+    }
+
+    private boolean tookEffect(TableEntity probe, String decisionId, String what) {
+        return get(state, probe.getPartitionKey(), probe.getRowKey(), "read back after a conflict to " + what)
+                .map(row -> decisionId.equals(EntityCodec.string(row, EntityCodec.P_DECISION)))
+                .orElse(false);
+    }
+
+    private static TableEntity stamped(TableEntity entity, String decisionId) {
+        entity.addProperty(EntityCodec.P_DECISION, decisionId);
+        return entity;
+    }
+
+    private static void addOutbox(List<TableTransactionAction> actions, String env, List<OutgoingMessage> outbox) {
+        for (OutgoingMessage message : outbox) {
+            // Upsert: the same message decided again (a decision retried after a lost race) is one row.
+            actions.add(new TableTransactionAction(TableTransactionActionType.UPSERT_REPLACE,
+                    EntityCodec.outboxEntity(env, message)));
+        }
     }
 
     @Override

@@ -44,7 +44,7 @@ class CommandsTest {
         assertEquals(Stage.RESET_RESTORE_DATABASE, decision.deployment().stage());
         assertEquals(DeploymentStatus.RESETTING, decision.deployment().status());
         assertTrue(decision.deployment().rollbackDatabase());
-        assertEquals(List.of("d1:RESET_RESTORE_DATABASE:-:0"),
+        assertEquals(List.of("d1.r1:RESET_RESTORE_DATABASE:-:0"), // a Reset is an attempt of its own: round 1
                 decision.messages().stream().map(m -> m.message().messageId()).toList());
     }
 

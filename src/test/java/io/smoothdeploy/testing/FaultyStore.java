@@ -6,6 +6,7 @@ import io.smoothdeploy.engine.DeploymentSnapshot;
 import io.smoothdeploy.engine.EnvironmentConfig;
 import io.smoothdeploy.engine.EnvironmentRecord;
 import io.smoothdeploy.engine.LogLine;
+import io.smoothdeploy.engine.OutgoingMessage;
 import io.smoothdeploy.engine.WebAppState;
 import io.smoothdeploy.state.DeploymentStore;
 import java.util.List;
@@ -70,8 +71,13 @@ public final class FaultyStore implements DeploymentStore {
 
     @Override
     public void createDeployment(EnvironmentRecord heldEnvironment, Deployment deployment, List<WebAppState> webApps,
-                                 List<LogLine> log) {
-        delegate.createDeployment(heldEnvironment, deployment, webApps, log);
+                                 List<LogLine> log, List<OutgoingMessage> outbox) {
+        delegate.createDeployment(heldEnvironment, deployment, webApps, log, outbox);
+    }
+
+    @Override
+    public void clearOutbox(String deploymentId, List<OutgoingMessage> sent) {
+        delegate.clearOutbox(deploymentId, sent);
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.smoothdeploy.cloud.SlotInfo;
 import io.smoothdeploy.cloud.SqlCloud;
 import io.smoothdeploy.engine.FailureKind;
 import io.smoothdeploy.engine.StepOutcome;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -33,7 +34,7 @@ final class ResetStep implements StageStep {
             case RESET_RESTORE_DATABASE:
                 return restoreDatabase(context);
             case RESET_CLEANUP:
-                return CloudChecks.dropTemporaryDatabase(sql, context);
+                return cleanUp(context);
             default:
                 return swapBack(context);
         }
@@ -55,46 +56,92 @@ final class ResetStep implements StageStep {
     }
 
     /**
-     * Restores P@start into R, then renames P to P-old and R to P, then drops P-old. Each run looks at which
-     * of the three databases exist to know how far it got.
+     * Restores P@start into R, renames P to P-replaced and R to P. P-replaced is dropped only in the clean-up
+     * stage, after the state has recorded the restore: until then the three names tell each point of the
+     * sequence apart, so a redelivered message never restores again a production database that was already
+     * restored (which would lose what was written since). A restore that ends Failed is deleted and started
+     * again, until the database time limit.
      */
     private StepOutcome restoreDatabase(StepContext context) {
         DatabaseRef production = context.productionDatabase();
-        String suffix = "-sd-" + context.deployment().id().toLowerCase();
-        DatabaseRef restored = new DatabaseRef(production.serverResourceId(), production.name() + suffix + "-restore");
-        DatabaseRef replaced = new DatabaseRef(production.serverResourceId(), production.name() + suffix + "-replaced");
-        boolean productionExists = sql.getDatabase(production).isPresent();
+        DatabaseRef restored = restoreTarget(context);
+        DatabaseRef replaced = replacedDatabase(context);
+        Optional<DatabaseInfo> current = sql.getDatabase(production);
         Optional<DatabaseInfo> restore = sql.getDatabase(restored);
         boolean replacedExists = sql.getDatabase(replaced).isPresent();
-        String done = "Restored database " + production + " to " + context.deployment().lineageStartedAt();
-        if (restore.isEmpty()) {
-            if (replacedExists && productionExists) {
-                sql.deleteDatabase(replaced);
+        Instant pointInTime = context.deployment().lineageStartedAt();
+        String done = "Restored database " + production + " to " + pointInTime + "; the database it replaced is "
+                + replaced.name() + " until clean-up";
+        if (replacedExists) {
+            if (current.isPresent() && restore.isEmpty()) {
                 return StepOutcome.advance(done);
             }
-            sql.beginPointInTimeRestore(production, context.deployment().lineageStartedAt(), restored);
+            if (current.isEmpty() && restore.isPresent() && restore.get().state() == DatabaseInfo.State.ONLINE) {
+                sql.rename(restored, production.name());
+                return StepOutcome.advance(done);
+            }
+            return unexpected(context, current, restore, true);
+        }
+        if (current.isEmpty()) {
+            return unexpected(context, current, restore, false);
+        }
+        if (restore.isEmpty()) {
+            sql.beginPointInTimeRestore(production, pointInTime, restored);
             return StepOutcome.checkAgain(pacing.databasePoll(), "Restoring database " + production + " to "
-                    + context.deployment().lineageStartedAt() + " as " + restored);
+                    + pointInTime + " as " + restored);
         }
         switch (restore.get().state()) {
             case FAILED:
-                return StepOutcome.fail(FailureKind.DATABASE, "restoring " + production + " failed: "
-                        + restore.get().detail());
-            case CREATING:
+                if (context.pastDeadline(pacing.databaseTimeout())) {
+                    return StepOutcome.fail(FailureKind.DATABASE, "restoring " + production + " failed: "
+                            + restore.get().detail() + "; it kept failing for " + pacing.databaseTimeout().toMinutes()
+                            + " minutes");
+                }
+                sql.deleteDatabase(restored);
+                return StepOutcome.checkAgain(pacing.databasePoll(), "Restore " + restored + " failed ("
+                        + restore.get().detail() + "); deleted it, and restoring again");
+            case ONLINE:
+                sql.rename(production, replaced.name());
+                sql.rename(restored, production.name());
+                return StepOutcome.advance(done);
+            default:
                 if (context.pastDeadline(pacing.databaseTimeout())) {
                     return StepOutcome.fail(FailureKind.DATABASE, "restoring " + production + " did not finish within "
                             + pacing.databaseTimeout().toMinutes() + " minutes");
                 }
                 return StepOutcome.checkAgain(pacing.databasePoll(), "Waiting for restore " + restored + " ("
                         + restore.get().detail() + ")");
-            default:
-                if (productionExists) {
-                    sql.rename(production, replaced.name());
-                }
-                sql.rename(restored, production.name());
-                sql.deleteDatabase(replaced);
-                return StepOutcome.advance(done);
         }
     }
 
+    /** Drops what a database rollback left behind (the database the restore replaced) and the clone. */
+    private StepOutcome cleanUp(StepContext context) {
+        if (context.deployment().rollbackDatabase()) {
+            sql.deleteDatabase(replacedDatabase(context));
+        }
+        return CloudChecks.dropTemporaryDatabase(sql, context);
+    }
+
+    private static StepOutcome unexpected(StepContext context, Optional<DatabaseInfo> current,
+                                          Optional<DatabaseInfo> restore, boolean replacedExists) {
+        return StepOutcome.fail(FailureKind.DATABASE, "the databases are not at any point of the restore sequence ("
+                + context.productionDatabase().name() + (current.isPresent() ? " exists" : " is missing") + ", "
+                + restoreTarget(context).name() + restore.map(r -> " is " + r.state()).orElse(" is missing") + ", "
+                + replacedDatabase(context).name() + (replacedExists ? " exists" : " is missing")
+                + "); someone changed them by hand. Put the production database back under its name, then reset again");
+    }
+
+    private static DatabaseRef restoreTarget(StepContext context) {
+        DatabaseRef production = context.productionDatabase();
+        return new DatabaseRef(production.serverResourceId(), production.name() + suffix(context) + "-restore");
+    }
+
+    private static DatabaseRef replacedDatabase(StepContext context) {
+        DatabaseRef production = context.productionDatabase();
+        return new DatabaseRef(production.serverResourceId(), production.name() + suffix(context) + "-replaced");
+    }
+
+    private static String suffix(StepContext context) {
+        return "-sd-" + context.deployment().id().toLowerCase();
+    }
 }

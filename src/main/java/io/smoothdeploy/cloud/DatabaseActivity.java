@@ -20,4 +20,13 @@ public interface DatabaseActivity {
      * @throws CloudException only when the database clearly does not exist ({@code ResourceNotFound})
      */
     OptionalLong writesSinceCreated(DatabaseRef database);
+
+    /**
+     * Makes the database read-only, so that the count of its writes is final: nothing written to it after this
+     * can be lost without having been counted. Calling it again changes nothing.
+     *
+     * @return false when the database could not be made read-only (logged, without secrets): the caller must
+     *     then treat any count as possibly too low
+     */
+    boolean stopWrites(DatabaseRef database);
 }

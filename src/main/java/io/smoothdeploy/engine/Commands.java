@@ -66,8 +66,17 @@ public final class Commands {
 
     /** Complete: go live. Allowed while awaiting verification. */
     public static Decision complete(DeploymentSnapshot snapshot, Instant now) {
+        return complete(snapshot, now, 0);
+    }
+
+    /**
+     * Complete a ReadWrite run whose temporary database took {@code writesAccepted} writes that a person
+     * accepted to lose ({@link Deployment#ANY_NUMBER_OF_WRITES} for an uncounted number): the swap step counts
+     * again once writes to it are stopped, and waits if more came.
+     */
+    public static Decision complete(DeploymentSnapshot snapshot, Instant now, long writesAccepted) {
         Deployment completing = snapshot.deployment().withStatus(DeploymentStatus.COMPLETING)
-                .atStage(Stage.COMPLETE_SWAP).nextRound().touchedAt(now);
+                .atStage(Stage.COMPLETE_SWAP).nextRound().withCloneWritesAccepted(writesAccepted).touchedAt(now);
         LogLine line = LogLine.info(now, null, "Complete requested: swapping the new package into production");
         return new Decision(completing, List.of(), null, List.of(line),
                 Transitions.firstMessages(completing, snapshot.webApps()));

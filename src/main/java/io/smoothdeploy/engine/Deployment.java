@@ -39,6 +39,9 @@ import java.util.Map;
  * @param packageVerifiedAt when the package's bytes were checked against {@code packageSha256}, or null
  * @param smokeChecks      the smoke checks' results against the staging slots, once run
  * @param timings          per finished deployment-level stage, when it started and ended and how many runs it took
+ * @param cloneWritesAccepted for a ReadWrite run that is going live: how many writes to the temporary database a
+ *                         person accepted to lose ({@value #ANY_NUMBER_OF_WRITES} for an uncounted number; 0 when
+ *                         none reached it), or null before Complete
  * @param etag             the store's version of this row
  */
 public record Deployment(
@@ -68,7 +71,11 @@ public record Deployment(
         Instant packageVerifiedAt,
         List<SmokeCheckResult> smokeChecks,
         Map<Stage, WebAppState.StageTiming> timings,
+        Long cloneWritesAccepted,
         String etag) {
+
+    /** {@link #cloneWritesAccepted} when a person accepted losing writes that could not be counted. */
+    public static final long ANY_NUMBER_OF_WRITES = Long.MAX_VALUE;
 
     public Deployment {
         smokeChecks = smokeChecks == null ? List.of() : List.copyOf(smokeChecks);
@@ -93,7 +100,7 @@ public record Deployment(
                       String etag) {
         this(id, environment, status, stage, checks, mode, packageUri, packageSha256, idempotencyKey, createdAt,
                 updatedAt, stageStartedAt, rollbackDatabase, errors, warnings, validationLinks, lineageId, resumedFrom,
-                lineageStartedAt, round, staleEpisode, null, null, null, List.of(), Map.of(), etag);
+                lineageStartedAt, round, staleEpisode, null, null, null, List.of(), Map.of(), null, etag);
     }
 
     /** The same deployment with where it came from: the commit and the pipeline run. */
@@ -108,6 +115,13 @@ public record Deployment(
     public Deployment packageVerified(Instant at) {
         Copy next = copy();
         next.packageVerifiedAt = at;
+        return next.build();
+    }
+
+    /** Records how many writes to the temporary database going live may drop (see {@link #cloneWritesAccepted}). */
+    public Deployment withCloneWritesAccepted(long writes) {
+        Copy next = copy();
+        next.cloneWritesAccepted = writes;
         return next.build();
     }
 
@@ -230,6 +244,7 @@ public record Deployment(
         private Instant packageVerifiedAt;
         private List<SmokeCheckResult> smokeChecks;
         private Map<Stage, WebAppState.StageTiming> timings;
+        private Long cloneWritesAccepted;
 
         Copy(Deployment from) {
             this.from = from;
@@ -251,6 +266,7 @@ public record Deployment(
             this.packageVerifiedAt = from.packageVerifiedAt;
             this.smokeChecks = from.smokeChecks;
             this.timings = from.timings;
+            this.cloneWritesAccepted = from.cloneWritesAccepted;
         }
 
         Copy status(DeploymentStatus value) {
@@ -298,7 +314,7 @@ public record Deployment(
                     packageSha256, from.idempotencyKey, from.createdAt, updatedAt, stageStartedAt,
                     rollbackDatabase, errors, warnings, validationLinks, from.lineageId, from.resumedFrom,
                     from.lineageStartedAt, round, staleEpisode, commitId, pipelineRunUrl, packageVerifiedAt,
-                    smokeChecks, timings, from.etag);
+                    smokeChecks, timings, cloneWritesAccepted, from.etag);
         }
     }
 }

@@ -173,11 +173,36 @@ public final class DeploymentService {
                 return Verdict.refused(new CommandResult.DataLossRisk(snapshot.deployment(),
                         writes.isPresent() ? writes.getAsLong() : null, temporaryDatabase(snapshot)));
             }
-            String count = writes.isPresent() ? writes.getAsLong() + " write(s)" : "an uncounted number of writes";
-            return Verdict.of(decision.withLogFirst(List.of(LogLine.warning(now, null, "Data loss accepted by "
-                    + acceptedBy + ": " + count + " made to the temporary database " + temporaryDatabase(snapshot)
-                    + " since the clone will not reach production"))));
-        });
+            long accepted = writes.isPresent() ? writes.getAsLong() : Deployment.ANY_NUMBER_OF_WRITES;
+            return Verdict.of(Commands.complete(snapshot, now, accepted).withLogFirst(List.of(
+                    dataLossAccepted(snapshot, writes, acceptedBy, now))));
+        }, acceptDataLoss ? snapshot -> acceptMoreDataLoss(snapshot, acceptedBy) : null);
+    }
+
+    private LogLine dataLossAccepted(DeploymentSnapshot snapshot, OptionalLong writes, String acceptedBy, Instant now) {
+        String count = writes.isPresent() ? writes.getAsLong() + " write(s)" : "an uncounted number of writes";
+        return LogLine.warning(now, null, "Data loss accepted by " + acceptedBy + ": " + count + " made to the "
+                + "temporary database " + temporaryDatabase(snapshot) + " since the clone will not reach production");
+    }
+
+    /**
+     * Complete again with acceptDataLoss while Completing: the swap step found more writes on the temporary
+     * database than were accepted (it stopped writes to it, so the count is final) and waits for this.
+     */
+    private Verdict acceptMoreDataLoss(DeploymentSnapshot snapshot, String acceptedBy) {
+        Deployment deployment = snapshot.deployment();
+        if (deployment.mode() != DeploymentMode.READ_WRITE) {
+            return null;
+        }
+        Instant now = clock.instant();
+        OptionalLong writes = cloneWrites(snapshot);
+        long accepted = writes.isPresent() ? writes.getAsLong() : Deployment.ANY_NUMBER_OF_WRITES;
+        Long before = deployment.cloneWritesAccepted();
+        if (before != null && before >= accepted) {
+            return null;
+        }
+        return Verdict.of(new Decision(deployment.withCloneWritesAccepted(accepted).touchedAt(now), List.of(), null,
+                List.of(dataLossAccepted(snapshot, writes, acceptedBy, now)), List.of()));
     }
 
     /** What a command decides on one snapshot: a decision to save, or a refusal. */
@@ -204,11 +229,17 @@ public final class DeploymentService {
 
     public CommandResult reset(String deploymentId, boolean rollbackDatabase) {
         return operate(deploymentId, "reset",
-                (snapshot) -> Verdict.of(Commands.reset(snapshot, rollbackDatabase, clock.instant())));
+                (snapshot) -> Verdict.of(Commands.reset(snapshot, rollbackDatabase, clock.instant())), null);
     }
 
+    /**
+     * @param decide     the command's decision on a snapshot that allows it
+     * @param whileUnderway for a snapshot where the same command is under way already: a decision to save too
+     *                   (null, or returning null, when a retry only sends again what is pending)
+     */
     private CommandResult operate(String deploymentId, String action,
-                                  java.util.function.Function<DeploymentSnapshot, Verdict> decide) {
+                                  java.util.function.Function<DeploymentSnapshot, Verdict> decide,
+                                  java.util.function.Function<DeploymentSnapshot, Verdict> whileUnderway) {
         for (int round = 0; round < MAX_ROUNDS; round++) {
             Optional<DeploymentSnapshot> snapshot = store.load(deploymentId);
             if (snapshot.isEmpty()) {
@@ -218,8 +249,16 @@ public final class DeploymentService {
             if (!Commands.allows(deployment, action)) {
                 if (Commands.isUnderway(deployment, action)) {
                     // The same command again (a pipeline retrying after a timeout): it is recorded already.
+                    Verdict more = whileUnderway == null ? null : whileUnderway.apply(snapshot.get());
+                    if (more != null) {
+                        try {
+                            store.commit(more.decision());
+                        } catch (ConcurrencyConflictException e) {
+                            continue;
+                        }
+                    }
                     resendPending(snapshot.get());
-                    return new CommandResult.Accepted(deployment, false);
+                    return new CommandResult.Accepted(more == null ? deployment : more.decision().deployment(), false);
                 }
                 return new CommandResult.NotAllowed(deployment, action, deployment.status().allowedActions());
             }

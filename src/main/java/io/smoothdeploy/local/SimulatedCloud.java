@@ -46,6 +46,7 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
     private final List<String> calls = new ArrayList<>();
     private final Map<String, Deque<RuntimeException>> faults = new HashMap<>();
     private final Map<String, String> failingCreations = new HashMap<>();
+    private final java.util.Set<String> readOnlyDatabases = new java.util.HashSet<>();
     private final Map<String, Integer> coldStartRounds = new HashMap<>();
     private final Map<String, Integer> brokenPackages = new HashMap<>();
     private final Map<String, Integer> brokenSlots = new HashMap<>();
@@ -330,8 +331,26 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
     }
 
     /** Sets how many writes reached {@code database} since it was created (0 unless set). */
+    /** Simulates the live site's writes: the database's write count becomes {@code writes}, unless it is read-only. */
     public synchronized void setWrites(DatabaseRef database, long writes) {
+        if (readOnlyDatabases.contains(key(database))) {
+            return;
+        }
         this.writes.put(key(database), writes);
+    }
+
+    /**
+     * Like {@code ALTER DATABASE ... SET READ_ONLY}; later {@link #setWrites} calls (writes by the simulated site)
+     * are refused, so the count stays what it was.
+     */
+    @Override
+    public synchronized boolean stopWrites(DatabaseRef database) {
+        record("stopWrites", database.toString());
+        if (!databases.containsKey(key(database))) {
+            return false;
+        }
+        readOnlyDatabases.add(key(database));
+        return true;
     }
 
     @Override

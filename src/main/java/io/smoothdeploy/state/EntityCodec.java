@@ -98,6 +98,7 @@ final class EntityCodec {
     static final String P_WEB_APP = "webApp";
     static final String P_MESSAGE = "message";
     static final String P_SEQUENCE = "sequence";
+    static final String P_CLONE_WRITES_ACCEPTED = "cloneWritesAccepted";
     static final String P_RETRY = "retry";
     static final String P_DELAY_MILLIS = "delayMillis";
     /** The id of the decision that last wrote a row: how a commit whose answer was lost is recognised. */
@@ -260,6 +261,7 @@ final class EntityCodec {
         put(entity, P_PACKAGE_VERIFIED_AT, time(d.packageVerifiedAt()));
         put(entity, P_SMOKE_CHECKS, d.smokeChecks().isEmpty() ? null : toJson(d.smokeChecks()));
         put(entity, P_TIMINGS, d.timings().isEmpty() ? null : toJson(d.timings()));
+        put(entity, P_CLONE_WRITES_ACCEPTED, d.cloneWritesAccepted());
         return withEtag(entity, d.etag());
     }
 
@@ -295,6 +297,7 @@ final class EntityCodec {
                 instant(e, P_PACKAGE_VERIFIED_AT),
                 listOrEmpty(e, P_SMOKE_CHECKS, SMOKE_CHECKS),
                 string(e, P_TIMINGS) == null ? Map.of() : fromJson(string(e, P_TIMINGS), TIMINGS, e),
+                e.getProperty(P_CLONE_WRITES_ACCEPTED) instanceof Number n ? n.longValue() : null,
                 e.getETag());
     }
 

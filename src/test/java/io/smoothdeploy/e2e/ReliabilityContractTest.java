@@ -109,6 +109,43 @@ class ReliabilityContractTest {
         assertEquals(0, count("swapWithProduction cms-prod/staging"), host.cloud.calls().toString());
     }
 
+    /**
+     * Case 2, second count: writes that reach the clone after Complete was decided are counted again once writes
+     * to it are stopped, and the swap waits until a person accepts them.
+     */
+    @Test
+    void writesThatReachTheCloneAfterCompleteWaitForAcceptanceBeforeGoingLive() {
+        // Arrange: a ReadWrite run awaiting verification, two writes on the clone, accepted at Complete
+        host.put("/environments/prod", LocalHostHarness.environmentBody(false));
+        String id = host.post("/deployments", LocalHostHarness.startBody("prod", NEW_PACKAGE, null)
+                .replace("ReadOnly", "ReadWrite")).json().get("id").asText();
+        host.runQueues();
+        DatabaseRef clone = new DatabaseRef(SQL_SERVER, "cmsdb-sd-" + id.toLowerCase());
+        host.cloud.setWrites(clone, 2);
+        queue.get().hold(m -> m.stage() == Stage.COMPLETE_SWAP);
+        String accept = "{\"acceptDataLoss\":true,\"acceptedBy\":\"jane@example.com\"}";
+        assertEquals(202, host.post("/deployments/" + id + "/complete", accept).status());
+
+        // Act: three more writes reach the clone before the swap step runs
+        host.cloud.setWrites(clone, 5);
+        queue.get().release();
+        host.queue().runUntilIdle(Duration.ofMinutes(2));
+        String waiting = status(id);
+        long swapsWhileWaiting = count("swapWithProduction cms-prod/staging");
+        host.cloud.setWrites(clone, 9);
+        ApiClient.Response acceptedAgain = host.post("/deployments/" + id + "/complete", accept);
+        host.queue().runUntilIdle(Duration.ofMinutes(5));
+
+        // Assert
+        assertEquals("Completing", waiting);
+        assertEquals(0, swapsWhileWaiting, host.cloud.calls().toString());
+        assertTrue(host.get("/deployments/" + id + "/log").body().contains("5 write(s) reached the temporary database"),
+                host.get("/deployments/" + id + "/log").body());
+        assertEquals(5, host.cloud.writesSinceCreated(clone).getAsLong(), "writes to the clone stopped before the swap");
+        assertEquals(202, acceptedAgain.status(), acceptedAgain.body());
+        assertEquals("Succeeded", status(id));
+    }
+
     /** Case 3: the last web app to enter maintenance commits the next stage, and the fan-out send is lost. */
     @Test
     void lostFanOutSendStillReachesEveryWebApp() {

@@ -96,13 +96,65 @@ public final class JdbcDatabaseActivity implements DatabaseActivity {
         this.queryTimeout = Objects.requireNonNull(queryTimeout, "queryTimeout");
     }
 
+    /**
+     * Makes the database read-only for good (it is the temporary clone, dropped after go-live): {@code ALTER
+     * DATABASE CURRENT SET READ_ONLY WITH ROLLBACK IMMEDIATE}, which Azure SQL Database supports
+     * (https://learn.microsoft.com/sql/t-sql/statements/alter-database-transact-sql-set-options, the
+     * db_update_option). It needs ALTER on the database; see README, Operations.
+     */
+    public static final String STOP_WRITES_SQL = "ALTER DATABASE CURRENT SET READ_ONLY WITH ROLLBACK IMMEDIATE";
+
     @Override
     public OptionalLong writesSinceCreated(DatabaseRef database) {
+        Connected connected = connect(database);
+        if (connected.failure() != null) {
+            return unreadable(database, connected.failure());
+        }
+        try (Connection connection = connected.connection();
+             PreparedStatement statement = connection.prepareStatement(WRITES_SQL)) {
+            statement.setQueryTimeout(seconds(queryTimeout));
+            try (ResultSet result = statement.executeQuery()) {
+                if (!result.next()) {
+                    return unreadable(database, "the write count query answered no row");
+                }
+                long writes = result.getLong(1);
+                return result.wasNull() ? OptionalLong.of(0) : OptionalLong.of(writes);
+            }
+        } catch (SQLException e) {
+            return unreadable(database, sqlError(e));
+        } catch (RuntimeException e) {
+            return unreadable(database, e.getClass().getSimpleName());
+        }
+    }
+
+    @Override
+    public boolean stopWrites(DatabaseRef database) {
+        Connected connected = connect(database);
+        if (connected.failure() != null) {
+            return unstoppable(database, connected.failure());
+        }
+        try (Connection connection = connected.connection();
+             PreparedStatement statement = connection.prepareStatement(STOP_WRITES_SQL)) {
+            statement.setQueryTimeout(seconds(queryTimeout));
+            statement.execute();
+            return true;
+        } catch (SQLException e) {
+            return unstoppable(database, sqlError(e));
+        } catch (RuntimeException e) {
+            return unstoppable(database, e.getClass().getSimpleName());
+        }
+    }
+
+    /** A connection signed in to the database, or why there is none. */
+    private record Connected(Connection connection, String failure) {
+    }
+
+    private Connected connect(DatabaseRef database) {
         String host;
         try {
             host = serverHost(database.serverResourceId(), hostSuffix);
         } catch (IllegalArgumentException e) {
-            return unreadable(database, e.getMessage());
+            return new Connected(null, e.getMessage());
         }
         String token;
         try {
@@ -110,10 +162,10 @@ public final class JdbcDatabaseActivity implements DatabaseActivity {
             token = accessToken == null ? null : accessToken.getToken();
         } catch (RuntimeException e) {
             // An identity library's message can quote its configuration; the class says enough.
-            return unreadable(database, "no access token for Azure SQL (" + e.getClass().getSimpleName() + ")");
+            return new Connected(null, "no access token for Azure SQL (" + e.getClass().getSimpleName() + ")");
         }
         if (token == null || token.isEmpty()) {
-            return unreadable(database, "no access token for Azure SQL");
+            return new Connected(null, "no access token for Azure SQL");
         }
         SQLServerDataSource source = new SQLServerDataSource();
         source.setServerName(host);
@@ -125,22 +177,23 @@ public final class JdbcDatabaseActivity implements DatabaseActivity {
         source.setHostNameInCertificate("*" + hostSuffix);
         source.setLoginTimeout(seconds(loginTimeout));
         source.setApplicationName("smooth-deploy");
-        try (Connection connection = source.getConnection();
-             PreparedStatement statement = connection.prepareStatement(WRITES_SQL)) {
-            statement.setQueryTimeout(seconds(queryTimeout));
-            try (ResultSet result = statement.executeQuery()) {
-                if (!result.next()) {
-                    return unreadable(database, "the write count query answered no row");
-                }
-                long writes = result.getLong(1);
-                return result.wasNull() ? OptionalLong.of(0) : OptionalLong.of(writes);
-            }
+        try {
+            return new Connected(source.getConnection(), null);
         } catch (SQLException e) {
-            return unreadable(database, "SQL error " + e.getErrorCode()
-                    + (e.getSQLState() == null ? "" : " (SQLState " + e.getSQLState() + ")"));
+            return new Connected(null, sqlError(e));
         } catch (RuntimeException e) {
-            return unreadable(database, e.getClass().getSimpleName());
+            return new Connected(null, e.getClass().getSimpleName());
         }
+    }
+
+    private static String sqlError(SQLException e) {
+        return "SQL error " + e.getErrorCode() + (e.getSQLState() == null ? "" : " (SQLState " + e.getSQLState() + ")");
+    }
+
+    private static boolean unstoppable(DatabaseRef database, String reason) {
+        LOG.warning(() -> "Cannot make database " + database + " read-only: " + reason
+                + "; writes to it may still come while the sites go live");
+        return false;
     }
 
     /**

@@ -16,10 +16,12 @@ final class CompleteStep implements StageStep {
 
     private final AppServiceCloud appService;
     private final SqlCloud sql;
+    private final CloneWriteGuard writeGuard;
 
-    CompleteStep(AppServiceCloud appService, SqlCloud sql) {
+    CompleteStep(AppServiceCloud appService, SqlCloud sql, CloneWriteGuard writeGuard) {
         this.appService = appService;
         this.sql = sql;
+        this.writeGuard = writeGuard;
     }
 
     @Override
@@ -32,6 +34,10 @@ final class CompleteStep implements StageStep {
             return CloudChecks.missingProduction(context);
         }
         if (!SlotMarkers.carries(production.get(), SlotMarkers.release(context.deployment().lineageId()))) {
+            Optional<StepOutcome> wait = writeGuard.holdBack(context);
+            if (wait.isPresent()) {
+                return wait.get();
+            }
             appService.swapWithProduction(context.staging());
         }
         appService.stopSlot(context.maintenance());

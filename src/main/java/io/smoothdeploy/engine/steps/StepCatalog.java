@@ -33,7 +33,7 @@ public final class StepCatalog implements Steps {
                        SmokeProber smoke, DatabaseActivity activity, Clock clock, Pacing pacing) {
         this.clock = clock;
         SlotWarmer warmer = new SlotWarmer(prober);
-        CompleteStep complete = new CompleteStep(appService, sql);
+        CompleteStep complete = new CompleteStep(appService, sql, new CloneWriteGuard(activity));
         ResetStep reset = new ResetStep(appService, sql, pacing);
         steps.put(Stage.VERIFY_PACKAGE, new VerifyPackageStep(packages, clock));
         steps.put(Stage.CLONE_DB, new CloneDbStep(sql, pacing));

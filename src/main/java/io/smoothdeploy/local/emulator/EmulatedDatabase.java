@@ -22,6 +22,7 @@ public final class EmulatedDatabase {
     private final List<Row> rows = new ArrayList<>();
     /** Writes made to this database itself; rows a copy or restore brought from its source are not among them. */
     private long writesSinceCreated;
+    private boolean readOnly;
     private final Instant createdAt;
     private String status;
     private Instant readyAt;
@@ -50,11 +51,34 @@ public final class EmulatedDatabase {
         return createdAt;
     }
 
-    /** Appends a row written now (on the emulator's clock). */
+    /**
+     * Appends a row written now (on the emulator's clock).
+     *
+     * @throws IllegalStateException when the database is read-only: SQL Server refuses the write with error
+     *     3906, "Failed to update database because the database is read-only"
+     *     (https://learn.microsoft.com/sql/relational-databases/errors-events/database-engine-events-and-errors-3000-to-3999)
+     */
     public void insert(String value) {
         synchronized (lock) {
+            if (readOnly) {
+                throw new IllegalStateException("Failed to update database \"" + name + "\" because the database is "
+                        + "read-only.");
+            }
             rows.add(new Row(clock.instant(), value));
             writesSinceCreated++;
+        }
+    }
+
+    /** {@code ALTER DATABASE ... SET READ_ONLY}: every later write fails. */
+    public void makeReadOnly() {
+        synchronized (lock) {
+            readOnly = true;
+        }
+    }
+
+    public boolean readOnly() {
+        synchronized (lock) {
+            return readOnly;
         }
     }
 

@@ -40,4 +40,17 @@ public final class EmulatorDatabaseActivity implements DatabaseActivity {
         }
         return OptionalLong.of(emulated.writesSinceCreated());
     }
+
+    /** Like {@code ALTER DATABASE ... SET READ_ONLY}: later writes fail (see {@link EmulatedDatabase#insert}). */
+    @Override
+    public boolean stopWrites(DatabaseRef database) {
+        Optional<EmulatedDatabase> found = emulator.findDatabase(database.serverResourceId(), database.name());
+        if (found.isEmpty() || !found.get().ready()) {
+            LOG.warning(() -> "Cannot make database " + database + " read-only: it is "
+                    + found.map(EmulatedDatabase::status).orElse("missing"));
+            return false;
+        }
+        found.get().makeReadOnly();
+        return true;
+    }
 }

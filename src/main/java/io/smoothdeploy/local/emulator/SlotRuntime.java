@@ -373,7 +373,11 @@ final class SlotRuntime implements SlotObserver {
                 return new Answer(500, failure("Cannot open the database named by connection string '"
                         + app.manifest().connectionStringName() + "'", "Microsoft.Data.SqlClient"), app);
             }
-            database.get().insert(row("by", app.manifest().name() + "/" + app.manifest().version()));
+            try {
+                database.get().insert(row("by", app.manifest().name() + "/" + app.manifest().version()));
+            } catch (IllegalStateException readOnly) {
+                return new Answer(500, failure(readOnly.getMessage(), "Microsoft.Data.SqlClient"), app);
+            }
             return new Answer(200, "written to " + database.get().name(), app);
         }
 

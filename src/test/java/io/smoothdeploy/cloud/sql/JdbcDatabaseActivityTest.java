@@ -59,4 +59,18 @@ class JdbcDatabaseActivityTest {
         // Assert
         assertFalse(writes.isPresent());
     }
+
+    @Test
+    void aCredentialThatCannotGiveATokenCannotStopWritesAndSaysSo() {
+        // Arrange
+        TokenCredential failing = context -> Mono.error(new IllegalStateException("no identity here"));
+        JdbcDatabaseActivity activity = new JdbcDatabaseActivity(failing);
+
+        // Act
+        boolean stopped = activity.stopWrites(new DatabaseRef(SERVER_ID, "cms-clone"));
+
+        // Assert
+        assertFalse(stopped);
+        assertTrue(JdbcDatabaseActivity.STOP_WRITES_SQL.contains("SET READ_ONLY"), JdbcDatabaseActivity.STOP_WRITES_SQL);
+    }
 }

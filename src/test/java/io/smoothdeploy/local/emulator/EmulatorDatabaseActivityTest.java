@@ -1,6 +1,7 @@
 package io.smoothdeploy.local.emulator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -67,6 +68,23 @@ class EmulatorDatabaseActivityTest {
         assertEquals(OptionalLong.of(0), fresh);
         assertEquals(OptionalLong.of(2), afterTwo);
         assertEquals(OptionalLong.of(3), activity.writesSinceCreated(live), "the source counts its own writes");
+    }
+
+    @Test
+    void aDatabaseWhoseWritesAreStoppedRefusesWritesAndKeepsItsCount() {
+        // Arrange
+        cloud.beginCopy(live, clone);
+        EmulatedDatabase copy = emulator.database(serverId, "cms-clone");
+        copy.insert("order 1");
+
+        // Act
+        boolean stopped = activity.stopWrites(clone);
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> copy.insert("order 2"));
+
+        // Assert
+        assertTrue(stopped);
+        assertTrue(refused.getMessage().contains("read-only"), refused.getMessage());
+        assertEquals(OptionalLong.of(1), activity.writesSinceCreated(clone));
     }
 
     @Test

@@ -16,6 +16,10 @@ import io.smoothdeploy.functions.StepFunctions;
 import io.smoothdeploy.functions.TimerFunctions;
 import io.smoothdeploy.local.emulator.AzureEmulator;
 import io.smoothdeploy.local.emulator.EmulatorDatabaseActivity;
+import io.smoothdeploy.local.faults.CrashingPorts;
+import io.smoothdeploy.local.faults.FaultInjector;
+import io.smoothdeploy.messaging.StepQueue;
+import io.smoothdeploy.state.DeploymentStore;
 import io.smoothdeploy.notify.WebhookNotifier;
 import io.smoothdeploy.state.TableDeploymentStore;
 import io.smoothdeploy.warmup.HttpSmokeProber;
@@ -30,6 +34,14 @@ import java.util.Map;
  * The local host assembled: the real function classes behind a loopback HTTP server, the step queues
  * dispatched in process with Service Bus semantics, the state in Table storage (Azurite), and the cloud
  * port on the given simulated cloud. The local host's main and the end-to-end tests both build this.
+ *
+ * <p>The timer functions run on their schedules ({@link #timerScheduler()}): fired by
+ * {@link InProcessStepQueue#runUntilIdle} in virtual time, on their own thread after {@link #startLive}. A test
+ * that ticks a timer by hand turns them off with {@code timerScheduler().enabled(false)}.
+ *
+ * <p>With a {@link FaultInjector} ({@link #start(TableServiceClient, Map, Cloud, Clock, Pacing, int, FaultInjector)}),
+ * the engine sees the store, the step queue, App Service and Azure SQL through {@link CrashingPorts}, and the
+ * queue injects {@code BEFORE_COMPLETION} crashes: the fault suite's host.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -39,10 +51,12 @@ public final class LocalStack implements AutoCloseable {
     private final LocalHttpServer server;
 
     private final TimerFunctions timer;
+    private final TimerScheduler timers;
 
     private LocalStack(TableDeploymentStore store, InProcessStepQueue queue, FunctionCatalog catalog,
-                       LocalHttpServer server, TimerFunctions timer) {
+                       LocalHttpServer server, TimerFunctions timer, TimerScheduler timers) {
         this.timer = timer;
+        this.timers = timers;
         this.store = store;
         this.queue = queue;
         this.catalog = catalog;
@@ -90,17 +104,32 @@ public final class LocalStack implements AutoCloseable {
     /** The same, with the cloud ports given: for example {@link Cloud#emulated} for the local Azure emulator. */
     public static LocalStack start(TableServiceClient tables, Map<String, String> settings, Cloud cloud, Clock clock,
                                    Pacing pacing, int httpPort) {
+        return start(tables, settings, cloud, clock, pacing, httpPort, null);
+    }
+
+    /**
+     * The same, with crash injection: the engine's store, step queue, App Service and Azure SQL ports crash
+     * where {@code faults} says (null: no crash injection).
+     */
+    public static LocalStack start(TableServiceClient tables, Map<String, String> settings, Cloud cloud, Clock clock,
+                                   Pacing pacing, int httpPort, FaultInjector faults) {
         TableDeploymentStore store = TableDeploymentStore.create(tables,
                 settings.getOrDefault("StateTableName", TableDeploymentStore.DEFAULT_STATE_TABLE),
                 settings.getOrDefault("DeploymentIndexTableName", TableDeploymentStore.DEFAULT_INDEX_TABLE));
-        InProcessStepQueue queue = new InProcessStepQueue(settings, clock);
-        Orchestrator orchestrator = Wiring.orchestrator(new Wiring.Ports(store, queue, cloud.appService(), cloud.sql(),
+        InProcessStepQueue queue = new InProcessStepQueue(settings, clock).faults(faults);
+        DeploymentStore engineStore = faults == null ? store : CrashingPorts.store(store, faults);
+        StepQueue engineQueue = faults == null ? queue : CrashingPorts.stepQueue(queue, faults);
+        AppServiceCloud appService = faults == null ? cloud.appService() : CrashingPorts.appService(cloud.appService(), faults);
+        SqlCloud sql = faults == null ? cloud.sql() : CrashingPorts.sql(cloud.sql(), faults);
+        Orchestrator orchestrator = Wiring.orchestrator(new Wiring.Ports(engineStore, engineQueue, appService, sql,
                 cloud.prober(), new WebhookNotifier(3, Duration.ofMillis(200)), cloud.packages(), cloud.smoke(),
                 cloud.activity()), clock, pacing, null);
         TimerFunctions timer = new TimerFunctions(orchestrator);
         FunctionCatalog catalog = new FunctionCatalog(settings, new HttpApiFunctions(orchestrator),
                 new StepFunctions(orchestrator), new DeadLetterFunctions(orchestrator), timer);
         queue.connect(catalog);
+        TimerScheduler timers = new TimerScheduler(catalog, clock);
+        queue.timers(timers);
         LocalHttpServer server;
         try {
             server = new LocalHttpServer(catalog, httpPort).start();
@@ -109,7 +138,7 @@ public final class LocalStack implements AutoCloseable {
             throw new java.io.UncheckedIOException("could not serve HTTP on port " + httpPort
                     + " (is another local host running?)", e);
         }
-        return new LocalStack(store, queue, catalog, server, timer);
+        return new LocalStack(store, queue, catalog, server, timer, timers);
     }
 
     /** The API's base URL, for example {@code http://127.0.0.1:7071/api}. */
@@ -117,9 +146,21 @@ public final class LocalStack implements AutoCloseable {
         return server.baseUrl() + "/" + FunctionCatalog.ROUTE_PREFIX;
     }
 
-    /** The timer-triggered functions (the local host does not schedule them; call them to tick). */
+    /** The timer-triggered functions, to tick by hand (turn {@link #timerScheduler()} off first). */
     public TimerFunctions timer() {
         return timer;
+    }
+
+    /** Runs the timer functions on their schedules; on by default. */
+    public TimerScheduler timerScheduler() {
+        return timers;
+    }
+
+    /** Live mode: starts {@code workers} queue workers and the timer thread. */
+    public LocalStack startLive(int workers) {
+        queue.start(workers);
+        timers.start();
+        return this;
     }
 
     public TableDeploymentStore store() {
@@ -137,6 +178,7 @@ public final class LocalStack implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        timers.close();
         queue.close();
     }
 }

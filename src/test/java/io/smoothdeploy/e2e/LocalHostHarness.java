@@ -4,6 +4,7 @@ import io.smoothdeploy.local.InProcessStepQueue;
 import io.smoothdeploy.local.LocalStack;
 import io.smoothdeploy.local.ManualClock;
 import io.smoothdeploy.local.SimulatedCloud;
+import io.smoothdeploy.local.faults.FaultInjector;
 import io.smoothdeploy.testing.QueueSettings;
 import io.smoothdeploy.testing.SampleCloud;
 import io.smoothdeploy.testing.TestAzurite;
@@ -32,8 +33,13 @@ final class LocalHostHarness implements AutoCloseable {
     private final ApiClient api;
 
     LocalHostHarness() {
+        this(null);
+    }
+
+    /** A host whose engine crashes where {@code faults} says (null: never). */
+    LocalHostHarness(FaultInjector faults) {
         SampleCloud.seed(cloud);
-        stack = SampleCloud.startLocalHost(cloud, clock, settings);
+        stack = SampleCloud.startLocalHost(cloud, clock, settings, faults);
         api = new ApiClient(stack.apiBase());
     }
 

@@ -4,6 +4,7 @@ import io.smoothdeploy.cloud.DatabaseRef;
 import io.smoothdeploy.engine.steps.Pacing;
 import io.smoothdeploy.local.LocalStack;
 import io.smoothdeploy.local.SimulatedCloud;
+import io.smoothdeploy.local.faults.FaultInjector;
 import java.time.Clock;
 import java.util.Map;
 
@@ -39,8 +40,15 @@ public final class SampleCloud {
      * the table names.
      */
     public static LocalStack startLocalHost(SimulatedCloud cloud, Clock clock, Map<String, String> settings) {
+        return startLocalHost(cloud, clock, settings, null);
+    }
+
+    /** The same, with the engine's ports crashing where {@code faults} says (null: no crash injection). */
+    public static LocalStack startLocalHost(SimulatedCloud cloud, Clock clock, Map<String, String> settings,
+                                            FaultInjector faults) {
         settings.put("StateTableName", TestAzurite.uniqueTableName("state"));
         settings.put("DeploymentIndexTableName", TestAzurite.uniqueTableName("index"));
-        return LocalStack.start(TestAzurite.serviceClient(), settings, cloud, clock, Pacing.DEFAULT, 0);
+        return LocalStack.start(TestAzurite.serviceClient(), settings, LocalStack.Cloud.simulated(cloud), clock,
+                Pacing.DEFAULT, 0, faults);
     }
 }

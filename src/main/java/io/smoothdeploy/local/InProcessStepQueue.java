@@ -137,6 +137,7 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
     private final StepMessageCodec codec = new StepMessageCodec();
     private final List<Consumer<DeadLetter>> deadLetterListeners = new CopyOnWriteArrayList<>();
     private final ThreadLocal<Deque<Delivery>> running = ThreadLocal.withInitial(ArrayDeque::new);
+    private final Consumer<Instant> clockListener = this::clockMoved;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -187,7 +188,7 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
         this.settings = Map.copyOf(Objects.requireNonNull(settings, "settings"));
         this.clock = Objects.requireNonNull(clock, "clock");
         if (clock instanceof ManualClock manual) {
-            manual.onChange(this::clockMoved);
+            manual.onChange(clockListener);
         }
     }
 
@@ -561,7 +562,7 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
             lock.unlock();
         }
         if (clock instanceof ManualClock manual) {
-            manual.removeListener(this::clockMoved);
+            manual.removeListener(clockListener);
         }
         for (Thread worker : stopping) {
             if (worker == Thread.currentThread()) {

@@ -54,6 +54,11 @@ public final class ManualClock extends Clock {
         listeners.remove(listener);
     }
 
+    /** How many listeners hear this clock (for tests). */
+    int listenerCount() {
+        return listeners.size();
+    }
+
     private Instant moved(Instant instant) {
         for (Consumer<Instant> listener : listeners) {
             listener.accept(instant);

@@ -457,6 +457,8 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
                     if (exhaustedLocked(next)) {
                         expired = deadLetterLocked(next, maxDeliveryCountExceeded(next), now);
                         next = null;
+                    } else {
+                        inFlight++;
                     }
                 } finally {
                     lock.unlock();
@@ -467,7 +469,10 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
                 }
                 if (++deliveries > MAX_DELIVERIES_PER_RUN) {
                     Envelope back = next;
-                    withLock(() -> pending.add(back));
+                    withLock(() -> {
+                        inFlight--;
+                        pending.add(back);
+                    });
                     throw new IllegalStateException("more than " + MAX_DELIVERIES_PER_RUN + " deliveries in one run:"
                             + " a handler keeps sending new messages with no delay");
                 }
@@ -660,6 +665,7 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
                         next = null;
                         break;
                     }
+                    inFlight++;
                 }
             } catch (InterruptedException e) {
                 return;
@@ -686,13 +692,19 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
         return Math.max(1, Math.min(Duration.between(now, wake).toNanos(), MAX_WAIT_NANOS));
     }
 
-    /** Delivers one message taken from {@link #pending} by the caller: locks it, runs the function, settles. */
+    /**
+     * Delivers one message taken from {@link #pending} by the caller, who counted it in flight under the same
+     * hold of the lock (so {@link #awaitIdle} never sees it nowhere): locks it, runs the function, settles.
+     */
     private void deliver(Envelope envelope) {
         FunctionCatalog functions = requireConnected();
         FunctionCatalog.QueueTrigger trigger = functions.queueTrigger(envelope.queue).orElse(null);
         if (trigger == null) {
-            DeadLetter deadLetter = withLock(() -> deadLetterLocked(envelope, "NoListener: no function listens on queue '"
-                    + envelope.queue + "' (queues with a listener: " + functions.queueNames() + ")", clock.instant()));
+            DeadLetter deadLetter = withLock(() -> {
+                inFlight--;
+                return deadLetterLocked(envelope, "NoListener: no function listens on queue '"
+                        + envelope.queue + "' (queues with a listener: " + functions.queueNames() + ")", clock.instant());
+            });
             announce(deadLetter, null);
             return;
         }
@@ -754,7 +766,6 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
             envelope.lockToken = ++nextLockToken;
             envelope.lockedUntil = now.plus(lockDuration);
             locked.add(envelope);
-            inFlight++;
             Delivery delivery = new Delivery(envelope, envelope.lockToken, envelope.deliveryCount, now, System.nanoTime());
             if (duplicateTiming == DuplicateTiming.BEFORE_COMPLETION && !envelope.copy) {
                 Envelope copy = envelope.copy(now, nextOrder++);
@@ -924,6 +935,7 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
                 if (exhaustedLocked(expired)) {
                     dead.add(deadLetterLocked(expired, maxDeliveryCountExceeded(expired), now));
                 } else {
+                    inFlight++;
                     again.add(expired);
                 }
             }
@@ -943,6 +955,7 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
         Envelope copy = delivery.concurrentCopy;
         if (copy != null) {
             delivery.concurrentCopy = null;
+            withLock(() -> inFlight++);
             deliver(copy);
         }
     }

@@ -144,7 +144,7 @@ class InProcessStepQueueServiceBusSemanticsTest {
             }
         };
         queue = new InProcessStepQueue(new FunctionCatalog(SETTINGS, live), Clock.systemUTC())
-                .lockDuration(Duration.ofMillis(200)).start(2);
+                .lockDuration(Duration.ofSeconds(1)).start(2);
 
         // Act
         queue.send(List.of(OutgoingMessage.now(CLONE)));

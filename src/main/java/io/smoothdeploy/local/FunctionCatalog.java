@@ -8,6 +8,7 @@ import com.microsoft.azure.functions.annotation.BindingName;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
 import com.microsoft.azure.functions.annotation.ServiceBusQueueTrigger;
+import com.microsoft.azure.functions.annotation.TimerTrigger;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -55,8 +56,13 @@ import java.util.stream.Collectors;
  * {@code {x}}, else the query parameter {@code x}) and {@link ExecutionContext}; for a queue, the
  * {@code @ServiceBusQueueTrigger String} body, {@code @BindingName("MessageId") String},
  * {@code @BindingName("DeliveryCount") int} and {@link ExecutionContext}. Anything else fails when the
- * catalog is built, naming the method and parameter. Functions with other triggers (a timer, say) are
- * listed by {@link #functions()} with kind {@link TriggerKind#OTHER} but not run.
+ * catalog is built, naming the method and parameter.
+ *
+ * <p>{@link TimerTrigger}: a timer ({@link TriggerKind#TIMER}); its {@code %Setting%} schedule is resolved
+ * and parsed as NCRONTAB ({@link NcrontabSchedule}) when the catalog is built, and {@link TimerScheduler} runs
+ * it. It is handed the timer-info JSON as its {@code @TimerTrigger String} and {@link ExecutionContext}.
+ * Functions with other triggers are listed by {@link #functions()} with kind {@link TriggerKind#OTHER} but
+ * not run.
  */
 public final class FunctionCatalog {
 
@@ -70,6 +76,7 @@ public final class FunctionCatalog {
     private final List<FunctionInfo> functions;
     private final List<HttpRoute> httpRoutes;
     private final Map<String, QueueTrigger> queueTriggers;
+    private final List<TimerFunction> timerFunctions;
 
     /**
      * Builds the catalog over function-class instances.
@@ -91,6 +98,7 @@ public final class FunctionCatalog {
         List<HttpRoute> routes = new ArrayList<>();
         Map<String, QueueTrigger> queues = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         Map<String, String> declaredBy = new HashMap<>();
+        List<TimerFunction> timers = new ArrayList<>();
         for (Object instance : functionInstances) {
             Objects.requireNonNull(instance, "function instance");
             for (Method method : functionMethods(instance.getClass())) {
@@ -103,6 +111,7 @@ public final class FunctionCatalog {
                 }
                 HttpTrigger http = triggerOf(method, HttpTrigger.class);
                 ServiceBusQueueTrigger queue = triggerOf(method, ServiceBusQueueTrigger.class);
+                TimerTrigger timer = triggerOf(method, TimerTrigger.class);
                 if (http != null) {
                     HttpRoute route = new HttpRoute(name, http, instance, method);
                     routes.add(route);
@@ -118,6 +127,12 @@ public final class FunctionCatalog {
                                 + " message to one function, so give each its own queue");
                     }
                     infos.add(trigger.info());
+                } else if (timer != null) {
+                    String schedule = resolve(timer.schedule(), this.settings,
+                            "function " + name + " (" + where + ") runs on schedule '" + timer.schedule() + "'");
+                    TimerFunction function = new TimerFunction(name, schedule, timer, instance, method);
+                    timers.add(function);
+                    infos.add(function.info());
                 } else {
                     FunctionInfo info = otherInfo(name, method);
                     LOG.info(() -> "function " + name + " (" + where + ") has a " + info.trigger()
@@ -130,6 +145,8 @@ public final class FunctionCatalog {
         rejectAmbiguousRoutes(routes);
         this.httpRoutes = List.copyOf(routes);
         this.queueTriggers = Collections.unmodifiableMap(queues);
+        timers.sort(Comparator.comparing(TimerFunction::functionName));
+        this.timerFunctions = List.copyOf(timers);
         infos.sort(Comparator.comparing(FunctionInfo::name));
         this.functions = List.copyOf(infos);
     }
@@ -149,6 +166,8 @@ public final class FunctionCatalog {
                     infos.add(httpInfo(name, http, method));
                 } else if (queue != null) {
                     infos.add(queueInfo(name, queue.queueName(), queue, method));
+                } else if (triggerOf(method, TimerTrigger.class) != null) {
+                    infos.add(timerInfo(name, triggerOf(method, TimerTrigger.class).schedule(), method));
                 } else {
                     infos.add(otherInfo(name, method));
                 }
@@ -176,6 +195,11 @@ public final class FunctionCatalog {
     /** The queue listeners. */
     public List<QueueTrigger> queueTriggers() {
         return List.copyOf(queueTriggers.values());
+    }
+
+    /** The timer-triggered functions, by name. */
+    public List<TimerFunction> timerFunctions() {
+        return timerFunctions;
     }
 
     /** The (resolved) names of the queues some function listens on. */
@@ -269,6 +293,11 @@ public final class FunctionCatalog {
     private static FunctionInfo queueInfo(String name, String queueName, ServiceBusQueueTrigger queue, Method method) {
         return new FunctionInfo(name, TriggerKind.SERVICE_BUS_QUEUE, where(method), List.of(), null, null,
                 queueName, queue.connection());
+    }
+
+    private static FunctionInfo timerInfo(String name, String schedule, Method method) {
+        return new FunctionInfo(name, TriggerKind.TIMER, where(method), List.of(), null, null, null, "TimerTrigger",
+                schedule);
     }
 
     private static FunctionInfo otherInfo(String name, Method method) {
@@ -366,7 +395,7 @@ public final class FunctionCatalog {
 
     /** What triggers a function. */
     public enum TriggerKind {
-        HTTP, SERVICE_BUS_QUEUE, OTHER
+        HTTP, SERVICE_BUS_QUEUE, TIMER, OTHER
     }
 
     /**
@@ -379,15 +408,23 @@ public final class FunctionCatalog {
      * @param route      HTTP route template without the {@code api/} prefix, or null
      * @param authLevel  HTTP authorization level, or null
      * @param queueName  the queue (resolved in a catalog, as written in {@link #describe}), or null
-     * @param connection the Service Bus connection setting name; for {@link TriggerKind#OTHER}, the trigger
-     *                   annotation's name
+     * @param connection the Service Bus connection setting name; for {@link TriggerKind#OTHER} and
+     *                   {@link TriggerKind#TIMER}, the trigger annotation's name
+     * @param schedule   a timer's NCRONTAB schedule (resolved in a catalog, as written in {@link #describe}), or null
      */
     public record FunctionInfo(String name, TriggerKind kind, String declaredBy, List<HttpMethod> methods,
-                               String route, AuthorizationLevel authLevel, String queueName, String connection) {
+                               String route, AuthorizationLevel authLevel, String queueName, String connection,
+                               String schedule) {
+
+        /** A function without a schedule (any trigger but a timer). */
+        public FunctionInfo(String name, TriggerKind kind, String declaredBy, List<HttpMethod> methods, String route,
+                            AuthorizationLevel authLevel, String queueName, String connection) {
+            this(name, kind, declaredBy, methods, route, authLevel, queueName, connection, null);
+        }
 
         /** For {@link TriggerKind#OTHER}, the trigger annotation's simple name. */
         public String trigger() {
-            return kind == TriggerKind.OTHER ? connection : kind.name();
+            return kind == TriggerKind.OTHER || kind == TriggerKind.TIMER ? connection : kind.name();
         }
 
         /** {@code /api/} + route, or null for a non-HTTP function. */
@@ -404,6 +441,8 @@ public final class FunctionCatalog {
                     return name + ": " + verbs + " " + path() + " (auth " + authLevel + ")";
                 case SERVICE_BUS_QUEUE:
                     return name + ": Service Bus queue " + queueName;
+                case TIMER:
+                    return name + ": timer, schedule " + schedule + " (UTC)";
                 default:
                     return name + ": " + connection + " (not run by the local host)";
             }
@@ -746,6 +785,83 @@ public final class FunctionCatalog {
                     throw new IllegalArgumentException(parameterName(parameter, i, method) + " has no binding the local"
                             + " host can supply; it supplies the @ServiceBusQueueTrigger String body,"
                             + " @BindingName(\"MessageId\") String, @BindingName(\"DeliveryCount\") int and"
+                            + " ExecutionContext");
+                }
+            }
+            return binders;
+        }
+
+        @Override
+        public String toString() {
+            return info.summary();
+        }
+    }
+
+    /** One timer-triggered function. */
+    public static final class TimerFunction {
+
+        private final String functionName;
+        private final NcrontabSchedule schedule;
+        private final Object target;
+        private final Method method;
+        private final Binder[] binders;
+        private final FunctionInfo info;
+
+        private TimerFunction(String functionName, String schedule, TimerTrigger trigger, Object target, Method method) {
+            this.functionName = functionName;
+            try {
+                this.schedule = NcrontabSchedule.parse(schedule);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("function " + functionName + " (" + where(method) + ") has a"
+                        + " schedule the Functions runtime would refuse: " + e.getMessage(), e);
+            }
+            this.target = target;
+            this.method = method;
+            this.binders = binders(method);
+            this.info = timerInfo(functionName, schedule, method);
+            makeAccessible(method);
+        }
+
+        public String functionName() {
+            return functionName;
+        }
+
+        /** The parsed schedule (its {@code %Setting%} resolved). */
+        public NcrontabSchedule schedule() {
+            return schedule;
+        }
+
+        public FunctionInfo info() {
+            return info;
+        }
+
+        /**
+         * Calls the function.
+         *
+         * @param timerInfo the timer-info JSON for the {@code @TimerTrigger} parameter
+         * @throws Exception what the function threw
+         */
+        public void invoke(String timerInfo, ExecutionContext context) throws Exception {
+            Invocation invocation = new Invocation(null, Map.of(), timerInfo, null, 0, context);
+            Object[] arguments = new Object[binders.length];
+            for (int i = 0; i < binders.length; i++) {
+                arguments[i] = binders[i].bind(invocation);
+            }
+            call(target, method, arguments);
+        }
+
+        private static Binder[] binders(Method method) {
+            Parameter[] parameters = method.getParameters();
+            Binder[] binders = new Binder[parameters.length];
+            for (int i = 0; i < parameters.length; i++) {
+                Parameter parameter = parameters[i];
+                if (parameter.isAnnotationPresent(TimerTrigger.class) && String.class.equals(parameter.getType())) {
+                    binders[i] = Invocation::body;
+                } else if (ExecutionContext.class.equals(parameter.getType())) {
+                    binders[i] = Invocation::context;
+                } else {
+                    throw new IllegalArgumentException(parameterName(parameter, i, method) + " has no binding the local"
+                            + " host can supply; it supplies the @TimerTrigger String (the timer info JSON) and"
                             + " ExecutionContext");
                 }
             }

@@ -3,20 +3,29 @@ package io.smoothdeploy.local;
 import io.smoothdeploy.engine.OutgoingMessage;
 import io.smoothdeploy.engine.Step;
 import io.smoothdeploy.engine.StepMessage;
+import io.smoothdeploy.local.faults.CrashPoint;
+import io.smoothdeploy.local.faults.FaultInjector;
+import io.smoothdeploy.local.faults.InjectedCrash;
 import io.smoothdeploy.messaging.StepMessageCodec;
 import io.smoothdeploy.messaging.StepQueue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -26,35 +35,70 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The step queues, in process, with the Service Bus semantics the engine relies on; each message goes to
- * the {@link FunctionCatalog} function whose {@code @ServiceBusQueueTrigger} listens on its queue.
+ * The step queues, in process, with Service Bus semantics at least as strict as Service Bus's; each message
+ * goes to the {@link FunctionCatalog} function whose {@code @ServiceBusQueueTrigger} listens on its queue.
+ * The defaults are the queues' properties in infra ({@link ServiceBusDefaults#INFRA}).
  *
  * <ul>
  *   <li><b>Queues:</b> a step message goes to the queue named by the setting
  *       {@code message.step().queueSetting()} (setting {@code CloneDbQueue}, value {@code clone-db}); the
  *       body is {@link StepMessageCodec#encode}.</li>
- *   <li><b>Duplicate detection:</b> a message whose id was sent to the same queue within the detection
- *       window (10 minutes by default) is dropped and counted, even when the first was already
- *       delivered.</li>
+ *   <li><b>Peek-lock</b>
+ *       (https://learn.microsoft.com/azure/service-bus-messaging/message-transfers-locks-settlement#peeklock):
+ *       a delivery holds the message's lock for the lock duration (infra's {@code lockDuration}, PT5M), measured
+ *       on the queue's clock. When the lock expires while the handler still runs, the message is available
+ *       again, to another worker, with its delivery count one higher; the first handler's completion (or
+ *       abandon) then fails, as Service Bus's {@code MessageLockLostException}
+ *       (https://learn.microsoft.com/azure/service-bus-messaging/service-bus-messaging-exceptions), and removes
+ *       nothing. The Functions host renews locks while a function runs (host.json
+ *       {@code maxAutoLockRenewalDuration}); this queue does not, which is harsher: a delivery that outlives one
+ *       lock duration is redelivered here.</li>
+ *   <li><b>Abandon:</b> when the function throws, the Functions host abandons the message, and Service Bus
+ *       makes an abandoned message available again at once with its delivery count one higher
+ *       (https://learn.microsoft.com/azure/service-bus-messaging/message-transfers-locks-settlement#settling-receive-operations).
+ *       No back-off: a failing message uses its deliveries up in quick succession.</li>
+ *   <li><b>Dead letters</b> (https://learn.microsoft.com/azure/service-bus-messaging/service-bus-dead-letter-queues):
+ *       after {@code maxDeliveryCount} deliveries (infra's 10) a message is dead-lettered: kept in
+ *       {@link #deadLetters()}, logged at WARNING, passed to {@link #onDeadLetter} listeners and, when a function
+ *       listens on {@code <queue>/$DeadLetterQueue}, delivered to it. A message whose lock expired on its last
+ *       allowed delivery is dead-lettered when it would be delivered again ({@code MaxDeliveryCountExceeded}).
+ *       A message on a queue no function listens on is dead-lettered at once.</li>
+ *   <li><b>Duplicate detection</b> (https://learn.microsoft.com/azure/service-bus-messaging/duplicate-detection):
+ *       a message whose id was sent to the same queue within the window (infra's
+ *       {@code duplicateDetectionHistoryTimeWindow}, PT20M) is dropped and counted, even when the first was
+ *       already delivered, completed or dead-lettered.</li>
  *   <li><b>Scheduled delivery:</b> a message with a delay is delivered no sooner than send time + delay.</li>
- *   <li><b>At least once:</b> when the function throws, the message comes back after the lock expiry
- *       ({@link #DEFAULT_LOCK_EXPIRY}) with its delivery count one higher; after {@code maxDeliveryCount}
- *       deliveries (10 by default) it is dead-lettered: kept in {@link #deadLetters()}, logged at WARNING,
- *       passed to {@link #onDeadLetter} listeners and, when a function listens on
- *       {@code <queue>/$DeadLetterQueue}, delivered to it, as Service Bus would. A message on a queue no
- *       function listens on is dead-lettered at once.</li>
- *   <li><b>Fault mode:</b> {@link #deliverEachMessageTwice(boolean)} delivers every message again after its
- *       first successful delivery, to prove handlers idempotent.</li>
+ *   <li><b>Order:</b> Service Bus gives no delivery order across retries, locks and scheduled messages
+ *       (https://learn.microsoft.com/azure/service-bus-messaging/message-sequencing); on request
+ *       ({@link #delayMessages}, {@link #reorder}) this queue delays chosen messages so they arrive out of
+ *       send order.</li>
+ *   <li><b>Duplicates on request:</b> {@link #duplicateEachMessage(DuplicateTiming)} delivers a copy of each
+ *       message (delivery count + 1, as a lock-lost redelivery would carry) before the original completes,
+ *       right after, or late (after other messages).</li>
+ *   <li><b>Crash injection:</b> with a {@link FaultInjector} ({@link #faults}), each delivery is a
+ *       {@link FaultInjector#enterDelivery scope} for per-delivery numbering; an {@link InjectedCrash} thrown by
+ *       the handler (or injected here at {@link CrashPoint#BEFORE_COMPLETION}) is a process death: the message is
+ *       neither completed nor abandoned and comes back when its lock expires, with its delivery count one
+ *       higher; whatever the handler wrote or sent before stays.</li>
+ *   <li><b>Time budget:</b> every delivery's elapsed time, on the queue clock and on the wall, is recorded
+ *       ({@link #deliveries()}, {@link #longestDelivery()}, {@link #deliveriesOverBudget()}); the budget is
+ *       {@link #DEFAULT_TIME_BUDGET} unless {@link #timeBudget set}.</li>
  * </ul>
  *
  * <p><b>Time.</b> Two ways to run it:
  * <ol>
  *   <li><i>Virtual time</i> (tests): give it a {@link ManualClock} (shared with the engine) and call
  *       {@link #runUntilIdle(Duration)}, which delivers due messages one at a time on the calling thread and,
- *       when none is due, moves the clock to the next one's due time. Deterministic.</li>
+ *       when none is due, moves the clock to the next one's due time, firing the {@link #timers timers} that
+ *       fall due on the way. Deterministic. <b>Interleaving of a lost lock:</b> the queue regains control while a
+ *       handler runs whenever the clock moves (a test or a stand-in advancing the ManualClock) and whenever the
+ *       handler sends; at each such point, every in-flight message whose lock has expired is delivered again,
+ *       nested, on the same thread, to completion, before the first handler continues. A
+ *       {@link DuplicateTiming#BEFORE_COMPLETION} copy is delivered at the first such point, or, if the handler
+ *       gives none, after it returns and before its completion.</li>
  *   <li><i>Live</i> (the local host): {@link #start(int)} (or {@link #live(FunctionCatalog)}) starts worker
- *       threads delivering due messages by the clock; {@link #awaitIdle(Duration)} waits for quiet;
- *       {@link #close()} stops them.</li>
+ *       threads delivering due messages by the clock, and handing out again messages whose lock expired;
+ *       {@link #awaitIdle(Duration)} waits for quiet; {@link #close()} stops them.</li>
  * </ol>
  * A function may send messages while it runs (a step enqueuing the next); no lock is held while a function
  * runs, so that works in both modes.
@@ -65,10 +109,14 @@ import java.util.logging.Logger;
  */
 public final class InProcessStepQueue implements StepQueue, AutoCloseable {
 
-    public static final Duration DEFAULT_DUPLICATE_DETECTION_WINDOW = Duration.ofMinutes(10);
-    public static final int DEFAULT_MAX_DELIVERY_COUNT = 10;
-    /** How long a failed message stays invisible before it is delivered again. */
-    public static final Duration DEFAULT_LOCK_EXPIRY = Duration.ofSeconds(1);
+    /** Infra's {@code duplicateDetectionHistoryTimeWindow}. */
+    public static final Duration DEFAULT_DUPLICATE_DETECTION_WINDOW = ServiceBusDefaults.INFRA.duplicateDetectionWindow();
+    /** Infra's {@code maxDeliveryCount}. */
+    public static final int DEFAULT_MAX_DELIVERY_COUNT = ServiceBusDefaults.INFRA.maxDeliveryCount();
+    /** Infra's {@code lockDuration}. */
+    public static final Duration DEFAULT_LOCK_DURATION = ServiceBusDefaults.INFRA.lockDuration();
+    /** The time budget of one delivery, far below the lock duration (DESIGN.md, the reliability contract). */
+    public static final Duration DEFAULT_TIME_BUDGET = Duration.ofSeconds(60);
     /** Appended to a queue's name to name its dead-letter queue, as Service Bus does. */
     public static final String DEAD_LETTER_QUEUE_SUFFIX = "/$DeadLetterQueue";
     /** Live-mode worker threads made by {@link #live(FunctionCatalog)}. */
@@ -77,6 +125,10 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(InProcessStepQueue.class.getName());
     /** A guard against a handler that sends a new message every time it runs, forever. */
     private static final int MAX_DELIVERIES_PER_RUN = 100_000;
+    /** Deepest nesting of lock-lost redeliveries on one thread in virtual time. */
+    private static final int MAX_NESTED_DELIVERIES = 16;
+    /** Delivery records kept (the oldest are dropped; the longest and those over budget are kept apart). */
+    private static final int MAX_RECORDS = 10_000;
     /** Live workers re-read the clock at least this often, so a clock moved by hand is noticed. */
     private static final long MAX_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
@@ -84,27 +136,46 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
     private final Clock clock;
     private final StepMessageCodec codec = new StepMessageCodec();
     private final List<Consumer<DeadLetter>> deadLetterListeners = new CopyOnWriteArrayList<>();
+    private final ThreadLocal<Deque<Delivery>> running = ThreadLocal.withInitial(ArrayDeque::new);
+    private final Consumer<Instant> clockListener = this::clockMoved;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final PriorityQueue<Envelope> pending = new PriorityQueue<>(
             Comparator.comparing((Envelope envelope) -> envelope.dueAt).thenComparingLong(envelope -> envelope.order));
-    private final Map<String, Instant> recentlySent = new LinkedHashMap<>();
+    /** Messages under a delivery's lock. */
+    private final Set<Envelope> locked = new LinkedHashSet<>();
+    /** Sent ids by send time, oldest first (insertion order): expired ones are dropped from the head only. */
+    private final LinkedHashMap<String, Instant> recentlySent = new LinkedHashMap<>();
     private final List<DeadLetter> deadLetters = new ArrayList<>();
+    private final Deque<DeliveryRecord> records = new ArrayDeque<>();
+    private final List<DeliveryRecord> overBudget = new ArrayList<>();
     private volatile FunctionCatalog catalog;
+    private volatile FaultInjector faults;
+    private volatile VirtualTimers timers;
     private Duration duplicateDetectionWindow = DEFAULT_DUPLICATE_DETECTION_WINDOW;
     private int maxDeliveryCount = DEFAULT_MAX_DELIVERY_COUNT;
-    private Duration lockExpiry = DEFAULT_LOCK_EXPIRY;
-    private boolean deliverEachMessageTwice;
+    private Duration lockDuration = DEFAULT_LOCK_DURATION;
+    private Duration timeBudget = DEFAULT_TIME_BUDGET;
+    private DuplicateTiming duplicateTiming;
+    private Random duplicateRandom;
+    private Duration duplicateMaxLateness = Duration.ZERO;
+    private MessageDelay messageDelay;
     private long nextOrder;
+    private long nextLockToken;
     private int inFlight;
     private int delivered;
     private int failedDeliveries;
     private int duplicatesDropped;
     private int deadLettered;
-    /** The counters as the last {@link #runUntilIdle} reported them: delivered, failed, duplicates, dead. */
-    private final int[] reported = new int[4];
+    private int lockLosses;
+    private int crashes;
+    private DeliveryRecord longest;
+    private DeliveryRecord longestWall;
+    /** The counters as the last {@link #runUntilIdle} reported them. */
+    private final int[] reported = new int[6];
     private List<Thread> workers;
+    private volatile Thread virtualThread;
     private boolean closed;
 
     /**
@@ -116,6 +187,9 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
     public InProcessStepQueue(Map<String, String> settings, Clock clock) {
         this.settings = Map.copyOf(Objects.requireNonNull(settings, "settings"));
         this.clock = Objects.requireNonNull(clock, "clock");
+        if (clock instanceof ManualClock manual) {
+            manual.onChange(clockListener);
+        }
     }
 
     /** A queue delivering to {@code catalog}'s functions, naming queues by the catalog's settings. */
@@ -132,65 +206,115 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
     /** Sets the functions messages are delivered to. */
     public InProcessStepQueue connect(FunctionCatalog catalog) {
         Objects.requireNonNull(catalog, "catalog");
-        lock.lock();
-        try {
+        withLock(() -> {
             this.catalog = catalog;
             changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        });
         return this;
     }
 
-    /** How long a sent message id is remembered per queue (default 10 minutes). */
+    /** How long a sent message id is remembered per queue (default infra's, {@link #DEFAULT_DUPLICATE_DETECTION_WINDOW}). */
     public InProcessStepQueue duplicateDetectionWindow(Duration window) {
         requirePositive(window, "duplicate detection window");
-        lock.lock();
-        try {
-            this.duplicateDetectionWindow = window;
-        } finally {
-            lock.unlock();
-        }
+        withLock(() -> this.duplicateDetectionWindow = window);
         return this;
     }
 
-    /** Deliveries before a failing message is dead-lettered (default 10). */
+    /** Deliveries before a message is dead-lettered (default infra's, 10). */
     public InProcessStepQueue maxDeliveryCount(int count) {
         if (count < 1) {
             throw new IllegalArgumentException("max delivery count must be at least 1, not " + count);
         }
-        lock.lock();
-        try {
-            this.maxDeliveryCount = count;
-        } finally {
-            lock.unlock();
-        }
+        withLock(() -> this.maxDeliveryCount = count);
         return this;
     }
 
-    /** How long after a failed delivery the message is delivered again (default 1 second; zero allowed). */
-    public InProcessStepQueue lockExpiry(Duration expiry) {
-        Objects.requireNonNull(expiry, "lock expiry");
-        if (expiry.isNegative()) {
-            throw new IllegalArgumentException("lock expiry cannot be negative: " + expiry);
-        }
-        lock.lock();
-        try {
-            this.lockExpiry = expiry;
-        } finally {
-            lock.unlock();
-        }
+    /** How long a delivery holds the message's lock (default infra's, {@link #DEFAULT_LOCK_DURATION}). */
+    public InProcessStepQueue lockDuration(Duration duration) {
+        requirePositive(duration, "lock duration");
+        withLock(() -> this.lockDuration = duration);
         return this;
     }
 
-    /** Fault mode: deliver every message once more after its first successful delivery. */
+    /** The lock duration in force. */
+    public Duration lockDuration() {
+        return withLock(() -> lockDuration);
+    }
+
+    /** The duplicate detection window in force. */
+    public Duration duplicateDetectionWindow() {
+        return withLock(() -> duplicateDetectionWindow);
+    }
+
+    /** The max delivery count in force. */
+    public int maxDeliveryCount() {
+        return withLock(() -> maxDeliveryCount);
+    }
+
+    /** A delivery's time budget, for {@link #deliveriesOverBudget()} (default {@link #DEFAULT_TIME_BUDGET}). */
+    public InProcessStepQueue timeBudget(Duration budget) {
+        requirePositive(budget, "time budget");
+        withLock(() -> this.timeBudget = budget);
+        return this;
+    }
+
+    /** Fault mode: deliver every message once more right after its first successful delivery. */
     public InProcessStepQueue deliverEachMessageTwice(boolean enabled) {
-        lock.lock();
-        try {
-            this.deliverEachMessageTwice = enabled;
-        } finally {
-            lock.unlock();
-        }
+        return duplicateEachMessage(enabled ? DuplicateTiming.AFTER_COMPLETION : null);
+    }
+
+    /** Fault mode: deliver a copy of every message at {@code timing} (null: off). LATE copies come up to 1 minute late. */
+    public InProcessStepQueue duplicateEachMessage(DuplicateTiming timing) {
+        return duplicateEachMessage(timing, new Random(0), Duration.ofMinutes(1));
+    }
+
+    /**
+     * Fault mode: deliver a copy of every message at {@code timing} (null: off); a {@link DuplicateTiming#LATE}
+     * copy is due a random time in (0, {@code maxLateness}] after the original's completion, drawn from
+     * {@code random}.
+     */
+    public InProcessStepQueue duplicateEachMessage(DuplicateTiming timing, Random random, Duration maxLateness) {
+        Objects.requireNonNull(random, "random");
+        requirePositive(maxLateness, "max lateness");
+        withLock(() -> {
+            this.duplicateTiming = timing;
+            this.duplicateRandom = random;
+            this.duplicateMaxLateness = maxLateness;
+        });
+        return this;
+    }
+
+    /** Fault mode: each message sent gets the extra delay {@code delay} chooses (null: none). */
+    public InProcessStepQueue delayMessages(MessageDelay delay) {
+        withLock(() -> this.messageDelay = delay);
+        return this;
+    }
+
+    /**
+     * Fault mode: out-of-order delivery. Each message sent is delayed by a random amount in
+     * [0, {@code maxExtraDelay}] drawn from {@code random}, so messages sent together arrive in any order.
+     */
+    public InProcessStepQueue reorder(Random random, Duration maxExtraDelay) {
+        Objects.requireNonNull(random, "random");
+        requirePositive(maxExtraDelay, "max extra delay");
+        long maxMillis = maxExtraDelay.toMillis();
+        return delayMessages((queue, messageId, requested) -> Duration.ofMillis((long) (random.nextDouble() * (maxMillis + 1))));
+    }
+
+    /** Fault mode: out-of-order delivery, each message delayed by up to 30 seconds. */
+    public InProcessStepQueue reorder(Random random) {
+        return reorder(random, Duration.ofSeconds(30));
+    }
+
+    /** Crash injection: deliveries become scopes of {@code injector}, which may also crash before completion. */
+    public InProcessStepQueue faults(FaultInjector injector) {
+        this.faults = injector;
+        return this;
+    }
+
+    /** The timers a virtual-time run fires as it moves the clock (null: none). */
+    public InProcessStepQueue timers(VirtualTimers timers) {
+        this.timers = timers;
         return this;
     }
 
@@ -225,8 +349,9 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
             resolved.add(new Object[] {queue, message.messageId(), codec.encode(message), outgoing.delay()});
         }
         for (Object[] message : resolved) {
-            enqueue((String) message[0], (String) message[1], (String) message[2], (Duration) message[3]);
+            accept((String) message[0], (String) message[1], (String) message[2], (Duration) message[3]);
         }
+        regainControl();
     }
 
     /**
@@ -236,21 +361,34 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
      * @return false when it was dropped as a duplicate
      */
     public boolean enqueue(String queue, String messageId, String body, Duration delay) {
+        boolean accepted = accept(queue, messageId, body, delay);
+        regainControl();
+        return accepted;
+    }
+
+    private boolean accept(String queue, String messageId, String body, Duration delay) {
         Objects.requireNonNull(queue, "queue");
         Objects.requireNonNull(messageId, "messageId");
         Objects.requireNonNull(body, "body");
+        MessageDelay extra = withLock(() -> messageDelay);
+        Duration added = extra == null ? Duration.ZERO : extra.extraDelay(queue, messageId, delay);
         lock.lock();
         try {
             Instant now = clock.instant();
             forgetExpiredIds(now);
             String key = queue.toLowerCase(Locale.ROOT) + "\n" + messageId;
-            if (recentlySent.containsKey(key)) {
+            Instant sentAt = recentlySent.get(key);
+            if (sentAt != null && sentAt.isAfter(now.minus(duplicateDetectionWindow))) {
                 duplicatesDropped++;
                 LOG.fine(() -> "dropped duplicate message " + messageId + " on queue " + queue);
                 return false;
             }
+            recentlySent.remove(key);
             recentlySent.put(key, now);
             Instant due = delay == null || delay.isNegative() ? now : now.plus(delay);
+            if (added != null && !added.isNegative()) {
+                due = due.plus(added);
+            }
             pending.add(new Envelope(queue, messageId, body, due, nextOrder++, false));
             changed.signalAll();
             return true;
@@ -261,10 +399,11 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
 
     /**
      * Virtual time: delivers due messages one at a time on this thread; when none is due, moves the
-     * {@link ManualClock} to the next message's due time. Stops when no message is left, or when the next
-     * one is due after {@code maxVirtualTime} from now (the clock is then left at the end of the budget).
-     * The summary counts what happened since the previous run (so a duplicate dropped by a send made
-     * before this run counts in it).
+     * {@link ManualClock} to the next message's due time, firing on the way the {@link #timers} that fall due
+     * (and, first, any already due). Stops when no message is left (timers alone do not keep it going), or when
+     * the next one is due after {@code maxVirtualTime} from now (the clock is then left at the end of the
+     * budget). A message held by a crashed delivery counts as left: it is due when its lock expires. The
+     * summary counts what happened since the previous run.
      *
      * @throws IllegalStateException in live mode, without a ManualClock, or before {@link #connect}
      */
@@ -275,60 +414,79 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
                     + " this one has " + clock + ". Use start(...) and awaitIdle(...) with a real clock");
         }
         ManualClock manual = (ManualClock) clock;
-        lock.lock();
-        try {
+        withLock(() -> {
             if (workers != null) {
                 throw new IllegalStateException("the queue runs live (workers started); use awaitIdle(...)");
             }
             requireConnected();
-        } finally {
-            lock.unlock();
-        }
+        });
         Instant deadline = manual.instant().plus(maxVirtualTime);
+        Thread previous = virtualThread;
+        virtualThread = Thread.currentThread();
         int deliveries = 0;
-        while (true) {
-            Envelope next;
-            lock.lock();
-            try {
-                Envelope head = pending.peek();
-                if (head == null) {
-                    break;
-                }
+        try {
+            while (true) {
+                VirtualTimers timed = timers;
                 Instant now = manual.instant();
-                if (head.dueAt.isAfter(now)) {
-                    if (head.dueAt.isAfter(deadline)) {
-                        manual.advanceTo(deadline);
-                        break;
-                    }
-                    manual.advanceTo(head.dueAt);
+                Instant timerDue = timed == null ? null : timed.nextDue();
+                if (timerDue != null && !timerDue.isAfter(now)) {
+                    timed.fireDue(now);
                     continue;
                 }
-                next = pending.poll();
-                inFlight++;
-            } finally {
-                lock.unlock();
-            }
-            if (++deliveries > MAX_DELIVERIES_PER_RUN) {
+                Envelope next;
+                DeadLetter expired = null;
                 lock.lock();
                 try {
-                    inFlight--;
-                    pending.add(next);
+                    Envelope head = pending.peek();
+                    if (head == null) {
+                        break;
+                    }
+                    if (timerDue != null && timerDue.isBefore(head.dueAt) && !timerDue.isAfter(deadline)) {
+                        manual.advanceTo(timerDue);
+                        continue;
+                    }
+                    if (head.dueAt.isAfter(now)) {
+                        if (head.dueAt.isAfter(deadline)) {
+                            manual.advanceTo(deadline);
+                            break;
+                        }
+                        manual.advanceTo(head.dueAt);
+                        continue;
+                    }
+                    next = pending.poll();
+                    if (exhaustedLocked(next)) {
+                        expired = deadLetterLocked(next, maxDeliveryCountExceeded(next), now);
+                        next = null;
+                    } else {
+                        inFlight++;
+                    }
                 } finally {
                     lock.unlock();
                 }
-                throw new IllegalStateException("more than " + MAX_DELIVERIES_PER_RUN + " deliveries in one run:"
-                        + " a handler keeps sending new messages with no delay");
+                if (expired != null) {
+                    announce(expired, null);
+                    continue;
+                }
+                if (++deliveries > MAX_DELIVERIES_PER_RUN) {
+                    Envelope back = next;
+                    withLock(() -> {
+                        inFlight--;
+                        pending.add(back);
+                    });
+                    throw new IllegalStateException("more than " + MAX_DELIVERIES_PER_RUN + " deliveries in one run:"
+                            + " a handler keeps sending new messages with no delay");
+                }
+                deliver(next);
             }
-            deliver(next);
+        } finally {
+            virtualThread = previous;
         }
         lock.lock();
         try {
-            RunSummary summary = new RunSummary(delivered - reported[0], failedDeliveries - reported[1],
-                    duplicatesDropped - reported[2], deadLettered - reported[3], pending.size(), manual.instant());
-            reported[0] = delivered;
-            reported[1] = failedDeliveries;
-            reported[2] = duplicatesDropped;
-            reported[3] = deadLettered;
+            int[] now = {delivered, failedDeliveries, duplicatesDropped, deadLettered, lockLosses, crashes};
+            RunSummary summary = new RunSummary(now[0] - reported[0], now[1] - reported[1], now[2] - reported[2],
+                    now[3] - reported[3], pending.size(), manual.instant(), now[4] - reported[4], now[5] - reported[5]);
+            System.arraycopy(now, 0, reported, 0, now.length);
             return summary;
         } finally {
             lock.unlock();
@@ -367,7 +525,8 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
     }
 
     /**
-     * Live mode: waits until no message is pending (scheduled ones included) and none is being delivered.
+     * Live mode: waits until no message is pending (scheduled ones and ones held by a crashed delivery
+     * included) and none is being delivered.
      *
      * @return true when idle, false when the timeout passed first
      */
@@ -407,6 +566,9 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
         } finally {
             lock.unlock();
         }
+        if (clock instanceof ManualClock manual) {
+            manual.removeListener(clockListener);
+        }
         for (Thread worker : stopping) {
             if (worker == Thread.currentThread()) {
                 continue;
@@ -425,69 +587,84 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
 
     /** Messages dead-lettered so far, oldest first. */
     public List<DeadLetter> deadLetters() {
-        lock.lock();
-        try {
-            return List.copyOf(deadLetters);
-        } finally {
-            lock.unlock();
-        }
+        return withLock(() -> List.copyOf(deadLetters));
     }
 
     /** Messages not yet delivered (or waiting to be delivered again), soonest first. */
     public List<PendingMessage> pendingMessages() {
-        lock.lock();
-        try {
-            return pending.stream().sorted(pending.comparator())
-                    .map(envelope -> new PendingMessage(envelope.queue, envelope.messageId, envelope.body,
-                            envelope.dueAt, envelope.deliveryCount))
-                    .toList();
-        } finally {
-            lock.unlock();
-        }
+        return withLock(() -> pending.stream().sorted(pending.comparator())
+                .map(envelope -> new PendingMessage(envelope.queue, envelope.messageId, envelope.body,
+                        envelope.dueAt, envelope.deliveryCount))
+                .toList());
     }
 
-    /** Successful deliveries so far. */
+    /** Successful deliveries (completed messages) so far. */
     public int deliveredCount() {
-        lock.lock();
-        try {
-            return delivered;
-        } finally {
-            lock.unlock();
-        }
+        return withLock(() -> delivered);
     }
 
     /** Sends dropped by duplicate detection so far. */
     public int duplicatesDropped() {
-        lock.lock();
-        try {
-            return duplicatesDropped;
-        } finally {
-            lock.unlock();
-        }
+        return withLock(() -> duplicatesDropped);
+    }
+
+    /** Completions and abandons refused because the delivery's lock had expired, so far. */
+    public int lockLosses() {
+        return withLock(() -> lockLosses);
+    }
+
+    /** Deliveries that ended in an injected crash (process death), so far. */
+    public int crashes() {
+        return withLock(() -> crashes);
+    }
+
+    /** The most recent deliveries (up to 10,000), oldest first. */
+    public List<DeliveryRecord> deliveries() {
+        return withLock(() -> List.copyOf(records));
+    }
+
+    /** The delivery that took longest on the queue clock (ties: on the wall), if any. */
+    public Optional<DeliveryRecord> longestDelivery() {
+        return withLock(() -> Optional.ofNullable(longest));
+    }
+
+    /** The delivery that took longest in real (wall) time, if any. */
+    public Optional<DeliveryRecord> longestWallDelivery() {
+        return withLock(() -> Optional.ofNullable(longestWall));
+    }
+
+    /** Every delivery whose clock or wall time exceeded the time budget, oldest first. */
+    public List<DeliveryRecord> deliveriesOverBudget() {
+        return withLock(() -> List.copyOf(overBudget));
     }
 
     private void work() {
         while (true) {
-            Envelope next;
+            Envelope next = null;
+            List<DeadLetter> expired = new ArrayList<>();
             lock.lock();
             try {
-                next = null;
                 while (next == null) {
                     if (closed) {
                         return;
                     }
+                    Instant now = clock.instant();
+                    expireLocksLocked(now);
                     Envelope head = pending.peek();
                     if (catalog == null || head == null) {
-                        changed.awaitNanos(MAX_WAIT_NANOS);
+                        changed.awaitNanos(waitNanos(now, null));
                         continue;
                     }
-                    Instant now = clock.instant();
                     if (head.dueAt.isAfter(now)) {
-                        long untilDue = Duration.between(now, head.dueAt).toNanos();
-                        changed.awaitNanos(Math.max(1, Math.min(untilDue, MAX_WAIT_NANOS)));
+                        changed.awaitNanos(waitNanos(now, head.dueAt));
                         continue;
                     }
                     next = pending.poll();
+                    if (exhaustedLocked(next)) {
+                        expired.add(deadLetterLocked(next, maxDeliveryCountExceeded(next), now));
+                        next = null;
+                        break;
+                    }
                     inFlight++;
                 }
             } catch (InterruptedException e) {
@@ -495,114 +672,326 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            deliver(next);
+            expired.forEach(deadLetter -> announce(deadLetter, null));
+            if (next != null) {
+                deliver(next);
+            }
         }
     }
 
-    /** Delivers one message taken from {@link #pending} (and counted in flight) by the caller. */
+    private long waitNanos(Instant now, Instant due) {
+        Instant wake = due;
+        for (Envelope held : locked) {
+            if (wake == null || held.lockedUntil.isBefore(wake)) {
+                wake = held.lockedUntil;
+            }
+        }
+        if (wake == null) {
+            return MAX_WAIT_NANOS;
+        }
+        return Math.max(1, Math.min(Duration.between(now, wake).toNanos(), MAX_WAIT_NANOS));
+    }
+
+    /**
+     * Delivers one message taken from {@link #pending} by the caller, who counted it in flight under the same
+     * hold of the lock (so {@link #awaitIdle} never sees it nowhere): locks it, runs the function, settles.
+     */
     private void deliver(Envelope envelope) {
         FunctionCatalog functions = requireConnected();
-        DeadLetter deadLetter = null;
+        FunctionCatalog.QueueTrigger trigger = functions.queueTrigger(envelope.queue).orElse(null);
+        if (trigger == null) {
+            DeadLetter deadLetter = withLock(() -> {
+                inFlight--;
+                return deadLetterLocked(envelope, "NoListener: no function listens on queue '"
+                        + envelope.queue + "' (queues with a listener: " + functions.queueNames() + ")", clock.instant());
+            });
+            announce(deadLetter, null);
+            return;
+        }
+        Delivery delivery = take(envelope);
+        FaultInjector injector = faults;
+        Deque<Delivery> stack = running.get();
+        stack.push(delivery);
         Throwable failure = null;
+        InjectedCrash crash = null;
         boolean finished = false;
-        try {
-            FunctionCatalog.QueueTrigger trigger = functions.queueTrigger(envelope.queue).orElse(null);
-            if (trigger == null) {
-                deadLetter = settle(envelope, null, "NoListener: no function listens on queue '" + envelope.queue
-                        + "' (queues with a listener: " + functions.queueNames() + ")");
-            } else {
-                envelope.deliveryCount++;
-                LocalExecutionContext context = LocalExecutionContext.forFunction(trigger.functionName());
-                LOG.fine(() -> "delivering message " + envelope.messageId + " on queue " + envelope.queue + " to "
-                        + trigger.functionName() + " (delivery " + envelope.deliveryCount + ", invocation "
-                        + context.getInvocationId() + ")");
-                try {
-                    trigger.invoke(envelope.body, envelope.messageId, envelope.deliveryCount, context);
-                } catch (VirtualMachineError fatal) {
-                    throw fatal;
-                } catch (Throwable thrown) {
-                    failure = thrown;
+        try (FaultInjector.Delivery scope = injector == null ? null
+                : injector.enterDelivery(envelope.queue, envelope.messageId, delivery.deliveryCount)) {
+            LocalExecutionContext context = LocalExecutionContext.forFunction(trigger.functionName());
+            LOG.fine(() -> "delivering message " + envelope.messageId + " on queue " + envelope.queue + " to "
+                    + trigger.functionName() + " (delivery " + delivery.deliveryCount + ", invocation "
+                    + context.getInvocationId() + ")");
+            try {
+                trigger.invoke(envelope.body, envelope.messageId, delivery.deliveryCount, context);
+            } catch (InjectedCrash injected) {
+                crash = injected;
+            } catch (VirtualMachineError fatal) {
+                throw fatal;
+            } catch (Throwable thrown) {
+                failure = thrown;
+            }
+            if (crash == null && failure == null) {
+                deliverConcurrentCopy(delivery);
+                if (injector != null) {
+                    try {
+                        injector.reached(CrashPoint.BEFORE_COMPLETION, "complete");
+                    } catch (InjectedCrash injected) {
+                        crash = injected;
+                    }
                 }
-                deadLetter = settle(envelope, failure, failure == null ? null
-                        : failure.getClass().getName() + ": " + failure.getMessage());
             }
             finished = true;
         } finally {
-            if (!finished) {
-                // A fatal error escaped the handler: put the message back so it is not lost silently.
-                lock.lock();
-                try {
-                    envelope.order = nextOrder++;
-                    pending.add(envelope);
-                } finally {
-                    lock.unlock();
-                }
+            stack.remove(delivery);
+            if (stack.isEmpty()) {
+                running.remove();
             }
+            if (!finished) {
+                // A fatal error escaped the handler: treat it as the process dying; the lock expires.
+                crash = new InjectedCrash(new FaultInjector.Occurrence(CrashPoint.BEFORE_COMPLETION, "fatal error",
+                        envelope.queue, envelope.messageId, delivery.deliveryCount, 0, 0));
+            }
+            DeadLetter deadLetter = settle(envelope, delivery, failure, crash);
             if (deadLetter != null) {
                 announce(deadLetter, failure);
             }
-            lock.lock();
-            try {
-                inFlight--;
-                changed.signalAll();
-            } finally {
-                lock.unlock();
+        }
+    }
+
+    private Delivery take(Envelope envelope) {
+        lock.lock();
+        try {
+            Instant now = clock.instant();
+            envelope.deliveryCount++;
+            envelope.lockToken = ++nextLockToken;
+            envelope.lockedUntil = now.plus(lockDuration);
+            locked.add(envelope);
+            Delivery delivery = new Delivery(envelope, envelope.lockToken, envelope.deliveryCount, now, System.nanoTime());
+            if (duplicateTiming == DuplicateTiming.BEFORE_COMPLETION && !envelope.copy) {
+                Envelope copy = envelope.copy(now, nextOrder++);
+                if (Thread.currentThread() == virtualThread) {
+                    delivery.concurrentCopy = copy;
+                } else {
+                    pending.add(copy);
+                    changed.signalAll();
+                }
             }
+            return delivery;
+        } finally {
+            lock.unlock();
         }
     }
 
     /**
-     * Records a delivery's outcome: completed (maybe duplicated by the fault mode), back in the queue after
-     * the lock expiry, or dead-lettered.
+     * Records a delivery's outcome: completed (maybe copied by a fault mode), abandoned (available again at
+     * once), lock lost (nothing removed), crashed (held until its lock expires), or dead-lettered.
      *
      * @return the dead letter, if the message became one
      */
-    private DeadLetter settle(Envelope envelope, Throwable failure, String reason) {
+    private DeadLetter settle(Envelope envelope, Delivery delivery, Throwable failure, InjectedCrash crash) {
+        DeadLetter deadLetter = null;
+        DeliveryOutcome outcome;
         lock.lock();
         try {
             Instant now = clock.instant();
-            if (reason == null) {
-                delivered++;
-                if (deliverEachMessageTwice && !envelope.duplicated) {
-                    envelope.duplicated = true;
+            inFlight--;
+            boolean stillHeld = envelope.lockToken == delivery.lockToken;
+            if (crash != null) {
+                crashes++;
+                outcome = DeliveryOutcome.CRASHED;
+                if (stillHeld) {
+                    // The process died holding the lock: nobody completes or abandons; the lock runs out.
+                    envelope.lastFailure = "crashed: " + crash.getMessage();
+                    expireLocked(envelope);
+                }
+                LOG.info(() -> "delivery " + delivery.deliveryCount + " of message " + envelope.messageId + " on queue "
+                        + envelope.queue + " died (" + crash.getMessage() + "); it comes back when its lock expires at "
+                        + delivery.lockedUntil);
+            } else if (!stillHeld || !now.isBefore(envelope.lockedUntil)) {
+                lockLosses++;
+                outcome = DeliveryOutcome.LOCK_LOST;
+                LOG.warning(() -> "MessageLockLostException: the lock on message " + envelope.messageId + " on queue "
+                        + envelope.queue + " (delivery " + delivery.deliveryCount + ") expired at " + delivery.lockedUntil
+                        + " before the handler " + (failure == null ? "completed" : "abandoned") + " it at " + now
+                        + "; the message was not removed");
+                if (stillHeld) {
+                    envelope.lastFailure = "lock expired while the handler ran";
+                    expireLocked(envelope);
+                }
+            } else if (failure != null) {
+                failedDeliveries++;
+                locked.remove(envelope);
+                envelope.lockToken = 0;
+                String reason = failure.getClass().getName() + ": " + failure.getMessage();
+                envelope.lastFailure = reason;
+                if (envelope.deliveryCount < maxDeliveryCount) {
+                    outcome = DeliveryOutcome.ABANDONED;
+                    LOG.info(() -> "message " + envelope.messageId + " on queue " + envelope.queue + " failed on"
+                            + " delivery " + envelope.deliveryCount + " of " + maxDeliveryCount + " (" + reason
+                            + "); abandoned, it is available again at once");
                     envelope.dueAt = now;
                     envelope.order = nextOrder++;
                     pending.add(envelope);
+                } else {
+                    outcome = DeliveryOutcome.DEAD_LETTERED;
+                    deadLetter = deadLetterLocked(envelope, reason, now);
                 }
-                return null;
-            }
-            if (failure != null) {
-                failedDeliveries++;
-                if (envelope.deliveryCount < maxDeliveryCount) {
-                    LOG.info(() -> "message " + envelope.messageId + " on queue " + envelope.queue + " failed on"
-                            + " delivery " + envelope.deliveryCount + " of " + maxDeliveryCount + " (" + reason
-                            + "); delivering it again in " + lockExpiry);
-                    envelope.dueAt = now.plus(lockExpiry);
-                    envelope.order = nextOrder++;
-                    pending.add(envelope);
-                    return null;
-                }
-            }
-            deadLettered++;
-            DeadLetter deadLetter = new DeadLetter(envelope.queue, envelope.messageId, envelope.body,
-                    envelope.deliveryCount, reason);
-            deadLetters.add(deadLetter);
-            if (!envelope.queue.endsWith(DEAD_LETTER_QUEUE_SUFFIX)) {
-                String deadLetterQueue = envelope.queue + DEAD_LETTER_QUEUE_SUFFIX;
-                FunctionCatalog functions = catalog;
-                if (functions != null && functions.queueTrigger(deadLetterQueue).isPresent()) {
-                    // The message moves with its delivery count, as Service Bus moves it with its system properties.
-                    Envelope moved = new Envelope(deadLetterQueue, envelope.messageId, envelope.body, now, nextOrder++,
-                            false);
-                    moved.deliveryCount = envelope.deliveryCount;
-                    pending.add(moved);
+            } else {
+                delivered++;
+                outcome = DeliveryOutcome.COMPLETED;
+                locked.remove(envelope);
+                envelope.lockToken = 0;
+                if (!envelope.copy && duplicateTiming == DuplicateTiming.AFTER_COMPLETION) {
+                    pending.add(envelope.copy(now, nextOrder++));
+                } else if (!envelope.copy && duplicateTiming == DuplicateTiming.LATE) {
+                    long maxMillis = duplicateMaxLateness.toMillis();
+                    long lateness = 1 + (long) (duplicateRandom.nextDouble() * maxMillis);
+                    pending.add(envelope.copy(now.plusMillis(Math.min(lateness, maxMillis)), nextOrder++));
                 }
             }
+            record(new DeliveryRecord(envelope.queue, envelope.messageId, delivery.deliveryCount, delivery.startedAt,
+                    Duration.between(delivery.startedAt, now), Duration.ofNanos(System.nanoTime() - delivery.startedNanos),
+                    outcome));
             changed.signalAll();
             return deadLetter;
         } finally {
             lock.unlock();
         }
+    }
+
+    private void record(DeliveryRecord record) {
+        records.addLast(record);
+        if (records.size() > MAX_RECORDS) {
+            records.removeFirst();
+        }
+        if (longest == null || record.clockTime().compareTo(longest.clockTime()) > 0
+                || (record.clockTime().equals(longest.clockTime()) && record.wallTime().compareTo(longest.wallTime()) > 0)) {
+            longest = record;
+        }
+        if (longestWall == null || record.wallTime().compareTo(longestWall.wallTime()) > 0) {
+            longestWall = record;
+        }
+        if (record.clockTime().compareTo(timeBudget) > 0 || record.wallTime().compareTo(timeBudget) > 0) {
+            overBudget.add(record);
+        }
+    }
+
+    /** A held message's lock runs out: it is available again from {@code lockedUntil}, to any worker. */
+    private void expireLocked(Envelope envelope) {
+        locked.remove(envelope);
+        envelope.lockToken = 0;
+        envelope.dueAt = envelope.lockedUntil;
+        envelope.order = nextOrder++;
+        pending.add(envelope);
+        changed.signalAll();
+    }
+
+    /** Expires every lock that ran out by {@code now}; returns the messages made available again. */
+    private List<Envelope> expireLocksLocked(Instant now) {
+        List<Envelope> expired = new ArrayList<>();
+        for (Iterator<Envelope> it = locked.iterator(); it.hasNext(); ) {
+            Envelope held = it.next();
+            if (!now.isBefore(held.lockedUntil)) {
+                expired.add(held);
+            }
+        }
+        for (Envelope held : expired) {
+            held.lastFailure = "lock expired while the handler ran";
+            expireLocked(held);
+            LOG.info(() -> "the lock on message " + held.messageId + " on queue " + held.queue + " expired at "
+                    + held.lockedUntil + " while its handler still ran; it is available again");
+        }
+        return expired;
+    }
+
+    private void clockMoved(Instant now) {
+        regainControl();
+    }
+
+    /**
+     * Virtual time, inside a delivery on the run's thread: the queue has control for a moment (the clock moved,
+     * or the handler sent). Messages whose lock ran out are delivered again now, nested, as another worker would
+     * take them; so is a pending {@link DuplicateTiming#BEFORE_COMPLETION} copy.
+     */
+    private void regainControl() {
+        if (Thread.currentThread() != virtualThread) {
+            return;
+        }
+        Deque<Delivery> stack = running.get();
+        if (stack.isEmpty()) {
+            running.remove();
+            return;
+        }
+        if (stack.size() >= MAX_NESTED_DELIVERIES) {
+            return;
+        }
+        List<Envelope> again = new ArrayList<>();
+        List<DeadLetter> dead = new ArrayList<>();
+        lock.lock();
+        try {
+            Instant now = clock.instant();
+            for (Envelope expired : expireLocksLocked(now)) {
+                pending.remove(expired);
+                if (exhaustedLocked(expired)) {
+                    dead.add(deadLetterLocked(expired, maxDeliveryCountExceeded(expired), now));
+                } else {
+                    inFlight++;
+                    again.add(expired);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        dead.forEach(deadLetter -> announce(deadLetter, null));
+        for (Envelope envelope : again) {
+            deliver(envelope);
+        }
+        for (Delivery delivery : List.copyOf(stack)) {
+            deliverConcurrentCopy(delivery);
+        }
+    }
+
+    private void deliverConcurrentCopy(Delivery delivery) {
+        Envelope copy = delivery.concurrentCopy;
+        if (copy != null) {
+            delivery.concurrentCopy = null;
+            withLock(() -> inFlight++);
+            deliver(copy);
+        }
+    }
+
+    private DeadLetter deadLetterLocked(Envelope envelope, String reason, Instant now) {
+        locked.remove(envelope);
+        envelope.lockToken = 0;
+        deadLettered++;
+        DeadLetter deadLetter = new DeadLetter(envelope.queue, envelope.messageId, envelope.body,
+                envelope.deliveryCount, reason);
+        deadLetters.add(deadLetter);
+        if (!envelope.queue.endsWith(DEAD_LETTER_QUEUE_SUFFIX)) {
+            String deadLetterQueue = envelope.queue + DEAD_LETTER_QUEUE_SUFFIX;
+            FunctionCatalog functions = catalog;
+            if (functions != null && functions.queueTrigger(deadLetterQueue).isPresent()) {
+                // The message moves with its delivery count, as Service Bus moves it with its system properties.
+                Envelope moved = new Envelope(deadLetterQueue, envelope.messageId, envelope.body, now, nextOrder++, false);
+                moved.deliveryCount = envelope.deliveryCount;
+                pending.add(moved);
+            }
+        }
+        changed.signalAll();
+        return deadLetter;
+    }
+
+    /**
+     * Whether a message about to be delivered has used up its deliveries (its last lock expired). A message in
+     * a dead-letter queue never is: Service Bus does not dead-letter from a dead-letter queue.
+     */
+    private boolean exhaustedLocked(Envelope envelope) {
+        return envelope.deliveryCount >= maxDeliveryCount && !envelope.queue.endsWith(DEAD_LETTER_QUEUE_SUFFIX);
+    }
+
+    private String maxDeliveryCountExceeded(Envelope envelope) {
+        return "MaxDeliveryCountExceeded: message could not be consumed after " + envelope.deliveryCount
+                + " delivery attempts (last: " + envelope.lastFailure + ")";
     }
 
     private void announce(DeadLetter deadLetter, Throwable failure) {
@@ -625,13 +1014,38 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
         return functions;
     }
 
+    /** Drops remembered ids sent before the window, from the oldest: stops at the first one still inside it. */
     private void forgetExpiredIds(Instant now) {
         Instant cutoff = now.minus(duplicateDetectionWindow);
         Iterator<Map.Entry<String, Instant>> entries = recentlySent.entrySet().iterator();
         while (entries.hasNext()) {
-            if (!entries.next().getValue().isAfter(cutoff)) {
-                entries.remove();
+            if (entries.next().getValue().isAfter(cutoff)) {
+                return;
             }
+            entries.remove();
+        }
+    }
+
+    /** How many sent ids duplicate detection remembers now (for tests of its memory). */
+    int rememberedIds() {
+        return withLock(recentlySent::size);
+    }
+
+    private void withLock(Runnable action) {
+        lock.lock();
+        try {
+            action.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private <T> T withLock(java.util.function.Supplier<T> action) {
+        lock.lock();
+        try {
+            return action.get();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -642,6 +1056,50 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
         }
     }
 
+    /** When a fault-mode copy of each message is delivered. */
+    public enum DuplicateTiming {
+        /** While the original's handler still runs (as after a lost lock): before its completion. */
+        BEFORE_COMPLETION,
+        /** Right after the original completed. */
+        AFTER_COMPLETION,
+        /** A random time after the original completed, behind messages sent meanwhile. */
+        LATE
+    }
+
+    /** Chooses an extra delay for a message being sent (fault mode). */
+    @FunctionalInterface
+    public interface MessageDelay {
+        /**
+         * @param requested the delay the sender asked for (null or zero for now)
+         * @return the extra delay to add (null or zero: none)
+         */
+        Duration extraDelay(String queue, String messageId, Duration requested);
+    }
+
+    /** How a delivery ended. */
+    public enum DeliveryOutcome {
+        /** The handler returned and the message was completed. */
+        COMPLETED,
+        /** The handler threw; the message was abandoned, available again at once. */
+        ABANDONED,
+        /** The handler threw on the last allowed delivery; the message was dead-lettered. */
+        DEAD_LETTERED,
+        /** The lock expired before the handler finished; its completion or abandon was refused. */
+        LOCK_LOST,
+        /** The process died (an injected crash); the message came back when its lock expired. */
+        CRASHED
+    }
+
+    /**
+     * One delivery, timed.
+     *
+     * @param clockTime the time it took on the queue clock (virtual time in tests)
+     * @param wallTime  the real time it took
+     */
+    public record DeliveryRecord(String queue, String messageId, int deliveryCount, Instant startedAt,
+                                 Duration clockTime, Duration wallTime, DeliveryOutcome outcome) {
+    }
+
     /**
      * A message Service Bus would have moved to the dead-letter queue.
      *
@@ -650,7 +1108,8 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
      * @param body          its body
      * @param deliveryCount how many times it was delivered
      * @param reason        the last exception's class and message ({@code java.lang.IllegalStateException: ...}),
-     *                      or why it could not be delivered
+     *                      {@code MaxDeliveryCountExceeded: ...} when its last lock expired, or why it could not
+     *                      be delivered
      */
     public record DeadLetter(String queue, String messageId, String body, int deliveryCount, String reason) {
     }
@@ -668,27 +1127,57 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
      * @param deadLettered     messages dead-lettered
      * @param pending          messages left (due after the time budget)
      * @param virtualTime      the clock's time at the end
+     * @param lockLosses       completions or abandons refused because the lock had expired
+     * @param crashes          deliveries that ended in an injected crash
      */
     public record RunSummary(int delivered, int failedDeliveries, int duplicatesDropped, int deadLettered,
-                             int pending, Instant virtualTime) {
+                             int pending, Instant virtualTime, int lockLosses, int crashes) {
+    }
+
+    private static final class Delivery {
+        final Envelope envelope;
+        final long lockToken;
+        final int deliveryCount;
+        final Instant startedAt;
+        final long startedNanos;
+        final Instant lockedUntil;
+        Envelope concurrentCopy;
+
+        Delivery(Envelope envelope, long lockToken, int deliveryCount, Instant startedAt, long startedNanos) {
+            this.envelope = envelope;
+            this.lockToken = lockToken;
+            this.deliveryCount = deliveryCount;
+            this.startedAt = startedAt;
+            this.startedNanos = startedNanos;
+            this.lockedUntil = envelope.lockedUntil;
+        }
     }
 
     private static final class Envelope {
         final String queue;
         final String messageId;
         final String body;
+        final boolean copy;
         Instant dueAt;
         long order;
         int deliveryCount;
-        boolean duplicated;
+        long lockToken;
+        Instant lockedUntil;
+        String lastFailure;
 
-        Envelope(String queue, String messageId, String body, Instant dueAt, long order, boolean duplicated) {
+        Envelope(String queue, String messageId, String body, Instant dueAt, long order, boolean copy) {
             this.queue = queue;
             this.messageId = messageId;
             this.body = body;
             this.dueAt = dueAt;
             this.order = order;
-            this.duplicated = duplicated;
+            this.copy = copy;
+        }
+
+        Envelope copy(Instant due, long order) {
+            Envelope copy = new Envelope(queue, messageId, body, due, order, true);
+            copy.deliveryCount = deliveryCount;
+            return copy;
         }
     }
 }

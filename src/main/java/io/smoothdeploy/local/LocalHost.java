@@ -50,7 +50,7 @@ public final class LocalHost {
         LocalStack stack = LocalStack.start(tables, settings,
                 LocalStack.Cloud.emulated(emulator, SampleEnvironment.SUBSCRIPTION, Duration.ofSeconds(10)), clock,
                 pacing, port);
-        stack.queue().start(InProcessStepQueue.DEFAULT_WORKERS);
+        stack.startLive(InProcessStepQueue.DEFAULT_WORKERS);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stack.close();
@@ -82,7 +82,11 @@ public final class LocalHost {
         text.append("Smooth deploy local host\n");
         text.append("  API:            ").append(stack.apiBase()).append("  (no function key needed locally)\n");
         text.append("  Table storage:  Azurite at ").append(azurite.tableEndpoint()).append('\n');
-        text.append("  Step queues:    in process (at least once, scheduled delivery, dead letters)\n");
+        text.append("  Step queues:    in process, as strict as Service Bus (peek-lock ")
+                .append(stack.queue().lockDuration()).append(", duplicate window ")
+                .append(stack.queue().duplicateDetectionWindow()).append(", ").append(stack.queue().maxDeliveryCount())
+                .append(" deliveries, dead letters)\n");
+        text.append("  Timers:         on their NCRONTAB schedules (UTC)\n");
         text.append("  Cloud:          local Azure emulator at ").append(emulator.endpoint())
                 .append(", through the ARM adapter\n");
         text.append("  Sample sites:   sample-cms at ").append(emulator.slotUrl(sample.cmsSite(), "production").orElseThrow())

@@ -16,9 +16,11 @@ import io.smoothdeploy.functions.StepFunctions;
 import io.smoothdeploy.functions.TimerFunctions;
 import io.smoothdeploy.local.emulator.AzureEmulator;
 import io.smoothdeploy.local.emulator.EmulatorDatabaseActivity;
-import io.smoothdeploy.notify.WebhookNotifier;
+import io.smoothdeploy.local.faults.CrashingPorts;
+import io.smoothdeploy.local.faults.FaultInjector;
 import io.smoothdeploy.messaging.StepQueue;
 import io.smoothdeploy.state.DeploymentStore;
+import io.smoothdeploy.notify.WebhookNotifier;
 import io.smoothdeploy.state.TableDeploymentStore;
 import io.smoothdeploy.warmup.HttpSmokeProber;
 import io.smoothdeploy.warmup.HttpWarmUpProber;
@@ -33,6 +35,15 @@ import java.util.function.UnaryOperator;
  * The local host assembled: the real function classes behind a loopback HTTP server, the step queues
  * dispatched in process with Service Bus semantics, the state in Table storage (Azurite), and the cloud
  * port on the given simulated cloud. The local host's main and the end-to-end tests both build this.
+ *
+ * <p>The timer functions run on their schedules ({@link #timerScheduler()}): fired by
+ * {@link InProcessStepQueue#runUntilIdle} in virtual time, on their own thread after {@link #startLive}. A test
+ * that ticks a timer by hand turns them off with {@code timerScheduler().enabled(false)}.
+ *
+ * <p>With {@link Faults} ({@link #start(TableServiceClient, Map, Cloud, Clock, Pacing, int, Faults)}), the engine
+ * sees the store and step queue through test decorators and, with a {@link FaultInjector}, the store, the step
+ * queue, App Service and Azure SQL through {@link CrashingPorts}, while the queue injects
+ * {@code BEFORE_COMPLETION} crashes: the fault suite's host.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -42,10 +53,12 @@ public final class LocalStack implements AutoCloseable {
     private final LocalHttpServer server;
 
     private final TimerFunctions timer;
+    private final TimerScheduler timers;
 
     private LocalStack(TableDeploymentStore store, InProcessStepQueue queue, FunctionCatalog catalog,
-                       LocalHttpServer server, TimerFunctions timer) {
+                       LocalHttpServer server, TimerFunctions timer, TimerScheduler timers) {
         this.timer = timer;
+        this.timers = timers;
         this.store = store;
         this.queue = queue;
         this.catalog = catalog;
@@ -97,28 +110,46 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * Decorators the engine sees in place of the state store and the step queue, for tests that make them
-     * fail the way Table storage and Service Bus can (a write that fails, a send that is lost).
+     * Faults for tests: decorators the engine sees in place of the state store and the step queue (a write
+     * that fails, a send that is lost), and crash injection (null: none), with which the engine's store, step
+     * queue, App Service and Azure SQL ports crash where the injector says, and the queue injects
+     * {@code BEFORE_COMPLETION} crashes.
      */
-    public record Faults(UnaryOperator<DeploymentStore> store, UnaryOperator<StepQueue> queue) {
-        public static final Faults NONE = new Faults(UnaryOperator.identity(), UnaryOperator.identity());
+    public record Faults(UnaryOperator<DeploymentStore> store, UnaryOperator<StepQueue> queue, FaultInjector crashes) {
+        public static final Faults NONE = new Faults(UnaryOperator.identity(), UnaryOperator.identity(), null);
+
+        /** Decorated store and queue, no crash injection. */
+        public Faults(UnaryOperator<DeploymentStore> store, UnaryOperator<StepQueue> queue) {
+            this(store, queue, null);
+        }
+
+        /** Crash injection only (null: none). */
+        public static Faults crashes(FaultInjector injector) {
+            return new Faults(UnaryOperator.identity(), UnaryOperator.identity(), injector);
+        }
     }
 
-    /** The same, with the engine's store and queue wrapped by {@code faults}. */
+    /** The same, with {@code faults}. */
     public static LocalStack start(TableServiceClient tables, Map<String, String> settings, Cloud cloud, Clock clock,
                                    Pacing pacing, int httpPort, Faults faults) {
         TableDeploymentStore store = TableDeploymentStore.create(tables,
                 settings.getOrDefault("StateTableName", TableDeploymentStore.DEFAULT_STATE_TABLE),
                 settings.getOrDefault("DeploymentIndexTableName", TableDeploymentStore.DEFAULT_INDEX_TABLE));
-        InProcessStepQueue queue = new InProcessStepQueue(settings, clock);
-        Orchestrator orchestrator = Wiring.orchestrator(new Wiring.Ports(faults.store().apply(store),
-                faults.queue().apply(queue), cloud.appService(), cloud.sql(),
+        FaultInjector crashes = faults.crashes();
+        InProcessStepQueue queue = new InProcessStepQueue(settings, clock).faults(crashes);
+        DeploymentStore engineStore = faults.store().apply(crashes == null ? store : CrashingPorts.store(store, crashes));
+        StepQueue engineQueue = faults.queue().apply(crashes == null ? queue : CrashingPorts.stepQueue(queue, crashes));
+        AppServiceCloud appService = crashes == null ? cloud.appService() : CrashingPorts.appService(cloud.appService(), crashes);
+        SqlCloud sql = crashes == null ? cloud.sql() : CrashingPorts.sql(cloud.sql(), crashes);
+        Orchestrator orchestrator = Wiring.orchestrator(new Wiring.Ports(engineStore, engineQueue, appService, sql,
                 cloud.prober(), new WebhookNotifier(3, Duration.ofMillis(200)), cloud.packages(), cloud.smoke(),
                 cloud.activity()), clock, pacing, null);
         TimerFunctions timer = new TimerFunctions(orchestrator);
         FunctionCatalog catalog = new FunctionCatalog(settings, new HttpApiFunctions(orchestrator),
                 new StepFunctions(orchestrator), new DeadLetterFunctions(orchestrator), timer);
         queue.connect(catalog);
+        TimerScheduler timers = new TimerScheduler(catalog, clock);
+        queue.timers(timers);
         LocalHttpServer server;
         try {
             server = new LocalHttpServer(catalog, httpPort).start();
@@ -127,7 +158,7 @@ public final class LocalStack implements AutoCloseable {
             throw new java.io.UncheckedIOException("could not serve HTTP on port " + httpPort
                     + " (is another local host running?)", e);
         }
-        return new LocalStack(store, queue, catalog, server, timer);
+        return new LocalStack(store, queue, catalog, server, timer, timers);
     }
 
     /** The API's base URL, for example {@code http://127.0.0.1:7071/api}. */
@@ -135,9 +166,21 @@ public final class LocalStack implements AutoCloseable {
         return server.baseUrl() + "/" + FunctionCatalog.ROUTE_PREFIX;
     }
 
-    /** The timer-triggered functions (the local host does not schedule them; call them to tick). */
+    /** The timer-triggered functions, to tick by hand (turn {@link #timerScheduler()} off first). */
     public TimerFunctions timer() {
         return timer;
+    }
+
+    /** Runs the timer functions on their schedules; on by default. */
+    public TimerScheduler timerScheduler() {
+        return timers;
+    }
+
+    /** Live mode: starts {@code workers} queue workers and the timer thread. */
+    public LocalStack startLive(int workers) {
+        queue.start(workers);
+        timers.start();
+        return this;
     }
 
     public TableDeploymentStore store() {
@@ -155,6 +198,7 @@ public final class LocalStack implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        timers.close();
         queue.close();
     }
 }

@@ -78,10 +78,9 @@ class InProcessStepQueueTest {
     @Test
     void sameIdIsAcceptedAgainAfterTheDetectionWindow() {
         // Arrange
-        queue.duplicateDetectionWindow(Duration.ofMinutes(10));
         queue.send(List.of(OutgoingMessage.now(CLONE)));
         queue.runUntilIdle(Duration.ofMinutes(1));
-        clock.advance(Duration.ofMinutes(11));
+        clock.advance(InProcessStepQueue.DEFAULT_DUPLICATE_DETECTION_WINDOW.plusSeconds(1));
 
         // Act
         queue.send(List.of(OutgoingMessage.now(CLONE)));
@@ -128,9 +127,9 @@ class InProcessStepQueueTest {
     }
 
     @Test
-    void failingHandlerIsRetriedThenDeadLetteredAfterMaxDeliveryCountWithTheReason() {
+    void failingHandlerIsAbandonedAndRedeliveredAtOnceThenDeadLetteredAfterMaxDeliveryCountWithTheReason() {
         // Arrange
-        queue.maxDeliveryCount(3).lockExpiry(Duration.ofSeconds(30));
+        queue.maxDeliveryCount(3);
         functions.onCloneDb = (body, count) -> {
             throw new IllegalStateException("database copy refused");
         };
@@ -145,7 +144,8 @@ class InProcessStepQueueTest {
         // Assert
         assertEquals(List.of(1, 2, 3),
                 functions.received.stream().map(RecordingStepFunctions.Received::deliveryCount).toList());
-        assertEquals(List.of(start, start.plusSeconds(30), start.plusSeconds(60)),
+        // Service Bus makes an abandoned message available again at once: no lock wait, no back-off.
+        assertEquals(List.of(start, start, start),
                 functions.received.stream().map(RecordingStepFunctions.Received::at).toList());
         assertEquals(0, summary.delivered());
         assertEquals(3, summary.failedDeliveries());
@@ -271,7 +271,7 @@ class InProcessStepQueueTest {
             throw new IllegalStateException("still failing");
         };
         queue = new InProcessStepQueue(new FunctionCatalog(SETTINGS, live), Clock.systemUTC())
-                .maxDeliveryCount(2).lockExpiry(Duration.ofMillis(20)).start(2);
+                .maxDeliveryCount(2).start(2);
 
         // Act
         queue.send(List.of(OutgoingMessage.now(CLONE)));

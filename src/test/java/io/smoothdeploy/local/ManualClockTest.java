@@ -62,4 +62,39 @@ class ManualClockTest {
         assertEquals(clock.instant(), paris.instant());
         assertEquals(ZoneId.of("Europe/Paris"), paris.getZone());
     }
+
+    @Test
+    void listenersHearEveryMoveUntilRemovedAlsoThroughAZonedView() {
+        // Arrange
+        ManualClock clock = new ManualClock(Instant.parse("2024-01-01T00:00:00Z"));
+        java.util.List<Instant> heard = new java.util.ArrayList<>();
+        java.util.function.Consumer<Instant> listener = heard::add;
+        clock.onChange(listener);
+        ManualClock paris = (ManualClock) clock.withZone(ZoneId.of("Europe/Paris"));
+
+        // Act
+        clock.advance(Duration.ofMinutes(1));
+        paris.set(Instant.parse("2024-01-01T01:00:00Z"));
+        clock.removeListener(listener);
+        clock.advance(Duration.ofMinutes(1));
+
+        // Assert
+        assertEquals(java.util.List.of(Instant.parse("2024-01-01T00:01:00Z"), Instant.parse("2024-01-01T01:00:00Z")),
+                heard);
+    }
+
+    @Test
+    void aClosedQueueNoLongerListensToItsClock() {
+        // Arrange
+        ManualClock clock = new ManualClock();
+        InProcessStepQueue queue = new InProcessStepQueue(java.util.Map.of(), clock);
+        int listening = clock.listenerCount();
+
+        // Act
+        queue.close();
+
+        // Assert
+        assertEquals(1, listening);
+        assertEquals(0, clock.listenerCount());
+    }
 }

@@ -3,13 +3,17 @@ package io.smoothdeploy.testing;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The step queue settings as local.settings.sample.json has them, for tests that need a settings map. */
+/**
+ * The step queue settings and the timer schedule as local.settings.sample.json has them, for tests that need a
+ * settings map (the local host refuses to start without a timer's schedule setting, as the Functions runtime
+ * refuses to index the function).
+ */
 public final class QueueSettings {
 
     private QueueSettings() {
     }
 
-    /** A new, mutable map of the seven queue settings. */
+    /** A new, mutable map of the seven queue settings and {@code StaleMaintenanceSchedule}. */
     public static Map<String, String> sample() {
         Map<String, String> settings = new HashMap<>();
         settings.put("CloneDbQueue", "clone-db");
@@ -19,6 +23,7 @@ public final class QueueSettings {
         settings.put("AwaitVerificationQueue", "await-verification");
         settings.put("CompleteQueue", "complete");
         settings.put("ResetQueue", "reset");
+        settings.put("StaleMaintenanceSchedule", "0 */5 * * * *");
         return settings;
     }
 }

@@ -77,7 +77,7 @@ public final class Demo {
                 new TableServiceClientBuilder().connectionString(azurite.connectionString()).buildClient(), settings,
                 LocalStack.Cloud.emulated(emulator, SUBSCRIPTION, Duration.ofSeconds(5)), Clock.systemUTC(),
                 new Pacing(Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofMinutes(10)), 0)) {
-            stack.queue().start(4);
+            stack.startLive(4);
             DemoApi api = new DemoApi(stack.apiBase());
             say("Local host at " + stack.apiBase() + "; Azure emulator at " + emulator.endpoint());
             api.put("/environments/demo", sample.registration());

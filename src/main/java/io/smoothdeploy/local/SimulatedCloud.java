@@ -35,12 +35,38 @@ import java.util.Optional;
  * records every changing call in order and can fail chosen calls. Tests use it as the cloud port's double;
  * the local host uses it until the local Azure emulator (which runs the real ARM adapter) is wired in.
  * Thread-safe.
+ *
+ * <p>Swaps are slow and exclusive, as in App Service (never kinder):
+ * <ul>
+ *   <li>A swap takes {@link #setSwapDuration swap duration} on the clock ({@value #DEFAULT_SWAP_SECONDS} s unless
+ *       set). {@link #beginSwapWithProduction} returns at once; the two slots exchange content and settings only
+ *       when the duration has passed, and until then every read shows them as before. Source: "Swap two slots"
+ *       in https://learn.microsoft.com/azure/app-service/deploy-staging-slots (the swap first applies settings and
+ *       restarts and warms every instance of the source slot, and only then switches the routing rules; the
+ *       target slot keeps serving its old content meanwhile), and ARM's {@code WebApps_SwapSlot} /
+ *       {@code WebApps_SwapSlotWithProduction} in azure-rest-api-specs (Microsoft.Web WebApps.json), a
+ *       long-running operation answered 200 or 202 ({@code @ExpectedResponses({200, 202})} in
+ *       azure-resourcemanager-appservice's {@code WebAppsClientImpl.swapSlot}).</li>
+ *   <li>While a site swaps, every write to it (any slot: configuration, package, start, stop, restart, preview,
+ *       another swap) is refused with a {@linkplain CloudException#busy busy} CloudException and changes
+ *       nothing, as App Service answers 409 "Cannot modify this site because another operation is in progress"
+ *       (a field report of writes refused during a slow swap:
+ *       https://www.benday.com/2022/05/24/azure-app-service-slot-swap-is-hanging-or-taking-forever/). Refused
+ *       calls are recorded with {@code (busy)}.</li>
+ *   <li>{@link #swapRequests} counts the swaps each site accepted, so a test can prove there was exactly one.</li>
+ * </ul>
  */
 public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpProber, PackageDigest, SmokeProber,
         DatabaseActivity {
 
+    /** How long a swap takes unless {@link #setSwapDuration} says otherwise. */
+    public static final int DEFAULT_SWAP_SECONDS = 30;
+
     private final Clock clock;
     private final Duration copyDuration;
+    private Duration swapDuration = Duration.ofSeconds(DEFAULT_SWAP_SECONDS);
+    private final Map<String, Swap> swaps = new HashMap<>();
+    private final Map<String, Integer> swapRequests = new HashMap<>();
     private final Map<String, Map<String, Slot>> sites = new LinkedHashMap<>();
     private final Map<String, Database> databases = new LinkedHashMap<>();
     private final List<String> calls = new ArrayList<>();
@@ -57,6 +83,25 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
     }
 
     // ----- set-up and inspection, for tests and the local host -----
+
+    /** How long each swap accepted from now on takes, on the clock (zero: it is over when the call returns). */
+    public synchronized void setSwapDuration(Duration swapDuration) {
+        if (swapDuration.isNegative()) {
+            throw new IllegalArgumentException("a swap cannot take negative time: " + swapDuration);
+        }
+        this.swapDuration = swapDuration;
+    }
+
+    /** How many swaps the site has accepted (refused and failed requests are not counted). */
+    public synchronized int swapRequests(String siteResourceId) {
+        return swapRequests.getOrDefault(key(siteResourceId), 0);
+    }
+
+    /** Whether a swap on the site is still running now. */
+    public synchronized boolean swapping(String siteResourceId) {
+        settle(key(siteResourceId));
+        return swaps.containsKey(key(siteResourceId));
+    }
 
     /** Adds a site whose production slot runs {@code packageUri} with these connection strings. */
     public synchronized void addSite(String resourceId, String packageUri, Map<String, String> connectionStrings) {
@@ -106,6 +151,7 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
 
     /** The slot as it is now, without recording a call. */
     public synchronized Optional<SlotInfo> inspect(SlotRef slot) {
+        settle(key(slot.siteResourceId()));
         Slot found = slots(slot.siteResourceId()).get(slot.slot());
         return found == null ? Optional.empty() : Optional.of(found.info(slot));
     }
@@ -126,7 +172,7 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
 
     @Override
     public synchronized void ensureSlot(SlotRef slot) {
-        record("ensureSlot", slot.toString());
+        write("ensureSlot", slot);
         Map<String, Slot> slots = slots(slot.siteResourceId());
         if (!slots.containsKey(slot.slot())) {
             Slot created = new Slot(hostName(slot.siteResourceId(), slot.slot()));
@@ -138,7 +184,7 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
 
     @Override
     public synchronized void applyConfiguration(SlotRef slot, SlotConfiguration configuration) {
-        record("applyConfiguration", slot.toString());
+        write("applyConfiguration", slot);
         Slot target = existing(slot);
         target.settings.putAll(configuration.appSettings());
         target.connections.putAll(configuration.connectionStrings());
@@ -147,22 +193,25 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
 
     @Override
     public synchronized void deployPackage(SlotRef slot, String packageUri) {
-        record("deployPackage", slot.toString());
+        write("deployPackage", slot);
         Slot target = existing(slot);
         target.settings.put(SlotInfo.RUN_FROM_PACKAGE, packageUri);
         target.restart();
     }
 
+    /** Accepts the swap and returns; the slots exchange when the swap duration has passed (see the class comment). */
     @Override
-    public synchronized void swapWithProduction(SlotRef source) {
-        record("swapWithProduction", source.toString());
-        Slot from = existing(source);
-        Slot production = existing(SlotRef.production(source.siteResourceId()));
-        Map<String, String> settings = new HashMap<>(from.settings);
-        Map<String, String> connections = new HashMap<>(from.connections);
-        int rounds = from.roundsSinceStart;
-        from.replace(production.settings, production.connections, production.roundsSinceStart);
-        production.replace(settings, connections, rounds);
+    public synchronized void beginSwapWithProduction(SlotRef source) {
+        if (source.isProduction()) {
+            throw new IllegalArgumentException("cannot swap the production slot with itself: " + source);
+        }
+        write("beginSwapWithProduction", source);
+        existing(source);
+        existing(SlotRef.production(source.siteResourceId()));
+        String site = key(source.siteResourceId());
+        swapRequests.merge(site, 1, Integer::sum);
+        swaps.put(site, new Swap(source.slot(), clock.instant().plus(swapDuration)));
+        settle(site);
     }
 
     /** This double has no slot-sticky settings: the slot only restarts (a new cold start). */
@@ -171,7 +220,7 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
         if (source.isProduction()) {
             throw new IllegalArgumentException("the production slot cannot preview a swap with itself: " + source);
         }
-        record("applyProductionConfiguration", source.toString());
+        write("applyProductionConfiguration", source);
         existing(source).restart();
     }
 
@@ -181,13 +230,13 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
         if (source.isProduction()) {
             throw new IllegalArgumentException("the production slot has no swap preview to cancel: " + source);
         }
-        record("resetConfiguration", source.toString());
+        write("resetConfiguration", source);
         existing(source).restart();
     }
 
     @Override
     public synchronized void startSlot(SlotRef slot) {
-        record("startSlot", slot.toString());
+        write("startSlot", slot);
         Slot target = existing(slot);
         if (!target.running) {
             target.running = true;
@@ -197,7 +246,7 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
 
     @Override
     public synchronized void stopSlot(SlotRef slot) {
-        record("stopSlot", slot.toString());
+        write("stopSlot", slot);
         existing(slot).running = false;
     }
 
@@ -247,6 +296,7 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
 
     @Override
     public synchronized List<ProbeResult> probe(WarmUpTarget target) {
+        List.copyOf(sites.keySet()).forEach(this::settle);
         Slot slot = null;
         Integer brokenStatus = null;
         for (Map.Entry<String, Map<String, Slot>> site : sites.entrySet()) {
@@ -338,6 +388,40 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
         databases.putIfAbsent(key(target), new Database(DatabaseInfo.State.CREATING, clock.instant().plus(copyDuration)));
     }
 
+    /**
+     * A write to the slot's site: refused busy while the site swaps (settling a swap whose time is up first),
+     * else recorded (and failed, when a fault is queued).
+     */
+    private void write(String operation, SlotRef slot) {
+        String site = key(slot.siteResourceId());
+        settle(site);
+        Swap running = swaps.get(site);
+        if (running != null) {
+            calls.add(operation + " " + slot + " (busy)");
+            throw CloudException.busy("Cannot modify this site because another operation is in progress: site "
+                    + slot.siteName() + " is swapping slot " + running.source() + " with production until "
+                    + running.doneAt(), null);
+        }
+        record(operation, slot.toString());
+    }
+
+    /** Finishes the site's swap when its time is up: the two slots exchange content and settings at once. */
+    private void settle(String site) {
+        Swap running = swaps.get(site);
+        if (running == null || clock.instant().isBefore(running.doneAt())) {
+            return;
+        }
+        swaps.remove(site);
+        Map<String, Slot> slots = sites.get(site);
+        Slot from = slots.get(running.source());
+        Slot production = slots.get(SlotRef.PRODUCTION);
+        Map<String, String> settings = new HashMap<>(from.settings);
+        Map<String, String> connections = new HashMap<>(from.connections);
+        int rounds = from.roundsSinceStart;
+        from.replace(production.settings, production.connections, production.roundsSinceStart);
+        production.replace(settings, connections, rounds);
+    }
+
     private void record(String operation, String target) {
         Deque<RuntimeException> queue = faults.get(operation + " " + target);
         if (queue != null && !queue.isEmpty()) {
@@ -405,5 +489,9 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
     }
 
     private record Database(DatabaseInfo.State state, Instant readyAt) {
+    }
+
+    /** A running swap: the source slot, and when it is over. */
+    private record Swap(String source, Instant doneAt) {
     }
 }

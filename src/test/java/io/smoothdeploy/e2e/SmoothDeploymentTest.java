@@ -58,11 +58,13 @@ class SmoothDeploymentTest {
                 "beginCopy cms-sql/cmsdb -> cms-sql/" + temp,
                 "ensureSlot cms-prod/maintenance",
                 "applyConfiguration cms-prod/maintenance",
-                "swapWithProduction cms-prod/maintenance",
+                "beginSwapWithProduction cms-prod/maintenance",
+                "beginSwapWithProduction cms-prod/maintenance (busy)",
                 "ensureSlot cms-prod/staging",
                 "applyConfiguration cms-prod/staging",
                 "deployPackage cms-prod/staging",
-                "swapWithProduction cms-prod/staging",
+                "beginSwapWithProduction cms-prod/staging",
+                "beginSwapWithProduction cms-prod/staging (busy)",
                 "stopSlot cms-prod/maintenance",
                 "deleteDatabase cms-sql/" + temp), host.cloud.calls());
         SlotInfo production = host.cloud.inspect(SlotRef.production(CMS)).orElseThrow();
@@ -110,7 +112,8 @@ class SmoothDeploymentTest {
         assertEquals("Reset", done.get("status").asText());
         assertEquals("RolledBack", done.get("webApps").get(0).get("phase").asText());
         assertEquals(List.of(
-                "swapWithProduction cms-prod/maintenance",
+                "beginSwapWithProduction cms-prod/maintenance",
+                "beginSwapWithProduction cms-prod/maintenance (busy)",
                 "stopSlot cms-prod/maintenance",
                 "deleteDatabase cms-sql/cmsdb-sd-" + id),
                 host.cloud.calls().subList(callsBeforeReset, host.cloud.calls().size()));
@@ -136,7 +139,7 @@ class SmoothDeploymentTest {
         List<String> calls = host.cloud.calls().subList(callsBeforeReset, host.cloud.calls().size());
         List<String> operations = new ArrayList<>();
         calls.forEach(c -> operations.add(c.substring(0, c.indexOf(' '))));
-        assertEquals(List.of("beginPointInTimeRestore", "rename", "rename", "deleteDatabase", "swapWithProduction",
+        assertEquals(List.of("beginPointInTimeRestore", "rename", "rename", "deleteDatabase", "beginSwapWithProduction", "beginSwapWithProduction",
                 "stopSlot", "deleteDatabase"), operations);
         assertTrue(calls.get(0).contains("@2026-11-23T09:00:00Z"), "restored to the moment the deployment started");
         assertEquals(List.of("cmsdb"), host.cloud.databaseNames(SQL_SERVER));

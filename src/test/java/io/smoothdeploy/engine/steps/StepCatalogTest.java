@@ -111,22 +111,66 @@ class StepCatalogTest {
         StepOutcome.Fail fail = assertInstanceOf(StepOutcome.Fail.class, outcome);
         assertEquals(FailureKind.WARM_UP, fail.kind());
         assertTrue(fail.message().contains("HTTP 500"), fail.message());
-        assertFalse(cloud.calls().stream().anyMatch(c -> c.startsWith("swapWithProduction")), cloud.calls().toString());
+        assertFalse(cloud.calls().stream().anyMatch(c -> c.startsWith("beginSwapWithProduction")), cloud.calls().toString());
     }
 
     @Test
     void enteringMaintenanceAgainAfterTheSwapDoesNotSwapBack() {
-        // Arrange
+        // Arrange: prepare the slot, warm it and start the swap, then let the swap finish
         cloud.addSite(SITE, OLD, Map.of("EPiServerDB", CONNECTION));
         steps.run(snapshot(WebAppPhase.PENDING), message(Stage.ENTER_MAINTENANCE, "cms"));
+        steps.run(snapshot(WebAppPhase.PENDING), message(Stage.ENTER_MAINTENANCE, "cms"));
+        clock.advance(Duration.ofSeconds(SimulatedCloud.DEFAULT_SWAP_SECONDS));
+        assertInstanceOf(StepOutcome.Advance.class,
+                steps.run(snapshot(WebAppPhase.PENDING), message(Stage.ENTER_MAINTENANCE, "cms")));
 
         // Act: the same message delivered again after its work was done
         StepOutcome again = steps.run(snapshot(WebAppPhase.PENDING), message(Stage.ENTER_MAINTENANCE, "cms"));
 
         // Assert
         assertInstanceOf(StepOutcome.Advance.class, again);
-        assertEquals(1, cloud.calls().stream().filter(c -> c.startsWith("swapWithProduction")).count());
+        assertEquals(1, cloud.swapRequests(SITE));
         assertEquals("ReadOnly", cloud.inspect(SlotRef.production(SITE)).orElseThrow().appSettings().get("Cms__DatabaseMode"));
+    }
+
+    @Test
+    void enteringMaintenanceStartsTheSwapAndChecksAgainWhileItRunsWithoutASecondSwap() {
+        // Arrange: a swap that takes five minutes
+        cloud.addSite(SITE, OLD, Map.of("EPiServerDB", CONNECTION));
+        cloud.setSwapDuration(Duration.ofMinutes(5));
+        StepOutcome prepared = steps.run(snapshot(WebAppPhase.PENDING), message(Stage.ENTER_MAINTENANCE, "cms"));
+        StepOutcome started = steps.run(snapshot(WebAppPhase.PENDING), message(Stage.ENTER_MAINTENANCE, "cms"));
+
+        // Act
+        clock.advance(Duration.ofMinutes(2));
+        StepOutcome whileSwapping = steps.run(snapshot(WebAppPhase.PENDING), message(Stage.ENTER_MAINTENANCE, "cms"));
+        clock.advance(Duration.ofMinutes(3));
+        StepOutcome done = steps.run(snapshot(WebAppPhase.PENDING), message(Stage.ENTER_MAINTENANCE, "cms"));
+
+        // Assert
+        assertInstanceOf(StepOutcome.CheckAgain.class, prepared);
+        assertInstanceOf(StepOutcome.CheckAgain.class, started);
+        StepOutcome.CheckAgain busy = assertInstanceOf(StepOutcome.CheckAgain.class, whileSwapping);
+        assertTrue(busy.reason().contains("busy"), busy.reason());
+        assertInstanceOf(StepOutcome.Advance.class, done);
+        assertEquals(1, cloud.swapRequests(SITE), cloud.calls().toString());
+        assertTrue(cloud.calls().contains("beginSwapWithProduction cms-prod/maintenance (busy)"), cloud.calls().toString());
+    }
+
+    @Test
+    void aWriteRefusedBecauseTheSiteIsBusyIsCheckedAgainNotFailedNorRetried() {
+        // Arrange
+        cloud.addSite(SITE, OLD, Map.of("EPiServerDB", CONNECTION));
+        cloud.failNext("deployPackage", "cms-prod/staging", 1, CloudException.busy(
+                "Cannot modify this site because another operation is in progress.", null));
+
+        // Act
+        StepOutcome outcome = steps.run(snapshot(WebAppPhase.IN_MAINTENANCE), message(Stage.DEPLOY_SLOT, "cms"));
+
+        // Assert
+        StepOutcome.CheckAgain check = assertInstanceOf(StepOutcome.CheckAgain.class, outcome);
+        assertEquals(Pacing.DEFAULT.swapPoll(), check.delay());
+        assertTrue(check.reason().contains("another operation is in progress"), check.reason());
     }
 
     @Test

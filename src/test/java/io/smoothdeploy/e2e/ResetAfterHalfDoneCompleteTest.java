@@ -33,19 +33,21 @@ class ResetAfterHalfDoneCompleteTest {
 
     @Test
     void resetAfterAHalfDoneCompletePutsEveryWebAppBackOnItsOldPackage() {
-        // Arrange: three web apps await verification; commerce's complete swap will fail for good
+        // Arrange: three web apps await verification; Complete fails on commerce right after its swap went
+        // through (stopping its maintenance slot is refused for good), so new code serves on cms and commerce
         host.put("/environments/prod", LocalHostHarness.threeWebAppBody());
         String id = host.post("/deployments", LocalHostHarness.startBody("prod", NEW_PACKAGE, null)).json()
                 .get("id").asText();
         host.runQueues();
         assertEquals("AwaitingVerification", host.get("/deployments/" + id).json().get("status").asText());
-        host.cloud.failNext("swapWithProduction", "commerce-prod/staging", 1,
-                new CloudException("Conflict", "the swap was refused", false));
+        host.cloud.failNext("stopSlot", "commerce-prod/maintenance", 1,
+                new CloudException("Conflict", "the slot cannot be stopped", false));
         host.post("/deployments/" + id + "/complete", null);
         host.runQueues();
         JsonNode failed = host.get("/deployments/" + id).json();
         assertEquals("Failed", failed.get("status").asText(), failed.toString());
-        assertEquals(NEW_PACKAGE, production(CMS).packageUri(), "cms went live before commerce failed");
+        assertEquals(NEW_PACKAGE, production(CMS).packageUri(), "cms went live before the deployment failed");
+        assertEquals(NEW_PACKAGE, production(COMMERCE).packageUri(), "commerce went live before its step failed");
 
         // Act
         host.post("/deployments/" + id + "/reset", "{\"rollbackDatabase\":false}");

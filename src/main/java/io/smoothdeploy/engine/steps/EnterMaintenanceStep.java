@@ -81,6 +81,12 @@ final class EnterMaintenanceStep implements StageStep {
             return StepOutcome.checkAgain(pacing.warmUpPoll(), "Warming maintenance slot " + maintenance + ": "
                     + round.summary());
         }
+        // A swap an earlier run started may have finished while this one probed: read production again right
+        // before asking for a swap, so that a finished swap is never followed by a second one (a swap back)
+        Optional<SlotInfo> now = appService.getSlot(context.production());
+        if (now.isPresent() && SlotMarkers.carries(now.get(), marker)) {
+            return StepOutcome.advance(doneLine(context, site));
+        }
         // (c) warm: start the swap; (d) later runs find it running (busy) until production carries the marker
         return Swaps.beginOrCheck(appService, context, maintenance, "the maintenance content", pacing,
                 environment.warmUpTimeout().plus(pacing.swapTimeout()));

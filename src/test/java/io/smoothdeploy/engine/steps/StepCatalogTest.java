@@ -158,6 +158,27 @@ class StepCatalogTest {
     }
 
     @Test
+    void aSwapThatFinishesWhileARunProbesIsNotFollowedByASecondSwap() {
+        // Arrange: each warm-up round takes as long as the swap, so the swap finishes during a later run's round
+        cloud.addSite(SITE, OLD, Map.of("EPiServerDB", CONNECTION));
+        Duration round = Duration.ofSeconds(SimulatedCloud.DEFAULT_SWAP_SECONDS);
+        StepCatalog slowProbes = new StepCatalog(cloud, cloud, target -> {
+            clock.advance(round);
+            return cloud.probe(target);
+        }, cloud, cloud, cloud, clock, Pacing.DEFAULT);
+        slowProbes.run(snapshot(WebAppPhase.PENDING), message(Stage.ENTER_MAINTENANCE, "cms"));
+        slowProbes.run(snapshot(WebAppPhase.PENDING), message(Stage.ENTER_MAINTENANCE, "cms"));
+
+        // Act: production does not carry the marker yet when this run starts; it does when its round is over
+        StepOutcome outcome = slowProbes.run(snapshot(WebAppPhase.PENDING), message(Stage.ENTER_MAINTENANCE, "cms"));
+
+        // Assert
+        assertInstanceOf(StepOutcome.Advance.class, outcome);
+        assertEquals(1, cloud.swapRequests(SITE), cloud.calls().toString());
+        assertEquals("ReadOnly", cloud.inspect(SlotRef.production(SITE)).orElseThrow().appSettings().get("Cms__DatabaseMode"));
+    }
+
+    @Test
     void aWriteRefusedBecauseTheSiteIsBusyIsCheckedAgainNotFailedNorRetried() {
         // Arrange
         cloud.addSite(SITE, OLD, Map.of("EPiServerDB", CONNECTION));

@@ -267,7 +267,7 @@ final class ArmRouter implements HttpHandler {
         if (site.swap != null) {
             throw new ArmError(409, "Conflict", "Cannot modify this site because another operation is in progress."
                     + " Details: Id: " + site.swap.operationId() + ", OperationName: SwapSiteSlots, CreatedTime: "
-                    + site.swap.doneAt().minus(emulator.swapDuration()) + ", WorkerName: , DestinationSlotName: "
+                    + site.swap.startedAt() + ", DestinationSlotName: "
                     + site.swap.target(), true);
         }
     }
@@ -469,8 +469,9 @@ final class ArmRouter implements HttpHandler {
         }
         EmulatedSite.PendingSwap[] accepted = new EmulatedSite.PendingSwap[1];
         EmulatedOperation operation = emulator.newOperation(() -> site.swap != accepted[0], null);
-        accepted[0] = new EmulatedSite.PendingSwap(source.name(), target.name(),
-                emulator.clock.instant().plus(emulator.swapDuration()), operation.id());
+        java.time.Instant now = emulator.clock.instant();
+        accepted[0] = new EmulatedSite.PendingSwap(source.name(), target.name(), now,
+                now.plus(emulator.swapDuration()), operation.id());
         site.swap = accepted[0];
         emulator.settleSwaps();
         String location = emulator.endpoint() + site.resourceId() + (namedSlot ? "/slots/" + source.name() : "")

@@ -27,7 +27,8 @@ public final class EmulatedSite {
      * A swap App Service has accepted and is still running: the two slots exchange when {@code doneAt} has passed
      * on the emulator's clock; until then they answer as before, and writes to the site are refused (409).
      */
-    record PendingSwap(String source, String target, java.time.Instant doneAt, String operationId) {
+    record PendingSwap(String source, String target, java.time.Instant startedAt, java.time.Instant doneAt,
+                       String operationId) {
     }
 
     EmulatedSite(String subscriptionId, String resourceGroup, String name, String location) {

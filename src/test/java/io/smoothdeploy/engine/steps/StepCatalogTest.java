@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smoothdeploy.cloud.CloudException;
 import io.smoothdeploy.cloud.DatabaseRef;
+import io.smoothdeploy.cloud.SlotConfiguration;
 import io.smoothdeploy.cloud.SlotRef;
 import io.smoothdeploy.engine.DatabaseConfig;
 import io.smoothdeploy.engine.Deployment;
@@ -39,6 +40,7 @@ class StepCatalogTest {
     private static final String SERVER = GROUP + "/Microsoft.Sql/servers/sql1";
     private static final String CONNECTION = "Server=tcp:sql1.database.windows.net;Initial Catalog=cmsdb;Password=SECRET";
     private static final String OLD = "https://packages.example.com/cms-1.zip";
+    private static final String NEW = "https://packages.example.com/cms-2.zip";
 
     private final ManualClock clock = new ManualClock(Instant.parse("2026-11-23T09:00:00Z"));
     private final SimulatedCloud cloud = new SimulatedCloud(clock, Duration.ofMinutes(3));
@@ -176,6 +178,51 @@ class StepCatalogTest {
         assertInstanceOf(StepOutcome.Advance.class, outcome);
         assertEquals(1, cloud.swapRequests(SITE), cloud.calls().toString());
         assertEquals("ReadOnly", cloud.inspect(SlotRef.production(SITE)).orElseThrow().appSettings().get("Cms__DatabaseMode"));
+    }
+
+    @Test
+    void resetRefusesWhenNewCodeServesAndTheMaintenanceSlotHoldsNoPreviousCode() {
+        // Arrange: production runs this deployment's release, and there is no maintenance slot to swap back
+        cloud.addSite(SITE, NEW, Map.of("EPiServerDB", CONNECTION));
+        cloud.applyConfiguration(SlotRef.production(SITE), new SlotConfiguration(
+                Map.of("SMOOTHDEPLOY_CONTENT", "release:d1"), Map.of()));
+
+        // Act
+        StepOutcome outcome = steps.run(snapshot(WebAppPhase.LIVE), message(Stage.RESET_SWAP, "cms"));
+
+        // Assert
+        StepOutcome.Fail fail = assertInstanceOf(StepOutcome.Fail.class, outcome);
+        assertEquals(FailureKind.CONFIGURATION, fail.kind());
+        assertTrue(fail.message().contains("serves the new package") && fail.message().contains("is gone"),
+                fail.message());
+        assertEquals(0, cloud.swapRequests(SITE));
+    }
+
+    @Test
+    void resetAfterCompleteStartsTheStoppedMaintenanceSlotThenSwapsThePreviousCodeBack() {
+        // Arrange: Complete swapped the release in and stopped the maintenance slot, which holds the old code
+        cloud.addSite(SITE, NEW, Map.of("EPiServerDB", CONNECTION));
+        cloud.setSwapDuration(Duration.ZERO);
+        cloud.applyConfiguration(SlotRef.production(SITE), new SlotConfiguration(
+                Map.of("SMOOTHDEPLOY_CONTENT", "release:d1"), Map.of()));
+        SlotRef maintenance = new SlotRef(SITE, "maintenance");
+        cloud.ensureSlot(maintenance);
+        cloud.deployPackage(maintenance, OLD);
+        cloud.stopSlot(maintenance);
+
+        // Act
+        StepOutcome started = steps.run(snapshot(WebAppPhase.LIVE), message(Stage.RESET_SWAP, "cms"));
+        StepOutcome swapping = steps.run(snapshot(WebAppPhase.LIVE), message(Stage.RESET_SWAP, "cms"));
+        StepOutcome done = steps.run(snapshot(WebAppPhase.LIVE), message(Stage.RESET_SWAP, "cms"));
+
+        // Assert
+        assertInstanceOf(StepOutcome.CheckAgain.class, started);
+        assertInstanceOf(StepOutcome.CheckAgain.class, swapping);
+        assertInstanceOf(StepOutcome.Advance.class, done);
+        assertEquals(OLD, cloud.inspect(SlotRef.production(SITE)).orElseThrow().packageUri());
+        assertEquals(1, cloud.swapRequests(SITE));
+        assertEquals(List.of("startSlot cms-prod/maintenance", "beginSwapWithProduction cms-prod/maintenance",
+                "stopSlot cms-prod/maintenance"), cloud.calls().subList(cloud.calls().size() - 3, cloud.calls().size()));
     }
 
     @Test

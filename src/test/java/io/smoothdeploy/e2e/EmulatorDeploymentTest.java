@@ -80,6 +80,31 @@ class EmulatorDeploymentTest {
         assertTrue(longestToLive.compareTo(Duration.ofSeconds(60)) <= 0, longestToLive.toString());
     }
 
+    @Test
+    void resetAfterCompleteFailedWithTheNewPackageLiveSwapsTheOldPackageBackThroughArm() {
+        // Arrange: Complete swaps cms/2.0 in, then fails for good stopping the maintenance slot
+        azure = new EmulatorHarness(OLD, NEW);
+        String id = azure.start("cms-2.0.zip", "ReadOnly");
+        azure.runQueues();
+        azure.emulator.failNext("stopSlot", 1, 409, "Conflict");
+        azure.http.post("/deployments/" + id + "/complete", null);
+        azure.runQueues();
+        String statusAfterComplete = azure.http.get("/deployments/" + id).json().get("status").asText();
+        String liveAfterComplete = azure.productionPackage();
+
+        // Act
+        azure.http.post("/deployments/" + id + "/reset", "{\"rollbackDatabase\":false}");
+        azure.runQueues();
+
+        // Assert
+        assertEquals("Failed", statusAfterComplete);
+        assertEquals("cms/2.0", liveAfterComplete, "the new package went live before Complete failed");
+        assertEquals("cms/1.0", azure.productionPackage());
+        assertEquals("Reset", azure.http.get("/deployments/" + id).json().get("status").asText());
+        assertTrue(azure.emulator.slot(azure.cmsSite, "production").orElseThrow().connectionStrings().get("EPiServerDB")
+                .contains("Initial Catalog=cmsdb;"), "the old package runs on the real database again");
+    }
+
     private List<Integer> swapAnswers() {
         return azure.emulator.requests().stream().filter(r -> r.operation().equals("swapSlot"))
                 .map(RecordedRequest::status).toList();

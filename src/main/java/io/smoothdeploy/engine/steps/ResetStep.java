@@ -7,6 +7,7 @@ import io.smoothdeploy.cloud.SlotInfo;
 import io.smoothdeploy.cloud.SqlCloud;
 import io.smoothdeploy.engine.FailureKind;
 import io.smoothdeploy.engine.StepOutcome;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -21,11 +22,13 @@ final class ResetStep implements StageStep {
     private final AppServiceCloud appService;
     private final SqlCloud sql;
     private final Pacing pacing;
+    private final SlotWarmer warmer;
 
-    ResetStep(AppServiceCloud appService, SqlCloud sql, Pacing pacing) {
+    ResetStep(AppServiceCloud appService, SqlCloud sql, Pacing pacing, SlotWarmer warmer) {
         this.appService = appService;
         this.sql = sql;
         this.pacing = pacing;
+        this.warmer = warmer;
     }
 
     @Override
@@ -84,6 +87,25 @@ final class ResetStep implements StageStep {
             return StepOutcome.checkAgain(pacing.warmUpPoll(), "Started slot " + context.maintenance()
                     + ", which holds the previous code, to swap it back into production (site " + site + " serves "
                     + serving + ")");
+        }
+        // the previous code answers before it takes production's traffic again (after a half-done Complete it
+        // was stopped and has just been started)
+        SlotWarmer.Round round = warmer.probe(previous.get(), context.webAppConfig(), false);
+        if (!round.warm()) {
+            Duration limit = context.environment().warmUpTimeout();
+            if (context.pastDeadline(limit)) {
+                return StepOutcome.fail(FailureKind.WARM_UP, "cannot reset site " + site + ": the previous code on slot "
+                        + context.maintenance() + " did not warm up within " + limit.toSeconds() + " s ("
+                        + round.summary() + "); production still serves " + serving + ", nothing was swapped");
+            }
+            return StepOutcome.checkAgain(pacing.warmUpPoll(), "Warming the previous code on slot "
+                    + context.maintenance() + " before swapping it back: " + round.summary());
+        }
+        Optional<SlotInfo> now = appService.getSlot(context.production());
+        if (now.isPresent() && !SlotMarkers.carries(now.get(), maintenanceMarker)
+                && !SlotMarkers.carries(now.get(), releaseMarker)) {
+            return StepOutcome.checkAgain(pacing.swapPoll(), "Site " + site + " changed while its previous code was"
+                    + " warmed; reading it again");
         }
         return Swaps.beginOrCheck(appService, context, context.maintenance(), "the previous package", pacing,
                 pacing.swapTimeout());

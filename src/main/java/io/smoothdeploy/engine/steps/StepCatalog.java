@@ -39,7 +39,7 @@ public final class StepCatalog implements Steps {
         this.pacing = pacing;
         SlotWarmer warmer = new SlotWarmer(prober);
         CompleteStep complete = new CompleteStep(appService, sql, pacing);
-        ResetStep reset = new ResetStep(appService, sql, pacing);
+        ResetStep reset = new ResetStep(appService, sql, pacing, warmer);
         steps.put(Stage.VERIFY_PACKAGE, new VerifyPackageStep(packages, clock));
         steps.put(Stage.CLONE_DB, new CloneDbStep(sql, pacing));
         steps.put(Stage.ENTER_MAINTENANCE, new EnterMaintenanceStep(appService, warmer, pacing));

@@ -226,6 +226,32 @@ class StepCatalogTest {
     }
 
     @Test
+    void resetDoesNotSwapBackPreviousCodeThatNeverWarmsUpAndFailsSayingProductionIsUnchanged() {
+        // Arrange: new code serves; the previous code in the maintenance slot answers 500
+        cloud.addSite(SITE, NEW, Map.of("EPiServerDB", CONNECTION));
+        cloud.applyConfiguration(SlotRef.production(SITE), new SlotConfiguration(
+                Map.of("SMOOTHDEPLOY_CONTENT", "release:d1"), Map.of()));
+        SlotRef maintenance = new SlotRef(SITE, "maintenance");
+        cloud.ensureSlot(maintenance);
+        cloud.deployPackage(maintenance, OLD);
+        cloud.breakSlot(maintenance, 500);
+        StepOutcome first = steps.run(snapshot(WebAppPhase.LIVE), message(Stage.RESET_SWAP, "cms"));
+        WebAppState checking = webApp(WebAppPhase.LIVE).checkedAgain(Stage.RESET_SWAP, clock.instant());
+
+        // Act
+        clock.advance(Duration.ofMinutes(11));
+        StepOutcome outcome = steps.run(snapshot(checking), new StepMessage("d1", "prod", Stage.RESET_SWAP, "cms", 1));
+
+        // Assert
+        assertInstanceOf(StepOutcome.CheckAgain.class, first);
+        StepOutcome.Fail fail = assertInstanceOf(StepOutcome.Fail.class, outcome);
+        assertEquals(FailureKind.WARM_UP, fail.kind());
+        assertTrue(fail.message().contains("nothing was swapped"), fail.message());
+        assertEquals(0, cloud.swapRequests(SITE));
+        assertEquals(NEW, cloud.inspect(SlotRef.production(SITE)).orElseThrow().packageUri());
+    }
+
+    @Test
     void aWriteRefusedBecauseTheSiteIsBusyIsCheckedAgainNotFailedNorRetried() {
         // Arrange
         cloud.addSite(SITE, OLD, Map.of("EPiServerDB", CONNECTION));

@@ -36,8 +36,12 @@ public interface AppServiceCloud {
      * its second phase: the source slot, already running with production's slot-sticky settings, becomes
      * production, and the slot that leaves production gets the source slot's own sticky settings.
      *
-     * <p>Not an ensure: a second call after the first swap finished swaps the slots back. A call while a swap
-     * (or another operation) on the site is running is refused {@linkplain CloudException#busy busy}.
+     * <p>Not an ensure: a second call after the first swap finished swaps the slots back (App Service's own way to
+     * roll a swap back). A call while a swap (or another operation) on the site is running is refused
+     * {@linkplain CloudException#busy busy}. An accepted swap can still be stopped by App Service (an instance
+     * that fails to restart, warm-up requests that time out), changing nothing: only the marker on production
+     * says a swap happened. Source: https://learn.microsoft.com/azure/app-service/deploy-staging-slots ("Swap
+     * operation steps", "Roll back a swap", "Troubleshoot swaps").
      *
      * @throws IllegalArgumentException for the production slot
      */

@@ -67,6 +67,7 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
     private Duration swapDuration = Duration.ofSeconds(DEFAULT_SWAP_SECONDS);
     private final Map<String, Swap> swaps = new HashMap<>();
     private final Map<String, Integer> swapRequests = new HashMap<>();
+    private final Map<String, Integer> swapsToStop = new HashMap<>();
     private final Map<String, Map<String, Slot>> sites = new LinkedHashMap<>();
     private final Map<String, Database> databases = new LinkedHashMap<>();
     private final List<String> calls = new ArrayList<>();
@@ -90,6 +91,17 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
             throw new IllegalArgumentException("a swap cannot take negative time: " + swapDuration);
         }
         this.swapDuration = swapDuration;
+    }
+
+    /**
+     * The next {@code times} swaps the site accepts run their whole duration and are then stopped by App Service,
+     * changing nothing: "If any instance fails to restart, the swap operation reverts all changes to the source
+     * slot and stops the operation", and warm-up requests that time out (90 s each, five tries) stop it too
+     * (https://learn.microsoft.com/azure/app-service/deploy-staging-slots, "Swap operation steps" and "Troubleshoot
+     * swaps").
+     */
+    public synchronized void stopNextSwaps(String siteResourceId, int times) {
+        swapsToStop.merge(key(siteResourceId), times, Integer::sum);
     }
 
     /** How many swaps the site has accepted (refused and failed requests are not counted). */
@@ -210,7 +222,11 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
         existing(SlotRef.production(source.siteResourceId()));
         String site = key(source.siteResourceId());
         swapRequests.merge(site, 1, Integer::sum);
-        swaps.put(site, new Swap(source.slot(), clock.instant().plus(swapDuration)));
+        boolean stops = swapsToStop.getOrDefault(site, 0) > 0;
+        if (stops) {
+            swapsToStop.merge(site, -1, Integer::sum);
+        }
+        swaps.put(site, new Swap(source.slot(), clock.instant().plus(swapDuration), stops));
         settle(site);
     }
 
@@ -412,6 +428,10 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
             return;
         }
         swaps.remove(site);
+        if (running.stops()) {
+            calls.add("swap stopped " + site.substring(site.lastIndexOf('/') + 1) + "/" + running.source());
+            return;
+        }
         Map<String, Slot> slots = sites.get(site);
         Slot from = slots.get(running.source());
         Slot production = slots.get(SlotRef.PRODUCTION);
@@ -491,7 +511,7 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
     private record Database(DatabaseInfo.State state, Instant readyAt) {
     }
 
-    /** A running swap: the source slot, and when it is over. */
-    private record Swap(String source, Instant doneAt) {
+    /** A running swap: the source slot, when it is over, and whether App Service stops it then (nothing changes). */
+    private record Swap(String source, Instant doneAt, boolean stops) {
     }
 }

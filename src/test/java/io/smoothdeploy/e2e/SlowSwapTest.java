@@ -60,6 +60,27 @@ class SlowSwapTest {
     }
 
     @Test
+    void aSwapThatAppServiceStopsIsStartedAgainAndMaintenanceIsReportedOnlyOnceProductionCarriesIt() {
+        // Arrange: the first maintenance swap runs five minutes, then App Service stops it and nothing changes
+        host.cloud.setSwapDuration(Duration.ofMinutes(5));
+        host.cloud.stopNextSwaps(CMS, 1);
+        String id = host.registerAndStart("prod", false);
+
+        // Act
+        DeliveryClock.runMeasuringDeliveries(host.queue(), host.clock, Duration.ofHours(2));
+
+        // Assert
+        JsonNode awaiting = host.get("/deployments/" + id).json();
+        assertEquals("AwaitingVerification", awaiting.get("status").asText(), awaiting.toString());
+        assertEquals(2, host.cloud.swapRequests(CMS), "the stopped swap was asked for again: " + host.cloud.calls());
+        assertTrue(host.cloud.calls().contains("swap stopped cms-prod/maintenance"), host.cloud.calls().toString());
+        assertEquals("ReadOnly", host.cloud.inspect(SlotRef.production(CMS)).orElseThrow().appSettings()
+                .get("Cms__DatabaseMode"), "the maintenance content serves");
+        assertTrue(awaiting.get("webApps").get(0).get("timings").get("ENTER_MAINTENANCE").get("seconds").asDouble() >= 600,
+                "maintenance was reported after the second swap: " + awaiting);
+    }
+
+    @Test
     void aResetDuringASlowMaintenanceSwapWaitsForItThenSwapsBackOnce() {
         // Arrange: the maintenance swap has been started and runs for five minutes
         host.cloud.setSwapDuration(Duration.ofMinutes(5));

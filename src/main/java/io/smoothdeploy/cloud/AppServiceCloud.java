@@ -50,7 +50,7 @@ public interface AppServiceCloud {
     /**
      * Phase 1 of a swap with preview: the source slot takes production's slot-sticky settings (app settings
      * and connection strings marked as slot settings) and restarts, so it can be warmed up with exactly the
-     * configuration it will run with in production. Complete with {@link #swapWithProduction}, or cancel with
+     * configuration it will run with in production. Complete with {@link #beginSwapWithProduction}, or cancel with
      * {@link #resetConfiguration}.
      *
      * <p>Applying again while the preview is pending is harmless: the slot keeps production's sticky settings

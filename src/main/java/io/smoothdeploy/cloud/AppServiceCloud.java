@@ -4,9 +4,14 @@ import java.util.Optional;
 
 /**
  * The App Service part of the cloud port. Every method is an "ensure": calling it again once it has
- * taken effect changes nothing, except {@link #swapWithProduction}, which callers guard by reading the
+ * taken effect changes nothing, except {@link #beginSwapWithProduction}, which callers guard by reading the
  * production slot first (and a repeated {@link #applyProductionConfiguration} or {@link #resetConfiguration},
  * which may restart the slot again).
+ *
+ * <p>Busy: while a site is swapping, App Service refuses every write to it (409 "Cannot modify this site because
+ * another operation is in progress"); such a refusal is a {@linkplain CloudException#busy busy} CloudException
+ * ({@link CloudException#OPERATION_IN_PROGRESS}), transient, with nothing changed. Reads are answered during a
+ * swap, and show the slots as they were until the swap is over.
  */
 public interface AppServiceCloud {
 
@@ -23,17 +28,29 @@ public interface AppServiceCloud {
     void deployPackage(SlotRef slot, String packageUri);
 
     /**
-     * Swaps the slot's content and non-sticky settings with production. After a swap with preview
-     * ({@link #applyProductionConfiguration}) this is its second phase: the source slot, already running with
-     * production's slot-sticky settings, becomes production, and the slot that leaves production gets the
-     * source slot's own sticky settings; the preview is over.
+     * Starts swapping the slot's content and non-sticky settings with production, and returns as soon as the
+     * cloud has accepted the swap (ARM: the POST's 202), without waiting for it: a swap takes from seconds to many
+     * minutes. The slots change only when the swap is over; until then production still shows its old content.
+     * The caller tells "done" by the content marker the source carried now being on production, reading
+     * {@link #getSlot} in a later run. After a swap with preview ({@link #applyProductionConfiguration}) this is
+     * its second phase: the source slot, already running with production's slot-sticky settings, becomes
+     * production, and the slot that leaves production gets the source slot's own sticky settings.
+     *
+     * <p>Not an ensure: a second call after the first swap finished swaps the slots back (App Service's own way to
+     * roll a swap back). A call while a swap (or another operation) on the site is running is refused
+     * {@linkplain CloudException#busy busy}. An accepted swap can still be stopped by App Service (an instance
+     * that fails to restart, warm-up requests that time out), changing nothing: only the marker on production
+     * says a swap happened. Source: https://learn.microsoft.com/azure/app-service/deploy-staging-slots ("Swap
+     * operation steps", "Roll back a swap", "Troubleshoot swaps").
+     *
+     * @throws IllegalArgumentException for the production slot
      */
-    void swapWithProduction(SlotRef source);
+    void beginSwapWithProduction(SlotRef source);
 
     /**
      * Phase 1 of a swap with preview: the source slot takes production's slot-sticky settings (app settings
      * and connection strings marked as slot settings) and restarts, so it can be warmed up with exactly the
-     * configuration it will run with in production. Complete with {@link #swapWithProduction}, or cancel with
+     * configuration it will run with in production. Complete with {@link #beginSwapWithProduction}, or cancel with
      * {@link #resetConfiguration}.
      *
      * <p>Applying again while the preview is pending is harmless: the slot keeps production's sticky settings

@@ -17,6 +17,13 @@ public class CloudException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * The code of a {@linkplain #busy busy} refusal: the resource is in the middle of another operation (App
+     * Service answers a write to a site that is swapping with 409 "Cannot modify this site because another
+     * operation is in progress").
+     */
+    public static final String OPERATION_IN_PROGRESS = "OperationInProgress";
+
     private final String code;
     private final boolean transientFailure;
     private final boolean credentialFailure;
@@ -47,6 +54,21 @@ public class CloudException extends RuntimeException {
      */
     public static CloudException credentials(String code, String message, Throwable cause) {
         return new CloudException(code, message, true, true, cause);
+    }
+
+    /**
+     * The resource is busy with another operation (a slot swap, most often): nothing was changed, and the same
+     * call can be made again once that operation is over. Transient; callers check again later rather than fail,
+     * and never take it for "not started" evidence about their own operation. {@code message} keeps what the
+     * cloud said (never a secret).
+     */
+    public static CloudException busy(String message, Throwable cause) {
+        return new CloudException(OPERATION_IN_PROGRESS, message, true, false, cause);
+    }
+
+    /** Whether this is a {@linkplain #busy busy} refusal. */
+    public boolean isBusy() {
+        return OPERATION_IN_PROGRESS.equals(code);
     }
 
     public String code() {

@@ -42,11 +42,13 @@ public final class LocalHost {
         Azurite azurite = Azurite.start();
         AzureEmulator emulator = AzureEmulator.start(clock);
         emulator.setCopyDuration(Duration.ofSeconds(5));
+        emulator.setSwapDuration(Duration.ofSeconds(5));
         Path packages = Files.createTempDirectory("smooth-deploy-packages");
         SampleEnvironment sample = SampleEnvironment.create(emulator, packages, "sample");
         TableServiceClient tables = new TableServiceClientBuilder().connectionString(azurite.connectionString())
                 .buildClient();
-        Pacing pacing = new Pacing(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofMinutes(30));
+        Pacing pacing = new Pacing(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofMinutes(30),
+                Duration.ofSeconds(2), Duration.ofMinutes(30));
         LocalStack stack = LocalStack.start(tables, settings,
                 LocalStack.Cloud.emulated(emulator, SampleEnvironment.SUBSCRIPTION, Duration.ofSeconds(10)), clock,
                 pacing, port);

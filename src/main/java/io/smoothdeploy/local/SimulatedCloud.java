@@ -35,12 +35,39 @@ import java.util.Optional;
  * records every changing call in order and can fail chosen calls. Tests use it as the cloud port's double;
  * the local host uses it until the local Azure emulator (which runs the real ARM adapter) is wired in.
  * Thread-safe.
+ *
+ * <p>Swaps are slow and exclusive, as in App Service (never kinder):
+ * <ul>
+ *   <li>A swap takes {@link #setSwapDuration swap duration} on the clock ({@value #DEFAULT_SWAP_SECONDS} s unless
+ *       set). {@link #beginSwapWithProduction} returns at once; the two slots exchange content and settings only
+ *       when the duration has passed, and until then every read shows them as before. Source: "Swap two slots"
+ *       in https://learn.microsoft.com/azure/app-service/deploy-staging-slots (the swap first applies settings and
+ *       restarts and warms every instance of the source slot, and only then switches the routing rules; the
+ *       target slot keeps serving its old content meanwhile), and ARM's {@code WebApps_SwapSlot} /
+ *       {@code WebApps_SwapSlotWithProduction} in azure-rest-api-specs (Microsoft.Web WebApps.json), a
+ *       long-running operation answered 200 or 202 ({@code @ExpectedResponses({200, 202})} in
+ *       azure-resourcemanager-appservice's {@code WebAppsClientImpl.swapSlot}).</li>
+ *   <li>While a site swaps, every write to it (any slot: configuration, package, start, stop, restart, preview,
+ *       another swap) is refused with a {@linkplain CloudException#busy busy} CloudException and changes
+ *       nothing, as App Service answers 409 "Cannot modify this site because another operation is in progress"
+ *       (a field report of writes refused during a slow swap:
+ *       https://www.benday.com/2022/05/24/azure-app-service-slot-swap-is-hanging-or-taking-forever/). Refused
+ *       calls are recorded with {@code (busy)}.</li>
+ *   <li>{@link #swapRequests} counts the swaps each site accepted, so a test can prove there was exactly one.</li>
+ * </ul>
  */
 public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpProber, PackageDigest, SmokeProber,
         DatabaseActivity {
 
+    /** How long a swap takes unless {@link #setSwapDuration} says otherwise. */
+    public static final int DEFAULT_SWAP_SECONDS = 30;
+
     private final Clock clock;
     private final Duration copyDuration;
+    private Duration swapDuration = Duration.ofSeconds(DEFAULT_SWAP_SECONDS);
+    private final Map<String, Swap> swaps = new HashMap<>();
+    private final Map<String, Integer> swapRequests = new HashMap<>();
+    private final Map<String, Integer> swapsToStop = new HashMap<>();
     private final Map<String, Map<String, Slot>> sites = new LinkedHashMap<>();
     private final Map<String, Database> databases = new LinkedHashMap<>();
     private final List<String> calls = new ArrayList<>();
@@ -59,6 +86,36 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
     }
 
     // ----- set-up and inspection, for tests and the local host -----
+
+    /** How long each swap accepted from now on takes, on the clock (zero: it is over when the call returns). */
+    public synchronized void setSwapDuration(Duration swapDuration) {
+        if (swapDuration.isNegative()) {
+            throw new IllegalArgumentException("a swap cannot take negative time: " + swapDuration);
+        }
+        this.swapDuration = swapDuration;
+    }
+
+    /**
+     * The next {@code times} swaps the site accepts run their whole duration and are then stopped by App Service,
+     * changing nothing: "If any instance fails to restart, the swap operation reverts all changes to the source
+     * slot and stops the operation", and warm-up requests that time out (90 s each, five tries) stop it too
+     * (https://learn.microsoft.com/azure/app-service/deploy-staging-slots, "Swap operation steps" and "Troubleshoot
+     * swaps").
+     */
+    public synchronized void stopNextSwaps(String siteResourceId, int times) {
+        swapsToStop.merge(key(siteResourceId), times, Integer::sum);
+    }
+
+    /** How many swaps the site has accepted (refused and failed requests are not counted). */
+    public synchronized int swapRequests(String siteResourceId) {
+        return swapRequests.getOrDefault(key(siteResourceId), 0);
+    }
+
+    /** Whether a swap on the site is still running now. */
+    public synchronized boolean swapping(String siteResourceId) {
+        settle(key(siteResourceId));
+        return swaps.containsKey(key(siteResourceId));
+    }
 
     /** Adds a site whose production slot runs {@code packageUri} with these connection strings. */
     public synchronized void addSite(String resourceId, String packageUri, Map<String, String> connectionStrings) {
@@ -81,6 +138,16 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
 
     /** The next {@code times} calls of {@code operation} on {@code target} (a slot or database) throw {@code error}. */
     public synchronized void failNext(String operation, String target, int times, RuntimeException error) {
+        // A misspelt or renamed operation would make a test whose fault never fires: refuse it.
+        boolean known = java.util.stream.Stream.of(AppServiceCloud.class, SqlCloud.class)
+                .flatMap(port -> java.util.Arrays.stream(port.getMethods()))
+                .anyMatch(method -> method.getName().equals(operation));
+        if (!known) {
+            throw new IllegalArgumentException("no cloud operation is called '" + operation + "'; the App Service and "
+                    + "Azure SQL ports have: " + java.util.stream.Stream.of(AppServiceCloud.class, SqlCloud.class)
+                    .flatMap(port -> java.util.Arrays.stream(port.getMethods())).map(java.lang.reflect.Method::getName)
+                    .distinct().sorted().toList());
+        }
         Deque<RuntimeException> queue = faults.computeIfAbsent(operation + " " + target, k -> new ArrayDeque<>());
         for (int i = 0; i < times; i++) {
             queue.add(error);
@@ -117,6 +184,7 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
 
     /** The slot as it is now, without recording a call. */
     public synchronized Optional<SlotInfo> inspect(SlotRef slot) {
+        settle(key(slot.siteResourceId()));
         Slot found = slots(slot.siteResourceId()).get(slot.slot());
         return found == null ? Optional.empty() : Optional.of(found.info(slot));
     }
@@ -137,7 +205,7 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
 
     @Override
     public synchronized void ensureSlot(SlotRef slot) {
-        record("ensureSlot", slot.toString());
+        write("ensureSlot", slot);
         Map<String, Slot> slots = slots(slot.siteResourceId());
         if (!slots.containsKey(slot.slot())) {
             Slot created = new Slot(hostName(slot.siteResourceId(), slot.slot()));
@@ -149,7 +217,7 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
 
     @Override
     public synchronized void applyConfiguration(SlotRef slot, SlotConfiguration configuration) {
-        record("applyConfiguration", slot.toString());
+        write("applyConfiguration", slot);
         Slot target = existing(slot);
         target.settings.putAll(configuration.appSettings());
         target.connections.putAll(configuration.connectionStrings());
@@ -158,22 +226,29 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
 
     @Override
     public synchronized void deployPackage(SlotRef slot, String packageUri) {
-        record("deployPackage", slot.toString());
+        write("deployPackage", slot);
         Slot target = existing(slot);
         target.settings.put(SlotInfo.RUN_FROM_PACKAGE, packageUri);
         target.restart();
     }
 
+    /** Accepts the swap and returns; the slots exchange when the swap duration has passed (see the class comment). */
     @Override
-    public synchronized void swapWithProduction(SlotRef source) {
-        record("swapWithProduction", source.toString());
-        Slot from = existing(source);
-        Slot production = existing(SlotRef.production(source.siteResourceId()));
-        Map<String, String> settings = new HashMap<>(from.settings);
-        Map<String, String> connections = new HashMap<>(from.connections);
-        int rounds = from.roundsSinceStart;
-        from.replace(production.settings, production.connections, production.roundsSinceStart);
-        production.replace(settings, connections, rounds);
+    public synchronized void beginSwapWithProduction(SlotRef source) {
+        if (source.isProduction()) {
+            throw new IllegalArgumentException("cannot swap the production slot with itself: " + source);
+        }
+        write("beginSwapWithProduction", source);
+        existing(source);
+        existing(SlotRef.production(source.siteResourceId()));
+        String site = key(source.siteResourceId());
+        swapRequests.merge(site, 1, Integer::sum);
+        boolean stops = swapsToStop.getOrDefault(site, 0) > 0;
+        if (stops) {
+            swapsToStop.merge(site, -1, Integer::sum);
+        }
+        swaps.put(site, new Swap(source.slot(), clock.instant().plus(swapDuration), stops));
+        settle(site);
     }
 
     /** This double has no slot-sticky settings: the slot only restarts (a new cold start). */
@@ -182,7 +257,7 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
         if (source.isProduction()) {
             throw new IllegalArgumentException("the production slot cannot preview a swap with itself: " + source);
         }
-        record("applyProductionConfiguration", source.toString());
+        write("applyProductionConfiguration", source);
         existing(source).restart();
     }
 
@@ -192,13 +267,13 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
         if (source.isProduction()) {
             throw new IllegalArgumentException("the production slot has no swap preview to cancel: " + source);
         }
-        record("resetConfiguration", source.toString());
+        write("resetConfiguration", source);
         existing(source).restart();
     }
 
     @Override
     public synchronized void startSlot(SlotRef slot) {
-        record("startSlot", slot.toString());
+        write("startSlot", slot);
         Slot target = existing(slot);
         if (!target.running) {
             target.running = true;
@@ -208,7 +283,7 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
 
     @Override
     public synchronized void stopSlot(SlotRef slot) {
-        record("stopSlot", slot.toString());
+        write("stopSlot", slot);
         existing(slot).running = false;
     }
 
@@ -268,6 +343,7 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
 
     @Override
     public synchronized List<ProbeResult> probe(WarmUpTarget target) {
+        List.copyOf(sites.keySet()).forEach(this::settle);
         Slot slot = null;
         Integer brokenStatus = null;
         for (Map.Entry<String, Map<String, Slot>> site : sites.entrySet()) {
@@ -379,6 +455,44 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
                 clock.instant().plus(copyDuration), failure));
     }
 
+    /**
+     * A write to the slot's site: refused busy while the site swaps (settling a swap whose time is up first),
+     * else recorded (and failed, when a fault is queued).
+     */
+    private void write(String operation, SlotRef slot) {
+        String site = key(slot.siteResourceId());
+        settle(site);
+        Swap running = swaps.get(site);
+        if (running != null) {
+            calls.add(operation + " " + slot + " (busy)");
+            throw CloudException.busy("Cannot modify this site because another operation is in progress: site "
+                    + slot.siteName() + " is swapping slot " + running.source() + " with production until "
+                    + running.doneAt(), null);
+        }
+        record(operation, slot.toString());
+    }
+
+    /** Finishes the site's swap when its time is up: the two slots exchange content and settings at once. */
+    private void settle(String site) {
+        Swap running = swaps.get(site);
+        if (running == null || clock.instant().isBefore(running.doneAt())) {
+            return;
+        }
+        swaps.remove(site);
+        if (running.stops()) {
+            calls.add("swap stopped " + site.substring(site.lastIndexOf('/') + 1) + "/" + running.source());
+            return;
+        }
+        Map<String, Slot> slots = sites.get(site);
+        Slot from = slots.get(running.source());
+        Slot production = slots.get(SlotRef.PRODUCTION);
+        Map<String, String> settings = new HashMap<>(from.settings);
+        Map<String, String> connections = new HashMap<>(from.connections);
+        int rounds = from.roundsSinceStart;
+        from.replace(production.settings, production.connections, production.roundsSinceStart);
+        production.replace(settings, connections, rounds);
+    }
+
     private void record(String operation, String target) {
         Deque<RuntimeException> queue = faults.get(operation + " " + target);
         if (queue != null && !queue.isEmpty()) {
@@ -450,5 +564,9 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
         Database(DatabaseInfo.State state, Instant readyAt) {
             this(state, readyAt, null);
         }
+    }
+
+    /** A running swap: the source slot, when it is over, and whether App Service stops it then (nothing changes). */
+    private record Swap(String source, Instant doneAt, boolean stops) {
     }
 }

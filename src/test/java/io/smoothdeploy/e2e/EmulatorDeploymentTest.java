@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.smoothdeploy.local.emulator.RecordedRequest;
 import io.smoothdeploy.local.emulator.SamplePackage;
+import io.smoothdeploy.testing.DeliveryClock;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +49,65 @@ class EmulatorDeploymentTest {
         assertEquals("Succeeded", azure.http.get("/deployments/" + id).json().get("status").asText());
         assertEquals("cms/2.0", azure.productionPackage());
         assertEquals(List.of("cmsdb"), azure.emulator.databaseNames(azure.sqlServer), "the temporary database is gone");
+    }
+
+    @Test
+    void aNinetySecondSwapThroughArmIsAcceptedOnceAndCheckedUntilProductionCarriesIt() {
+        // Arrange: every swap takes 90 s on the emulator's clock
+        azure = new EmulatorHarness(OLD, NEW);
+        azure.emulator.setSwapDuration(Duration.ofSeconds(90));
+        String id = azure.start("cms-2.0.zip", "ReadOnly");
+
+        // Act
+        Duration longestToVerification = DeliveryClock.runMeasuringDeliveries(azure.stack.queue(), azure.clock,
+                Duration.ofHours(2));
+        JsonNode awaiting = azure.http.get("/deployments/" + id).json();
+        List<Integer> maintenanceSwaps = swapAnswers();
+        azure.http.post("/deployments/" + id + "/complete", null);
+        Duration longestToLive = DeliveryClock.runMeasuringDeliveries(azure.stack.queue(), azure.clock,
+                Duration.ofHours(2));
+        JsonNode done = azure.http.get("/deployments/" + id).json();
+
+        // Assert
+        assertEquals("AwaitingVerification", awaiting.get("status").asText(), awaiting.toString());
+        assertEquals(1, maintenanceSwaps.stream().filter(s -> s == 202).count(), "one swap accepted: " + maintenanceSwaps);
+        assertTrue(maintenanceSwaps.stream().allMatch(s -> s == 202 || s == 409), maintenanceSwaps.toString());
+        assertTrue(maintenanceSwaps.contains(409), "checked while it ran, refused busy: " + maintenanceSwaps);
+        assertEquals("Succeeded", done.get("status").asText(), done.toString());
+        assertEquals(2, swapAnswers().stream().filter(s -> s == 202).count(), "one more for Complete: " + swapAnswers());
+        assertEquals("cms/2.0", azure.productionPackage());
+        assertTrue(longestToVerification.compareTo(Duration.ofSeconds(60)) <= 0, longestToVerification.toString());
+        assertTrue(longestToLive.compareTo(Duration.ofSeconds(60)) <= 0, longestToLive.toString());
+    }
+
+    @Test
+    void resetAfterCompleteFailedWithTheNewPackageLiveSwapsTheOldPackageBackThroughArm() {
+        // Arrange: Complete swaps cms/2.0 in, then fails for good stopping the maintenance slot
+        azure = new EmulatorHarness(OLD, NEW);
+        String id = azure.start("cms-2.0.zip", "ReadOnly");
+        azure.runQueues();
+        azure.emulator.failNext("stopSlot", 1, 409, "Conflict");
+        azure.http.post("/deployments/" + id + "/complete", null);
+        azure.runQueues();
+        String statusAfterComplete = azure.http.get("/deployments/" + id).json().get("status").asText();
+        String liveAfterComplete = azure.productionPackage();
+
+        // Act
+        azure.http.post("/deployments/" + id + "/reset", "{\"rollbackDatabase\":false}");
+        azure.runQueues();
+
+        // Assert
+        assertEquals("Failed", statusAfterComplete);
+        assertEquals("cms/2.0", liveAfterComplete, "the new package went live before Complete failed");
+        assertEquals("cms/1.0", azure.productionPackage());
+        assertEquals("Reset", azure.http.get("/deployments/" + id).json().get("status").asText());
+        assertTrue(azure.emulator.slot(azure.cmsSite, "production").orElseThrow().connectionStrings().get("EPiServerDB")
+                .contains("Initial Catalog=cmsdb;"), "the old package runs on the real database again");
+    }
+
+    private List<Integer> swapAnswers() {
+        return azure.emulator.requests().stream().filter(r -> r.operation().equals("swapSlot"))
+                .map(RecordedRequest::status).toList();
     }
 
     @Test

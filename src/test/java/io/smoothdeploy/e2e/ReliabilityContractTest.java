@@ -203,7 +203,7 @@ class ReliabilityContractTest {
     void secondResetAfterAFailedResetIsNotDroppedAsADuplicate() {
         // Arrange: the first reset's swap back fails for good
         String id = awaitingVerification(false);
-        host.cloud.failNext("swapWithProduction", "cms-prod/maintenance", 1,
+        host.cloud.failNext("beginSwapWithProduction", "cms-prod/maintenance", 1,
                 new CloudException("Conflict", "the slot is locked by a policy", false));
         host.post("/deployments/" + id + "/reset", "{\"rollbackDatabase\":false}");
         host.runQueues();

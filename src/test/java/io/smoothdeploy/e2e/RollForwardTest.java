@@ -46,7 +46,7 @@ class RollForwardTest {
         }
         assertEquals(1, host.cloud.calls().stream().filter(c -> c.startsWith("beginCopy")).count(), "one clone");
         for (String site : List.of("cms-prod", "commerce-prod", "scheduler-prod")) {
-            assertEquals(1, host.cloud.calls().stream().filter(c -> c.equals("swapWithProduction " + site + "/maintenance"))
+            assertEquals(1, host.cloud.calls().stream().filter(c -> c.equals("beginSwapWithProduction " + site + "/maintenance"))
                     .count(), "one maintenance swap for " + site);
             assertEquals(2, host.cloud.calls().stream().filter(c -> c.equals("deployPackage " + site + "/staging"))
                     .count(), "two staging deployments for " + site);

@@ -58,11 +58,13 @@ class SmoothDeploymentTest {
                 "beginCopy cms-sql/cmsdb -> cms-sql/" + temp,
                 "ensureSlot cms-prod/maintenance",
                 "applyConfiguration cms-prod/maintenance",
-                "swapWithProduction cms-prod/maintenance",
+                "beginSwapWithProduction cms-prod/maintenance",
+                "beginSwapWithProduction cms-prod/maintenance (busy)",
                 "ensureSlot cms-prod/staging",
                 "applyConfiguration cms-prod/staging",
                 "deployPackage cms-prod/staging",
-                "swapWithProduction cms-prod/staging",
+                "beginSwapWithProduction cms-prod/staging",
+                "beginSwapWithProduction cms-prod/staging (busy)",
                 "stopSlot cms-prod/maintenance",
                 "deleteDatabase cms-sql/" + temp), host.cloud.calls());
         SlotInfo production = host.cloud.inspect(SlotRef.production(CMS)).orElseThrow();
@@ -110,7 +112,8 @@ class SmoothDeploymentTest {
         assertEquals("Reset", done.get("status").asText());
         assertEquals("RolledBack", done.get("webApps").get(0).get("phase").asText());
         assertEquals(List.of(
-                "swapWithProduction cms-prod/maintenance",
+                "beginSwapWithProduction cms-prod/maintenance",
+                "beginSwapWithProduction cms-prod/maintenance (busy)",
                 "stopSlot cms-prod/maintenance",
                 "deleteDatabase cms-sql/cmsdb-sd-" + id),
                 host.cloud.calls().subList(callsBeforeReset, host.cloud.calls().size()));
@@ -137,8 +140,8 @@ class SmoothDeploymentTest {
         List<String> operations = new ArrayList<>();
         calls.forEach(c -> operations.add(c.substring(0, c.indexOf(' '))));
         // The database the restore replaced is dropped at clean-up, once the state has recorded the restore.
-        assertEquals(List.of("beginPointInTimeRestore", "rename", "rename", "swapWithProduction",
-                "stopSlot", "deleteDatabase", "deleteDatabase"), operations);
+        assertEquals(List.of("beginPointInTimeRestore", "rename", "rename", "beginSwapWithProduction",
+                "beginSwapWithProduction", "stopSlot", "deleteDatabase", "deleteDatabase"), operations);
         assertTrue(calls.get(calls.size() - 2).endsWith("-replaced"), calls.toString());
         assertTrue(calls.get(0).contains("@2026-11-23T09:00:00Z"), "restored to the moment the deployment started");
         assertEquals(List.of("cmsdb"), host.cloud.databaseNames(SQL_SERVER));

@@ -145,7 +145,7 @@ class StaleMaintenanceTimerTest {
         assertFalse(resumed.equals(failed), "a new run resumed the failed one");
         assertEquals("AwaitingVerification", host.get("/deployments/" + resumed).json().get("status").asText());
         assertEquals("Resume", webhook.received(STALE).get(0).get("action").asText());
-        assertEquals(1, host.cloud.calls().stream().filter(c -> c.equals("swapWithProduction cms-prod/maintenance")).count());
+        assertEquals(1, host.cloud.calls().stream().filter(c -> c.equals("beginSwapWithProduction cms-prod/maintenance")).count());
     }
 
     @Test

@@ -73,11 +73,12 @@ import java.util.function.Supplier;
  * refused the one sent (401), the call throws a {@linkplain CloudException#isCredentialFailure credential
  * failure}, which is transient; a 403 (a missing role assignment) is a permanent failure (see {@link ArmErrors}).
  *
- * <p>Waiting: slot creation, swaps and deletes wait for their long-running operation (polled at
+ * <p>Waiting: slot creation and deletes wait for their long-running operation (polled at
  * {@code lroPollInterval}, or the {@code Retry-After} ARM sends), bounded by a timeout after which a
  * transient {@link CloudException} is thrown; the operation goes on in Azure and the caller's next
- * attempt reads the result. Database copies and restores only start their operation: the initial PUT has
- * been answered when {@link #beginCopy} returns, and callers poll {@link #getDatabase}.
+ * attempt reads the result. Swaps, database copies and restores only start their operation: the initial
+ * request has been answered when {@link #beginSwapWithProduction} or {@link #beginCopy} returns, and callers
+ * read the slots ({@link #getSlot}) or the database ({@link #getDatabase}) in a later run.
  *
  * <p>Thread-safe (the service clients are).
  */
@@ -88,7 +89,6 @@ public final class ArmCloud implements AppServiceCloud, SqlCloud {
     private static final int LOCAL_RETRIES = 2;
     private static final Duration AZURE_POLL_INTERVAL = Duration.ofSeconds(10);
     private static final Duration SLOT_CREATE_TIMEOUT = Duration.ofMinutes(5);
-    private static final Duration SWAP_TIMEOUT = Duration.ofMinutes(8);
     private static final Duration DELETE_TIMEOUT = Duration.ofMinutes(5);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -258,18 +258,23 @@ public final class ArmCloud implements AppServiceCloud, SqlCloud {
         });
     }
 
-    /** {@code POST …/slots/{slot}/slotsswap {"targetSlot":"production"}}, waiting for the swap to finish. */
+    /**
+     * {@code POST …/slots/{slot}/slotsswap {"targetSlot":"production"}} ({@code WebApps_SwapSlot} in
+     * azure-rest-api-specs, Microsoft.Web WebApps.json: a long-running operation answered 200 or 202 with a
+     * {@code Location} to poll): returns once App Service has accepted the swap. The SDK's sync poller sends the
+     * POST when it is created ({@link WebAppsClient#beginSwapSlot}); it is never polled here, so no call waits for
+     * the swap, which can take many minutes. A 409 "another operation is in progress" (the site is swapping
+     * already) is a {@linkplain CloudException#busy busy} CloudException (see {@link ArmErrors}).
+     */
     @Override
-    public void swapWithProduction(SlotRef source) {
+    public void beginSwapWithProduction(SlotRef source) {
         if (source.isProduction()) {
             throw new IllegalArgumentException("cannot swap the production slot with itself: " + source);
         }
         ArmResourceId site = site(source);
-        String action = "Swapping slot " + source + " with production";
+        String action = "Starting a swap of slot " + source + " with production";
         CsmSlotEntity entity = new CsmSlotEntity().withTargetSlot(SlotRef.PRODUCTION).withPreserveVnet(true);
-        SyncPoller<PollResult<Void>, Void> poller = call(action,
-                () -> webApps.beginSwapSlot(site.resourceGroup(), site.name(), source.slot(), entity));
-        waitFor(poller, action, SWAP_TIMEOUT);
+        call(action, () -> webApps.beginSwapSlot(site.resourceGroup(), site.name(), source.slot(), entity));
     }
 
     /**

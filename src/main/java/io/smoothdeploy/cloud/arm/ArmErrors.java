@@ -25,6 +25,13 @@ import java.util.regex.Pattern;
  * wrapped), or ARM refused the token it was sent (401: {@code ExpiredAuthenticationToken},
  * {@code InvalidAuthenticationToken}, {@code AuthenticationFailed}). A 403 is not one: the token was good, the
  * identity just lacks a role assignment, which only a person can fix, so it stays permanent.
+ *
+ * <p>Error bodies: ARM's own are {@code {"error":{"code":…,"message":…}}}; App Service's resource provider answers
+ * its own errors PascalCase, {@code {"Code":"Conflict","Message":…,"Details":[…]}}, which the SDK's generated
+ * {@code DefaultErrorResponseError} does not read (it matches {@code "code"} and {@code "message"} exactly), so
+ * both shapes are read from the body here. A 409 whose message says another operation is in progress (App
+ * Service refuses writes to a site while it swaps: "Cannot modify this site because another operation is in
+ * progress") is a {@linkplain CloudException#busy busy} failure, with Azure's message kept.
  */
 final class ArmErrors {
 
@@ -68,8 +75,16 @@ final class ArmErrors {
                 code = error.getCode();
                 message = error.getMessage();
             }
+            if (code == null || code.isBlank() || message == null) {
+                String[] fromBody = codeAndMessage(http);
+                code = code == null || code.isBlank() ? fromBody[0] : code;
+                message = message == null ? fromBody[1] : message;
+            }
             if (code == null || code.isBlank()) {
                 code = "Http" + status;
+            }
+            if (status == 409 && message != null && message.toLowerCase(java.util.Locale.ROOT).contains(IN_PROGRESS)) {
+                return CloudException.busy(action + " refused: HTTP 409 " + code + ": " + scrub(message), e);
             }
             if (status == 401) {
                 return credentialRefused(action, code, message, e);
@@ -97,6 +112,42 @@ final class ArmErrors {
     static CloudException credentialRefused(String action, String code, String armMessage, Throwable cause) {
         return CloudException.credentials(code, action + " failed: Azure Resource Manager refused the orchestrator's"
                 + " credential (HTTP 401 " + code + ")" + reason(armMessage), cause);
+    }
+
+    private static final String IN_PROGRESS = "another operation is in progress";
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /**
+     * {code, message} from the error body, in ARM's shape ({@code {"error":{"code","message"}}}) or App Service's
+     * PascalCase one ({@code {"Code","Message"}}); nulls where the body has none or is not JSON.
+     */
+    static String[] codeAndMessage(HttpResponseException http) {
+        String body;
+        try {
+            body = http.getResponse().getBodyAsString().block();
+        } catch (RuntimeException e) {
+            body = null;
+        }
+        if ((body == null || body.isBlank()) && http.getMessage() != null && http.getMessage().indexOf('{') >= 0) {
+            // the body was read already (a long-running operation's first answer): azure-core puts it in the message
+            body = http.getMessage().substring(http.getMessage().indexOf('{'));
+        }
+        if (body == null || body.isBlank()) {
+            return new String[] {null, null};
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode root = JSON.readTree(body);
+            com.fasterxml.jackson.databind.JsonNode error = root.has("error") ? root.get("error")
+                    : root.has("Error") ? root.get("Error") : root;
+            return new String[] {text(error, "code", "Code"), text(error, "message", "Message")};
+        } catch (java.io.IOException | RuntimeException e) {
+            return new String[] {null, null};
+        }
+    }
+
+    private static String text(com.fasterxml.jackson.databind.JsonNode node, String camel, String pascal) {
+        com.fasterxml.jackson.databind.JsonNode value = node.hasNonNull(camel) ? node.get(camel) : node.get(pascal);
+        return value == null || !value.isValueNode() ? null : value.asText();
     }
 
     static boolean isTransient(int status) {

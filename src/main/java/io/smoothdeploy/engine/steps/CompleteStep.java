@@ -10,17 +10,20 @@ import java.util.Optional;
 
 /**
  * Goes live. Per web app: swap the staging slot (new package on P) into production, then stop the
- * maintenance slot. Then, once: drop the temporary database.
+ * maintenance slot. Then, once: drop the temporary database. The swap is started in one run and checked in
+ * later ones until production carries the release marker; only then is the maintenance slot stopped.
  */
 final class CompleteStep implements StageStep {
 
     private final AppServiceCloud appService;
     private final SqlCloud sql;
+    private final Pacing pacing;
     private final CloneWriteGuard writeGuard;
 
-    CompleteStep(AppServiceCloud appService, SqlCloud sql, CloneWriteGuard writeGuard) {
+    CompleteStep(AppServiceCloud appService, SqlCloud sql, Pacing pacing, CloneWriteGuard writeGuard) {
         this.appService = appService;
         this.sql = sql;
+        this.pacing = pacing;
         this.writeGuard = writeGuard;
     }
 
@@ -33,12 +36,20 @@ final class CompleteStep implements StageStep {
         if (production.isEmpty()) {
             return CloudChecks.missingProduction(context);
         }
-        if (!SlotMarkers.carries(production.get(), SlotMarkers.release(context.deployment().lineageId()))) {
+        String release = SlotMarkers.release(context.deployment().lineageId());
+        if (!SlotMarkers.carries(production.get(), release)) {
+            Optional<SlotInfo> staging = appService.getSlot(context.staging());
+            if (staging.isEmpty() || !SlotMarkers.carries(staging.get(), release)) {
+                return StepOutcome.fail(FailureKind.CONFIGURATION, "cannot go live on site "
+                        + context.webAppConfig().name() + ": neither production nor slot " + context.staging()
+                        + " carries this deployment's package (" + release + ")");
+            }
             Optional<StepOutcome> wait = writeGuard.holdBack(context);
             if (wait.isPresent()) {
                 return wait.get();
             }
-            appService.swapWithProduction(context.staging());
+            return Swaps.beginOrCheck(appService, context, context.staging(), "the new package", pacing,
+                    pacing.swapTimeout());
         }
         appService.stopSlot(context.maintenance());
         return StepOutcome.advance("Site " + context.webAppConfig().name() + " now runs the new package");

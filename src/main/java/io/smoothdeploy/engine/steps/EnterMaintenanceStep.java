@@ -17,6 +17,11 @@ import java.util.Optional;
  * temporary database T in the deployment's database mode; another app gets the maintenance page. The slot
  * is warmed, then swapped into production. The production slot's content marker says whether the swap
  * already happened.
+ *
+ * <p>Each run does one bounded piece and reads the cloud to know which: (a) create, configure and start the
+ * slot; (b) one warm-up round; (c) when a round finds the slot warm, start the swap; (d) later runs find the
+ * swap still running (the site answers busy) until production carries the maintenance marker. Nothing waits
+ * for a long operation inside a run.
  */
 final class EnterMaintenanceStep implements StageStep {
 
@@ -47,18 +52,27 @@ final class EnterMaintenanceStep implements StageStep {
                     + context.environment().connectionStringName() + " that names a database");
         }
         SlotRef maintenance = context.maintenance();
-        appService.ensureSlot(maintenance);
-        SlotInfo slot = appService.getSlot(maintenance).orElseThrow();
-        if (!matches(slot, wanted.get())) {
-            appService.applyConfiguration(maintenance, wanted.get());
-            slot = appService.getSlot(maintenance).orElseThrow();
+        Optional<SlotInfo> existing = appService.getSlot(maintenance);
+        if (existing.isEmpty() || !matches(existing.get(), wanted.get()) || !existing.get().running()) {
+            // (a) one run: create, configure and start the slot; warm-up starts with the next run
+            if (existing.isEmpty()) {
+                appService.ensureSlot(maintenance);
+            }
+            SlotInfo slot = appService.getSlot(maintenance).orElseThrow();
+            if (!matches(slot, wanted.get())) {
+                appService.applyConfiguration(maintenance, wanted.get());
+                slot = appService.getSlot(maintenance).orElseThrow();
+            }
+            if (!slot.running()) {
+                appService.startSlot(maintenance);
+            }
+            return StepOutcome.checkAgain(pacing.warmUpPoll(), "Prepared maintenance slot " + maintenance
+                    + "; warming it up");
         }
-        if (!slot.running()) {
-            appService.startSlot(maintenance);
-        }
-        SlotWarmer.Round round = warmer.probe(slot, context.webAppConfig(), false);
+        // (b) one warm-up round per run
+        SlotWarmer.Round round = warmer.probe(existing.get(), context.webAppConfig(), false);
+        EnvironmentConfig environment = context.environment();
         if (!round.warm()) {
-            EnvironmentConfig environment = context.environment();
             if (context.pastDeadline(environment.warmUpTimeout())) {
                 return StepOutcome.fail(FailureKind.WARM_UP, "maintenance slot " + maintenance
                         + " did not warm up within " + environment.warmUpTimeout().toSeconds() + " s: "
@@ -67,8 +81,15 @@ final class EnterMaintenanceStep implements StageStep {
             return StepOutcome.checkAgain(pacing.warmUpPoll(), "Warming maintenance slot " + maintenance + ": "
                     + round.summary());
         }
-        appService.swapWithProduction(maintenance);
-        return StepOutcome.advance(doneLine(context, site));
+        // A swap an earlier run started may have finished while this one probed: read production again right
+        // before asking for a swap, so that a finished swap is never followed by a second one (a swap back)
+        Optional<SlotInfo> now = appService.getSlot(context.production());
+        if (now.isPresent() && SlotMarkers.carries(now.get(), marker)) {
+            return StepOutcome.advance(doneLine(context, site));
+        }
+        // (c) warm: start the swap; (d) later runs find it running (busy) until production carries the marker
+        return Swaps.beginOrCheck(appService, context, maintenance, "the maintenance content", pacing,
+                environment.warmUpTimeout().plus(pacing.swapTimeout()));
     }
 
     private static String doneLine(StepContext context, String site) {

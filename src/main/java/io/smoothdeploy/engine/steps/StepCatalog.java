@@ -17,24 +17,29 @@ import io.smoothdeploy.engine.WebAppState;
 import io.smoothdeploy.warmup.SmokeProber;
 import io.smoothdeploy.warmup.WarmUpProber;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 
 /**
  * Runs the step class of a message's stage. A cloud error that retrying will not fix becomes a classified
- * failure; a transient one is retried by the step's own schedule ({@link StepOutcome.RetryLater}).
+ * failure; a transient one is retried by the step's own schedule ({@link StepOutcome.RetryLater}); a busy one
+ * (the site is in the middle of another operation, such as a swap) is checked again after the swap pace
+ * ({@link StepOutcome.CheckAgain}), not counted as a retry, until the stage has waited past its limit.
  */
 public final class StepCatalog implements Steps {
 
     private final Map<Stage, StageStep> steps = new EnumMap<>(Stage.class);
     private final Clock clock;
+    private final Pacing pacing;
 
     public StepCatalog(AppServiceCloud appService, SqlCloud sql, WarmUpProber prober, PackageDigest packages,
                        SmokeProber smoke, DatabaseActivity activity, Clock clock, Pacing pacing) {
         this.clock = clock;
+        this.pacing = pacing;
         SlotWarmer warmer = new SlotWarmer(prober);
-        CompleteStep complete = new CompleteStep(appService, sql, new CloneWriteGuard(activity));
-        ResetStep reset = new ResetStep(appService, sql, pacing);
+        CompleteStep complete = new CompleteStep(appService, sql, pacing, new CloneWriteGuard(activity));
+        ResetStep reset = new ResetStep(appService, sql, pacing, warmer);
         steps.put(Stage.VERIFY_PACKAGE, new VerifyPackageStep(packages, clock));
         steps.put(Stage.CLONE_DB, new CloneDbStep(sql, pacing));
         steps.put(Stage.ENTER_MAINTENANCE, new EnterMaintenanceStep(appService, warmer, pacing));
@@ -66,6 +71,12 @@ public final class StepCatalog implements Steps {
         try {
             return steps.get(message.stage()).run(context);
         } catch (CloudException e) {
+            if (e.isBusy()) {
+                // another operation (a swap, most often) holds the site: nothing changed; look again later
+                Duration limit = environment.warmUpTimeout().plus(pacing.swapTimeout());
+                return Swaps.busy(context, pacing, limit, "Site busy with another operation, checking again: "
+                        + e.getMessage());
+            }
             if (e.isCredentialFailure()) {
                 return new StepOutcome.RetryLater(FailureKind.CREDENTIALS, e.code(), e.getMessage());
             }

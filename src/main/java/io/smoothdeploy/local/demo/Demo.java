@@ -60,6 +60,7 @@ public final class Demo {
         say("Building sample packages in " + packages);
         SampleEnvironment sample = SampleEnvironment.create(emulator, packages, "demo");
         emulator.setCopyDuration(Duration.ofSeconds(3));
+        emulator.setSwapDuration(Duration.ofSeconds(3));
         String cms = sample.cmsSite();
         String sql = sample.sqlServer();
         List<Instant> swaps = new CopyOnWriteArrayList<>();
@@ -76,7 +77,8 @@ public final class Demo {
         try (LocalStack stack = LocalStack.start(
                 new TableServiceClientBuilder().connectionString(azurite.connectionString()).buildClient(), settings,
                 LocalStack.Cloud.emulated(emulator, SUBSCRIPTION, Duration.ofSeconds(5)), Clock.systemUTC(),
-                new Pacing(Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofMinutes(10)), 0)) {
+                new Pacing(Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofMinutes(10), Duration.ofSeconds(1),
+                        Duration.ofMinutes(10)), 0)) {
             stack.startLive(4);
             DemoApi api = new DemoApi(stack.apiBase());
             say("Local host at " + stack.apiBase() + "; Azure emulator at " + emulator.endpoint());

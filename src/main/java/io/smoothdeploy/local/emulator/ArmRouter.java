@@ -38,16 +38,26 @@ final class ArmRouter implements HttpHandler {
         this.emulator = emulator;
     }
 
-    /** An ARM error answer. */
+    /**
+     * An ARM error answer. {@code appService}: the error comes from App Service's resource provider, which
+     * answers PascalCase ({@code {"Code":…,"Message":…,"Details":[…]}}) rather than ARM's
+     * {@code {"error":{"code":…,"message":…}}}.
+     */
     static final class ArmError extends RuntimeException {
         private static final long serialVersionUID = 1L;
         final int status;
         final String code;
+        final boolean appService;
 
         ArmError(int status, String code, String message) {
+            this(status, code, message, false);
+        }
+
+        ArmError(int status, String code, String message, boolean appService) {
             super(message);
             this.status = status;
             this.code = code;
+            this.appService = appService;
         }
     }
 
@@ -108,7 +118,9 @@ final class ArmRouter implements HttpHandler {
                 }
                 AzureEmulator.Fault fault = emulator.takeFault(route.operation());
                 if (fault != null) {
-                    throw new ArmError(fault.status(), fault.code(), "Injected fault on " + route.operation());
+                    throw fault.appServiceMessage() == null
+                            ? new ArmError(fault.status(), fault.code(), "Injected fault on " + route.operation())
+                            : new ArmError(fault.status(), fault.code(), fault.appServiceMessage(), true);
                 }
                 if (apiVersion == null || apiVersion.isBlank()) {
                     throw new ArmError(400, "MissingApiVersionParameter",
@@ -116,10 +128,12 @@ final class ArmRouter implements HttpHandler {
                 }
                 JsonNode body = requestBody.length == 0 ? JSON.createObjectNode() : JSON.readTree(requestBody);
                 synchronized (emulator.lock) {
+                    emulator.settleSwaps();
                     response = route.action().run(body);
                 }
             } catch (ArmError e) {
-                response = error(e.status, e.code, e.getMessage());
+                response = e.appService ? appServiceError(e.status, e.code, e.getMessage())
+                        : error(e.status, e.code, e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 response = error(500, "InternalServerError", "interrupted");
@@ -158,6 +172,28 @@ final class ArmRouter implements HttpHandler {
         ObjectNode error = body.putObject("error");
         error.put("code", code);
         error.put("message", message);
+        return Response.json(status, body);
+    }
+
+    /**
+     * App Service's own error body, PascalCase, with the details it adds. Shape as App Service answers (for example
+     * a 409 during a swap): {@code {"Code":"Conflict","Message":"…","Target":null,"Details":[{"Message":"…"},
+     * {"Code":"Conflict"},{"ErrorEntity":{"Code":"Conflict","Message":"…"}}],"Innererror":null}}. The SDK's
+     * {@code DefaultErrorResponseError} reads only lower-case {@code code}/{@code message}, which is why the
+     * adapter reads the body itself.
+     */
+    private static Response appServiceError(int status, String code, String message) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("Code", code);
+        body.put("Message", message);
+        body.putNull("Target");
+        ArrayNode details = body.putArray("Details");
+        details.addObject().put("Message", message);
+        details.addObject().put("Code", code);
+        ObjectNode entity = details.addObject().putObject("ErrorEntity");
+        entity.put("Code", code);
+        entity.put("Message", message);
+        body.putNull("Innererror");
         return Response.json(status, body);
     }
 
@@ -204,6 +240,39 @@ final class ArmRouter implements HttpHandler {
 
     private Route webRoute(String method, Call call, String siteId, String slot, boolean namedSlot, List<String> rest) {
         String tail = String.join("/", rest).toLowerCase(Locale.ROOT);
+        if (method.equals("GET") && rest.size() == 2 && tail.startsWith("operationresults/")) {
+            return new Route("getSwapOperation", body -> swapOperation(call, siteId, rest.get(1)));
+        }
+        Route route = webRouteOf(method, call, siteId, slot, namedSlot, tail);
+        if (method.equals("GET") || route.operation().startsWith("list") || route.operation().equals("unknown")) {
+            return route;
+        }
+        return new Route(route.operation(), body -> {
+            refuseWhileSwapping(siteId);
+            return route.action().run(body);
+        });
+    }
+
+    /**
+     * A write to a site that is swapping: App Service answers 409 Conflict, PascalCase, "Cannot modify this site
+     * because another operation is in progress", and changes nothing. Sources: while a swap runs the site can't be
+     * edited and CLI writes fail with a pending-operation error
+     * (https://www.benday.com/2022/05/24/azure-app-service-slot-swap-is-hanging-or-taking-forever/); the swap's
+     * phases (settings applied to the source, its instances restarted and warmed, then the routing switched) are
+     * those of https://learn.microsoft.com/azure/app-service/deploy-staging-slots ("What happens during a swap").
+     * Harsher than needed on purpose: every slot of the site is refused, not only the two in the swap.
+     */
+    private void refuseWhileSwapping(String siteId) {
+        EmulatedSite site = site(siteId);
+        if (site.swap != null) {
+            throw new ArmError(409, "Conflict", "Cannot modify this site because another operation is in progress."
+                    + " Details: Id: " + site.swap.operationId() + ", OperationName: SwapSiteSlots, CreatedTime: "
+                    + site.swap.startedAt() + ", DestinationSlotName: "
+                    + site.swap.target(), true);
+        }
+    }
+
+    private Route webRouteOf(String method, Call call, String siteId, String slot, boolean namedSlot, String tail) {
         switch (method + " " + tail) {
             case "GET ":
                 return new Route(namedSlot ? "getSlot" : "getSite", body -> getSlot(siteId, slot));
@@ -380,7 +449,12 @@ final class ArmRouter implements HttpHandler {
 
     /**
      * {@code POST …/slots/{slot}/slotsswap {"targetSlot": t}} swaps slot with t; {@code POST …/sites/{name}/
-     * slotsswap {"targetSlot": t}} swaps t with production. Settings not marked sticky travel with the content.
+     * slotsswap {"targetSlot": t}} swaps t with production ({@code WebApps_SwapSlot} and
+     * {@code WebApps_SwapSlotWithProduction} in azure-rest-api-specs, Microsoft.Web WebApps.json: long-running,
+     * 200 or 202). Answers 202 with a {@code Location} ({@link #swapOperation}); the slots exchange only when the
+     * emulator's swap duration has passed (a swap restarts and warms the source's instances before switching the
+     * routing, and can take minutes: https://learn.microsoft.com/azure/app-service/deploy-staging-slots). Settings
+     * not marked sticky travel with the content.
      */
     private Response swap(Call call, String siteId, String slotName, boolean namedSlot, JsonNode body) {
         EmulatedSite site = site(siteId);
@@ -391,16 +465,49 @@ final class ArmRouter implements HttpHandler {
         EmulatedSlot source = slot(site, namedSlot ? slotName : targetName);
         EmulatedSlot target = slot(site, namedSlot ? targetName : "production");
         if (source == target) {
-            throw new ArmError(400, "BadRequest", "Cannot swap slot '" + source.name() + "' with itself.");
+            throw new ArmError(400, "BadRequest", "Cannot swap slot '" + source.name() + "' with itself.", true);
         }
+        EmulatedSite.PendingSwap[] accepted = new EmulatedSite.PendingSwap[1];
+        EmulatedOperation operation = emulator.newOperation(() -> site.swap != accepted[0], null);
+        java.time.Instant now = emulator.clock.instant();
+        accepted[0] = new EmulatedSite.PendingSwap(source.name(), target.name(), now,
+                now.plus(emulator.swapDuration()), operation.id());
+        site.swap = accepted[0];
+        emulator.settleSwaps();
+        String location = emulator.endpoint() + site.resourceId() + (namedSlot ? "/slots/" + source.name() : "")
+                + "/operationresults/" + operation.id() + "?api-version=" + call.apiVersion();
+        return new Response(202, Map.of("Location", location), null);
+    }
+
+    /**
+     * {@code GET …/sites/{name}[/slots/{slot}]/operationresults/{id}}, the swap's {@code Location}: 202 (with the
+     * same {@code Location}) while the swap runs, then 200, as ARM's Location-polled long-running operations answer
+     * (azure-core's {@code LocationPollingStrategy}: 202 in progress, 200/201/204 done).
+     */
+    private Response swapOperation(Call call, String siteId, String id) {
+        site(siteId);
+        EmulatedOperation operation = emulator.operations.get(id);
+        if (operation == null) {
+            throw new ArmError(404, "ResourceNotFound", "Operation '" + id + "' was not found.");
+        }
+        if (operation.status().equals("InProgress")) {
+            String location = emulator.endpoint() + "/" + String.join("/", call.segments()) + "?api-version="
+                    + call.apiVersion();
+            return new Response(202, Map.of("Location", location), null);
+        }
+        return Response.empty(200);
+    }
+
+    /**
+     * The end of a swap: settings not marked sticky travel with the content; phase 2 of a swap with preview (the
+     * sticky values the source took stay with it; each slot gets its own back). Observers hear one event.
+     */
+    static void exchangeSlots(AzureEmulator emulator, EmulatedSite site, EmulatedSlot source, EmulatedSlot target) {
         exchange(source.appSettings, target.appSettings, site.slotSettingNames);
         exchange(source.connectionStrings, target.connectionStrings, site.slotConnectionStringNames);
-        // Phase 2 of a swap with preview: the sticky values the source took stayed with it; it gets its own back.
         source.resetPreview();
         target.resetPreview();
         emulator.observers.forEach(o -> o.swapped(site, source, target));
-        EmulatedOperation operation = emulator.newOperation(() -> true, null);
-        return accepted(call, "Microsoft.Web", site.location(), operation, null);
     }
 
     /**

@@ -35,8 +35,13 @@ import java.util.concurrent.TimeUnit;
  * <p>Long operations behave as ARM's do: creating a database answers 201 with an
  * {@code Azure-AsyncOperation} header; the operation reports {@code InProgress} (and the database
  * {@code Copying} / {@code Restoring}) until {@link #setCopyDuration copy duration} has passed on the
- * emulator's {@link Clock}, then {@code Succeeded}. A swap answers 202 with an operation that has already
- * succeeded: the swap itself happens at once, under the one lock.
+ * emulator's {@link Clock}, then {@code Succeeded}. A swap answers 202 with a {@code Location} to poll
+ * ({@code …/operationresults/{id}}), which answers 202 until {@link #setSwapDuration swap duration}
+ * ({@value #DEFAULT_SWAP_SECONDS} s unless set) has passed on the emulator's clock, then 200; the slots exchange
+ * only then, in one step under the one lock, and meanwhile every write to the site (any slot: settings,
+ * restart, start, stop, slot creation, swap preview, another swap) is refused with App Service's 409
+ * {@code {"Code":"Conflict","Message":"Cannot modify this site because another operation is in progress. …"}}
+ * (see {@code ArmRouter} for the sources).
  *
  * <p>Swap with preview: {@code applySlotConfig} gives the source slot the target's values of the slot-sticky
  * settings ({@link #setSlotSettingNames}), remembering its own, and restarts it (200, no long operation);
@@ -47,6 +52,7 @@ import java.util.concurrent.TimeUnit;
  * a name): {@code getSite}, {@code getSlot}, {@code createSlot}, {@code listAppSettings},
  * {@code updateAppSettings}, {@code listConnectionStrings}, {@code updateConnectionStrings},
  * {@code getSlotConfigNames}, {@code restartSlot}, {@code startSlot}, {@code stopSlot}, {@code swapSlot},
+ * {@code getSwapOperation} (polling a swap's {@code Location}),
  * {@code applySlotConfig}, {@code resetSlotConfig}, {@code getOperation}, {@code getDatabase}, {@code createDatabase}, {@code deleteDatabase},
  * {@code renameDatabase}; and {@code downloadPackage} for package downloads ({@link #packageDownloadUri}).
  *
@@ -64,6 +70,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread-safe: one lock guards the whole model.
  */
 public final class AzureEmulator implements AutoCloseable {
+
+    /** How long a swap takes unless {@link #setSwapDuration} says otherwise. */
+    public static final int DEFAULT_SWAP_SECONDS = 30;
 
     /** The path of the token endpoint, under {@link #endpoint()}. */
     public static final String TOKEN_PATH = "/_emulator/token";
@@ -83,13 +92,15 @@ public final class AzureEmulator implements AutoCloseable {
     private final Map<String, Deque<Fault>> faults = new HashMap<>();
     private final Map<String, Duration> latencies = new HashMap<>();
     private Duration copyDuration = Duration.ZERO;
+    private Duration swapDuration = Duration.ofSeconds(DEFAULT_SWAP_SECONDS);
     private long nextOperation;
     private SlotRuntime runtime;
     final TokenEndpoint tokens = new TokenEndpoint(this);
     private Path packageDirectory;
     private final Set<String> tamperedPackages = new java.util.HashSet<>();
 
-    record Fault(int status, String code) {
+    /** @param appServiceMessage null for ARM's error shape; else App Service's PascalCase body with this message */
+    record Fault(int status, String code, String appServiceMessage) {
     }
 
     private AzureEmulator(Clock clock, int port) {
@@ -216,6 +227,40 @@ public final class AzureEmulator implements AutoCloseable {
         return copyDuration;
     }
 
+    /** How long each slot swap accepted from now on takes, on the emulator's clock (zero: over at once). */
+    public void setSwapDuration(Duration swapDuration) {
+        if (swapDuration.isNegative()) {
+            throw new IllegalArgumentException("a swap cannot take negative time: " + swapDuration);
+        }
+        synchronized (lock) {
+            this.swapDuration = swapDuration;
+        }
+    }
+
+    Duration swapDuration() {
+        return swapDuration;
+    }
+
+    /** Whether a swap is running on the site now. */
+    public boolean swapping(String siteResourceId) {
+        synchronized (lock) {
+            settleSwaps();
+            return site(siteResourceId).map(site -> site.swap != null).orElse(false);
+        }
+    }
+
+    /** Finishes every swap whose time is up (call with the lock held): the slots exchange, observers hear it. */
+    void settleSwaps() {
+        for (EmulatedSite site : sites.values()) {
+            EmulatedSite.PendingSwap swap = site.swap;
+            if (swap != null && !clock.instant().isBefore(swap.doneAt())) {
+                site.swap = null;
+                ArmRouter.exchangeSlots(this, site, site.slot(swap.source()).orElseThrow(),
+                        site.slot(swap.target()).orElseThrow());
+            }
+        }
+    }
+
     // ----- the slot runtime -----
 
     /**
@@ -275,6 +320,7 @@ public final class AzureEmulator implements AutoCloseable {
     /** The instance a slot serves now, or empty (no such slot, or the slot runtime is not started). */
     public Optional<AppInstance> appInstance(String siteResourceId, String slotName) {
         synchronized (lock) {
+            settleSwaps();
             if (runtime == null) {
                 return Optional.empty();
             }
@@ -288,6 +334,7 @@ public final class AzureEmulator implements AutoCloseable {
      */
     public Optional<URI> slotUrl(String siteResourceId, String slotName) {
         synchronized (lock) {
+            settleSwaps();
             if (runtime == null) {
                 return Optional.empty();
             }
@@ -321,6 +368,7 @@ public final class AzureEmulator implements AutoCloseable {
     /** A snapshot of the slot, or empty. */
     public Optional<EmulatedSlot> slot(String siteResourceId, String slotName) {
         synchronized (lock) {
+            settleSwaps();
             return site(siteResourceId).flatMap(site -> site.slot(slotName)).map(EmulatedSlot::copy);
         }
     }
@@ -380,7 +428,20 @@ public final class AzureEmulator implements AutoCloseable {
         synchronized (lock) {
             Deque<Fault> queue = faults.computeIfAbsent(operationName, k -> new ArrayDeque<>());
             for (int i = 0; i < times; i++) {
-                queue.add(new Fault(httpStatus, errorCode));
+                queue.add(new Fault(httpStatus, errorCode, null));
+            }
+        }
+    }
+
+    /**
+     * The next {@code times} requests of route {@code operationName} answer {@code httpStatus} with App Service's
+     * own PascalCase error body ({@code {"Code":errorCode,"Message":message,…}}) and change nothing.
+     */
+    public void failNextAppService(String operationName, int times, int httpStatus, String errorCode, String message) {
+        synchronized (lock) {
+            Deque<Fault> queue = faults.computeIfAbsent(operationName, k -> new ArrayDeque<>());
+            for (int i = 0; i < times; i++) {
+                queue.add(new Fault(httpStatus, errorCode, message));
             }
         }
     }

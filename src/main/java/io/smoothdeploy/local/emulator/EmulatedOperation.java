@@ -3,7 +3,8 @@ package io.smoothdeploy.local.emulator;
 import java.util.function.BooleanSupplier;
 
 /**
- * A long-running operation, polled through its {@code Azure-AsyncOperation} URL: {@code InProgress} until
+ * A long-running operation, polled through its {@code Azure-AsyncOperation} URL (a database create) or its
+ * {@code Location} (a slot swap, which answers 202 while in progress, 200 when done): {@code InProgress} until
  * {@code done} says so, then {@code Succeeded}, or {@code Failed} with an error when {@code failure} says so.
  */
 final class EmulatedOperation {

@@ -20,6 +20,16 @@ public final class EmulatedSite {
     /** Sticky ("slot setting") names: these stay with their slot in a swap. Empty: everything travels. */
     final Set<String> slotSettingNames = new LinkedHashSet<>();
     final Set<String> slotConnectionStringNames = new LinkedHashSet<>();
+    /** The swap running on this site, or null. */
+    PendingSwap swap;
+
+    /**
+     * A swap App Service has accepted and is still running: the two slots exchange when {@code doneAt} has passed
+     * on the emulator's clock; until then they answer as before, and writes to the site are refused (409).
+     */
+    record PendingSwap(String source, String target, java.time.Instant startedAt, java.time.Instant doneAt,
+                       String operationId) {
+    }
 
     EmulatedSite(String subscriptionId, String resourceGroup, String name, String location) {
         this.subscriptionId = subscriptionId;

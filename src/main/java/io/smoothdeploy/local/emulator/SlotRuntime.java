@@ -308,6 +308,8 @@ final class SlotRuntime implements SlotObserver {
                 AppInstance current;
                 boolean running;
                 synchronized (emulator.lock) {
+                    // a swap whose time is up has switched the routing, whoever looks first
+                    emulator.settleSwaps();
                     current = instance;
                     running = slot.running();
                 }

@@ -181,7 +181,7 @@ class ArmCloudTest {
         cloud.deployPackage(staging, NEW_PACKAGE);
 
         // Act
-        cloud.swapWithProduction(staging);
+        swapAndFinish(staging);
 
         // Assert
         SlotInfo live = cloud.getSlot(production).orElseThrow();
@@ -194,7 +194,7 @@ class ArmCloudTest {
         assertFalse(old.appSettings().containsKey("SMOOTHDEPLOY_CONTENT"));
 
         // Act: and back
-        cloud.swapWithProduction(staging);
+        swapAndFinish(staging);
 
         // Assert
         assertEquals(OLD_PACKAGE, cloud.getSlot(production).orElseThrow().packageUri());
@@ -203,7 +203,7 @@ class ArmCloudTest {
                 .findFirst().orElseThrow();
         assertEquals("POST", swap.method());
         assertTrue(swap.path().endsWith("/providers/Microsoft.Web/sites/cms/slots/staging/slotsswap"), swap.path());
-        assertTrue(operations().contains("getOperation"), "the swap is polled as a long-running operation");
+        assertFalse(operations().contains("getSwapOperation"), "a swap is started, never waited for");
     }
 
     @Test
@@ -214,7 +214,7 @@ class ArmCloudTest {
         cloud.applyConfiguration(staging, new SlotConfiguration(Map.of("DatabaseMode", "ReadOnly"), Map.of()));
 
         // Act
-        cloud.swapWithProduction(staging);
+        swapAndFinish(staging);
 
         // Assert
         assertEquals("ReadWrite", cloud.getSlot(production).orElseThrow().appSettings().get("DatabaseMode"));
@@ -264,7 +264,7 @@ class ArmCloudTest {
         assertEquals(restartsBefore + 1, again.restarts());
 
         // Act: phase 2
-        cloud.swapWithProduction(staging);
+        swapAndFinish(staging);
 
         // Assert: production serves staging's package with its own sticky values; staging has its own back
         SlotInfo live = cloud.getSlot(production).orElseThrow();
@@ -524,12 +524,113 @@ class ArmCloudTest {
         emulator.failNext("swapSlot", 1, 409, "Conflict");
 
         // Act
-        CloudException error = assertThrows(CloudException.class, () -> cloud.swapWithProduction(staging));
+        CloudException error = assertThrows(CloudException.class, () -> cloud.beginSwapWithProduction(staging));
 
         // Assert
         assertEquals("Conflict", error.code());
         assertFalse(error.isTransient());
         assertEquals(OLD_PACKAGE, emulator.slot(siteId, "production").orElseThrow().packageUri());
+    }
+
+    @Test
+    void aSlowSwapIsStartedWithoutWaitingAndTheSlotsExchangeOnlyWhenItIsOver() {
+        // Arrange: a swap that takes 90 s on the emulator's clock
+        emulator.setSwapDuration(Duration.ofSeconds(90));
+        cloud.ensureSlot(staging);
+        cloud.deployPackage(staging, NEW_PACKAGE);
+        emulator.clearRequests();
+
+        // Act
+        long began = System.nanoTime();
+        cloud.beginSwapWithProduction(staging);
+        Duration took = Duration.ofNanos(System.nanoTime() - began);
+        String duringSwap = cloud.getSlot(production).orElseThrow().packageUri();
+        clock.advance(Duration.ofSeconds(89));
+        String justBeforeTheEnd = cloud.getSlot(production).orElseThrow().packageUri();
+        clock.advance(Duration.ofSeconds(1));
+        String after = cloud.getSlot(production).orElseThrow().packageUri();
+
+        // Assert
+        assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "returned once accepted, took " + took);
+        assertEquals(OLD_PACKAGE, duringSwap);
+        assertEquals(OLD_PACKAGE, justBeforeTheEnd);
+        assertEquals(NEW_PACKAGE, after);
+        List<RecordedRequest> swaps = emulator.requests().stream().filter(r -> r.operation().equals("swapSlot")).toList();
+        assertEquals(1, swaps.size());
+        assertEquals(202, swaps.get(0).status());
+        assertFalse(operations().contains("getSwapOperation"), "the swap was never polled: " + operations());
+    }
+
+    @Test
+    void theSwapsLocationAnswers202WhileItRunsThen200() throws Exception {
+        // Arrange
+        emulator.setSwapDuration(Duration.ofSeconds(90));
+        cloud.ensureSlot(staging);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<String> accepted = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(emulator.endpoint() + siteId + "/slots/staging/slotsswap?api-version=2023-12-01"))
+                        .header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"targetSlot\":\"production\"}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        java.net.URI location = java.net.URI.create(accepted.headers().firstValue("Location").orElseThrow());
+
+        // Act
+        int whileRunning = http.send(java.net.http.HttpRequest.newBuilder(location).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
+        clock.advance(Duration.ofSeconds(90));
+        int whenOver = http.send(java.net.http.HttpRequest.newBuilder(location).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
+
+        // Assert
+        assertEquals(202, accepted.statusCode());
+        assertTrue(location.getPath().endsWith("/sites/cms/slots/staging/operationresults/"
+                + location.getPath().substring(location.getPath().lastIndexOf('/') + 1)), location.toString());
+        assertEquals(202, whileRunning);
+        assertEquals(200, whenOver);
+    }
+
+    @Test
+    void aWriteDuringASwapIsBusyWithAppServicesMessageAndASecondSwapIsRefused() {
+        // Arrange
+        emulator.setSwapDuration(Duration.ofSeconds(90));
+        cloud.ensureSlot(staging);
+        cloud.beginSwapWithProduction(staging);
+
+        // Act
+        CloudException write = assertThrows(CloudException.class, () -> cloud.applyConfiguration(staging,
+                new SlotConfiguration(Map.of("Key", "value"), Map.of())));
+        CloudException secondSwap = assertThrows(CloudException.class, () -> cloud.beginSwapWithProduction(staging));
+        CloudException stop = assertThrows(CloudException.class, () -> cloud.stopSlot(production));
+
+        // Assert
+        for (CloudException busy : List.of(write, secondSwap, stop)) {
+            assertTrue(busy.isBusy(), busy.code() + ": " + busy.getMessage());
+            assertEquals(CloudException.OPERATION_IN_PROGRESS, busy.code());
+            assertTrue(busy.isTransient());
+            assertTrue(busy.getMessage().contains("Cannot modify this site because another operation is in progress"),
+                    busy.getMessage());
+        }
+        assertEquals(List.of(202, 409), emulator.requests().stream().filter(r -> r.operation().equals("swapSlot"))
+                .map(RecordedRequest::status).toList());
+        assertFalse(emulator.slot(siteId, "staging").orElseThrow().appSettings().containsKey("Key"), "nothing changed");
+    }
+
+    @Test
+    void aPascalCaseAppServiceErrorKeepsItsCodeAndMessage() {
+        // Arrange
+        cloud.ensureSlot(staging);
+        emulator.failNextAppService("updateAppSettings", 1, 400, "BadRequest",
+                "The parameter WEBSITE_NODE_DEFAULT_VERSION has an invalid value.");
+
+        // Act
+        CloudException error = assertThrows(CloudException.class, () -> cloud.applyConfiguration(staging,
+                new SlotConfiguration(Map.of("WEBSITE_NODE_DEFAULT_VERSION", "x"), Map.of())));
+
+        // Assert
+        assertEquals("BadRequest", error.code());
+        assertFalse(error.isTransient());
+        assertFalse(error.isBusy());
+        assertTrue(error.getMessage().contains("has an invalid value"), error.getMessage());
     }
 
     @Test
@@ -600,7 +701,7 @@ class ArmCloudTest {
         // Act
         cloud.ensureSlot(staging);
         cloud.deployPackage(staging, NEW_PACKAGE);
-        cloud.swapWithProduction(staging);
+        swapAndFinish(staging);
         cloud.beginCopy(new DatabaseRef(serverId, "cms"), new DatabaseRef(serverId, "cms-copy"));
         cloud.rename(new DatabaseRef(serverId, "cms-copy"), "cms-copy2");
         cloud.deleteDatabase(new DatabaseRef(serverId, "cms-copy2"));
@@ -616,4 +717,11 @@ class ArmCloudTest {
     private List<String> operations() {
         return emulator.requests().stream().map(RecordedRequest::operation).toList();
     }
+
+    /** Starts a swap and lets the emulator's swap duration pass on its clock, so the slots have exchanged. */
+    private void swapAndFinish(SlotRef source) {
+        cloud.beginSwapWithProduction(source);
+        clock.advance(Duration.ofSeconds(AzureEmulator.DEFAULT_SWAP_SECONDS));
+    }
+
 }

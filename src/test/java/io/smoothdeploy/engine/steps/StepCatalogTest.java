@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smoothdeploy.cloud.CloudException;
 import io.smoothdeploy.cloud.DatabaseRef;
+import io.smoothdeploy.cloud.SlotConfiguration;
 import io.smoothdeploy.cloud.SlotRef;
 import io.smoothdeploy.engine.DatabaseConfig;
 import io.smoothdeploy.engine.Deployment;
@@ -39,6 +40,7 @@ class StepCatalogTest {
     private static final String SERVER = GROUP + "/Microsoft.Sql/servers/sql1";
     private static final String CONNECTION = "Server=tcp:sql1.database.windows.net;Initial Catalog=cmsdb;Password=SECRET";
     private static final String OLD = "https://packages.example.com/cms-1.zip";
+    private static final String NEW = "https://packages.example.com/cms-2.zip";
 
     private final ManualClock clock = new ManualClock(Instant.parse("2026-11-23T09:00:00Z"));
     private final SimulatedCloud cloud = new SimulatedCloud(clock, Duration.ofMinutes(3));
@@ -111,22 +113,158 @@ class StepCatalogTest {
         StepOutcome.Fail fail = assertInstanceOf(StepOutcome.Fail.class, outcome);
         assertEquals(FailureKind.WARM_UP, fail.kind());
         assertTrue(fail.message().contains("HTTP 500"), fail.message());
-        assertFalse(cloud.calls().stream().anyMatch(c -> c.startsWith("swapWithProduction")), cloud.calls().toString());
+        assertFalse(cloud.calls().stream().anyMatch(c -> c.startsWith("beginSwapWithProduction")), cloud.calls().toString());
     }
 
     @Test
     void enteringMaintenanceAgainAfterTheSwapDoesNotSwapBack() {
-        // Arrange
+        // Arrange: prepare the slot, warm it and start the swap, then let the swap finish
         cloud.addSite(SITE, OLD, Map.of("EPiServerDB", CONNECTION));
         steps.run(snapshot(WebAppPhase.PENDING), message(Stage.ENTER_MAINTENANCE, "cms"));
+        steps.run(snapshot(WebAppPhase.PENDING), message(Stage.ENTER_MAINTENANCE, "cms"));
+        clock.advance(Duration.ofSeconds(SimulatedCloud.DEFAULT_SWAP_SECONDS));
+        assertInstanceOf(StepOutcome.Advance.class,
+                steps.run(snapshot(WebAppPhase.PENDING), message(Stage.ENTER_MAINTENANCE, "cms")));
 
         // Act: the same message delivered again after its work was done
         StepOutcome again = steps.run(snapshot(WebAppPhase.PENDING), message(Stage.ENTER_MAINTENANCE, "cms"));
 
         // Assert
         assertInstanceOf(StepOutcome.Advance.class, again);
-        assertEquals(1, cloud.calls().stream().filter(c -> c.startsWith("swapWithProduction")).count());
+        assertEquals(1, cloud.swapRequests(SITE));
         assertEquals("ReadOnly", cloud.inspect(SlotRef.production(SITE)).orElseThrow().appSettings().get("Cms__DatabaseMode"));
+    }
+
+    @Test
+    void enteringMaintenanceStartsTheSwapAndChecksAgainWhileItRunsWithoutASecondSwap() {
+        // Arrange: a swap that takes five minutes
+        cloud.addSite(SITE, OLD, Map.of("EPiServerDB", CONNECTION));
+        cloud.setSwapDuration(Duration.ofMinutes(5));
+        StepOutcome prepared = steps.run(snapshot(WebAppPhase.PENDING), message(Stage.ENTER_MAINTENANCE, "cms"));
+        StepOutcome started = steps.run(snapshot(WebAppPhase.PENDING), message(Stage.ENTER_MAINTENANCE, "cms"));
+
+        // Act
+        clock.advance(Duration.ofMinutes(2));
+        StepOutcome whileSwapping = steps.run(snapshot(WebAppPhase.PENDING), message(Stage.ENTER_MAINTENANCE, "cms"));
+        clock.advance(Duration.ofMinutes(3));
+        StepOutcome done = steps.run(snapshot(WebAppPhase.PENDING), message(Stage.ENTER_MAINTENANCE, "cms"));
+
+        // Assert
+        assertInstanceOf(StepOutcome.CheckAgain.class, prepared);
+        assertInstanceOf(StepOutcome.CheckAgain.class, started);
+        StepOutcome.CheckAgain busy = assertInstanceOf(StepOutcome.CheckAgain.class, whileSwapping);
+        assertTrue(busy.reason().contains("busy"), busy.reason());
+        assertInstanceOf(StepOutcome.Advance.class, done);
+        assertEquals(1, cloud.swapRequests(SITE), cloud.calls().toString());
+        assertTrue(cloud.calls().contains("beginSwapWithProduction cms-prod/maintenance (busy)"), cloud.calls().toString());
+    }
+
+    @Test
+    void aSwapThatFinishesWhileARunProbesIsNotFollowedByASecondSwap() {
+        // Arrange: each warm-up round takes as long as the swap, so the swap finishes during a later run's round
+        cloud.addSite(SITE, OLD, Map.of("EPiServerDB", CONNECTION));
+        Duration round = Duration.ofSeconds(SimulatedCloud.DEFAULT_SWAP_SECONDS);
+        StepCatalog slowProbes = new StepCatalog(cloud, cloud, target -> {
+            clock.advance(round);
+            return cloud.probe(target);
+        }, cloud, cloud, cloud, clock, Pacing.DEFAULT);
+        slowProbes.run(snapshot(WebAppPhase.PENDING), message(Stage.ENTER_MAINTENANCE, "cms"));
+        slowProbes.run(snapshot(WebAppPhase.PENDING), message(Stage.ENTER_MAINTENANCE, "cms"));
+
+        // Act: production does not carry the marker yet when this run starts; it does when its round is over
+        StepOutcome outcome = slowProbes.run(snapshot(WebAppPhase.PENDING), message(Stage.ENTER_MAINTENANCE, "cms"));
+
+        // Assert
+        assertInstanceOf(StepOutcome.Advance.class, outcome);
+        assertEquals(1, cloud.swapRequests(SITE), cloud.calls().toString());
+        assertEquals("ReadOnly", cloud.inspect(SlotRef.production(SITE)).orElseThrow().appSettings().get("Cms__DatabaseMode"));
+    }
+
+    @Test
+    void resetRefusesWhenNewCodeServesAndTheMaintenanceSlotHoldsNoPreviousCode() {
+        // Arrange: production runs this deployment's release, and there is no maintenance slot to swap back
+        cloud.addSite(SITE, NEW, Map.of("EPiServerDB", CONNECTION));
+        cloud.applyConfiguration(SlotRef.production(SITE), new SlotConfiguration(
+                Map.of("SMOOTHDEPLOY_CONTENT", "release:d1"), Map.of()));
+
+        // Act
+        StepOutcome outcome = steps.run(snapshot(WebAppPhase.LIVE), message(Stage.RESET_SWAP, "cms"));
+
+        // Assert
+        StepOutcome.Fail fail = assertInstanceOf(StepOutcome.Fail.class, outcome);
+        assertEquals(FailureKind.CONFIGURATION, fail.kind());
+        assertTrue(fail.message().contains("serves the new package") && fail.message().contains("is gone"),
+                fail.message());
+        assertEquals(0, cloud.swapRequests(SITE));
+    }
+
+    @Test
+    void resetAfterCompleteStartsTheStoppedMaintenanceSlotThenSwapsThePreviousCodeBack() {
+        // Arrange: Complete swapped the release in and stopped the maintenance slot, which holds the old code
+        cloud.addSite(SITE, NEW, Map.of("EPiServerDB", CONNECTION));
+        cloud.setSwapDuration(Duration.ZERO);
+        cloud.applyConfiguration(SlotRef.production(SITE), new SlotConfiguration(
+                Map.of("SMOOTHDEPLOY_CONTENT", "release:d1"), Map.of()));
+        SlotRef maintenance = new SlotRef(SITE, "maintenance");
+        cloud.ensureSlot(maintenance);
+        cloud.deployPackage(maintenance, OLD);
+        cloud.stopSlot(maintenance);
+
+        // Act
+        StepOutcome started = steps.run(snapshot(WebAppPhase.LIVE), message(Stage.RESET_SWAP, "cms"));
+        StepOutcome swapping = steps.run(snapshot(WebAppPhase.LIVE), message(Stage.RESET_SWAP, "cms"));
+        StepOutcome done = steps.run(snapshot(WebAppPhase.LIVE), message(Stage.RESET_SWAP, "cms"));
+
+        // Assert
+        assertInstanceOf(StepOutcome.CheckAgain.class, started);
+        assertInstanceOf(StepOutcome.CheckAgain.class, swapping);
+        assertInstanceOf(StepOutcome.Advance.class, done);
+        assertEquals(OLD, cloud.inspect(SlotRef.production(SITE)).orElseThrow().packageUri());
+        assertEquals(1, cloud.swapRequests(SITE));
+        assertEquals(List.of("startSlot cms-prod/maintenance", "beginSwapWithProduction cms-prod/maintenance",
+                "stopSlot cms-prod/maintenance"), cloud.calls().subList(cloud.calls().size() - 3, cloud.calls().size()));
+    }
+
+    @Test
+    void resetDoesNotSwapBackPreviousCodeThatNeverWarmsUpAndFailsSayingProductionIsUnchanged() {
+        // Arrange: new code serves; the previous code in the maintenance slot answers 500
+        cloud.addSite(SITE, NEW, Map.of("EPiServerDB", CONNECTION));
+        cloud.applyConfiguration(SlotRef.production(SITE), new SlotConfiguration(
+                Map.of("SMOOTHDEPLOY_CONTENT", "release:d1"), Map.of()));
+        SlotRef maintenance = new SlotRef(SITE, "maintenance");
+        cloud.ensureSlot(maintenance);
+        cloud.deployPackage(maintenance, OLD);
+        cloud.breakSlot(maintenance, 500);
+        StepOutcome first = steps.run(snapshot(WebAppPhase.LIVE), message(Stage.RESET_SWAP, "cms"));
+        WebAppState checking = webApp(WebAppPhase.LIVE).checkedAgain(Stage.RESET_SWAP, clock.instant());
+
+        // Act
+        clock.advance(Duration.ofMinutes(11));
+        StepOutcome outcome = steps.run(snapshot(checking), new StepMessage("d1", "prod", Stage.RESET_SWAP, "cms", 1));
+
+        // Assert
+        assertInstanceOf(StepOutcome.CheckAgain.class, first);
+        StepOutcome.Fail fail = assertInstanceOf(StepOutcome.Fail.class, outcome);
+        assertEquals(FailureKind.WARM_UP, fail.kind());
+        assertTrue(fail.message().contains("nothing was swapped"), fail.message());
+        assertEquals(0, cloud.swapRequests(SITE));
+        assertEquals(NEW, cloud.inspect(SlotRef.production(SITE)).orElseThrow().packageUri());
+    }
+
+    @Test
+    void aWriteRefusedBecauseTheSiteIsBusyIsCheckedAgainNotFailedNorRetried() {
+        // Arrange
+        cloud.addSite(SITE, OLD, Map.of("EPiServerDB", CONNECTION));
+        cloud.failNext("deployPackage", "cms-prod/staging", 1, CloudException.busy(
+                "Cannot modify this site because another operation is in progress.", null));
+
+        // Act
+        StepOutcome outcome = steps.run(snapshot(WebAppPhase.IN_MAINTENANCE), message(Stage.DEPLOY_SLOT, "cms"));
+
+        // Assert
+        StepOutcome.CheckAgain check = assertInstanceOf(StepOutcome.CheckAgain.class, outcome);
+        assertEquals(Pacing.DEFAULT.swapPoll(), check.delay());
+        assertTrue(check.reason().contains("another operation is in progress"), check.reason());
     }
 
     @Test

@@ -320,7 +320,7 @@ class SlotRuntimeTest {
         String productionUrl = cloud.getSlot(production).orElseThrow().baseUrl();
 
         // Act
-        cloud.swapWithProduction(staging);
+        swapAndFinish(staging);
         HttpResponse<String> fromProduction = get(productionUrl + "/");
         HttpResponse<String> fromStaging = get(stagingUrl + "/");
 
@@ -364,7 +364,7 @@ class SlotRuntimeTest {
         client.start();
         List<String> servedAfterSwap = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            cloud.swapWithProduction(staging);
+            swapAndFinish(staging);
             int now = answered.get();
             long wait = System.nanoTime() + Duration.ofSeconds(2).toNanos();
             while (answered.get() < now + 5 && System.nanoTime() < wait) {
@@ -411,7 +411,7 @@ class SlotRuntimeTest {
         assertEquals(200, get(stagingUrl + "/").statusCode());
 
         // Act: phase 2
-        cloud.swapWithProduction(staging);
+        swapAndFinish(staging);
 
         // Assert: production serves the warmed instance as it is; staging is back to its own mode
         HttpResponse<String> fromProduction = get(productionUrl + "/");
@@ -473,4 +473,11 @@ class SlotRuntimeTest {
         int end = body.indexOf('\n');
         return end < 0 ? body : body.substring(0, end);
     }
+
+    /** Starts a swap and lets the emulator's swap duration pass on its clock, so the slots have exchanged. */
+    private void swapAndFinish(SlotRef source) {
+        cloud.beginSwapWithProduction(source);
+        clock.advance(Duration.ofSeconds(AzureEmulator.DEFAULT_SWAP_SECONDS));
+    }
+
 }

@@ -122,10 +122,10 @@ class CrashInjectionTest {
     void crashAfterACloudCallKeepsTheCloudChangeAndRedelivers() {
         // Arrange
         SlotRef staging = new SlotRef("/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Web/sites/cms", "staging");
-        faults.crash(CrashRule.at(CrashPoint.AFTER_CLOUD_CALL).after("swapWithProduction"));
+        faults.crash(CrashRule.at(CrashPoint.AFTER_CLOUD_CALL).after("beginSwapWithProduction"));
         functions.onCloneDb = (body, count) -> {
             cloud.getSlot(staging);
-            cloud.swapWithProduction(staging);
+            cloud.beginSwapWithProduction(staging);
             cloud.stopSlot(staging);
         };
         queue.send(List.of(OutgoingMessage.now(CLONE)));
@@ -134,7 +134,7 @@ class CrashInjectionTest {
         queue.runUntilIdle(Duration.ofHours(1));
 
         // Assert
-        verify(cloudBehind, times(2)).swapWithProduction(staging);
+        verify(cloudBehind, times(2)).beginSwapWithProduction(staging);
         verify(cloudBehind, times(1)).stopSlot(staging);
         assertEquals(List.of(start, start.plus(LOCK)), cloneDbDeliveryTimes());
         FaultInjector.Occurrence crash = faults.injected().get(0);

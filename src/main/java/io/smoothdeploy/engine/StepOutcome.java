@@ -24,8 +24,17 @@ public sealed interface StepOutcome {
         }
     }
 
-    /** Work is under way (a copy, a warm-up); run the step again after {@code delay}. */
-    record CheckAgain(Duration delay, String reason) implements StepOutcome {
+    /**
+     * Work is under way (a copy, a warm-up, a swap); run the step again after {@code delay}. {@code swapRequested}
+     * says this run asked Azure for a swap, which the web app's row records ({@link WebAppState#swapRequestedAt}),
+     * so that later runs only check on it rather than ask again.
+     */
+    record CheckAgain(Duration delay, String reason, boolean swapRequested) implements StepOutcome {
+
+        /** Check again; nothing was started that the state must remember. */
+        public CheckAgain(Duration delay, String reason) {
+            this(delay, reason, false);
+        }
     }
 
     /**

@@ -168,6 +168,9 @@ public final class Transitions {
         if (message.stage().isPerWebApp()) {
             WebAppState webApp = snapshot.webApp(message.webApp()).orElseThrow();
             WebAppState checked = webApp.checkedAgain(message.stage(), now);
+            if (check.swapRequested()) {
+                checked = checked.swapRequested(now);
+            }
             if (shouldLogCheck(checked.checks())) {
                 log.add(LogLine.info(now, webApp.name(), check.reason()));
             }

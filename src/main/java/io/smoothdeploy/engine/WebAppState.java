@@ -18,6 +18,8 @@ import java.util.Map;
  * @param stageStartedAt when that stage first ran, or null
  * @param timings        per finished stage, when it started and ended and how many checks it took
  * @param error          why it failed, or null
+ * @param swapRequestedAt when a run of {@code workingStage} asked Azure for a swap (the check runs that follow only
+ *                       read whether it is done), or null
  * @param etag           the store's version of this row
  */
 public record WebAppState(
@@ -31,10 +33,25 @@ public record WebAppState(
         Instant stageStartedAt,
         Map<Stage, StageTiming> timings,
         DeploymentError error,
+        Instant swapRequestedAt,
         String etag) {
 
     public WebAppState {
         timings = Map.copyOf(timings);
+    }
+
+    /** A row with no swap requested. */
+    public WebAppState(String deploymentId, String name, WebAppRole role, WebAppPhase phase, boolean maintenance,
+                       Stage workingStage, int checks, Instant stageStartedAt, Map<Stage, StageTiming> timings,
+                       DeploymentError error, String etag) {
+        this(deploymentId, name, role, phase, maintenance, workingStage, checks, stageStartedAt, timings, error, null,
+                etag);
+    }
+
+    /** Records that a run of the working stage asked for a swap at {@code at}. */
+    public WebAppState swapRequested(Instant at) {
+        return new WebAppState(deploymentId, name, role, phase, maintenance, workingStage, checks, stageStartedAt,
+                timings, error, at, etag);
     }
 
     public static WebAppState pending(String deploymentId, WebAppConfig config) {
@@ -50,7 +67,8 @@ public record WebAppState(
     public WebAppState checkedAgain(Stage stage, Instant now) {
         boolean same = stage == workingStage;
         return new WebAppState(deploymentId, name, role, phase, maintenance, stage, same ? checks + 1 : 1,
-                same && stageStartedAt != null ? stageStartedAt : now, timings, error, etag);
+                same && stageStartedAt != null ? stageStartedAt : now, timings, error, same ? swapRequestedAt : null,
+                etag);
     }
 
     public WebAppState finished(Stage stage, Instant now) {
@@ -75,7 +93,7 @@ public record WebAppState(
 
     public WebAppState failed(DeploymentError failure) {
         return new WebAppState(deploymentId, name, role, phase, maintenance, workingStage, checks, stageStartedAt,
-                timings, failure, etag);
+                timings, failure, swapRequestedAt, etag);
     }
 
     /**

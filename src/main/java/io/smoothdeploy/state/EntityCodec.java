@@ -99,6 +99,7 @@ final class EntityCodec {
     static final String P_MESSAGE = "message";
     static final String P_SEQUENCE = "sequence";
     static final String P_CLONE_WRITES_ACCEPTED = "cloneWritesAccepted";
+    static final String P_SWAP_REQUESTED_AT = "swapRequestedAt";
     static final String P_RETRY = "retry";
     static final String P_DELAY_MILLIS = "delayMillis";
     /** The id of the decision that last wrote a row: how a commit whose answer was lost is recognised. */
@@ -315,6 +316,7 @@ final class EntityCodec {
         put(entity, P_STAGE_STARTED_AT, time(w.stageStartedAt()));
         put(entity, P_TIMINGS, toJson(w.timings()));
         put(entity, P_ERROR, w.error() == null ? null : toJson(w.error()));
+        put(entity, P_SWAP_REQUESTED_AT, time(w.swapRequestedAt()));
         return withEtag(entity, w.etag());
     }
 
@@ -336,6 +338,7 @@ final class EntityCodec {
                 instant(e, P_STAGE_STARTED_AT),
                 timings == null ? Map.of() : fromJson(timings, TIMINGS, e),
                 error == null ? null : fromJson(error, DeploymentError.class, e),
+                instant(e, P_SWAP_REQUESTED_AT),
                 e.getETag());
     }
 

@@ -38,6 +38,11 @@ final class CompleteStep implements StageStep {
         }
         String release = SlotMarkers.release(context.deployment().lineageId());
         if (!SlotMarkers.carries(production.get(), release)) {
+            Optional<StepOutcome> swapping = Swaps.awaitRequested(context, pacing, pacing.swapTimeout(),
+                    "the new package");
+            if (swapping.isPresent()) {
+                return swapping.get();
+            }
             Optional<SlotInfo> staging = appService.getSlot(context.staging());
             if (staging.isEmpty() || !SlotMarkers.carries(staging.get(), release)) {
                 return StepOutcome.fail(FailureKind.CONFIGURATION, "cannot go live on site "

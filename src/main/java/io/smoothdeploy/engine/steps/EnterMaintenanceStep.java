@@ -46,6 +46,11 @@ final class EnterMaintenanceStep implements StageStep {
         if (SlotMarkers.carries(production.get(), marker)) {
             return StepOutcome.advance(doneLine(context, site));
         }
+        Optional<StepOutcome> swapping = Swaps.awaitRequested(context, pacing,
+                context.environment().warmUpTimeout().plus(pacing.swapTimeout()), "the maintenance content");
+        if (swapping.isPresent()) {
+            return swapping.get();
+        }
         Optional<SlotConfiguration> wanted = maintenanceConfiguration(context, production.get());
         if (wanted.isEmpty()) {
             return StepOutcome.fail(FailureKind.CONFIGURATION, "site " + site + " has no connection string named "

@@ -72,6 +72,11 @@ final class ResetStep implements StageStep {
             return StepOutcome.advance("Site " + site + " is back on its previous package");
         }
         String serving = newCodeLive ? "the new package" : "the maintenance content";
+        Optional<StepOutcome> swapping = Swaps.awaitRequested(context, pacing, pacing.swapTimeout(),
+                "the previous package");
+        if (swapping.isPresent()) {
+            return swapping.get();
+        }
         if (previous.isEmpty()) {
             return StepOutcome.fail(FailureKind.CONFIGURATION, "cannot reset site " + site + ": production serves "
                     + serving + " of this deployment, and slot " + context.maintenance() + ", which held the previous"

@@ -6,6 +6,8 @@ import io.smoothdeploy.cloud.SlotRef;
 import io.smoothdeploy.engine.FailureKind;
 import io.smoothdeploy.engine.StepOutcome;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Starting a swap and checking on it, for the steps that swap a slot into production. A swap is started, never
@@ -15,6 +17,9 @@ import java.time.Duration;
  * second swap.
  */
 final class Swaps {
+
+    /** How long a requested swap may show nothing before it is asked for again. */
+    static final Duration REQUEST_AGAIN_AFTER = Duration.ofMinutes(5);
 
     private Swaps() {
     }
@@ -37,8 +42,23 @@ final class Swaps {
             return busy(context, pacing, limit, "Swapping " + what + " into production on site "
                     + source.siteName() + " from slot " + source.slot() + ": the site is busy (" + e.getMessage() + ")");
         }
-        return StepOutcome.checkAgain(pacing.swapPoll(), "Started swapping " + what + " into production on site "
-                + source.siteName() + " from slot " + source.slot() + "; checking until production carries it");
+        return new StepOutcome.CheckAgain(pacing.swapPoll(), "Started swapping " + what + " into production on site "
+                + source.siteName() + " from slot " + source.slot() + "; checking until production carries it", true);
+    }
+
+    /**
+     * When a run of this stage asked for a swap less than {@link #REQUEST_AGAIN_AFTER} ago (the web app's row
+     * says so) and production does not carry the new content yet, the swap is still running: check again, and
+     * ask for nothing. Only a swap that has shown nothing for that long (App Service stopped it, or the request
+     * was lost) is asked for again; a request while a swap runs is refused as busy.
+     */
+    static Optional<StepOutcome> awaitRequested(StepContext context, Pacing pacing, Duration limit, String what) {
+        Instant requested = context.webApp() == null ? null : context.webApp().swapRequestedAt();
+        if (requested == null || !context.now().isBefore(requested.plus(REQUEST_AGAIN_AFTER))) {
+            return Optional.empty();
+        }
+        return Optional.of(busy(context, pacing, limit, "Waiting for the swap of " + what + " on site "
+                + context.production().siteName() + ", asked for at " + requested));
     }
 
     /** Check again after the swap pace, or fail when the stage has waited longer than {@code limit}. */

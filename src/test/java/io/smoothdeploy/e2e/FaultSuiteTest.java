@@ -1,0 +1,44 @@
+package io.smoothdeploy.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smoothdeploy.engine.DeploymentMode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bounded part of the fault suite that runs in every build: four scenarios that between them pass through
+ * every step, Complete and Reset (with a database rollback), a resume and a roll forward, two seeds each. The
+ * whole suite is its own command (README, "How it keeps its promises").
+ */
+class FaultSuiteTest {
+
+    @Test
+    void crashesDuplicatesReorderingAndLockExpiryLeaveNothingStuckRepeatedOrDifferent() {
+        // Arrange
+        List<FaultScenario> scenarios = List.of(
+                new FaultScenario(1, DeploymentMode.READ_ONLY, FaultScenario.Ending.COMPLETE),
+                new FaultScenario(3, DeploymentMode.READ_WRITE, FaultScenario.Ending.RESET_ROLLBACK),
+                new FaultScenario(3, DeploymentMode.MAINTENANCE_PAGE, FaultScenario.Ending.FAIL_THEN_RESUME),
+                new FaultScenario(1, DeploymentMode.READ_ONLY, FaultScenario.Ending.ROLL_FORWARD));
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+        // Act
+        FaultSuite.Totals totals = FaultSuite.run(scenarios, 1, 2, new PrintStream(printed, true, StandardCharsets.UTF_8));
+
+        // Assert
+        String report = printed.toString(StandardCharsets.UTF_8);
+        assertEquals(8, totals.runs, report);
+        assertTrue(totals.crashes > 0, "crashes were injected: " + report);
+        assertEquals(0, totals.stuck, report);
+        assertEquals(0, totals.doubleSwaps, report);
+        assertEquals(0, totals.repeatedIrreversible, report);
+        assertEquals(0, totals.leftInMaintenance, report);
+        assertEquals(0, totals.mismatched, report);
+        assertEquals(0, totals.overBudget, report);
+    }
+}

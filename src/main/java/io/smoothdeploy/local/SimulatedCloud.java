@@ -73,6 +73,7 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
     private final List<String> calls = new ArrayList<>();
     private final Map<String, Deque<RuntimeException>> faults = new HashMap<>();
     private final Map<String, String> failingCreations = new HashMap<>();
+    private final List<String> irreversible = new ArrayList<>();
     private final java.util.Set<String> readOnlyDatabases = new java.util.HashSet<>();
     private final Map<String, Integer> coldStartRounds = new HashMap<>();
     private final Map<String, Integer> brokenPackages = new HashMap<>();
@@ -132,6 +133,15 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
     }
 
     /** The changing calls made so far, in order, as {@code operation target}. */
+    /**
+     * The database actions that took effect, in order: a copy or restore that created its target, a rename, a
+     * delete that removed a database. A call that changed nothing (a copy whose target exists, a delete of a
+     * database that is gone) is not among them, so a repeat here is a repeat that mattered.
+     */
+    public synchronized List<String> irreversibleActions() {
+        return List.copyOf(irreversible);
+    }
+
     public synchronized List<String> calls() {
         return List.copyOf(calls);
     }
@@ -331,12 +341,15 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
             throw new CloudException("ResourceNotFound", "database " + database + " does not exist", false);
         }
         databases.put(key(new DatabaseRef(database.serverResourceId(), newName)), found);
+        irreversible.add("rename " + database + " -> " + newName);
     }
 
     @Override
     public synchronized void deleteDatabase(DatabaseRef database) {
         record("deleteDatabase", database.toString());
-        databases.remove(key(database));
+        if (databases.remove(key(database)) != null) {
+            irreversible.add("delete " + database);
+        }
     }
 
     // ----- WarmUpProber -----
@@ -450,9 +463,12 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
         if (!databases.containsKey(key(source))) {
             throw new CloudException("ResourceNotFound", "database " + source + " does not exist", false);
         }
+        if (databases.containsKey(key(target))) {
+            return;
+        }
         String failure = failingCreations.remove(key(target));
-        databases.putIfAbsent(key(target), new Database(DatabaseInfo.State.CREATING,
-                clock.instant().plus(copyDuration), failure));
+        databases.put(key(target), new Database(DatabaseInfo.State.CREATING, clock.instant().plus(copyDuration), failure));
+        irreversible.add("create " + target + " from " + source);
     }
 
     /**

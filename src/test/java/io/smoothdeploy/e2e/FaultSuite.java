@@ -66,6 +66,9 @@ public final class FaultSuite {
     }
 
     public static void main(String[] args) {
+        // The runs log every step and every injected crash; the suite's own lines are what to read.
+        java.util.logging.LogManager.getLogManager().reset();
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.OFF);
         int seeds = Integer.getInteger("faults.seeds", 8);
         long first = Long.getLong("faults.firstSeed", 1L);
         String only = System.getProperty("faults.only", "");

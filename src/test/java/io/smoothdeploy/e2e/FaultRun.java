@@ -6,6 +6,7 @@ import io.smoothdeploy.cloud.CloudException;
 import io.smoothdeploy.cloud.SlotInfo;
 import io.smoothdeploy.cloud.SlotRef;
 import io.smoothdeploy.engine.DeploymentMode;
+import io.smoothdeploy.engine.Redact;
 import io.smoothdeploy.engine.steps.Pacing;
 import io.smoothdeploy.local.InProcessStepQueue;
 import io.smoothdeploy.local.LocalExecutionContext;
@@ -56,6 +57,7 @@ final class FaultRun implements AutoCloseable {
      * @param swaps          swap requests Azure accepted, per site
      * @param irreversible   database copies, restores, renames and deletes that took effect, ids removed
      * @param leftInMaintenance web apps still in maintenance (by the state or by production's content) at the end
+     *                       (the suite counts them for runs that reached their end)
      * @param crashes        crashes injected
      * @param deliveriesOverBudget deliveries longer than the queue's time budget (runs without slow calls only)
      * @param lockLosses     deliveries whose lock expired while their handler ran
@@ -160,7 +162,13 @@ final class FaultRun implements AutoCloseable {
     private JsonNode start(String packageUri, String key) {
         String body = LocalHostHarness.startBody("prod", packageUri, key).replace("\"ReadOnly\"",
                 "\"" + scenario.mode().wireName() + "\"");
-        return call("POST", "/deployments", body, 202).json();
+        JsonNode started = call("POST", "/deployments", body, 202).json();
+        // The pipeline's retry with the same idempotency key: the same deployment, and nothing started twice.
+        JsonNode again = call("POST", "/deployments", body, 202).json();
+        if (!again.get("id").asText().equals(started.get("id").asText())) {
+            throw new IllegalStateException("a repeated start with key " + key + " started another deployment");
+        }
+        return started;
     }
 
     /** A command sent twice, as a pipeline that lost the first answer would: both must be accepted. */
@@ -233,7 +241,7 @@ final class FaultRun implements AutoCloseable {
             SlotInfo production = cloud.inspect(SlotRef.production(site)).orElseThrow();
             String content = String.valueOf(production.appSettings().get("SMOOTHDEPLOY_CONTENT"));
             signature.append(" | ").append(site.substring(site.lastIndexOf('/') + 1)).append(": ")
-                    .append(production.packageUri()).append(" ").append(content);
+                    .append(Redact.uri(production.packageUri())).append(" ").append(content);
             if (content.startsWith("maintenance:")) {
                 leftInMaintenance++;
             }

@@ -7,6 +7,7 @@ import io.smoothdeploy.cloud.SlotRef;
 import io.smoothdeploy.engine.ConnectionStrings;
 import io.smoothdeploy.engine.EnvironmentConfig;
 import io.smoothdeploy.engine.FailureKind;
+import io.smoothdeploy.engine.MaintenancePackages;
 import io.smoothdeploy.engine.StepOutcome;
 import java.util.HashMap;
 import java.util.Map;
@@ -50,6 +51,14 @@ final class EnterMaintenanceStep implements StageStep {
                 context.environment().warmUpTimeout().plus(pacing.swapTimeout()), "the maintenance content");
         if (swapping.isPresent()) {
             return swapping.get();
+        }
+        if (context.zeroDowntime() && oldPackage(context, production.get()).isEmpty()) {
+            // Start refuses this already; a deployment recorded before it did, or a production changed since,
+            // still never gets an empty slot swapped in
+            return StepOutcome.fail(FailureKind.CONFIGURATION, "site " + site + " runs a package nobody can name "
+                    + "(its WEBSITE_RUN_FROM_PACKAGE is not a package URL) and this deployment names none, so its "
+                    + "maintenance slot would serve an empty site; nothing was swapped. Reset, then start again with "
+                    + MaintenancePackages.FIELD + "." + site + " set to the https URI of the package production runs");
         }
         Optional<SlotConfiguration> wanted = maintenanceConfiguration(context, production.get());
         if (wanted.isEmpty()) {
@@ -119,11 +128,30 @@ final class EnterMaintenanceStep implements StageStep {
         if (onClone.isEmpty()) {
             return Optional.empty();
         }
-        if (production.packageUri() != null) {
-            settings.put(SlotInfo.RUN_FROM_PACKAGE, production.packageUri());
+        Optional<String> old = oldPackage(context, production);
+        if (old.isEmpty()) {
+            return Optional.empty();
         }
+        settings.put(SlotInfo.RUN_FROM_PACKAGE, old.get());
         settings.put(environment.databaseModeSetting(), context.deployment().mode().wireName());
         return Optional.of(new SlotConfiguration(settings, Map.of(environment.connectionStringName(), onClone.get())));
+    }
+
+    /**
+     * The old code's package, by a name every slot can fetch: the one the deployment named at start, else
+     * production's WEBSITE_RUN_FROM_PACKAGE when it is a URL. Never production's value as it is: {@code 1} names a
+     * package in the app's own d:\home\data\SitePackages and an empty value content in wwwroot, neither of which a
+     * new slot has (https://learn.microsoft.com/azure/app-service/deploy-run-package, "Run the package" and "Fetch a
+     * package from Azure Blob Storage or any other URL"; https://learn.microsoft.com/azure/app-service/deploy-staging-slots,
+     * "Add a slot": a new slot has no content); such a slot serves the empty default page with 200.
+     */
+    private static Optional<String> oldPackage(StepContext context, SlotInfo production) {
+        String named = context.deployment().maintenancePackages().get(context.webAppConfig().name());
+        if (named != null) {
+            return Optional.of(named);
+        }
+        return MaintenancePackages.isUrl(production.packageUri()) ? Optional.of(production.packageUri())
+                : Optional.empty();
     }
 
     static boolean matches(SlotInfo slot, SlotConfiguration wanted) {

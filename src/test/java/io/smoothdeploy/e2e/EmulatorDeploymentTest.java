@@ -52,6 +52,34 @@ class EmulatorDeploymentTest {
     }
 
     @Test
+    void productionDeployedByAzWebappDeployServesTheOldCodeOnlyWhenTheStartNamesItsPackage() {
+        // Arrange: production runs its package from its own SitePackages (WEBSITE_RUN_FROM_PACKAGE=1)
+        azure = new EmulatorHarness(OLD, NEW);
+        azure.emulator.deployToSlotItself(azure.cmsSite, "production", "old.zip");
+        azure.http.put("/environments/prod", azure.environmentBody());
+        String start = "{\"environment\":\"prod\",\"packageUri\":\"" + EmulatorHarness.PACKAGES
+                + "cms-2.0.zip?sv=2024&sig=NEWSECRET\",\"packageSha256\":\"" + azure.sha256("cms-2.0.zip")
+                + "\",\"mode\":\"ReadOnly\"";
+
+        // Act
+        ApiClient.Response refused = azure.http.post("/deployments", start + "}");
+        boolean slotCreated = azure.emulator.slot(azure.cmsSite, "maintenance").isPresent();
+        ApiClient.Response started = azure.http.post("/deployments", start + ",\"currentPackages\":{\"cms\":\""
+                + EmulatorHarness.PACKAGES + "old.zip?sv=2024&sig=OLDSECRET\"}}");
+        azure.runQueues();
+        String liveWhileAwaiting = azure.productionPackage();
+
+        // Assert
+        assertEquals(422, refused.status(), refused.toString());
+        assertEquals("currentPackages.cms", refused.json().get("field").asText());
+        assertEquals(false, slotCreated, "nothing changed in the cloud");
+        assertEquals(202, started.status(), started.toString());
+        assertEquals("AwaitingVerification", azure.http.get("/deployments/" + started.json().get("id").asText())
+                .json().get("status").asText());
+        assertEquals("cms/1.0", liveWhileAwaiting, "the old code, by its package URL, not an empty site");
+    }
+
+    @Test
     void aNinetySecondSwapThroughArmIsAcceptedOnceAndCheckedUntilProductionCarriesIt() {
         // Arrange: every swap takes 90 s on the emulator's clock
         azure = new EmulatorHarness(OLD, NEW);

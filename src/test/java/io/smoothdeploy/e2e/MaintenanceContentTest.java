@@ -110,6 +110,29 @@ class MaintenanceContentTest {
     }
 
     @Test
+    void productionThatNamesNoPackageAfterASucceededDeploymentGetsThePackageThatDeploymentLeftThere() {
+        // Arrange: a first deployment goes live; then production's WEBSITE_RUN_FROM_PACKAGE reads 1
+        String first = host.registerAndStart("prod", false);
+        host.runQueues();
+        host.post("/deployments/" + first + "/complete", null);
+        host.runQueues();
+        host.cloud.addSite(CMS, "1", Map.of("EPiServerDB", SampleCloud.CONNECTION));
+        String next = "https://packages.example.com/cms-3.0.zip?sv=2024&sig=NEXTSECRET";
+
+        // Act
+        ApiClient.Response started = host.post("/deployments", LocalHostHarness.startBody("prod", next, null));
+        host.runQueues();
+        String served = host.cloud.servedContent(SlotRef.production(CMS)).orElseThrow();
+        JsonNode log = host.get("/deployments/" + started.json().get("id").asText() + "/log").json();
+
+        // Assert
+        assertEquals(202, started.status(), started.toString());
+        assertEquals(NEW_PACKAGE, served, "the maintenance slot runs the first deployment's package");
+        assertTrue(log.toString().contains("left in production"), log.toString());
+        assertFalse(log.toString().contains("NEWSECRET"), "the SAS is never logged");
+    }
+
+    @Test
     void productionOnAPackageUrlNeedsNoCurrentPackage() {
         // Arrange
         String id = host.registerAndStart("prod", false);

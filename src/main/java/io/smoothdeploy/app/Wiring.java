@@ -37,7 +37,7 @@ public final class Wiring {
         Supplier<String> deploymentIds = ids == null ? new DeploymentIds(clock) : ids;
         StatusNotifications notifications = new StatusNotifications(ports.store(), ports.notifier(), clock);
         DeploymentService service = new DeploymentService(ports.store(), ports.queue(), clock, deploymentIds,
-                ports.activity(), notifications, ports.appService());
+                ports.activity(), notifications);
         StepCatalog steps = new StepCatalog(ports.appService(), ports.sql(), ports.prober(), ports.packages(),
                 ports.smoke(), ports.activity(), clock, pacing);
         StepRunner runner = new StepRunner(ports.store(), ports.queue(), steps, clock, notifications);

@@ -1,11 +1,7 @@
 package io.smoothdeploy.engine;
 
-import io.smoothdeploy.cloud.AppServiceCloud;
-import io.smoothdeploy.cloud.CloudException;
 import io.smoothdeploy.cloud.DatabaseActivity;
 import io.smoothdeploy.cloud.DatabaseRef;
-import io.smoothdeploy.cloud.SlotInfo;
-import io.smoothdeploy.cloud.SlotRef;
 import io.smoothdeploy.messaging.StepQueue;
 import io.smoothdeploy.state.ConcurrencyConflictException;
 import io.smoothdeploy.state.DeploymentStore;
@@ -31,15 +27,9 @@ public final class DeploymentService {
     private final DatabaseActivity activity;
     private final StatusNotifications notifications;
     private final Outbox outbox;
-    private final AppServiceCloud appService;
 
-    /**
-     * @param appService read at start, before anything is written, for what each main site's production slot runs
-     *                   (see {@link MaintenancePackages})
-     */
     public DeploymentService(DeploymentStore store, StepQueue queue, Clock clock, Supplier<String> newDeploymentId,
-                             DatabaseActivity activity, StatusNotifications notifications, AppServiceCloud appService) {
-        this.appService = appService;
+                             DatabaseActivity activity, StatusNotifications notifications) {
         this.notifications = notifications;
         this.store = store;
         this.queue = queue;
@@ -108,17 +98,9 @@ public final class DeploymentService {
                     return new CommandResult.Invalid("mode", refusal.get());
                 }
             }
-            MaintenancePackages.Choice packages;
-            try {
-                packages = MaintenancePackages.choose(environment.get().config(), request, last, this::productionPackage);
-            } catch (CloudException e) {
-                if (e.isTransient()) {
-                    throw e;
-                }
-                return new CommandResult.Invalid("environment", "the production slot of a web app of environment "
-                        + request.environment() + " could not be read (" + e.code() + ": " + e.getMessage()
-                        + "); nothing was changed. Check its resourceId, then start again");
-            }
+            // the packages the maintenance slots run, as far as the state names them; the first stage reads
+            // production and refuses to go on when nothing names one (see MaintenancePackages)
+            MaintenancePackages.Choice packages = MaintenancePackages.choose(environment.get().config(), request, last);
             if (packages.isRefused()) {
                 return new CommandResult.Invalid(packages.refusedField(), packages.refusal());
             }
@@ -135,11 +117,6 @@ public final class DeploymentService {
             return new CommandResult.Accepted(decision.deployment(), true);
         }
         throw tooBusy("environment " + request.environment());
-    }
-
-    /** Production's WEBSITE_RUN_FROM_PACKAGE now, or null (unset, or a site without a production slot). */
-    private String productionPackage(WebAppConfig webApp) {
-        return appService.getSlot(SlotRef.production(webApp.resourceId())).map(SlotInfo::packageUri).orElse(null);
     }
 
     /** A run awaiting verification, in the same mode, rolls forward to a different package. */

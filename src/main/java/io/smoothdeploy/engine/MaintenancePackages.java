@@ -5,28 +5,29 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
- * Names, at start, the package each main site's maintenance slot runs: production's OLD code, from a package the
- * orchestrator can name. A new App Service slot has no content of its own, even when it clones production's
- * settings (https://learn.microsoft.com/azure/app-service/deploy-staging-slots: a new slot "has no content"), and
- * {@code WEBSITE_RUN_FROM_PACKAGE=1} names a package kept in the app's own {@code d:\home\data\SitePackages}, which
- * does not travel to another slot; only a URL does
- * (https://learn.microsoft.com/azure/app-service/deploy-run-package). A slot given {@code 1}, or no value (content
- * zip-deployed into wwwroot), serves App Service's empty default page with 200: it would pass warm-up and an
- * empty site would be swapped into production. So a start that cannot name the package is refused.
+ * Names the package each main site's maintenance slot runs: production's OLD code, from a package the orchestrator
+ * can name. A new App Service slot has no content of its own, even when it clones production's settings
+ * (https://learn.microsoft.com/azure/app-service/deploy-staging-slots, "Add a slot"), and
+ * {@code WEBSITE_RUN_FROM_PACKAGE=1} names a package kept in the app's own {@code d:\home\data\SitePackages},
+ * which does not travel to another slot; only a URL does (https://learn.microsoft.com/azure/app-service/deploy-run-package).
+ * A slot given {@code 1}, or no value (content zip-deployed into wwwroot), serves App Service's empty default page
+ * with 200: it would pass warm-up and an empty site would be swapped into production.
  *
  * <p>Where the name comes from, first found wins:
  * <ol>
- *   <li>production's {@code WEBSITE_RUN_FROM_PACKAGE} when it is an http(s) URL: that is what production runs now;</li>
+ *   <li>production's {@code WEBSITE_RUN_FROM_PACKAGE} when it is an http(s) URL: what production runs now (read by
+ *       the steps, which reach the cloud);</li>
  *   <li>the caller's {@code currentPackages} for the web app: the caller says what production runs now;</li>
  *   <li>the package this orchestrator last put there: the environment's last deployment's package when it
  *       Succeeded, else the maintenance package that deployment named (a failed or reset run left production on
  *       it). Only used when production's own value names nothing, so it can be stale if someone deployed outside
  *       the orchestrator since; the log line says which source was used.</li>
  * </ol>
- * Pure: the caller reads production's setting (through the cloud port) and passes it in.
+ * The start records 2 or 3 on the deployment ({@link #choose}, pure: the start path does not reach the cloud); the
+ * first stage, which runs before anything in the cloud changes, reads production and fails the deployment with
+ * {@link #refusal} when none of the three names a package.
  */
 public final class MaintenancePackages {
 
@@ -36,7 +37,7 @@ public final class MaintenancePackages {
     private MaintenancePackages() {
     }
 
-    /** The packages named for each main site, with a line saying where each came from; or why a start is refused. */
+    /** The packages named at start for the main sites, with a line saying where each came from; or why not. */
     public record Choice(Map<String, String> packages, List<String> lines, String refusedField, String refusal) {
 
         static Choice refused(String field, String detail) {
@@ -49,13 +50,14 @@ public final class MaintenancePackages {
     }
 
     /**
-     * @param config             the environment
-     * @param request            the start request (its {@code currentPackages})
-     * @param last               the environment's last deployment, if any
-     * @param productionPackage  per web app: production's {@code WEBSITE_RUN_FROM_PACKAGE} now (null when unset)
+     * What the start records: per main site, the caller's {@code currentPackages} entry, else the package the
+     * environment's last deployment left in production. Refused only for an entry that names no main site.
+     *
+     * @param config  the environment
+     * @param request the start request (its {@code currentPackages})
+     * @param last    the environment's last deployment, if any
      */
-    public static Choice choose(EnvironmentConfig config, StartRequest request, Optional<DeploymentSnapshot> last,
-                                Function<WebAppConfig, String> productionPackage) {
+    public static Choice choose(EnvironmentConfig config, StartRequest request, Optional<DeploymentSnapshot> last) {
         for (String name : request.currentPackages().keySet()) {
             Optional<WebAppConfig> webApp = config.webApp(name);
             if (webApp.isEmpty() || webApp.get().role() != WebAppRole.ZERO_DOWNTIME) {
@@ -73,33 +75,32 @@ public final class MaintenancePackages {
                 continue;
             }
             String name = webApp.name();
-            String production = productionPackage.apply(webApp);
             String given = request.currentPackages().get(name);
             String recorded = recorded(last, name);
-            String chosen;
-            String source;
-            if (isUrl(production)) {
-                chosen = production;
-                source = "production's WEBSITE_RUN_FROM_PACKAGE";
-            } else if (given != null) {
-                chosen = given;
-                source = FIELD + "." + name + " of this start";
+            if (given != null) {
+                packages.put(name, given);
+                lines.add("Unless production names its package, the maintenance slot of " + name + " runs "
+                        + Redact.uri(given) + " (from " + FIELD + "." + name + " of this start)");
             } else if (recorded != null) {
-                chosen = recorded;
-                source = "the package deployment " + last.get().deployment().id() + " left in production";
-            } else {
-                return Choice.refused(FIELD + "." + name, "Web app " + name + " runs a package nobody can name: its "
-                        + "production slot's WEBSITE_RUN_FROM_PACKAGE is " + describe(production) + ", and a new "
-                        + "maintenance slot gets none of that content, so it would serve App Service's empty default "
-                        + "page. Give the https URI of the package production runs now as " + FIELD + "." + name
-                        + " (for example {\"" + FIELD + "\": {\"" + name + "\": \"https://...\"}}), or deploy it "
-                        + "once as a package URL; nothing was changed");
+                packages.put(name, recorded);
+                lines.add("Unless production names its package, the maintenance slot of " + name + " runs "
+                        + Redact.uri(recorded) + " (the package deployment " + last.get().deployment().id()
+                        + " left in production)");
             }
-            packages.put(name, chosen);
-            lines.add("Maintenance slot of " + name + " runs the current package " + Redact.uri(chosen) + " (from "
-                    + source + ")");
         }
         return new Choice(packages, lines, null, null);
+    }
+
+    /**
+     * Why a web app whose production runs {@code productionValue} (not a URL) and that has no named package cannot
+     * enter maintenance, and what to give.
+     */
+    public static String refusal(String name, String productionValue) {
+        return "Web app " + name + " runs a package nobody can name: its production slot's WEBSITE_RUN_FROM_PACKAGE "
+                + "is " + describe(productionValue) + ", and a new maintenance slot gets none of that content, so it "
+                + "would serve App Service's empty default page. Start again with the https URI of the package "
+                + "production runs now as " + FIELD + "." + name + " (for example {\"" + FIELD + "\": {\"" + name
+                + "\": \"https://...\"}}), or deploy it once as a package URL; nothing was changed";
     }
 
     /** True for an http(s) URL: a package every slot can fetch, unlike {@code 1} or an empty value. */

@@ -341,8 +341,10 @@ class DeployCliTest {
         String old = "https://packages.example.com/cms-1.0.zip?sv=2024&sig=OLDSECRET";
 
         // Act
-        CliHarness.Result refused = host.run(WITH_KEY, "start", "--environment", "prod", "--package", NEW_PACKAGE,
+        CliHarness.Result first = host.run(WITH_KEY, "start", "--environment", "prod", "--package", NEW_PACKAGE,
                 "--sha256", SHA, "--mode", "ReadOnly", "--idempotency-key", "build-7");
+        CliHarness.Result refused = host.run(WITH_KEY, "wait", "--id", first.out().strip(), "--until",
+                "AwaitingVerification", "--poll", "5s", "--timeout", "2h");
         CliHarness.Result started = host.run(WITH_KEY, "start", "--environment", "prod", "--package", NEW_PACKAGE,
                 "--sha256", SHA, "--mode", "ReadOnly", "--idempotency-key", "build-8", "--current-packages",
                 "cms=" + old);
@@ -350,8 +352,8 @@ class DeployCliTest {
                 "AwaitingVerification", "--poll", "5s", "--timeout", "2h");
 
         // Assert
-        assertNotEquals(DeployCli.OK, refused.code(), refused.toString());
-        assertTrue(refused.err().contains("currentPackages.cms"), refused.toString());
+        assertEquals(1, refused.code(), "the deployment failed in its package check: " + refused);
+        assertTrue(refused.all().contains("currentPackages.cms"), refused.toString());
         assertEquals(DeployCli.OK, started.code(), started.toString());
         assertEquals(DeployCli.OK, awaiting.code(), awaiting.toString());
         assertEquals(old, host.cloud.servedContent(SlotRef.production(CMS)).orElseThrow());

@@ -63,16 +63,20 @@ class EmulatorDeploymentTest {
 
         // Act
         ApiClient.Response refused = azure.http.post("/deployments", start + "}");
+        azure.runQueues();
+        JsonNode failed = azure.http.get("/deployments/" + refused.json().get("id").asText()).json();
         boolean slotCreated = azure.emulator.slot(azure.cmsSite, "maintenance").isPresent();
+        List<String> databasesAfterFailure = azure.emulator.databaseNames(azure.sqlServer);
         ApiClient.Response started = azure.http.post("/deployments", start + ",\"currentPackages\":{\"cms\":\""
                 + EmulatorHarness.PACKAGES + "old.zip?sv=2024&sig=OLDSECRET\"}}");
         azure.runQueues();
         String liveWhileAwaiting = azure.productionPackage();
 
         // Assert
-        assertEquals(422, refused.status(), refused.toString());
-        assertEquals("currentPackages.cms", refused.json().get("field").asText());
+        assertEquals("Failed", failed.get("status").asText(), failed.toString());
+        assertTrue(failed.get("errors").get(0).get("message").asText().contains("currentPackages.cms"), failed.toString());
         assertEquals(false, slotCreated, "nothing changed in the cloud");
+        assertEquals(List.of("cmsdb"), databasesAfterFailure, "no clone was made");
         assertEquals(202, started.status(), started.toString());
         assertEquals("AwaitingVerification", azure.http.get("/deployments/" + started.json().get("id").asText())
                 .json().get("status").asText());

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smoothdeploy.cloud.SlotRef;
+import io.smoothdeploy.local.SimulatedCloud;
 import io.smoothdeploy.testing.SampleCloud;
 import java.util.List;
 import java.util.Map;
@@ -44,25 +45,65 @@ class MaintenanceContentTest {
     }
 
     @Test
-    void productionOnALocalPackageWithNoNamedPackageIsRefusedAtStartAndNothingChanges() {
+    void productionOnALocalPackageWithNoNamedPackageFailsInThePackageCheckBeforeAnythingChanges() {
         // Arrange
         productionRunsLocalPackage();
         register();
-        int rowsBefore = host.rowsWritten();
 
         // Act
         ApiClient.Response started = host.post("/deployments", LocalHostHarness.startBody("prod", NEW_PACKAGE, null));
         host.runQueues();
+        JsonNode status = host.get("/deployments/" + started.json().get("id").asText()).json();
+
+        // Assert
+        assertEquals(202, started.status(), started.toString());
+        assertEquals("Failed", status.get("status").asText(), status.toString());
+        JsonNode error = status.get("errors").get(0);
+        assertEquals("CONFIGURATION", error.get("kind").asText());
+        assertEquals("VERIFY_PACKAGE", error.get("stage").asText());
+        assertTrue(error.get("message").asText().contains("currentPackages.cms"), error.toString());
+        assertTrue(error.get("message").asText().contains("WEBSITE_RUN_FROM_PACKAGE is 1"), error.toString());
+        assertEquals(List.of(), host.cloud.calls(), "no slot created, nothing swapped, no database copied");
+        assertEquals(0, host.cloud.swapRequests(CMS));
+        assertEquals(SimulatedCloud.OWN_CONTENT, host.cloud.servedContent(SlotRef.production(CMS)).orElseThrow());
+        assertFalse(status.get("webApps").get(0).get("inMaintenance").asBoolean());
+    }
+
+    @Test
+    void productionWithNoPackageSettingAtAllFailsInThePackageCheckToo() {
+        // Arrange: content zip-deployed into wwwroot, no WEBSITE_RUN_FROM_PACKAGE
+        host.cloud.addSite(CMS, null, Map.of("EPiServerDB", SampleCloud.CONNECTION));
+        register();
+
+        // Act
+        ApiClient.Response started = host.post("/deployments", LocalHostHarness.startBody("prod", NEW_PACKAGE, null));
+        host.runQueues();
+        JsonNode status = host.get("/deployments/" + started.json().get("id").asText()).json();
+
+        // Assert
+        assertEquals("Failed", status.get("status").asText(), status.toString());
+        assertTrue(status.get("errors").get(0).get("message").asText().contains("not set"), status.toString());
+        assertEquals(List.of(), host.cloud.calls());
+    }
+
+    @Test
+    void currentPackagesForAWebAppThatIsNotAMainSiteIsRefusedAndWritesNothing() {
+        // Arrange
+        productionRunsLocalPackage();
+        register();
+        int rowsBefore = host.rowsWritten();
+        String body = LocalHostHarness.startBody("prod", NEW_PACKAGE, null);
+        body = body.substring(0, body.length() - 1) + ",\"currentPackages\":{\"shop\":\"" + OLD_PACKAGE + "\"}}";
+
+        // Act
+        ApiClient.Response started = host.post("/deployments", body);
 
         // Assert
         assertEquals(422, started.status(), started.toString());
-        JsonNode problem = started.json();
-        assertEquals("currentPackages.cms", problem.get("field").asText());
-        assertTrue(problem.get("detail").asText().contains("WEBSITE_RUN_FROM_PACKAGE"), problem.toString());
-        assertEquals(List.of(), host.cloud.calls(), "no slot created, nothing swapped, no database copied");
-        assertEquals(0, host.cloud.swapRequests(CMS));
+        assertEquals("currentPackages.shop", started.json().get("field").asText());
+        assertFalse(started.body().contains("OLDSECRET"));
         assertEquals(rowsBefore, host.rowsWritten(), "bad input writes nothing");
-        assertTrue(host.get("/environments/prod").json().get("currentDeploymentId").isNull());
+        assertEquals(List.of(), host.cloud.calls());
     }
 
     @Test

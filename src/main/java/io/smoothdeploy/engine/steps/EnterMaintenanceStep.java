@@ -53,8 +53,8 @@ final class EnterMaintenanceStep implements StageStep {
             return swapping.get();
         }
         if (context.zeroDowntime() && oldPackage(context, production.get()).isEmpty()) {
-            // Start refuses this already; a deployment recorded before it did, or a production changed since,
-            // still never gets an empty slot swapped in
+            // The package check refuses this already; a production changed since it ran still never gets an empty
+            // slot swapped in
             return StepOutcome.fail(FailureKind.CONFIGURATION, "site " + site + " runs a package nobody can name "
                     + "(its WEBSITE_RUN_FROM_PACKAGE is not a package URL) and this deployment names none, so its "
                     + "maintenance slot would serve an empty site; nothing was swapped. Reset, then start again with "
@@ -138,20 +138,24 @@ final class EnterMaintenanceStep implements StageStep {
     }
 
     /**
-     * The old code's package, by a name every slot can fetch: the one the deployment named at start, else
-     * production's WEBSITE_RUN_FROM_PACKAGE when it is a URL. Never production's value as it is: {@code 1} names a
-     * package in the app's own d:\home\data\SitePackages and an empty value content in wwwroot, neither of which a
-     * new slot has (https://learn.microsoft.com/azure/app-service/deploy-run-package, "Run the package" and "Fetch a
-     * package from Azure Blob Storage or any other URL"; https://learn.microsoft.com/azure/app-service/deploy-staging-slots,
-     * "Add a slot": a new slot has no content); such a slot serves the empty default page with 200.
+     * The old code's package, by a name every slot can fetch: production's WEBSITE_RUN_FROM_PACKAGE when it is a
+     * URL (what production runs now), else the one the deployment named at start ({@link MaintenancePackages}).
+     * Never production's value as it is: {@code 1} names a package in the app's own d:\home\data\SitePackages and
+     * no value content in wwwroot, and a new slot has neither
+     * (https://learn.microsoft.com/azure/app-service/deploy-run-package;
+     * https://learn.microsoft.com/azure/app-service/deploy-staging-slots, "Add a slot": a new slot has no content):
+     * such a slot serves the empty default page with 200.
      */
-    private static Optional<String> oldPackage(StepContext context, SlotInfo production) {
-        String named = context.deployment().maintenancePackages().get(context.webAppConfig().name());
-        if (named != null) {
-            return Optional.of(named);
+    static Optional<String> oldPackage(StepContext context, SlotInfo production) {
+        return oldPackage(context.deployment(), context.webAppConfig().name(), production);
+    }
+
+    static Optional<String> oldPackage(io.smoothdeploy.engine.Deployment deployment, String webApp,
+                                       SlotInfo production) {
+        if (MaintenancePackages.isUrl(production.packageUri())) {
+            return Optional.of(production.packageUri());
         }
-        return MaintenancePackages.isUrl(production.packageUri()) ? Optional.of(production.packageUri())
-                : Optional.empty();
+        return Optional.ofNullable(deployment.maintenancePackages().get(webApp));
     }
 
     static boolean matches(SlotInfo slot, SlotConfiguration wanted) {

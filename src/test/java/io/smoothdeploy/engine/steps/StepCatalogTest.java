@@ -112,6 +112,30 @@ class StepCatalogTest {
     }
 
     @Test
+    void packageCheckFailsWithWhatToGiveWhenProductionRunsItsOwnPackageAndNoneIsNamed() {
+        // Arrange: production runs WEBSITE_RUN_FROM_PACKAGE=1; the deployment's package matches its hash
+        cloud.addSite(SITE, "1", Map.of("EPiServerDB", CONNECTION));
+        Deployment deployment = new Deployment("d1", "prod", DeploymentStatus.IN_PROGRESS, Stage.VERIFY_PACKAGE, 0,
+                DeploymentMode.READ_ONLY, NEW, SimulatedCloud.packageSha256(NEW), null, clock.instant(),
+                clock.instant(), null, false, List.of(), List.of(), List.of(), null, null, null, 0, null, "e1");
+        DeploymentSnapshot snapshot = new DeploymentSnapshot(record(), deployment, List.of(webApp(WebAppPhase.PENDING)));
+
+        // Act
+        StepOutcome unnamed = steps.run(snapshot, message(Stage.VERIFY_PACKAGE, null));
+        StepOutcome named = steps.run(new DeploymentSnapshot(record(),
+                deployment.withMaintenancePackages(Map.of("cms", OLD)), snapshot.webApps()),
+                message(Stage.VERIFY_PACKAGE, null));
+
+        // Assert
+        StepOutcome.Fail fail = assertInstanceOf(StepOutcome.Fail.class, unnamed);
+        assertEquals(FailureKind.CONFIGURATION, fail.kind());
+        assertTrue(fail.message().contains("currentPackages.cms"), fail.message());
+        assertTrue(fail.message().contains("nothing was changed"), fail.message());
+        assertInstanceOf(StepOutcome.Advance.class, named);
+        assertTrue(cloud.calls().isEmpty(), "only reads: " + cloud.calls());
+    }
+
+    @Test
     void enteringMaintenancePutsThePackageNamedAtStartOnTheMaintenanceSlot() {
         // Arrange
         cloud.addSite(SITE, "1", Map.of("EPiServerDB", CONNECTION));

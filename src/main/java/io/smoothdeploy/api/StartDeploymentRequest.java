@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.smoothdeploy.engine.DeploymentMode;
 import io.smoothdeploy.engine.Redact;
 import io.smoothdeploy.engine.StartRequest;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -14,7 +17,9 @@ final class StartDeploymentRequest {
     static final Pattern SHA256 = Pattern.compile("[0-9A-Fa-f]{64}");
     static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     private static final Set<String> KNOWN = Set.of("environment", "packageUri", "packageSha256", "mode",
-            "idempotencyKey", "commitId", "pipelineRunUrl");
+            "idempotencyKey", "commitId", "pipelineRunUrl", "currentPackages");
+    /** At most this many entries in {@code currentPackages} (an environment has a handful of web apps). */
+    static final int MAX_CURRENT_PACKAGES = 20;
     static final Pattern COMMIT_ID = Pattern.compile("[0-9A-Za-z._/-]{1,100}");
 
     private StartDeploymentRequest() {
@@ -38,8 +43,39 @@ final class StartDeploymentRequest {
         String commit = fields.optionalText(body, "", "commitId", COMMIT_ID,
                 "a commit id such as 3f2a9c1 (1 to 100 letters, digits, '.', '_', '/' or '-')");
         String pipelineRun = fields.httpsUri(body, "", "pipelineRunUrl", false);
+        Map<String, String> currentPackages = currentPackages(fields, body);
         fields.throwIfAny();
         return new StartRequest(environment, packageUri, sha.toLowerCase(Locale.ROOT), mode, key, commit,
-                Redact.link(pipelineRun));
+                Redact.link(pipelineRun), currentPackages);
+    }
+
+    /**
+     * {@code currentPackages}: web app name to the https URI of the package its production slot runs now, for a
+     * production whose WEBSITE_RUN_FROM_PACKAGE names none. Checked like packageUri, and never echoed.
+     */
+    private static Map<String, String> currentPackages(Fields fields, JsonNode body) {
+        JsonNode node = fields.object(body, "", "currentPackages", false);
+        Map<String, String> packages = new LinkedHashMap<>();
+        if (node == null) {
+            return packages;
+        }
+        if (node.size() > MAX_CURRENT_PACKAGES) {
+            fields.error("currentPackages", "currentPackages may name at most " + MAX_CURRENT_PACKAGES + " web apps");
+            return packages;
+        }
+        Iterator<String> names = node.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            if (!Fields.NAME.matcher(name).matches()) {
+                fields.error("currentPackages", "currentPackages must be keyed by web app names (1 to 40 "
+                        + "lower-case letters, digits and dashes)");
+                continue;
+            }
+            String uri = fields.httpsUri(node, "currentPackages", name, true);
+            if (uri != null) {
+                packages.put(name, uri);
+            }
+        }
+        return packages;
     }
 }

@@ -40,6 +40,8 @@ public final class DeployCli {
             "            Starts a deployment and prints its id (alone, on standard output). Run again with",
             "            the same idempotency key, it prints the same id: a restarted job re-attaches.",
             "            --package-file computes the SHA-256 of the local zip that was uploaded to URI.",
+            "            [--current-packages NAME=URI,...] the package each main site's production runs",
+            "            now, needed when its WEBSITE_RUN_FROM_PACKAGE is 1 or unset (the start says so).",
             "  status    --id D",
             "            Prints the deployment's status as JSON: status, stage, percentComplete, webApps,",
             "            errors, warnings, validationLinks, allowedActions.",

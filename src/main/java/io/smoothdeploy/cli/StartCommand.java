@@ -21,7 +21,8 @@ final class StartCommand implements Command {
 
     @Override
     public Set<String> options() {
-        return Set.of("environment", "package", "sha256", "package-file", "mode", "idempotency-key");
+        return Set.of("environment", "package", "sha256", "package-file", "mode", "idempotency-key",
+                "current-packages");
     }
 
     @Override
@@ -46,6 +47,10 @@ final class StartCommand implements Command {
         body.put("packageSha256", sha.trim());
         body.put("mode", mode);
         body.put("idempotencyKey", key);
+        String current = args.optional("current-packages");
+        if (current != null) {
+            body.set("currentPackages", currentPackages(current));
+        }
 
         ApiClient.Answer answer = context.api().post("/deployments", body.toString());
         JsonNode deployment = answer.body();
@@ -59,6 +64,29 @@ final class StartCommand implements Command {
         answer.location().ifPresent(location -> context.console().err("Follow it at " + location));
         context.console().out(id);
         return DeployCli.OK;
+    }
+
+    /**
+     * {@code --current-packages cms=https://...,commerce=https://...}: per web app, the package its production slot
+     * runs now (for a production whose WEBSITE_RUN_FROM_PACKAGE is 1 or unset). The API checks each URI; a value is
+     * never printed, as it may carry a SAS token.
+     */
+    static ObjectNode currentPackages(String value) throws UsageException {
+        ObjectNode packages = Json.mapper().createObjectNode();
+        for (String pair : value.trim().split(",(?=[a-z0-9-]+=)")) {
+            int equals = pair.indexOf('=');
+            String name = equals < 0 ? "" : pair.substring(0, equals).trim();
+            String uri = equals < 0 ? "" : pair.substring(equals + 1).trim();
+            if (name.isEmpty() || uri.isEmpty()) {
+                throw new UsageException("--current-packages takes NAME=URI pairs separated by commas, such as "
+                        + "cms=https://packages.example.com/cms-1.0.zip");
+            }
+            if (packages.has(name)) {
+                throw new UsageException("--current-packages names web app " + name + " twice");
+            }
+            packages.put(name, uri);
+        }
+        return packages;
     }
 
     /** The file's SHA-256 as 64 lower-case hexadecimal characters. */

@@ -26,6 +26,16 @@ public final class Commands {
      */
     public static Decision start(EnvironmentRecord environment, StartRequest request, String deploymentId,
                                  Instant now, Optional<DeploymentSnapshot> last) {
+        return start(environment, request, deploymentId, now, last,
+                new MaintenancePackages.Choice(java.util.Map.of(), List.of(), null, null));
+    }
+
+    /**
+     * The same, with the packages the main sites' maintenance slots run, as {@link MaintenancePackages} named them
+     * (recorded on the deployment, and logged with their source).
+     */
+    public static Decision start(EnvironmentRecord environment, StartRequest request, String deploymentId,
+                                 Instant now, Optional<DeploymentSnapshot> last, MaintenancePackages.Choice packages) {
         boolean resume = Resume.applies(last);
         String lineage = resume ? last.get().deployment().lineageId() : deploymentId;
         Deployment deployment = new Deployment(deploymentId, environment.config().name(),
@@ -33,7 +43,8 @@ public final class Commands {
                 request.packageSha256(), request.idempotencyKey(), now, now, null, false, List.of(), List.of(),
                 List.of(), lineage, resume ? last.get().deployment().id() : null,
                 resume ? last.get().deployment().lineageStartedAt() : now, 0, null, null)
-                .withProvenance(request.commitId(), request.pipelineRunUrl());
+                .withProvenance(request.commitId(), request.pipelineRunUrl())
+                .withMaintenancePackages(packages.packages());
         List<WebAppState> webApps = resume
                 ? Resume.webApps(last.get(), environment.config(), deploymentId, request.packageUri())
                 : environment.config().webApps().stream().map(w -> WebAppState.pending(deploymentId, w)).toList();
@@ -44,6 +55,7 @@ public final class Commands {
         if (resume) {
             log.add(LogLine.info(now, null, Resume.describe(last.get(), webApps, request.packageUri())));
         }
+        packages.lines().forEach(line -> log.add(LogLine.info(now, null, line)));
         return new Decision(deployment, webApps, environment.withHold(deploymentId), log,
                 Transitions.firstMessages(deployment, webApps));
     }

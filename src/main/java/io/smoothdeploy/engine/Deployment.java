@@ -42,6 +42,9 @@ import java.util.Map;
  * @param cloneWritesAccepted for a ReadWrite run that is going live: how many writes to the temporary database a
  *                         person accepted to lose ({@value #ANY_NUMBER_OF_WRITES} for an uncounted number; 0 when
  *                         none reached it), or null before Complete
+ * @param maintenancePackages per main site (by web app name): the package its maintenance slot runs, named at start
+ *                         (production's package URL, the caller's {@code currentPackages}, or the package the
+ *                         orchestrator last deployed there); values may carry a SAS query string: never log them whole
  * @param etag             the store's version of this row
  */
 public record Deployment(
@@ -72,6 +75,7 @@ public record Deployment(
         List<SmokeCheckResult> smokeChecks,
         Map<Stage, WebAppState.StageTiming> timings,
         Long cloneWritesAccepted,
+        Map<String, String> maintenancePackages,
         String etag) {
 
     /** {@link #cloneWritesAccepted} when a person accepted losing writes that could not be counted. */
@@ -80,6 +84,7 @@ public record Deployment(
     public Deployment {
         smokeChecks = smokeChecks == null ? List.of() : List.copyOf(smokeChecks);
         timings = timings == null ? Map.of() : Map.copyOf(timings);
+        maintenancePackages = maintenancePackages == null ? Map.of() : Map.copyOf(maintenancePackages);
         errors = List.copyOf(errors);
         warnings = List.copyOf(warnings);
         validationLinks = List.copyOf(validationLinks);
@@ -101,6 +106,28 @@ public record Deployment(
         this(id, environment, status, stage, checks, mode, packageUri, packageSha256, idempotencyKey, createdAt,
                 updatedAt, stageStartedAt, rollbackDatabase, errors, warnings, validationLinks, lineageId, resumedFrom,
                 lineageStartedAt, round, staleEpisode, null, null, null, List.of(), Map.of(), null, etag);
+    }
+
+    /** A deployment whose main sites have no maintenance package named yet. */
+    public Deployment(String id, String environment, DeploymentStatus status, Stage stage, int checks,
+                      DeploymentMode mode, String packageUri, String packageSha256, String idempotencyKey,
+                      Instant createdAt, Instant updatedAt, Instant stageStartedAt, boolean rollbackDatabase,
+                      List<DeploymentError> errors, List<String> warnings, List<String> validationLinks,
+                      String lineageId, String resumedFrom, Instant lineageStartedAt, int round, String staleEpisode,
+                      String commitId, String pipelineRunUrl, Instant packageVerifiedAt,
+                      List<SmokeCheckResult> smokeChecks, Map<Stage, WebAppState.StageTiming> timings,
+                      Long cloneWritesAccepted, String etag) {
+        this(id, environment, status, stage, checks, mode, packageUri, packageSha256, idempotencyKey, createdAt,
+                updatedAt, stageStartedAt, rollbackDatabase, errors, warnings, validationLinks, lineageId, resumedFrom,
+                lineageStartedAt, round, staleEpisode, commitId, pipelineRunUrl, packageVerifiedAt, smokeChecks,
+                timings, cloneWritesAccepted, Map.of(), etag);
+    }
+
+    /** The same deployment with the packages its main sites' maintenance slots run (see {@link #maintenancePackages}). */
+    public Deployment withMaintenancePackages(Map<String, String> packages) {
+        Copy next = copy();
+        next.maintenancePackages = packages;
+        return next.build();
     }
 
     /** The same deployment with where it came from: the commit and the pipeline run. */
@@ -245,6 +272,7 @@ public record Deployment(
         private List<SmokeCheckResult> smokeChecks;
         private Map<Stage, WebAppState.StageTiming> timings;
         private Long cloneWritesAccepted;
+        private Map<String, String> maintenancePackages;
 
         Copy(Deployment from) {
             this.from = from;
@@ -267,6 +295,7 @@ public record Deployment(
             this.smokeChecks = from.smokeChecks;
             this.timings = from.timings;
             this.cloneWritesAccepted = from.cloneWritesAccepted;
+            this.maintenancePackages = from.maintenancePackages;
         }
 
         Copy status(DeploymentStatus value) {
@@ -314,7 +343,7 @@ public record Deployment(
                     packageSha256, from.idempotencyKey, from.createdAt, updatedAt, stageStartedAt,
                     rollbackDatabase, errors, warnings, validationLinks, from.lineageId, from.resumedFrom,
                     from.lineageStartedAt, round, staleEpisode, commitId, pipelineRunUrl, packageVerifiedAt,
-                    smokeChecks, timings, cloneWritesAccepted, from.etag);
+                    smokeChecks, timings, cloneWritesAccepted, maintenancePackages, from.etag);
         }
     }
 }

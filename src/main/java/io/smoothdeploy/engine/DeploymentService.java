@@ -98,7 +98,14 @@ public final class DeploymentService {
                     return new CommandResult.Invalid("mode", refusal.get());
                 }
             }
-            Decision decision = Commands.start(environment.get(), request, newDeploymentId.get(), clock.instant(), last);
+            // the packages the maintenance slots run, as far as the state names them; the first stage reads
+            // production and refuses to go on when nothing names one (see MaintenancePackages)
+            MaintenancePackages.Choice packages = MaintenancePackages.choose(environment.get().config(), request, last);
+            if (packages.isRefused()) {
+                return new CommandResult.Invalid(packages.refusedField(), packages.refusal());
+            }
+            Decision decision = Commands.start(environment.get(), request, newDeploymentId.get(), clock.instant(), last,
+                    packages);
             try {
                 store.createDeployment(decision.environment(), decision.deployment(), decision.webApps(), decision.log(),
                         decision.messages());

@@ -55,9 +55,24 @@ import java.util.Optional;
  *       calls are recorded with {@code (busy)}.</li>
  *   <li>{@link #swapRequests} counts the swaps each site accepted, so a test can prove there was exactly one.</li>
  * </ul>
+ *
+ * <p>What a slot serves is decided as App Service decides it ({@link #servedContent}): a {@code
+ * WEBSITE_RUN_FROM_PACKAGE} that is a URL is fetched by any slot; {@code 1} runs the package kept in the app's own
+ * {@code d:\home\data\SitePackages}, and no value runs what was deployed into wwwroot, and neither of those
+ * travels to another slot (https://learn.microsoft.com/azure/app-service/deploy-run-package). A slot this double
+ * creates has no content, even with production's settings cloned
+ * (https://learn.microsoft.com/azure/app-service/deploy-staging-slots, "Add a slot"): with {@code 1} or no value it
+ * serves the empty default site ({@value #EMPTY_SITE}), which answers 200, so it passes warm-up as on Azure. A
+ * swap exchanges content as well as settings.
  */
 public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpProber, PackageDigest, SmokeProber,
         DatabaseActivity {
+
+    /** What {@link #servedContent} answers for a slot with no content of its own and no package URL. */
+    public static final String EMPTY_SITE = "hostingstart.html";
+
+    /** What {@link #servedContent} answers for content deployed into the slot itself ({@code 1} or no value). */
+    public static final String OWN_CONTENT = "the slot's own content";
 
     /** How long a swap takes unless {@link #setSwapDuration} says otherwise. */
     public static final int DEFAULT_SWAP_SECONDS = 30;
@@ -118,11 +133,18 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
         return swaps.containsKey(key(siteResourceId));
     }
 
-    /** Adds a site whose production slot runs {@code packageUri} with these connection strings. */
+    /**
+     * Adds a site whose production slot runs {@code packageUri} with these connection strings. A {@code packageUri}
+     * of {@code 1} or null is content deployed into the production slot itself ({@code az webapp deploy}, zip deploy):
+     * production runs it, and no other slot has it.
+     */
     public synchronized void addSite(String resourceId, String packageUri, Map<String, String> connectionStrings) {
         Map<String, Slot> slots = new LinkedHashMap<>();
         Slot production = new Slot(hostName(resourceId, SlotRef.PRODUCTION));
-        production.settings.put(SlotInfo.RUN_FROM_PACKAGE, packageUri);
+        if (packageUri != null) {
+            production.settings.put(SlotInfo.RUN_FROM_PACKAGE, packageUri);
+        }
+        production.ownContent = true;
         production.connections.putAll(connectionStrings);
         slots.put(SlotRef.PRODUCTION, production);
         sites.put(key(resourceId), slots);
@@ -197,6 +219,17 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
         settle(key(slot.siteResourceId()));
         Slot found = slots(slot.siteResourceId()).get(slot.slot());
         return found == null ? Optional.empty() : Optional.of(found.info(slot));
+    }
+
+    /**
+     * What the slot serves now: the package URL its WEBSITE_RUN_FROM_PACKAGE names, {@value #OWN_CONTENT} (content
+     * deployed into this slot, with {@code 1} or no value), or {@value #EMPTY_SITE} (a slot with neither); empty for
+     * a missing or stopped slot.
+     */
+    public synchronized Optional<String> servedContent(SlotRef slot) {
+        settle(key(slot.siteResourceId()));
+        Slot found = slots(slot.siteResourceId()).get(slot.slot());
+        return found == null || !found.running ? Optional.empty() : Optional.of(found.content());
     }
 
     /** Names of the databases that exist now on {@code serverResourceId}. */
@@ -383,11 +416,11 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
     }
 
     private ProbeResult answer(Slot slot, String host, String path, List<Integer> expected) {
-        if (slot == null || !slot.running || slot.settings.get(SlotInfo.RUN_FROM_PACKAGE) == null) {
+        if (slot == null || !slot.running) {
             return new ProbeResult(host, path, ProbeResult.Outcome.CONNECTION_REFUSED, 0, Duration.ZERO,
                     "connection refused");
         }
-        String packageUri = slot.settings.get(SlotInfo.RUN_FROM_PACKAGE);
+        String packageUri = slot.content();
         int status = brokenPackages.getOrDefault(packageUri,
                 slot.roundsSinceStart < coldStartRounds.getOrDefault(packageUri, 0) ? 503 : 200);
         if (expected.contains(status)) {
@@ -505,8 +538,11 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
         Map<String, String> settings = new HashMap<>(from.settings);
         Map<String, String> connections = new HashMap<>(from.connections);
         int rounds = from.roundsSinceStart;
+        boolean content = from.ownContent;
         from.replace(production.settings, production.connections, production.roundsSinceStart);
+        from.ownContent = production.ownContent;
         production.replace(settings, connections, rounds);
+        production.ownContent = content;
     }
 
     private void record(String operation, String target) {
@@ -553,6 +589,8 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
         final Map<String, String> connections = new HashMap<>();
         boolean running = true;
         int roundsSinceStart;
+        /** Content was deployed into this slot itself (wwwroot, or its own SitePackages for {@code 1}). */
+        boolean ownContent;
 
         Slot(String hostName) {
             this.hostName = hostName;
@@ -560,6 +598,18 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
 
         void restart() {
             roundsSinceStart = 0;
+        }
+
+        /** The package URL it runs, its own content, or the empty default site (see the class comment). */
+        String content() {
+            String value = settings.get(SlotInfo.RUN_FROM_PACKAGE);
+            if (value != null) {
+                String lower = value.trim().toLowerCase(Locale.ROOT);
+                if (lower.startsWith("https://") || lower.startsWith("http://")) {
+                    return value;
+                }
+            }
+            return ownContent ? OWN_CONTENT : EMPTY_SITE;
         }
 
         void replace(Map<String, String> newSettings, Map<String, String> newConnections, int rounds) {

@@ -99,6 +99,7 @@ final class EntityCodec {
     static final String P_MESSAGE = "message";
     static final String P_SEQUENCE = "sequence";
     static final String P_CLONE_WRITES_ACCEPTED = "cloneWritesAccepted";
+    static final String P_MAINTENANCE_PACKAGES = "maintenancePackages";
     static final String P_SWAP_REQUESTED_AT = "swapRequestedAt";
     static final String P_RETRY = "retry";
     static final String P_DELAY_MILLIS = "delayMillis";
@@ -113,6 +114,7 @@ final class EntityCodec {
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
     private static final TypeReference<List<SmokeCheckResult>> SMOKE_CHECKS = new TypeReference<>() { };
     private static final TypeReference<Map<Stage, WebAppState.StageTiming>> TIMINGS = new TypeReference<>() { };
+    private static final TypeReference<Map<String, String>> PACKAGES = new TypeReference<>() { };
 
     /** Strictly increasing per JVM: orders log lines of different writes that carry the same time. */
     private static final AtomicLong LAST_WRITE_STAMP = new AtomicLong();
@@ -263,6 +265,7 @@ final class EntityCodec {
         put(entity, P_SMOKE_CHECKS, d.smokeChecks().isEmpty() ? null : toJson(d.smokeChecks()));
         put(entity, P_TIMINGS, d.timings().isEmpty() ? null : toJson(d.timings()));
         put(entity, P_CLONE_WRITES_ACCEPTED, d.cloneWritesAccepted());
+        put(entity, P_MAINTENANCE_PACKAGES, d.maintenancePackages().isEmpty() ? null : toJson(d.maintenancePackages()));
         return withEtag(entity, d.etag());
     }
 
@@ -299,6 +302,8 @@ final class EntityCodec {
                 listOrEmpty(e, P_SMOKE_CHECKS, SMOKE_CHECKS),
                 string(e, P_TIMINGS) == null ? Map.of() : fromJson(string(e, P_TIMINGS), TIMINGS, e),
                 e.getProperty(P_CLONE_WRITES_ACCEPTED) instanceof Number n ? n.longValue() : null,
+                string(e, P_MAINTENANCE_PACKAGES) == null ? Map.of()
+                        : fromJson(string(e, P_MAINTENANCE_PACKAGES), PACKAGES, e),
                 e.getETag());
     }
 

@@ -334,6 +334,34 @@ class DeployCliTest {
     }
 
     @Test
+    void startWithCurrentPackagesNamesTheOldCodeOfAProductionOnALocalPackage() {
+        // Arrange: production runs a package kept in its own SitePackages (WEBSITE_RUN_FROM_PACKAGE=1)
+        host.cloud.addSite(CMS, "1", Map.of("EPiServerDB", io.smoothdeploy.testing.SampleCloud.CONNECTION));
+        host.register("prod");
+        String old = "https://packages.example.com/cms-1.0.zip?sv=2024&sig=OLDSECRET";
+
+        // Act
+        CliHarness.Result first = host.run(WITH_KEY, "start", "--environment", "prod", "--package", NEW_PACKAGE,
+                "--sha256", SHA, "--mode", "ReadOnly", "--idempotency-key", "build-7");
+        CliHarness.Result refused = host.run(WITH_KEY, "wait", "--id", first.out().strip(), "--until",
+                "AwaitingVerification", "--poll", "5s", "--timeout", "2h");
+        CliHarness.Result started = host.run(WITH_KEY, "start", "--environment", "prod", "--package", NEW_PACKAGE,
+                "--sha256", SHA, "--mode", "ReadOnly", "--idempotency-key", "build-8", "--current-packages",
+                "cms=" + old);
+        CliHarness.Result awaiting = host.run(WITH_KEY, "wait", "--id", started.out().strip(), "--until",
+                "AwaitingVerification", "--poll", "5s", "--timeout", "2h");
+
+        // Assert
+        assertEquals(1, refused.code(), "the deployment failed in its package check: " + refused);
+        assertTrue(refused.all().contains("currentPackages.cms"), refused.toString());
+        assertEquals(DeployCli.OK, started.code(), started.toString());
+        assertEquals(DeployCli.OK, awaiting.code(), awaiting.toString());
+        assertEquals(old, host.cloud.servedContent(SlotRef.production(CMS)).orElseThrow());
+        assertFalse(started.all().contains("OLDSECRET") || refused.all().contains("OLDSECRET"));
+        assertNoSecrets(started);
+    }
+
+    @Test
     void durationsAndMasking() {
         assertEquals(java.time.Duration.ofMinutes(90), CliArgs.parseDuration("1h30m"));
         assertEquals(java.time.Duration.ofMillis(500), CliArgs.parseDuration("500ms"));

@@ -52,6 +52,38 @@ class EmulatorDeploymentTest {
     }
 
     @Test
+    void productionDeployedByAzWebappDeployServesTheOldCodeOnlyWhenTheStartNamesItsPackage() {
+        // Arrange: production runs its package from its own SitePackages (WEBSITE_RUN_FROM_PACKAGE=1)
+        azure = new EmulatorHarness(OLD, NEW);
+        azure.emulator.deployToSlotItself(azure.cmsSite, "production", "old.zip");
+        azure.http.put("/environments/prod", azure.environmentBody());
+        String start = "{\"environment\":\"prod\",\"packageUri\":\"" + EmulatorHarness.PACKAGES
+                + "cms-2.0.zip?sv=2024&sig=NEWSECRET\",\"packageSha256\":\"" + azure.sha256("cms-2.0.zip")
+                + "\",\"mode\":\"ReadOnly\"";
+
+        // Act
+        ApiClient.Response refused = azure.http.post("/deployments", start + "}");
+        azure.runQueues();
+        JsonNode failed = azure.http.get("/deployments/" + refused.json().get("id").asText()).json();
+        boolean slotCreated = azure.emulator.slot(azure.cmsSite, "maintenance").isPresent();
+        List<String> databasesAfterFailure = azure.emulator.databaseNames(azure.sqlServer);
+        ApiClient.Response started = azure.http.post("/deployments", start + ",\"currentPackages\":{\"cms\":\""
+                + EmulatorHarness.PACKAGES + "old.zip?sv=2024&sig=OLDSECRET\"}}");
+        azure.runQueues();
+        String liveWhileAwaiting = azure.productionPackage();
+
+        // Assert
+        assertEquals("Failed", failed.get("status").asText(), failed.toString());
+        assertTrue(failed.get("errors").get(0).get("message").asText().contains("currentPackages.cms"), failed.toString());
+        assertEquals(false, slotCreated, "nothing changed in the cloud");
+        assertEquals(List.of("cmsdb"), databasesAfterFailure, "no clone was made");
+        assertEquals(202, started.status(), started.toString());
+        assertEquals("AwaitingVerification", azure.http.get("/deployments/" + started.json().get("id").asText())
+                .json().get("status").asText());
+        assertEquals("cms/1.0", liveWhileAwaiting, "the old code, by its package URL, not an empty site");
+    }
+
+    @Test
     void aNinetySecondSwapThroughArmIsAcceptedOnceAndCheckedUntilProductionCarriesIt() {
         // Arrange: every swap takes 90 s on the emulator's clock
         azure = new EmulatorHarness(OLD, NEW);

@@ -7,6 +7,7 @@ import io.smoothdeploy.cloud.SlotRef;
 import io.smoothdeploy.engine.ConnectionStrings;
 import io.smoothdeploy.engine.EnvironmentConfig;
 import io.smoothdeploy.engine.FailureKind;
+import io.smoothdeploy.engine.MaintenancePackages;
 import io.smoothdeploy.engine.StepOutcome;
 import java.util.HashMap;
 import java.util.Map;
@@ -50,6 +51,14 @@ final class EnterMaintenanceStep implements StageStep {
                 context.environment().warmUpTimeout().plus(pacing.swapTimeout()), "the maintenance content");
         if (swapping.isPresent()) {
             return swapping.get();
+        }
+        if (context.zeroDowntime() && oldPackage(context, production.get()).isEmpty()) {
+            // The package check refuses this already; a production changed since it ran still never gets an empty
+            // slot swapped in
+            return StepOutcome.fail(FailureKind.CONFIGURATION, "site " + site + " runs a package nobody can name "
+                    + "(its WEBSITE_RUN_FROM_PACKAGE is not a package URL) and this deployment names none, so its "
+                    + "maintenance slot would serve an empty site; nothing was swapped. Reset, then start again with "
+                    + MaintenancePackages.FIELD + "." + site + " set to the https URI of the package production runs");
         }
         Optional<SlotConfiguration> wanted = maintenanceConfiguration(context, production.get());
         if (wanted.isEmpty()) {
@@ -119,11 +128,34 @@ final class EnterMaintenanceStep implements StageStep {
         if (onClone.isEmpty()) {
             return Optional.empty();
         }
-        if (production.packageUri() != null) {
-            settings.put(SlotInfo.RUN_FROM_PACKAGE, production.packageUri());
+        Optional<String> old = oldPackage(context, production);
+        if (old.isEmpty()) {
+            return Optional.empty();
         }
+        settings.put(SlotInfo.RUN_FROM_PACKAGE, old.get());
         settings.put(environment.databaseModeSetting(), context.deployment().mode().wireName());
         return Optional.of(new SlotConfiguration(settings, Map.of(environment.connectionStringName(), onClone.get())));
+    }
+
+    /**
+     * The old code's package, by a name every slot can fetch: production's WEBSITE_RUN_FROM_PACKAGE when it is a
+     * URL (what production runs now), else the one the deployment named at start ({@link MaintenancePackages}).
+     * Never production's value as it is: {@code 1} names a package in the app's own d:\home\data\SitePackages and
+     * no value content in wwwroot, and a new slot has neither
+     * (https://learn.microsoft.com/azure/app-service/deploy-run-package;
+     * https://learn.microsoft.com/azure/app-service/deploy-staging-slots, "Add a slot": a new slot has no content):
+     * such a slot serves the empty default page with 200.
+     */
+    static Optional<String> oldPackage(StepContext context, SlotInfo production) {
+        return oldPackage(context.deployment(), context.webAppConfig().name(), production);
+    }
+
+    static Optional<String> oldPackage(io.smoothdeploy.engine.Deployment deployment, String webApp,
+                                       SlotInfo production) {
+        if (MaintenancePackages.isUrl(production.packageUri())) {
+            return Optional.of(production.packageUri());
+        }
+        return Optional.ofNullable(deployment.maintenancePackages().get(webApp));
     }
 
     static boolean matches(SlotInfo slot, SlotConfiguration wanted) {

@@ -40,7 +40,7 @@ public final class StepCatalog implements Steps {
         SlotWarmer warmer = new SlotWarmer(prober);
         CompleteStep complete = new CompleteStep(appService, sql, pacing, new CloneWriteGuard(activity));
         ResetStep reset = new ResetStep(appService, sql, pacing, warmer);
-        steps.put(Stage.VERIFY_PACKAGE, new VerifyPackageStep(packages, clock));
+        steps.put(Stage.VERIFY_PACKAGE, new VerifyPackageStep(packages, appService, clock));
         steps.put(Stage.CLONE_DB, new CloneDbStep(sql, pacing));
         steps.put(Stage.ENTER_MAINTENANCE, new EnterMaintenanceStep(appService, warmer, pacing));
         steps.put(Stage.DEPLOY_SLOT, new DeploySlotStep(appService));

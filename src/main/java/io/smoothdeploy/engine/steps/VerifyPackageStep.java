@@ -1,28 +1,45 @@
 package io.smoothdeploy.engine.steps;
 
+import io.smoothdeploy.cloud.AppServiceCloud;
 import io.smoothdeploy.cloud.CloudException;
 import io.smoothdeploy.cloud.PackageDigest;
+import io.smoothdeploy.cloud.SlotInfo;
+import io.smoothdeploy.cloud.SlotRef;
 import io.smoothdeploy.engine.Deployment;
 import io.smoothdeploy.engine.FailureKind;
+import io.smoothdeploy.engine.MaintenancePackages;
 import io.smoothdeploy.engine.Redact;
 import io.smoothdeploy.engine.StepOutcome;
+import io.smoothdeploy.engine.WebAppConfig;
+import io.smoothdeploy.engine.WebAppRole;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Reads the package and checks its bytes against the SHA-256 the caller gave, before anything in the cloud
  * changes: a package that was replaced, truncated or mixed up with another build fails here, with every site
  * still as it was. It runs first in every run and again after a roll forward (a new package).
+ *
+ * <p>It also makes sure each main site's maintenance slot will get production's old code from a package someone
+ * can name ({@link MaintenancePackages}): a production whose WEBSITE_RUN_FROM_PACKAGE is {@code 1} or unset, with
+ * no package named at start, fails here as a configuration error that says to give {@code currentPackages.<name>},
+ * before anything changes. The start does not read the cloud (it answers at once, and credential or throttling
+ * trouble is ridden out by this stage's retries instead); this stage reads only production's settings.
  */
 final class VerifyPackageStep implements StageStep {
 
     private final PackageDigest packages;
+    private final AppServiceCloud appService;
     private final Clock clock;
 
-    VerifyPackageStep(PackageDigest packages, Clock clock) {
+    VerifyPackageStep(PackageDigest packages, AppServiceCloud appService, Clock clock) {
         this.packages = packages;
+        this.appService = appService;
         this.clock = clock;
     }
 
@@ -48,8 +65,47 @@ final class VerifyPackageStep implements StageStep {
                     + " but the deployment was started with " + expected + "; nothing was changed. Upload the "
                     + "package again, or start with the SHA-256 of the package that is there");
         }
+        List<String> unnamed = unnamedOldCode(context);
+        if (!unnamed.isEmpty()) {
+            return StepOutcome.fail(FailureKind.CONFIGURATION, String.join("; ", unnamed));
+        }
         long seconds = Duration.between(started, clock.instant()).toSeconds();
         return StepOutcome.advance("Package " + shown + " matches its SHA-256 " + actual + " (read in " + seconds
                 + " s)");
+    }
+
+    /**
+     * For each main site still to enter maintenance: why its old code has no package anyone can name, if so. A
+     * production already carrying this lineage's maintenance content (a roll forward, a resumed run) is skipped, as
+     * is a site the cloud cannot find (entering maintenance reports that in its own words).
+     */
+    private List<String> unnamedOldCode(StepContext context) {
+        Deployment deployment = context.deployment();
+        List<String> problems = new ArrayList<>();
+        if (!deployment.mode().usesDatabaseClone()) {
+            return problems;
+        }
+        String marker = SlotMarkers.maintenance(deployment.lineageId());
+        for (WebAppConfig webApp : context.environment().webApps()) {
+            if (webApp.role() != WebAppRole.ZERO_DOWNTIME) {
+                continue;
+            }
+            Optional<SlotInfo> production;
+            try {
+                production = appService.getSlot(SlotRef.production(webApp.resourceId()));
+            } catch (CloudException e) {
+                if (e.isTransient() || e.isBusy() || e.isCredentialFailure()) {
+                    throw e;
+                }
+                continue;
+            }
+            if (production.isEmpty() || SlotMarkers.carries(production.get(), marker)) {
+                continue;
+            }
+            if (EnterMaintenanceStep.oldPackage(deployment, webApp.name(), production.get()).isEmpty()) {
+                problems.add(MaintenancePackages.refusal(webApp.name(), production.get().packageUri()));
+            }
+        }
+        return problems;
     }
 }

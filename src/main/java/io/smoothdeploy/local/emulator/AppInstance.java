@@ -13,14 +13,25 @@ import java.util.Map;
  * @param packageFile       the file {@code WEBSITE_RUN_FROM_PACKAGE} resolves to (its last path segment, never
  *                          the query string), or null when the slot has no package
  * @param manifest          the package's manifest, or null when there is no package or it could not be read
- * @param packageProblem    why there is no manifest ({@code no package}, {@code package not found: x.zip}, …),
- *                          or null
+ * @param packageProblem    why there is no manifest ({@value #EMPTY_SITE} for a slot with no content, {@code package
+ *                          not found: x.zip}, …), or null
  * @param startedAt         when the instance started, on the emulator's clock
  * @param startupError      the first line of a failure at start (a failed migration), or null
  */
 public record AppInstance(long id, String packageFile, PackageManifest manifest, String packageProblem,
                           Map<String, String> appSettings, Map<String, String> connectionStrings, Instant startedAt,
                           String startupError) {
+
+    /**
+     * The {@code packageProblem} of a slot with no content: no package URL, and nothing deployed into the slot itself.
+     * It serves App Service's empty default site (hostingstart.html) with 200.
+     */
+    public static final String EMPTY_SITE = "empty default site";
+
+    /** True for a slot with no content of its own and no package URL: it serves the empty default site. */
+    public boolean emptySite() {
+        return manifest == null && EMPTY_SITE.equals(packageProblem);
+    }
 
     public AppInstance {
         appSettings = Map.copyOf(appSettings);

@@ -505,6 +505,10 @@ final class ArmRouter implements HttpHandler {
     static void exchangeSlots(AzureEmulator emulator, EmulatedSite site, EmulatedSlot source, EmulatedSlot target) {
         exchange(source.appSettings, target.appSettings, site.slotSettingNames);
         exchange(source.connectionStrings, target.connectionStrings, site.slotConnectionStringNames);
+        // content deployed into a slot itself (its wwwroot, its own SitePackages) is the slot's content: it swaps
+        String ownPackage = source.ownPackage;
+        source.ownPackage = target.ownPackage;
+        target.ownPackage = ownPackage;
         source.resetPreview();
         target.resetPreview();
         emulator.observers.forEach(o -> o.swapped(site, source, target));

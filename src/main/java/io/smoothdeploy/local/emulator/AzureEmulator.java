@@ -179,6 +179,24 @@ public final class AzureEmulator implements AutoCloseable {
         }
     }
 
+    /**
+     * Deploys {@code packageFile} (a file in the package directory) into the slot itself, as {@code az webapp
+     * deploy} or an Azure DevOps task does: the package lands in the slot's own d:\home\data\SitePackages and its
+     * WEBSITE_RUN_FROM_PACKAGE becomes {@code 1}. The slot runs it; no other slot has it, and a swap moves it with
+     * the slot's content (https://learn.microsoft.com/azure/app-service/deploy-run-package).
+     */
+    public void deployToSlotItself(String siteResourceId, String slotName, String packageFile) {
+        synchronized (lock) {
+            EmulatedSite site = site(siteResourceId).orElseThrow(() -> new IllegalArgumentException(
+                    "no site " + siteResourceId));
+            EmulatedSlot slot = site.slot(slotName).orElseThrow(() -> new IllegalArgumentException(
+                    "no slot " + slotName + " on " + siteResourceId));
+            slot.ownPackage = packageFile;
+            slot.appSettings.put("WEBSITE_RUN_FROM_PACKAGE", "1");
+            observers.forEach(o -> o.settingsChanged(site, slot));
+        }
+    }
+
     /** @return the server's resource id */
     public String addSqlServer(String subscriptionId, String resourceGroup, String name, String location) {
         synchronized (lock) {

@@ -22,6 +22,12 @@ public final class EmulatedSlot {
     private int restarts;
     final Map<String, String> appSettings = new LinkedHashMap<>();
     final Map<String, ConnectionString> connectionStrings = new LinkedHashMap<>();
+    /**
+     * The package file deployed into this slot itself (its own d:\home\data\SitePackages or wwwroot), which it
+     * runs when its WEBSITE_RUN_FROM_PACKAGE is {@code 1} or unset; null for a slot that never got one (a new
+     * slot). It travels with the slot's content in a swap, never to a new slot.
+     */
+    String ownPackage;
     /** The pending swap with preview ({@code applySlotConfig}), or null. */
     private Preview preview;
 
@@ -85,6 +91,11 @@ public final class EmulatedSlot {
 
     public String packageUri() {
         return appSettings.get("WEBSITE_RUN_FROM_PACKAGE");
+    }
+
+    /** The package file deployed into the slot itself (see {@link AzureEmulator#deployToSlotItself}), or null. */
+    public String ownPackage() {
+        return ownPackage;
     }
 
     /** The slot whose sticky settings this slot took in a pending swap with preview, or empty. */
@@ -154,6 +165,7 @@ public final class EmulatedSlot {
         EmulatedSlot copy = new EmulatedSlot(name, defaultHostName);
         copy.running = running;
         copy.restarts = restarts;
+        copy.ownPackage = ownPackage;
         copy.appSettings.putAll(appSettings);
         copy.connectionStrings.putAll(connectionStrings);
         copy.preview = preview == null ? null : preview.copy();

@@ -36,6 +36,11 @@ import java.util.concurrent.atomic.AtomicLong;
 final class SlotRuntime implements SlotObserver {
 
     static final String RUN_FROM_PACKAGE = "WEBSITE_RUN_FROM_PACKAGE";
+    /**
+     * The body of the empty default site a slot with no content serves (with 200, and no X-Package): App Service's
+     * hostingstart.html says the app is up and running and waiting for content.
+     */
+    static final String HOSTING_START = "Your web app is running and waiting for your content (hostingstart.html)";
 
     private final AzureEmulator emulator;
     private final ExecutorService executor;
@@ -156,10 +161,19 @@ final class SlotRuntime implements SlotObserver {
         Map<String, String> settings = slot.appSettings();
         Map<String, String> strings = slot.connectionStrings();
         String packageUri = settings.get(RUN_FROM_PACKAGE);
-        if (packageUri == null || packageUri.isBlank()) {
-            return new AppInstance(id, null, null, "no package", settings, strings, emulator.clock.instant(), null);
+        String file;
+        if (isUrl(packageUri)) {
+            file = fileName(packageUri);
+        } else if (slot.ownPackage() != null) {
+            // 1 runs the package in the slot's own SitePackages, no value what was deployed into its wwwroot
+            file = slot.ownPackage();
+        } else {
+            // A new slot has no content, even with settings cloned (deploy-staging-slots, "Add a slot"), and 1 or
+            // no value names nothing another slot has (deploy-run-package): App Service serves its empty default
+            // site (hostingstart.html) with 200
+            return new AppInstance(id, null, null, AppInstance.EMPTY_SITE, settings, strings, emulator.clock.instant(),
+                    null);
         }
-        String file = fileName(packageUri);
         PackageManifest manifest = null;
         String problem = null;
         Path directory = packageDirectory;
@@ -194,6 +208,15 @@ final class SlotRuntime implements SlotObserver {
                 .filter(db -> db.values().stream().noneMatch(v -> v.contains(marker)))
                 .ifPresent(db -> db.insert(row("migration", version)));
         return instance;
+    }
+
+    /** True for an http(s) URL, the only WEBSITE_RUN_FROM_PACKAGE value that names a package any slot can fetch. */
+    static boolean isUrl(String value) {
+        if (value == null) {
+            return false;
+        }
+        String lower = value.trim().toLowerCase(Locale.ROOT);
+        return lower.startsWith("https://") || lower.startsWith("http://");
     }
 
     /** The last path segment of a package URI, without query string or fragment; null when there is none. */
@@ -327,8 +350,8 @@ final class SlotRuntime implements SlotObserver {
             if (!running) {
                 return new Answer(503, "Service Unavailable: stopped", null);
             }
-            if (app == null || app.packageFile() == null) {
-                return new Answer(404, "no package", null);
+            if (app == null || app.emptySite()) {
+                return new Answer(200, HOSTING_START, null);
             }
             if (app.manifest() == null) {
                 return new Answer(503, app.packageProblem(), null);

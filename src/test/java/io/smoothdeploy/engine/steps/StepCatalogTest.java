@@ -97,6 +97,60 @@ class StepCatalogTest {
     }
 
     @Test
+    void enteringMaintenanceOnAProductionRunningItsOwnPackageWithNoNamedPackageFailsAndChangesNothing() {
+        // Arrange: production runs WEBSITE_RUN_FROM_PACKAGE=1, and the deployment named no package at start
+        cloud.addSite(SITE, "1", Map.of("EPiServerDB", CONNECTION));
+
+        // Act
+        StepOutcome outcome = steps.run(snapshot(WebAppPhase.PENDING), message(Stage.ENTER_MAINTENANCE, "cms"));
+
+        // Assert
+        StepOutcome.Fail fail = assertInstanceOf(StepOutcome.Fail.class, outcome);
+        assertEquals(FailureKind.CONFIGURATION, fail.kind());
+        assertTrue(fail.message().contains("currentPackages.cms"), fail.message());
+        assertTrue(cloud.calls().isEmpty(), "no slot created, nothing swapped: " + cloud.calls());
+    }
+
+    @Test
+    void packageCheckFailsWithWhatToGiveWhenProductionRunsItsOwnPackageAndNoneIsNamed() {
+        // Arrange: production runs WEBSITE_RUN_FROM_PACKAGE=1; the deployment's package matches its hash
+        cloud.addSite(SITE, "1", Map.of("EPiServerDB", CONNECTION));
+        Deployment deployment = new Deployment("d1", "prod", DeploymentStatus.IN_PROGRESS, Stage.VERIFY_PACKAGE, 0,
+                DeploymentMode.READ_ONLY, NEW, SimulatedCloud.packageSha256(NEW), null, clock.instant(),
+                clock.instant(), null, false, List.of(), List.of(), List.of(), null, null, null, 0, null, "e1");
+        DeploymentSnapshot snapshot = new DeploymentSnapshot(record(), deployment, List.of(webApp(WebAppPhase.PENDING)));
+
+        // Act
+        StepOutcome unnamed = steps.run(snapshot, message(Stage.VERIFY_PACKAGE, null));
+        StepOutcome named = steps.run(new DeploymentSnapshot(record(),
+                deployment.withMaintenancePackages(Map.of("cms", OLD)), snapshot.webApps()),
+                message(Stage.VERIFY_PACKAGE, null));
+
+        // Assert
+        StepOutcome.Fail fail = assertInstanceOf(StepOutcome.Fail.class, unnamed);
+        assertEquals(FailureKind.CONFIGURATION, fail.kind());
+        assertTrue(fail.message().contains("currentPackages.cms"), fail.message());
+        assertTrue(fail.message().contains("nothing was changed"), fail.message());
+        assertInstanceOf(StepOutcome.Advance.class, named);
+        assertTrue(cloud.calls().isEmpty(), "only reads: " + cloud.calls());
+    }
+
+    @Test
+    void enteringMaintenancePutsThePackageNamedAtStartOnTheMaintenanceSlot() {
+        // Arrange
+        cloud.addSite(SITE, "1", Map.of("EPiServerDB", CONNECTION));
+        DeploymentSnapshot named = new DeploymentSnapshot(record(),
+                deployment().withMaintenancePackages(Map.of("cms", OLD)), List.of(webApp(WebAppPhase.PENDING)));
+
+        // Act
+        StepOutcome outcome = steps.run(named, message(Stage.ENTER_MAINTENANCE, "cms"));
+
+        // Assert
+        assertInstanceOf(StepOutcome.CheckAgain.class, outcome);
+        assertEquals(OLD, cloud.servedContent(new SlotRef(SITE, "maintenance")).orElseThrow());
+    }
+
+    @Test
     void maintenanceSlotThatNeverWarmsIsNotSwappedInAndFailsAtTheDeadline() {
         // Arrange: the old package breaks when it runs on the clone in ReadOnly mode
         cloud.addSite(SITE, OLD, Map.of("EPiServerDB", CONNECTION));

@@ -271,7 +271,7 @@ class SlotRuntimeTest {
     // ----- slots without a package, stopped slots -----
 
     @Test
-    void aSlotWithoutAPackageAnswers404AndAMissingPackage503WithoutTheSas() throws Exception {
+    void aSlotWithoutContentServesTheEmptyDefaultSiteAndAMissingPackage503WithoutTheSas() throws Exception {
         // Arrange
         cloud.ensureSlot(staging);
         String url = cloud.getSlot(staging).orElseThrow().baseUrl();
@@ -282,11 +282,49 @@ class SlotRuntimeTest {
         HttpResponse<String> missing = get(url + "/");
 
         // Assert
-        assertEquals(404, empty.statusCode());
-        assertEquals("no package", empty.body());
+        assertEquals(200, empty.statusCode(), "an empty slot answers hostingstart.html, as on Azure");
+        assertEquals(SlotRuntime.HOSTING_START, empty.body());
+        assertEquals("none", packageOf(empty));
         assertEquals(503, missing.statusCode());
         assertTrue(missing.body().startsWith("package not found"), missing.body());
         assertFalse(missing.body().contains("sig") || missing.body().contains("top-secret"), missing.body());
+    }
+
+    @Test
+    void aNewSlotGivenRunFromPackageOneServesTheEmptyDefaultSiteWhileProductionRunsItsOwnPackage() throws Exception {
+        // Arrange: production got its package by az webapp deploy (its own SitePackages, WEBSITE_RUN_FROM_PACKAGE=1)
+        emulator.deployToSlotItself(siteId, "production", "cms-1.0.zip");
+        cloud.ensureSlot(staging);
+        cloud.applyConfiguration(staging, new SlotConfiguration(Map.of(SlotInfo.RUN_FROM_PACKAGE, "1"), Map.of()));
+
+        // Act
+        HttpResponse<String> slot = get(cloud.getSlot(staging).orElseThrow().baseUrl() + "/");
+        clock.advance(Duration.ofSeconds(3));
+        HttpResponse<String> live = get(cloud.getSlot(production).orElseThrow().baseUrl() + "/");
+
+        // Assert
+        assertEquals(200, slot.statusCode());
+        assertEquals(SlotRuntime.HOSTING_START, slot.body());
+        assertEquals("none", packageOf(slot), "no app behaviour: the package stayed with production");
+        assertEquals("1", cloud.getSlot(production).orElseThrow().packageUri());
+        assertEquals("cms/1.0", packageOf(live), "production runs the package in its own SitePackages");
+    }
+
+    @Test
+    void aSwapMovesContentDeployedIntoTheSlotItselfAndLeavesTheEmptySiteInProduction() throws Exception {
+        // Arrange
+        emulator.deployToSlotItself(siteId, "production", "cms-1.0.zip");
+        cloud.ensureSlot(staging);
+        cloud.applyConfiguration(staging, new SlotConfiguration(Map.of(SlotInfo.RUN_FROM_PACKAGE, "1"), Map.of()));
+
+        // Act
+        swapAndFinish(staging);
+        HttpResponse<String> live = get(cloud.getSlot(production).orElseThrow().baseUrl() + "/");
+
+        // Assert
+        assertEquals(200, live.statusCode());
+        assertEquals(SlotRuntime.HOSTING_START, live.body(), "an empty site swapped in serves hostingstart");
+        assertEquals("cms-1.0.zip", emulator.slot(siteId, "staging").orElseThrow().ownPackage());
     }
 
     @Test

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Carries out operator commands: read, decide (in {@link Commands}), write conditionally, then send. A lost
@@ -19,6 +21,7 @@ import java.util.function.Supplier;
 public final class DeploymentService {
 
     private static final int MAX_ROUNDS = 10;
+    private static final Logger LOG = Logger.getLogger(DeploymentService.class.getName());
 
     private final DeploymentStore store;
     private final StepQueue queue;
@@ -148,7 +151,7 @@ public final class DeploymentService {
             outbox.drain(snapshot);
             send(Transitions.expectedMessages(snapshot, null));
         } catch (RuntimeException e) {
-            java.util.logging.Logger.getLogger(DeploymentService.class.getName()).log(java.util.logging.Level.WARNING,
+            LOG.log(Level.WARNING,
                     "could not send the step messages deployment " + snapshot.deployment().id() + " expects; the "
                     + "timer sends them", e);
         }

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -106,7 +107,7 @@ public final class StaleMaintenanceMonitor {
                     queue.send(again);
                 }
             } catch (RuntimeException e) {
-                LOG.log(java.util.logging.Level.WARNING, "could not reconcile deployment " + id + "; next tick", e);
+                LOG.log(Level.WARNING, "could not reconcile deployment " + id + "; next tick", e);
             }
         }
     }

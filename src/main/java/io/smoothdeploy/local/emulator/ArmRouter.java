@@ -584,8 +584,13 @@ final class ArmRouter implements HttpHandler {
         properties.put("enabled", true);
         properties.put("availabilityState", "Normal");
         properties.put("defaultHostName", slot.defaultHostName());
-        properties.putArray("hostNames").add(slot.defaultHostName());
-        properties.putArray("enabledHostNames").add(slot.defaultHostName());
+        // a site's hostNames list its custom domains after its default host name (WebApps_Get, Site.properties.hostNames)
+        var hostNames = properties.putArray("hostNames").add(slot.defaultHostName());
+        var enabledHostNames = properties.putArray("enabledHostNames").add(slot.defaultHostName());
+        if (production) {
+            site.customHostNames.forEach(hostNames::add);
+            site.customHostNames.forEach(enabledHostNames::add);
+        }
         properties.put("resourceGroup", site.resourceGroup());
         return json;
     }

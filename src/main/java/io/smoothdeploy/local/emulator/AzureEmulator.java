@@ -59,7 +59,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Slots run their packages once {@link #servePackagesFrom} is called: each slot is then a loopback HTTP
  * listener (its URL is what {@link #baseUrlForHost} answers for its host name) serving an {@link AppInstance}
  * of the package its {@code WEBSITE_RUN_FROM_PACKAGE} names, which behaves as its {@link PackageManifest}
- * says; a swap exchanges the instances the two listeners serve, at once.
+ * says; a swap exchanges the instances the two listeners serve, at once. The listeners are one front end that
+ * routes by {@code Host}, as App Service's is: whatever listener a request reaches, a slot's default host name
+ * reaches that slot, a custom domain ({@link #bindCustomDomain}) reaches production, and any other name gets 404.
  *
  * <p>Identity: {@link #TOKEN_PATH} plays App Service's managed-identity endpoint for {@link EmulatorCredential}.
  * An ARM request without an {@code Authorization} header is served, as before there were tokens; one with a
@@ -194,6 +196,31 @@ public final class AzureEmulator implements AutoCloseable {
             slot.ownPackage = packageFile;
             slot.appSettings.put("WEBSITE_RUN_FROM_PACKAGE", "1");
             observers.forEach(o -> o.settingsChanged(site, slot));
+        }
+    }
+
+    /**
+     * Binds a custom domain such as {@code www.example.com} to the site's production slot, as
+     * {@code WebApps_CreateOrUpdateHostNameBinding} does once DNS points at the app
+     * (https://learn.microsoft.com/azure/app-service/app-service-web-tutorial-custom-domain). From then on a request
+     * with that {@code Host}, sent to any slot's listener, reaches the production slot (see {@link SlotRuntime}). A
+     * host name is bound to one app only: binding one another site holds is refused, as App Service refuses a
+     * host name that is already assigned to another app.
+     */
+    public void bindCustomDomain(String siteResourceId, String hostName) {
+        String host = hostName.trim().toLowerCase(Locale.ROOT);
+        if (host.isEmpty() || host.endsWith(".azurewebsites.net")) {
+            throw new IllegalArgumentException("not a custom domain: " + hostName);
+        }
+        synchronized (lock) {
+            EmulatedSite site = site(siteResourceId).orElseThrow(() -> new NoSuchElementException(
+                    "no site " + siteResourceId));
+            for (EmulatedSite other : sites.values()) {
+                if (other != site && other.customHostNames.contains(host)) {
+                    throw new IllegalStateException(host + " is already bound to " + other.resourceId());
+                }
+            }
+            site.customHostNames.add(host);
         }
     }
 

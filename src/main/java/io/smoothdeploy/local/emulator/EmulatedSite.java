@@ -20,6 +20,15 @@ public final class EmulatedSite {
     /** Sticky ("slot setting") names: these stay with their slot in a swap. Empty: everything travels. */
     final Set<String> slotSettingNames = new LinkedHashSet<>();
     final Set<String> slotConnectionStringNames = new LinkedHashSet<>();
+    /**
+     * Custom domains bound to the site (lower case). App Service binds a custom domain to one app: the production
+     * slot, unless a slot's own hostNameBindings name it (WebApps_CreateOrUpdateHostNameBinding, and "Map an existing
+     * custom DNS name" in https://learn.microsoft.com/azure/app-service/app-service-web-tutorial-custom-domain). The
+     * binding belongs to the slot, not its content: after a swap the domain reaches whatever production now runs
+     * (https://learn.microsoft.com/azure/app-service/deploy-staging-slots, "Which settings are swapped?": custom
+     * domain names are not swapped). Only production bindings are modelled.
+     */
+    final Set<String> customHostNames = new LinkedHashSet<>();
     /** The swap running on this site, or null. */
     PendingSwap swap;
 
@@ -80,6 +89,11 @@ public final class EmulatedSite {
         EmulatedSlot slot = new EmulatedSlot(slotName, hostName(slotName));
         slots.put(slotName.toLowerCase(Locale.ROOT), slot);
         return slot;
+    }
+
+    /** The custom domains bound to the production slot, in the order they were bound. */
+    public Set<String> customHostNames() {
+        return Set.copyOf(customHostNames);
     }
 
     Iterable<EmulatedSlot> slots() {

@@ -299,6 +299,58 @@ final class SlotRuntime implements SlotObserver {
         return row.toString();
     }
 
+    // ----- the front end: routing by Host -----
+
+    /**
+     * Which slot answers a request with this {@code Host} header, whatever listener it reached (with the lock
+     * held); null when no app has that host name. App Service's front ends are shared by many apps and pick the app
+     * by the Host header (and SNI for TLS), not by the address a request was sent to: a slot answers on its own
+     * default host name only ({@code <site>.azurewebsites.net} for production, {@code <site>-<slot>.azurewebsites.net}
+     * for a slot, https://learn.microsoft.com/azure/app-service/deploy-staging-slots, "Add a slot"), and a custom
+     * domain reaches the slot it is bound to, production
+     * (https://learn.microsoft.com/azure/app-service/app-service-web-tutorial-custom-domain); a name no app has
+     * gets App Service's 404 "web app not found" page (the same tutorial's troubleshooting: a domain that resolves
+     * to App Service but is not added to the app answers 404). Locally a slot's default host name resolves to its
+     * listener's loopback address ({@link AzureEmulator#baseUrlForHost}), so a request that names that address
+     * in Host (a plain request to the listener's URL) is a request for the slot's default host name.
+     */
+    private SlotHost route(String hostHeader) {
+        if (hostHeader == null || hostHeader.isBlank()) {
+            return null;
+        }
+        String authority = hostHeader.trim().toLowerCase(Locale.ROOT);
+        for (SlotHost candidate : hosts.values()) {
+            if (candidate.authority.equals(authority)) {
+                return candidate;
+            }
+        }
+        String host = authority;
+        int colon = host.lastIndexOf(':');
+        if (colon > 0 && host.indexOf(':') == colon) {
+            host = host.substring(0, colon);
+        }
+        if (host.endsWith(".")) {
+            host = host.substring(0, host.length() - 1);
+        }
+        for (EmulatedSite site : emulator.sites.values()) {
+            for (EmulatedSlot candidate : site.slots()) {
+                if (candidate.defaultHostName().equalsIgnoreCase(host)) {
+                    return hosts.get(candidate);
+                }
+            }
+            if (site.customHostNames.contains(host)) {
+                return hosts.get(site.production());
+            }
+        }
+        return null;
+    }
+
+    /** App Service's page for a host name no app has (in our own words). */
+    static String siteNotFound(String host) {
+        return "404 Web app not found: no app on this front end has the host name "
+                + (host == null || host.isBlank() ? "(none)" : host.trim());
+    }
+
     // ----- one slot's listener -----
 
     /** What the app answers to one request. */
@@ -309,6 +361,8 @@ final class SlotRuntime implements SlotObserver {
         final EmulatedSlot slot;
         final HttpServer server;
         final String baseUrl;
+        /** {@code 127.0.0.1:<port>}: the Host a client sends when it addresses this listener by its URL. */
+        final String authority;
         /** Guarded by the emulator's lock. */
         AppInstance instance;
 
@@ -323,24 +377,34 @@ final class SlotRuntime implements SlotObserver {
             server.createContext("/", this::handle);
             server.start();
             baseUrl = "http://127.0.0.1:" + server.getAddress().getPort();
+            authority = "127.0.0.1:" + server.getAddress().getPort();
         }
 
         private void handle(HttpExchange exchange) throws IOException {
             try (exchange) {
                 exchange.getRequestBody().readAllBytes();
-                AppInstance current;
-                boolean running;
+                String host = exchange.getRequestHeaders().getFirst("Host");
+                AppInstance current = null;
+                boolean running = false;
+                SlotHost routed;
                 synchronized (emulator.lock) {
                     // a swap whose time is up has switched the routing, whoever looks first
                     emulator.settleSwaps();
-                    current = instance;
-                    running = slot.running();
+                    routed = route(host);
+                    if (routed != null) {
+                        current = routed.instance;
+                        running = routed.slot.running();
+                    }
                 }
                 Answer answer;
-                try {
-                    answer = answer(current, running, exchange);
-                } catch (RuntimeException e) {
-                    answer = new Answer(500, "The emulated app failed: " + e, current);
+                if (routed == null) {
+                    answer = new Answer(404, siteNotFound(host), null);
+                } else {
+                    try {
+                        answer = answer(current, running, exchange);
+                    } catch (RuntimeException e) {
+                        answer = new Answer(500, "The emulated app failed: " + e, current);
+                    }
                 }
                 send(exchange, answer);
             }

@@ -94,6 +94,8 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
     private final Map<String, Integer> brokenPackages = new HashMap<>();
     private final Map<String, Integer> brokenSlots = new HashMap<>();
     private final Map<String, Long> writes = new HashMap<>();
+    /** Custom domain (lower case) to the key of the site whose production slot it is bound to. */
+    private final Map<String, String> customDomains = new HashMap<>();
 
     /** @param copyDuration how long a database copy or restore takes, on {@code clock} */
     public SimulatedCloud(Clock clock, Duration copyDuration) {
@@ -387,32 +389,78 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
 
     // ----- WarmUpProber -----
 
+    /**
+     * One warm-up round, routed as App Service's front end routes: the base URL only has to reach a front end (some
+     * slot's {@code https://<default host name>}, else no connection), and the {@code Host} of each request decides
+     * which slot answers: a slot's own default host name ({@code <site>.azurewebsites.net}, {@code
+     * <site>-<slot>.azurewebsites.net}, https://learn.microsoft.com/azure/app-service/deploy-staging-slots), a custom
+     * domain {@linkplain #bindCustomDomain bound} to a site reaches its production slot
+     * (https://learn.microsoft.com/azure/app-service/app-service-web-tutorial-custom-domain), and any other name gets
+     * 404 "web app not found". The same rule as the emulator's {@code SlotRuntime}.
+     */
     @Override
     public synchronized List<ProbeResult> probe(WarmUpTarget target) {
         List.copyOf(sites.keySet()).forEach(this::settle);
-        Slot slot = null;
-        Integer brokenStatus = null;
+        boolean frontEnd = sites.values().stream().flatMap(slots -> slots.values().stream())
+                .anyMatch(candidate -> target.baseUrl().equals("https://" + candidate.hostName));
+        List<ProbeResult> results = new ArrayList<>();
+        java.util.Set<Slot> answered = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (String host : target.hostNames()) {
+            String routedKey = frontEnd ? route(host) : null;
+            Slot slot = routedKey == null ? null : slots(routedKey.substring(0, routedKey.indexOf('|')))
+                    .get(routedKey.substring(routedKey.indexOf('|') + 1));
+            Integer brokenStatus = routedKey == null ? null : brokenSlots.get(routedKey);
+            for (String path : target.paths()) {
+                if (!frontEnd) {
+                    results.add(answer(null, host, path, target.expectedStatuses()));
+                } else if (slot == null) {
+                    results.add(new ProbeResult(host, path, target.expectedStatuses().contains(404)
+                            ? ProbeResult.Outcome.OK : ProbeResult.Outcome.UNEXPECTED_STATUS, 404, Duration.ofMillis(5),
+                            "404 Web app not found: no app has the host name " + host));
+                } else {
+                    results.add(brokenStatus != null
+                            ? new ProbeResult(host, path, ProbeResult.Outcome.SERVER_ERROR, brokenStatus, Duration.ZERO,
+                            "System.InvalidOperationException: the slot is broken")
+                            : answer(slot, host, path, target.expectedStatuses()));
+                }
+            }
+            if (slot != null) {
+                answered.add(slot);
+            }
+        }
+        answered.forEach(slot -> slot.roundsSinceStart++);
+        return results;
+    }
+
+    /**
+     * Binds a custom domain to the site's production slot (App Service's {@code WebApps_CreateOrUpdateHostNameBinding};
+     * a host name belongs to one app only, so one another site holds is refused).
+     */
+    public synchronized void bindCustomDomain(String siteResourceId, String hostName) {
+        String host = hostName.trim().toLowerCase(Locale.ROOT);
+        slots(siteResourceId);
+        customDomains.forEach((bound, site) -> {
+            if (bound.equals(host) && !site.equals(key(siteResourceId))) {
+                throw new IllegalStateException(host + " is already bound to " + site);
+            }
+        });
+        customDomains.put(host, key(siteResourceId));
+    }
+
+    /** {@code <site key>|<slot>} of the slot that answers {@code Host: host}, or null when no app has the name. */
+    private String route(String host) {
+        String name = host.trim().toLowerCase(Locale.ROOT);
+        int colon = name.indexOf(':');
+        name = colon < 0 ? name : name.substring(0, colon);
         for (Map.Entry<String, Map<String, Slot>> site : sites.entrySet()) {
             for (Map.Entry<String, Slot> candidate : site.getValue().entrySet()) {
-                if (target.baseUrl().equals("https://" + candidate.getValue().hostName)) {
-                    slot = candidate.getValue();
-                    brokenStatus = brokenSlots.get(site.getKey() + "|" + candidate.getKey());
+                if (candidate.getValue().hostName.equalsIgnoreCase(name)) {
+                    return site.getKey() + "|" + candidate.getKey();
                 }
             }
         }
-        List<ProbeResult> results = new ArrayList<>();
-        for (String host : target.hostNames()) {
-            for (String path : target.paths()) {
-                results.add(brokenStatus != null
-                        ? new ProbeResult(host, path, ProbeResult.Outcome.SERVER_ERROR, brokenStatus, Duration.ZERO,
-                        "System.InvalidOperationException: the slot is broken")
-                        : answer(slot, host, path, target.expectedStatuses()));
-            }
-        }
-        if (slot != null) {
-            slot.roundsSinceStart++;
-        }
-        return results;
+        String site = customDomains.get(name);
+        return site == null ? null : site + "|" + SlotRef.PRODUCTION;
     }
 
     private ProbeResult answer(Slot slot, String host, String path, List<Integer> expected) {

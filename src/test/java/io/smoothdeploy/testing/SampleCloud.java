@@ -23,6 +23,9 @@ public final class SampleCloud {
     public static final String CONNECTION = "Server=tcp:cms-sql.database.windows.net,1433;Initial Catalog=cmsdb;"
             + "Authentication=Active Directory Default";
 
+    /** The CMS site's custom domain, which the local-host registrations list in {@code warmUp.hostNames}. */
+    public static final String CUSTOM_DOMAIN = "www.example.com";
+
     private SampleCloud() {
     }
 
@@ -32,6 +35,8 @@ public final class SampleCloud {
         cloud.addSite(SCHEDULER, SCHEDULER_PACKAGE, Map.of("EPiServerDB", CONNECTION));
         cloud.addSite(COMMERCE, OLD_PACKAGE, Map.of("EPiServerDB", CONNECTION));
         cloud.addDatabase(new DatabaseRef(SQL_SERVER, "cmsdb"));
+        // the custom domain the sample registrations name for the CMS, bound to its production slot as on Azure
+        cloud.bindCustomDomain(CMS, CUSTOM_DOMAIN);
     }
 
     /**

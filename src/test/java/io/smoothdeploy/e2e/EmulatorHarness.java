@@ -72,11 +72,14 @@ final class EmulatorHarness implements AutoCloseable {
 
     String environmentBody() {
         return "{\"webApps\":[{\"name\":\"cms\",\"resourceId\":\"" + cmsSite + "\",\"role\":\"ZeroDowntime\","
-                + "\"warmUp\":{\"paths\":[\"/\"]}}],"
+                + "\"warmUp\":" + warmUp + "}],"
                 + "\"database\":{\"serverResourceId\":\"" + sqlServer + "\",\"name\":\"cmsdb\"},"
                 + "\"connectionStringName\":\"EPiServerDB\",\"databaseModeSetting\":\"Cms__DatabaseMode\","
                 + "\"warmUpTimeoutSeconds\":60" + environmentExtras + "}";
     }
+
+    /** The CMS web app's warm-up object in the registration, such as {@code {"hostNames":["www.example.com"]}}. */
+    String warmUp = "{\"paths\":[\"/\"]}";
 
     /** More registration fields, such as {@code ,"transientRetryLimit":2}, added before the next start. */
     String environmentExtras = "";

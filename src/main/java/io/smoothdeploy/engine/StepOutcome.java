@@ -10,13 +10,19 @@ public sealed interface StepOutcome {
      * The step's work is done; {@code note} is logged (when not null). The await-verification step also
      * gives the URLs to verify, the smoke checks' results, and for a ReadWrite run how many writes reached
      * the temporary database ({@code cloneWrites}, null when not known); they are empty or null for every
-     * other step.
+     * other step. {@code warning} (null: none) is something that deserves a look but does not stop the
+     * deployment; it is logged as a warning and kept in the deployment's warnings.
      */
-    record Advance(String note, List<String> validationLinks, List<SmokeCheckResult> smokeChecks, Long cloneWrites)
-            implements StepOutcome {
+    record Advance(String note, List<String> validationLinks, List<SmokeCheckResult> smokeChecks, Long cloneWrites,
+                   String warning) implements StepOutcome {
         public Advance {
             validationLinks = List.copyOf(validationLinks);
             smokeChecks = smokeChecks == null ? List.of() : List.copyOf(smokeChecks);
+        }
+
+        public Advance(String note, List<String> validationLinks, List<SmokeCheckResult> smokeChecks,
+                       Long cloneWrites) {
+            this(note, validationLinks, smokeChecks, cloneWrites, null);
         }
 
         public Advance(String note, List<String> validationLinks) {
@@ -55,6 +61,11 @@ public sealed interface StepOutcome {
 
     static StepOutcome advance(String note) {
         return new Advance(note, List.of());
+    }
+
+    /** Done, with something worth a look (see {@link Advance#warning}); null warning: a plain advance. */
+    static StepOutcome advance(String note, String warning) {
+        return new Advance(note, List.of(), List.of(), null, warning);
     }
 
     static StepOutcome checkAgain(Duration delay, String reason) {

@@ -253,6 +253,10 @@ public final class Transitions {
         if (advance.note() != null) {
             log.add(LogLine.info(now, message.webApp(), advance.note()));
         }
+        if (advance.warning() != null) {
+            log.add(LogLine.warning(now, message.webApp(), advance.warning()));
+            deployment = deployment.withWarning(advance.warning());
+        }
         if (!stage.isPerWebApp()) {
             Deployment finished = deployment.stageFinished(now).touchedAt(now);
             if (stage == Stage.AWAIT_VERIFICATION) {

@@ -75,5 +75,28 @@ class CustomDomainWarmUpTest {
         List<ProbeResult> viaDomain = new HttpWarmUpProber(Duration.ofSeconds(5)).probe(
                 new WarmUpTarget(productionUrl, List.of(CUSTOM), List.of("/health"), List.of(200)));
         assertTrue(viaDomain.get(0).ok(), viaDomain.toString());
+        assertEquals(0, status.get("warnings").size(), "every custom host name answered after going live: " + status);
+    }
+
+    @Test
+    void aCustomHostNameThatDoesNotAnswerAfterGoingLiveIsAWarningNotAFailure() {
+        // Arrange: the registration names a domain nobody bound to the site, so App Service answers it with 404
+        SamplePackage healthy = SamplePackage.of("cms", "2.0").page("/health", 200, "healthy 2.0");
+        azure = new EmulatorHarness(OLD, healthy);
+        azure.warmUp = "{\"hostNames\":[\"" + CUSTOM + "\"],\"paths\":[\"/health\"]}";
+        String id = azure.start("cms-2.0.zip", "ReadOnly");
+        azure.runQueues();
+
+        // Act
+        azure.http.post("/deployments/" + id + "/complete", null);
+        azure.runQueues();
+
+        // Assert: warm-up went to the slot's own name and passed; the domain's 404 is reported once live
+        JsonNode status = azure.http.get("/deployments/" + id).json();
+        assertEquals("Succeeded", status.get("status").asText(), status.toString());
+        assertEquals("cms/2.0", azure.productionPackage());
+        JsonNode warnings = status.get("warnings");
+        assertEquals(1, warnings.size(), status.toString());
+        assertTrue(warnings.get(0).asText().contains(CUSTOM + "/health: HTTP 404"), warnings.toString());
     }
 }

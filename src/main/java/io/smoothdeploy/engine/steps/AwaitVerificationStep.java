@@ -45,8 +45,8 @@ final class AwaitVerificationStep implements StageStep {
             }
             String path = webApp.warmUp().paths().isEmpty() ? "/" : webApp.warmUp().paths().get(0);
             links.add(slot.get().baseUrl() + path);
-            String hostName = webApp.warmUp().hostNames().isEmpty() ? slot.get().defaultHostName()
-                    : webApp.warmUp().hostNames().get(0);
+            // the slot's own host name: a custom domain sent to the slot's address reaches production instead
+            String hostName = slot.get().defaultHostName();
             for (SmokeCheck check : context.environment().verification().checksFor(webApp.name())) {
                 results.add(smoke.check(slot.get().baseUrl(), hostName, webApp.name(), check));
             }

@@ -19,12 +19,15 @@ final class CompleteStep implements StageStep {
     private final SqlCloud sql;
     private final Pacing pacing;
     private final CloneWriteGuard writeGuard;
+    private final SlotWarmer warmer;
 
-    CompleteStep(AppServiceCloud appService, SqlCloud sql, Pacing pacing, CloneWriteGuard writeGuard) {
+    CompleteStep(AppServiceCloud appService, SqlCloud sql, Pacing pacing, CloneWriteGuard writeGuard,
+                 SlotWarmer warmer) {
         this.appService = appService;
         this.sql = sql;
         this.pacing = pacing;
         this.writeGuard = writeGuard;
+        this.warmer = warmer;
     }
 
     @Override
@@ -57,7 +60,21 @@ final class CompleteStep implements StageStep {
                     pacing.swapTimeout());
         }
         appService.stopSlot(context.maintenance());
-        return StepOutcome.advance("Site " + context.webAppConfig().name() + " now runs the new package");
+        return StepOutcome.advance("Site " + context.webAppConfig().name() + " now runs the new package",
+                liveCheck(production.get(), context));
+    }
+
+    /**
+     * The new package is live: one round under the web app's custom host names (warmUp.hostNames), which now reach
+     * production. They were never sent to the staging slot (the front end routes a custom domain to production), so
+     * this is the first time the release answers under them; a failure is a warning, since the swap is done and
+     * undoing it is a person's decision. Null when all answered as expected or there are none.
+     */
+    private String liveCheck(SlotInfo production, StepContext context) {
+        SlotWarmer.Round round = warmer.probeLive(production, context.webAppConfig());
+        return round.results().isEmpty() || round.warm() ? null
+                : "Site " + context.webAppConfig().name() + " is live, but not every custom host name answered as"
+                + " expected: " + round.summary();
     }
 
 }

@@ -84,7 +84,7 @@ final class EnterMaintenanceStep implements StageStep {
                     + "; warming it up");
         }
         // (b) one warm-up round per run
-        SlotWarmer.Round round = warmer.probe(existing.get(), context.webAppConfig(), false);
+        SlotWarmer.Round round = warmer.probe(existing.get(), context.webAppConfig());
         EnvironmentConfig environment = context.environment();
         if (!round.warm()) {
             if (context.pastDeadline(environment.warmUpTimeout())) {

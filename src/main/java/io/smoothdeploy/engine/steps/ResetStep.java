@@ -96,7 +96,7 @@ final class ResetStep implements StageStep {
         }
         // the previous code answers before it takes production's traffic again (after a half-done Complete it
         // was stopped and has just been started)
-        SlotWarmer.Round round = warmer.probe(previous.get(), context.webAppConfig(), false);
+        SlotWarmer.Round round = warmer.probe(previous.get(), context.webAppConfig());
         if (!round.warm()) {
             Duration limit = context.environment().warmUpTimeout();
             if (context.pastDeadline(limit)) {

@@ -5,7 +5,6 @@ import io.smoothdeploy.engine.WebAppConfig;
 import io.smoothdeploy.warmup.ProbeResult;
 import io.smoothdeploy.warmup.WarmUpProber;
 import io.smoothdeploy.warmup.WarmUpTarget;
-import java.util.ArrayList;
 import java.util.List;
 
 /** One warm-up round against a slot, and words for what it found. */
@@ -17,15 +16,26 @@ final class SlotWarmer {
         this.prober = prober;
     }
 
-    /** Warms {@code slot} with the web app's paths, under the host names it will serve. */
-    Round probe(SlotInfo slot, WebAppConfig webApp, boolean useConfiguredHostNames) {
-        List<String> hostNames = new ArrayList<>();
-        if (useConfiguredHostNames) {
-            hostNames.addAll(webApp.warmUp().hostNames());
-        }
-        if (hostNames.isEmpty()) {
-            hostNames.add(slot.defaultHostName());
-        }
+    /**
+     * Warms {@code slot} with the web app's paths, addressed by the slot's own default host name. App Service's
+     * front end picks the app by Host: a custom domain sent to the slot's address reaches the app the domain is
+     * bound to (production), so it would measure production, not this slot. The configured custom host names
+     * ({@code warmUp.hostNames}) are production's; see {@link #probeLive}.
+     */
+    Round probe(SlotInfo slot, WebAppConfig webApp) {
+        return probe(slot, List.of(slot.defaultHostName()), webApp);
+    }
+
+    /**
+     * Asks production under each configured custom host name (none: nothing to ask), for the check after a swap has
+     * gone live: the domains then reach the new content, and an answer other than expected is worth a warning.
+     */
+    Round probeLive(SlotInfo production, WebAppConfig webApp) {
+        return webApp.warmUp().hostNames().isEmpty() ? new Round(List.of())
+                : probe(production, webApp.warmUp().hostNames(), webApp);
+    }
+
+    private Round probe(SlotInfo slot, List<String> hostNames, WebAppConfig webApp) {
         List<String> paths = webApp.warmUp().paths().isEmpty() ? List.of("/") : webApp.warmUp().paths();
         WarmUpTarget target = new WarmUpTarget(slot.baseUrl(), hostNames, paths, webApp.warmUp().expectedStatuses());
         return new Round(prober.probe(target));

@@ -38,7 +38,7 @@ public final class StepCatalog implements Steps {
         this.clock = clock;
         this.pacing = pacing;
         SlotWarmer warmer = new SlotWarmer(prober);
-        CompleteStep complete = new CompleteStep(appService, sql, pacing, new CloneWriteGuard(activity));
+        CompleteStep complete = new CompleteStep(appService, sql, pacing, new CloneWriteGuard(activity), warmer);
         ResetStep reset = new ResetStep(appService, sql, pacing, warmer);
         steps.put(Stage.VERIFY_PACKAGE, new VerifyPackageStep(packages, appService, clock));
         steps.put(Stage.CLONE_DB, new CloneDbStep(sql, pacing));

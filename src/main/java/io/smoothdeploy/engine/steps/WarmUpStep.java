@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Sends the warm-up requests to one web app's staging slot, under the host names it will serve, until
- * every path answers an expected status or the environment's warm-up time is up.
+ * Sends the warm-up requests to one web app's staging slot, addressed by the slot's own host name (a custom domain
+ * would reach production), until every path answers an expected status or the environment's warm-up time is up.
  */
 final class WarmUpStep implements StageStep {
 
@@ -29,7 +29,7 @@ final class WarmUpStep implements StageStep {
         if (staging.isEmpty()) {
             return StepOutcome.fail(FailureKind.CONFIGURATION, "slot " + context.staging() + " is gone");
         }
-        SlotWarmer.Round round = warmer.probe(staging.get(), context.webAppConfig(), true);
+        SlotWarmer.Round round = warmer.probe(staging.get(), context.webAppConfig());
         if (round.warm()) {
             Duration took = Duration.between(context.stageStartedAt(), context.now());
             return StepOutcome.advance("Slot " + context.staging() + " is warm (" + round.results().size()

@@ -21,6 +21,8 @@ public record SampleEnvironment(String cmsSite, String schedulerSite, String sql
     public static final String SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
     /** Packages are named by URI; the emulator serves any URI by its last path segment. */
     public static final String PACKAGES = "https://packages.example.com/";
+    /** The CMS site's custom domain (bound to its production slot). */
+    public static final String CMS_DOMAIN = "www.example.com";
 
     /** Writes the packages into {@code packages} and creates the resources, named {@code <prefix>-cms} and so on. */
     public static SampleEnvironment create(AzureEmulator emulator, Path packages, String prefix) throws IOException {
@@ -42,13 +44,17 @@ public record SampleEnvironment(String cmsSite, String schedulerSite, String sql
                 Map.of("EPiServerDB", connection));
         String scheduler = emulator.addSite(SUBSCRIPTION, group, prefix + "-scheduler", "westeurope",
                 Map.of("WEBSITE_RUN_FROM_PACKAGE", PACKAGES + "scheduler-1.0.0.zip"), Map.of("EPiServerDB", connection));
+        // the CMS site's custom domain, bound to production as on Azure: the registrations (this sample's, and the
+        // README's for the local host) list it in warmUp.hostNames, and it reaches the content production runs
+        emulator.bindCustomDomain(cms, CMS_DOMAIN);
         return new SampleEnvironment(cms, scheduler, sql);
     }
 
     /** The registration body for this sample: the CMS site zero-downtime, the scheduler on a maintenance page. */
     public String registration() {
         return "{\"webApps\":["
-                + "{\"name\":\"cms\",\"resourceId\":\"" + cmsSite + "\",\"role\":\"ZeroDowntime\",\"warmUp\":{\"paths\":[\"/\"]}},"
+                + "{\"name\":\"cms\",\"resourceId\":\"" + cmsSite + "\",\"role\":\"ZeroDowntime\","
+                + "\"warmUp\":{\"hostNames\":[\"" + CMS_DOMAIN + "\"],\"paths\":[\"/\"]}},"
                 + "{\"name\":\"scheduler\",\"resourceId\":\"" + schedulerSite + "\",\"role\":\"MaintenancePage\"}],"
                 + "\"database\":{\"serverResourceId\":\"" + sqlServer + "\",\"name\":\"cms\"},"
                 + "\"connectionStringName\":\"EPiServerDB\",\"databaseModeSetting\":\"Cms__DatabaseMode\","

@@ -309,8 +309,9 @@ final class SlotRuntime implements SlotObserver {
      * for a slot, https://learn.microsoft.com/azure/app-service/deploy-staging-slots, "Add a slot"), and a custom
      * domain reaches the slot it is bound to, production
      * (https://learn.microsoft.com/azure/app-service/app-service-web-tutorial-custom-domain); a name no app has
-     * gets App Service's 404 "web app not found" page (the same tutorial's troubleshooting: a domain that resolves
-     * to App Service but is not added to the app answers 404). Locally a slot's default host name resolves to its
+     * gets 404, App Service's "web app not found" page (the same tutorial's troubleshooting names HTTP 404 for a
+     * custom domain that does not reach its app; the exact page is not documented, and 404 is the harsher choice:
+     * no warm-up counts it as warm unless asked to). Locally a slot's default host name resolves to its
      * listener's loopback address ({@link AzureEmulator#baseUrlForHost}), so a request that names that address
      * in Host (a plain request to the listener's URL) is a request for the slot's default host name.
      */

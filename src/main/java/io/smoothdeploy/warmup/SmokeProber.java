@@ -14,7 +14,8 @@ public interface SmokeProber {
      * A failure to get an answer (refused, timed out, unknown host, TLS) is a failed result, not an exception.
      *
      * @param baseUrl  the staging slot's address (scheme, host and port)
-     * @param hostName the host name the web app will serve, sent as {@code Host}
+     * @param hostName the staging slot's own default host name, sent as {@code Host} (a custom domain would be
+     *                 answered by production, whatever address the request is sent to)
      * @param webApp   the web app being checked, recorded in the result
      * @param check    what to ask for and what to expect
      */

@@ -27,6 +27,7 @@ public class CloudException extends RuntimeException {
     private final String code;
     private final boolean transientFailure;
     private final boolean credentialFailure;
+    private java.time.Duration retryAfter;
 
     public CloudException(String code, String message, boolean transientFailure) {
         this(code, message, transientFailure, false, null);
@@ -73,6 +74,14 @@ public class CloudException extends RuntimeException {
 
     public String code() {
         return code;
+    }
+
+    /**
+     * How long the cloud asked the caller to wait before the next attempt (ARM's {@code Retry-After} on a 429);
+     * null when it did not say.
+     */
+    public java.time.Duration retryAfter() {
+        return retryAfter;
     }
 
     public boolean isTransient() {

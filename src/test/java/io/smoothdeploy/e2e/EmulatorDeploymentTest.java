@@ -202,6 +202,30 @@ class EmulatorDeploymentTest {
     }
 
     @Test
+    void aThrottledCopyIsTriedAgainNoSoonerThanRetryAfterAndNoDeliveryWaitsItOut() {
+        // Arrange: ARM throttles the copy's PUT once, asking for 40 s
+        azure = new EmulatorHarness(OLD, NEW);
+        azure.emulator.throttleNext("createDatabase", 1, 40);
+
+        // Act
+        String id = azure.start("cms-2.0.zip", "ReadOnly");
+        azure.runQueues();
+
+        // Assert
+        assertEquals("AwaitingVerification", azure.http.get("/deployments/" + id).json().get("status").asText());
+        List<io.smoothdeploy.local.InProcessStepQueue.DeliveryRecord> clones = azure.stack.queue().deliveries().stream()
+                .filter(d -> d.messageId().contains(":CLONE_DB:"))
+                .sorted(java.util.Comparator.comparing(io.smoothdeploy.local.InProcessStepQueue.DeliveryRecord::startedAt))
+                .toList();
+        assertTrue(clones.size() >= 2, clones.toString());
+        Duration gap = Duration.between(clones.get(0).startedAt(), clones.get(1).startedAt());
+        assertTrue(gap.compareTo(Duration.ofSeconds(40)) >= 0, "tried again after " + gap);
+        assertTrue(azure.stack.queue().deliveriesOverBudget().isEmpty(), azure.stack.queue().deliveriesOverBudget().toString());
+        assertTrue(clones.get(0).wallTime().compareTo(Duration.ofSeconds(5)) < 0, "the throttled delivery did not sleep: "
+                + clones.get(0));
+    }
+
+    @Test
     void resetWithoutDatabaseRollbackKeepsWhatWasWritten() {
         // Arrange
         azure = new EmulatorHarness(OLD, NEW);

@@ -27,6 +27,7 @@ public class CloudException extends RuntimeException {
     private final String code;
     private final boolean transientFailure;
     private final boolean credentialFailure;
+    private final java.time.Duration retryAfter;
 
     public CloudException(String code, String message, boolean transientFailure) {
         this(code, message, transientFailure, false, null);
@@ -38,10 +39,25 @@ public class CloudException extends RuntimeException {
 
     private CloudException(String code, String message, boolean transientFailure, boolean credentialFailure,
                            Throwable cause) {
+        this(code, message, transientFailure, credentialFailure, null, cause);
+    }
+
+    private CloudException(String code, String message, boolean transientFailure, boolean credentialFailure,
+                           java.time.Duration retryAfter, Throwable cause) {
         super(message, cause);
         this.code = code;
         this.transientFailure = transientFailure || credentialFailure;
         this.credentialFailure = credentialFailure;
+        this.retryAfter = retryAfter;
+    }
+
+    /**
+     * The cloud throttled the call (ARM's 429) and asked to be left alone for {@code retryAfter} (null: it did not
+     * say). Transient: the caller tries again, no sooner than that.
+     */
+    public static CloudException throttled(String code, String message, java.time.Duration retryAfter,
+                                           Throwable cause) {
+        return new CloudException(code, message, true, false, retryAfter, cause);
     }
 
     /**
@@ -73,6 +89,14 @@ public class CloudException extends RuntimeException {
 
     public String code() {
         return code;
+    }
+
+    /**
+     * How long the cloud asked the caller to wait before the next attempt (ARM's {@code Retry-After} on a 429);
+     * null when it did not say.
+     */
+    public java.time.Duration retryAfter() {
+        return retryAfter;
     }
 
     public boolean isTransient() {

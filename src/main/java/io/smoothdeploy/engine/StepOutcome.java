@@ -46,12 +46,18 @@ public sealed interface StepOutcome {
     /**
      * A transient failure (throttling, a 5xx, a timeout, a credential that could not be fetched): run the step
      * again after a growing pause, up to the environment's limit, then fail with {@code kind}. {@code code}
-     * and {@code message} describe the failure (never a secret).
+     * and {@code message} describe the failure (never a secret). {@code notBefore}: how long the cloud asked
+     * to be left alone (a throttling answer's {@code Retry-After}); the next attempt comes no sooner. Null when it
+     * did not say.
      */
-    record RetryLater(FailureKind kind, String code, String message) implements StepOutcome {
+    record RetryLater(FailureKind kind, String code, String message, Duration notBefore) implements StepOutcome {
+
+        public RetryLater(FailureKind kind, String code, String message) {
+            this(kind, code, message, null);
+        }
 
         public RetryLater(String code, String message) {
-            this(FailureKind.CLOUD_OPERATION, code, message);
+            this(FailureKind.CLOUD_OPERATION, code, message, null);
         }
     }
 

@@ -187,7 +187,8 @@ public final class Transitions {
     }
 
     /**
-     * A transient failure: the same step runs again after {@link #retryDelay}, logged each time, until the
+     * A transient failure: the same step runs again after {@link #retryDelay} (or the cloud's Retry-After when
+     * that is longer, up to {@link #LONGEST_SCHEDULED_DELAY}), logged each time, until the
      * environment's limit of retries in a row have failed; then the deployment fails.
      */
     private static Decision retryLater(DeploymentSnapshot snapshot, StepMessage message, StepOutcome.RetryLater retry,
@@ -200,6 +201,11 @@ public final class Transitions {
         }
         int attempt = message.retry() + 1;
         Duration delay = retryDelay(message, attempt);
+        if (retry.notBefore() != null && retry.notBefore().compareTo(delay) > 0) {
+            // the cloud asked to be left alone this long (Retry-After); capped at the longest delay the reconciler
+            // allows for, so that it does not send the message again while this one waits
+            delay = retry.notBefore().compareTo(LONGEST_SCHEDULED_DELAY) > 0 ? LONGEST_SCHEDULED_DELAY : retry.notBefore();
+        }
         Decision checked = checkAgain(snapshot, message, new StepOutcome.CheckAgain(delay, ""), now);
         StepMessage next = checked.messages().get(0).message();
         StepMessage retried = new StepMessage(next.deploymentId(), next.environment(), next.stage(), next.webApp(),

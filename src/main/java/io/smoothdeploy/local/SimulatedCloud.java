@@ -152,8 +152,18 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
         sites.put(key(resourceId), slots);
     }
 
+    /** Adds a database that has been in use (and backed up) for long: restorable to any point since it was added. */
     public synchronized void addDatabase(DatabaseRef database) {
-        databases.put(key(database), new Database(DatabaseInfo.State.ONLINE, Instant.MIN));
+        addDatabase(database, Instant.MIN);
+    }
+
+    /**
+     * Adds an online database whose earliest restore point is {@code earliestRestore} (Databases_Get's
+     * {@code earliestRestoreDate}; a new database's first backup, about half an hour after creation:
+     * https://learn.microsoft.com/azure/azure-sql/database/automated-backups-overview#backup-frequency).
+     */
+    public synchronized void addDatabase(DatabaseRef database, Instant earliestRestore) {
+        databases.put(key(database), new Database(DatabaseInfo.State.ONLINE, Instant.MIN, null, earliestRestore));
     }
 
     /** The changing calls made so far, in order, as {@code operation target}. */
@@ -341,12 +351,14 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
             return Optional.empty();
         }
         boolean ready = !clock.instant().isBefore(found.readyAt);
+        Instant earliest = Instant.MIN.equals(found.earliestRestore) ? null : found.earliestRestore;
         if (ready && found.failure != null) {
-            return Optional.of(new DatabaseInfo(database, DatabaseInfo.State.FAILED, found.failure));
+            return Optional.of(new DatabaseInfo(database, DatabaseInfo.State.FAILED, found.failure, earliest));
         }
         DatabaseInfo.State state = found.state == DatabaseInfo.State.CREATING && ready
                 ? DatabaseInfo.State.ONLINE : found.state;
-        return Optional.of(new DatabaseInfo(database, state, state == DatabaseInfo.State.ONLINE ? "Online" : "Copying"));
+        return Optional.of(new DatabaseInfo(database, state, state == DatabaseInfo.State.ONLINE ? "Online" : "Copying",
+                earliest));
     }
 
     @Override
@@ -358,6 +370,14 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
     @Override
     public synchronized void beginPointInTimeRestore(DatabaseRef source, Instant pointInTime, DatabaseRef target) {
         record("beginPointInTimeRestore", source + "@" + pointInTime + " -> " + target);
+        Database from = databases.get(key(source));
+        if (from != null && !databases.containsKey(key(target))
+                && (pointInTime.isBefore(from.earliestRestore) || pointInTime.isAfter(clock.instant()))) {
+            // Databases_CreateOrUpdate refuses a restore point outside [earliestRestoreDate, now] with 400 (as the
+            // emulator's ArmRouter does; the code word is the emulator's, see there)
+            throw new CloudException("InvalidRestorePointInTime", "the restore point " + pointInTime + " is outside "
+                    + "the restore window of " + source + ", which starts at " + from.earliestRestore, false);
+        }
         create(source, target);
     }
 
@@ -371,10 +391,17 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
             throw new CloudException("DatabaseNameInUse", "a database named " + newName + " already exists on the "
                     + "server", false);
         }
-        Database found = databases.remove(key(database));
+        Database found = databases.get(key(database));
         if (found == null) {
-            throw new CloudException("ResourceNotFound", "database " + database + " does not exist", false);
+            // Databases_Rename: 404 SourceDatabaseNotFound (issue 11; as the emulator's ArmRouter answers)
+            throw new CloudException("SourceDatabaseNotFound", "database " + database + " does not exist", false);
         }
+        if (clock.instant().isBefore(found.readyAt)) {
+            // 409 InvalidOperationForDatabase while a copy or restore is still creating it: check again later
+            throw CloudException.busy("InvalidOperationForDatabase: database " + database + " is still being created"
+                    + " by a copy or restore", null);
+        }
+        databases.remove(key(database));
         databases.put(key(new DatabaseRef(database.serverResourceId(), newName)), found);
         irreversible.add("rename " + database + " -> " + newName);
     }
@@ -548,7 +575,8 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
             return;
         }
         String failure = failingCreations.remove(key(target));
-        databases.put(key(target), new Database(DatabaseInfo.State.CREATING, clock.instant().plus(copyDuration), failure));
+        databases.put(key(target), new Database(DatabaseInfo.State.CREATING, clock.instant().plus(copyDuration), failure,
+                clock.instant().plus(FIRST_BACKUP)));
         irreversible.add("create " + target + " from " + source);
     }
 
@@ -674,10 +702,10 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
     }
 
     /** A database; {@code failure} is the detail of a copy or restore that ends Failed, or null. */
-    private record Database(DatabaseInfo.State state, Instant readyAt, String failure) {
-        Database(DatabaseInfo.State state, Instant readyAt) {
-            this(state, readyAt, null);
-        }
+    /** How long after its creation a database becomes restorable (its first full backup; see addDatabase). */
+    static final Duration FIRST_BACKUP = Duration.ofMinutes(30);
+
+    private record Database(DatabaseInfo.State state, Instant readyAt, String failure, Instant earliestRestore) {
     }
 
     /** A running swap: the source slot, when it is over, and whether App Service stops it then (nothing changes). */

@@ -164,6 +164,68 @@ class EmulatorDeploymentTest {
     }
 
     @Test
+    void resetWithDatabaseRollbackBeforeTheEarliestRestorePointFailsClearlyWithoutAskingForARestore() {
+        // Arrange: P was created moments ago; its first backup (its earliest restore point) is an hour away
+        azure = new EmulatorHarness(OLD, NEW);
+        azure.production.setEarliestRestoreDate(azure.clock.instant().plus(Duration.ofHours(1)));
+        String id = azure.start("cms-2.0.zip", "ReadOnly");
+        azure.runQueues();
+        azure.emulator.clearRequests();
+
+        // Act
+        azure.http.post("/deployments/" + id + "/reset", "{\"rollbackDatabase\":true}");
+        azure.runQueues();
+
+        // Assert
+        JsonNode deployment = azure.http.get("/deployments/" + id).json();
+        assertTrue(deployment.toString().contains("earliest restore point"), deployment.toString());
+        assertTrue(azure.emulator.requests().stream().noneMatch(r -> r.operation().equals("createDatabase")),
+                "the engine checked the restore point before asking: " + azure.emulator.requests());
+        assertTrue(azure.emulator.databaseNames(azure.sqlServer).contains("cmsdb"));
+    }
+
+    @Test
+    void aCopyThatEndsSuspectIsDeletedAndCopiedAgain() {
+        // Arrange: the first copy of P ends Suspect
+        azure = new EmulatorHarness(OLD, NEW);
+        azure.emulator.endNextCopyAs("Suspect");
+
+        // Act
+        String id = azure.start("cms-2.0.zip", "ReadOnly");
+        azure.runQueues();
+
+        // Assert
+        JsonNode deployment = azure.http.get("/deployments/" + id).json();
+        assertEquals("AwaitingVerification", deployment.get("status").asText(), deployment.toString());
+        assertEquals(2, azure.emulator.requests().stream().filter(r -> r.operation().equals("createDatabase")
+                && r.status() == 201).count(), "copied again after the Suspect copy was deleted");
+    }
+
+    @Test
+    void aThrottledCopyIsTriedAgainNoSoonerThanRetryAfterAndNoDeliveryWaitsItOut() {
+        // Arrange: ARM throttles the copy's PUT once, asking for 40 s
+        azure = new EmulatorHarness(OLD, NEW);
+        azure.emulator.throttleNext("createDatabase", 1, 40);
+
+        // Act
+        String id = azure.start("cms-2.0.zip", "ReadOnly");
+        azure.runQueues();
+
+        // Assert
+        assertEquals("AwaitingVerification", azure.http.get("/deployments/" + id).json().get("status").asText());
+        List<io.smoothdeploy.local.InProcessStepQueue.DeliveryRecord> clones = azure.stack.queue().deliveries().stream()
+                .filter(d -> d.messageId().contains(":CLONE_DB:"))
+                .sorted(java.util.Comparator.comparing(io.smoothdeploy.local.InProcessStepQueue.DeliveryRecord::startedAt))
+                .toList();
+        assertTrue(clones.size() >= 2, clones.toString());
+        Duration gap = Duration.between(clones.get(0).startedAt(), clones.get(1).startedAt());
+        assertTrue(gap.compareTo(Duration.ofSeconds(40)) >= 0, "tried again after " + gap);
+        assertTrue(azure.stack.queue().deliveriesOverBudget().isEmpty(), azure.stack.queue().deliveriesOverBudget().toString());
+        assertTrue(clones.get(0).wallTime().compareTo(Duration.ofSeconds(5)) < 0, "the throttled delivery did not sleep: "
+                + clones.get(0));
+    }
+
+    @Test
     void resetWithoutDatabaseRollbackKeepsWhatWasWritten() {
         // Arrange
         azure = new EmulatorHarness(OLD, NEW);

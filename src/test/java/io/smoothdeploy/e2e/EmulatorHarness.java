@@ -57,6 +57,8 @@ final class EmulatorHarness implements AutoCloseable {
         emulator.setCopyDuration(Duration.ofMinutes(2));
         sqlServer = emulator.addSqlServer(SUBSCRIPTION, "cms-rg", "cms-sql", "westeurope");
         production = emulator.addDatabase(sqlServer, "cmsdb");
+        // production has been in use (and backed up) for a week: restorable to any point of this test
+        production.setEarliestRestoreDate(clock.instant().minus(Duration.ofDays(7)));
         production.insert("{\"page\":\"home\"}");
         cmsSite = emulator.addSite(SUBSCRIPTION, "cms-rg", "cms-prod", "westeurope",
                 Map.of("WEBSITE_RUN_FROM_PACKAGE", PACKAGES + "old.zip?sv=2024&sig=OLDSECRET", "Cms__DatabaseMode", "ReadWrite"),

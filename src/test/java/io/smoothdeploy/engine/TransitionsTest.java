@@ -269,6 +269,26 @@ class TransitionsTest {
     }
 
     @Test
+    void aThrottledStepIsTriedAgainNoSoonerThanRetryAfter() {
+        // Arrange: ARM answered 429 with Retry-After: 45 (far more than the first backoff of 2 s)
+        DeploymentSnapshot snapshot = snapshot(deployment(DeploymentStatus.IN_PROGRESS, Stage.DEPLOY_SLOT),
+                webApp("cms", WebAppPhase.IN_MAINTENANCE));
+        StepOutcome throttled = new StepOutcome.RetryLater(FailureKind.CLOUD_OPERATION, "SubscriptionRequestsThrottled",
+                "throttled", Duration.ofSeconds(45));
+
+        // Act
+        Decision decision = Transitions.decide(snapshot, message(Stage.DEPLOY_SLOT, "cms", 0), throttled, NOW);
+
+        // Assert
+        OutgoingMessage retry = decision.messages().get(0);
+        assertTrue(retry.delay().compareTo(Duration.ofSeconds(45)) >= 0, retry.delay().toString());
+        assertTrue(retry.delay().compareTo(Transitions.LONGEST_SCHEDULED_DELAY) <= 0,
+                "within what the reconciler waits for: " + retry.delay());
+        assertTrue(decision.log().get(0).message().contains("in 45 s") || retry.delay().toSeconds() > 45,
+                decision.log().toString());
+    }
+
+    @Test
     void retryJitterSpreadsWebAppsThatFailTogether() {
         Duration cms = Transitions.retryDelay(message(Stage.DEPLOY_SLOT, "cms", 0), 3);
         Duration commerce = Transitions.retryDelay(message(Stage.DEPLOY_SLOT, "commerce", 0), 3);

@@ -118,7 +118,11 @@ public final class ArmCloud implements AppServiceCloud, SqlCloud {
         TokenCredential credential = new DefaultAzureCredentialBuilder()
                 .authorityHost(profile.getEnvironment().getActiveDirectoryEndpoint())
                 .build();
-        AzureResourceManager azure = AzureResourceManager.authenticate(credential, profile)
+        // the SDK's default retry (exponential backoff) honours Retry-After by sleeping; a long one is left to the
+        // engine's scheduled retry instead (see ThrottleAwareRetry)
+        AzureResourceManager azure = AzureResourceManager.configure()
+                .withRetryPolicy(new RetryPolicy(new ThrottleAwareRetry(new com.azure.core.http.policy.ExponentialBackoff())))
+                .authenticate(credential, profile)
                 .withSubscription(subscriptionId);
         return new ArmCloud(azure, host -> "https://" + host, AZURE_POLL_INTERVAL);
     }
@@ -160,7 +164,8 @@ public final class ArmCloud implements AppServiceCloud, SqlCloud {
         HttpPipeline pipeline = new HttpPipelineBuilder()
                 .policies(new UserAgentPolicy("smooth-deploy"), new RequestIdPolicy(),
                         new PerRequestTokenPolicy(credential, endpoint + ".default"),
-                        new RetryPolicy(new FixedDelay(LOCAL_RETRIES, Duration.ofMillis(LOCAL_RETRY_DELAY_MS))),
+                        new RetryPolicy(new ThrottleAwareRetry(
+                                new FixedDelay(LOCAL_RETRIES, Duration.ofMillis(LOCAL_RETRY_DELAY_MS)))),
                         new AddDatePolicy())
                 .build();
         AzureResourceManager azure = AzureResourceManager.authenticate(pipeline, profile).withSubscription(subscriptionId);
@@ -356,7 +361,10 @@ public final class ArmCloud implements AppServiceCloud, SqlCloud {
             return Optional.empty();
         }
         String status = inner.status() == null ? null : inner.status().toString();
-        return Optional.of(new DatabaseInfo(database, DatabaseStatuses.state(status), status == null ? "Unknown" : status));
+        // Databases_Get's earliestRestoreDate: the earliest point a point-in-time restore can reach
+        Instant earliest = inner.earliestRestoreDate() == null ? null : inner.earliestRestoreDate().toInstant();
+        return Optional.of(new DatabaseInfo(database, DatabaseStatuses.state(status), status == null ? "Unknown" : status,
+                earliest));
     }
 
     @Override
@@ -372,15 +380,31 @@ public final class ArmCloud implements AppServiceCloud, SqlCloud {
                 + target, inner -> inner.withCreateMode(CreateMode.POINT_IN_TIME_RESTORE).withRestorePointInTime(point));
     }
 
-    /** {@code POST …/databases/{name}/move {"id": "…/databases/{newName}"}}. */
+    /**
+     * {@code POST …/databases/{name}/move {"id": "…/databases/{newName}"}} (Databases_Rename). A rename refused
+     * because the database is gone ({@code SourceDatabaseNotFound}, or ARM's {@code ResourceNotFound}) is
+     * settled by reading: when the new name exists and the old one does not, an earlier attempt (whose answer
+     * was lost) did it, and this one is done. A 409 {@code InvalidOperationForDatabase} (still being copied or
+     * restored) comes out as a {@linkplain CloudException#busy busy} failure (see {@link ArmErrors}).
+     */
     @Override
     public void rename(DatabaseRef database, String newName) {
         ArmResourceId server = server(database);
         ResourceMoveDefinition move = new ResourceMoveDefinition().withId(server.id() + "/databases/" + newName);
-        call("Renaming database " + database + " to " + newName, () -> {
-            databases.rename(server.resourceGroup(), server.name(), database.name(), move);
-            return null;
-        });
+        try {
+            call("Renaming database " + database + " to " + newName, () -> {
+                databases.rename(server.resourceGroup(), server.name(), database.name(), move);
+                return null;
+            });
+        } catch (CloudException e) {
+            boolean sourceGone = "SourceDatabaseNotFound".equalsIgnoreCase(e.code())
+                    || "ResourceNotFound".equalsIgnoreCase(e.code());
+            if (sourceGone && getDatabase(database).isEmpty()
+                    && getDatabase(new DatabaseRef(database.serverResourceId(), newName)).isPresent()) {
+                return;
+            }
+            throw e;
+        }
     }
 
     /** Deletes and waits; a database (or server) that does not exist is already deleted. */
@@ -420,6 +444,12 @@ public final class ArmCloud implements AppServiceCloud, SqlCloud {
                 : sourceServer.id() + "/databases/" + source.name();
         DatabaseInner parameters = mode.apply(new DatabaseInner().withSourceDatabaseId(sourceId));
         parameters.withLocation(sourceDatabase.location());
+        // Databases_CreateOrUpdate gives the target the SKU and elastic pool the request names, not its source's:
+        // P's are sent, so T (and a restored P) run with P's capacity and in P's pool
+        parameters.withSku(sourceDatabase.sku());
+        if (sourceDatabase.elasticPoolId() != null) {
+            parameters.withElasticPoolId(sourceDatabase.elasticPoolId());
+        }
         call(action, () -> databases.beginCreateOrUpdate(targetServer.resourceGroup(), targetServer.name(),
                 target.name(), parameters));
     }

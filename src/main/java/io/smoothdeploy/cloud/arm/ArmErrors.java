@@ -83,6 +83,20 @@ final class ArmErrors {
             if (code == null || code.isBlank()) {
                 code = "Http" + status;
             }
+            if (status == 429) {
+                // ARM's throttling: Retry-After says how many seconds to wait before the next request
+                // (https://learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling)
+                java.time.Duration retryAfter = retryAfter(http.getResponse().getHeaders());
+                return CloudException.throttled(code, action + " failed: HTTP 429 " + code
+                        + (retryAfter == null ? "" : " (Retry-After " + retryAfter.toSeconds() + " s)")
+                        + (message == null ? "" : ": " + scrub(message)), retryAfter, e);
+            }
+            if (status == 409 && "InvalidOperationForDatabase".equalsIgnoreCase(code)) {
+                // Azure SQL refuses a rename (and other changes) while the database is still being copied or
+                // restored: nothing changed, and the same call succeeds once that operation is over
+                return CloudException.busy(action + " refused: HTTP 409 " + code
+                        + (message == null ? "" : ": " + scrub(message)), e);
+            }
             if (status == 409 && message != null && message.toLowerCase(java.util.Locale.ROOT).contains(IN_PROGRESS)) {
                 return CloudException.busy(action + " refused: HTTP 409 " + code + ": " + scrub(message), e);
             }
@@ -148,6 +162,42 @@ final class ArmErrors {
     private static String text(com.fasterxml.jackson.databind.JsonNode node, String camel, String pascal) {
         com.fasterxml.jackson.databind.JsonNode value = node.hasNonNull(camel) ? node.get(camel) : node.get(pascal);
         return value == null || !value.isValueNode() ? null : value.asText();
+    }
+
+    /**
+     * The wait a 429 asks for: {@code Retry-After} in seconds (what ARM sends) or as an HTTP date, else
+     * {@code retry-after-ms} / {@code x-ms-retry-after-ms}; null when none is there or it cannot be read.
+     */
+    static java.time.Duration retryAfter(com.azure.core.http.HttpHeaders headers) {
+        if (headers == null) {
+            return null;
+        }
+        for (String name : new String[] {"retry-after-ms", "x-ms-retry-after-ms"}) {
+            String millis = headers.getValue(com.azure.core.http.HttpHeaderName.fromString(name));
+            if (millis != null) {
+                try {
+                    return java.time.Duration.ofMillis(Math.max(0, Long.parseLong(millis.trim())));
+                } catch (NumberFormatException ignored) {
+                    // try the next one
+                }
+            }
+        }
+        String value = headers.getValue(com.azure.core.http.HttpHeaderName.RETRY_AFTER);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return java.time.Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                java.time.OffsetDateTime at = java.time.OffsetDateTime.parse(value.trim(),
+                        java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
+                java.time.Duration wait = java.time.Duration.between(java.time.OffsetDateTime.now(), at);
+                return wait.isNegative() ? java.time.Duration.ZERO : wait;
+            } catch (java.time.format.DateTimeParseException ignored) {
+                return null;
+            }
+        }
     }
 
     static boolean isTransient(int status) {

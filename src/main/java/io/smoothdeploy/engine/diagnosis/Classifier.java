@@ -288,8 +288,9 @@ public final class Classifier {
                         + " connection string or database): correct the registration or the resource";
                 break;
             case DATABASE:
-                hint = "DATABASE means the database copy or restore failed or did not finish in time: check the Azure"
-                        + " SQL server's capacity and its recent operations";
+                hint = "DATABASE means the database copy or restore failed or did not finish in time, or a rollback's"
+                        + " restore point is before the database's earliest restore point: check the Azure SQL server's"
+                        + " capacity and its recent operations, or reset without rollbackDatabase";
                 break;
             case DEAD_LETTERED:
                 hint = "DEAD_LETTERED means a step kept failing until its message was dead-lettered: find the"

@@ -46,8 +46,17 @@ final class CloneDbStep implements StageStep {
             case ONLINE:
                 return StepOutcome.advance("Database copy " + clone + " is online");
             case FAILED:
-                return StepOutcome.fail(FailureKind.DATABASE, "copying " + production + " to " + clone
-                        + " failed: " + info.detail());
+                // a copy that ends in a failed state (Suspect, …) is left behind by Azure: it is deleted and copied
+                // again, as the restore path does, until the database time limit
+                if (context.pastDeadline(pacing.databaseTimeout())) {
+                    return StepOutcome.fail(FailureKind.DATABASE, "copying " + production + " to " + clone
+                            + " failed: " + info.detail() + "; it kept failing for " + pacing.databaseTimeout().toMinutes()
+                            + " minutes. Check the server's activity log and its capacity, then start again");
+                }
+                sql.deleteDatabase(clone);
+                sql.beginCopy(production, clone);
+                return StepOutcome.checkAgain(pacing.databasePoll(), "Copy " + clone + " failed (" + info.detail()
+                        + "); deleted it, and copying again");
             default:
                 if (context.pastDeadline(pacing.databaseTimeout())) {
                     return StepOutcome.fail(FailureKind.DATABASE, "copying " + production + " to " + clone

@@ -148,6 +148,16 @@ final class ResetStep implements StageStep {
             return unexpected(context, current, restore, false);
         }
         if (restore.isEmpty()) {
+            Instant earliest = current.get().earliestRestore();
+            if (earliest != null && pointInTime.isBefore(earliest)) {
+                // Azure SQL restores only to points after the database's first backup (its earliestRestoreDate);
+                // asking would be refused, so the reason is given here, before anything is asked for
+                return StepOutcome.fail(FailureKind.DATABASE, "cannot roll back database " + production + " to "
+                        + pointInTime + ", when the deployment started: its earliest restore point is " + earliest
+                        + " (a database can be restored only to a point after its first backup, and within its "
+                        + "backup retention). Nothing was restored; reset again without rollbackDatabase, and undo the "
+                        + "release's database changes by hand or from a backup");
+            }
             sql.beginPointInTimeRestore(production, pointInTime, restored);
             return StepOutcome.checkAgain(pacing.databasePoll(), "Restoring database " + production + " to "
                     + pointInTime + " as " + restored);

@@ -81,7 +81,8 @@ public final class StepCatalog implements Steps {
                 return new StepOutcome.RetryLater(FailureKind.CREDENTIALS, e.code(), e.getMessage());
             }
             if (e.isTransient()) {
-                return new StepOutcome.RetryLater(e.code(), e.getMessage());
+                // a throttled call says how long to wait (Retry-After); the retry is scheduled no sooner
+                return new StepOutcome.RetryLater(FailureKind.CLOUD_OPERATION, e.code(), e.getMessage(), e.retryAfter());
             }
             return StepOutcome.fail(FailureKind.CLOUD_OPERATION, e.code() + ": " + e.getMessage());
         }

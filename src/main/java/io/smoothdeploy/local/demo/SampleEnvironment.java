@@ -38,7 +38,11 @@ public record SampleEnvironment(String cmsSite, String schedulerSite, String sql
         String connection = "Server=tcp:" + prefix + "-sql.database.windows.net,1433;Initial Catalog=cms;"
                 + "Authentication=Active Directory Default";
         String sql = emulator.addSqlServer(SUBSCRIPTION, group, prefix + "-sql", "westeurope");
-        emulator.addDatabase(sql, "cms").insert("{\"page\":\"home\"}");
+        var production = emulator.addDatabase(sql, "cms");
+        // the sample's production database has been in use (and backed up) for a week: a rollback can reach any
+        // point of the demo (a database added just now would be restorable only after its first backup)
+        production.setEarliestRestoreDate(production.createdAt().minus(java.time.Duration.ofDays(7)));
+        production.insert("{\"page\":\"home\"}");
         String cms = emulator.addSite(SUBSCRIPTION, group, prefix + "-cms", "westeurope",
                 Map.of("WEBSITE_RUN_FROM_PACKAGE", PACKAGES + "cms-1.0.0.zip", "Cms__DatabaseMode", "ReadWrite"),
                 Map.of("EPiServerDB", connection));

@@ -117,6 +117,9 @@ final class ArmRouter implements HttpHandler {
                     throw new ArmError(401, refusal.code(), refusal.message());
                 }
                 AzureEmulator.Fault fault = emulator.takeFault(route.operation());
+                if (fault != null && fault.retryAfterSeconds() > 0) {
+                    throw new Throttled(method, fault.retryAfterSeconds());
+                }
                 if (fault != null) {
                     throw fault.appServiceMessage() == null
                             ? new ArmError(fault.status(), fault.code(), "Injected fault on " + route.operation())
@@ -131,6 +134,8 @@ final class ArmRouter implements HttpHandler {
                     emulator.settleSwaps();
                     response = route.action().run(body);
                 }
+            } catch (Throttled e) {
+                response = e.response();
             } catch (ArmError e) {
                 response = e.appService ? appServiceError(e.status, e.code, e.getMessage())
                         : error(e.status, e.code, e.getMessage());
@@ -144,6 +149,37 @@ final class ArmRouter implements HttpHandler {
             }
             emulator.record(new RecordedRequest(method, path, apiVersion, route.operation(), response.status()));
             send(exchange, response);
+        }
+    }
+
+    /**
+     * ARM's throttling answer: 429 {@code SubscriptionRequestsThrottled} with {@code Retry-After} in seconds, and
+     * the remaining-requests header of the request's kind (reads for GET, writes otherwise) at 0; see
+     * https://learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling ("Remaining
+     * requests" and "Error code"). The message follows the shape ARM's documentation and support articles show
+     * ("Number of read requests for subscription … exceeded the limit … Please try again after … seconds").
+     */
+    private static final class Throttled extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final boolean read;
+        private final int retryAfterSeconds;
+
+        Throttled(String method, int retryAfterSeconds) {
+            super(null, null, false, false);
+            this.read = "GET".equals(method);
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+
+        Response response() {
+            ObjectNode body = JSON.createObjectNode();
+            ObjectNode error = body.putObject("error");
+            error.put("code", "SubscriptionRequestsThrottled");
+            error.put("message", "Number of " + (read ? "read" : "write") + " requests for the subscription exceeded"
+                    + " the limit. Please try again after '" + retryAfterSeconds + "' seconds.");
+            Map<String, String> headers = Map.of("Retry-After", Integer.toString(retryAfterSeconds),
+                    read ? "x-ms-ratelimit-remaining-subscription-reads" : "x-ms-ratelimit-remaining-subscription-writes",
+                    "0");
+            return new Response(429, headers, body.toString());
         }
     }
 
@@ -654,9 +690,19 @@ final class ArmRouter implements HttpHandler {
                 upTo = restorePoint(properties.path("restorePointInTime").asText(null), source, now);
             }
             database.createFrom(source, createMode.equalsIgnoreCase("Copy") ? "Copy" : "PointInTimeRestore", sourceId,
-                    upTo, now.plus(emulator.copyDuration()));
+                    upTo, now.plus(emulator.copyDuration()), emulator.nextCopyOutcome());
         } else if (!createMode.equalsIgnoreCase("Default")) {
             throw new ArmError(400, "InvalidParameterValue", "The emulator does not support createMode " + createMode);
+        }
+        // Databases_CreateOrUpdate: the target's SKU and elastic pool are what the request names; a copy or restore
+        // that names none gets the default, not its source's (see EmulatedDatabase)
+        JsonNode sku = body.path("sku");
+        String poolId = properties.path("elasticPoolId").asText(null);
+        if (sku.hasNonNull("name") || poolId != null) {
+            String skuName = sku.path("name").asText(poolId != null ? "ElasticPool" : EmulatedDatabase.DEFAULT_SKU_NAME);
+            database.setSku(skuName, sku.path("tier").asText(poolId != null && !sku.hasNonNull("tier")
+                    ? "ElasticPool" : skuName.equals(EmulatedDatabase.DEFAULT_SKU_NAME)
+                    ? EmulatedDatabase.DEFAULT_SKU_TIER : null), poolId);
         }
         server.put(database);
         EmulatedOperation operation = emulator.newOperation(database::ready, () -> {
@@ -688,9 +734,13 @@ final class ArmRouter implements HttpHandler {
         } catch (DateTimeParseException e) {
             throw new ArmError(400, "InvalidParameterValue", "restorePointInTime '" + text + "' is not a date.");
         }
-        if (point.isAfter(now) || point.isBefore(source.createdAt())) {
+        // The window runs from the source's earliestRestoreDate (Databases_Get) to now; a point outside it is refused
+        // with 400 at the PUT (azure-cli issue #12338: "400 Client Error: Bad Request" for a point in time that was
+        // not valid). The exact error code is not in a public recorded session; this one is the emulator's.
+        Instant earliest = source.earliestRestoreDate();
+        if (point.isAfter(now) || point.isBefore(earliest)) {
             throw new ArmError(400, "InvalidRestorePointInTime", "The restore point " + point
-                    + " is outside the restore window " + source.createdAt() + " .. " + now + ".");
+                    + " is outside the restore window " + earliest + " .. " + now + ".");
         }
         return point;
     }
@@ -702,7 +752,8 @@ final class ArmRouter implements HttpHandler {
 
     private Response renameDatabase(String serverId, String name, JsonNode body) {
         EmulatedSqlServer server = sqlServer(serverId);
-        EmulatedDatabase database = server.database(name).orElseThrow(() -> databaseNotFound(serverId, name));
+        EmulatedDatabase database = server.database(name).orElseThrow(() -> new ArmError(404,
+                "SourceDatabaseNotFound", "The source database '" + last(serverId) + "/" + name + "' does not exist."));
         String targetId = body.path("id").asText(null);
         int at = targetId == null ? -1 : targetId.toLowerCase(Locale.ROOT).lastIndexOf("/databases/");
         if (at < 0 || !AzureEmulator.key(targetId.substring(0, at)).equals(AzureEmulator.key(serverId))) {
@@ -710,9 +761,17 @@ final class ArmRouter implements HttpHandler {
                     "The move target must be a database resource id on the same server.");
         }
         String newName = targetId.substring(at + "/databases/".length());
+        // Databases_Rename (POST …/move) errors, in the SQL resource provider's {"error":{"code","message"}} shape,
+        // as issue 11 lists them: 400 DatabaseNameInUse when the new name is taken, 404 SourceDatabaseNotFound when
+        // the database to rename is gone (checked first, below the route), 409 InvalidOperationForDatabase while the
+        // database is still being created by a copy or restore.
         if (server.database(newName).isPresent()) {
-            throw new ArmError(409, "Conflict", "Database '" + newName + "' already exists on server '"
-                    + last(serverId) + "'.");
+            throw new ArmError(400, "DatabaseNameInUse", "The database name '" + newName + "' is already in use on"
+                    + " server '" + last(serverId) + "'.");
+        }
+        if (!database.ready()) {
+            throw new ArmError(409, "InvalidOperationForDatabase", "The operation cannot be performed on database '"
+                    + name + "' while it is " + database.status().toLowerCase(Locale.ROOT) + ".");
         }
         server.remove(name);
         server.put(database.renamed(newName));
@@ -727,14 +786,21 @@ final class ArmRouter implements HttpHandler {
         json.put("location", database.location());
         json.put("kind", "v12.0,user");
         ObjectNode sku = json.putObject("sku");
-        sku.put("name", "S0");
-        sku.put("tier", "Standard");
+        sku.put("name", database.skuName());
+        if (database.skuTier() != null) {
+            sku.put("tier", database.skuTier());
+        }
         ObjectNode properties = json.putObject("properties");
         properties.put("status", database.status());
         properties.put("databaseId", UUID.nameUUIDFromBytes(json.get("id").asText().getBytes(StandardCharsets.UTF_8))
                 .toString());
         properties.put("creationDate", database.createdAt().toString());
         properties.put("collation", "SQL_Latin1_General_CP1_CI_AS");
+        // Databases_Get reports earliestRestoreDate (read-only) and elasticPoolId for a pooled database
+        properties.put("earliestRestoreDate", database.earliestRestoreDate().toString());
+        if (database.elasticPoolId() != null) {
+            properties.put("elasticPoolId", database.elasticPoolId());
+        }
         if (database.createMode() != null) {
             properties.put("createMode", database.createMode());
             properties.put("sourceDatabaseId", database.sourceDatabaseId());

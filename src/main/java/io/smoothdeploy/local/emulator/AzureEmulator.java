@@ -73,6 +73,15 @@ import java.util.concurrent.TimeUnit;
  */
 public final class AzureEmulator implements AutoCloseable {
 
+    /**
+     * How long a database copy or point-in-time restore takes unless {@link #setCopyDuration} says otherwise. On
+     * Azure a copy or restore of even a small database takes minutes, and large ones hours
+     * (https://learn.microsoft.com/azure/azure-sql/database/database-copy,
+     * https://learn.microsoft.com/azure/azure-sql/database/recovery-using-backups#recovery-time); ten minutes is at
+     * the fast end.
+     */
+    public static final int DEFAULT_COPY_MINUTES = 10;
+
     /** How long a swap takes unless {@link #setSwapDuration} says otherwise. */
     public static final int DEFAULT_SWAP_SECONDS = 30;
 
@@ -93,7 +102,8 @@ public final class AzureEmulator implements AutoCloseable {
     private final List<RecordedRequest> requests = new ArrayList<>();
     private final Map<String, Deque<Fault>> faults = new HashMap<>();
     private final Map<String, Duration> latencies = new HashMap<>();
-    private Duration copyDuration = Duration.ZERO;
+    private Duration copyDuration = Duration.ofMinutes(DEFAULT_COPY_MINUTES);
+    private final Deque<String> copyOutcomes = new ArrayDeque<>();
     private Duration swapDuration = Duration.ofSeconds(DEFAULT_SWAP_SECONDS);
     private long nextOperation;
     private SlotRuntime runtime;
@@ -102,7 +112,10 @@ public final class AzureEmulator implements AutoCloseable {
     private final Set<String> tamperedPackages = new java.util.HashSet<>();
 
     /** @param appServiceMessage null for ARM's error shape; else App Service's PascalCase body with this message */
-    record Fault(int status, String code, String appServiceMessage) {
+    record Fault(int status, String code, String appServiceMessage, int retryAfterSeconds) {
+        Fault(int status, String code, String appServiceMessage) {
+            this(status, code, appServiceMessage, 0);
+        }
     }
 
     private AzureEmulator(Clock clock, int port) {
@@ -261,7 +274,10 @@ public final class AzureEmulator implements AutoCloseable {
         }
     }
 
-    /** How long a database copy or point-in-time restore takes, on the emulator's clock (default zero). */
+    /**
+     * How long a database copy or point-in-time restore takes, on the emulator's clock (default
+     * {@value #DEFAULT_COPY_MINUTES} minutes).
+     */
     public void setCopyDuration(Duration copyDuration) {
         synchronized (lock) {
             this.copyDuration = copyDuration;
@@ -270,6 +286,26 @@ public final class AzureEmulator implements AutoCloseable {
 
     Duration copyDuration() {
         return copyDuration;
+    }
+
+    /**
+     * The next copy or restore accepted ends, once its duration has passed, in {@code status} (for example
+     * {@code Suspect}) rather than {@code Online}, and its long-running operation reports {@code Failed}. Azure
+     * documents that a failed copy can leave the target in a failed state
+     * (https://learn.microsoft.com/azure/azure-sql/database/database-copy#monitor-the-progress-of-the-copying-operation),
+     * and {@code Suspect} is one of Databases_Get's {@code DatabaseStatus} values.
+     */
+    public void endNextCopyAs(String status) {
+        synchronized (lock) {
+            copyOutcomes.add(status);
+        }
+    }
+
+    String nextCopyOutcome() {
+        synchronized (lock) {
+            String outcome = copyOutcomes.poll();
+            return outcome == null ? "Online" : outcome;
+        }
     }
 
     /** How long each slot swap accepted from now on takes, on the emulator's clock (zero: over at once). */
@@ -492,6 +528,26 @@ public final class AzureEmulator implements AutoCloseable {
     }
 
     /**
+     * The next {@code times} requests of route {@code operationName} ({@code "*"}: of any route) are throttled as
+     * Azure Resource Manager throttles: 429 with {@code Retry-After: retryAfterSeconds}, the
+     * {@code x-ms-ratelimit-remaining-subscription-reads} (GET) or {@code -writes} (others) header at 0, and the
+     * error code {@code SubscriptionRequestsThrottled}; nothing changes. Source:
+     * https://learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling (a
+     * request sent before Retry-After has passed is not processed).
+     */
+    public void throttleNext(String operationName, int times, int retryAfterSeconds) {
+        if (retryAfterSeconds < 1) {
+            throw new IllegalArgumentException("ARM's Retry-After is a whole number of seconds, at least 1");
+        }
+        synchronized (lock) {
+            Deque<Fault> queue = faults.computeIfAbsent(operationName, k -> new ArrayDeque<>());
+            for (int i = 0; i < times; i++) {
+                queue.add(new Fault(429, "SubscriptionRequestsThrottled", null, retryAfterSeconds));
+            }
+        }
+    }
+
+    /**
      * The next {@code times} requests of the token endpoint answer {@code httpStatus} (with an OAuth error
      * body and no token), as a managed-identity endpoint that is down ({@code 500}, {@code 503}) or refuses
      * the app ({@code 400}) does.
@@ -512,7 +568,12 @@ public final class AzureEmulator implements AutoCloseable {
     Fault takeFault(String operation) {
         synchronized (lock) {
             Deque<Fault> queue = faults.get(operation);
-            return queue == null ? null : queue.poll();
+            Fault fault = queue == null ? null : queue.poll();
+            if (fault == null) {
+                Deque<Fault> any = faults.get("*");
+                fault = any == null ? null : any.poll();
+            }
+            return fault;
         }
     }
 

@@ -28,6 +28,32 @@ public final class EmulatedDatabase {
     private Instant readyAt;
     private String createMode;
     private String sourceDatabaseId;
+    /**
+     * The SKU ARM reports ({@code sku.name}, {@code sku.tier}) and the elastic pool the database sits in (null: none).
+     * A copy or restore gets these only when its PUT names them; otherwise it gets the emulator's default, never
+     * its source's (stricter than the portal, which offers the source's; Databases_CreateOrUpdate takes {@code sku}
+     * and {@code properties.elasticPoolId} as the target's own:
+     * https://learn.microsoft.com/rest/api/sql/databases/create-or-update).
+     */
+    private String skuName = DEFAULT_SKU_NAME;
+    private String skuTier = DEFAULT_SKU_TIER;
+    private String elasticPoolId;
+    /**
+     * The earliest point a point-in-time restore can go back to ({@code properties.earliestRestoreDate} of
+     * Databases_Get). A database can be restored only once its first full backup exists, which Azure schedules at
+     * creation and which usually takes about half an hour
+     * (https://learn.microsoft.com/azure/azure-sql/database/automated-backups-overview#backup-frequency), so it is
+     * {@link #FIRST_BACKUP} after creation. A rename keeps it (the backups belong to the database, not its name).
+     */
+    private Instant earliestRestoreDate;
+    /** The status a copy or restore ends in: {@code Online}, or a failure word set by the emulator's knob. */
+    private String copyOutcome = "Online";
+
+    /** The SKU a database gets when its create request names none (the emulator's default; not its source's). */
+    public static final String DEFAULT_SKU_NAME = "GP_Gen5_2";
+    public static final String DEFAULT_SKU_TIER = "GeneralPurpose";
+    /** How long after creation the first backup makes a database restorable. */
+    public static final java.time.Duration FIRST_BACKUP = java.time.Duration.ofMinutes(30);
 
     EmulatedDatabase(Object lock, Clock clock, String name, String location) {
         this.lock = lock;
@@ -37,6 +63,51 @@ public final class EmulatedDatabase {
         this.createdAt = clock.instant();
         this.status = "Online";
         this.readyAt = createdAt;
+        this.earliestRestoreDate = createdAt.plus(FIRST_BACKUP);
+    }
+
+    public String skuName() {
+        synchronized (lock) {
+            return skuName;
+        }
+    }
+
+    public String skuTier() {
+        synchronized (lock) {
+            return skuTier;
+        }
+    }
+
+    /** The elastic pool's resource id, or null when the database is not in a pool. */
+    public String elasticPoolId() {
+        synchronized (lock) {
+            return elasticPoolId;
+        }
+    }
+
+    /** Sets the SKU and the elastic pool (null: none), as a database created in them would have. */
+    public void setSku(String name, String tier, String elasticPoolId) {
+        synchronized (lock) {
+            this.skuName = name;
+            this.skuTier = tier;
+            this.elasticPoolId = elasticPoolId;
+        }
+    }
+
+    public Instant earliestRestoreDate() {
+        synchronized (lock) {
+            return earliestRestoreDate;
+        }
+    }
+
+    /**
+     * Moves the earliest restore point, as for a database that has existed (and been backed up) for longer than
+     * the emulator has run. Tests that restore a database the emulator has just added use it.
+     */
+    public void setEarliestRestoreDate(Instant earliestRestoreDate) {
+        synchronized (lock) {
+            this.earliestRestoreDate = earliestRestoreDate;
+        }
     }
 
     public String name() {
@@ -122,7 +193,7 @@ public final class EmulatedDatabase {
     public String status() {
         synchronized (lock) {
             if (!clock.instant().isBefore(readyAt) && ("Copying".equals(status) || "Restoring".equals(status))) {
-                status = "Online";
+                status = copyOutcome;
             }
             return status;
         }
@@ -156,7 +227,9 @@ public final class EmulatedDatabase {
     }
 
     /** Becomes the target of a copy or restore of {@code source}, holding the rows written up to {@code upTo}. */
-    void createFrom(EmulatedDatabase source, String mode, String sourceId, Instant upTo, Instant doneAt) {
+    void createFrom(EmulatedDatabase source, String mode, String sourceId, Instant upTo, Instant doneAt,
+                    String outcome) {
+        this.copyOutcome = outcome;
         this.createMode = mode;
         this.sourceDatabaseId = sourceId;
         this.status = "PointInTimeRestore".equalsIgnoreCase(mode) ? "Restoring" : "Copying";
@@ -177,6 +250,11 @@ public final class EmulatedDatabase {
         renamed.readyAt = readyAt;
         renamed.createMode = createMode;
         renamed.sourceDatabaseId = sourceDatabaseId;
+        renamed.skuName = skuName;
+        renamed.skuTier = skuTier;
+        renamed.elasticPoolId = elasticPoolId;
+        renamed.earliestRestoreDate = earliestRestoreDate;
+        renamed.copyOutcome = copyOutcome;
         return renamed;
     }
 }

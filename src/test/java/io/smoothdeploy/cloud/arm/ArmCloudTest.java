@@ -430,6 +430,7 @@ class ArmCloudTest {
         // Arrange
         emulator.setCopyDuration(Duration.ofMinutes(2));
         EmulatedDatabase database = emulator.addDatabase(serverId, "cms");
+        database.setEarliestRestoreDate(clock.instant()); // backed up for long enough (see earliestRestoreDate tests)
         clock.advance(Duration.ofMinutes(1));
         database.insert("before");
         Instant deploymentStarted = clock.advance(Duration.ofMinutes(1));
@@ -466,13 +467,141 @@ class ArmCloudTest {
     }
 
     @Test
-    void renamingOntoAnExistingDatabaseIsAConflict() {
+    void renamingOntoAnExistingDatabaseIsDatabaseNameInUseAndPermanent() {
         emulator.addDatabase(serverId, "a");
         emulator.addDatabase(serverId, "b");
 
         CloudException error = assertThrows(CloudException.class, () -> cloud.rename(new DatabaseRef(serverId, "a"), "b"));
 
-        assertEquals("Conflict", error.code());
+        assertEquals("DatabaseNameInUse", error.code());
+        assertFalse(error.isTransient());
+        assertEquals(2, emulator.databaseNames(serverId).size(), "nothing was renamed");
+    }
+
+    @Test
+    void aRenameThatAlreadyHappenedIsSettledByReadingNotFailed() {
+        // Arrange: the first rename went through but its answer was lost; the retry finds the source gone
+        emulator.addDatabase(serverId, "cms-restore").insert("kept");
+        cloud.rename(new DatabaseRef(serverId, "cms-restore"), "cms");
+
+        // Act: the same rename again (the emulator answers 404 SourceDatabaseNotFound)
+        cloud.rename(new DatabaseRef(serverId, "cms-restore"), "cms");
+
+        // Assert
+        assertEquals(List.of("kept"), emulator.database(serverId, "cms").values());
+        assertTrue(emulator.requests().stream().anyMatch(r -> r.operation().equals("renameDatabase")
+                && r.status() == 404), "the second rename was refused by the emulator and settled by reading");
+    }
+
+    @Test
+    void renamingAMissingDatabaseWhoseTargetIsMissingTooFails() {
+        CloudException error = assertThrows(CloudException.class, () ->
+                cloud.rename(new DatabaseRef(serverId, "gone"), "cms"));
+
+        assertEquals("SourceDatabaseNotFound", error.code());
+        assertFalse(error.isTransient());
+    }
+
+    @Test
+    void aRenameRefusedWhileTheDatabaseIsRestoringIsBusyNotFailed() {
+        // Arrange: a restore that is still running
+        emulator.setCopyDuration(Duration.ofMinutes(20));
+        EmulatedDatabase source = emulator.addDatabase(serverId, "cms");
+        source.setEarliestRestoreDate(clock.instant());
+        Instant point = clock.advance(Duration.ofMinutes(1));
+        DatabaseRef restored = new DatabaseRef(serverId, "cms-restore");
+        cloud.beginPointInTimeRestore(new DatabaseRef(serverId, "cms"), point, restored);
+
+        // Act
+        CloudException error = assertThrows(CloudException.class, () -> cloud.rename(restored, "cms-new"));
+
+        // Assert: 409 InvalidOperationForDatabase: check again later
+        assertTrue(error.isTransient(), error.code() + ": " + error.getMessage());
+        assertTrue(error.isBusy(), error.code());
+        assertTrue(error.getMessage().contains("InvalidOperationForDatabase"), error.getMessage());
+    }
+
+    @Test
+    void aCopyAndARestoreKeepTheSourcesSkuAndElasticPool() {
+        // Arrange: P is a Premium database in an elastic pool
+        String pool = serverId + "/elasticPools/cms-pool";
+        EmulatedDatabase source = emulator.addDatabase(serverId, "cms");
+        source.setSku("ElasticPool", "Premium", pool);
+        source.setEarliestRestoreDate(clock.instant());
+        Instant point = clock.advance(Duration.ofMinutes(1));
+
+        // Act
+        cloud.beginCopy(new DatabaseRef(serverId, "cms"), new DatabaseRef(serverId, "cms-sd-1"));
+        cloud.beginPointInTimeRestore(new DatabaseRef(serverId, "cms"), point, new DatabaseRef(serverId, "cms-restore"));
+
+        // Assert
+        for (String name : List.of("cms-sd-1", "cms-restore")) {
+            EmulatedDatabase made = emulator.database(serverId, name);
+            assertEquals("ElasticPool", made.skuName(), name);
+            assertEquals("Premium", made.skuTier(), name);
+            assertEquals(pool, made.elasticPoolId(), name);
+        }
+    }
+
+    @Test
+    void getDatabaseReportsTheEarliestRestorePointWhichARenameKeeps() {
+        // Arrange: a database whose first backup is due half an hour after its creation
+        Instant created = clock.instant();
+        emulator.addDatabase(serverId, "cms");
+        cloud.rename(new DatabaseRef(serverId, "cms"), "cms-renamed");
+
+        // Act
+        DatabaseInfo info = cloud.getDatabase(new DatabaseRef(serverId, "cms-renamed")).orElseThrow();
+
+        // Assert
+        assertEquals(created.plus(EmulatedDatabase.FIRST_BACKUP), info.earliestRestore());
+    }
+
+    @Test
+    void aRestoreToBeforeTheEarliestRestorePointIsRefused() {
+        emulator.addDatabase(serverId, "cms");
+        Instant tooEarly = clock.advance(Duration.ofMinutes(5));
+
+        CloudException error = assertThrows(CloudException.class, () -> cloud.beginPointInTimeRestore(
+                new DatabaseRef(serverId, "cms"), tooEarly, new DatabaseRef(serverId, "cms-restore")));
+
+        assertEquals("InvalidRestorePointInTime", error.code());
+        assertFalse(error.isTransient());
+    }
+
+    @Test
+    void aThrottledCallCarriesRetryAfterAndDoesNotSleepThroughItInTheHandler() {
+        // Arrange: ARM throttles every read for 30 s
+        emulator.addDatabase(serverId, "cms");
+        emulator.throttleNext("getDatabase", 10, 30);
+        long started = System.nanoTime();
+
+        // Act
+        CloudException error = assertThrows(CloudException.class, () ->
+                cloud.getDatabase(new DatabaseRef(serverId, "cms")));
+
+        // Assert: transient, with ARM's wait, and the call did not wait it out itself
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertEquals("SubscriptionRequestsThrottled", error.code());
+        assertTrue(error.isTransient());
+        assertEquals(Duration.ofSeconds(30), error.retryAfter());
+        assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "took " + took);
+    }
+
+    @Test
+    void aShortThrottleIsRetriedInThePipelineAfterItsRetryAfter() {
+        // Arrange: one throttled read with Retry-After: 1
+        emulator.addDatabase(serverId, "cms");
+        emulator.throttleNext("getDatabase", 1, 1);
+        long started = System.nanoTime();
+
+        // Act
+        DatabaseInfo info = cloud.getDatabase(new DatabaseRef(serverId, "cms")).orElseThrow();
+
+        // Assert: the pipeline waited at least the second ARM asked for, then read
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertEquals(DatabaseInfo.State.ONLINE, info.state());
+        assertTrue(took.compareTo(Duration.ofMillis(950)) >= 0, "took " + took);
     }
 
     @Test
@@ -703,6 +832,7 @@ class ArmCloudTest {
         cloud.deployPackage(staging, NEW_PACKAGE);
         swapAndFinish(staging);
         cloud.beginCopy(new DatabaseRef(serverId, "cms"), new DatabaseRef(serverId, "cms-copy"));
+        clock.advance(Duration.ofMinutes(AzureEmulator.DEFAULT_COPY_MINUTES)); // a copy cannot be renamed until done
         cloud.rename(new DatabaseRef(serverId, "cms-copy"), "cms-copy2");
         cloud.deleteDatabase(new DatabaseRef(serverId, "cms-copy2"));
 

@@ -35,8 +35,10 @@ class EmulatorDatabaseActivityTest {
     void start() {
         clock = new ManualClock();
         emulator = AzureEmulator.start(clock);
+        emulator.setCopyDuration(Duration.ZERO); // these tests read a copy at once; copy time is tested below
         serverId = emulator.addSqlServer(SUBSCRIPTION, "rg-data", "sql-prod", "westeurope");
         EmulatedDatabase production = emulator.addDatabase(serverId, "cms");
+        production.setEarliestRestoreDate(clock.instant()); // restorable from now on (backed up long ago)
         production.insert("row 1");
         production.insert("row 2");
         production.insert("row 3");

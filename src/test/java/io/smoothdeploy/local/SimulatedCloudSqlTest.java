@@ -1,0 +1,60 @@
+package io.smoothdeploy.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smoothdeploy.cloud.CloudException;
+import io.smoothdeploy.cloud.DatabaseRef;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** The in-memory cloud's Azure SQL side is as strict as the emulator's (and Azure's). */
+class SimulatedCloudSqlTest {
+
+    private static final String SERVER = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Sql/servers/sql";
+
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-23T09:00:00Z"));
+    private final SimulatedCloud cloud = new SimulatedCloud(clock, Duration.ofMinutes(10));
+    private final DatabaseRef production = new DatabaseRef(SERVER, "cms");
+    private final DatabaseRef copy = new DatabaseRef(SERVER, "cms-copy");
+
+    @Test
+    void aNewCopyIsRestorableOnlyFromItsFirstBackupAndReportsIt() {
+        // Arrange: a copy made now, finished after 10 minutes
+        cloud.addDatabase(production);
+        Instant made = clock.instant();
+        cloud.beginCopy(production, copy);
+        clock.advance(Duration.ofMinutes(10));
+
+        // Act
+        CloudException refused = assertThrows(CloudException.class, () ->
+                cloud.beginPointInTimeRestore(copy, made.plus(Duration.ofMinutes(5)), new DatabaseRef(SERVER, "r")));
+
+        // Assert
+        assertEquals("InvalidRestorePointInTime", refused.code());
+        assertFalse(refused.isTransient());
+        assertEquals(made.plus(Duration.ofMinutes(30)), cloud.getDatabase(copy).orElseThrow().earliestRestore());
+    }
+
+    @Test
+    void aDatabaseStillBeingCopiedCannotBeRenamedYet() {
+        cloud.addDatabase(production);
+        cloud.beginCopy(production, copy);
+
+        CloudException busy = assertThrows(CloudException.class, () -> cloud.rename(copy, "cms-new"));
+
+        assertTrue(busy.isBusy(), busy.code());
+        assertTrue(cloud.getDatabase(copy).isPresent(), "nothing was renamed");
+    }
+
+    @Test
+    void renamingAMissingDatabaseIsSourceDatabaseNotFound() {
+        CloudException error = assertThrows(CloudException.class, () -> cloud.rename(copy, "cms-new"));
+
+        assertEquals("SourceDatabaseNotFound", error.code());
+        assertFalse(error.isTransient());
+    }
+}

@@ -177,7 +177,7 @@ class EmulatorConformanceTest {
                 Map.of("Db", "Server=tcp:sql-prod.database.windows.net;Database=cms"));
         serverId = emulator.addSqlServer(SUBSCRIPTION, "rg-data", "sql-prod", "westeurope");
         emulator.addDatabase(serverId, "cms");
-        http = HttpClient.newHttpClient();
+        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         apiVersions = sdkApiVersions(emulator.endpoint());
     }
 

@@ -91,6 +91,22 @@ class RecordedSessionReplayTest {
     }
 
     @Test
+    void aPollEndingInAppServicesPascalCaseErrorKeepsItsCodeAndMessage() throws Exception {
+        // Arrange
+        ArmCloud cloud = replaying("slot-create-poll-fails.json", Map.of());
+
+        // Act
+        CloudException error = assertThrows(CloudException.class, () -> cloud.ensureSlot(new SlotRef(SITE, "staging")));
+
+        // Assert
+        assertEquals("BadRequest", error.code(), error.getMessage());
+        assertTrue(error.getMessage().contains("The slot quota of the App Service plan is reached."), error.getMessage());
+        assertFalse(error.isTransient(), "a 400 is permanent");
+        assertTrue(replay.requests.contains("GET " + SITE + "/slots/staging/operationresults/"
+                + "9d2e4b7a-1c3f-4e5a-8b6d-7f0a2c4e6b81"), replay.requests.toString());
+    }
+
+    @Test
     void getSlotReadsStateHostNameSettingsAndConnectionStringsFromARecordedSlot() throws Exception {
         // Arrange
         ArmCloud cloud = replaying("get-slot.json", Map.of());

@@ -537,9 +537,14 @@ public final class ArmCloud implements AppServiceCloud, SqlCloud {
             message = error.getMessage();
             try {
                 JsonNode body = error.getResponseBody() == null ? null : JSON.readTree(error.getResponseBody());
-                if (body != null && body.path("error").hasNonNull("code")) {
-                    code = body.path("error").path("code").asText();
-                    message = body.path("error").path("message").asText(message);
+                // ARM's {"error":{"code","message"}}, or App Service's own PascalCase {"Code","Message"}
+                JsonNode node = body == null ? null : body.has("error") ? body.get("error") : body;
+                String found = node == null ? null : node.hasNonNull("code") ? node.get("code").asText()
+                        : node.path("Code").isValueNode() ? node.get("Code").asText() : null;
+                if (found != null) {
+                    code = found;
+                    message = node.hasNonNull("message") ? node.get("message").asText()
+                            : node.path("Message").isValueNode() ? node.get("Message").asText() : message;
                 }
             } catch (java.io.IOException ignored) {
                 // not JSON: keep the generic code

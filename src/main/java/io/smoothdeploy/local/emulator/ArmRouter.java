@@ -512,7 +512,9 @@ final class ArmRouter implements HttpHandler {
         emulator.settleSwaps();
         String location = emulator.endpoint() + site.resourceId() + (namedSlot ? "/slots/" + source.name() : "")
                 + "/operationresults/" + operation.id() + "?api-version=" + call.apiVersion();
-        return new Response(202, Map.of("Location", location), null);
+        // 202, no body, Location and Retry-After 0, as the swap in azure-sdk-for-java's appservice session record
+        // DeploymentSlotsTests.canCRUDSwapSlots.json answers
+        return new Response(202, Map.of("Location", location, "Retry-After", "0"), null);
     }
 
     /**
@@ -529,7 +531,8 @@ final class ArmRouter implements HttpHandler {
         if (operation.status().equals("InProgress")) {
             String location = emulator.endpoint() + "/" + String.join("/", call.segments()) + "?api-version="
                     + call.apiVersion();
-            return new Response(202, Map.of("Location", location), null);
+            // each 202 poll repeats Location and Retry-After 0 (DeploymentSlotsTests.canCRUDSwapSlots.json)
+            return new Response(202, Map.of("Location", location, "Retry-After", "0"), null);
         }
         return Response.empty(200);
     }
@@ -811,14 +814,15 @@ final class ArmRouter implements HttpHandler {
     // ----- long-running operations -----
 
     /**
-     * 201 (PUT with a body) or 202 with {@code Azure-AsyncOperation}; no {@code Retry-After}, so the client
-     * polls at its own interval.
+     * 201 (PUT with a body) or 202 with {@code Azure-AsyncOperation} and {@code Retry-After: 0}, as recorded.
      */
     private Response accepted(Call call, String provider, String location, EmulatedOperation operation, JsonNode body) {
         String url = emulator.endpoint() + "/subscriptions/" + call.at(1) + "/providers/" + provider + "/locations/"
                 + location.replace(" ", "").toLowerCase(Locale.ROOT) + "/operationResults/" + operation.id()
                 + "?api-version=" + call.apiVersion();
-        Map<String, String> headers = Map.of("Azure-AsyncOperation", url);
+        // Retry-After 0 beside Azure-AsyncOperation, as the database PUT in azure-sdk-for-java's sql session record
+        // SqlServerOperationsTests.canCopySqlDatabase.json answers (Databases_CreateOrUpdate, long-running)
+        Map<String, String> headers = Map.of("Azure-AsyncOperation", url, "Retry-After", "0");
         return body == null ? new Response(202, headers, null) : new Response(201, headers, body.toString());
     }
 

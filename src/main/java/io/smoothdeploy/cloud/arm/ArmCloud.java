@@ -20,6 +20,7 @@ import com.azure.resourcemanager.appservice.fluent.WebAppsClient;
 import com.azure.resourcemanager.appservice.fluent.models.ConnectionStringDictionaryInner;
 import com.azure.resourcemanager.appservice.fluent.models.SiteConfigInner;
 import com.azure.resourcemanager.appservice.fluent.models.SiteInner;
+import com.azure.resourcemanager.appservice.fluent.models.SlotConfigNamesResourceInner;
 import com.azure.resourcemanager.appservice.fluent.models.StringDictionaryInner;
 import com.azure.resourcemanager.appservice.models.ConnStringInfo;
 import com.azure.resourcemanager.appservice.models.ConnStringValueTypePair;
@@ -38,6 +39,7 @@ import io.smoothdeploy.cloud.DatabaseRef;
 import io.smoothdeploy.cloud.SlotConfiguration;
 import io.smoothdeploy.cloud.SlotInfo;
 import io.smoothdeploy.cloud.SlotRef;
+import io.smoothdeploy.cloud.SlotSettingNames;
 import io.smoothdeploy.cloud.SqlCloud;
 import io.smoothdeploy.local.emulator.EmulatorCredential;
 import java.net.URI;
@@ -184,6 +186,25 @@ public final class ArmCloud implements AppServiceCloud, SqlCloud {
         boolean running = "Running".equalsIgnoreCase(inner.get().state());
         return Optional.of(new SlotInfo(slot, running, host, host == null ? null : baseUrlForHost.apply(host),
                 settings, connections));
+    }
+
+    /**
+     * {@code GET …/sites/{name}/config/slotConfigNames} ({@code WebApps_ListSlotConfigurationNames}); a site that
+     * never marked a slot setting answers empty lists, or no lists at all.
+     */
+    @Override
+    public SlotSettingNames slotSettingNames(String siteResourceId) {
+        SlotRef production = SlotRef.production(siteResourceId);
+        ArmResourceId site = site(production);
+        SlotConfigNamesResourceInner inner = call("Reading the slot settings of site " + production.siteName(),
+                () -> webApps.listSlotConfigurationNames(site.resourceGroup(), site.name()));
+        if (inner == null) {
+            return SlotSettingNames.NONE;
+        }
+        return new SlotSettingNames(
+                inner.appSettingNames() == null ? java.util.Set.of() : new java.util.HashSet<>(inner.appSettingNames()),
+                inner.connectionStringNames() == null ? java.util.Set.of()
+                        : new java.util.HashSet<>(inner.connectionStringNames()));
     }
 
     /**

@@ -601,8 +601,19 @@ final class ArmRouter implements HttpHandler {
         return json;
     }
 
+    /**
+     * A connection string's type as ARM stores it: one of {@code ConnectionStringType} (Microsoft.Web WebApps.json),
+     * spelt as ARM spells it, else 400. A string written without a type is taken as SQLAzure. Stricter than needed,
+     * perhaps: App Service may be lenient about the case of a type.
+     */
     private static String typeOf(JsonNode type) {
-        return type.isTextual() && !type.asText().isBlank() ? type.asText() : EmulatedSlot.SQL_AZURE;
+        if (!type.isTextual() || type.asText().isBlank()) {
+            return EmulatedSlot.SQL_AZURE;
+        }
+        String text = type.asText();
+        return EmulatedSlot.TYPES.stream().filter(t -> t.equalsIgnoreCase(text)).findFirst()
+                .orElseThrow(() -> new ArmError(400, "BadRequest", "The connection string type '" + text
+                        + "' is not valid; it must be one of " + EmulatedSlot.TYPES + "."));
     }
 
     // ----- Azure SQL -----

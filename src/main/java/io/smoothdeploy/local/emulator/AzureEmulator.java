@@ -197,6 +197,28 @@ public final class AzureEmulator implements AutoCloseable {
         }
     }
 
+    /**
+     * Sets the type of a connection string the slot has ({@code SQLServer}, {@code Custom}, …; one of ARM's
+     * {@code ConnectionStringType}), which decides the environment variable the app finds it in (see
+     * {@link PackageManifest#connectionStringVariable}).
+     */
+    public void setConnectionStringType(String siteResourceId, String slotName, String name, String type) {
+        synchronized (lock) {
+            EmulatedSlot.environmentPrefix(type);
+            EmulatedSite site = site(siteResourceId).orElseThrow(() -> new IllegalArgumentException(
+                    "no site " + siteResourceId));
+            EmulatedSlot slot = site.slot(slotName).orElseThrow(() -> new IllegalArgumentException(
+                    "no slot " + slotName + " on " + siteResourceId));
+            EmulatedSlot.ConnectionString old = slot.connectionStrings.get(name);
+            if (old == null) {
+                throw new IllegalArgumentException("slot " + slotName + " has no connection string " + name);
+            }
+            String spelt = EmulatedSlot.TYPES.stream().filter(t -> t.equalsIgnoreCase(type)).findFirst().orElseThrow();
+            slot.connectionStrings.put(name, new EmulatedSlot.ConnectionString(old.value(), spelt));
+            observers.forEach(o -> o.settingsChanged(site, slot));
+        }
+    }
+
     /** @return the server's resource id */
     public String addSqlServer(String subscriptionId, String resourceGroup, String name, String location) {
         synchronized (lock) {

@@ -82,6 +82,47 @@ public final class EmulatedSlot {
         return Map.copyOf(appSettings);
     }
 
+    /** Connection string types by name ({@code SQLAzure}, {@code SQLServer}, {@code Custom}, …). */
+    public Map<String, String> connectionStringTypes() {
+        Map<String, String> types = new LinkedHashMap<>();
+        connectionStrings.forEach((k, v) -> types.put(k, v.type()));
+        return Map.copyOf(types);
+    }
+
+    /**
+     * The connection strings as the app sees them: environment variables named with the type's prefix
+     * ({@code SQLAZURECONNSTR_EPiServerDB}); https://learn.microsoft.com/azure/app-service/configure-common
+     * ("Configure connection strings": the prefixes for SQLServer, MySql, SQLAzure, PostgreSQL and Custom; the
+     * other types of {@code ConnectionStringType} in the Microsoft.Web REST spec follow the same pattern).
+     */
+    Map<String, String> environmentConnectionStrings() {
+        Map<String, String> variables = new LinkedHashMap<>();
+        connectionStrings.forEach((k, v) -> variables.put(environmentPrefix(v.type()) + k, v.value()));
+        return Map.copyOf(variables);
+    }
+
+    /** The environment-variable prefix of a connection string type; throws for a type App Service does not have. */
+    static String environmentPrefix(String type) {
+        String prefix = PREFIXES.get(type.toLowerCase(java.util.Locale.ROOT));
+        if (prefix == null) {
+            throw new IllegalArgumentException("no connection string type " + type + "; App Service has " + TYPES);
+        }
+        return prefix;
+    }
+
+    /** The types of {@code ConnectionStringType} (Microsoft.Web WebApps.json), as ARM spells them. */
+    static final java.util.List<String> TYPES = java.util.List.of("MySql", "SQLServer", "SQLAzure", "Custom",
+            "NotificationHub", "ServiceBus", "EventHub", "ApiHub", "DocDb", "RedisCache", "PostgreSQL");
+
+    private static final Map<String, String> PREFIXES = new java.util.HashMap<>();
+
+    static {
+        for (String type : TYPES) {
+            PREFIXES.put(type.toLowerCase(java.util.Locale.ROOT), type.toUpperCase(java.util.Locale.ROOT) + "CONNSTR_");
+        }
+        PREFIXES.put("sqlserver", "SQLCONNSTR_");
+    }
+
     /** Connection string values by name. */
     public Map<String, String> connectionStrings() {
         Map<String, String> values = new LinkedHashMap<>();

@@ -244,13 +244,16 @@ public final class ArmCloud implements AppServiceCloud, SqlCloud {
         }
         if (!configuration.connectionStrings().isEmpty()) {
             Map<String, ConnStringValueTypePair> current = readConnectionStrings(site, slot, action);
+            Map<String, ConnStringValueTypePair> production = slot.isProduction() ? current
+                    : readConnectionStrings(site, SlotRef.production(slot.siteResourceId()), action);
             Map<String, ConnStringValueTypePair> merged = new LinkedHashMap<>(current);
             boolean changed = false;
             for (Map.Entry<String, String> wanted : configuration.connectionStrings().entrySet()) {
                 ConnStringValueTypePair old = current.get(wanted.getKey());
-                if (old == null || !wanted.getValue().equals(old.value()) || old.type() != ConnectionStringType.SQLAZURE) {
+                ConnectionStringType type = typeFor(wanted.getKey(), production, current);
+                if (old == null || !wanted.getValue().equals(old.value()) || !type.equals(old.type())) {
                     merged.put(wanted.getKey(), new ConnStringValueTypePair().withValue(wanted.getValue())
-                            .withType(ConnectionStringType.SQLAZURE));
+                            .withType(type));
                     changed = true;
                 }
             }
@@ -261,6 +264,23 @@ public final class ArmCloud implements AppServiceCloud, SqlCloud {
                         : webApps.updateConnectionStringsSlot(site.resourceGroup(), site.name(), slot.slot(), body));
             }
         }
+    }
+
+    /**
+     * The type a connection string is written with: the one production has for that name, else the slot's own, else
+     * SQLAzure. The type sets the environment-variable prefix the app reads the string from (SQLAZURECONNSTR_,
+     * SQLCONNSTR_, CUSTOMCONNSTR_, …: https://learn.microsoft.com/azure/app-service/configure-common), so changing it
+     * would hide the string from an app that reads its own prefix.
+     */
+    private static ConnectionStringType typeFor(String name, Map<String, ConnStringValueTypePair> production,
+                                                Map<String, ConnStringValueTypePair> slot) {
+        for (Map<String, ConnStringValueTypePair> strings : List.of(production, slot)) {
+            ConnStringValueTypePair pair = strings.get(name);
+            if (pair != null && pair.type() != null) {
+                return pair.type();
+            }
+        }
+        return ConnectionStringType.SQLAZURE;
     }
 
     /** Merges {@code WEBSITE_RUN_FROM_PACKAGE = packageUri} into the slot's app settings, then restarts it. */

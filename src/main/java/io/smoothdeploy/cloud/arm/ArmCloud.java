@@ -19,6 +19,7 @@ import com.azure.resourcemanager.AzureResourceManager;
 import com.azure.resourcemanager.appservice.fluent.WebAppsClient;
 import com.azure.resourcemanager.appservice.fluent.models.ConnectionStringDictionaryInner;
 import com.azure.resourcemanager.appservice.fluent.models.SiteConfigInner;
+import com.azure.resourcemanager.appservice.fluent.models.SiteConfigResourceInner;
 import com.azure.resourcemanager.appservice.fluent.models.SiteInner;
 import com.azure.resourcemanager.appservice.fluent.models.SlotConfigNamesResourceInner;
 import com.azure.resourcemanager.appservice.fluent.models.StringDictionaryInner;
@@ -26,6 +27,7 @@ import com.azure.resourcemanager.appservice.models.ConnStringInfo;
 import com.azure.resourcemanager.appservice.models.ConnStringValueTypePair;
 import com.azure.resourcemanager.appservice.models.ConnectionStringType;
 import com.azure.resourcemanager.appservice.models.CsmSlotEntity;
+import com.azure.resourcemanager.appservice.models.NameValuePair;
 import com.azure.resourcemanager.sql.fluent.DatabasesClient;
 import com.azure.resourcemanager.sql.fluent.models.DatabaseInner;
 import com.azure.resourcemanager.sql.models.CreateMode;
@@ -208,9 +210,17 @@ public final class ArmCloud implements AppServiceCloud, SqlCloud {
     }
 
     /**
-     * Creates a missing slot in production's location and plan, with production's connection strings (as
-     * {@code SimulatedCloud} does; app settings are not copied) given in the same request, so a slot never
-     * exists without them.
+     * Creates a missing slot in production's location and plan, with production's site configuration (stack,
+     * bitness, always-on, HTTP version, TLS and FTP settings, read with {@code WebApps_GetConfiguration}), its app
+     * settings but those marked as slot settings (they belong to production: a swap never moves them, and swap with
+     * preview applies production's values anyway) and its connection strings (types kept) given in the one create request
+     * ({@code WebApps_CreateOrUpdateSlot}, {@code siteConfig}), so a slot never exists without them. A slot
+     * created without them has App Service's defaults (no stack, 32-bit: the recorded slot-swap session of
+     * azure-sdk-for-java, DeploymentSlotsTests.canCRUDSwapSlots.json) and no app settings, and a swap would carry
+     * that into production: site configuration travels with the content
+     * (https://learn.microsoft.com/azure/app-service/deploy-staging-slots, "Which settings are swapped?"). The
+     * request's own fields are used rather than {@code cloningInfo}, so the clone is exactly what was read and the
+     * same code path runs against the emulator. The engine then sets its own settings (package, database).
      */
     @Override
     public void ensureSlot(SlotRef slot) {
@@ -225,13 +235,43 @@ public final class ArmCloud implements AppServiceCloud, SqlCloud {
                 .map(e -> new ConnStringInfo().withName(e.getKey()).withConnectionString(e.getValue().value())
                         .withType(e.getValue().type()))
                 .toList();
+        SiteConfigResourceInner config = call(action, () -> webApps.getConfiguration(site.resourceGroup(), site.name()));
+        java.util.Set<String> sticky = slotSettingNames(slot.siteResourceId()).appSettingNames();
+        List<NameValuePair> settings = readAppSettings(site, productionRef, action).entrySet().stream()
+                .filter(e -> !sticky.contains(e.getKey()))
+                .map(e -> new NameValuePair().withName(e.getKey()).withValue(e.getValue()))
+                .toList();
         SiteInner envelope = new SiteInner()
                 .withServerFarmId(production.serverFarmId())
-                .withSiteConfig(new SiteConfigInner().withConnectionStrings(connections));
+                .withSiteConfig(productionSiteConfig(config).withAppSettings(settings).withConnectionStrings(connections));
         envelope.withLocation(production.location());
         SyncPoller<PollResult<SiteInner>, SiteInner> poller = call(action,
                 () -> webApps.beginCreateOrUpdateSlot(site.resourceGroup(), site.name(), slot.slot(), envelope));
         waitFor(poller, action, SLOT_CREATE_TIMEOUT);
+    }
+
+    /** The fields of production's site configuration a new slot must have, copied onto a create request's siteConfig. */
+    private static SiteConfigInner productionSiteConfig(SiteConfigResourceInner production) {
+        SiteConfigInner config = new SiteConfigInner();
+        if (production == null) {
+            return config;
+        }
+        return config.withNetFrameworkVersion(production.netFrameworkVersion())
+                .withPhpVersion(production.phpVersion())
+                .withPythonVersion(production.pythonVersion())
+                .withNodeVersion(production.nodeVersion())
+                .withPowerShellVersion(production.powerShellVersion())
+                .withLinuxFxVersion(production.linuxFxVersion())
+                .withWindowsFxVersion(production.windowsFxVersion())
+                .withJavaVersion(production.javaVersion())
+                .withJavaContainer(production.javaContainer())
+                .withJavaContainerVersion(production.javaContainerVersion())
+                .withUse32BitWorkerProcess(production.use32BitWorkerProcess())
+                .withAlwaysOn(production.alwaysOn())
+                .withHttp20Enabled(production.http20Enabled())
+                .withMinTlsVersion(production.minTlsVersion())
+                .withFtpsState(production.ftpsState())
+                .withWebSocketsEnabled(production.webSocketsEnabled());
     }
 
     /** Reads, merges and writes back; a part whose values are all set already is not written. */

@@ -18,6 +18,12 @@ public interface AppServiceCloud {
     /** The slot, or empty when the site has no slot of that name. Throws for a missing site. */
     Optional<SlotInfo> getSlot(SlotRef slot);
 
+    /**
+     * The site's slot-setting names (one list for the whole site, every slot shares it). Throws for a missing site.
+     * A read: answered during a swap too.
+     */
+    SlotSettingNames slotSettingNames(String siteResourceId);
+
     /** Creates the slot (from the production slot's configuration) when it does not exist. */
     void ensureSlot(SlotRef slot);
 

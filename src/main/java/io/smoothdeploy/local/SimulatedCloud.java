@@ -96,6 +96,7 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
     private final Map<String, Long> writes = new HashMap<>();
     /** Custom domain (lower case) to the key of the site whose production slot it is bound to. */
     private final Map<String, String> customDomains = new HashMap<>();
+    private final Map<String, io.smoothdeploy.cloud.SlotSettingNames> slotSettings = new HashMap<>();
 
     /** @param copyDuration how long a database copy or restore takes, on {@code clock} */
     public SimulatedCloud(Clock clock, Duration copyDuration) {
@@ -251,7 +252,26 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
                 .toList();
     }
 
+    /**
+     * Marks app settings and connection strings of the site as slot settings (sticky), as the portal's "Deployment
+     * slot setting" box does; {@link #slotSettingNames} reads them back
+     * ({@code WebApps_ListSlotConfigurationNames}). This double does not model what sticky settings do in a swap:
+     * the engine refuses a sticky database setting before it swaps, and other sticky settings are not its concern.
+     */
+    public synchronized void setSlotSettingNames(String siteResourceId, java.util.Set<String> appSettingNames,
+                                                 java.util.Set<String> connectionStringNames) {
+        slots(siteResourceId);
+        slotSettings.put(key(siteResourceId),
+                new io.smoothdeploy.cloud.SlotSettingNames(appSettingNames, connectionStringNames));
+    }
+
     // ----- AppServiceCloud -----
+
+    @Override
+    public synchronized io.smoothdeploy.cloud.SlotSettingNames slotSettingNames(String siteResourceId) {
+        slots(siteResourceId);
+        return slotSettings.getOrDefault(key(siteResourceId), io.smoothdeploy.cloud.SlotSettingNames.NONE);
+    }
 
     @Override
     public synchronized Optional<SlotInfo> getSlot(SlotRef slot) {

@@ -19,12 +19,15 @@ import com.azure.resourcemanager.AzureResourceManager;
 import com.azure.resourcemanager.appservice.fluent.WebAppsClient;
 import com.azure.resourcemanager.appservice.fluent.models.ConnectionStringDictionaryInner;
 import com.azure.resourcemanager.appservice.fluent.models.SiteConfigInner;
+import com.azure.resourcemanager.appservice.fluent.models.SiteConfigResourceInner;
 import com.azure.resourcemanager.appservice.fluent.models.SiteInner;
+import com.azure.resourcemanager.appservice.fluent.models.SlotConfigNamesResourceInner;
 import com.azure.resourcemanager.appservice.fluent.models.StringDictionaryInner;
 import com.azure.resourcemanager.appservice.models.ConnStringInfo;
 import com.azure.resourcemanager.appservice.models.ConnStringValueTypePair;
 import com.azure.resourcemanager.appservice.models.ConnectionStringType;
 import com.azure.resourcemanager.appservice.models.CsmSlotEntity;
+import com.azure.resourcemanager.appservice.models.NameValuePair;
 import com.azure.resourcemanager.sql.fluent.DatabasesClient;
 import com.azure.resourcemanager.sql.fluent.models.DatabaseInner;
 import com.azure.resourcemanager.sql.models.CreateMode;
@@ -38,6 +41,7 @@ import io.smoothdeploy.cloud.DatabaseRef;
 import io.smoothdeploy.cloud.SlotConfiguration;
 import io.smoothdeploy.cloud.SlotInfo;
 import io.smoothdeploy.cloud.SlotRef;
+import io.smoothdeploy.cloud.SlotSettingNames;
 import io.smoothdeploy.cloud.SqlCloud;
 import io.smoothdeploy.local.emulator.EmulatorCredential;
 import java.net.URI;
@@ -192,9 +196,36 @@ public final class ArmCloud implements AppServiceCloud, SqlCloud {
     }
 
     /**
-     * Creates a missing slot in production's location and plan, with production's connection strings (as
-     * {@code SimulatedCloud} does; app settings are not copied) given in the same request, so a slot never
-     * exists without them.
+     * {@code GET …/sites/{name}/config/slotConfigNames} ({@code WebApps_ListSlotConfigurationNames}); a site that
+     * never marked a slot setting answers empty lists, or no lists at all.
+     */
+    @Override
+    public SlotSettingNames slotSettingNames(String siteResourceId) {
+        SlotRef production = SlotRef.production(siteResourceId);
+        ArmResourceId site = site(production);
+        SlotConfigNamesResourceInner inner = call("Reading the slot settings of site " + production.siteName(),
+                () -> webApps.listSlotConfigurationNames(site.resourceGroup(), site.name()));
+        if (inner == null) {
+            return SlotSettingNames.NONE;
+        }
+        return new SlotSettingNames(
+                inner.appSettingNames() == null ? java.util.Set.of() : new java.util.HashSet<>(inner.appSettingNames()),
+                inner.connectionStringNames() == null ? java.util.Set.of()
+                        : new java.util.HashSet<>(inner.connectionStringNames()));
+    }
+
+    /**
+     * Creates a missing slot in production's location and plan, with production's site configuration (stack,
+     * bitness, always-on, HTTP version, TLS and FTP settings, read with {@code WebApps_GetConfiguration}), its app
+     * settings but those marked as slot settings (they belong to production: a swap never moves them, and swap with
+     * preview applies production's values anyway) and its connection strings (types kept) given in the one create request
+     * ({@code WebApps_CreateOrUpdateSlot}, {@code siteConfig}), so a slot never exists without them. A slot
+     * created without them has App Service's defaults (no stack, 32-bit: the recorded slot-swap session of
+     * azure-sdk-for-java, DeploymentSlotsTests.canCRUDSwapSlots.json) and no app settings, and a swap would carry
+     * that into production: site configuration travels with the content
+     * (https://learn.microsoft.com/azure/app-service/deploy-staging-slots, "Which settings are swapped?"). The
+     * request's own fields are used rather than {@code cloningInfo}, so the clone is exactly what was read and the
+     * same code path runs against the emulator. The engine then sets its own settings (package, database).
      */
     @Override
     public void ensureSlot(SlotRef slot) {
@@ -209,13 +240,43 @@ public final class ArmCloud implements AppServiceCloud, SqlCloud {
                 .map(e -> new ConnStringInfo().withName(e.getKey()).withConnectionString(e.getValue().value())
                         .withType(e.getValue().type()))
                 .toList();
+        SiteConfigResourceInner config = call(action, () -> webApps.getConfiguration(site.resourceGroup(), site.name()));
+        java.util.Set<String> sticky = slotSettingNames(slot.siteResourceId()).appSettingNames();
+        List<NameValuePair> settings = readAppSettings(site, productionRef, action).entrySet().stream()
+                .filter(e -> !sticky.contains(e.getKey()))
+                .map(e -> new NameValuePair().withName(e.getKey()).withValue(e.getValue()))
+                .toList();
         SiteInner envelope = new SiteInner()
                 .withServerFarmId(production.serverFarmId())
-                .withSiteConfig(new SiteConfigInner().withConnectionStrings(connections));
+                .withSiteConfig(productionSiteConfig(config).withAppSettings(settings).withConnectionStrings(connections));
         envelope.withLocation(production.location());
         SyncPoller<PollResult<SiteInner>, SiteInner> poller = call(action,
                 () -> webApps.beginCreateOrUpdateSlot(site.resourceGroup(), site.name(), slot.slot(), envelope));
         waitFor(poller, action, SLOT_CREATE_TIMEOUT);
+    }
+
+    /** The fields of production's site configuration a new slot must have, copied onto a create request's siteConfig. */
+    private static SiteConfigInner productionSiteConfig(SiteConfigResourceInner production) {
+        SiteConfigInner config = new SiteConfigInner();
+        if (production == null) {
+            return config;
+        }
+        return config.withNetFrameworkVersion(production.netFrameworkVersion())
+                .withPhpVersion(production.phpVersion())
+                .withPythonVersion(production.pythonVersion())
+                .withNodeVersion(production.nodeVersion())
+                .withPowerShellVersion(production.powerShellVersion())
+                .withLinuxFxVersion(production.linuxFxVersion())
+                .withWindowsFxVersion(production.windowsFxVersion())
+                .withJavaVersion(production.javaVersion())
+                .withJavaContainer(production.javaContainer())
+                .withJavaContainerVersion(production.javaContainerVersion())
+                .withUse32BitWorkerProcess(production.use32BitWorkerProcess())
+                .withAlwaysOn(production.alwaysOn())
+                .withHttp20Enabled(production.http20Enabled())
+                .withMinTlsVersion(production.minTlsVersion())
+                .withFtpsState(production.ftpsState())
+                .withWebSocketsEnabled(production.webSocketsEnabled());
     }
 
     /** Reads, merges and writes back; a part whose values are all set already is not written. */
@@ -228,13 +289,16 @@ public final class ArmCloud implements AppServiceCloud, SqlCloud {
         }
         if (!configuration.connectionStrings().isEmpty()) {
             Map<String, ConnStringValueTypePair> current = readConnectionStrings(site, slot, action);
+            Map<String, ConnStringValueTypePair> production = slot.isProduction() ? current
+                    : readConnectionStrings(site, SlotRef.production(slot.siteResourceId()), action);
             Map<String, ConnStringValueTypePair> merged = new LinkedHashMap<>(current);
             boolean changed = false;
             for (Map.Entry<String, String> wanted : configuration.connectionStrings().entrySet()) {
                 ConnStringValueTypePair old = current.get(wanted.getKey());
-                if (old == null || !wanted.getValue().equals(old.value()) || old.type() != ConnectionStringType.SQLAZURE) {
+                ConnectionStringType type = typeFor(wanted.getKey(), production, current);
+                if (old == null || !wanted.getValue().equals(old.value()) || !type.equals(old.type())) {
                     merged.put(wanted.getKey(), new ConnStringValueTypePair().withValue(wanted.getValue())
-                            .withType(ConnectionStringType.SQLAZURE));
+                            .withType(type));
                     changed = true;
                 }
             }
@@ -245,6 +309,23 @@ public final class ArmCloud implements AppServiceCloud, SqlCloud {
                         : webApps.updateConnectionStringsSlot(site.resourceGroup(), site.name(), slot.slot(), body));
             }
         }
+    }
+
+    /**
+     * The type a connection string is written with: the one production has for that name, else the slot's own, else
+     * SQLAzure. The type sets the environment-variable prefix the app reads the string from (SQLAZURECONNSTR_,
+     * SQLCONNSTR_, CUSTOMCONNSTR_, …: https://learn.microsoft.com/azure/app-service/configure-common), so changing it
+     * would hide the string from an app that reads its own prefix.
+     */
+    private static ConnectionStringType typeFor(String name, Map<String, ConnStringValueTypePair> production,
+                                                Map<String, ConnStringValueTypePair> slot) {
+        for (Map<String, ConnStringValueTypePair> strings : List.of(production, slot)) {
+            ConnStringValueTypePair pair = strings.get(name);
+            if (pair != null && pair.type() != null) {
+                return pair.type();
+            }
+        }
+        return ConnectionStringType.SQLAZURE;
     }
 
     /** Merges {@code WEBSITE_RUN_FROM_PACKAGE = packageUri} into the slot's app settings, then restarts it. */

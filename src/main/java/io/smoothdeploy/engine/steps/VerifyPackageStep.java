@@ -5,7 +5,9 @@ import io.smoothdeploy.cloud.CloudException;
 import io.smoothdeploy.cloud.PackageDigest;
 import io.smoothdeploy.cloud.SlotInfo;
 import io.smoothdeploy.cloud.SlotRef;
+import io.smoothdeploy.cloud.SlotSettingNames;
 import io.smoothdeploy.engine.Deployment;
+import io.smoothdeploy.engine.EnvironmentConfig;
 import io.smoothdeploy.engine.FailureKind;
 import io.smoothdeploy.engine.MaintenancePackages;
 import io.smoothdeploy.engine.Redact;
@@ -30,6 +32,9 @@ import java.util.Optional;
  * no package named at start, fails here as a configuration error that says to give {@code currentPackages.<name>},
  * before anything changes. The start does not read the cloud (it answers at once, and credential or throttling
  * trouble is ridden out by this stage's retries instead); this stage reads only production's settings.
+ *
+ * <p>And it reads each main site's slot-setting names: a database connection string or database-mode setting
+ * marked as a slot setting is refused here too, before anything changes (see {@link #stickyDatabaseSettings}).
  */
 final class VerifyPackageStep implements StageStep {
 
@@ -75,6 +80,35 @@ final class VerifyPackageStep implements StageStep {
     }
 
     /**
+     * Why the site cannot be deployed smoothly because its database connection string or database-mode setting is a
+     * slot setting, if so. A swap keeps a sticky value with its slot and first applies the target's value to the
+     * source (restarting it): the maintenance content would take production's connection string (P) and mode, so the
+     * old code would run on P while the new release migrates P, and the restart at the swap would throw the warm-up
+     * away (https://learn.microsoft.com/azure/app-service/deploy-staging-slots, "Which settings are swapped?" and
+     * "Swap operation steps"). The message names the settings, never their values.
+     */
+    private Optional<String> stickyDatabaseSettings(StepContext context, WebAppConfig webApp) {
+        SlotSettingNames sticky = appService.slotSettingNames(webApp.resourceId());
+        EnvironmentConfig environment = context.environment();
+        List<String> names = new ArrayList<>();
+        if (sticky.connectionStringNames().contains(environment.connectionStringName())) {
+            names.add("connection string " + environment.connectionStringName());
+        }
+        if (sticky.appSettingNames().contains(environment.databaseModeSetting())) {
+            names.add("app setting " + environment.databaseModeSetting());
+        }
+        if (names.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("site " + webApp.name() + " marks its " + String.join(" and its ", names)
+                + " as a deployment slot setting (sticky), so a swap would leave production's value in place: the old"
+                + " code in maintenance would run on the production database while the new release migrates it, and"
+                + " the restart the swap makes would throw its warm-up away; nothing was changed. In the portal"
+                + " (Configuration) clear the \"Deployment slot setting\" box of " + String.join(" and ", names)
+                + " on every slot of " + webApp.name() + " (or set slotSetting false), then start again");
+    }
+
+    /**
      * For each main site still to enter maintenance: why its old code has no package anyone can name, if so. A
      * production already carrying this lineage's maintenance content (a roll forward, a resumed run) is skipped, as
      * is a site the cloud cannot find (entering maintenance reports that in its own words).
@@ -102,6 +136,7 @@ final class VerifyPackageStep implements StageStep {
             if (production.isEmpty() || SlotMarkers.carries(production.get(), marker)) {
                 continue;
             }
+            stickyDatabaseSettings(context, webApp).ifPresent(problems::add);
             if (EnterMaintenanceStep.oldPackage(deployment, webApp.name(), production.get()).isEmpty()) {
                 problems.add(MaintenancePackages.refusal(webApp.name(), production.get().packageUri()));
             }

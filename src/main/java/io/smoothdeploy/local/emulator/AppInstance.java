@@ -15,6 +15,8 @@ import java.util.Map;
  * @param manifest          the package's manifest, or null when there is no package or it could not be read
  * @param packageProblem    why there is no manifest ({@value #EMPTY_SITE} for a slot with no content, {@code package
  *                          not found: x.zip}, …), or null
+ * @param connectionStrings the connection strings as environment variables, named with their type's prefix
+ *                          ({@code SQLAZURECONNSTR_EPiServerDB}: see {@link PackageManifest#connectionStringVariable})
  * @param startedAt         when the instance started, on the emulator's clock
  * @param startupError      the first line of a failure at start (a failed migration), or null
  */
@@ -50,11 +52,14 @@ public record AppInstance(long id, String packageFile, PackageManifest manifest,
         return "ReadOnly".equalsIgnoreCase(databaseMode());
     }
 
-    /** The connection string the app reads, or null. */
+    /**
+     * The connection string the app reads, or null: the environment variable of its name with the prefix of the type
+     * it expects, so a string whose type was changed (SQLServer written back as SQLAzure) is not found.
+     */
     public String connectionString() {
-        String name = manifest == null ? PackageManifest.DEFAULT_CONNECTION_STRING_NAME
-                : manifest.connectionStringName();
-        return connectionStrings.get(name);
+        String variable = manifest == null ? EmulatedSlot.environmentPrefix(PackageManifest.DEFAULT_CONNECTION_STRING_TYPE)
+                + PackageManifest.DEFAULT_CONNECTION_STRING_NAME : manifest.connectionStringVariable();
+        return connectionStrings.get(variable);
     }
 
     /** Whether the app is still warming up at {@code now}. */

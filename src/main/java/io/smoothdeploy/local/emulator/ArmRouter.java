@@ -325,6 +325,8 @@ final class ArmRouter implements HttpHandler {
                 return new Route("listConnectionStrings", body -> connectionStrings(siteId, slot));
             case "PUT config/connectionstrings":
                 return new Route("updateConnectionStrings", body -> updateConnectionStrings(siteId, slot, body));
+            case "GET config/web":
+                return new Route("getConfiguration", body -> configuration(siteId, slot));
             case "GET config/slotconfignames":
                 if (!namedSlot) {
                     return new Route("getSlotConfigNames", body -> slotConfigNames(siteId));
@@ -388,6 +390,16 @@ final class ArmRouter implements HttpHandler {
         for (JsonNode pair : siteConfig.path("appSettings")) {
             slot.appSettings.put(pair.path("name").asText(), pair.path("value").asText());
         }
+        if (created) {
+            // A slot created without site configuration gets App Service's defaults (EmulatedSlot.defaultSiteConfig);
+            // the fields the request gives replace them
+            for (String field : EmulatedSlot.SITE_CONFIG_FIELDS) {
+                JsonNode value = siteConfig.get(field);
+                if (value != null && !value.isNull()) {
+                    slot.siteConfig.put(field, value.asText());
+                }
+            }
+        }
         for (JsonNode info : siteConfig.path("connectionStrings")) {
             slot.connectionStrings.put(info.path("name").asText(), new EmulatedSlot.ConnectionString(
                     info.path("connectionString").asText(), typeOf(info.path("type"))));
@@ -445,6 +457,28 @@ final class ArmRouter implements HttpHandler {
         slot.connectionStrings.putAll(strings);
         emulator.observers.forEach(o -> o.settingsChanged(site, slot));
         return connectionStrings(siteId, slotName);
+    }
+
+    /**
+     * {@code GET …/sites/{name}[/slots/{slot}]/config/web} ({@code WebApps_GetConfiguration},
+     * {@code WebApps_GetConfigurationSlot}): the slot's site configuration, the fields the emulator keeps.
+     */
+    private Response configuration(String siteId, String slotName) {
+        EmulatedSite site = site(siteId);
+        EmulatedSlot slot = slot(site, slotName);
+        ObjectNode json = configJson(site, slot, "web");
+        ObjectNode properties = json.putObject("properties");
+        for (String field : EmulatedSlot.SITE_CONFIG_FIELDS) {
+            String value = slot.siteConfig.get(field);
+            if (value == null) {
+                properties.putNull(field);
+            } else if (EmulatedSlot.BOOLEAN_FIELDS.contains(field)) {
+                properties.put(field, Boolean.parseBoolean(value));
+            } else {
+                properties.put(field, value);
+            }
+        }
+        return Response.json(200, json);
     }
 
     private Response slotConfigNames(String siteId) {
@@ -544,6 +578,23 @@ final class ArmRouter implements HttpHandler {
     static void exchangeSlots(AzureEmulator emulator, EmulatedSite site, EmulatedSlot source, EmulatedSlot target) {
         exchange(source.appSettings, target.appSettings, site.slotSettingNames);
         exchange(source.connectionStrings, target.connectionStrings, site.slotConnectionStringNames);
+        EmulatedSlot production = "production".equals(target.name()) ? target
+                : "production".equals(source.name()) ? source : null;
+        if (production != null) {
+            EmulatedSlot incoming = production == target ? source : target;
+            for (String field : EmulatedSlot.SITE_CONFIG_FIELDS) {
+                String before = production.siteConfig.get(field);
+                String after = incoming.siteConfig.get(field);
+                if (!java.util.Objects.equals(before, after)) {
+                    site.configurationMismatches.add(field + ": " + before + " -> " + after);
+                }
+            }
+        }
+        Map<String, String> config = new LinkedHashMap<>(source.siteConfig);
+        source.siteConfig.clear();
+        source.siteConfig.putAll(target.siteConfig);
+        target.siteConfig.clear();
+        target.siteConfig.putAll(config);
         // content deployed into a slot itself (its wwwroot, its own SitePackages) is the slot's content: it swaps
         String ownPackage = source.ownPackage;
         source.ownPackage = target.ownPackage;
@@ -645,8 +696,19 @@ final class ArmRouter implements HttpHandler {
         return json;
     }
 
+    /**
+     * A connection string's type as ARM stores it: one of {@code ConnectionStringType} (Microsoft.Web WebApps.json),
+     * spelt as ARM spells it, else 400. A string written without a type is taken as SQLAzure. Stricter than needed,
+     * perhaps: App Service may be lenient about the case of a type.
+     */
     private static String typeOf(JsonNode type) {
-        return type.isTextual() && !type.asText().isBlank() ? type.asText() : EmulatedSlot.SQL_AZURE;
+        if (!type.isTextual() || type.asText().isBlank()) {
+            return EmulatedSlot.SQL_AZURE;
+        }
+        String text = type.asText();
+        return EmulatedSlot.TYPES.stream().filter(t -> t.equalsIgnoreCase(text)).findFirst()
+                .orElseThrow(() -> new ArmError(400, "BadRequest", "The connection string type '" + text
+                        + "' is not valid; it must be one of " + EmulatedSlot.TYPES + "."));
     }
 
     // ----- Azure SQL -----

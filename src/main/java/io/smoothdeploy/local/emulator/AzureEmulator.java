@@ -51,7 +51,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Route names, for {@link #failNext} and {@link #addLatency} (the production slot and other slots share
  * a name): {@code getSite}, {@code getSlot}, {@code createSlot}, {@code listAppSettings},
  * {@code updateAppSettings}, {@code listConnectionStrings}, {@code updateConnectionStrings},
- * {@code getSlotConfigNames}, {@code restartSlot}, {@code startSlot}, {@code stopSlot}, {@code swapSlot},
+ * {@code getSlotConfigNames}, {@code getConfiguration}, {@code restartSlot}, {@code startSlot}, {@code stopSlot}, {@code swapSlot},
  * {@code getSwapOperation} (polling a swap's {@code Location}),
  * {@code applySlotConfig}, {@code resetSlotConfig}, {@code getOperation}, {@code getDatabase}, {@code createDatabase}, {@code deleteDatabase},
  * {@code renameDatabase}; and {@code downloadPackage} for package downloads ({@link #packageDownloadUri}).
@@ -234,6 +234,63 @@ public final class AzureEmulator implements AutoCloseable {
                 }
             }
             site.customHostNames.add(host);
+        }
+    }
+
+    /**
+     * Sets the type of a connection string the slot has ({@code SQLServer}, {@code Custom}, …; one of ARM's
+     * {@code ConnectionStringType}), which decides the environment variable the app finds it in (see
+     * {@link PackageManifest#connectionStringVariable}).
+     */
+    public void setConnectionStringType(String siteResourceId, String slotName, String name, String type) {
+        synchronized (lock) {
+            EmulatedSlot.environmentPrefix(type);
+            EmulatedSite site = site(siteResourceId).orElseThrow(() -> new IllegalArgumentException(
+                    "no site " + siteResourceId));
+            EmulatedSlot slot = site.slot(slotName).orElseThrow(() -> new IllegalArgumentException(
+                    "no slot " + slotName + " on " + siteResourceId));
+            EmulatedSlot.ConnectionString old = slot.connectionStrings.get(name);
+            if (old == null) {
+                throw new IllegalArgumentException("slot " + slotName + " has no connection string " + name);
+            }
+            String spelt = EmulatedSlot.TYPES.stream().filter(t -> t.equalsIgnoreCase(type)).findFirst().orElseThrow();
+            slot.connectionStrings.put(name, new EmulatedSlot.ConnectionString(old.value(), spelt));
+            observers.forEach(o -> o.settingsChanged(site, slot));
+        }
+    }
+
+    /**
+     * Sets fields of the slot's site configuration (see {@link EmulatedSlot#SITE_CONFIG_FIELDS}; a null value
+     * clears one), as the portal's Configuration > General settings does.
+     */
+    public void setSiteConfig(String siteResourceId, String slotName, Map<String, String> fields) {
+        synchronized (lock) {
+            EmulatedSite site = site(siteResourceId).orElseThrow(() -> new IllegalArgumentException(
+                    "no site " + siteResourceId));
+            EmulatedSlot slot = site.slot(slotName).orElseThrow(() -> new IllegalArgumentException(
+                    "no slot " + slotName + " on " + siteResourceId));
+            fields.forEach((field, value) -> {
+                if (!EmulatedSlot.SITE_CONFIG_FIELDS.contains(field)) {
+                    throw new IllegalArgumentException("the emulator keeps no site configuration field " + field
+                            + "; it has " + EmulatedSlot.SITE_CONFIG_FIELDS);
+                }
+                if (value == null) {
+                    slot.siteConfig.remove(field);
+                } else {
+                    slot.siteConfig.put(field, value);
+                }
+            });
+        }
+    }
+
+    /**
+     * What swaps into production changed in production's site configuration, {@code field: before -> after}, in
+     * order: empty when every slot that reached production had production's configuration.
+     */
+    public List<String> configurationMismatches(String siteResourceId) {
+        synchronized (lock) {
+            settleSwaps();
+            return site(siteResourceId).map(site -> List.copyOf(site.configurationMismatches)).orElse(List.of());
         }
     }
 

@@ -29,6 +29,14 @@ public final class EmulatedSite {
      * domain names are not swapped). Only production bindings are modelled.
      */
     final Set<String> customHostNames = new LinkedHashSet<>();
+    /**
+     * What each swap into production changed in production's site configuration, as {@code field: before -> after}:
+     * a slot that reaches production without production's stack, bitness or always-on is a defect of whoever created
+     * it. Site configuration (framework version, bitness, web sockets, HTTP version, always-on…) travels with the
+     * content in a swap (https://learn.microsoft.com/azure/app-service/deploy-staging-slots, "Which settings are
+     * swapped?").
+     */
+    final java.util.List<String> configurationMismatches = new java.util.ArrayList<>();
     /** The swap running on this site, or null. */
     PendingSwap swap;
 

@@ -23,6 +23,12 @@ public final class EmulatedSlot {
     final Map<String, String> appSettings = new LinkedHashMap<>();
     final Map<String, ConnectionString> connectionStrings = new LinkedHashMap<>();
     /**
+     * The slot's site configuration ({@code WebApps_GetConfiguration}, {@code …/config/web}): the fields of
+     * {@link #SITE_CONFIG_FIELDS} that have a value, as text. A new slot gets App Service's defaults
+     * ({@link #defaultSiteConfig}) unless its create request gives them.
+     */
+    final Map<String, String> siteConfig = new LinkedHashMap<>(defaultSiteConfig());
+    /**
      * The package file deployed into this slot itself (its own d:\home\data\SitePackages or wwwroot), which it
      * runs when its WEBSITE_RUN_FROM_PACKAGE is {@code 1} or unset; null for a slot that never got one (a new
      * slot). It travels with the slot's content in a swap, never to a new slot.
@@ -50,6 +56,41 @@ public final class EmulatedSlot {
             copy.ownConnectionStrings.putAll(ownConnectionStrings);
             return copy;
         }
+    }
+
+    /** The site configuration fields the emulator keeps; they travel with the content in a swap. */
+    public static final java.util.List<String> SITE_CONFIG_FIELDS = java.util.List.of("netFrameworkVersion",
+            "phpVersion", "pythonVersion", "nodeVersion", "powerShellVersion", "linuxFxVersion", "windowsFxVersion",
+            "javaVersion", "javaContainer", "javaContainerVersion", "use32BitWorkerProcess", "alwaysOn",
+            "http20Enabled", "minTlsVersion", "ftpsState", "webSocketsEnabled");
+
+    /** Which of {@link #SITE_CONFIG_FIELDS} are booleans in ARM's JSON. */
+    static final java.util.Set<String> BOOLEAN_FIELDS = java.util.Set.of("use32BitWorkerProcess", "alwaysOn",
+            "http20Enabled", "webSocketsEnabled");
+
+    /**
+     * What a slot created without a site configuration has: no stack (javaVersion null) and a 32-bit worker. The
+     * recorded slot-swap session of azure-sdk-for-java (sdk/resourcemanager/azure-resourcemanager-appservice/src/test/
+     * resources/session-records/DeploymentSlotsTests.canCRUDSwapSlots.json) shows production on javaVersion 1.7.0_51
+     * with Tomcat and a slot created without configuration on javaVersion null, use32BitWorkerProcess true. The
+     * other values are harsh guesses (always-on off, HTTP/1.1, FTP allowed), so that a slot nobody configured never
+     * looks like production by luck.
+     */
+    static Map<String, String> defaultSiteConfig() {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("netFrameworkVersion", "v4.0");
+        config.put("use32BitWorkerProcess", "true");
+        config.put("alwaysOn", "false");
+        config.put("http20Enabled", "false");
+        config.put("minTlsVersion", "1.2");
+        config.put("ftpsState", "AllAllowed");
+        config.put("webSocketsEnabled", "false");
+        return config;
+    }
+
+    /** The slot's site configuration (see {@link #SITE_CONFIG_FIELDS}); fields without a value are absent. */
+    public Map<String, String> siteConfig() {
+        return Map.copyOf(siteConfig);
     }
 
     EmulatedSlot(String name, String defaultHostName) {
@@ -80,6 +121,47 @@ public final class EmulatedSlot {
 
     public Map<String, String> appSettings() {
         return Map.copyOf(appSettings);
+    }
+
+    /** Connection string types by name ({@code SQLAzure}, {@code SQLServer}, {@code Custom}, …). */
+    public Map<String, String> connectionStringTypes() {
+        Map<String, String> types = new LinkedHashMap<>();
+        connectionStrings.forEach((k, v) -> types.put(k, v.type()));
+        return Map.copyOf(types);
+    }
+
+    /**
+     * The connection strings as the app sees them: environment variables named with the type's prefix
+     * ({@code SQLAZURECONNSTR_EPiServerDB}); https://learn.microsoft.com/azure/app-service/configure-common
+     * ("Configure connection strings": the prefixes for SQLServer, MySql, SQLAzure, PostgreSQL and Custom; the
+     * other types of {@code ConnectionStringType} in the Microsoft.Web REST spec follow the same pattern).
+     */
+    Map<String, String> environmentConnectionStrings() {
+        Map<String, String> variables = new LinkedHashMap<>();
+        connectionStrings.forEach((k, v) -> variables.put(environmentPrefix(v.type()) + k, v.value()));
+        return Map.copyOf(variables);
+    }
+
+    /** The environment-variable prefix of a connection string type; throws for a type App Service does not have. */
+    static String environmentPrefix(String type) {
+        String prefix = PREFIXES.get(type.toLowerCase(java.util.Locale.ROOT));
+        if (prefix == null) {
+            throw new IllegalArgumentException("no connection string type " + type + "; App Service has " + TYPES);
+        }
+        return prefix;
+    }
+
+    /** The types of {@code ConnectionStringType} (Microsoft.Web WebApps.json), as ARM spells them. */
+    static final java.util.List<String> TYPES = java.util.List.of("MySql", "SQLServer", "SQLAzure", "Custom",
+            "NotificationHub", "ServiceBus", "EventHub", "ApiHub", "DocDb", "RedisCache", "PostgreSQL");
+
+    private static final Map<String, String> PREFIXES = new java.util.HashMap<>();
+
+    static {
+        for (String type : TYPES) {
+            PREFIXES.put(type.toLowerCase(java.util.Locale.ROOT), type.toUpperCase(java.util.Locale.ROOT) + "CONNSTR_");
+        }
+        PREFIXES.put("sqlserver", "SQLCONNSTR_");
     }
 
     /** Connection string values by name. */
@@ -168,6 +250,8 @@ public final class EmulatedSlot {
         copy.ownPackage = ownPackage;
         copy.appSettings.putAll(appSettings);
         copy.connectionStrings.putAll(connectionStrings);
+        copy.siteConfig.clear();
+        copy.siteConfig.putAll(siteConfig);
         copy.preview = preview == null ? null : preview.copy();
         return copy;
     }

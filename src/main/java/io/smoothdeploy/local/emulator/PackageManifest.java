@@ -27,6 +27,7 @@ import java.util.zip.ZipInputStream;
  *   "supportsReadOnly": true,                    // false: 500 "Database is in read-only mode" in ReadOnly mode
  *   "databaseModeSetting": "Cms__DatabaseMode",  // the app setting holding ReadOnly / ReadWrite
  *   "connectionStringName": "EPiServerDB",       // the connection string naming its database
+ *   "connectionStringType": "SQLServer",         // the type whose variable prefix it reads (default SQLAzure)
  *   "startupFailure": "System.InvalidOperationException: ...",   // 500 with this first line
  *   "ipFilter": {"header": "X-Allowed", "value": "yes"},         // 403 without it
  *   "migrationFailure": "Migration 42 failed",   // 500 when it starts in ReadWrite mode
@@ -38,13 +39,15 @@ import java.util.zip.ZipInputStream;
  * @param pages path to page; always holds {@code /} (by default 200 with {@code "<name> <version>"})
  */
 public record PackageManifest(String name, String version, Duration coldStart, boolean supportsReadOnly,
-                              String databaseModeSetting, String connectionStringName, String startupFailure,
-                              IpFilter ipFilter, String migrationFailure, Map<String, Page> pages) {
+                              String databaseModeSetting, String connectionStringName, String connectionStringType,
+                              String startupFailure, IpFilter ipFilter, String migrationFailure,
+                              Map<String, Page> pages) {
 
     /** The manifest's file name inside the zip. */
     public static final String FILE_NAME = "manifest.json";
     public static final String DEFAULT_DATABASE_MODE_SETTING = "Cms__DatabaseMode";
     public static final String DEFAULT_CONNECTION_STRING_NAME = "EPiServerDB";
+    public static final String DEFAULT_CONNECTION_STRING_TYPE = "SQLAzure";
 
     /** Requests must carry {@code header: value}, or they answer 403. */
     public record IpFilter(String header, String value) {
@@ -67,12 +70,25 @@ public record PackageManifest(String name, String version, Duration coldStart, b
         coldStart = coldStart == null ? Duration.ZERO : coldStart;
         databaseModeSetting = databaseModeSetting == null ? DEFAULT_DATABASE_MODE_SETTING : databaseModeSetting;
         connectionStringName = connectionStringName == null ? DEFAULT_CONNECTION_STRING_NAME : connectionStringName;
+        connectionStringType = connectionStringType == null ? DEFAULT_CONNECTION_STRING_TYPE : connectionStringType;
         Map<String, Page> all = new LinkedHashMap<>();
         if (pages != null) {
             all.putAll(pages);
         }
         all.putIfAbsent("/", new Page(200, name + " " + version));
         pages = Collections.unmodifiableMap(all);
+    }
+
+    /**
+     * The environment variable the app reads its connection string from: App Service gives each connection string
+     * to the app as an environment variable whose prefix is set by its type (SQLAzure: {@code SQLAZURECONNSTR_},
+     * SQLServer: {@code SQLCONNSTR_}, Custom: {@code CUSTOMCONNSTR_}, …;
+     * https://learn.microsoft.com/azure/app-service/configure-common, "Configure connection strings"), and .NET's
+     * environment-variable configuration provider maps only the prefixes it knows back to a connection string
+     * (dotnet/runtime issue 57545, EnvironmentVariablesConfigurationProvider).
+     */
+    public String connectionStringVariable() {
+        return EmulatedSlot.environmentPrefix(connectionStringType) + connectionStringName;
     }
 
     /** {@code name/version}, as in the {@code X-Package} header. */
@@ -105,7 +121,8 @@ public record PackageManifest(String name, String version, Duration coldStart, b
         JsonNode cold = root.path("coldStartSeconds");
         Duration coldStart = cold.isNumber() ? Duration.ofMillis(Math.round(cold.asDouble() * 1000)) : Duration.ZERO;
         return new PackageManifest(name, version, coldStart, root.path("supportsReadOnly").asBoolean(true),
-                text(root, "databaseModeSetting"), text(root, "connectionStringName"), text(root, "startupFailure"),
+                text(root, "databaseModeSetting"), text(root, "connectionStringName"),
+                text(root, "connectionStringType"), text(root, "startupFailure"),
                 ipFilter, text(root, "migrationFailure"), pages);
     }
 
@@ -140,6 +157,7 @@ public record PackageManifest(String name, String version, Duration coldStart, b
         root.put("supportsReadOnly", supportsReadOnly);
         root.put("databaseModeSetting", databaseModeSetting);
         root.put("connectionStringName", connectionStringName);
+        root.put("connectionStringType", connectionStringType);
         if (startupFailure != null) {
             root.put("startupFailure", startupFailure);
         }

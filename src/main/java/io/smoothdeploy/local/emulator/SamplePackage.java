@@ -30,6 +30,7 @@ public final class SamplePackage {
     private boolean supportsReadOnly = true;
     private String databaseModeSetting;
     private String connectionStringName;
+    private String connectionStringType;
     private String startupFailure;
     private PackageManifest.IpFilter ipFilter;
     private String migrationFailure;
@@ -56,6 +57,12 @@ public final class SamplePackage {
 
     public SamplePackage databaseModeSetting(String appSettingName) {
         this.databaseModeSetting = appSettingName;
+        return this;
+    }
+
+    /** The connection string type whose environment-variable prefix the app reads (default SQLAzure). */
+    public SamplePackage connectionStringType(String connectionStringType) {
+        this.connectionStringType = connectionStringType;
         return this;
     }
 
@@ -89,7 +96,7 @@ public final class SamplePackage {
 
     public PackageManifest manifest() {
         return new PackageManifest(name, version, coldStart, supportsReadOnly, databaseModeSetting,
-                connectionStringName, startupFailure, ipFilter, migrationFailure, pages);
+                connectionStringName, connectionStringType, startupFailure, ipFilter, migrationFailure, pages);
     }
 
     /** The same package always has the same bytes, so its SHA-256 can be written down (README, tests). */

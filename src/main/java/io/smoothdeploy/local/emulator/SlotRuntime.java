@@ -103,7 +103,7 @@ final class SlotRuntime implements SlotObserver {
 
     private static AppInstance fitted(AppInstance instance, EmulatedSlot slot) {
         Map<String, String> settings = slot.appSettings();
-        Map<String, String> strings = slot.connectionStrings();
+        Map<String, String> strings = slot.environmentConnectionStrings();
         if (instance == null) {
             return null;
         }
@@ -159,7 +159,7 @@ final class SlotRuntime implements SlotObserver {
     private AppInstance start(EmulatedSlot slot) {
         long id = nextInstance.incrementAndGet();
         Map<String, String> settings = slot.appSettings();
-        Map<String, String> strings = slot.connectionStrings();
+        Map<String, String> strings = slot.environmentConnectionStrings();
         String packageUri = settings.get(RUN_FROM_PACKAGE);
         String file;
         if (isUrl(packageUri)) {
@@ -193,6 +193,15 @@ final class SlotRuntime implements SlotObserver {
         }
         AppInstance instance = new AppInstance(id, file, manifest, problem, settings, strings,
                 emulator.clock.instant(), null);
+        String expectedName = manifest == null ? null : manifest.connectionStringName();
+        if (manifest != null && instance.connectionString() == null
+                && strings.keySet().stream().anyMatch(v -> v.endsWith("CONNSTR_" + expectedName))) {
+            // The slot has the connection string, but under another type's prefix: the app, which reads its own
+            // prefix (configure-common, "Configure connection strings"), finds none and fails to start
+            return new AppInstance(id, file, manifest, null, settings, strings, instance.startedAt(),
+                    "Connection string '" + manifest.connectionStringName() + "' was not found (environment variable "
+                            + manifest.connectionStringVariable() + ")");
+        }
         if (manifest == null || manifest.startupFailure() != null || instance.readOnly()) {
             return instance;
         }

@@ -100,7 +100,7 @@ class ArmCloudTest {
     }
 
     @Test
-    void ensureSlotCreatesTheSlotOnceWithProductionsConnectionStrings() {
+    void ensureSlotCreatesTheSlotOnceWithProductionsConnectionStringsAndAppSettings() {
         // Arrange
         List<String> created = new CopyOnWriteArrayList<>();
         emulator.addObserver(new SlotObserver() {
@@ -118,7 +118,7 @@ class ArmCloudTest {
         SlotInfo slot = cloud.getSlot(staging).orElseThrow();
         assertEquals("cms-staging.azurewebsites.net", slot.defaultHostName());
         assertEquals(Map.of("EPiServerDB", DB_CONNECTION), slot.connectionStrings());
-        assertEquals(Map.of(), slot.appSettings());
+        assertEquals(cloud.getSlot(production).orElseThrow().appSettings(), slot.appSettings());
         assertEquals(List.of("staging"), created);
         assertEquals(1, operations().stream().filter("createSlot"::equals).count());
     }
@@ -136,7 +136,9 @@ class ArmCloudTest {
 
         // Assert
         SlotInfo slot = cloud.getSlot(staging).orElseThrow();
-        assertEquals(Map.of("A", "1", "B", "3"), slot.appSettings());
+        Map<String, String> expected = new java.util.HashMap<>(cloud.getSlot(production).orElseThrow().appSettings());
+        expected.putAll(Map.of("A", "1", "B", "3"));
+        assertEquals(expected, slot.appSettings());
         assertEquals(Map.of("EPiServerDB", "Server=tcp:x;Database=cms-clone"), slot.connectionStrings());
         assertEquals("http://127.0.0.1:1", slot.baseUrl());
     }

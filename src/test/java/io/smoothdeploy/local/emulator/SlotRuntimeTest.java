@@ -272,7 +272,8 @@ class SlotRuntimeTest {
 
     @Test
     void aSlotWithoutContentServesTheEmptyDefaultSiteAndAMissingPackage503WithoutTheSas() throws Exception {
-        // Arrange
+        // Arrange: production runs a package of its own (1), so the settings a new slot clones name no content
+        emulator.deployToSlotItself(siteId, "production", "cms-1.0.zip");
         cloud.ensureSlot(staging);
         String url = cloud.getSlot(staging).orElseThrow().baseUrl();
 

@@ -134,6 +134,7 @@ class EmulatorConformanceTest {
             web("updateConnectionStrings", "WebApps_UpdateConnectionStrings", BUSY),
             web("updateConnectionStringsSlot", "WebApps_UpdateConnectionStringsSlot", BUSY),
             web("listSlotConfigurationNames", "WebApps_ListSlotConfigurationNames", NOT_FOUND),
+            web("getConfiguration", "WebApps_GetConfiguration", NOT_FOUND),
             web("restart", "WebApps_Restart", BUSY),
             web("restartSlot", "WebApps_RestartSlot", BUSY),
             web("start", "WebApps_Start", BUSY),
@@ -360,7 +361,8 @@ class EmulatorConformanceTest {
         cloud.beginSwapWithProduction(staging);
         clock.advance(Duration.ofMinutes(5));
         cloud.getSlot(new SlotRef(siteId, "missing"));
-        exercised.addAll(List.of("ensureSlot", "getSlot", "applyConfiguration", "deployPackage", "stopSlot", "startSlot",
+        cloud.slotSettingNames(siteId);
+        exercised.addAll(List.of("slotSettingNames", "ensureSlot", "getSlot", "applyConfiguration", "deployPackage", "stopSlot", "startSlot",
                 "applyProductionConfiguration", "resetConfiguration", "beginSwapWithProduction"));
     }
 

@@ -52,6 +52,11 @@ final class ApiClient {
         return send("POST", path, json);
     }
 
+    /** A PUT with a JSON body. */
+    Answer put(String path, String json) throws ApiException, InterruptedException {
+        return send("PUT", path, json);
+    }
+
     private Answer send(String method, String path, String json) throws ApiException, InterruptedException {
         String url = base + path;
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))

@@ -56,6 +56,11 @@ final class ApiException extends Exception {
         return status;
     }
 
+    /** The problem's {@code type} URI, or null when the answer had no problem body. */
+    String type() {
+        return problem == null ? null : text(problem, "type");
+    }
+
     /** A failure that the same request may not meet again: no answer, 429 or 5xx. */
     boolean isTransient() {
         return status == 0 || status == 429 || status >= 500;
@@ -66,9 +71,6 @@ final class ApiException extends Exception {
         List<String> lines = new ArrayList<>();
         lines.add(status == 0 ? "API error: the API could not be reached" : "API error: HTTP " + status
                 + (title == null ? "" : " " + title));
-        if (title != null) {
-            lines.add("  title:  " + title);
-        }
         if (getMessage() != null) {
             lines.add("  detail: " + getMessage());
         }

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 final class CliArgs {
 
     /** Options that take no value. */
-    static final Set<String> FLAGS = Set.of("rollback-database", "help");
+    static final Set<String> FLAGS = Set.of("rollback-database", "accept-data-loss", "help");
     private static final Pattern DURATION_PART = Pattern.compile("(\\d+)(ms|h|m|s)");
 
     private final String command;

@@ -9,7 +9,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The command line that pipeline steps call: {@code deploy start|status|wait|complete|reset}, over the
+ * The command line that pipeline steps call: {@code deploy start|status|wait|complete|reset}, and the read
+ * commands ({@code log}, {@code diagnosis}, {@code timeline}, {@code support-bundle}, {@code environment}) and
+ * {@code register}, over the
  * orchestrator's HTTP API. It holds no business rules: each command is one HTTP call (or, for {@code wait},
  * a loop of them), and the exit code tells the pipeline what happened. See {@link #USAGE_TEXT}.
  */
@@ -25,6 +27,12 @@ public final class DeployCli {
     public static final int API_ERROR = 3;
     /** {@code wait} ran out of time. */
     public static final int TIMEOUT = 4;
+
+    /**
+     * {@code complete} was refused because writes reached the temporary database (ReadWrite mode): the deployment
+     * still awaits verification, nothing failed; complete with {@code --accept-data-loss}, or reset.
+     */
+    public static final int HELD = 5;
 
     public static final String ENV_API = "SMOOTHDEPLOY_API";
     public static final String ENV_KEY = "SMOOTHDEPLOY_KEY";
@@ -42,6 +50,8 @@ public final class DeployCli {
             "            --package-file computes the SHA-256 of the local zip that was uploaded to URI.",
             "            [--current-packages NAME=URI,...] the package each main site's production runs",
             "            now, needed when its WEBSITE_RUN_FROM_PACKAGE is 1 or unset (the start says so).",
+            "            [--commit-id SHA] [--pipeline-run-url URL] where the package came from, shown in the",
+            "            deployment's status and timeline.",
             "  status    --id D",
             "            Prints the deployment's status as JSON: status, stage, percentComplete, webApps,",
             "            errors, warnings, validationLinks, allowedActions.",
@@ -50,11 +60,20 @@ public final class DeployCli {
             "            Polls until the deployment has the wanted status (default Succeeded), printing a",
             "            progress line when the status, percentage or a web app's phase changes. terminal",
             "            waits for the end: exit 0 on Succeeded or Reset, 1 on Failed.",
-            "  complete  --id D",
-            "            Goes live (the deployment must be AwaitingVerification).",
+            "  complete  --id D [--accept-data-loss --accepted-by NAME]",
+            "            Goes live (the deployment must be AwaitingVerification). In ReadWrite mode, when writes",
+            "            reached the temporary database, it is refused (exit 5) unless --accept-data-loss is",
+            "            given with who accepts losing them.",
             "  reset     --id D [--rollback-database]",
             "            Rolls back (from AwaitingVerification or Failed); --rollback-database first restores",
             "            the database to the moment the deployment started.",
+            "  log       --id D            the deployment's log, one line per entry",
+            "  diagnosis --id D            why it failed: cause, evidence, fix, advice (JSON)",
+            "  timeline  --id D            every step of every web app with its times (JSON)",
+            "  support-bundle --id D [--output FILE]",
+            "            everything a support ticket needs, redacted (JSON; to FILE with --output)",
+            "  environment --name N        an environment's registration and last deployments (JSON)",
+            "  register  --name N --file F registers (or updates) environment N from the JSON in F",
             "",
             "Options of every command:",
             "  --api URL   the API's base URL, e.g. https://<app>.azurewebsites.net/api (or " + ENV_API + ")",
@@ -72,7 +91,9 @@ public final class DeployCli {
             "  2  usage error",
             "  3  API error: the API refused the request (its problem title, detail and field are printed),",
             "     or could not be reached",
-            "  4  timeout: wait did not see the wanted status within --timeout");
+            "  4  timeout: wait did not see the wanted status within --timeout",
+            "  5  held: complete was refused because writes reached the temporary database (ReadWrite);",
+            "     the deployment still awaits verification: accept the loss or reset");
 
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
@@ -82,6 +103,12 @@ public final class DeployCli {
         COMMANDS.put("wait", new WaitCommand());
         COMMANDS.put("complete", ActionCommand.complete());
         COMMANDS.put("reset", ActionCommand.reset());
+        COMMANDS.put("log", ReadCommand.log());
+        COMMANDS.put("diagnosis", ReadCommand.diagnosis());
+        COMMANDS.put("timeline", ReadCommand.timeline());
+        COMMANDS.put("support-bundle", ReadCommand.supportBundle());
+        COMMANDS.put("environment", ReadCommand.environment());
+        COMMANDS.put("register", new RegisterCommand());
     }
 
     private DeployCli() {

@@ -22,7 +22,7 @@ final class StartCommand implements Command {
     @Override
     public Set<String> options() {
         return Set.of("environment", "package", "sha256", "package-file", "mode", "idempotency-key",
-                "current-packages");
+                "current-packages", "commit-id", "pipeline-run-url");
     }
 
     @Override
@@ -47,6 +47,12 @@ final class StartCommand implements Command {
         body.put("packageSha256", sha.trim());
         body.put("mode", mode);
         body.put("idempotencyKey", key);
+        if (args.optional("commit-id") != null) {
+            body.put("commitId", args.optional("commit-id").trim());
+        }
+        if (args.optional("pipeline-run-url") != null) {
+            body.put("pipelineRunUrl", args.optional("pipeline-run-url").trim());
+        }
         String current = args.optional("current-packages");
         if (current != null) {
             body.set("currentPackages", currentPackages(current));

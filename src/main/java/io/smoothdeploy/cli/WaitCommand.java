@@ -135,7 +135,8 @@ final class WaitCommand implements Command {
     private static int finish(Console console, String id, Until until, JsonNode deployment, int outcome) {
         String status = DeploymentText.status(deployment);
         if (outcome != DeployCli.OK) {
-            console.err("Deployment " + id + " is " + status + ", not " + until.wireName + ":");
+            console.err(until == Until.TERMINAL ? "Deployment " + id + " ended " + status + ":"
+                    : "Deployment " + id + " is " + status + ", not " + until.wireName + ":");
             DeploymentText.errors(deployment).forEach(console::err);
             return outcome;
         }

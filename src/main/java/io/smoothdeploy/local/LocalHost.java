@@ -35,8 +35,44 @@ public final class LocalHost {
     private LocalHost() {
     }
 
-    public static void main(String[] args) throws Exception {
+    /**
+     * Starts the local host and blocks until the JVM is stopped. When it cannot start (the port is taken, the
+     * settings cannot be read, Azurite does not start), it prints why and exits with status 1 at once, rather than
+     * leaving the JVM (and {@code mvn exec:java}) waiting on threads that were already started.
+     */
+    public static void main(String[] args) {
+        try {
+            run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception | LinkageError e) {
+            System.err.println("The local host could not start: " + describe(e));
+            System.err.flush();
+            Runtime.getRuntime().halt(1);
+        }
+    }
+
+    /** The port, or the reason it cannot be listened on (checked before anything is started). */
+    static void requireFreePort(int port) throws IOException {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(false);
+            probe.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
+        } catch (java.net.BindException e) {
+            throw new IOException("port " + port + " is taken (is another local host running?); stop it, or start"
+                    + " this one on another port with -Dport=<n>", e);
+        }
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+
+    private static void run() throws Exception {
         int port = Integer.getInteger("port", 7071);
+        if (port != 0) {
+            requireFreePort(port);
+        }
         Map<String, String> settings = settings(Path.of("."));
         Clock clock = Clock.systemUTC();
         Azurite azurite = Azurite.start();

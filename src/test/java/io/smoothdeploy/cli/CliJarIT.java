@@ -1,0 +1,53 @@
+package io.smoothdeploy.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CLI jar that {@code package} writes runs with {@code java -jar} alone: copied into an empty directory,
+ * with an empty environment, it prints its usage, and refuses a bad command line with exit code 2.
+ */
+class CliJarIT {
+
+    @Test
+    void theCliJarRunsWithNoOtherFile(@TempDir Path empty) throws Exception {
+        // Arrange
+        Path built = Path.of(System.getProperty("cliJar", "target/smooth-deploy-cli.jar"));
+        assertTrue(Files.isRegularFile(built), "package writes " + built);
+        Path jar = Files.copy(built, empty.resolve("deploy.jar"), StandardCopyOption.REPLACE_EXISTING);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+        // Act
+        Run help = run(empty, java, "-jar", jar.toString(), "--help");
+        Run bad = run(empty, java, "-jar", jar.toString(), "complete");
+
+        // Assert
+        assertEquals(0, help.code(), help.output());
+        assertTrue(help.output().contains("Usage: deploy <command>"), help.output());
+        assertTrue(help.output().contains("--accept-data-loss"), help.output());
+        assertEquals(DeployCli.USAGE, bad.code(), bad.output());
+        assertTrue(bad.output().contains("--api"), bad.output());
+    }
+
+    private static Run run(Path dir, String... command) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(List.of(command)).directory(dir.toFile()).redirectErrorStream(true);
+        builder.environment().clear();
+        Process process = builder.start();
+        byte[] out = process.getInputStream().readAllBytes();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the CLI ended");
+        return new Run(process.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+
+    private record Run(int code, String output) {
+    }
+}

@@ -382,6 +382,10 @@ final class ArmRouter implements HttpHandler {
         body.path("properties").fields().forEachRemaining(e -> settings.put(e.getKey(), e.getValue().asText()));
         slot.appSettings.clear();
         slot.appSettings.putAll(settings);
+        // WebApps_UpdateApplicationSettings(Slot): App Service restarts the app whenever its app settings are
+        // written, so a write counts as a restart ("Configure an App Service app", app settings:
+        // https://learn.microsoft.com/azure/app-service/configure-common#configure-app-settings).
+        slot.restarted();
         emulator.observers.forEach(o -> o.settingsChanged(site, slot));
         return appSettings(siteId, slotName);
     }
@@ -407,6 +411,9 @@ final class ArmRouter implements HttpHandler {
                 new EmulatedSlot.ConnectionString(e.getValue().path("value").asText(), typeOf(e.getValue().path("type")))));
         slot.connectionStrings.clear();
         slot.connectionStrings.putAll(strings);
+        // WebApps_UpdateConnectionStrings(Slot): like app settings, a write restarts the app
+        // (https://learn.microsoft.com/azure/app-service/configure-common#configure-connection-strings).
+        slot.restarted();
         emulator.observers.forEach(o -> o.settingsChanged(site, slot));
         return connectionStrings(siteId, slotName);
     }

@@ -474,6 +474,19 @@ final class ArmRouter implements HttpHandler {
         if (source == target) {
             throw new ArmError(400, "BadRequest", "Cannot swap slot '" + source.name() + "' with itself.", true);
         }
+        // Swap operation steps (https://learn.microsoft.com/azure/app-service/deploy-staging-slots#swap-operation-steps):
+        // App Service first applies the target's slot-specific settings to the source and restarts every instance
+        // of it, then warms them, and only then switches the routing. Done here at once when the swap is accepted
+        // (as applySlotConfig does); a swap completing a preview with nothing left to apply restarts nothing.
+        String pending = source.previewTargetSlot().orElse(null);
+        if (pending != null && !pending.equalsIgnoreCase(target.name())) {
+            throw new ArmError(409, "Conflict", "Slot '" + source.name() + "' is in a swap with preview with slot '"
+                    + pending + "'. Complete or reset that preview first.");
+        }
+        boolean changed = source.applyPreview(target, site.slotSettingNames, site.slotConnectionStringNames);
+        if (changed) {
+            restarted(site, source);
+        }
         EmulatedSite.PendingSwap[] accepted = new EmulatedSite.PendingSwap[1];
         EmulatedOperation operation = emulator.newOperation(() -> site.swap != accepted[0], null);
         java.time.Instant now = emulator.clock.instant();

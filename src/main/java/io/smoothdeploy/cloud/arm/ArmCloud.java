@@ -328,12 +328,16 @@ public final class ArmCloud implements AppServiceCloud, SqlCloud {
         return ConnectionStringType.SQLAZURE;
     }
 
-    /** Merges {@code WEBSITE_RUN_FROM_PACKAGE = packageUri} into the slot's app settings, then restarts it. */
+    /** Merges {@code WEBSITE_RUN_FROM_PACKAGE = packageUri} into the slot's app settings: one restart either way. */
     @Override
     public void deployPackage(SlotRef slot, String packageUri) {
         ArmResourceId site = site(slot);
         String action = "Deploying a package to slot " + slot;
-        mergeAppSettings(site, slot, Map.of(SlotInfo.RUN_FROM_PACKAGE, packageUri), action);
+        // Writing app settings restarts the slot on App Service (configure-common#configure-app-settings), so the
+        // write is the package change's one restart; only an unchanged URL (new content behind it) needs one.
+        if (mergeAppSettings(site, slot, Map.of(SlotInfo.RUN_FROM_PACKAGE, packageUri), action)) {
+            return;
+        }
         call(action, () -> {
             if (slot.isProduction()) {
                 webApps.restart(site.resourceGroup(), site.name());
@@ -535,17 +539,19 @@ public final class ArmCloud implements AppServiceCloud, SqlCloud {
                 target.name(), parameters));
     }
 
-    private void mergeAppSettings(ArmResourceId site, SlotRef slot, Map<String, String> wanted, String action) {
+    /** Writes the merged app settings when they differ; true when it wrote (and so restarted the slot). */
+    private boolean mergeAppSettings(ArmResourceId site, SlotRef slot, Map<String, String> wanted, String action) {
         Map<String, String> current = readAppSettings(site, slot, action);
         Map<String, String> merged = new LinkedHashMap<>(current);
         merged.putAll(wanted);
         if (merged.equals(current)) {
-            return;
+            return false;
         }
         StringDictionaryInner body = new StringDictionaryInner().withProperties(merged);
         call(action, () -> slot.isProduction()
                 ? webApps.updateApplicationSettings(site.resourceGroup(), site.name(), body)
                 : webApps.updateApplicationSettingsSlot(site.resourceGroup(), site.name(), slot.slot(), body));
+        return true;
     }
 
     /** The slot; empty for a missing slot; a missing site throws ResourceNotFound. */

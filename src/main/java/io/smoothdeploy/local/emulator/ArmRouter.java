@@ -430,6 +430,10 @@ final class ArmRouter implements HttpHandler {
         body.path("properties").fields().forEachRemaining(e -> settings.put(e.getKey(), e.getValue().asText()));
         slot.appSettings.clear();
         slot.appSettings.putAll(settings);
+        // WebApps_UpdateApplicationSettings(Slot): App Service restarts the app whenever its app settings are
+        // written, so a write counts as a restart ("Configure an App Service app", app settings:
+        // https://learn.microsoft.com/azure/app-service/configure-common#configure-app-settings).
+        slot.restarted();
         emulator.observers.forEach(o -> o.settingsChanged(site, slot));
         return appSettings(siteId, slotName);
     }
@@ -455,6 +459,9 @@ final class ArmRouter implements HttpHandler {
                 new EmulatedSlot.ConnectionString(e.getValue().path("value").asText(), typeOf(e.getValue().path("type")))));
         slot.connectionStrings.clear();
         slot.connectionStrings.putAll(strings);
+        // WebApps_UpdateConnectionStrings(Slot): like app settings, a write restarts the app
+        // (https://learn.microsoft.com/azure/app-service/configure-common#configure-connection-strings).
+        slot.restarted();
         emulator.observers.forEach(o -> o.settingsChanged(site, slot));
         return connectionStrings(siteId, slotName);
     }
@@ -536,6 +543,19 @@ final class ArmRouter implements HttpHandler {
         EmulatedSlot target = slot(site, namedSlot ? targetName : "production");
         if (source == target) {
             throw new ArmError(400, "BadRequest", "Cannot swap slot '" + source.name() + "' with itself.", true);
+        }
+        // Swap operation steps (https://learn.microsoft.com/azure/app-service/deploy-staging-slots#swap-operation-steps):
+        // App Service first applies the target's slot-specific settings to the source and restarts every instance
+        // of it, then warms them, and only then switches the routing. Done here at once when the swap is accepted
+        // (as applySlotConfig does); a swap completing a preview with nothing left to apply restarts nothing.
+        String pending = source.previewTargetSlot().orElse(null);
+        if (pending != null && !pending.equalsIgnoreCase(target.name())) {
+            throw new ArmError(409, "Conflict", "Slot '" + source.name() + "' is in a swap with preview with slot '"
+                    + pending + "'. Complete or reset that preview first.");
+        }
+        boolean changed = source.applyPreview(target, site.slotSettingNames, site.slotConnectionStringNames);
+        if (changed) {
+            restarted(site, source);
         }
         EmulatedSite.PendingSwap[] accepted = new EmulatedSite.PendingSwap[1];
         EmulatedOperation operation = emulator.newOperation(() -> site.swap != accepted[0], null);

@@ -114,7 +114,7 @@ public final class EmulatedSlot {
         return running;
     }
 
-    /** How many times the slot was restarted (explicit restarts, plus starts of a stopped slot). */
+    /** How many times the slot was restarted (explicit restarts, starts of a stopped slot, settings writes). */
     public int restarts() {
         return restarts;
     }

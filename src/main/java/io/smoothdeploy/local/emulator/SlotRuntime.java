@@ -87,9 +87,10 @@ final class SlotRuntime implements SlotObserver {
     }
 
     /**
-     * The front end switches at once: each slot now serves the other's instance. When sticky settings stayed
-     * behind, the moved instance carries its new slot's settings (App Service applies them and warms the
-     * instance before it switches), keeping its start time.
+     * The front end switches at once: each slot now serves the other's instance. The source's instance already
+     * runs with the target's sticky values (the swap restarted it with them when it was accepted, see
+     * {@code ArmRouter.swap}). The target's old instance takes the source's sticky values keeping its start time,
+     * which is kinder than App Service (it restarts that slot after the switch); not modelled yet.
      */
     @Override
     public void swapped(EmulatedSite site, EmulatedSlot source, EmulatedSlot target) {

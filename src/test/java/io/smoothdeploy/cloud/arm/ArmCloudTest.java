@@ -158,20 +158,35 @@ class ArmCloudTest {
     }
 
     @Test
-    void deployPackageSetsRunFromPackageAndRestartsTheSlot() {
+    void deployPackageSetsRunFromPackageAndRestartsTheSlotExactlyOnce() {
         // Arrange
         cloud.ensureSlot(staging);
         cloud.applyConfiguration(staging, new SlotConfiguration(Map.of("Keep", "me"), Map.of()));
+        int restartsBefore = emulator.slot(siteId, "staging").orElseThrow().restarts();
 
         // Act
         cloud.deployPackage(staging, NEW_PACKAGE);
 
-        // Assert
+        // Assert: the settings write is the restart; no second restart follows it
         EmulatedSlot slot = emulator.slot(siteId, "staging").orElseThrow();
         assertEquals(NEW_PACKAGE, slot.packageUri());
         assertEquals("me", slot.appSettings().get("Keep"));
-        assertEquals(1, slot.restarts());
+        assertEquals(restartsBefore + 1, slot.restarts());
         assertEquals(NEW_PACKAGE, cloud.getSlot(staging).orElseThrow().packageUri());
+    }
+
+    @Test
+    void redeployingTheSamePackageUrlRestartsTheSlotExactlyOnce() {
+        // Arrange: the slot already runs from NEW_PACKAGE, so the settings need no write
+        cloud.ensureSlot(staging);
+        cloud.deployPackage(staging, NEW_PACKAGE);
+        int restartsBefore = emulator.slot(siteId, "staging").orElseThrow().restarts();
+
+        // Act
+        cloud.deployPackage(staging, NEW_PACKAGE);
+
+        // Assert: the package behind the URL may have changed, so the slot restarts, once
+        assertEquals(restartsBefore + 1, emulator.slot(siteId, "staging").orElseThrow().restarts());
     }
 
     @Test

@@ -463,6 +463,54 @@ class SlotRuntimeTest {
     }
 
     @Test
+    void aSwapWhoseStickyValuesDifferRestartsTheSourceWithProductionsValuesBeforeTheSwitch() throws Exception {
+        // Arrange: staging runs 2.0 read-only and is warm; the database mode is a slot setting
+        emulator.setSlotSettingNames(siteId, java.util.Set.of("Cms__DatabaseMode"), java.util.Set.of());
+        SamplePackage.of("cms", "2.0").coldStartSeconds(3).writeTo(packages.resolve("cms-2.0.zip"));
+        String stagingUrl = deployToStaging("cms-2.0.zip", Map.of("Cms__DatabaseMode", "ReadOnly"));
+        clock.advance(Duration.ofSeconds(3));
+        AppInstance readOnly = emulator.appInstance(siteId, "staging").orElseThrow();
+        int restartsBefore = emulator.slot(siteId, "staging").orElseThrow().restarts();
+        EmulatedDatabase copy = emulator.database(serverId, "cms-copy");
+        int copyWrites = copy.writeCount();
+        String productionUrl = cloud.getSlot(production).orElseThrow().baseUrl();
+
+        // Act: the swap starts; App Service first restarts staging with production's sticky values
+        cloud.beginSwapWithProduction(staging);
+        HttpResponse<String> duringSwap = get(stagingUrl + "/");
+        clock.advance(Duration.ofSeconds(AzureEmulator.DEFAULT_SWAP_SECONDS));
+        HttpResponse<String> firstAfterSwap = get(productionUrl + "/");
+
+        // Assert: a new start in ReadWrite (which migrated the database), warm by the time routing switched
+        AppInstance live = emulator.appInstance(siteId, "production").orElseThrow();
+        assertTrue(readOnly.readOnly());
+        assertEquals(503, duringSwap.statusCode());
+        assertNotEquals(readOnly.id(), live.id());
+        assertEquals("ReadWrite", live.databaseMode());
+        assertEquals(copyWrites + 1, copy.writeCount());
+        assertEquals(restartsBefore + 1, emulator.slot(siteId, "staging").orElseThrow().restarts());
+        assertEquals(200, firstAfterSwap.statusCode());
+        assertEquals("cms/2.0", packageOf(firstAfterSwap));
+    }
+
+    @Test
+    void aSwapCompletingAPreviewWithNothingLeftToApplyDoesNotRestart() {
+        // Arrange
+        emulator.setSlotSettingNames(siteId, java.util.Set.of("Cms__DatabaseMode"), java.util.Set.of());
+        SamplePackage.of("cms", "2.0").writeTo(packages.resolve("cms-2.0.zip"));
+        deployToStaging("cms-2.0.zip", Map.of("Cms__DatabaseMode", "ReadOnly"));
+        cloud.applyProductionConfiguration(staging);
+        AppInstance previewed = emulator.appInstance(siteId, "staging").orElseThrow();
+        int restartsBefore = emulator.slot(siteId, "staging").orElseThrow().restarts();
+
+        // Act
+        swapAndFinish(staging);
+
+        // Assert: production serves the previewed instance; the swap itself restarted nothing on the source
+        assertEquals(previewed, emulator.appInstance(siteId, "production").orElseThrow());
+    }
+
+    @Test
     void cancellingAPreviewRestartsTheSlotWithItsOwnStickySettings() {
         // Arrange
         emulator.setSlotSettingNames(siteId, java.util.Set.of("Cms__DatabaseMode"), java.util.Set.of());

@@ -23,6 +23,8 @@ public record SampleEnvironment(String cmsSite, String schedulerSite, String sql
     public static final String PACKAGES = "https://packages.example.com/";
     /** The CMS site's custom domain (bound to its production slot). */
     public static final String CMS_DOMAIN = "www.example.com";
+    /** The CMS site's slot-specific ("sticky") app setting: production has {@code Production}, new slots none. */
+    public static final String STICKY_SETTING = "ASPNETCORE_ENVIRONMENT";
 
     /** Writes the packages into {@code packages} and creates the resources, named {@code <prefix>-cms} and so on. */
     public static SampleEnvironment create(AzureEmulator emulator, Path packages, String prefix) throws IOException {
@@ -44,8 +46,13 @@ public record SampleEnvironment(String cmsSite, String schedulerSite, String sql
         production.setEarliestRestoreDate(production.createdAt().minus(java.time.Duration.ofDays(7)));
         production.insert("{\"page\":\"home\"}");
         String cms = emulator.addSite(SUBSCRIPTION, group, prefix + "-cms", "westeurope",
-                Map.of("WEBSITE_RUN_FROM_PACKAGE", PACKAGES + "cms-1.0.0.zip", "Cms__DatabaseMode", "ReadWrite"),
+                Map.of("WEBSITE_RUN_FROM_PACKAGE", PACKAGES + "cms-1.0.0.zip", "Cms__DatabaseMode", "ReadWrite",
+                        STICKY_SETTING, "Production"),
                 Map.of("EPiServerDB", connection));
+        // A slot setting, as most sites have one (an environment name, an instrumentation role): it stays with
+        // production, so each swap first applies it to the incoming slot and restarts that slot
+        // (https://learn.microsoft.com/azure/app-service/deploy-staging-slots, "Swap operation steps").
+        emulator.setSlotSettingNames(cms, java.util.Set.of(STICKY_SETTING), java.util.Set.of());
         String scheduler = emulator.addSite(SUBSCRIPTION, group, prefix + "-scheduler", "westeurope",
                 Map.of("WEBSITE_RUN_FROM_PACKAGE", PACKAGES + "scheduler-1.0.0.zip"), Map.of("EPiServerDB", connection));
         // the CMS site's custom domain, bound to production as on Azure: the registrations (this sample's, and the

@@ -68,7 +68,7 @@ public final class DeploymentService {
                 Optional<String> existing = store.findDeploymentIdByIdempotencyKey(request.environment(),
                         request.idempotencyKey());
                 if (existing.isPresent()) {
-                    return reattach(existing.get());
+                    return reattach(existing.get(), request);
                 }
             }
             String running = environment.get().activeDeploymentId();
@@ -130,12 +130,20 @@ public final class DeploymentService {
 
     /**
      * The same idempotency key again: answer with the deployment it started, and send again what that
-     * deployment expects next, in case the first call stopped between its write and its send.
+     * deployment expects next, in case the first call stopped between its write and its send. The key sent with
+     * another package or mode is refused: silently answering with the old deployment would hide that the new
+     * package was never deployed.
      */
-    private CommandResult reattach(String deploymentId) {
+    private CommandResult reattach(String deploymentId, StartRequest request) {
         Optional<DeploymentSnapshot> snapshot = store.load(deploymentId);
         if (snapshot.isEmpty()) {
             return new CommandResult.NotFound("deployment", deploymentId);
+        }
+        Optional<String> difference = IdempotentStarts.difference(snapshot.get().deployment(), request);
+        if (difference.isPresent()) {
+            return new CommandResult.Invalid("idempotencyKey", "idempotency key " + request.idempotencyKey()
+                    + " already started deployment " + deploymentId + " with " + difference.get() + "; a key names"
+                    + " one start request: send that request again to follow it, or use a new key for this one");
         }
         resendPending(snapshot.get());
         return new CommandResult.Accepted(snapshot.get().deployment(), false);

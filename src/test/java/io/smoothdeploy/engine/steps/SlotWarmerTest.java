@@ -72,4 +72,21 @@ class SlotWarmerTest {
         assertTrue(sent.isEmpty());
         assertTrue(round.results().isEmpty());
     }
+
+    @Test
+    void aCheckAfterGoingLiveThatCannotBeSentIsAFailedRoundNotAnException() {
+        // Arrange: a prober that cannot send another Host header over https (the JVM refused the header)
+        SlotWarmer refusing = new SlotWarmer(target -> {
+            throw new IllegalStateException("the JDK refuses to set Host: start the JVM with "
+                    + "-Djdk.httpclient.allowRestrictedHeaders=host");
+        });
+
+        // Act
+        SlotWarmer.Round round = refusing.probeLive(PRODUCTION, cms(List.of("www.example.com")));
+
+        // Assert: the swap is done; the caller gets a round to report, not an exception that fails the delivery
+        assertTrue(!round.warm(), round.toString());
+        assertTrue(round.summary().contains("www.example.com"), round.summary());
+        assertTrue(round.summary().contains("allowRestrictedHeaders"), round.summary());
+    }
 }

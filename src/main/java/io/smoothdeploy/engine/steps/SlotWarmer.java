@@ -31,8 +31,22 @@ final class SlotWarmer {
      * gone live: the domains then reach the new content, and an answer other than expected is worth a warning.
      */
     Round probeLive(SlotInfo production, WebAppConfig webApp) {
-        return webApp.warmUp().hostNames().isEmpty() ? new Round(List.of())
-                : probe(production, webApp.warmUp().hostNames(), webApp);
+        if (webApp.warmUp().hostNames().isEmpty()) {
+            return new Round(List.of());
+        }
+        try {
+            return probe(production, webApp.warmUp().hostNames(), webApp);
+        } catch (RuntimeException e) {
+            // The swap is done: a check that cannot even be sent (the JVM refuses the Host header over https) is a
+            // warning for a person, never a failed delivery that would run the finished step again.
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : io.smoothdeploy.engine.Redact.text(e.getMessage());
+            List<ProbeResult> notSent = new java.util.ArrayList<>();
+            for (String hostName : webApp.warmUp().hostNames()) {
+                notSent.add(new ProbeResult(hostName, "/", ProbeResult.Outcome.CONNECTION_REFUSED, 0,
+                        java.time.Duration.ZERO, "not sent: " + reason));
+            }
+            return new Round(notSent);
+        }
     }
 
     private Round probe(SlotInfo slot, List<String> hostNames, WebAppConfig webApp) {

@@ -2,12 +2,15 @@
 //
 //   az deployment sub create --location <region> --template-file infra/main.bicep \
 //     --parameters infra/main.parameters.json environmentName=<env> location=<region> \
-//                  targetResourceGroups='["<rg-of-sites-and-sql>"]'
+//                  apiClientId=<app registration client id> apiAudience=api://<client id> \
+//                  targetSiteResourceIds='["<site id>"]' targetPlanResourceIds='["<plan id>"]' \
+//                  targetSqlServerResourceIds='["<server id>"]'
 //
 // Creates a resource group with: a user-assigned identity, a storage account (host storage and state
 // tables, no shared keys), a Service Bus namespace with one queue per step, Log Analytics + Application
-// Insights, and a Flex Consumption Java 17 function app that uses the identity for everything. Then grants
-// the identity Website Contributor and SQL DB Contributor on each resource group in targetResourceGroups.
+// Insights, and a Flex Consumption Java 17 function app that uses the identity for everything, behind App
+// Service authentication (Entra ID, modules/auth.bicep). Then grants the identity custom roles holding only
+// the actions ArmCloud performs (modules/arm-roles.bicep), on each listed site, plan and SQL server.
 targetScope = 'subscription'
 
 @minLength(1)
@@ -24,8 +27,20 @@ param environmentName string
 })
 param location string
 
-@description('Names of the resource groups, in this subscription, that hold the environments\' App Service sites and Azure SQL servers. The app identity gets Website Contributor and SQL DB Contributor on each.')
-param targetResourceGroups array = []
+@description('Resource ids of the App Service sites (production site, not slots) that environments register, in this subscription. The app identity gets the sites role on each (slots included).')
+param targetSiteResourceIds array = []
+
+@description('Resource ids of the App Service plans of those sites: the sites role there lets a new slot join its site\'s plan.')
+param targetPlanResourceIds array = []
+
+@description('Resource ids of the Azure SQL logical servers that hold the environments\' databases, in this subscription. The app identity gets the SQL role on each.')
+param targetSqlServerResourceIds array = []
+
+@description('Application (client) id of the orchestrator API\'s app registration (infra/auth/app-registration.json; README, Security).')
+param apiClientId string
+
+@description('The API\'s Application ID URI, the audience pipelines ask tokens for (empty: api://<apiClientId>).')
+param apiAudience string = ''
 
 @description('Name of the function app (empty: func-<hash>). It must be globally unique.')
 param appName string = ''
@@ -112,12 +127,45 @@ module roles 'modules/roles.bicep' = {
   }
 }
 
-// Website Contributor and SQL DB Contributor on each target resource group (ArmCloud).
-module targetRoles 'modules/target-roles.bicep' = [for targetResourceGroup in targetResourceGroups: {
-  name: 'target-roles-${uniqueString(targetResourceGroup)}'
-  scope: resourceGroup(targetResourceGroup)
+// ArmCloud's custom roles, each on the resources listed (a resource id is
+// /subscriptions/{sub}/resourceGroups/{rg}/providers/{type}/{name}: segment 2 the subscription, 4 the group,
+// 8 the name). A site registered later that is not listed gets 403 from ARM (a permanent failure naming the
+// action): add it to the list and deploy again, or assign the role by hand (README, Security).
+module armRoles 'modules/arm-roles.bicep' = {
+  name: 'arm-roles'
   params: {
+    resourceToken: resourceToken
     principalId: identity.outputs.principalId
+  }
+}
+
+module siteRoles 'modules/site-role.bicep' = [for siteId in targetSiteResourceIds: {
+  name: 'site-role-${uniqueString(siteId)}'
+  scope: resourceGroup(split(siteId, '/')[2], split(siteId, '/')[4])
+  params: {
+    siteName: split(siteId, '/')[8]
+    principalId: identity.outputs.principalId
+    roleDefinitionId: armRoles.outputs.sitesRoleId
+  }
+}]
+
+module planRoles 'modules/plan-role.bicep' = [for planId in targetPlanResourceIds: {
+  name: 'plan-role-${uniqueString(planId)}'
+  scope: resourceGroup(split(planId, '/')[2], split(planId, '/')[4])
+  params: {
+    planName: split(planId, '/')[8]
+    principalId: identity.outputs.principalId
+    roleDefinitionId: armRoles.outputs.sitesRoleId
+  }
+}]
+
+module sqlServerRoles 'modules/sql-server-role.bicep' = [for serverId in targetSqlServerResourceIds: {
+  name: 'sql-server-role-${uniqueString(serverId)}'
+  scope: resourceGroup(split(serverId, '/')[2], split(serverId, '/')[4])
+  params: {
+    serverName: split(serverId, '/')[8]
+    principalId: identity.outputs.principalId
+    roleDefinitionId: armRoles.outputs.sqlRoleId
   }
 }]
 
@@ -148,6 +196,17 @@ module functionApp 'modules/functionapp.bicep' = {
   }
 }
 
+// App Service authentication in front of the API (kept out of functionapp.bicep's settings block).
+module auth 'modules/auth.bicep' = {
+  name: 'auth'
+  scope: rg
+  params: {
+    functionAppName: functionApp.outputs.name
+    apiClientId: apiClientId
+    apiAudience: !empty(apiAudience) ? apiAudience : 'api://${apiClientId}'
+  }
+}
+
 output AZURE_LOCATION string = location
 output AZURE_TENANT_ID string = tenant().tenantId
 output AZURE_RESOURCE_GROUP string = rg.name
@@ -157,3 +216,4 @@ output SERVICE_BUS_NAMESPACE string = serviceBus.outputs.name
 output SERVICE_BUS_FULLY_QUALIFIED_NAMESPACE string = serviceBus.outputs.fullyQualifiedNamespace
 output STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
+output SMOOTHDEPLOY_AUDIENCE string = !empty(apiAudience) ? apiAudience : 'api://${apiClientId}'

@@ -22,6 +22,11 @@ class InfraConsistencyChecksFailTest {
 
     private static final String SERVICE_BUS = "modules/servicebus.bicep";
     private static final String FUNCTION_APP = "modules/functionapp.bicep";
+    private static final String AUTH = "modules/auth.bicep";
+    private static final String ARM_ROLES = "modules/arm-roles.bicep";
+    private static final String ROLES = "modules/roles.bicep";
+    private static final String SITE_ROLE = "modules/site-role.bicep";
+    private static final String APP_REGISTRATION = SecurityChecks.APP_REGISTRATION;
 
     @TempDir
     Path temp;
@@ -57,6 +62,93 @@ class InfraConsistencyChecksFailTest {
         assertEquals(Set.of(), InfraChecks.keyLikeSettings(infra));
         assertEquals(Set.of(), InfraChecks.filesReadingKeys(infra));
         assertEquals(Set.of(), InfraChecks.identityConnectionsWithoutClientId(infra));
+        assertEquals(Set.of(), SecurityChecks.authSettingsProblems(infra));
+        assertEquals(Set.of(), SecurityChecks.appRoleProblems(infra, Set.of()));
+        assertEquals(Set.of(), SecurityChecks.uncitedRoleActions(infra));
+        assertEquals(Set.of(), SecurityChecks.broadBuiltInRoles(infra));
+        assertEquals(Set.of(), SecurityChecks.roleAssignmentsWithoutScope(infra));
+    }
+
+    @Test
+    void authenticationThatIsNotRequiredIsReported() throws IOException {
+        edit(AUTH, "requireAuthentication: true", "requireAuthentication: false");
+        edit(AUTH, "unauthenticatedClientAction: 'Return401'", "unauthenticatedClientAction: 'RedirectToLoginPage'");
+
+        assertEquals(Set.of("requireAuthentication is not true", "unauthenticatedClientAction is not 'Return401'"),
+                SecurityChecks.authSettingsProblems(InfraModel.load(infraCopy)));
+    }
+
+    @Test
+    void authSettingsThatAreCommentedOutAreReported() throws IOException {
+        edit(AUTH, "  name: 'authsettingsV2'\n", "  // name: 'authsettingsV2'\n  name: 'web'\n");
+
+        assertEquals(Set.of("no Microsoft.Web/sites/config resource named 'authsettingsV2'"),
+                SecurityChecks.authSettingsProblems(InfraModel.load(infraCopy)));
+    }
+
+    @Test
+    void aMisspeltOrMissingAppRoleIsReported() throws IOException {
+        edit(APP_REGISTRATION, "\"value\": \"Approver\"", "\"value\": \"Approvers\"");
+
+        assertEquals(Set.of("app role Approver is missing",
+                        "app role Approvers is not one of [Admin, Approver, Deployer, Reader]"),
+                SecurityChecks.appRoleProblems(InfraModel.load(infraCopy), Set.of()));
+    }
+
+    @Test
+    void aDeployerThatAPipelineCannotHoldIsReported() throws IOException {
+        String text = Files.readString(infraCopy.resolve(APP_REGISTRATION));
+        int deployer = text.indexOf("\"value\": \"Deployer\"");
+        int members = text.indexOf("\"allowedMemberTypes\": [\"User\", \"Application\"]", deployer);
+        assertTrue(deployer > 0 && members > deployer, "the manifest's Deployer role changed shape: update this test");
+        Files.writeString(infraCopy.resolve(APP_REGISTRATION), text.substring(0, members)
+                + "\"allowedMemberTypes\": [\"User\"]"
+                + text.substring(members + "\"allowedMemberTypes\": [\"User\", \"Application\"]".length()));
+
+        assertEquals(Set.of("app role Deployer cannot be assigned to a pipeline's workload identity (Application)"),
+                SecurityChecks.appRoleProblems(InfraModel.load(infraCopy), Set.of()));
+    }
+
+    @Test
+    void codeRolesThatDifferFromTheManifestAreReported() {
+        assertEquals(Set.of("the code's roles [Admin, Approver, Deployer, Operator] are not the manifest's "
+                        + "[Admin, Approver, Deployer, Reader]"),
+                SecurityChecks.appRoleProblems(InfraModel.load(infraCopy), Set.of("Admin", "Approver", "Deployer", "Operator")));
+        assertEquals(Set.of(), SecurityChecks.appRoleProblems(InfraModel.load(infraCopy),
+                Set.of("ADMIN", "APPROVER", "DEPLOYER", "READER")));
+    }
+
+    @Test
+    void anUncitedCustomRoleActionIsReported() throws IOException {
+        edit(ARM_ROLES, "          'Microsoft.Web/sites/Read'\n",
+                "          'Microsoft.Web/sites/Read'\n          'Microsoft.Web/sites/publishxml/Action'\n"
+                        + "          // 'Microsoft.Web/sites/delete' (a comment is not an action)\n");
+
+        assertEquals(Set.of("Microsoft.Web/sites/publishxml/Action"),
+                SecurityChecks.uncitedRoleActions(InfraModel.load(infraCopy)));
+    }
+
+    @Test
+    void aWildcardDataActionIsReported() throws IOException {
+        edit(ARM_ROLES, "        dataActions: []\n", "        dataActions: [\n          'Microsoft.Sql/*'\n        ]\n");
+
+        assertEquals(Set.of("Microsoft.Sql/*"), SecurityChecks.uncitedRoleActions(InfraModel.load(infraCopy)));
+    }
+
+    @Test
+    void aBroadBuiltInRoleIsReported() throws IOException {
+        edit(ROLES, "  monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'\n",
+                "  monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'\n"
+                        + "  websiteContributor: 'de139f84-1756-47ae-9be6-808fbbe84772'\n");
+
+        assertEquals(Set.of(ROLES + ": Website Contributor"), SecurityChecks.broadBuiltInRoles(InfraModel.load(infraCopy)));
+    }
+
+    @Test
+    void anAssignmentOnTheWholeResourceGroupIsReported() throws IOException {
+        edit(SITE_ROLE, "  scope: site\n", "");
+
+        assertEquals(Set.of(SITE_ROLE + ":assignment"), SecurityChecks.roleAssignmentsWithoutScope(InfraModel.load(infraCopy)));
     }
 
     @Test

@@ -93,4 +93,36 @@ class InfraConsistencyTest {
                     setting + " is " + infra.literal(setting) + " in infra/ but not in the sample");
         }
     }
+
+    @Test
+    void theApiRequiresPlatformAuthenticationAndAnswers401() {
+        assertEquals(Set.of(), SecurityChecks.authSettingsProblems(infra), "authsettingsV2 in infra/");
+    }
+
+    @Test
+    void theAppRegistrationDeclaresTheFourRoles() {
+        // The manifest is the source of the role names; when the code declares an enum Role, it must agree.
+        Set<String> codeRoles = SecurityChecks.codeRoleNames(PROJECT.resolve("src/main/java"));
+        assertEquals(Set.of(), SecurityChecks.appRoleProblems(infra, codeRoles), SecurityChecks.APP_REGISTRATION);
+    }
+
+    @Test
+    void everyCustomRoleActionIsCited() {
+        // A parse that found no role would prove nothing: the sites, SQL and SQL-operations roles.
+        assertEquals(3, SecurityChecks.customRoleActions(infra).size(), SecurityChecks.customRoleActions(infra).keySet().toString());
+        assertTrue(SecurityChecks.customRoleActions(infra).values().stream().allMatch(a -> !a.isEmpty()));
+        assertEquals(Set.of(), SecurityChecks.uncitedRoleActions(infra),
+                "custom role actions that SecurityChecks.CITED_ACTIONS does not cite with a code path");
+    }
+
+    @Test
+    void noBroadBuiltInRoleIsAssigned() {
+        assertEquals(Set.of(), SecurityChecks.broadBuiltInRoles(infra), "broad built-in roles in infra/");
+    }
+
+    @Test
+    void everyRoleAssignmentNamesItsScope() {
+        assertEquals(Set.of(), SecurityChecks.roleAssignmentsWithoutScope(infra),
+                "role assignments on a whole resource group or subscription");
+    }
 }

@@ -155,7 +155,7 @@ record InfraModel(Map<String, String> files, Map<String, String> settings, Set<S
     }
 
     /** The lines of an object body that are at its own level (nested objects and arrays dropped). */
-    private static String topLevel(String body) {
+    static String topLevel(String body) {
         StringBuilder out = new StringBuilder();
         int depth = 0;
         for (String line : body.split("\n")) {
@@ -186,7 +186,7 @@ record InfraModel(Map<String, String> files, Map<String, String> settings, Set<S
     }
 
     /** The index of the bracket that closes the one at {@code open}, skipping string literals. */
-    private static int closing(String text, int open, char opening, char closing) {
+    static int closing(String text, int open, char opening, char closing) {
         int depth = 0;
         boolean inString = false;
         for (int i = open; i < text.length(); i++) {

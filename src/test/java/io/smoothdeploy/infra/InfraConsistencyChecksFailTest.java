@@ -97,15 +97,21 @@ class InfraConsistencyChecksFailTest {
 
     @Test
     void aDeployerThatAPipelineCannotHoldIsReported() throws IOException {
-        String text = Files.readString(infraCopy.resolve(APP_REGISTRATION));
-        int deployer = text.indexOf("\"value\": \"Deployer\"");
-        int members = text.indexOf("\"allowedMemberTypes\": [\"User\", \"Application\"]", deployer);
-        assertTrue(deployer > 0 && members > deployer, "the manifest's Deployer role changed shape: update this test");
-        Files.writeString(infraCopy.resolve(APP_REGISTRATION), text.substring(0, members)
-                + "\"allowedMemberTypes\": [\"User\"]"
-                + text.substring(members + "\"allowedMemberTypes\": [\"User\", \"Application\"]".length()));
+        ObjectMapper json = new ObjectMapper();
+        Path manifest = infraCopy.resolve(APP_REGISTRATION);
+        ObjectNode registration = (ObjectNode) json.readTree(manifest.toFile());
+        for (com.fasterxml.jackson.databind.JsonNode role : registration.get("appRoles")) {
+            if (role.get("value").asText().equals("Deployer")) {
+                ((ObjectNode) role).putArray("allowedMemberTypes").add("User");
+            }
+            if (role.get("value").asText().equals("Admin")) {
+                ((ObjectNode) role).putArray("allowedMemberTypes").add("User").add("Application");
+            }
+        }
+        json.writerWithDefaultPrettyPrinter().writeValue(manifest.toFile(), registration);
 
-        assertEquals(Set.of("app role Deployer cannot be assigned to a pipeline's workload identity (Application)"),
+        assertEquals(Set.of("app role Deployer cannot be assigned to a pipeline's workload identity (Application)",
+                        "app role Admin can be assigned to an application; only people approve and administer"),
                 SecurityChecks.appRoleProblems(InfraModel.load(infraCopy), Set.of()));
     }
 

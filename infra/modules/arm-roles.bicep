@@ -53,7 +53,6 @@ resource sitesRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
           'Microsoft.Web/sites/slots/config/Write'
           // getSlot/applyConfiguration on a slot: listApplicationSettingsSlot, listConnectionStringsSlot
           'Microsoft.Web/sites/slots/config/list/Action'
-          'Microsoft.Web/sites/slots/config/Read'
           // startSlot, stopSlot, deployPackage on a slot: startSlot, stopSlot, restartSlot
           'Microsoft.Web/sites/slots/start/Action'
           'Microsoft.Web/sites/slots/stop/Action'

@@ -55,7 +55,6 @@ final class SecurityChecks {
             Map.entry("Microsoft.Web/sites/slots/Read", "findSlot: WebAppsClient.getSlot"),
             Map.entry("Microsoft.Web/sites/slots/Write", "ensureSlot: beginCreateOrUpdateSlot"),
             Map.entry("Microsoft.Web/sites/slots/operationresults/Read", "ensureSlot: waitFor (long-running operation)"),
-            Map.entry("Microsoft.Web/sites/slots/config/Read", "slot configuration reads"),
             Map.entry("Microsoft.Web/sites/slots/config/Write", "applyConfiguration, deployPackage: updateApplicationSettingsSlot, updateConnectionStringsSlot"),
             Map.entry("Microsoft.Web/sites/slots/config/list/Action", "getSlot, applyConfiguration: listApplicationSettingsSlot, listConnectionStringsSlot"),
             Map.entry("Microsoft.Web/sites/slots/start/Action", "startSlot: startSlot"),

@@ -67,6 +67,8 @@ class InfraConsistencyChecksFailTest {
         assertEquals(Set.of(), SecurityChecks.uncitedRoleActions(infra));
         assertEquals(Set.of(), SecurityChecks.broadBuiltInRoles(infra));
         assertEquals(Set.of(), SecurityChecks.roleAssignmentsWithoutScope(infra));
+        assertEquals(Set.of(), SecurityChecks.uncoveredArmCalls(infra,
+                Files.readString(InfraConsistencyTest.PROJECT.resolve(SecurityChecks.ARM_CLOUD))));
     }
 
     @Test
@@ -139,6 +141,17 @@ class InfraConsistencyChecksFailTest {
         edit(ARM_ROLES, "        dataActions: []\n", "        dataActions: [\n          'Microsoft.Sql/*'\n        ]\n");
 
         assertEquals(Set.of("Microsoft.Sql/*"), SecurityChecks.uncitedRoleActions(InfraModel.load(infraCopy)));
+    }
+
+    @Test
+    void anArmCallThatNoRoleAllowsIsReported() throws IOException {
+        edit(ARM_ROLES, "          'Microsoft.Web/sites/slots/slotsswap/Action'\n", "");
+        String armCloud = Files.readString(InfraConsistencyTest.PROJECT.resolve(SecurityChecks.ARM_CLOUD))
+                + "\nclass Later { void drop() { webApps.deleteSlot(\"rg\", \"site\", \"staging\"); } }\n";
+
+        assertEquals(Set.of("webApps.beginSwapSlot needs Microsoft.Web/sites/slots/slotsswap/Action",
+                        "webApps.deleteSlot (not mapped to an action)"),
+                SecurityChecks.uncoveredArmCalls(InfraModel.load(infraCopy), armCloud));
     }
 
     @Test

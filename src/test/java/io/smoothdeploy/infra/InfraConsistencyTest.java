@@ -116,6 +116,14 @@ class InfraConsistencyTest {
     }
 
     @Test
+    void everyArmCallTheCodeMakesIsGranted() throws IOException {
+        String armCloud = Files.readString(PROJECT.resolve(SecurityChecks.ARM_CLOUD));
+        assertTrue(SecurityChecks.armCalls(armCloud) >= 20, "ArmCloud's service-client calls found");
+        assertEquals(Set.of(), SecurityChecks.uncoveredArmCalls(infra, armCloud),
+                "ArmCloud calls that no custom role in infra/ allows");
+    }
+
+    @Test
     void noBroadBuiltInRoleIsAssigned() {
         assertEquals(Set.of(), SecurityChecks.broadBuiltInRoles(infra), "broad built-in roles in infra/");
     }

@@ -73,6 +73,69 @@ final class SecurityChecks {
             Map.entry("Microsoft.Sql/locations/databaseAzureAsyncOperation/read", "deleteDatabase: waitFor (subscription-level operation URL)"),
             Map.entry("Microsoft.Sql/locations/databaseOperationResults/read", "deleteDatabase: waitFor (subscription-level operation URL)"));
 
+    /** ArmCloud's source, whose service-client calls {@link #uncoveredArmCalls} reads. */
+    static final String ARM_CLOUD = "src/main/java/io/smoothdeploy/cloud/arm/ArmCloud.java";
+
+    /**
+     * The action each service-client call of ArmCloud needs ({@code webApps.<method>(} on WebAppsClient,
+     * {@code databases.<method>(} on DatabasesClient), from the REST operation the SDK method sends
+     * (azure-rest-api-specs, Microsoft.Web WebApps.json and Microsoft.Sql Databases.json).
+     */
+    static final Map<String, String> ARM_CALL_ACTIONS = Map.ofEntries(
+            Map.entry("webApps.getByResourceGroup", "Microsoft.Web/sites/Read"),
+            Map.entry("webApps.getSlot", "Microsoft.Web/sites/slots/Read"),
+            Map.entry("webApps.listSlotConfigurationNames", "Microsoft.Web/sites/config/Read"),
+            Map.entry("webApps.getConfiguration", "Microsoft.Web/sites/config/Read"),
+            Map.entry("webApps.listApplicationSettings", "Microsoft.Web/sites/config/list/Action"),
+            Map.entry("webApps.listConnectionStrings", "Microsoft.Web/sites/config/list/Action"),
+            Map.entry("webApps.listApplicationSettingsSlot", "Microsoft.Web/sites/slots/config/list/Action"),
+            Map.entry("webApps.listConnectionStringsSlot", "Microsoft.Web/sites/slots/config/list/Action"),
+            Map.entry("webApps.updateApplicationSettings", "Microsoft.Web/sites/config/Write"),
+            Map.entry("webApps.updateConnectionStrings", "Microsoft.Web/sites/config/Write"),
+            Map.entry("webApps.updateApplicationSettingsSlot", "Microsoft.Web/sites/slots/config/Write"),
+            Map.entry("webApps.updateConnectionStringsSlot", "Microsoft.Web/sites/slots/config/Write"),
+            Map.entry("webApps.beginCreateOrUpdateSlot", "Microsoft.Web/sites/slots/Write"),
+            Map.entry("webApps.start", "Microsoft.Web/sites/start/Action"),
+            Map.entry("webApps.stop", "Microsoft.Web/sites/stop/Action"),
+            Map.entry("webApps.restart", "Microsoft.Web/sites/restart/Action"),
+            Map.entry("webApps.startSlot", "Microsoft.Web/sites/slots/start/Action"),
+            Map.entry("webApps.stopSlot", "Microsoft.Web/sites/slots/stop/Action"),
+            Map.entry("webApps.restartSlot", "Microsoft.Web/sites/slots/restart/Action"),
+            Map.entry("webApps.beginSwapSlot", "Microsoft.Web/sites/slots/slotsswap/Action"),
+            Map.entry("webApps.applySlotConfigurationSlot", "Microsoft.Web/sites/slots/applySlotConfig/Action"),
+            Map.entry("webApps.resetSlotConfigurationSlot", "Microsoft.Web/sites/slots/resetSlotConfig/Action"),
+            Map.entry("databases.get", "Microsoft.Sql/servers/databases/read"),
+            Map.entry("databases.beginCreateOrUpdate", "Microsoft.Sql/servers/databases/write"),
+            Map.entry("databases.beginDelete", "Microsoft.Sql/servers/databases/delete"),
+            Map.entry("databases.rename", "Microsoft.Sql/servers/databases/move/action"));
+
+    private static final Pattern ARM_CALL = Pattern.compile("\\b((?:webApps|databases)\\.\\w+)\\s*\\(");
+
+    /**
+     * ArmCloud's service-client calls that no custom role in infra/ covers: a call with no entry in
+     * {@link #ARM_CALL_ACTIONS} (a new call: map it to its action), or one whose action no role holds.
+     */
+    static Set<String> uncoveredArmCalls(InfraModel infra, String armCloudSource) {
+        Set<String> granted = customRoleActions(infra).values().stream().flatMap(List::stream)
+                .map(a -> a.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+        Set<String> uncovered = new TreeSet<>();
+        Matcher m = ARM_CALL.matcher(armCloudSource.replaceAll("(?s)/\\*.*?\\*/|//[^\n]*", ""));
+        while (m.find()) {
+            String action = ARM_CALL_ACTIONS.get(m.group(1));
+            if (action == null) {
+                uncovered.add(m.group(1) + " (not mapped to an action)");
+            } else if (!granted.contains(action.toLowerCase(Locale.ROOT))) {
+                uncovered.add(m.group(1) + " needs " + action);
+            }
+        }
+        return uncovered;
+    }
+
+    /** How many service-client calls ArmCloud makes (a scan that found none would prove nothing). */
+    static long armCalls(String armCloudSource) {
+        return ARM_CALL.matcher(armCloudSource.replaceAll("(?s)/\\*.*?\\*/|//[^\n]*", "")).results().count();
+    }
+
     /**
      * Built-in roles that must not be assigned anywhere in infra/: each covers every resource of its kind in
      * its scope (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles).

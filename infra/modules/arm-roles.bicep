@@ -1,7 +1,7 @@
 // The custom roles of the function app's identity on the environments' App Service sites and Azure SQL
 // servers: only the ARM actions ArmCloud (src/main/java/io/smoothdeploy/cloud/arm/ArmCloud.java) performs,
-// instead of Website Contributor and SQL DB Contributor on whole resource groups (which also read every
-// site's publishing credentials and manage every database in the group). Each action names the ArmCloud
+// instead of Website Contributor and SQL DB Contributor on whole resource groups (which manage every site and
+// every database in the group, deletes included). Each action names the ArmCloud
 // method and the azure-resourcemanager call that needs it; the action names are those of the provider
 // operations list, https://learn.microsoft.com/azure/role-based-access-control/resource-provider-operations
 // (Microsoft.Web, Microsoft.Sql). InfraConsistencyTest fails on an action that is not in its cited list.
@@ -36,7 +36,8 @@ resource sitesRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
           // applyConfiguration/deployPackage on production: updateApplicationSettings, updateConnectionStrings
           'Microsoft.Web/sites/config/Write'
           // getSlot/ensureSlot/applyConfiguration on production: listApplicationSettings,
-          // listConnectionStrings (POST config/appsettings/list, config/connectionstrings/list)
+          // listConnectionStrings (POST config/appsettings/list, config/connectionstrings/list). The same
+          // action also lists publishing credentials; no narrower action exists (README, Security)
           'Microsoft.Web/sites/config/list/Action'
           // startSlot, stopSlot, deployPackage (an unchanged package URL) on production: start, stop, restart
           'Microsoft.Web/sites/start/Action'

@@ -117,6 +117,24 @@ class HelpAndCompletionTest {
     }
 
     @Test
+    void aRefusedCommandLineThatEchoesTheKeyShowsItMasked() {
+        // Arrange: completion takes no --key, so picocli's refusal quotes the key given to it
+        String key = "fk_echoed_on_refusal_7Hq2-KeY==";
+
+        // Act
+        Run refused = run("completion", "bash", "--key", key);
+        Run attached = run("completion", "bash", "--key=" + key);
+
+        // Assert
+        for (Run result : List.of(refused, attached)) {
+            assertEquals(DeployCli.USAGE, result.code(), result.toString());
+            assertTrue(result.err().contains("--key"), result.toString());
+            assertTrue(result.err().contains(Masking.KEY_MASK), "the refusal quotes it, masked: " + result);
+            assertFalse(result.err().contains(key), "the key was printed: " + result);
+        }
+    }
+
+    @Test
     void aRefusalInACommandPointsToThatCommandsHelp() {
         // Act
         Run result = run("wait", "--id", "d1", "--until", "Done");

@@ -110,7 +110,7 @@ public final class DeployCli {
             "  2  usage error",
             "  3  API error: the API refused the request (its problem title, detail and field are printed),",
             "     or could not be reached",
-            "  4  timeout: wait did not see the wanted status within --timeout",
+            "  4  timeout: wait did not see the wanted status within --timeout (log --follow: the end)",
             "  5  held: complete was refused because writes reached the temporary database (ReadWrite);",
             "     the deployment still awaits verification: accept the loss or reset");
 

@@ -2,76 +2,118 @@ package io.smoothdeploy.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smoothdeploy.app.Json;
-import java.util.Set;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code complete} ({@code POST /deployments/{id}/complete}) and {@code reset}
  * ({@code POST /deployments/{id}/reset} with {@code {"rollbackDatabase": bool}}). Exit 0 once the API has
  * accepted the action; follow it with {@code wait}. A Complete refused because writes reached the temporary
  * database (ReadWrite mode) exits {@link DeployCli#HELD}: the deployment still awaits verification, and
- * {@code --accept-data-loss --accepted-by NAME} goes live anyway.
+ * {@code --accept-data-loss --accepted-by NAME} goes live anyway. With {@code --output json}, standard output gets
+ * the API's answer: the deployment, or (held) the problem.
  */
-final class ActionCommand implements Command {
+abstract class ActionCommand extends Command {
 
     /** The problem type of a Complete refused because writes reached the temporary database. */
     static final String DATA_LOSS = "urn:smoothdeploy:problem:data-loss";
 
-    private final boolean reset;
+    @Option(names = "--id", paramLabel = "D", order = 1, description = "The deployment's id.")
+    String id;
 
-    private ActionCommand(boolean reset) {
-        this.reset = reset;
-    }
-
-    static ActionCommand complete() {
-        return new ActionCommand(false);
-    }
-
-    static ActionCommand reset() {
-        return new ActionCommand(true);
-    }
+    @Mixin
+    OutputOption output = new OutputOption();
 
     @Override
-    public Set<String> options() {
-        return reset ? Set.of("id", "rollback-database") : Set.of("id", "accept-data-loss", "accepted-by");
+    String output() {
+        return output.output;
     }
 
-    @Override
-    public int run(Context context) throws UsageException, ApiException, InterruptedException {
-        String id = context.args().required("id");
-        String path = "/deployments/" + ApiClient.segment(id) + (reset ? "/reset" : "/complete");
-        String body = null;
-        boolean rollback = context.args().flag("rollback-database");
-        boolean acceptDataLoss = !reset && context.args().flag("accept-data-loss");
-        String acceptedBy = reset ? null : context.args().optional("accepted-by");
-        if (reset) {
-            body = Json.mapper().createObjectNode().put("rollbackDatabase", rollback).toString();
-        } else if (acceptDataLoss) {
-            if (acceptedBy == null || acceptedBy.isBlank()) {
-                throw new UsageException("--accept-data-loss needs --accepted-by NAME: who accepts losing the writes"
-                        + " made to the temporary database (it is written to the deployment's log)");
+    /** {@code complete}. */
+    @CommandLine.Command(name = "complete", sortOptions = false,
+            customSynopsis = {"deploy complete --id D [--accept-data-loss --accepted-by NAME]",
+                "                [--output json|text] [--api URL] [--key KEY]"},
+            description = {"", "Goes live: the new code moves into production on the real database (the deployment"
+                    + " must be AwaitingVerification). Follow it with: deploy wait --id D --until Succeeded.",
+                "In ReadWrite mode, when writes reached the temporary database, it is held (exit 5) unless"
+                        + " --accept-data-loss says who accepts losing them.", ""},
+            footer = {"", "Exit codes: 0 accepted, 2 usage error, 3 the API refused it, 5 held: writes reached the"
+                    + " temporary database; the deployment still awaits verification: accept the loss or reset."})
+    static final class Complete extends ActionCommand {
+
+        @Option(names = "--accept-data-loss", order = 2,
+                description = "Goes live although writes reached the temporary database (they are lost).")
+        boolean acceptDataLoss;
+
+        @Option(names = "--accepted-by", paramLabel = "NAME", order = 3,
+                description = "Who accepts losing them (written to the deployment's log); needed with"
+                        + " --accept-data-loss.")
+        String acceptedBy;
+
+        @Override
+        int run(Context context) throws UsageException, ApiException, InterruptedException {
+            String id = CliArgs.required(this.id, "id", "complete");
+            String body = null;
+            if (acceptDataLoss) {
+                if (acceptedBy == null || acceptedBy.isBlank()) {
+                    throw new UsageException("--accept-data-loss needs --accepted-by NAME: who accepts losing the"
+                            + " writes made to the temporary database (it is written to the deployment's log)");
+                }
+                body = Json.mapper().createObjectNode().put("acceptDataLoss", true)
+                        .put("acceptedBy", acceptedBy.trim()).toString();
+            } else if (acceptedBy != null) {
+                throw new UsageException("--accepted-by goes with --accept-data-loss");
             }
-            body = Json.mapper().createObjectNode().put("acceptDataLoss", true).put("acceptedBy", acceptedBy.trim())
-                    .toString();
-        } else if (acceptedBy != null) {
-            throw new UsageException("--accepted-by goes with --accept-data-loss");
-        }
-        JsonNode deployment;
-        try {
-            deployment = context.api().post(path, body).body();
-        } catch (ApiException e) {
-            if (!reset && e.status() == 409 && DATA_LOSS.equals(e.type())) {
-                e.describe().forEach(context.console()::err);
-                context.console().err("Completing is held, not failed: deployment " + id + " still awaits"
-                        + " verification. Check the writes, then run: deploy complete --id " + id
-                        + " --accept-data-loss --accepted-by <your name>; or reset it");
-                return DeployCli.HELD;
+            JsonNode deployment;
+            try {
+                deployment = context.api().post("/deployments/" + ApiClient.segment(id) + "/complete", body).body();
+            } catch (ApiException e) {
+                if (e.status() == 409 && DATA_LOSS.equals(e.type())) {
+                    e.describe().forEach(context.console()::err);
+                    context.console().err("Completing is held, not failed: deployment " + id + " still awaits"
+                            + " verification. Check the writes, then run: deploy complete --id " + id
+                            + " --accept-data-loss --accepted-by <your name>; or reset it");
+                    if (context.console().json()) {
+                        context.console().printJson(e.problem());
+                    }
+                    return DeployCli.HELD;
+                }
+                throw e;
             }
-            throw e;
+            return accepted(context, id, deployment, "Complete"
+                    + (acceptDataLoss ? " (data loss accepted by " + acceptedBy.trim() + ")" : ""), "Succeeded");
         }
-        String action = reset ? "Reset" + (rollback ? " (restoring the database first)" : "")
-                : "Complete" + (acceptDataLoss ? " (data loss accepted by " + acceptedBy.trim() + ")" : "");
-        context.console().out(action + " accepted: deployment " + id + " is " + DeploymentText.status(deployment)
-                + "; follow it with: deploy wait --id " + id + " --until " + (reset ? "Reset" : "Succeeded"));
+    }
+
+    /** {@code reset}. */
+    @CommandLine.Command(name = "reset", sortOptions = false,
+            customSynopsis = "deploy reset --id D [--rollback-database] [--output json|text] [--api URL] [--key KEY]",
+            description = {"", "Rolls back, from AwaitingVerification or Failed: the old code goes back into"
+                    + " production. Follow it with: deploy wait --id D --until Reset.", ""},
+            footer = {"", "Exit codes: 0 accepted, 2 usage error, 3 the API refused it."})
+    static final class Reset extends ActionCommand {
+
+        @Option(names = "--rollback-database", order = 2,
+                description = "First restores the database to the moment the deployment started.")
+        boolean rollbackDatabase;
+
+        @Override
+        int run(Context context) throws UsageException, ApiException, InterruptedException {
+            String id = CliArgs.required(this.id, "id", "reset");
+            String body = Json.mapper().createObjectNode().put("rollbackDatabase", rollbackDatabase).toString();
+            JsonNode deployment = context.api().post("/deployments/" + ApiClient.segment(id) + "/reset", body).body();
+            return accepted(context, id, deployment,
+                    "Reset" + (rollbackDatabase ? " (restoring the database first)" : ""), "Reset");
+        }
+    }
+
+    static int accepted(Context context, String id, JsonNode deployment, String action, String until) {
+        context.console().say(action + " accepted: deployment " + id + " is " + DeploymentText.status(deployment)
+                + "; follow it with: deploy wait --id " + id + " --until " + until);
+        if (context.console().json()) {
+            context.console().printJson(DeploymentText.redacted(deployment));
+        }
         return DeployCli.OK;
     }
 }

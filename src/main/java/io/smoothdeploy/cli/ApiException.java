@@ -61,6 +61,11 @@ final class ApiException extends Exception {
         return problem == null ? null : text(problem, "type");
     }
 
+    /** The answer's problem+json body, or null when it had none (or there was no answer). */
+    JsonNode problem() {
+        return problem;
+    }
+
     /** A failure that the same request may not meet again: no answer, 429 or 5xx. */
     boolean isTransient() {
         return status == 0 || status == 429 || status >= 500;

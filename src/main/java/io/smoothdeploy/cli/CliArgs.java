@@ -1,128 +1,41 @@
 package io.smoothdeploy.cli;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The command line: a command word, then {@code --name value} (or {@code --name=value}) options and
- * {@code --flag} switches, in any order. A leading {@code deploy} word is skipped, so both
- * {@code deploy start ...} and {@code start ...} work.
+ * Checks on option values that picocli leaves to the command, so that every command words its refusals the same
+ * way: a required option given blank, and durations ({@code 90s}, {@code 5m}, {@code 1h30m}, {@code 500ms}).
+ * Picocli itself parses the command line ({@link DeployCli}).
  */
 final class CliArgs {
 
-    /** Options that take no value. */
-    static final Set<String> FLAGS = Set.of("rollback-database", "accept-data-loss", "help");
     private static final Pattern DURATION_PART = Pattern.compile("(\\d+)(ms|h|m|s)");
 
-    private final String command;
-    private final Map<String, String> options;
-    private final Set<String> flags;
-
-    private CliArgs(String command, Map<String, String> options, Set<String> flags) {
-        this.command = command;
-        this.options = options;
-        this.flags = flags;
+    private CliArgs() {
     }
 
-    static CliArgs parse(String[] args) throws UsageException {
-        List<String> words = new ArrayList<>();
-        Map<String, String> options = new LinkedHashMap<>();
-        Set<String> flags = new java.util.LinkedHashSet<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.equals("-h")) {
-                flags.add("help");
-            } else if (arg.startsWith("--") && arg.length() > 2) {
-                String name = arg.substring(2);
-                String value = null;
-                int equals = name.indexOf('=');
-                if (equals >= 0) {
-                    value = name.substring(equals + 1);
-                    name = name.substring(0, equals);
-                }
-                if (FLAGS.contains(name)) {
-                    if (value != null) {
-                        throw new UsageException("--" + name + " takes no value");
-                    }
-                    flags.add(name);
-                    continue;
-                }
-                if (value == null) {
-                    if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
-                        throw new UsageException("--" + name + " needs a value");
-                    }
-                    value = args[++i];
-                }
-                if (options.containsKey(name)) {
-                    throw new UsageException("--" + name + " is given twice");
-                }
-                options.put(name, value);
-            } else if (arg.startsWith("-") && arg.length() > 1) {
-                throw new UsageException("unknown option " + arg + " (options are spelt --name)");
-            } else {
-                words.add(arg);
-            }
-        }
-        if (!words.isEmpty() && words.get(0).equals("deploy")) {
-            words.remove(0);
-        }
-        if (words.size() > 1) {
-            throw new UsageException("unexpected argument '" + words.get(1) + "'");
-        }
-        return new CliArgs(words.isEmpty() ? null : words.get(0), options, flags);
-    }
-
-    /** The command word, or null. */
-    String command() {
-        return command;
-    }
-
-    boolean flag(String name) {
-        return flags.contains(name);
-    }
-
-    /** Refuses options and flags the command does not know. */
-    void allowOnly(Set<String> known) throws UsageException {
-        for (String name : options.keySet()) {
-            if (!known.contains(name)) {
-                throw new UsageException("unknown option --" + name + " for '" + command + "'");
-            }
-        }
-        for (String name : flags) {
-            if (!known.contains(name) && !name.equals("help")) {
-                throw new UsageException("unknown option --" + name + " for '" + command + "'");
-            }
-        }
-    }
-
-    String optional(String name) {
-        return options.get(name);
-    }
-
-    String required(String name) throws UsageException {
-        String value = options.get(name);
+    /**
+     * A required option's value, trimmed. The options are declared optional to picocli, so that the API's URL is
+     * checked first, as it always was, and every command words a missing option alike.
+     */
+    static String required(String value, String option, String command) throws UsageException {
         if (value == null || value.isBlank()) {
-            throw new UsageException("--" + name + " is required for '" + command + "'");
+            throw new UsageException("--" + option + " is required for '" + command + "'");
         }
         return value.trim();
     }
 
     /** The option as a duration, or {@code otherwise} when it is not given. */
-    Duration duration(String name, Duration otherwise) throws UsageException {
-        String value = options.get(name);
+    static Duration duration(String value, String option, Duration otherwise) throws UsageException {
         if (value == null) {
             return otherwise;
         }
         Duration parsed = parseDuration(value);
         if (parsed == null || parsed.isZero() || parsed.isNegative()) {
-            throw new UsageException("--" + name + " must be a positive duration such as 90s, 5m, 1h30m or 500ms,"
+            throw new UsageException("--" + option + " must be a positive duration such as 90s, 5m, 1h30m or 500ms,"
                     + " not '" + value + "'");
         }
         return parsed;

@@ -1,19 +1,28 @@
 package io.smoothdeploy.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URI;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The command line that pipeline steps call: {@code deploy start|status|wait|complete|reset}, and the read
  * commands ({@code log}, {@code diagnosis}, {@code timeline}, {@code support-bundle}, {@code environment}) and
- * {@code register}, over the
- * orchestrator's HTTP API. It holds no business rules: each command is one HTTP call (or, for {@code wait},
- * a loop of them), and the exit code tells the pipeline what happened. See {@link #USAGE_TEXT}.
+ * {@code register}, over the orchestrator's HTTP API; {@code help} and {@code completion bash} besides. It holds
+ * no business rules: each command is one HTTP call (or, for {@code wait} and {@code log --follow}, a loop of them),
+ * and the exit code tells the pipeline what happened. See {@link #USAGE_TEXT}. Picocli parses the command line
+ * (one annotated class per command); this class runs the command it names, maps what goes wrong to an exit code
+ * and keeps secrets out of what is printed.
  */
 public final class DeployCli {
 
@@ -67,19 +76,29 @@ public final class DeployCli {
             "  reset     --id D [--rollback-database]",
             "            Rolls back (from AwaitingVerification or Failed); --rollback-database first restores",
             "            the database to the moment the deployment started.",
-            "  log       --id D            the deployment's log, one line per entry",
+            "  log       --id D [--follow [--timeout 30m] [--poll 5s]]",
+            "            the deployment's log, one line per entry; --follow prints new entries until the",
+            "            deployment ends, and exits as wait --until terminal does",
             "  diagnosis --id D            why it failed: cause, evidence, fix, advice (JSON)",
             "  timeline  --id D            every step of every web app with its times (JSON)",
-            "  support-bundle --id D [--output FILE]",
-            "            everything a support ticket needs, redacted (JSON; to FILE with --output)",
+            "  support-bundle --id D [--file FILE]",
+            "            everything a support ticket needs, redacted (JSON; to FILE with --file, or with",
+            "            --output FILE, its older spelling)",
             "  environment --name N        an environment's registration and last deployments (JSON)",
             "  register  --name N --file F registers (or updates) environment N from the JSON in F",
+            "  completion bash             prints a bash completion script (source <(deploy completion bash))",
+            "  help [COMMAND]              this text, or one command's options (as deploy COMMAND --help)",
             "",
-            "Options of every command:",
+            "Options of every command that calls the API:",
             "  --api URL   the API's base URL, e.g. https://<app>.azurewebsites.net/api (or " + ENV_API + ")",
             "  --key KEY   the function key, sent as x-functions-key (or " + ENV_KEY + "; prefer the variable,",
             "              so the key is not on the command line). Never printed.",
-            "  --help      this text",
+            "  --output json|text",
+            "              text (the default) prints as above; json prints the API's JSON alone on standard",
+            "              output (wait: the last status seen; log --follow: one entry per line) and every",
+            "              other line on standard error",
+            "  --help      this text; after a command, that command's options",
+            "  --version   the CLI's version",
             "",
             "Durations: 90s, 5m, 1h30m, 500ms, or a number of seconds. Package URIs are printed without",
             "their query string (https://host/path?<redacted>).",
@@ -91,25 +110,9 @@ public final class DeployCli {
             "  2  usage error",
             "  3  API error: the API refused the request (its problem title, detail and field are printed),",
             "     or could not be reached",
-            "  4  timeout: wait did not see the wanted status within --timeout",
+            "  4  timeout: wait did not see the wanted status within --timeout (log --follow: the end)",
             "  5  held: complete was refused because writes reached the temporary database (ReadWrite);",
             "     the deployment still awaits verification: accept the loss or reset");
-
-    private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
-
-    static {
-        COMMANDS.put("start", new StartCommand());
-        COMMANDS.put("status", new StatusCommand());
-        COMMANDS.put("wait", new WaitCommand());
-        COMMANDS.put("complete", ActionCommand.complete());
-        COMMANDS.put("reset", ActionCommand.reset());
-        COMMANDS.put("log", ReadCommand.log());
-        COMMANDS.put("diagnosis", ReadCommand.diagnosis());
-        COMMANDS.put("timeline", ReadCommand.timeline());
-        COMMANDS.put("support-bundle", ReadCommand.supportBundle());
-        COMMANDS.put("environment", ReadCommand.environment());
-        COMMANDS.put("register", new RegisterCommand());
-    }
 
     private DeployCli() {
     }
@@ -130,50 +133,138 @@ public final class DeployCli {
      * @param pacer the clock and the pause between two polls of {@code wait}
      */
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env, Pacer pacer) {
-        Console console = new Console(out, err, new Masking(null));
-        CliArgs parsed;
+        // A leading "deploy" is skipped, so both "deploy start ..." and "start ..." work.
+        String[] words = args.length > 0 && args[0].equals("deploy") ? Arrays.copyOfRange(args, 1, args.length) : args;
+        // Whatever is printed, a refusal of the command line included, is searched for the key, wherever it came from.
+        Console console = new Console(out, err, new Masking(keys(words, env)));
+        CommandLine root = commandLine();
+        ParseResult parsed;
         try {
-            parsed = CliArgs.parse(args);
-        } catch (UsageException e) {
-            return usageError(console, e.getMessage());
+            parsed = root.parseArgs(words);
+        } catch (ParameterException e) {
+            return usageError(console, refusal(e, root), e.getCommandLine());
         }
-        // From here on, whatever is printed is searched for the key, wherever the key came from.
-        String key = firstNonBlank(parsed.optional("key"), env.get(ENV_KEY));
-        console.masking(new Masking(key));
-        if (parsed.command() == null || parsed.command().equals("help")) {
-            if (parsed.flag("help") || "help".equals(parsed.command())) {
-                console.out(USAGE_TEXT);
+        List<CommandLine> chain = parsed.asCommandLineList();
+        CommandLine named = chain.get(chain.size() - 1);
+        for (CommandLine line : chain) {
+            if (line.isUsageHelpRequested()) {
+                console.out(help(line));
                 return OK;
             }
-            return usageError(console, "no command given");
         }
-        Command command = COMMANDS.get(parsed.command().toLowerCase(Locale.ROOT));
-        if (command == null) {
-            return usageError(console, "unknown command '" + parsed.command() + "'; the commands are "
-                    + String.join(", ", COMMANDS.keySet()));
-        }
-        if (parsed.flag("help")) {
-            console.out(USAGE_TEXT);
+        if (root.isVersionHelpRequested()) {
+            console.out("smooth-deploy " + version());
             return OK;
         }
+        Object command = named.getCommand();
         try {
-            Set<String> known = new HashSet<>(command.options());
-            known.add("api");
-            known.add("key");
-            parsed.allowOnly(known);
-            String api = firstNonBlank(parsed.optional("api"), env.get(ENV_API));
+            if (command instanceof RootCommand) {
+                throw new UsageException("no command given");
+            }
+            if (command instanceof LocalCommand local) {
+                return local.run(console, root);
+            }
+            RootCommand top = root.getCommand();
+            Command apiCommand = (Command) command;
+            String output = firstNonBlank(apiCommand.output(), top.output.output);
+            console.output(output == null ? Output.TEXT : Output.parse(output));
+            String key = firstNonBlank(apiCommand.connection.key, top.connection.key, env.get(ENV_KEY));
+            String api = firstNonBlank(apiCommand.connection.api, top.connection.api, env.get(ENV_API));
             ApiClient client = new ApiClient(apiBase(api), key);
-            return command.run(new Command.Context(parsed, console, client, pacer));
+            return apiCommand.run(new Command.Context(console, client, pacer));
         } catch (UsageException e) {
-            return usageError(console, e.getMessage());
+            return usageError(console, e.getMessage(), named);
         } catch (ApiException e) {
             e.describe().forEach(console::err);
+            if (console.json() && e.problem() != null) {
+                console.printJson(e.problem());
+            }
             return API_ERROR;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             console.err("Interrupted");
             return API_ERROR;
         }
+    }
+
+    /** The command line, one picocli command per CLI command. */
+    static CommandLine commandLine() {
+        CommandLine root = new CommandLine(new RootCommand());
+        for (Object command : List.of(new StartCommand(), new StatusCommand(), new WaitCommand(),
+                new ActionCommand.Complete(), new ActionCommand.Reset(), new LogCommand(), new ReadCommand.Diagnosis(),
+                new ReadCommand.Timeline(), new ReadCommand.SupportBundle(), new ReadCommand.Environment(),
+                new RegisterCommand(), new CompletionCommand(), new HelpCommand())) {
+            root.addSubcommand(command);
+        }
+        // "@file" is a value like any other (a name, a commit), never a file of arguments to read.
+        root.setExpandAtFiles(false);
+        root.setSubcommandsCaseInsensitive(true);
+        // "--id --until X" is a missing value, not an id that starts with "--".
+        root.setUnmatchedOptionsAllowedAsOptionParameters(false);
+        root.setUsageHelpWidth(100);
+        return root;
+    }
+
+    /** The help text of the whole CLI ({@link #USAGE_TEXT}) or of one command (picocli's, from its annotations). */
+    static String help(CommandLine line) {
+        if (line.getCommand() instanceof RootCommand) {
+            return USAGE_TEXT + "\n\nRun 'deploy <command> --help' for one command's options.";
+        }
+        return line.getUsageMessage(CommandLine.Help.Ansi.OFF).stripTrailing();
+    }
+
+    /** The command of that name (any case), or null. */
+    static CommandLine subcommand(CommandLine root, String name) {
+        for (Map.Entry<String, CommandLine> entry : root.getSubcommands().entrySet()) {
+            if (entry.getKey().equalsIgnoreCase(name.trim())) {
+                return entry.getValue();
+            }
+        }
+        return null;
+    }
+
+    static String unknownCommand(CommandLine root, String name) {
+        return "unknown command '" + name + "'; the commands are " + String.join(", ", root.getSubcommands().keySet());
+    }
+
+    /** The project's version, as the build wrote it into version.properties. */
+    static String version() {
+        Properties properties = new Properties();
+        try (InputStream in = DeployCli.class.getResourceAsStream("version.properties")) {
+            if (in != null) {
+                properties.load(in);
+            }
+        } catch (IOException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+        String version = properties.getProperty("version", "");
+        return version.isBlank() || version.contains("${") ? "unknown (not built by Maven)" : version.trim();
+    }
+
+    /** Picocli's refusal, in the CLI's words where they are plainer. */
+    private static String refusal(ParameterException e, CommandLine root) {
+        if (e instanceof UnmatchedArgumentException unmatched && e.getCommandLine() == root
+                && !unmatched.getUnmatched().isEmpty() && !unmatched.getUnmatched().get(0).startsWith("-")) {
+            return unknownCommand(root, unmatched.getUnmatched().get(0));
+        }
+        String message = e.getMessage();
+        return message == null ? e.getClass().getSimpleName() : message;
+    }
+
+    /** The keys that could be echoed: the {@code --key} values on the command line, and the variable. */
+    private static List<String> keys(String[] words, Map<String, String> env) {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < words.length; i++) {
+            if (words[i].equals("--key") && i + 1 < words.length) {
+                keys.add(words[i + 1].trim());
+            } else if (words[i].startsWith("--key=")) {
+                keys.add(words[i].substring("--key=".length()).trim());
+            }
+        }
+        if (env.get(ENV_KEY) != null) {
+            keys.add(env.get(ENV_KEY).trim());
+        }
+        return keys;
     }
 
     private static String apiBase(String api) throws UsageException {
@@ -195,16 +286,21 @@ public final class DeployCli {
         return api.trim();
     }
 
-    private static int usageError(Console console, String message) {
+    private static int usageError(Console console, String message, CommandLine where) {
         console.err("deploy: " + message);
+        if (where != null && !(where.getCommand() instanceof RootCommand)) {
+            console.err("Run 'deploy " + where.getCommandName() + " --help' for its options.");
+        }
         console.err("Run 'deploy --help' for the commands, options and exit codes.");
         return USAGE;
     }
 
-    private static String firstNonBlank(String first, String second) {
-        if (first != null && !first.isBlank()) {
-            return first.trim();
+    private static String firstNonBlank(String... values) {
+        for (String value : values) {
+            if (value != null && !value.isBlank()) {
+                return value.trim();
+            }
         }
-        return second == null || second.isBlank() ? null : second.trim();
+        return null;
     }
 }

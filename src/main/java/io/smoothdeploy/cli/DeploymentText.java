@@ -106,12 +106,21 @@ final class DeploymentText {
      * package URI shown without its query string.
      */
     static ObjectNode summary(JsonNode deployment) {
-        ObjectNode copy = ((ObjectNode) deployment).deepCopy();
+        ObjectNode copy = redacted(deployment);
         for (JsonNode webApp : copy.path("webApps")) {
             if (webApp.isObject()) {
                 ((ObjectNode) webApp).remove("timings");
             }
         }
+        return copy;
+    }
+
+    /**
+     * The deployment as {@code --output json} prints it: the API's body whole, the package URI shown without its
+     * query string.
+     */
+    static ObjectNode redacted(JsonNode deployment) {
+        ObjectNode copy = ((ObjectNode) deployment).deepCopy();
         JsonNode pkg = copy.get("package");
         if (pkg != null && pkg.isObject() && pkg.hasNonNull("uri")) {
             ((ObjectNode) pkg).put("uri", Masking.packageUri(pkg.get("uri").asText()));

@@ -1,5 +1,8 @@
 package io.smoothdeploy.cli;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,18 +19,34 @@ final class Masking {
     /** Shorter keys are not searched for in text: replacing them would garble output and hide nothing. */
     private static final int MIN_KEY_LENGTH = 6;
 
-    private final String key;
+    private final List<String> keys;
 
     Masking(String key) {
-        this.key = key == null || key.length() < MIN_KEY_LENGTH ? null : key;
+        this(key == null ? List.of() : List.of(key));
     }
 
-    /** The text with the key replaced and the SAS query of every URI in it redacted. */
+    /** Every key that may be printed by mistake: the one on the command line and the one in the environment. */
+    Masking(Collection<String> keys) {
+        List<String> usable = new ArrayList<>();
+        for (String key : keys) {
+            if (key != null && key.length() >= MIN_KEY_LENGTH && !usable.contains(key)) {
+                usable.add(key);
+            }
+        }
+        // The longest first: a key that contains another is replaced whole.
+        usable.sort((a, b) -> b.length() - a.length());
+        this.keys = List.copyOf(usable);
+    }
+
+    /** The text with the keys replaced and the SAS query of every URI in it redacted. */
     String text(String text) {
         if (text == null) {
             return null;
         }
-        String masked = key == null ? text : text.replace(key, KEY_MASK);
+        String masked = text;
+        for (String key : keys) {
+            masked = masked.replace(key, KEY_MASK);
+        }
         Matcher matcher = URI.matcher(masked);
         StringBuilder out = new StringBuilder();
         while (matcher.find()) {

@@ -1,98 +1,169 @@
 package io.smoothdeploy.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.smoothdeploy.app.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Set;
+import java.util.Locale;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
- * The read-only commands, one GET each: {@code log}, {@code diagnosis}, {@code timeline} and {@code support-bundle}
- * of a deployment, and {@code environment} (an environment's registration and its last deployments). Each prints
- * the API's JSON, indented, on standard output, except {@code log}, which prints one line per log entry, and
- * {@code support-bundle --output FILE}, which writes the bundle to the file.
+ * The read-only commands that print the API's JSON, indented, on standard output, in text and json mode alike:
+ * {@code diagnosis}, {@code timeline} and {@code support-bundle} of a deployment, and {@code environment} (an
+ * environment's registration and its last deployments). {@code support-bundle --file FILE} writes the bundle to
+ * the file instead. ({@code log} is {@link LogCommand}.)
  */
-final class ReadCommand implements Command {
+abstract class ReadCommand extends Command {
 
-    private enum What { LOG, DIAGNOSIS, TIMELINE, SUPPORT_BUNDLE, ENVIRONMENT }
-
-    private final What what;
-
-    private ReadCommand(What what) {
-        this.what = what;
-    }
-
-    static ReadCommand log() {
-        return new ReadCommand(What.LOG);
-    }
-
-    static ReadCommand diagnosis() {
-        return new ReadCommand(What.DIAGNOSIS);
-    }
-
-    static ReadCommand timeline() {
-        return new ReadCommand(What.TIMELINE);
-    }
-
-    static ReadCommand supportBundle() {
-        return new ReadCommand(What.SUPPORT_BUNDLE);
-    }
-
-    static ReadCommand environment() {
-        return new ReadCommand(What.ENVIRONMENT);
-    }
+    /** The path to GET. */
+    abstract String path() throws UsageException;
 
     @Override
-    public Set<String> options() {
-        return switch (what) {
-            case ENVIRONMENT -> Set.of("name");
-            case SUPPORT_BUNDLE -> Set.of("id", "output");
-            default -> Set.of("id");
-        };
-    }
-
-    @Override
-    public int run(Context context) throws UsageException, ApiException, InterruptedException {
-        String path = what == What.ENVIRONMENT
-                ? "/environments/" + ApiClient.segment(context.args().required("name"))
-                : "/deployments/" + ApiClient.segment(context.args().required("id")) + switch (what) {
-                    case LOG -> "/log";
-                    case DIAGNOSIS -> "/diagnosis";
-                    case TIMELINE -> "/timeline";
-                    default -> "/support-bundle";
-                };
-        String output = what == What.SUPPORT_BUNDLE ? context.args().optional("output") : null;
-        JsonNode body = context.api().get(path).body();
-        if (what == What.LOG) {
-            for (JsonNode line : body.path("lines")) {
-                String webApp = line.path("webApp").asText("");
-                context.console().out(line.path("at").asText() + " " + line.path("level").asText()
-                        + (webApp.isEmpty() ? "" : " [" + webApp + "]") + " " + line.path("message").asText());
-            }
-            return DeployCli.OK;
-        }
-        String text = indented(body);
-        if (output != null) {
-            try {
-                Files.writeString(Path.of(output), text + "\n", StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UsageException("could not write --output " + output + ": " + e.getMessage());
-            }
-            context.console().err("Support bundle written to " + output);
-            return DeployCli.OK;
-        }
-        context.console().out(text);
+    int run(Context context) throws UsageException, ApiException, InterruptedException {
+        context.console().printJson(context.api().get(path()).body());
         return DeployCli.OK;
     }
 
-    private static String indented(JsonNode body) {
-        try {
-            return Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(body);
-        } catch (JsonProcessingException e) {
-            return body.toString();
+    /** {@code --id} and {@code --output json|text}, for the commands about one deployment. */
+    abstract static class OfDeployment extends ReadCommand {
+
+        @Option(names = "--id", paramLabel = "D", order = 1, description = "The deployment's id.")
+        String id;
+
+        String deploymentPath(String command, String tail) throws UsageException {
+            return "/deployments/" + ApiClient.segment(CliArgs.required(id, "id", command)) + tail;
+        }
+    }
+
+    /** {@code diagnosis}. */
+    @CommandLine.Command(name = "diagnosis", sortOptions = false,
+            customSynopsis = "deploy diagnosis --id D [--output json|text] [--api URL] [--key KEY]",
+            description = {"", "Why the deployment failed, as JSON: the classified cause, the evidence lines, the"
+                    + " fix and the advice (retry, new package, reset ...).", ""},
+            footer = {"", "Exit codes: 0 printed, 2 usage error, 3 the API refused it."})
+    static final class Diagnosis extends OfDeployment {
+
+        @Mixin
+        OutputOption output = new OutputOption();
+
+        @Override
+        String output() {
+            return output.output;
+        }
+
+        @Override
+        String path() throws UsageException {
+            return deploymentPath("diagnosis", "/diagnosis");
+        }
+    }
+
+    /** {@code timeline}. */
+    @CommandLine.Command(name = "timeline", sortOptions = false,
+            customSynopsis = "deploy timeline --id D [--output json|text] [--api URL] [--key KEY]",
+            description = {"", "Every step of every web app with its start and end, and where the package came from"
+                    + " (commit, pipeline run), as JSON.", ""},
+            footer = {"", "Exit codes: 0 printed, 2 usage error, 3 the API refused it."})
+    static final class Timeline extends OfDeployment {
+
+        @Mixin
+        OutputOption output = new OutputOption();
+
+        @Override
+        String output() {
+            return output.output;
+        }
+
+        @Override
+        String path() throws UsageException {
+            return deploymentPath("timeline", "/timeline");
+        }
+    }
+
+    /** {@code environment}. */
+    @CommandLine.Command(name = "environment", sortOptions = false,
+            customSynopsis = "deploy environment --name N [--output json|text] [--api URL] [--key KEY]",
+            description = {"", "An environment's registration and its last deployments, as JSON.", ""},
+            footer = {"", "Exit codes: 0 printed, 2 usage error, 3 the API refused it (such as an unknown name)."})
+    static final class Environment extends ReadCommand {
+
+        @Option(names = "--name", paramLabel = "N", order = 1, description = "The environment's name.")
+        String name;
+
+        @Mixin
+        OutputOption output = new OutputOption();
+
+        @Override
+        String output() {
+            return output.output;
+        }
+
+        @Override
+        String path() throws UsageException {
+            return "/environments/" + ApiClient.segment(CliArgs.required(name, "name", "environment"));
+        }
+    }
+
+    /**
+     * {@code support-bundle}. Its {@code --output} was a file before {@code --output json|text} existed, and still
+     * is for any value other than {@code json} or {@code text}; {@code --file} is the name to use.
+     */
+    @CommandLine.Command(name = "support-bundle", sortOptions = false,
+            customSynopsis = "deploy support-bundle --id D [--file FILE] [--output json|text] [--api URL] [--key KEY]",
+            description = {"", "Everything a support ticket needs about the deployment, redacted, as JSON: on"
+                    + " standard output, or written to FILE.", ""},
+            footer = {"", "Exit codes: 0 printed or written, 2 usage error (or FILE cannot be written), 3 the API"
+                    + " refused it."})
+    static final class SupportBundle extends OfDeployment {
+
+        @Option(names = "--file", paramLabel = "FILE", order = 2, description = "Writes the bundle to FILE.")
+        String file;
+
+        @Option(names = "--output", paramLabel = "json|text", order = 102,
+                completionCandidates = OutputOption.Formats.class,
+                description = "The bundle is JSON either way. Any other value is taken as --file (its older name).")
+        String output;
+
+        @Override
+        String output() {
+            return isFormat(output) ? output : null;
+        }
+
+        private static boolean isFormat(String value) {
+            String format = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+            return format.equals("json") || format.equals("text");
+        }
+
+        @Override
+        String path() throws UsageException {
+            return deploymentPath("support-bundle", "/support-bundle");
+        }
+
+        @Override
+        int run(Context context) throws UsageException, ApiException, InterruptedException {
+            String target = file;
+            if (output != null && !isFormat(output)) {
+                if (target != null) {
+                    throw new UsageException("give the bundle's file once: --file FILE (--output FILE is its older"
+                            + " name)");
+                }
+                target = output;
+            }
+            String path = path();
+            if (target == null) {
+                return super.run(context);
+            }
+            JsonNode body = context.api().get(path).body();
+            try {
+                Files.writeString(Path.of(target), context.console().masked(Console.indented(body)) + "\n",
+                        StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UsageException("could not write " + target + ": " + e.getMessage());
+            }
+            context.console().err("Support bundle written to " + target);
+            return DeployCli.OK;
         }
     }
 }

@@ -10,30 +10,77 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Set;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
- * {@code start}: {@code POST /deployments}. Prints the deployment id, alone, on standard output; the rest on
- * standard error. With the same idempotency key the API answers with the same deployment, so a restarted
- * pipeline job re-attaches to it.
+ * {@code start}: {@code POST /deployments}. Prints the deployment id, alone, on standard output (with
+ * {@code --output json}: the API's answer); the rest on standard error. With the same idempotency key the API
+ * answers with the same deployment, so a restarted pipeline job re-attaches to it.
  */
-final class StartCommand implements Command {
+@CommandLine.Command(name = "start", sortOptions = false,
+        customSynopsis = {"deploy start --environment E --package URI (--sha256 HEX | --package-file ZIP)",
+            "             --mode ReadOnly|ReadWrite|MaintenancePage --idempotency-key K",
+            "             [--current-packages NAME=URI,...] [--commit-id SHA] [--pipeline-run-url URL]",
+            "             [--output json|text] [--api URL] [--key KEY]"},
+        description = {"", "Starts a deployment of one package to a registered environment and prints its id alone on"
+                + " standard output, so that ID=$(deploy start ...) works. Run again with the same idempotency key,"
+                + " it prints the same id: a restarted job re-attaches to its deployment.", ""},
+        footer = {"", "Exit codes: 0 started (or re-attached), 2 usage error, 3 the API refused it."})
+final class StartCommand extends Command {
+
+    @Option(names = "--environment", paramLabel = "E", order = 1, description = "The registered environment.")
+    String environment;
+
+    @Option(names = "--package", paramLabel = "URI", order = 2,
+            description = "Where App Service fetches the zip: an https URL, usually with a SAS (never printed).")
+    String packageUri;
+
+    @Option(names = "--sha256", paramLabel = "HEX", order = 3, description = "The zip's SHA-256, 64 hex digits.")
+    String sha256;
+
+    @Option(names = "--package-file", paramLabel = "ZIP", order = 4,
+            description = "The local copy of the zip: its SHA-256 is computed (instead of --sha256).")
+    String packageFile;
+
+    @Option(names = "--mode", paramLabel = "MODE", order = 5, completionCandidates = Modes.class,
+            description = "ReadOnly, ReadWrite or MaintenancePage: what the old code does while the new one deploys.")
+    String mode;
+
+    @Option(names = "--idempotency-key", paramLabel = "K", order = 6,
+            description = "One key per release and environment, such as the run id: the same key re-attaches.")
+    String idempotencyKey;
+
+    @Option(names = "--current-packages", paramLabel = "NAME=URI,...", order = 7,
+            description = "The package each main site's production runs now, needed when its"
+                    + " WEBSITE_RUN_FROM_PACKAGE is 1 or unset (the start says so).")
+    String currentPackages;
+
+    @Option(names = "--commit-id", paramLabel = "SHA", order = 8,
+            description = "The commit the package was built from (shown in the status and timeline).")
+    String commitId;
+
+    @Option(names = "--pipeline-run-url", paramLabel = "URL", order = 9,
+            description = "The pipeline run that built it (shown in the status and timeline).")
+    String pipelineRunUrl;
+
+    @Mixin
+    OutputOption output = new OutputOption();
 
     @Override
-    public Set<String> options() {
-        return Set.of("environment", "package", "sha256", "package-file", "mode", "idempotency-key",
-                "current-packages", "commit-id", "pipeline-run-url");
+    String output() {
+        return output.output;
     }
 
     @Override
-    public int run(Context context) throws UsageException, ApiException, InterruptedException {
-        CliArgs args = context.args();
-        String environment = args.required("environment");
-        String packageUri = args.required("package");
-        String mode = args.required("mode");
-        String key = args.required("idempotency-key");
-        String sha = args.optional("sha256");
-        String file = args.optional("package-file");
+    int run(Context context) throws UsageException, ApiException, InterruptedException {
+        String environment = CliArgs.required(this.environment, "environment", "start");
+        String packageUri = CliArgs.required(this.packageUri, "package", "start");
+        String mode = CliArgs.required(this.mode, "mode", "start");
+        String key = CliArgs.required(idempotencyKey, "idempotency-key", "start");
+        String sha = sha256;
+        String file = packageFile;
         if ((sha == null) == (file == null)) {
             throw new UsageException("give the package's SHA-256 with either --sha256 HEX or --package-file ZIP");
         }
@@ -47,15 +94,14 @@ final class StartCommand implements Command {
         body.put("packageSha256", sha.trim());
         body.put("mode", mode);
         body.put("idempotencyKey", key);
-        if (args.optional("commit-id") != null) {
-            body.put("commitId", args.optional("commit-id").trim());
+        if (commitId != null) {
+            body.put("commitId", commitId.trim());
         }
-        if (args.optional("pipeline-run-url") != null) {
-            body.put("pipelineRunUrl", args.optional("pipeline-run-url").trim());
+        if (pipelineRunUrl != null) {
+            body.put("pipelineRunUrl", pipelineRunUrl.trim());
         }
-        String current = args.optional("current-packages");
-        if (current != null) {
-            body.set("currentPackages", currentPackages(current));
+        if (currentPackages != null) {
+            body.set("currentPackages", currentPackages(currentPackages));
         }
 
         ApiClient.Answer answer = context.api().post("/deployments", body.toString());
@@ -68,8 +114,20 @@ final class StartCommand implements Command {
         context.console().err("Deployment " + id + " of " + Masking.packageUri(packageUri) + " to " + environment
                 + " (mode " + mode + ", idempotency key " + key + "): " + DeploymentText.progress(deployment));
         answer.location().ifPresent(location -> context.console().err("Follow it at " + location));
-        context.console().out(id);
+        if (context.console().json()) {
+            context.console().printJson(DeploymentText.redacted(deployment));
+        } else {
+            context.console().out(id);
+        }
         return DeployCli.OK;
+    }
+
+    /** What completion offers for {@code --mode}. */
+    static final class Modes implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return java.util.List.of("ReadOnly", "ReadWrite", "MaintenancePage").iterator();
+        }
     }
 
     /**

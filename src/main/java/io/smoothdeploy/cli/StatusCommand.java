@@ -1,27 +1,39 @@
 package io.smoothdeploy.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import io.smoothdeploy.app.Json;
-import java.util.Set;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-/** {@code status}: {@code GET /deployments/{id}}, printed as JSON on standard output (timings left out). */
-final class StatusCommand implements Command {
+/**
+ * {@code status}: {@code GET /deployments/{id}}, printed as JSON on standard output: without the per-web-app
+ * timings in text mode (as it always was), the API's body whole with {@code --output json}. Either way the package
+ * URI is shown without its query string.
+ */
+@CommandLine.Command(name = "status", sortOptions = false,
+        customSynopsis = "deploy status --id D [--output json|text] [--api URL] [--key KEY]",
+        description = {"", "Prints the deployment's status as JSON: status, stage, percentComplete, webApps, errors,"
+                + " warnings, validationLinks, allowedActions. Text mode leaves out each web app's timings;"
+                + " json mode prints the API's answer whole.", ""},
+        footer = {"", "Exit codes: 0 printed, 2 usage error, 3 the API refused it (such as an unknown id)."})
+final class StatusCommand extends Command {
+
+    @Option(names = "--id", paramLabel = "D", order = 1, description = "The deployment's id (what start printed).")
+    String id;
+
+    @Mixin
+    OutputOption output = new OutputOption();
 
     @Override
-    public Set<String> options() {
-        return Set.of("id");
+    String output() {
+        return output.output;
     }
 
     @Override
-    public int run(Context context) throws UsageException, ApiException, InterruptedException {
-        String id = context.args().required("id");
+    int run(Context context) throws UsageException, ApiException, InterruptedException {
+        String id = CliArgs.required(this.id, "id", "status");
         ApiClient.Answer answer = context.api().get("/deployments/" + ApiClient.segment(id));
-        try {
-            context.console().out(Json.mapper().writerWithDefaultPrettyPrinter()
-                    .writeValueAsString(DeploymentText.summary(answer.body())));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        context.console().printJson(context.console().json() ? DeploymentText.redacted(answer.body())
+                : DeploymentText.summary(answer.body()));
         return DeployCli.OK;
     }
 }

@@ -4,16 +4,33 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code wait}: polls {@code GET /deployments/{id}} until the deployment reaches the wanted status, printing a
  * progress line whenever the status, percentage, stage or a web app's phase changes (and a heartbeat line when
- * nothing has changed for a while). No answer, 429 and 5xx are tolerated a few times in a row.
+ * nothing has changed for a while). No answer, 429 and 5xx are tolerated a few times in a row. With
+ * {@code --output json} the progress goes to standard error and standard output gets the last status seen (the
+ * API's JSON), whatever the exit code.
  */
-final class WaitCommand implements Command {
+@CommandLine.Command(name = "wait", sortOptions = false,
+        customSynopsis = {"deploy wait --id D [--until AwaitingVerification|Succeeded|Reset|terminal]",
+            "            [--timeout 30m] [--poll 5s] [--heartbeat 1m]",
+            "            [--output json|text] [--api URL] [--key KEY]"},
+        description = {"", "Polls the deployment until it has the wanted status (default Succeeded), printing a"
+                + " progress line when its status, percentage, stage or a web app's phase changes. With"
+                + " AwaitingVerification it then prints the validation links and the allowed actions. terminal"
+                + " waits for the end, whichever it is. No answer, 429 and 5xx are ridden out up to "
+                + WaitCommand.MAX_TRANSIENT_FAILURES + " times in a row.", ""},
+        footer = {"", "Durations: 90s, 5m, 1h30m, 500ms, or a number of seconds.",
+            "Exit codes: 0 the wanted status (terminal: Succeeded or Reset), 1 it ended otherwise (its errors are"
+                    + " printed), 2 usage error, 3 API error, 4 timeout."})
+final class WaitCommand extends Command {
 
     static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
     static final Duration DEFAULT_POLL = Duration.ofSeconds(5);
@@ -63,28 +80,57 @@ final class WaitCommand implements Command {
         }
     }
 
+    @Option(names = "--id", paramLabel = "D", order = 1, description = "The deployment's id.")
+    String id;
+
+    @Option(names = "--until", paramLabel = "STATUS", order = 2, completionCandidates = UntilNames.class,
+            description = "AwaitingVerification, Succeeded (the default), Reset or terminal.")
+    String until;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", order = 3,
+            description = "How long to wait at most (default 30m); then exit 4.")
+    String timeout;
+
+    @Option(names = "--poll", paramLabel = "DURATION", order = 4, description = "The pause between polls (default 5s).")
+    String poll;
+
+    @Option(names = "--heartbeat", paramLabel = "DURATION", order = 5,
+            description = "Prints a 'still' line when nothing has changed for this long (default 1m).")
+    String heartbeat;
+
+    @Mixin
+    OutputOption output = new OutputOption();
+
     @Override
-    public Set<String> options() {
-        return Set.of("id", "until", "timeout", "poll", "heartbeat");
+    String output() {
+        return output.output;
+    }
+
+    /** What completion offers for {@code --until}. */
+    static final class UntilNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Arrays.stream(Until.values()).map(until -> until.wireName).iterator();
+        }
     }
 
     @Override
-    public int run(Context context) throws UsageException, ApiException, InterruptedException {
-        CliArgs args = context.args();
-        String id = args.required("id");
-        Until until = args.optional("until") == null ? Until.SUCCEEDED : Until.parse(args.optional("until"));
-        Duration timeout = args.duration("timeout", DEFAULT_TIMEOUT);
-        Duration poll = args.duration("poll", DEFAULT_POLL);
-        Duration heartbeat = args.duration("heartbeat", DEFAULT_HEARTBEAT);
+    int run(Context context) throws UsageException, ApiException, InterruptedException {
+        String id = CliArgs.required(this.id, "id", "wait");
+        Until until = this.until == null ? Until.SUCCEEDED : Until.parse(this.until);
+        Duration timeout = CliArgs.duration(this.timeout, "timeout", DEFAULT_TIMEOUT);
+        Duration poll = CliArgs.duration(this.poll, "poll", DEFAULT_POLL);
+        Duration heartbeat = CliArgs.duration(this.heartbeat, "heartbeat", DEFAULT_HEARTBEAT);
         Console console = context.console();
         Pacer pacer = context.pacer();
         String path = "/deployments/" + ApiClient.segment(id);
 
         Instant started = pacer.now();
         Instant deadline = started.plus(timeout);
-        console.out("Waiting up to " + CliArgs.format(timeout) + " for deployment " + id + " to be "
+        console.say("Waiting up to " + CliArgs.format(timeout) + " for deployment " + id + " to be "
                 + until.wireName + " (polling every " + CliArgs.format(poll) + ")");
         String lastLine = null;
+        JsonNode last = null;
         Instant lastPrinted = started;
         int transientFailures = 0;
         boolean hinted = false;
@@ -101,14 +147,15 @@ final class WaitCommand implements Command {
             }
             Instant now = pacer.now();
             if (deployment != null) {
+                last = deployment;
                 String line = DeploymentText.progress(deployment);
                 String elapsed = "[" + CliArgs.format(Duration.between(started, now)) + "] ";
                 if (!line.equals(lastLine)) {
-                    console.out(elapsed + line);
+                    console.say(elapsed + line);
                     lastLine = line;
                     lastPrinted = now;
                 } else if (!now.isBefore(lastPrinted.plus(heartbeat))) {
-                    console.out(elapsed + "still " + line);
+                    console.say(elapsed + "still " + line);
                     lastPrinted = now;
                 }
                 String status = DeploymentText.status(deployment);
@@ -125,6 +172,9 @@ final class WaitCommand implements Command {
             if (!now.isBefore(deadline)) {
                 console.err("Timed out after " + CliArgs.format(timeout) + ": deployment " + id + " is "
                         + (lastLine == null ? "unknown (no answer)" : lastLine) + ", not " + until.wireName);
+                if (last != null && console.json()) {
+                    console.printJson(DeploymentText.redacted(last));
+                }
                 return DeployCli.TIMEOUT;
             }
             Duration left = Duration.between(now, deadline);
@@ -133,6 +183,14 @@ final class WaitCommand implements Command {
     }
 
     private static int finish(Console console, String id, Until until, JsonNode deployment, int outcome) {
+        int code = report(console, id, until, deployment, outcome);
+        if (console.json()) {
+            console.printJson(DeploymentText.redacted(deployment));
+        }
+        return code;
+    }
+
+    private static int report(Console console, String id, Until until, JsonNode deployment, int outcome) {
         String status = DeploymentText.status(deployment);
         if (outcome != DeployCli.OK) {
             console.err(until == Until.TERMINAL ? "Deployment " + id + " ended " + status + ":"
@@ -141,17 +199,17 @@ final class WaitCommand implements Command {
             return outcome;
         }
         if (until == Until.AWAITING_VERIFICATION && status.equals("Succeeded")) {
-            console.out("Deployment " + id + " is already Succeeded (it is past AwaitingVerification)");
+            console.say("Deployment " + id + " is already Succeeded (it is past AwaitingVerification)");
             return outcome;
         }
-        console.out("Deployment " + id + " is " + status);
+        console.say("Deployment " + id + " is " + status);
         if (status.equals("AwaitingVerification")) {
             List<String> links = new ArrayList<>();
             deployment.path("validationLinks").forEach(link -> links.add(link.asText()));
-            links.forEach(link -> console.out("Validation link: " + link));
+            links.forEach(link -> console.say("Validation link: " + link));
             List<String> actions = new ArrayList<>();
             deployment.path("allowedActions").forEach(action -> actions.add(action.asText()));
-            console.out("Allowed actions: " + String.join(", ", actions).toLowerCase(Locale.ROOT));
+            console.say("Allowed actions: " + String.join(", ", actions).toLowerCase(Locale.ROOT));
         }
         for (JsonNode warning : deployment.path("warnings")) {
             console.err("warning: " + (warning.isValueNode() ? warning.asText() : warning.toString()));

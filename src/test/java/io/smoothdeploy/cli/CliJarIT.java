@@ -39,6 +39,34 @@ class CliJarIT {
         assertTrue(bad.output().contains("--api"), bad.output());
     }
 
+    @Test
+    void everyCommandsHelpTheVersionAndTheCompletionScriptComeFromTheJarAlone(@TempDir Path empty) throws Exception {
+        // Arrange
+        Path built = Path.of(System.getProperty("cliJar", "target/smooth-deploy-cli.jar"));
+        assertTrue(Files.isRegularFile(built), "package writes " + built);
+        Path jar = Files.copy(built, empty.resolve("deploy.jar"), StandardCopyOption.REPLACE_EXISTING);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> commands = List.of("start", "status", "wait", "complete", "reset", "log", "diagnosis", "timeline",
+                "support-bundle", "environment", "register", "completion", "help");
+
+        // Act
+        Run version = run(empty, java, "-jar", jar.toString(), "--version");
+        Run completion = run(empty, java, "-jar", jar.toString(), "completion", "bash");
+
+        // Assert
+        for (String command : commands) {
+            Run help = run(empty, java, "-jar", jar.toString(), command, "--help");
+            assertEquals(0, help.code(), command + ": " + help.output());
+            assertTrue(help.output().startsWith("Usage: deploy " + command), command + ": " + help.output());
+            assertTrue(completion.output().contains(" " + command + " ") || completion.output().contains(" " + command
+                    + "\""), command + " in the completion script");
+        }
+        assertEquals(0, version.code(), version.output());
+        assertEquals("smooth-deploy " + System.getProperty("projectVersion", "0.1.0-SNAPSHOT"), version.output().strip());
+        assertEquals(0, completion.code(), completion.output());
+        assertTrue(completion.output().contains("complete -F _complete_deploy"), completion.output());
+    }
+
     private static Run run(Path dir, String... command) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(List.of(command)).directory(dir.toFile()).redirectErrorStream(true);
         builder.environment().clear();

@@ -481,7 +481,7 @@ public final class GuardedHttp {
         if (nanos <= 0) {
             throw tooSlow(request);
         }
-        return Math.max(1, nanos / 1_000_000);
+        return Math.max(1, (nanos + 999_999) / 1_000_000);
     }
 
     /**
@@ -511,8 +511,17 @@ public final class GuardedHttp {
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             long remaining = remainingMillis(deadline, request);
-            socket.setSoTimeout((int) Math.max(1, Math.min(request.idleTimeout.toMillis(), remaining)));
-            return in.read(b, off, len);
+            long idle = request.idleTimeout.toMillis();
+            socket.setSoTimeout((int) Math.max(1, Math.min(idle, remaining)));
+            try {
+                return in.read(b, off, len);
+            } catch (SocketTimeoutException e) {
+                // A wait cut short by the time cap is the cap's doing, not a stall.
+                if (remaining < idle) {
+                    throw tooSlow(request);
+                }
+                throw e;
+            }
         }
     }
 }

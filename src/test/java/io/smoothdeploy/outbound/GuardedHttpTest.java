@@ -273,6 +273,23 @@ class GuardedHttpTest {
     }
 
     @Test
+    void aPackageOffTheAllowListIsRefusedAtFetchTimeWithoutAConnection() {
+        // Arrange
+        resolver.map("packages.example.test", "93.184.216.34");
+        HttpPackageDigest digest = new HttpPackageDigest(azure, UnaryOperator.identity(), limits(1024));
+
+        // Act
+        CloudException e = assertThrows(CloudException.class, () -> digest.sha256(
+                "https://packages.example.test/cms.zip?sig=SECRETSIG", List.of("blobs.example.com")));
+
+        // Assert
+        assertEquals("PackageUriRefused", e.code());
+        assertFalse(e.isTransient());
+        assertEquals(0, resolver.lookups("packages.example.test"), "refused before it was even resolved");
+        assertFalse(e.getMessage().contains("SECRETSIG"), e.getMessage());
+    }
+
+    @Test
     void moreThanThreeRedirectsIsNotReachable() throws IOException {
         // Arrange
         resolver.map("loop.test", "127.0.0.1");

@@ -55,7 +55,7 @@ class PackageIntegrityTest {
         assertEquals("PACKAGE", error.get("kind").asText());
         assertEquals("VERIFY_PACKAGE", error.get("stage").asText());
         String message = error.get("message").asText();
-        assertTrue(message.contains("does not have the SHA-256 the deployment was started with (" + expected + ")"),
+        assertTrue(message.contains("does not match the SHA-256 the deployment was started with (" + expected + ")"),
                 error.toString());
         java.util.regex.Matcher hashes = java.util.regex.Pattern.compile("[0-9a-f]{64}").matcher(message);
         while (hashes.find()) {

@@ -68,7 +68,7 @@ final class VerifyPackageStep implements StageStep {
         String expected = deployment.packageSha256().toLowerCase(Locale.ROOT);
         if (!expected.equals(actual)) {
             // The SHA-256 of what answered is not reported: it would tell a caller what some URL serves.
-            return StepOutcome.fail(FailureKind.PACKAGE, "package " + shown + " does not have the SHA-256 the"
+            return StepOutcome.fail(FailureKind.PACKAGE, "package " + shown + " does not match the SHA-256 the"
                     + " deployment was started with (" + expected + "); nothing was changed. Upload the package"
                     + " again, or start with the SHA-256 of the package that is there");
         }

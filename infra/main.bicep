@@ -57,6 +57,9 @@ param grantQueueDataOwnerForScaling bool = true
 @description('Always-ready instances for the HTTP API (0: scale to zero).')
 param alwaysReadyHttpInstances int = 0
 
+@description('Key Vault secret URI of the webhook signing secret (see README, Signed webhooks); empty: no webhook is posted.')
+param webhookSecretUri string = ''
+
 var tags = {
   'azd-env-name': environmentName
   application: 'smooth-deploy-orchestrator'
@@ -193,6 +196,7 @@ module functionApp 'modules/functionapp.bicep' = {
     targetSubscriptionId: subscription().subscriptionId
     staleMaintenanceSchedule: staleMaintenanceSchedule
     alwaysReadyHttpInstances: alwaysReadyHttpInstances
+    webhookSecretUri: webhookSecretUri
   }
 }
 

@@ -54,6 +54,9 @@ param instanceMemoryMB int = 2048
 @description('Always-ready instances for the HTTP API (0: scale to zero).')
 param alwaysReadyHttpInstances int = 0
 
+@description('Key Vault secret URI (https://<vault>.vault.azure.net/secrets/<name>) of the webhook signing secret; empty: no webhook is posted. The identity needs Key Vault Secrets User on that secret or vault.')
+param webhookSecretUri string = ''
+
 @description('Optional subnet (delegated to Microsoft.App/environments) for VNet integration.')
 param virtualNetworkSubnetId string = ''
 
@@ -85,6 +88,9 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // Key Vault references (SMOOTHDEPLOY_WEBHOOK_SECRET) are resolved with this identity: the app has no
+    // system-assigned one (https://learn.microsoft.com/azure/app-service/app-service-key-vault-references).
+    keyVaultReferenceIdentity: identityId
     virtualNetworkSubnetId: empty(virtualNetworkSubnetId) ? null : virtualNetworkSubnetId
     siteConfig: {
       minTlsVersion: '1.2'
@@ -157,6 +163,14 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       // ArmCloud.forAzure signs in with a DefaultAzureCredential that names no client id: with only a
       // user-assigned identity on the app, AZURE_CLIENT_ID tells it which identity to use.
       AZURE_CLIENT_ID: identityClientId
+
+      // WebhookNotifier signs every post with this secret (HMAC-SHA256, README "Signed webhooks"). A Key Vault
+      // reference, so the secret itself is in no setting and no deployment; empty when no secret URI is given.
+      SMOOTHDEPLOY_WEBHOOK_SECRET: empty(webhookSecretUri) ? '' : '@Microsoft.KeyVault(SecretUri=${webhookSecretUri})'
+
+      // HttpPackageDigest's caps on a package download: its size, and the time it may take in all.
+      PackageDownloadMaxMegabytes: '1024'
+      PackageDownloadMaxSeconds: '300'
 
       // Lets warm-up send the Host header of the names a slot will serve (HttpWarmUpProber).
       JAVA_OPTS: '-Djdk.httpclient.allowRestrictedHeaders=host'

@@ -33,7 +33,8 @@ final class EnvironmentRequest {
 
     private static final Set<String> TOP = Set.of("webApps", "database", "connectionStringName",
             "databaseModeSetting", "maintenancePagePackageUri", "warmUpTimeoutSeconds", "staleness", "verification",
-            "webhookUrl", "transientRetryLimit");
+            "webhookUrl", "transientRetryLimit", "allowedHosts");
+    static final int MAX_ALLOWED_HOSTS = 20;
     private static final Set<String> STALENESS = Set.of("noProgressLimitMinutes", "action");
     private static final Set<String> VERIFICATION = Set.of("smokeChecks", "onPass", "onFail", "rollbackDatabase",
             "limitMinutes", "onLimit");
@@ -68,10 +69,27 @@ final class EnvironmentRequest {
             fields.error("maintenancePagePackageUri", "maintenancePagePackageUri is required when a web app has role "
                     + "MaintenancePage: the package that serves the maintenance page");
         }
+        List<String> allowedHosts = allowedHosts(fields, body);
         fields.throwIfAny();
         return new EnvironmentConfig(name, webApps, database, connectionStringName, databaseModeSetting, maintenancePage,
                 warmUpSeconds == null ? null : Duration.ofSeconds(warmUpSeconds), staleness, verification, webhook,
-                retryLimit);
+                retryLimit, allowedHosts);
+    }
+
+    /** The optional allow-list of hosts for the webhook and the packages: names, or {@code *.} and a name. */
+    private static List<String> allowedHosts(Fields fields, JsonNode body) {
+        List<String> hosts = new ArrayList<>();
+        JsonNode list = fields.array(body, "", "allowedHosts", false, MAX_ALLOWED_HOSTS);
+        for (int i = 0; list != null && i < list.size(); i++) {
+            JsonNode host = list.get(i);
+            if (!host.isTextual() || !io.smoothdeploy.outbound.GuardedHttp.validAllowListEntry(host.asText())) {
+                fields.error("allowedHosts[" + i + "]", "allowedHosts[" + i + "] must be a host name such as"
+                        + " hooks.example.com, or *. and a host name for its subdomains");
+            } else {
+                hosts.add(host.asText().toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        return hosts;
     }
 
     private static VerificationPolicy verification(Fields fields, JsonNode body, List<WebAppConfig> webApps) {

@@ -17,6 +17,7 @@ import io.smoothdeploy.engine.Stage;
 import io.smoothdeploy.engine.StartRequest;
 import io.smoothdeploy.engine.diagnosis.Classifier;
 import io.smoothdeploy.engine.diagnosis.Diagnosis;
+import io.smoothdeploy.outbound.GuardedHttp;
 import io.smoothdeploy.state.DeploymentStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -52,17 +53,37 @@ public final class HttpApi {
     private final DeploymentService service;
     private final DeploymentStore store;
     private final Clock clock;
+    private final GuardedHttp outbound;
 
+    /** With Azure's outbound guard. */
     public HttpApi(DeploymentService service, DeploymentStore store, Clock clock) {
+        this(service, store, clock, GuardedHttp.azure());
+    }
+
+    /** @param outbound checks webhook and package URLs before anything is written (the local host's allows loopback) */
+    public HttpApi(DeploymentService service, DeploymentStore store, Clock clock, GuardedHttp outbound) {
         this.service = service;
         this.store = store;
         this.clock = clock;
+        this.outbound = outbound;
+    }
+
+    /** A 422 naming {@code field} when {@code uri} is one the orchestrator would refuse to call; nothing is written. */
+    private void checkOutbound(String field, String uri, List<String> allowedHosts) {
+        if (uri == null) {
+            return;
+        }
+        Optional<String> refusal = outbound.refusal(uri, allowedHosts);
+        if (refusal.isPresent()) {
+            throw Problem.unprocessable(field, field + " " + refusal.get());
+        }
     }
 
     public ApiResponse putEnvironment(String name, String body) {
         return answer("/api/environments/" + name, () -> {
             checkName(name);
             EnvironmentConfig config = EnvironmentRequest.parse(name, objectBody(body, true));
+            checkOutbound("webhookUrl", config.webhookUrl(), config.allowedHosts());
             CommandResult result = service.registerEnvironment(config);
             if (result instanceof CommandResult.EnvironmentBusy busy) {
                 throw busy(busy, "Environment " + busy.environment() + " has a running deployment "
@@ -88,6 +109,10 @@ public final class HttpApi {
     public ApiResponse startDeployment(String body, String apiBaseUrl) {
         return answer("/api/deployments", () -> {
             StartRequest request = StartDeploymentRequest.parse(objectBody(body, true));
+            Optional<EnvironmentRecord> environment = store.findEnvironment(request.environment());
+            if (environment.isPresent()) {
+                checkOutbound("packageUri", request.packageUri(), environment.get().config().allowedHosts());
+            }
             CommandResult result = service.start(request);
             if (result instanceof CommandResult.NotFound) {
                 throw Problem.notFound("environment", "No environment named '" + request.environment()

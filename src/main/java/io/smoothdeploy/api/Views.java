@@ -59,6 +59,9 @@ final class Views {
             body.put("webhookUrl", Redact.uri(config.webhookUrl()));
         }
         body.put("transientRetryLimit", config.transientRetryLimit());
+        if (!config.allowedHosts().isEmpty()) {
+            config.allowedHosts().forEach(body.putArray("allowedHosts")::add);
+        }
         VerificationPolicy policy = config.verification();
         ObjectNode verification = body.putObject("verification");
         ArrayNode checks = verification.putArray("smokeChecks");

@@ -14,7 +14,10 @@ import io.smoothdeploy.messaging.ServiceBusStepQueue;
 import io.smoothdeploy.notify.WebhookNotifier;
 import io.smoothdeploy.state.TableDeploymentStore;
 import io.smoothdeploy.warmup.HttpWarmUpProber;
+import io.smoothdeploy.outbound.GuardedHttp;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
 import java.util.Map;
 
 /**
@@ -27,6 +30,11 @@ public final class AzureComposition {
 
     static final String TABLE_CONNECTION = "StateTableConnection";
     static final String SUBSCRIPTION = "TargetSubscriptionId";
+    /** The webhook signing secret: a Key Vault reference in infra/ ({@link WebhookNotifier#SECRET_SETTING}). */
+    static final String WEBHOOK_SECRET = WebhookNotifier.SECRET_SETTING;
+    /** The package download caps (HttpPackageDigest.Limits), defaults when unset. */
+    static final String PACKAGE_MAX_MEGABYTES = "PackageDownloadMaxMegabytes";
+    static final String PACKAGE_MAX_SECONDS = "PackageDownloadMaxSeconds";
 
     private AzureComposition() {
     }
@@ -42,9 +50,16 @@ public final class AzureComposition {
         ArmCloud cloud = ArmCloud.forAzure(required(settings, SUBSCRIPTION,
                 "the subscription that holds the environments' sites and databases"));
         TokenCredential credential = new DefaultAzureCredentialBuilder().build();
-        Wiring.Ports ports = new Wiring.Ports(store, queue, cloud, cloud, new HttpWarmUpProber(), new WebhookNotifier(),
-                new HttpPackageDigest(), new HttpSmokeProber(), new JdbcDatabaseActivity(credential));
-        return Wiring.orchestrator(ports, clock, Pacing.DEFAULT, null);
+        // Azure's outbound guard: https to public addresses only; loopback is never allowed here.
+        GuardedHttp outbound = GuardedHttp.azure();
+        WebhookNotifier notifier = new WebhookNotifier(outbound, value(settings, WEBHOOK_SECRET), clock, 3,
+                Duration.ofSeconds(2));
+        HttpPackageDigest packages = new HttpPackageDigest(outbound, UnaryOperator.identity(),
+                HttpPackageDigest.Limits.fromSettings(value(settings, PACKAGE_MAX_MEGABYTES),
+                        value(settings, PACKAGE_MAX_SECONDS)));
+        Wiring.Ports ports = new Wiring.Ports(store, queue, cloud, cloud, new HttpWarmUpProber(), notifier,
+                packages, new HttpSmokeProber(), new JdbcDatabaseActivity(credential));
+        return Wiring.orchestrator(ports, outbound, clock, Pacing.DEFAULT, null);
     }
 
     private static TableServiceClient tables(Map<String, String> settings) {

@@ -15,6 +15,7 @@ import io.smoothdeploy.engine.steps.StepCatalog;
 import io.smoothdeploy.messaging.StepMessageCodec;
 import io.smoothdeploy.messaging.StepQueue;
 import io.smoothdeploy.notify.Notifier;
+import io.smoothdeploy.outbound.GuardedHttp;
 import io.smoothdeploy.state.DeploymentStore;
 import io.smoothdeploy.warmup.SmokeProber;
 import io.smoothdeploy.warmup.WarmUpProber;
@@ -34,6 +35,15 @@ public final class Wiring {
      * @param ids    deployment id generator (null for the default)
      */
     public static Orchestrator orchestrator(Ports ports, Clock clock, Pacing pacing, Supplier<String> ids) {
+        return orchestrator(ports, GuardedHttp.azure(), clock, pacing, ids);
+    }
+
+    /**
+     * The same, with the outbound guard the API checks webhook and package URLs with when they are registered or
+     * a deployment starts ({@link GuardedHttp#azure()} unless this is the local host).
+     */
+    public static Orchestrator orchestrator(Ports ports, GuardedHttp outbound, Clock clock, Pacing pacing,
+                                            Supplier<String> ids) {
         Supplier<String> deploymentIds = ids == null ? new DeploymentIds(clock) : ids;
         StatusNotifications notifications = new StatusNotifications(ports.store(), ports.notifier(), clock);
         DeploymentService service = new DeploymentService(ports.store(), ports.queue(), clock, deploymentIds,
@@ -43,7 +53,7 @@ public final class Wiring {
         StepRunner runner = new StepRunner(ports.store(), ports.queue(), steps, clock, notifications);
         StaleMaintenanceMonitor monitor = new StaleMaintenanceMonitor(ports.store(), service, ports.queue(),
                 ports.notifier(), clock);
-        return new Orchestrator(new HttpApi(service, ports.store(), clock), runner, new StepMessageCodec(), monitor);
+        return new Orchestrator(new HttpApi(service, ports.store(), clock, outbound), runner, new StepMessageCodec(), monitor);
     }
 
     /** The adapters the engine talks to. */

@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param webhookUrl                where every status change and stale-maintenance finding is posted, or null
  * @param transientRetryLimit       how many times in a row a step retries a transient cloud failure (throttling,
  *                                  5xx, a credential that could not be fetched) before the deployment fails
+ * @param allowedHosts              the only hosts the webhook and the package may be on (exact names, or
+ *                                  {@code *.example.com} for its subdomains); empty: any public host
  */
 public record EnvironmentConfig(
         String name,
@@ -32,7 +34,8 @@ public record EnvironmentConfig(
         StalenessPolicy staleness,
         VerificationPolicy verification,
         String webhookUrl,
-        Integer transientRetryLimit) {
+        Integer transientRetryLimit,
+        List<String> allowedHosts) {
 
     public static final Duration DEFAULT_WARM_UP_TIMEOUT = Duration.ofMinutes(10);
     public static final int DEFAULT_TRANSIENT_RETRY_LIMIT = 5;
@@ -52,6 +55,16 @@ public record EnvironmentConfig(
         if (transientRetryLimit == null) {
             transientRetryLimit = DEFAULT_TRANSIENT_RETRY_LIMIT;
         }
+        allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
+    }
+
+    /** An environment with no allow-list of hosts (any public host). */
+    public EnvironmentConfig(String name, List<WebAppConfig> webApps, DatabaseConfig database,
+                             String connectionStringName, String databaseModeSetting,
+                             String maintenancePagePackageUri, Duration warmUpTimeout, StalenessPolicy staleness,
+                             VerificationPolicy verification, String webhookUrl, Integer transientRetryLimit) {
+        this(name, webApps, database, connectionStringName, databaseModeSetting, maintenancePagePackageUri,
+                warmUpTimeout, staleness, verification, webhookUrl, transientRetryLimit, List.of());
     }
 
     /** An environment with the default staleness and verification policies, no webhook and the default retries. */
@@ -59,7 +72,7 @@ public record EnvironmentConfig(
                              String connectionStringName, String databaseModeSetting,
                              String maintenancePagePackageUri, Duration warmUpTimeout) {
         this(name, webApps, database, connectionStringName, databaseModeSetting, maintenancePagePackageUri,
-                warmUpTimeout, StalenessPolicy.DEFAULT, VerificationPolicy.DEFAULT, null, null);
+                warmUpTimeout, StalenessPolicy.DEFAULT, VerificationPolicy.DEFAULT, null, null, List.of());
     }
 
     public Optional<WebAppConfig> webApp(String webAppName) {

@@ -72,7 +72,8 @@ public final class StaleMaintenanceMonitor {
             EnvironmentConfig config = environment.config();
             String action = action(config, finding.get());
             boolean notified = config.webhookUrl() != null
-                    && notifier.post(config.webhookUrl(), notification(environment, finding.get(), action, now));
+                    && notifier.post(config.webhookUrl(), notification(environment, finding.get(), action, now),
+                    config.allowedHosts());
             String done = act(config, finding.get(), last.get());
             LOG.warning(finding.get().message() + " (notified: " + notified + ", action: " + done + ")");
             reported.add(new Reported(finding.get(), notified, done));

@@ -47,7 +47,8 @@ public final class StatusNotifications {
             String message = "Deployment " + after.id() + " of " + after.environment() + " is now "
                     + after.status().wireName() + (was == null ? "" : " (was " + was + ")");
             notifier.post(config.webhookUrl(), new StatusChange("statusChanged", after.environment(), after.id(), was,
-                    after.status().wireName(), after.stage().name(), clock.instant(), message, diagnosis));
+                    after.status().wireName(), after.stage().name(), clock.instant(), message, diagnosis),
+                    config.allowedHosts());
         } catch (RuntimeException e) {
             // The change is saved; a notification that cannot be built or sent must not undo the step.
             LOG.log(Level.WARNING, "could not notify the status change of deployment " + after.id(), e);

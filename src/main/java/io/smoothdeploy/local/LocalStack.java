@@ -21,6 +21,7 @@ import io.smoothdeploy.local.faults.FaultInjector;
 import io.smoothdeploy.messaging.StepQueue;
 import io.smoothdeploy.state.DeploymentStore;
 import io.smoothdeploy.notify.WebhookNotifier;
+import io.smoothdeploy.outbound.GuardedHttp;
 import io.smoothdeploy.state.TableDeploymentStore;
 import io.smoothdeploy.warmup.HttpSmokeProber;
 import io.smoothdeploy.warmup.HttpWarmUpProber;
@@ -46,6 +47,12 @@ import java.util.function.UnaryOperator;
  * {@code BEFORE_COMPLETION} crashes: the fault suite's host.
  */
 public final class LocalStack implements AutoCloseable {
+
+    /**
+     * The webhook signing secret of a local host whose settings name none (the tests'); the committed sample sets
+     * its own. Development only: in Azure the secret comes from Key Vault.
+     */
+    public static final String DEVELOPMENT_WEBHOOK_SECRET = "local-development-webhook-secret-0001";
 
     private final TableDeploymentStore store;
     private final InProcessStepQueue queue;
@@ -84,8 +91,8 @@ public final class LocalStack implements AutoCloseable {
         public static Cloud emulated(AzureEmulator emulator, String subscriptionId, Duration requestTimeout) {
             ArmCloud arm = ArmCloud.forEndpoint(emulator.endpoint(), subscriptionId, emulator::baseUrlForHost);
             return new Cloud(arm, arm, new HttpWarmUpProber(requestTimeout),
-                    new HttpPackageDigest(emulator::packageDownloadUri, HttpPackageDigest.DEFAULT_CONNECT_TIMEOUT,
-                            HttpPackageDigest.DEFAULT_IDLE_TIMEOUT),
+                    new HttpPackageDigest(GuardedHttp.localHost(), emulator::packageDownloadUri,
+                            HttpPackageDigest.Limits.DEFAULT),
                     new HttpSmokeProber(requestTimeout), new EmulatorDatabaseActivity(emulator));
         }
     }
@@ -141,9 +148,15 @@ public final class LocalStack implements AutoCloseable {
         StepQueue engineQueue = faults.queue().apply(crashes == null ? queue : CrashingPorts.stepQueue(queue, crashes));
         AppServiceCloud appService = crashes == null ? cloud.appService() : CrashingPorts.appService(cloud.appService(), crashes);
         SqlCloud sql = crashes == null ? cloud.sql() : CrashingPorts.sql(cloud.sql(), crashes);
+        // The local host's outbound calls may reach loopback (the emulator, a receiver on this machine), and
+        // nothing else inward. Only the local host builds local-mode clients (here and in Cloud.emulated).
+        GuardedHttp outbound = GuardedHttp.localHost();
+        WebhookNotifier notifier = new WebhookNotifier(outbound,
+                settings.getOrDefault(WebhookNotifier.SECRET_SETTING, DEVELOPMENT_WEBHOOK_SECRET), clock, 3,
+                Duration.ofMillis(200));
         Orchestrator orchestrator = Wiring.orchestrator(new Wiring.Ports(engineStore, engineQueue, appService, sql,
-                cloud.prober(), new WebhookNotifier(3, Duration.ofMillis(200)), cloud.packages(), cloud.smoke(),
-                cloud.activity()), clock, pacing, null);
+                cloud.prober(), notifier, cloud.packages(), cloud.smoke(), cloud.activity()), outbound, clock, pacing,
+                null);
         TimerFunctions timer = new TimerFunctions(orchestrator);
         FunctionCatalog catalog = new FunctionCatalog(settings, new HttpApiFunctions(orchestrator),
                 new StepFunctions(orchestrator), new DeadLetterFunctions(orchestrator), timer);

@@ -65,6 +65,23 @@ class BadInputTest {
                         env.replace(",\"maintenancePagePackageUri\":\"https://packages.example.com/maintenance.zip\"", ""),
                         400, "maintenancePagePackageUri"),
                 put("re-registering while a deployment runs", ENV_PATH, env, 409, "environment"),
+                webhook("the metadata address", "https://169.254.169.254/metadata/instance?api-version=2021-02-01"),
+                webhook("the metadata address, IPv4-mapped", "https://[::ffff:a9fe:a9fe]/hook"),
+                webhook("a private address (10/8)", "https://10.0.0.1/hook?code=SECRET"),
+                webhook("a private address (172.16/12)", "https://172.20.1.2/hook"),
+                webhook("a private address (192.168/16)", "https://192.168.1.10/hook"),
+                webhook("a link-local address", "https://169.254.10.20/hook"),
+                webhook("a shared address (100.64/10)", "https://100.64.0.1/hook"),
+                webhook("a 'this network' address", "https://0.0.0.0/hook"),
+                webhook("a multicast address", "https://224.0.0.1/hook"),
+                webhook("a unique local IPv6 address", "https://[fd12:3456::1]/hook"),
+                webhook("a link-local IPv6 address", "https://[fe80::1]/hook"),
+                put("a webhook off the allow-list", "/environments/other", env.substring(0, env.length() - 1)
+                        + ",\"allowedHosts\":[\"hooks.example.com\"],\"webhookUrl\":\"https://hooks.example.net/x\"}",
+                        422, "webhookUrl"),
+                put("an allow-list entry that is not a host name", "/environments/other", env.substring(0,
+                        env.length() - 1) + ",\"allowedHosts\":[\"https://hooks.example.com/\"]}", 400,
+                        "allowedHosts[0]"),
                 post("unknown environment", "/deployments", start("nowhere", NEW_PACKAGE, SHA, "ReadOnly"), 404, "environment"),
                 post("missing SHA-256", "/deployments",
                         "{\"environment\":\"prod\",\"packageUri\":\"" + NEW_PACKAGE + "\",\"mode\":\"ReadOnly\"}", 400,
@@ -76,6 +93,11 @@ class BadInputTest {
                 post("package URI that is not https", "/deployments",
                         start("prod", "http://packages.example.com/cms.zip?sig=SECRET", SHA, "ReadOnly"), 400, "packageUri"),
                 post("unknown mode", "/deployments", start("prod", NEW_PACKAGE, SHA, "Quick"), 400, "mode"),
+                post("package URI on a private address", "/deployments",
+                        start("prod", "https://10.1.2.3/cms.zip?sig=SECRET", SHA, "ReadOnly"), 422, "packageUri"),
+                post("package URI on the metadata address, IPv4-mapped", "/deployments",
+                        start("prod", "https://[::ffff:169.254.169.254]/cms.zip?sig=SECRET", SHA, "ReadOnly"), 422,
+                        "packageUri"),
                 post("oversized body", "/deployments", "{\"environment\":\"" + "a".repeat(300_000) + "\"}", 413, "body"),
                 post("idempotency key with a slash", "/deployments",
                         start("prod", NEW_PACKAGE, SHA, "ReadOnly").replace("}", ",\"idempotencyKey\":\"a/b\"}"), 400,
@@ -127,6 +149,13 @@ class BadInputTest {
 
     private static Arguments put(String description, String path, String body, int status, String field) {
         return Arguments.of(description, "PUT", (Function<String, String>) id -> path, body, status, field);
+    }
+
+    /** Registering another environment whose webhookUrl leads inward: 422 naming webhookUrl. */
+    private static Arguments webhook(String description, String url) {
+        String env = LocalHostHarness.environmentBody(true);
+        return put("a webhook on " + description, "/environments/other",
+                env.substring(0, env.length() - 1) + ",\"webhookUrl\":\"" + url + "\"}", 422, "webhookUrl");
     }
 
     private static Arguments post(String description, String path, String body, int status, String field) {

@@ -24,10 +24,11 @@ class PackageIntegrityTest {
 
     private static final SamplePackage OLD = SamplePackage.of("cms", "1.0");
     private static final SamplePackage NEW = SamplePackage.of("cms", "2.0").page("/health", 200, "healthy");
-    private static final List<String> SECRETS = List.of("NEWSECRET", "OLDSECRET", "HOOKSECRET", "PIPESECRET", "sig=");
+    private static final List<String> SECRETS = List.of("NEWSECRET", "OLDSECRET", "HOOKSECRET", "PIPESECRET", "sig=",
+            io.smoothdeploy.testing.QueueSettings.WEBHOOK_SECRET);
 
     private EmulatorHarness azure;
-    private final WebhookReceiver webhook = new WebhookReceiver();
+    private final WebhookReceiver webhook = new WebhookReceiver(() -> azure.clock.instant());
 
     @AfterEach
     void stop() {
@@ -53,7 +54,13 @@ class PackageIntegrityTest {
         JsonNode error = status.get("errors").get(0);
         assertEquals("PACKAGE", error.get("kind").asText());
         assertEquals("VERIFY_PACKAGE", error.get("stage").asText());
-        assertTrue(error.get("message").asText().contains("but the deployment was started with " + expected), error.toString());
+        String message = error.get("message").asText();
+        assertTrue(message.contains("does not match the SHA-256 the deployment was started with (" + expected + ")"),
+                error.toString());
+        java.util.regex.Matcher hashes = java.util.regex.Pattern.compile("[0-9a-f]{64}").matcher(message);
+        while (hashes.find()) {
+            assertEquals(expected, hashes.group(), "the SHA-256 of what answered is never reported: " + message);
+        }
         assertTrue(error.get("message").asText().contains("nothing was changed"), error.toString());
         List<RecordedRequest> requests = azure.emulator.requests();
         assertFalse(requests.isEmpty(), "the package was read");
@@ -115,6 +122,7 @@ class PackageIntegrityTest {
                     "a reset run keeps its diagnosis: " + diagnosis);
             assertTrue(diagnosis.toString().contains("Password=<redacted>"), diagnosis.toString());
             assertTrue(webhook.received("statusChanged").size() >= 6, webhook.received().toString());
+            assertEquals(List.of(), webhook.rejected(), "every post is signed and verifies");
             for (String output : outputs) {
                 for (String secret : SECRETS) {
                     assertFalse(output.contains(secret), "'" + secret + "' leaked in: " + output);

@@ -23,7 +23,7 @@ class StaleMaintenanceTimerTest {
     private final LocalHostHarness host = new LocalHostHarness();
     private static final String STALE = "staleMaintenance";
 
-    private final WebhookReceiver webhook = new WebhookReceiver();
+    private final WebhookReceiver webhook = new WebhookReceiver(host.clock::instant);
 
     {
         // These tests tick the timer by hand and count what each tick reports: the schedule stays off.

@@ -62,6 +62,9 @@ class OpenApiTest {
         // Every optional field, webhook and automatic verification among them (never deployed: no webhook is called).
         expect(host.put("/environments/hooked", RecordingHost.fullEnvironmentBody()), 201);
         expect(host.get("/environments/hooked"), 200);
+        // A webhook that leads to the metadata address: 422 naming webhookUrl.
+        expect(host.put("/environments/inward", RecordingHost.fullEnvironmentBody().replace(
+                "https://hooks.example.com/smoothdeploy?code=HOOKSECRET", "https://169.254.169.254/metadata")), 422);
 
         // A deployment that goes live, started twice with one idempotency key, naming its commit and pipeline run.
         String start = RecordingHost.startBody("prod", NEW_PACKAGE, "ReadOnly", "pipeline-run-1", "release/3f2a9c1",
@@ -243,6 +246,8 @@ class OpenApiTest {
                 "\"stage\":\"VERIFY_PACKAGE\"", "\"verifiedAt\":\"", "\"commitId\":\"release/3f2a9c1\"",
                 "\"pipelineRunUrl\":\"https://dev.azure.com/contoso/cms/_build/results?buildId=42&token=<redacted>\"",
                 "\"webhookUrl\":\"https://hooks.example.com/smoothdeploy?<redacted>\"",
+                "\"allowedHosts\":[\"hooks.example.com\",\"*.blob.core.windows.net\"]",
+                "\"field\":\"webhookUrl\"",
                 "\"onPass\":\"Complete\"", "\"bodyContains\":\"Healthy\"", "\"passed\":true", "\"passed\":false",
                 "\"writesSinceClone\":0", "\"writesSinceClone\":12", "\"writesToTemporaryDatabase\":12",
                 "urn:smoothdeploy:problem:data-loss", "urn:smoothdeploy:problem:superseded",

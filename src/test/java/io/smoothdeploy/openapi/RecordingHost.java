@@ -69,7 +69,7 @@ final class RecordingHost implements AutoCloseable {
 
     /**
      * A body that sets every optional field: a webhook (with a secret in its query string, never shown back),
-     * the transient retry limit, an automatic verification policy and the staleness policy.
+     * an allow-list of hosts, the transient retry limit, an automatic verification policy and the staleness policy.
      */
     static String fullEnvironmentBody() {
         String cms = "{\"name\":\"cms\",\"resourceId\":\"" + CMS + "\",\"role\":\"ZeroDowntime\","
@@ -81,6 +81,7 @@ final class RecordingHost implements AutoCloseable {
                 + "\"warmUpTimeoutSeconds\":300,"
                 + "\"webhookUrl\":\"https://hooks.example.com/smoothdeploy?code=HOOKSECRET\","
                 + "\"transientRetryLimit\":0,"
+                + "\"allowedHosts\":[\"hooks.example.com\",\"*.blob.core.windows.net\"],"
                 + "\"verification\":{\"smokeChecks\":[{\"webApp\":\"cms\",\"path\":\"/health\",\"expectedStatus\":200,"
                 + "\"bodyContains\":\"Healthy\"}],\"onPass\":\"Complete\",\"onFail\":\"Reset\",\"rollbackDatabase\":true,"
                 + "\"limitMinutes\":60,\"onLimit\":\"Reset\"},"

@@ -10,10 +10,13 @@ import java.util.Map;
  */
 public final class QueueSettings {
 
+    /** The webhook signing secret the tests' hosts sign with ({@code SMOOTHDEPLOY_WEBHOOK_SECRET}). */
+    public static final String WEBHOOK_SECRET = "test-webhook-secret-6f1e5ea2b7e1516";
+
     private QueueSettings() {
     }
 
-    /** A new, mutable map of the seven queue settings and {@code StaleMaintenanceSchedule}. */
+    /** A new, mutable map of the seven queue settings, {@code StaleMaintenanceSchedule} and the webhook secret. */
     public static Map<String, String> sample() {
         Map<String, String> settings = new HashMap<>();
         settings.put("CloneDbQueue", "clone-db");
@@ -24,6 +27,7 @@ public final class QueueSettings {
         settings.put("CompleteQueue", "complete");
         settings.put("ResetQueue", "reset");
         settings.put("StaleMaintenanceSchedule", "0 */5 * * * *");
+        settings.put("SMOOTHDEPLOY_WEBHOOK_SECRET", WEBHOOK_SECRET);
         return settings;
     }
 }

@@ -3,144 +3,178 @@ package io.smoothdeploy.cloud.http;
 import io.smoothdeploy.cloud.CloudException;
 import io.smoothdeploy.cloud.PackageDigest;
 import io.smoothdeploy.engine.Redact;
-import java.io.IOException;
+import io.smoothdeploy.outbound.GuardedHttp;
+import io.smoothdeploy.outbound.OutboundException;
+import io.smoothdeploy.outbound.OutboundRequest;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodySubscriber;
-import java.net.http.HttpResponse.BodySubscribers;
-import java.net.http.HttpResponse.ResponseInfo;
-import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
+import java.net.URISyntaxException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.OptionalLong;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
-import java.util.regex.Pattern;
 
 /**
- * The package digest port on {@code java.net.http}: one GET of the package, whose body goes chunk by chunk
- * through a SHA-256 digest and is then dropped, so a package of any size costs a few buffers of memory.
+ * The package digest port over {@link GuardedHttp}: one GET of the package (https, a public address, the
+ * environment's allow-list, every redirect hop checked), whose body goes chunk by chunk through a SHA-256 digest
+ * and is then dropped.
  *
- * <h2>Time limits</h2>
- * A package can be hundreds of megabytes, so there is no limit on the whole download; instead the connection
- * must be made within the connect timeout, and then something (the response headers, or more of the body) must
- * arrive at least once per idle limit. A download that keeps moving, however slowly, finishes; one that stalls
- * fails as transient ({@code PackageDownloadTimeout}) after one idle limit, instead of holding a function until
- * the host kills it. The JDK's request timeout only covers waiting for the headers, hence the watchdog in
- * {@link #await}.
+ * <h2>Caps</h2>
+ * A download stops at the size cap ({@code PackageDownloadMaxMegabytes}) and at the time cap
+ * ({@code PackageDownloadMaxSeconds}), and fails when nothing arrives for the idle limit. A body that does not begin
+ * with a zip signature ({@code PK\3\4}, or {@code PK\5\6} for an empty archive: PKWARE's APPNOTE.TXT, 4.3.7 and
+ * 4.3.16) is stopped at its first bytes: App Service runs a package only from a zip
+ * (https://learn.microsoft.com/azure/app-service/deploy-run-package).
  *
- * <h2>Secrets</h2>
- * The URI of a package usually carries a SAS token in its query string. Messages and log lines name the package
- * by {@link Redact#uri} only, and an exception from the JDK is described by its class name (and its message only
- * when that cannot hold the URI); it is not attached as a cause, so a stack trace printed later cannot leak it
- * either.
+ * <h2>What a failure says</h2>
+ * Only "not reachable", "not a zip", "bigger than the cap" or "took longer than N s" (with a hint for a missing
+ * package or a denied SAS): never the digest of what answered, its status or its body, so the orchestrator cannot
+ * be used to fingerprint what answers at some address. The URI is named by {@link Redact#uri} only.
  *
  * <h2>The rewrite function</h2>
  * Every request goes to {@code rewrite.apply(packageUri)}: the identity in Azure; the local emulator's
  * {@code packageDownloadUri} sends {@code https://packages.example.com/x.zip?sig=…} to its own loopback server,
- * keeping the query string so that the redaction is exercised for real. Messages still name the original URI.
+ * keeping the query string so that the redaction is exercised for real. The original URI must be https and on the
+ * allow-list; the rewritten one is checked by the guarded client like any other (loopback only in the local host).
  *
- * <p>Thread-safe: one client is shared by concurrent calls.
+ * <p>Thread-safe.
  */
 public final class HttpPackageDigest implements PackageDigest {
 
     private static final Logger LOG = Logger.getLogger(HttpPackageDigest.class.getName());
 
-    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = GuardedHttp.DEFAULT_CONNECT_TIMEOUT;
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+    /** The default size cap: {@code PackageDownloadMaxMegabytes}. */
+    public static final long DEFAULT_MAX_MEGABYTES = 1024;
+    /** The default time cap: {@code PackageDownloadMaxSeconds}, well below the 10-minute function timeout. */
+    public static final long DEFAULT_MAX_SECONDS = 300;
 
     /** A progress line is logged each time a download passes another multiple of this many bytes. */
     public static final long PROGRESS_INTERVAL_BYTES = 50L * 1024 * 1024;
 
     private static final long MB = 1024L * 1024;
-    /** An error code from Azure Storage's {@code x-ms-error-code} header is kept only when it looks like one. */
-    private static final Pattern ERROR_CODE = Pattern.compile("[A-Za-z0-9]{1,80}");
-    private static final Pattern SECRET_HINT = Pattern.compile("(?i)(\\?|sig=|sv=|se=|sp=|token|secret)");
 
+    /** The caps of one download. */
+    public record Limits(long maxBytes, Duration timeCap, Duration idleTimeout) {
+        public static final Limits DEFAULT = new Limits(DEFAULT_MAX_MEGABYTES * MB,
+                Duration.ofSeconds(DEFAULT_MAX_SECONDS), DEFAULT_IDLE_TIMEOUT);
+
+        public Limits {
+            if (maxBytes <= 0) {
+                throw new IllegalArgumentException("maxBytes must be positive");
+            }
+            Objects.requireNonNull(timeCap, "timeCap");
+            Objects.requireNonNull(idleTimeout, "idleTimeout");
+        }
+
+        /** From the settings' values: megabytes and seconds, null or blank for the default. */
+        public static Limits fromSettings(String maxMegabytes, String maxSeconds) {
+            return new Limits(positive(maxMegabytes, DEFAULT_MAX_MEGABYTES, "PackageDownloadMaxMegabytes") * MB,
+                    Duration.ofSeconds(positive(maxSeconds, DEFAULT_MAX_SECONDS, "PackageDownloadMaxSeconds")),
+                    DEFAULT_IDLE_TIMEOUT);
+        }
+
+        private static long positive(String value, long fallback, String setting) {
+            if (value == null || value.isBlank()) {
+                return fallback;
+            }
+            try {
+                long parsed = Long.parseLong(value.trim());
+                if (parsed > 0 && parsed < 1_000_000) {
+                    return parsed;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalStateException("the app setting " + setting + " must be a whole number from 1 to 999999");
+        }
+    }
+
+    private final GuardedHttp http;
     private final UnaryOperator<URI> rewrite;
-    private final Duration idleTimeout;
+    private final Limits limits;
     private final long progressInterval;
-    private final HttpClient client;
 
-    /** Downloads from the package's own URI, with the default timeouts: what Azure uses. */
+    /** What Azure uses: the Azure guard, no rewrite, the default caps. */
     public HttpPackageDigest() {
-        this(UnaryOperator.identity(), DEFAULT_CONNECT_TIMEOUT, DEFAULT_IDLE_TIMEOUT);
+        this(GuardedHttp.azure(), UnaryOperator.identity(), Limits.DEFAULT);
     }
 
     /**
-     * @param rewrite        where the request for a package URI really goes (the identity in Azure)
-     * @param connectTimeout the longest wait for a connection
-     * @param idleTimeout    the longest wait for the response headers, and then between two pieces of the body
+     * @param http    the guarded client ({@link GuardedHttp#azure()} in Azure)
+     * @param rewrite where the request for a package URI really goes (the identity in Azure)
+     * @param limits  the size, time and idle caps
      */
-    public HttpPackageDigest(UnaryOperator<URI> rewrite, Duration connectTimeout, Duration idleTimeout) {
-        this(rewrite, connectTimeout, idleTimeout, PROGRESS_INTERVAL_BYTES);
+    public HttpPackageDigest(GuardedHttp http, UnaryOperator<URI> rewrite, Limits limits) {
+        this(http, rewrite, limits, PROGRESS_INTERVAL_BYTES);
     }
 
     /** As the public constructor, with another progress interval so a test can see the progress lines. */
-    HttpPackageDigest(UnaryOperator<URI> rewrite, Duration connectTimeout, Duration idleTimeout,
-                      long progressInterval) {
+    HttpPackageDigest(GuardedHttp http, UnaryOperator<URI> rewrite, Limits limits, long progressInterval) {
+        this.http = Objects.requireNonNull(http, "http");
         this.rewrite = Objects.requireNonNull(rewrite, "rewrite");
-        this.idleTimeout = positive(idleTimeout, "idleTimeout");
+        this.limits = Objects.requireNonNull(limits, "limits");
         if (progressInterval <= 0) {
             throw new IllegalArgumentException("progressInterval must be positive");
         }
         this.progressInterval = progressInterval;
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(positive(connectTimeout, "connectTimeout"))
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .build();
-    }
-
-    private static Duration positive(Duration duration, String name) {
-        Objects.requireNonNull(duration, name);
-        if (duration.isZero() || duration.isNegative()) {
-            throw new IllegalArgumentException(name + " must be positive");
-        }
-        return duration;
     }
 
     @Override
     public String sha256(String packageUri) {
+        return sha256(packageUri, List.of());
+    }
+
+    @Override
+    public String sha256(String packageUri, List<String> allowedHosts) {
         String named = Redact.uri(packageUri);
         URI original = parse(packageUri, named);
-        HttpRequest request;
+        List<String> allowed = allowedHosts == null ? List.of() : allowedHosts;
+        if (!GuardedHttp.allowed(original.getHost(), allowed)) {
+            throw new CloudException("PackageUriRefused", "Package " + named + " has host " + original.getHost()
+                    + ", which is not on the environment's allowedHosts", false);
+        }
+        URI target;
         try {
-            request = HttpRequest.newBuilder(rewrite.apply(original)).GET().build();
+            target = rewrite.apply(original);
         } catch (RuntimeException e) {
-            // Neither the rewrite's nor the JDK's message is used: either may quote the URI.
-            throw new CloudException("InvalidPackageUri", "Package URI " + named + " cannot be requested ("
-                    + e.getClass().getSimpleName() + ")", false);
+            throw new CloudException("InvalidPackageUri", "Package URI " + named + " cannot be requested", false);
         }
-        Download download = new Download(named);
-        CompletableFuture<HttpResponse<String>> future;
+        if (!allowed.isEmpty() && !target.equals(original)) {
+            // The local emulator's route stands in for the package's host.
+            List<String> withRoute = new ArrayList<>(allowed);
+            withRoute.add(target.getHost());
+            allowed = withRoute;
+        }
+        Digesting digesting = new Digesting(named);
+        GuardedHttp.Response response;
+        long started = System.nanoTime();
         try {
-            future = client.sendAsync(request, download::subscriber);
-        } catch (IllegalArgumentException e) {
-            throw new CloudException("InvalidPackageUri", "Package URI " + named + " cannot be requested ("
-                    + e.getClass().getSimpleName() + ")", false);
+            response = http.send(OutboundRequest.get(target).withAllowedHosts(allowed)
+                    .withMaxBodyBytes(limits.maxBytes()).withTimeCap(limits.timeCap())
+                    .withIdleTimeout(limits.idleTimeout()).withBodySink(digesting::accept));
+        } catch (OutboundException e) {
+            throw failure(e, named);
         }
-        HttpResponse<String> response = await(future, download, original.getRawQuery());
-        if (response.statusCode() == 200) {
-            return response.body();
+        if (response.status() != 200) {
+            throw statusFailure(response.status(), named);
         }
-        throw statusFailure(response.statusCode(), response.headers(), named);
+        if (!digesting.looksLikeZip()) {
+            throw notZip(named);
+        }
+        long bytes = response.bodyBytes();
+        if (bytes >= progressInterval) {
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            LOG.info(() -> "Downloaded package " + named + ": " + size(bytes) + " in " + millis + " ms");
+        }
+        return HexFormat.of().formatHex(digesting.sha256.digest());
     }
 
     private static URI parse(String packageUri, String named) {
@@ -150,156 +184,63 @@ public final class HttpPackageDigest implements PackageDigest {
         URI uri;
         try {
             uri = new URI(packageUri.trim());
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw new CloudException("InvalidPackageUri", "Package URI " + named + " is not a valid URI", false);
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null) {
-            throw new CloudException("InvalidPackageUri", "Package URI " + named + " is not an http(s) URL", false);
+        if (!scheme.equals("https") || uri.getHost() == null) {
+            throw new CloudException("InvalidPackageUri", "Package URI " + named + " is not an https URL", false);
         }
         return uri;
     }
 
-    /**
-     * Waits for the download, failing it when nothing has arrived for one idle limit: each wait lasts until the
-     * idle limit would be reached counting from the last piece that arrived, so a download that keeps moving
-     * waits again, and one that does not is cancelled.
-     */
-    private HttpResponse<String> await(CompletableFuture<HttpResponse<String>> future, Download download,
-                                       String rawQuery) {
-        long idleNanos = idleTimeout.toNanos();
-        while (true) {
-            long remaining = idleNanos - (System.nanoTime() - download.lastActivity);
-            if (remaining <= 0) {
-                download.abort();
-                future.cancel(true);
-                throw new CloudException("PackageDownloadTimeout", "Downloading package " + download.named
-                        + " stalled: nothing arrived for " + idleTimeout.toMillis() + " ms"
-                        + download.progressText(), true);
-            }
-            try {
-                return future.get(remaining, TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                // Look again: a piece may have arrived while waiting, which moves the deadline.
-            } catch (InterruptedException e) {
-                download.abort();
-                future.cancel(true);
-                Thread.currentThread().interrupt();
-                throw new CloudException("PackageDownloadInterrupted", "Downloading package " + download.named
-                        + " was interrupted" + download.progressText(), true);
-            } catch (ExecutionException e) {
-                throw transportFailure(e.getCause(), download, rawQuery);
-            }
+    private static CloudException failure(OutboundException e, String named) {
+        String code = switch (e.reason()) {
+            case REFUSED -> "PackageUriRefused";
+            case NOT_REACHABLE -> "PackageNotReachable";
+            case TOO_BIG -> "PackageTooBig";
+            case TOO_SLOW -> "PackageDownloadTooSlow";
+        };
+        if (e.reason() == OutboundException.Reason.NOT_REACHABLE && "not a zip".equals(e.getMessage())) {
+            return notZip(named);
         }
+        return new CloudException(code, "Package " + named + " " + e.getMessage(), e.retryable());
     }
 
-    private static CloudException transportFailure(Throwable failure, Download download, String rawQuery) {
-        Throwable cause = failure;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-                && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        String reason = describe(cause, rawQuery);
-        if (cause instanceof HttpTimeoutException) {
-            return new CloudException("PackageDownloadTimeout", "Downloading package " + download.named
-                    + " timed out (" + reason + ")" + download.progressText(), true);
-        }
-        if (cause instanceof IOException) {
-            return new CloudException("PackageDownloadFailed", "Downloading package " + download.named
-                    + " failed (" + reason + ")" + download.progressText(), true);
-        }
-        if (cause instanceof IllegalArgumentException) {
-            return new CloudException("InvalidPackageUri", "Package URI " + download.named
-                    + " cannot be requested (" + reason + ")", false);
-        }
-        return new CloudException("PackageDownloadFailed", "Downloading package " + download.named
-                + " failed (" + reason + ")" + download.progressText(), false);
+    private static CloudException notZip(String named) {
+        return new CloudException("PackageNotZip", "Package " + named + " is not a zip", false);
     }
 
-    /**
-     * The class of a JDK failure and its message, when that message cannot be quoting the request: anything
-     * with a query-string mark or SAS-looking text is left out.
-     */
-    static String describe(Throwable cause, String rawQuery) {
-        if (cause == null) {
-            return "unknown failure";
-        }
-        String name = cause.getClass().getSimpleName();
-        String message = cause.getMessage();
-        if (message == null || message.isBlank() || SECRET_HINT.matcher(message).find()
-                || (rawQuery != null && !rawQuery.isEmpty() && message.contains(rawQuery))) {
-            return name;
-        }
-        message = message.strip();
-        return name + ": " + (message.length() > 200 ? message.substring(0, 200) + "…" : message);
-    }
-
-    static CloudException statusFailure(int status, HttpHeaders headers, String named) {
-        String errorCode = headers.firstValue("x-ms-error-code").filter(c -> ERROR_CODE.matcher(c).matches())
-                .orElse(null);
-        String answer = "HTTP " + status + (errorCode == null ? "" : " " + errorCode);
+    /** A final answer that is not 200, in the words the user needs; the status itself is not reported. */
+    static CloudException statusFailure(int status, String named) {
         if (status == 404) {
-            return new CloudException("PackageNotFound", "Package " + named + " was not found (" + answer + ")",
-                    false);
+            return new CloudException("PackageNotFound", "Package " + named
+                    + " is not reachable: nothing is there; check the URI", false);
         }
         if (status == 401 || status == 403) {
-            return new CloudException("PackageAccessDenied", "Access to package " + named + " was denied ("
-                    + answer + "): its SAS token may have expired, or may not grant read permission", false);
+            return new CloudException("PackageAccessDenied", "Package " + named
+                    + " is not reachable: access was denied; its SAS token may have expired, or may not grant read"
+                    + " permission", false);
         }
         boolean transientFailure = status == 408 || status == 429 || status >= 500;
-        return new CloudException("PackageDownloadFailed", "Downloading package " + named + " failed (" + answer
-                + ")", transientFailure);
+        return new CloudException("PackageNotReachable", "Package " + named + " is not reachable"
+                + (transientFailure ? " for now (it will be tried again)" : ""), transientFailure);
     }
 
     private static String size(long bytes) {
         return bytes >= MB ? bytes / MB + " MB" : bytes + " bytes";
     }
 
-    /** One download's progress: what the watchdog reads and the subscriber writes. */
-    private final class Download {
+    /** Digests the body as it arrives, checks that it starts like a zip, and logs progress. */
+    private final class Digesting {
         final String named;
-        volatile long lastActivity = System.nanoTime();
-        volatile long bytes;
-        volatile Flow.Subscription subscription;
+        final MessageDigest sha256;
+        final byte[] signature = new byte[4];
+        long bytes;
+        long nextReport = progressInterval;
 
-        Download(String named) {
+        Digesting(String named) {
             this.named = named;
-        }
-
-        BodySubscriber<String> subscriber(ResponseInfo info) {
-            lastActivity = System.nanoTime();
-            if (info.statusCode() != 200) {
-                // An error body is small and says nothing we report; drain it so the connection can be reused.
-                return BodySubscribers.replacing(null);
-            }
-            return new DigestSubscriber(this, info.headers().firstValueAsLong("Content-Length"));
-        }
-
-        void abort() {
-            Flow.Subscription current = subscription;
-            if (current != null) {
-                current.cancel();
-            }
-        }
-
-        String progressText() {
-            long read = bytes;
-            return read == 0 ? "" : " after " + read + " bytes";
-        }
-    }
-
-    /** Digests the body as it arrives, asking for one piece at a time so nothing piles up in memory. */
-    private final class DigestSubscriber implements BodySubscriber<String> {
-        private final Download download;
-        private final OptionalLong length;
-        private final MessageDigest sha256;
-        private final CompletableFuture<String> result = new CompletableFuture<>();
-        private final long started = System.nanoTime();
-        private long nextReport = progressInterval;
-
-        DigestSubscriber(Download download, OptionalLong length) {
-            this.download = download;
-            this.length = length;
             try {
                 this.sha256 = MessageDigest.getInstance("SHA-256");
             } catch (NoSuchAlgorithmException e) {
@@ -307,50 +248,26 @@ public final class HttpPackageDigest implements PackageDigest {
             }
         }
 
-        @Override
-        public CompletionStage<String> getBody() {
-            return result;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            download.subscription = subscription;
-            download.lastActivity = System.nanoTime();
-            subscription.request(1);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> items) {
-            long read = download.bytes;
-            for (ByteBuffer item : items) {
-                read += item.remaining();
-                sha256.update(item);
+        void accept(byte[] buffer, int offset, int length) {
+            for (int i = 0; i < length && bytes + i < 4; i++) {
+                signature[(int) bytes + i] = buffer[offset + i];
             }
-            download.bytes = read;
-            download.lastActivity = System.nanoTime();
-            if (read >= nextReport) {
-                nextReport = (read / progressInterval + 1) * progressInterval;
-                String progress = size(read) + (length.isPresent() ? " of " + size(length.getAsLong()) : "");
-                LOG.info(() -> "Downloading package " + download.named + ": " + progress);
+            long before = bytes;
+            bytes += length;
+            if (before < 4 && bytes >= 4 && !looksLikeZip()) {
+                throw new OutboundException(OutboundException.Reason.NOT_REACHABLE, "not a zip", false);
             }
-            download.subscription.request(1);
+            sha256.update(buffer, offset, length);
+            if (bytes >= nextReport) {
+                nextReport = (bytes / progressInterval + 1) * progressInterval;
+                long read = bytes;
+                LOG.info(() -> "Downloading package " + named + ": " + size(read));
+            }
         }
 
-        @Override
-        public void onError(Throwable throwable) {
-            result.completeExceptionally(throwable);
-        }
-
-        @Override
-        public void onComplete() {
-            String hex = HexFormat.of().formatHex(sha256.digest());
-            long read = download.bytes;
-            if (read >= progressInterval) {
-                long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-                LOG.info(() -> "Downloaded package " + download.named + ": " + size(read) + " in " + millis
-                        + " ms, SHA-256 " + hex);
-            }
-            result.complete(hex);
+        boolean looksLikeZip() {
+            return bytes >= 4 && signature[0] == 'P' && signature[1] == 'K'
+                    && ((signature[2] == 3 && signature[3] == 4) || (signature[2] == 5 && signature[3] == 6));
         }
     }
 }

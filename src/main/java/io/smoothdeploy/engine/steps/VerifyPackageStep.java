@@ -55,20 +55,22 @@ final class VerifyPackageStep implements StageStep {
         Instant started = clock.instant();
         String actual;
         try {
-            actual = packages.sha256(deployment.packageUri()).toLowerCase(Locale.ROOT);
+            actual = packages.sha256(deployment.packageUri(), context.environment().allowedHosts())
+                    .toLowerCase(Locale.ROOT);
         } catch (CloudException e) {
             if (e.isTransient()) {
                 throw e;
             }
+            // The adapter's message says only what the user needs (not reachable, not a zip, over a cap).
             return StepOutcome.fail(FailureKind.PACKAGE, "package " + shown + " could not be read (" + e.code()
-                    + ": " + e.getMessage() + "); nothing was changed. Check that the URI is right and its SAS "
-                    + "grants read access and has not expired, then start again");
+                    + ": " + e.getMessage() + "); nothing was changed. " + advice(e.code()));
         }
         String expected = deployment.packageSha256().toLowerCase(Locale.ROOT);
         if (!expected.equals(actual)) {
-            return StepOutcome.fail(FailureKind.PACKAGE, "package " + shown + " has SHA-256 " + actual
-                    + " but the deployment was started with " + expected + "; nothing was changed. Upload the "
-                    + "package again, or start with the SHA-256 of the package that is there");
+            // The SHA-256 of what answered is not reported: it would tell a caller what some URL serves.
+            return StepOutcome.fail(FailureKind.PACKAGE, "package " + shown + " does not match the SHA-256 the"
+                    + " deployment was started with (" + expected + "); nothing was changed. Upload the package"
+                    + " again, or start with the SHA-256 of the package that is there");
         }
         List<String> unnamed = unnamedOldCode(context);
         if (!unnamed.isEmpty()) {
@@ -77,6 +79,21 @@ final class VerifyPackageStep implements StageStep {
         long seconds = Duration.between(started, clock.instant()).toSeconds();
         return StepOutcome.advance("Package " + shown + " matches its SHA-256 " + actual + " (read in " + seconds
                 + " s)");
+    }
+
+    private static String advice(String code) {
+        return switch (code) {
+            case "PackageTooBig" -> "Make the package smaller, or raise the app setting PackageDownloadMaxMegabytes,"
+                    + " then start again";
+            case "PackageDownloadTooSlow" -> "Put the package where it downloads faster (the same region), or raise"
+                    + " the app setting PackageDownloadMaxSeconds, then start again";
+            case "PackageNotZip" -> "Point packageUri at the zip of the build (App Service runs a package from a"
+                    + " zip), then start again";
+            case "PackageUriRefused" -> "Use an https URI on a public host (and on the environment's allowedHosts,"
+                    + " when it has them), then start again";
+            default -> "Check that the URI is right and its SAS grants read access and has not expired, then start"
+                    + " again";
+        };
     }
 
     /**

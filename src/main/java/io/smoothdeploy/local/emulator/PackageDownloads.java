@@ -21,7 +21,8 @@ import java.util.Locale;
  *
  * <p>Errors look like Azure Storage's: the status, an {@code x-ms-error-code} header and a small XML body.
  * Faults and latency come from the emulator's {@link #ROUTE} route; a {@link AzureEmulator#tamperPackage
- * tampered} file is served with its first byte flipped, as if the blob had been overwritten.
+ * tampered} file is served with its last byte flipped, as if the blob had been overwritten by another build (still
+ * a zip, so it gets past the orchestrator's zip check and fails on its SHA-256).
  */
 final class PackageDownloads implements HttpHandler {
 
@@ -88,11 +89,15 @@ final class PackageDownloads implements HttpHandler {
             exchange.getResponseHeaders().set("Content-Type", "application/zip");
             exchange.sendResponseHeaders(200, tampered && size == 0 ? 1 : (size == 0 ? -1 : size));
             try (InputStream in = Files.newInputStream(file); OutputStream out = exchange.getResponseBody()) {
-                if (tampered) {
-                    int first = in.read();
-                    out.write(first < 0 ? 0xFF : first ^ 0xFF);
+                if (tampered && size > 0) {
+                    byte[] bytes = in.readAllBytes();
+                    bytes[bytes.length - 1] ^= (byte) 0xFF;
+                    out.write(bytes);
+                } else if (tampered) {
+                    out.write(0xFF);
+                } else {
+                    in.transferTo(out);
                 }
-                in.transferTo(out);
             }
         }
     }

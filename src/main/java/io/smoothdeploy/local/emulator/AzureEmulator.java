@@ -213,6 +213,22 @@ public final class AzureEmulator implements AutoCloseable {
     }
 
     /**
+     * Stops a slot outside the orchestrator, as someone in the portal or {@code az webapp stop --slot} would
+     * ({@code WebApps_StopSlot}): its instances stop and its host name answers 503 until it is started again.
+     */
+    public void stopSlotByHand(String siteResourceId, String slotName) {
+        synchronized (lock) {
+            settleSwaps();
+            EmulatedSite site = site(siteResourceId).orElseThrow(() -> new IllegalArgumentException(
+                    "no site " + siteResourceId));
+            EmulatedSlot slot = site.slot(slotName).orElseThrow(() -> new IllegalArgumentException(
+                    "no slot " + slotName + " on " + siteResourceId));
+            slot.setRunning(false);
+            observers.forEach(o -> o.stopped(site, slot));
+        }
+    }
+
+    /**
      * Binds a custom domain such as {@code www.example.com} to the site's production slot, as
      * {@code WebApps_CreateOrUpdateHostNameBinding} does once DNS points at the app
      * (https://learn.microsoft.com/azure/app-service/app-service-web-tutorial-custom-domain). From then on a request

@@ -70,6 +70,12 @@ final class ResetStep implements StageStep {
         boolean inMaintenance = SlotMarkers.carries(production.get(), maintenanceMarker);
         Optional<SlotInfo> previous = appService.getSlot(context.maintenance());
         if (!newCodeLive && !inMaintenance) {
+            if (previous.isPresent() && context.webApp() != null && !context.webApp().maintenance()) {
+                // it never entered maintenance: a swap with preview that entering maintenance prepared and never
+                // swapped would keep production's and the slot's configuration locked; without one this changes
+                // nothing (a web app that did enter had its preview ended by the swap in, and the swap back)
+                appService.resetConfiguration(context.maintenance());
+            }
             if (previous.isPresent() && previous.get().running()) {
                 appService.stopSlot(context.maintenance());
             }
@@ -153,6 +159,15 @@ final class ResetStep implements StageStep {
      */
     private StepOutcome cancelStagingPreview(StepContext context) {
         try {
+            if (context.deployment().rollbackDatabase()) {
+                // Cancelling restarts the slot, and the new release migrates the database it starts on: P, just
+                // restored. Stopped first, it does not start again (a restart leaves a stopped app stopped); deploy
+                // slot starts it for the next release
+                Optional<SlotInfo> staging = appService.getSlot(context.staging());
+                if (staging.isPresent() && staging.get().running()) {
+                    appService.stopSlot(context.staging());
+                }
+            }
             appService.resetConfiguration(context.staging());
         } catch (io.smoothdeploy.cloud.CloudException e) {
             if (!e.isBusy()) {

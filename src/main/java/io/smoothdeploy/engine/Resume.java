@@ -50,7 +50,7 @@ public final class Resume {
             }
             WebAppPhase phase = before.get().phase().ordinal() > ceiling.ordinal() ? ceiling : before.get().phase();
             webApps.add(new WebAppState(deploymentId, config.name(), config.role(), phase, before.get().maintenance(),
-                    null, 0, null, Map.of(), null, null));
+                    null, 0, null, Map.of(), null, null, before.get().previewAppliedAt(), null));
         }
         return webApps;
     }

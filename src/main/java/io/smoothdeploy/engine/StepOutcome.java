@@ -35,12 +35,31 @@ public sealed interface StepOutcome {
      * says this run asked Azure for a swap, which the web app's row records ({@link WebAppState#swapRequestedAt}),
      * so that later runs only check on it rather than ask again.
      */
-    record CheckAgain(Duration delay, String reason, boolean swapRequested) implements StepOutcome {
+    record CheckAgain(Duration delay, String reason, boolean swapRequested, Preview preview) implements StepOutcome {
+
+        public CheckAgain {
+            preview = preview == null ? Preview.UNCHANGED : preview;
+        }
+
+        /** Check again, with {@code swapRequested} as above and no change to a swap with preview. */
+        public CheckAgain(Duration delay, String reason, boolean swapRequested) {
+            this(delay, reason, swapRequested, Preview.UNCHANGED);
+        }
 
         /** Check again; nothing was started that the state must remember. */
         public CheckAgain(Duration delay, String reason) {
             this(delay, reason, false);
         }
+    }
+
+    /**
+     * What a run did to the staging slot's swap with preview, which the web app's row records
+     * ({@link WebAppState#previewAppliedAt}): applied production's slot settings to it, cancelled that, or neither.
+     */
+    enum Preview {
+        UNCHANGED,
+        APPLIED,
+        CANCELLED
     }
 
     /**

@@ -171,6 +171,11 @@ public final class Transitions {
             if (check.swapRequested()) {
                 checked = checked.swapRequested(now);
             }
+            if (check.preview() == StepOutcome.Preview.APPLIED) {
+                checked = checked.previewApplied(now);
+            } else if (check.preview() == StepOutcome.Preview.CANCELLED) {
+                checked = checked.previewCancelled();
+            }
             if (shouldLogCheck(checked.checks())) {
                 log.add(LogLine.info(now, webApp.name(), check.reason()));
             }

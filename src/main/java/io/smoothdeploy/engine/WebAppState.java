@@ -20,6 +20,9 @@ import java.util.Map;
  * @param error          why it failed, or null
  * @param swapRequestedAt when a run of {@code workingStage} asked Azure for a swap (the check runs that follow only
  *                       read whether it is done), or null
+ * @param previewAppliedAt when a run applied production's slot settings to the staging slot (phase 1 of a swap with
+ *                       preview), or null: kept through the stages that follow, so that Complete's swap finishes
+ *                       that preview and Reset cancels it, and forgotten once the web app is live or rolled back
  * @param etag           the store's version of this row
  */
 public record WebAppState(
@@ -34,6 +37,7 @@ public record WebAppState(
         Map<Stage, StageTiming> timings,
         DeploymentError error,
         Instant swapRequestedAt,
+        Instant previewAppliedAt,
         String etag) {
 
     public WebAppState {
@@ -45,13 +49,25 @@ public record WebAppState(
                        Stage workingStage, int checks, Instant stageStartedAt, Map<Stage, StageTiming> timings,
                        DeploymentError error, String etag) {
         this(deploymentId, name, role, phase, maintenance, workingStage, checks, stageStartedAt, timings, error, null,
-                etag);
+                null, etag);
     }
 
     /** Records that a run of the working stage asked for a swap at {@code at}. */
     public WebAppState swapRequested(Instant at) {
         return new WebAppState(deploymentId, name, role, phase, maintenance, workingStage, checks, stageStartedAt,
-                timings, error, at, etag);
+                timings, error, at, previewAppliedAt, etag);
+    }
+
+    /** Records that a run applied production's slot settings to the staging slot at {@code at}. */
+    public WebAppState previewApplied(Instant at) {
+        return new WebAppState(deploymentId, name, role, phase, maintenance, workingStage, checks, stageStartedAt,
+                timings, error, swapRequestedAt, at, etag);
+    }
+
+    /** Records that the staging slot's pending preview was cancelled (its own slot settings are back). */
+    public WebAppState previewCancelled() {
+        return new WebAppState(deploymentId, name, role, phase, maintenance, workingStage, checks, stageStartedAt,
+                timings, error, swapRequestedAt, null, etag);
     }
 
     public static WebAppState pending(String deploymentId, WebAppConfig config) {
@@ -68,7 +84,7 @@ public record WebAppState(
         boolean same = stage == workingStage;
         return new WebAppState(deploymentId, name, role, phase, maintenance, stage, same ? checks + 1 : 1,
                 same && stageStartedAt != null ? stageStartedAt : now, timings, error, same ? swapRequestedAt : null,
-                etag);
+                previewAppliedAt, etag);
     }
 
     public WebAppState finished(Stage stage, Instant now) {
@@ -82,18 +98,22 @@ public record WebAppState(
             case LIVE, ROLLED_BACK -> false;
             default -> maintenance;
         };
-        return new WebAppState(deploymentId, name, role, reached, inMaintenance, null, 0, null, all, error, etag);
+        // the swap that went live (or back) finished or left behind any preview of the staging slot
+        Instant preview = reached == WebAppPhase.LIVE || reached == WebAppPhase.ROLLED_BACK ? null : previewAppliedAt;
+        return new WebAppState(deploymentId, name, role, reached, inMaintenance, null, 0, null, all, error, null,
+                preview, etag);
     }
 
     /** Back to {@code earlier} (for a roll forward), with no stage in progress and no error. */
     public WebAppState backTo(WebAppPhase earlier) {
         WebAppPhase to = phase.ordinal() > earlier.ordinal() ? earlier : phase;
-        return new WebAppState(deploymentId, name, role, to, maintenance, null, 0, null, timings, null, etag);
+        return new WebAppState(deploymentId, name, role, to, maintenance, null, 0, null, timings, null, null,
+                previewAppliedAt, etag);
     }
 
     public WebAppState failed(DeploymentError failure) {
         return new WebAppState(deploymentId, name, role, phase, maintenance, workingStage, checks, stageStartedAt,
-                timings, failure, swapRequestedAt, etag);
+                timings, failure, swapRequestedAt, previewAppliedAt, etag);
     }
 
     /**

@@ -101,6 +101,7 @@ final class EntityCodec {
     static final String P_CLONE_WRITES_ACCEPTED = "cloneWritesAccepted";
     static final String P_MAINTENANCE_PACKAGES = "maintenancePackages";
     static final String P_SWAP_REQUESTED_AT = "swapRequestedAt";
+    static final String P_PREVIEW_APPLIED_AT = "previewAppliedAt";
     static final String P_RETRY = "retry";
     static final String P_DELAY_MILLIS = "delayMillis";
     /** The id of the decision that last wrote a row: how a commit whose answer was lost is recognised. */
@@ -322,6 +323,7 @@ final class EntityCodec {
         put(entity, P_TIMINGS, toJson(w.timings()));
         put(entity, P_ERROR, w.error() == null ? null : toJson(w.error()));
         put(entity, P_SWAP_REQUESTED_AT, time(w.swapRequestedAt()));
+        put(entity, P_PREVIEW_APPLIED_AT, time(w.previewAppliedAt()));
         return withEtag(entity, w.etag());
     }
 
@@ -344,6 +346,7 @@ final class EntityCodec {
                 timings == null ? Map.of() : fromJson(timings, TIMINGS, e),
                 error == null ? null : fromJson(error, DeploymentError.class, e),
                 instant(e, P_SWAP_REQUESTED_AT),
+                instant(e, P_PREVIEW_APPLIED_AT),
                 e.getETag());
     }
 

@@ -44,6 +44,15 @@ final class EmulatorHarness implements AutoCloseable {
 
     /** @param oldPackage the package production runs before the deployment */
     EmulatorHarness(SamplePackage oldPackage, SamplePackage... others) {
+        this(Map.of(), null, oldPackage, others);
+    }
+
+    /**
+     * The same, with more app settings on production ({@code productionSettings}) and the engine's ports crashing
+     * where {@code crashes} says (null: no crash injection).
+     */
+    EmulatorHarness(Map<String, String> productionSettings, io.smoothdeploy.local.faults.FaultInjector crashes,
+                    SamplePackage oldPackage, SamplePackage... others) {
         try {
             packages = Files.createTempDirectory("packages");
             oldPackage.writeTo(packages.resolve("old.zip"));
@@ -60,15 +69,18 @@ final class EmulatorHarness implements AutoCloseable {
         // production has been in use (and backed up) for a week: restorable to any point of this test
         production.setEarliestRestoreDate(clock.instant().minus(Duration.ofDays(7)));
         production.insert("{\"page\":\"home\"}");
-        cmsSite = emulator.addSite(SUBSCRIPTION, "cms-rg", "cms-prod", "westeurope",
-                Map.of("WEBSITE_RUN_FROM_PACKAGE", PACKAGES + "old.zip?sv=2024&sig=OLDSECRET", "Cms__DatabaseMode", "ReadWrite"),
+        Map<String, String> appSettings = new java.util.HashMap<>(productionSettings);
+        appSettings.put("WEBSITE_RUN_FROM_PACKAGE", PACKAGES + "old.zip?sv=2024&sig=OLDSECRET");
+        appSettings.put("Cms__DatabaseMode", "ReadWrite");
+        cmsSite = emulator.addSite(SUBSCRIPTION, "cms-rg", "cms-prod", "westeurope", appSettings,
                 Map.of("EPiServerDB", "Server=tcp:cms-sql.database.windows.net,1433;Initial Catalog=cmsdb;"
                         + "Authentication=Active Directory Default"));
         Map<String, String> settings = QueueSettings.sample();
         settings.put("StateTableName", TestAzurite.uniqueTableName("state"));
         settings.put("DeploymentIndexTableName", TestAzurite.uniqueTableName("index"));
         stack = LocalStack.start(TestAzurite.serviceClient(), settings,
-                LocalStack.Cloud.emulated(emulator, SUBSCRIPTION, Duration.ofSeconds(5)), clock, Pacing.DEFAULT, 0);
+                LocalStack.Cloud.emulated(emulator, SUBSCRIPTION, Duration.ofSeconds(5)), clock, Pacing.DEFAULT, 0,
+                crashes == null ? LocalStack.Faults.NONE : LocalStack.Faults.crashes(crashes));
         http = new ApiClient(stack.apiBase());
     }
 

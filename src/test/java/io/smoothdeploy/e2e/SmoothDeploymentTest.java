@@ -62,6 +62,8 @@ class SmoothDeploymentTest {
                 "ensureSlot cms-prod/staging",
                 "applyConfiguration cms-prod/staging",
                 "deployPackage cms-prod/staging",
+                // swap with preview: production's slot settings before the warm-up, completed by the swap
+                "applyProductionConfiguration cms-prod/staging",
                 "beginSwapWithProduction cms-prod/staging",
                 "stopSlot cms-prod/maintenance",
                 "deleteDatabase cms-sql/" + temp), host.cloud.calls());
@@ -110,6 +112,7 @@ class SmoothDeploymentTest {
         assertEquals("Reset", done.get("status").asText());
         assertEquals("RolledBack", done.get("webApps").get(0).get("phase").asText());
         assertEquals(List.of(
+                "resetConfiguration cms-prod/staging",
                 "beginSwapWithProduction cms-prod/maintenance",
                 "stopSlot cms-prod/maintenance",
                 "deleteDatabase cms-sql/cmsdb-sd-" + id),
@@ -137,7 +140,7 @@ class SmoothDeploymentTest {
         List<String> operations = new ArrayList<>();
         calls.forEach(c -> operations.add(c.substring(0, c.indexOf(' '))));
         // The database the restore replaced is dropped at clean-up, once the state has recorded the restore.
-        assertEquals(List.of("beginPointInTimeRestore", "rename", "rename", "beginSwapWithProduction",
+        assertEquals(List.of("beginPointInTimeRestore", "rename", "rename", "stopSlot", "resetConfiguration", "beginSwapWithProduction",
                 "stopSlot", "deleteDatabase", "deleteDatabase"), operations);
         assertTrue(calls.get(calls.size() - 2).endsWith("-replaced"), calls.toString());
         assertTrue(calls.get(0).contains("@2026-11-23T09:00:00Z"), "restored to the moment the deployment started");

@@ -689,6 +689,6 @@ class TableDeploymentStoreTest {
 
     static WebAppState withEtag(WebAppState w, String etag) {
         return new WebAppState(w.deploymentId(), w.name(), w.role(), w.phase(), w.maintenance(), w.workingStage(),
-                w.checks(), w.stageStartedAt(), w.timings(), w.error(), etag);
+                w.checks(), w.stageStartedAt(), w.timings(), w.error(), w.swapRequestedAt(), w.previewAppliedAt(), etag);
     }
 }

@@ -12,6 +12,12 @@ import java.util.Optional;
  * Goes live. Per web app: swap the staging slot (new package on P) into production, then stop the
  * maintenance slot. Then, once: drop the temporary database. The swap is started in one run and checked in
  * later ones until production carries the release marker; only then is the maintenance slot stopped.
+ *
+ * <p>The swap is phase 2 of a swap with preview: warm-up applied production's slot settings to the staging slot
+ * ({@link WarmUpStep}), so App Service has nothing left to apply to it, restarts nothing, and the instance that was
+ * warmed is the one that takes production's traffic. App Service still warms it once more under its own ping path
+ * ({@link SwapWarmUp}); a swap it stops that way is reported with what the slot answered
+ * ({@link Swaps#explainStopped}), never called live.
  */
 final class CompleteStep implements StageStep {
 
@@ -51,6 +57,11 @@ final class CompleteStep implements StageStep {
                 return StepOutcome.fail(FailureKind.CONFIGURATION, "cannot go live on site "
                         + context.webAppConfig().name() + ": neither production nor slot " + context.staging()
                         + " carries this deployment's package (" + release + ")");
+            }
+            Optional<StepOutcome> stopped = Swaps.explainStopped(appService, warmer, context, context.staging(),
+                    "the new package", "the maintenance content");
+            if (stopped.isPresent()) {
+                return stopped.get();
             }
             Optional<StepOutcome> wait = writeGuard.holdBack(context);
             if (wait.isPresent()) {

@@ -34,6 +34,7 @@ final class DeploySlotStep implements StageStep {
         }
         Map<String, String> settings = new HashMap<>();
         settings.put(SlotMarkers.SETTING, SlotMarkers.release(context.deployment().lineageId()));
+        settings.putAll(SwapWarmUp.settings(context.webAppConfig()));
         Map<String, String> connections = new HashMap<>();
         if (context.zeroDowntime()) {
             EnvironmentConfig environment = context.environment();
@@ -50,6 +51,14 @@ final class DeploySlotStep implements StageStep {
         }
         SlotConfiguration wanted = new SlotConfiguration(settings, connections);
         String packageUri = context.deployment().packageUri();
+        if (context.webApp() != null && context.webApp().previewAppliedAt() != null) {
+            // a resumed or rolled-forward deployment whose staging slot is still in the swap with preview an earlier
+            // warm-up started: its settings cannot be changed until that is cancelled (409 "its configuration
+            // settings have been prepared for swap"), and the new warm-up applies production's settings again
+            appService.resetConfiguration(staging);
+            return new StepOutcome.CheckAgain(java.time.Duration.ofSeconds(1), "Cancelled the swap with preview of slot "
+                    + staging + " before deploying to it", false, StepOutcome.Preview.CANCELLED);
+        }
         appService.ensureSlot(staging);
         SlotInfo slot = appService.getSlot(staging).orElseThrow();
         boolean configured = EnterMaintenanceStep.matches(slot, wanted);

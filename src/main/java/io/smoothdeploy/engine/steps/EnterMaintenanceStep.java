@@ -20,7 +20,8 @@ import java.util.Optional;
  * already happened.
  *
  * <p>Each run does one bounded piece and reads the cloud to know which: (a) create, configure and start the
- * slot; (b) one warm-up round; (c) when a round finds the slot warm, start the swap; (d) later runs find the
+ * slot, then give it production's slot settings when it lacks them (swap with preview, {@link Previews}: the swap
+ * then restarts nothing); (b) one warm-up round; (c) when a round finds the slot warm, start the swap; (d) later runs find the
  * swap still running (the site answers busy) until production carries the maintenance marker. Nothing waits
  * for a long operation inside a run.
  */
@@ -74,6 +75,12 @@ final class EnterMaintenanceStep implements StageStep {
             }
             SlotInfo slot = appService.getSlot(maintenance).orElseThrow();
             if (!matches(slot, wanted.get())) {
+                if (existing.isPresent()) {
+                    // a slot left in a swap with preview (an earlier attempt that never swapped) refuses config
+                    // writes (409, "its configuration settings have been prepared for swap"): cancel it first;
+                    // without a pending preview this changes nothing
+                    appService.resetConfiguration(maintenance);
+                }
                 appService.applyConfiguration(maintenance, wanted.get());
                 slot = appService.getSlot(maintenance).orElseThrow();
             }
@@ -82,6 +89,18 @@ final class EnterMaintenanceStep implements StageStep {
             }
             return StepOutcome.checkAgain(pacing.warmUpPoll(), "Prepared maintenance slot " + maintenance
                     + "; warming it up");
+        }
+        Optional<StepOutcome> stopped = Swaps.explainStopped(appService, warmer, context, maintenance,
+                "the maintenance content", "its previous content");
+        if (stopped.isPresent()) {
+            return stopped.get();
+        }
+        if (!Previews.hasProductionSlotSettings(appService, production.get(), existing.get())) {
+            // swap with preview (see Previews): production's slot settings before the warm-up, so the swap restarts
+            // nothing and the warmed instance is the one that serves
+            appService.applyProductionConfiguration(maintenance);
+            return StepOutcome.checkAgain(pacing.warmUpPoll(), "Applied production's slot settings to maintenance"
+                    + " slot " + maintenance + " (swap with preview); warming it up as it will run in production");
         }
         // (b) one warm-up round per run
         SlotWarmer.Round round = warmer.probe(existing.get(), context.webAppConfig());
@@ -116,6 +135,7 @@ final class EnterMaintenanceStep implements StageStep {
         EnvironmentConfig environment = context.environment();
         Map<String, String> settings = new HashMap<>();
         settings.put(SlotMarkers.SETTING, SlotMarkers.maintenance(context.deployment().lineageId()));
+        settings.putAll(SwapWarmUp.settings(context.webAppConfig()));
         if (!context.zeroDowntime()) {
             settings.put(SlotInfo.RUN_FROM_PACKAGE, environment.maintenancePagePackageUri());
             return Optional.of(new SlotConfiguration(settings, Map.of()));

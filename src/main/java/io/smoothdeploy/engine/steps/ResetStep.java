@@ -17,6 +17,10 @@ import java.util.Optional;
  * maintenance slot's previous code (on P) back into production, whether production serves the maintenance
  * content or, after a half-done Complete, the new package; then stop the maintenance slot. Then, once: drop
  * the temporary database.
+ *
+ * <p>Before the swap back: a swap with preview of the staging slot that warm-up started is cancelled (the staging
+ * slot gets its own slot settings back), and the maintenance slot gets production's slot settings before it is
+ * warmed, so the swap back restarts nothing ({@link Previews}).
  */
 final class ResetStep implements StageStep {
 
@@ -66,6 +70,12 @@ final class ResetStep implements StageStep {
         boolean inMaintenance = SlotMarkers.carries(production.get(), maintenanceMarker);
         Optional<SlotInfo> previous = appService.getSlot(context.maintenance());
         if (!newCodeLive && !inMaintenance) {
+            if (previous.isPresent() && context.webApp() != null && !context.webApp().maintenance()) {
+                // it never entered maintenance: a swap with preview that entering maintenance prepared and never
+                // swapped would keep production's and the slot's configuration locked; without one this changes
+                // nothing (a web app that did enter had its preview ended by the swap in, and the swap back)
+                appService.resetConfiguration(context.maintenance());
+            }
             if (previous.isPresent() && previous.get().running()) {
                 appService.stopSlot(context.maintenance());
             }
@@ -76,6 +86,9 @@ final class ResetStep implements StageStep {
                 "the previous package");
         if (swapping.isPresent()) {
             return swapping.get();
+        }
+        if (!newCodeLive && stagingPreviewPending(context)) {
+            return cancelStagingPreview(context);
         }
         if (previous.isEmpty()) {
             return StepOutcome.fail(FailureKind.CONFIGURATION, "cannot reset site " + site + ": production serves "
@@ -93,6 +106,18 @@ final class ResetStep implements StageStep {
             return StepOutcome.checkAgain(pacing.warmUpPoll(), "Started slot " + context.maintenance()
                     + ", which holds the previous code, to swap it back into production (site " + site + " serves "
                     + serving + ")");
+        }
+        Optional<StepOutcome> stopped = Swaps.explainStopped(appService, warmer, context, context.maintenance(),
+                "the previous package", serving);
+        if (stopped.isPresent()) {
+            return stopped.get();
+        }
+        if (!Previews.hasProductionSlotSettings(appService, production.get(), previous.get())) {
+            // swap with preview (see Previews), so the swap back restarts nothing and the warmed instance serves
+            appService.applyProductionConfiguration(context.maintenance());
+            return StepOutcome.checkAgain(pacing.warmUpPoll(), "Applied production's slot settings to slot "
+                    + context.maintenance() + ", which holds the previous code (swap with preview), before swapping"
+                    + " it back");
         }
         // the previous code answers before it takes production's traffic again (after a half-done Complete it
         // was stopped and has just been started)
@@ -115,6 +140,44 @@ final class ResetStep implements StageStep {
         }
         return Swaps.beginOrCheck(appService, context, context.maintenance(), "the previous package", pacing,
                 pacing.swapTimeout());
+    }
+
+    /**
+     * Whether the staging slot may be in a swap with preview this deployment started: the row recorded it, or a
+     * warm-up run was in progress when the reset came (it may have applied the preview and died before recording
+     * it). Cancelling a slot with no pending preview changes nothing, so the second case only costs a call.
+     */
+    private static boolean stagingPreviewPending(StepContext context) {
+        return context.webApp() != null && (context.webApp().previewAppliedAt() != null
+                || context.webApp().workingStage() == io.smoothdeploy.engine.Stage.WARM_UP);
+    }
+
+    /**
+     * Cancels the staging slot's swap with preview (it gets its own slot settings back, and App Service unlocks the
+     * configuration of both slots: while a preview is pending their settings cannot be changed), before anything is
+     * swapped back. Recorded in the row, so later runs do not cancel again.
+     */
+    private StepOutcome cancelStagingPreview(StepContext context) {
+        try {
+            if (context.deployment().rollbackDatabase()) {
+                // Cancelling restarts the slot, and the new release migrates the database it starts on: P, just
+                // restored. Stopped first, it does not start again (a restart leaves a stopped app stopped); deploy
+                // slot starts it for the next release
+                Optional<SlotInfo> staging = appService.getSlot(context.staging());
+                if (staging.isPresent() && staging.get().running()) {
+                    appService.stopSlot(context.staging());
+                }
+            }
+            appService.resetConfiguration(context.staging());
+        } catch (io.smoothdeploy.cloud.CloudException e) {
+            if (!e.isBusy()) {
+                throw e;
+            }
+            return Swaps.busy(context, pacing, pacing.swapTimeout(), "Cancelling the swap with preview of slot "
+                    + context.staging() + ": the site is busy (" + e.getMessage() + ")");
+        }
+        return new StepOutcome.CheckAgain(pacing.swapPoll(), "Cancelled the swap with preview of slot "
+                + context.staging() + ": it has its own slot settings back", false, StepOutcome.Preview.CANCELLED);
     }
 
     /**

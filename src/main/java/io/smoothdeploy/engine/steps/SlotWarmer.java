@@ -49,6 +49,16 @@ final class SlotWarmer {
         }
     }
 
+    /**
+     * Asks the slot, by its own host name, what App Service's warm-up during a swap asks it: the ping path and
+     * statuses of {@link SwapWarmUp}. Used to say why App Service stopped a swap.
+     */
+    Round probeSwapWarmUp(SlotInfo slot, WebAppConfig webApp) {
+        WarmUpTarget target = new WarmUpTarget(slot.baseUrl(), List.of(slot.defaultHostName()),
+                List.of(SwapWarmUp.path(webApp)), webApp.warmUp().expectedStatuses());
+        return new Round(prober.probe(target));
+    }
+
     private Round probe(SlotInfo slot, List<String> hostNames, WebAppConfig webApp) {
         List<String> paths = webApp.warmUp().paths().isEmpty() ? List.of("/") : webApp.warmUp().paths();
         WarmUpTarget target = new WarmUpTarget(slot.baseUrl(), hostNames, paths, webApp.warmUp().expectedStatuses());

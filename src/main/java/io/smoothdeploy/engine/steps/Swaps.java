@@ -61,6 +61,41 @@ final class Swaps {
                 + context.production().siteName() + ", asked for at " + requested));
     }
 
+    /**
+     * After a swap this stage asked for has shown nothing for {@link #REQUEST_AGAIN_AFTER} (so {@link #awaitRequested}
+     * let the run go on), says why when the reason can be seen: App Service's own warm-up during a swap asks the
+     * source slot for the ping path ({@link SwapWarmUp}) and stops the swap, changing nothing, when the answer's
+     * status is not one of the accepted ones (https://learn.microsoft.com/azure/app-service/deploy-staging-slots,
+     * "Specify custom warm-up"). When the source slot, asked the same way by its own host name, still does not
+     * answer an accepted status, asking again would only be stopped again: the stage fails with what the slot
+     * answered. Empty when no swap was asked for yet, or the slot answers as expected (then the swap is asked for
+     * again: it was lost, or stopped for a reason that has passed).
+     *
+     * @param serving what production still serves, for the message
+     */
+    static Optional<StepOutcome> explainStopped(AppServiceCloud appService, SlotWarmer warmer, StepContext context,
+                                                SlotRef source, String what, String serving) {
+        Instant requested = context.webApp() == null ? null : context.webApp().swapRequestedAt();
+        if (requested == null) {
+            return Optional.empty();
+        }
+        Optional<io.smoothdeploy.cloud.SlotInfo> slot = appService.getSlot(source);
+        if (slot.isEmpty()) {
+            return Optional.empty();
+        }
+        SlotWarmer.Round round = warmer.probeSwapWarmUp(slot.get(), context.webAppConfig());
+        if (round.warm()) {
+            return Optional.empty();
+        }
+        return Optional.of(StepOutcome.fail(FailureKind.WARM_UP, "App Service stopped the swap of " + what
+                + " into production on site " + source.siteName() + " (asked for at " + requested + "): its warm-up"
+                + " during the swap asks slot " + source.slot() + " for " + SwapWarmUp.path(context.webAppConfig())
+                + " and accepts only HTTP " + SwapWarmUp.statuses(context.webAppConfig()) + " ("
+                + SwapWarmUp.PING_STATUSES + "), and the slot answers: " + round.summary() + ". Production still"
+                + " serves " + serving + "; nothing was swapped. Make slot " + source.slot() + " answer as expected"
+                + " (start it, or fix what it answers), then try again, or reset"));
+    }
+
     /** Check again after the swap pace, or fail when the stage has waited longer than {@code limit}. */
     static StepOutcome busy(StepContext context, Pacing pacing, Duration limit, String reason) {
         if (context.pastDeadline(limit)) {

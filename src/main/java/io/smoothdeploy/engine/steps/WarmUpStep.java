@@ -1,6 +1,7 @@
 package io.smoothdeploy.engine.steps;
 
 import io.smoothdeploy.cloud.AppServiceCloud;
+import io.smoothdeploy.cloud.CloudException;
 import io.smoothdeploy.cloud.SlotInfo;
 import io.smoothdeploy.engine.FailureKind;
 import io.smoothdeploy.engine.StepOutcome;
@@ -8,7 +9,8 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Sends the warm-up requests to one web app's staging slot, addressed by the slot's own host name (a custom domain
+ * First applies production's slot settings to the staging slot (swap with preview, recorded in the web app's row),
+ * then sends the warm-up requests to one web app's staging slot, addressed by the slot's own host name (a custom domain
  * would reach production), until every path answers an expected status or the environment's warm-up time is up.
  */
 final class WarmUpStep implements StageStep {
@@ -28,6 +30,26 @@ final class WarmUpStep implements StageStep {
         Optional<SlotInfo> staging = appService.getSlot(context.staging());
         if (staging.isEmpty()) {
             return StepOutcome.fail(FailureKind.CONFIGURATION, "slot " + context.staging() + " is gone");
+        }
+        if (context.webApp().previewAppliedAt() == null) {
+            // Swap with preview, phase 1: the slot takes production's slot settings (and restarts) before it is
+            // warmed, so it is warmed exactly as it will run in production and Complete's swap has nothing left to
+            // apply: no restart at the swap to throw the warm-up away
+            // (https://learn.microsoft.com/azure/app-service/deploy-staging-slots, "Swap operation steps" and
+            // "Swap with preview"). Applied before it is recorded: a crash in between makes the redelivery apply
+            // it again, which changes nothing (the port's applyProductionConfiguration is harmless to repeat).
+            try {
+                appService.applyProductionConfiguration(context.staging());
+            } catch (CloudException e) {
+                if (!e.isBusy()) {
+                    throw e;
+                }
+                return StepOutcome.checkAgain(pacing.warmUpPoll(), "Applying production's slot settings to slot "
+                        + context.staging() + ": the site is busy (" + e.getMessage() + ")");
+            }
+            return new StepOutcome.CheckAgain(pacing.warmUpPoll(), "Applied production's slot settings to slot "
+                    + context.staging() + " (swap with preview); warming it up as it will run in production", false,
+                    StepOutcome.Preview.APPLIED);
         }
         SlotWarmer.Round round = warmer.probe(staging.get(), context.webAppConfig());
         if (round.warm()) {

@@ -308,6 +308,24 @@ final class ArmRouter implements HttpHandler {
         }
     }
 
+    /**
+     * A settings write to a slot in a pending swap with preview, as its source or its target: App Service answers 409
+     * Conflict, "The slot cannot be changed because its configuration settings have been prepared for swap.", and the
+     * portal disables editing the settings of both slots until the swap is completed or cancelled (reported with the
+     * activity log's message in https://github.com/Azure/azure-cli/issues/27820; the swap with preview itself is
+     * https://learn.microsoft.com/azure/app-service/deploy-staging-slots, "Swap with preview").
+     */
+    private static void refuseWhilePreparedForSwap(EmulatedSite site, EmulatedSlot slot) {
+        boolean prepared = slot.previewTargetSlot().isPresent();
+        for (EmulatedSlot other : site.slots()) {
+            prepared |= other.previewTargetSlot().map(t -> t.equalsIgnoreCase(slot.name())).orElse(false);
+        }
+        if (prepared) {
+            throw new ArmError(409, "Conflict", "The slot cannot be changed because its configuration settings have"
+                    + " been prepared for swap.", true);
+        }
+    }
+
     private Route webRouteOf(String method, Call call, String siteId, String slot, boolean namedSlot, String tail) {
         switch (method + " " + tail) {
             case "GET ":
@@ -426,6 +444,7 @@ final class ArmRouter implements HttpHandler {
     private Response updateAppSettings(String siteId, String slotName, JsonNode body) {
         EmulatedSite site = site(siteId);
         EmulatedSlot slot = slot(site, slotName);
+        refuseWhilePreparedForSwap(site, slot);
         Map<String, String> settings = new LinkedHashMap<>();
         body.path("properties").fields().forEachRemaining(e -> settings.put(e.getKey(), e.getValue().asText()));
         slot.appSettings.clear();
@@ -454,6 +473,7 @@ final class ArmRouter implements HttpHandler {
     private Response updateConnectionStrings(String siteId, String slotName, JsonNode body) {
         EmulatedSite site = site(siteId);
         EmulatedSlot slot = slot(site, slotName);
+        refuseWhilePreparedForSwap(site, slot);
         Map<String, EmulatedSlot.ConnectionString> strings = new LinkedHashMap<>();
         body.path("properties").fields().forEachRemaining(e -> strings.put(e.getKey(),
                 new EmulatedSlot.ConnectionString(e.getValue().path("value").asText(), typeOf(e.getValue().path("type")))));
@@ -553,16 +573,21 @@ final class ArmRouter implements HttpHandler {
             throw new ArmError(409, "Conflict", "Slot '" + source.name() + "' is in a swap with preview with slot '"
                     + pending + "'. Complete or reset that preview first.");
         }
+        boolean previewed = pending != null;
         boolean changed = source.applyPreview(target, site.slotSettingNames, site.slotConnectionStringNames);
         if (changed) {
             restarted(site, source);
         }
-        EmulatedSite.PendingSwap[] accepted = new EmulatedSite.PendingSwap[1];
-        EmulatedOperation operation = emulator.newOperation(() -> site.swap != accepted[0], null);
+        // the swap runs until the slots exchange or App Service stops it (AzureEmulator.settleSwaps); its operation
+        // is over when the site no longer runs it, and failed when it was stopped
+        String[] id = new String[1];
+        EmulatedOperation operation = emulator.newOperation(
+                () -> site.swap == null || !site.swap.operationId().equals(id[0]),
+                () -> site.stoppedSwaps.get(id[0]));
+        id[0] = operation.id();
         java.time.Instant now = emulator.clock.instant();
-        accepted[0] = new EmulatedSite.PendingSwap(source.name(), target.name(), now,
-                now.plus(emulator.swapDuration()), operation.id());
-        site.swap = accepted[0];
+        site.swap = new EmulatedSite.PendingSwap(source.name(), target.name(), now,
+                now.plus(emulator.swapDuration()), operation.id(), !previewed);
         emulator.settleSwaps();
         String location = emulator.endpoint() + site.resourceId() + (namedSlot ? "/slots/" + source.name() : "")
                 + "/operationresults/" + operation.id() + "?api-version=" + call.apiVersion();
@@ -587,6 +612,12 @@ final class ArmRouter implements HttpHandler {
                     + call.apiVersion();
             // each 202 poll repeats Location and Retry-After 0 (DeploymentSlotsTests.canCRUDSwapSlots.json)
             return new Response(202, Map.of("Location", location, "Retry-After", "0"), null);
+        }
+        if (operation.status().equals("Failed")) {
+            // a swap App Service stopped: the poll ends in its PascalCase error body (the shape of App Service's
+            // errors, see appServiceError); the code and message are the emulator's own words
+            String[] error = operation.error();
+            throw new ArmError(409, error[0], error[1], true);
         }
         return Response.empty(200);
     }

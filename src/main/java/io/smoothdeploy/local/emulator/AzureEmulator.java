@@ -85,6 +85,9 @@ public final class AzureEmulator implements AutoCloseable {
     /** How long a swap takes unless {@link #setSwapDuration} says otherwise. */
     public static final int DEFAULT_SWAP_SECONDS = 30;
 
+    /** How long a swap's own warm-up may wait for the source by default: five requests of 90 s each. */
+    public static final int DEFAULT_SWAP_WARM_UP_SECONDS = 450;
+
     /** The path of the token endpoint, under {@link #endpoint()}. */
     public static final String TOKEN_PATH = "/_emulator/token";
 
@@ -105,6 +108,7 @@ public final class AzureEmulator implements AutoCloseable {
     private Duration copyDuration = Duration.ofMinutes(DEFAULT_COPY_MINUTES);
     private final Deque<String> copyOutcomes = new ArrayDeque<>();
     private Duration swapDuration = Duration.ofSeconds(DEFAULT_SWAP_SECONDS);
+    private Duration swapWarmUpLimit = Duration.ofSeconds(DEFAULT_SWAP_WARM_UP_SECONDS);
     private long nextOperation;
     private SlotRuntime runtime;
     final TokenEndpoint tokens = new TokenEndpoint(this);
@@ -209,6 +213,22 @@ public final class AzureEmulator implements AutoCloseable {
             slot.ownPackage = packageFile;
             slot.appSettings.put("WEBSITE_RUN_FROM_PACKAGE", "1");
             observers.forEach(o -> o.settingsChanged(site, slot));
+        }
+    }
+
+    /**
+     * Stops a slot outside the orchestrator, as someone in the portal or {@code az webapp stop --slot} would
+     * ({@code WebApps_StopSlot}): its instances stop and its host name answers 503 until it is started again.
+     */
+    public void stopSlotByHand(String siteResourceId, String slotName) {
+        synchronized (lock) {
+            settleSwaps();
+            EmulatedSite site = site(siteResourceId).orElseThrow(() -> new IllegalArgumentException(
+                    "no site " + siteResourceId));
+            EmulatedSlot slot = site.slot(slotName).orElseThrow(() -> new IllegalArgumentException(
+                    "no slot " + slotName + " on " + siteResourceId));
+            slot.setRunning(false);
+            observers.forEach(o -> o.stopped(site, slot));
         }
     }
 
@@ -387,14 +407,64 @@ public final class AzureEmulator implements AutoCloseable {
         }
     }
 
-    /** Finishes every swap whose time is up (call with the lock held): the slots exchange, observers hear it. */
+    /**
+     * How long App Service's warm-up during a swap may wait for the source's instances to answer, from the moment
+     * the swap was accepted (default {@value #DEFAULT_SWAP_WARM_UP_SECONDS} s: each warm-up request waits 90 s and
+     * is retried up to five times, https://learn.microsoft.com/azure/app-service/deploy-staging-slots, "Troubleshoot
+     * swaps"). A source still starting when it is up stops the swap.
+     */
+    public void setSwapWarmUpLimit(Duration limit) {
+        if (limit.isNegative()) {
+            throw new IllegalArgumentException("a warm-up limit cannot be negative: " + limit);
+        }
+        synchronized (lock) {
+            this.swapWarmUpLimit = limit;
+        }
+    }
+
+    /** The message of the swap App Service stopped last on the site, or empty when none was stopped. */
+    public Optional<String> lastStoppedSwap(String siteResourceId) {
+        synchronized (lock) {
+            settleSwaps();
+            return site(siteResourceId).flatMap(site -> site.stoppedSwaps.values().stream()
+                    .reduce((first, second) -> second)).map(error -> error[1]);
+        }
+    }
+
+    /**
+     * Finishes every swap whose time is up (call with the lock held), in the phases of App Service's "Swap operation
+     * steps" (https://learn.microsoft.com/azure/app-service/deploy-staging-slots): the target's slot settings were
+     * applied to the source, restarting it, when the swap was accepted ({@code ArmRouter.swap}); now the source's
+     * restart and warm-up are judged ({@link SlotRuntime#swapWarmUp}); only when they pass do the slots exchange,
+     * and observers hear it. A swap whose source is still starting waits for it, up to the warm-up limit; a failed
+     * restart or a warm-up answer that is not accepted stops the swap: nothing is exchanged, production keeps its
+     * content, the swap's operation ends Failed, and settings the swap itself applied to the source are put back
+     * (the source restarts again). Without the slot runtime there is nothing to warm, and the swap only takes time.
+     */
     void settleSwaps() {
         for (EmulatedSite site : sites.values()) {
             EmulatedSite.PendingSwap swap = site.swap;
-            if (swap != null && !clock.instant().isBefore(swap.doneAt())) {
+            java.time.Instant now = clock.instant();
+            if (swap == null || now.isBefore(swap.doneAt())) {
+                continue;
+            }
+            EmulatedSlot source = site.slot(swap.source()).orElseThrow();
+            SlotRuntime.WarmUp warmUp = runtime == null ? SlotRuntime.WarmUp.PASSED
+                    : runtime.swapWarmUp(source, swap.startedAt(), now, swapWarmUpLimit);
+            if (warmUp.waitUntil() != null) {
+                site.swap = swap.until(warmUp.waitUntil());
+            } else if (warmUp.failure() != null) {
                 site.swap = null;
-                ArmRouter.exchangeSlots(this, site, site.slot(swap.source()).orElseThrow(),
-                        site.slot(swap.target()).orElseThrow());
+                site.stoppedSwaps.put(swap.operationId(), new String[] {"SwapStopped", "The swap of slot '"
+                        + source.name() + "' into slot '" + swap.target() + "' was stopped and nothing was swapped: "
+                        + warmUp.failure()});
+                if (swap.appliedSettings() && source.resetPreview()) {
+                    source.restarted();
+                    observers.forEach(o -> o.restarted(site, source));
+                }
+            } else {
+                site.swap = null;
+                ArmRouter.exchangeSlots(this, site, source, site.slot(swap.target()).orElseThrow());
             }
         }
     }

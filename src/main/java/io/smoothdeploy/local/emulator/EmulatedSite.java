@@ -42,11 +42,24 @@ public final class EmulatedSite {
 
     /**
      * A swap App Service has accepted and is still running: the two slots exchange when {@code doneAt} has passed
-     * on the emulator's clock; until then they answer as before, and writes to the site are refused (409).
+     * on the emulator's clock and the source's warm-up has answered; until then they answer as before, and writes to
+     * the site are refused (409). {@code appliedSettings}: the swap itself applied the target's slot settings to
+     * the source (no swap with preview was pending), so a stopped swap puts the source's own back.
      */
     record PendingSwap(String source, String target, java.time.Instant startedAt, java.time.Instant doneAt,
-                       String operationId) {
+                       String operationId, boolean appliedSettings) {
+
+        /** The same swap, over no sooner than {@code later} (its warm-up is still waiting for an answer). */
+        PendingSwap until(java.time.Instant later) {
+            return new PendingSwap(source, target, startedAt, later, operationId, appliedSettings);
+        }
     }
+
+    /**
+     * Swaps App Service stopped (a failed restart, or a warm-up that did not answer an accepted status in time), by
+     * operation id: {code, message}. Nothing of them changed the slots.
+     */
+    final Map<String, String[]> stoppedSwaps = new LinkedHashMap<>();
 
     EmulatedSite(String subscriptionId, String resourceGroup, String name, String location) {
         this.subscriptionId = subscriptionId;

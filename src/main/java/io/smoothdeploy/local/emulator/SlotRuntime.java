@@ -76,8 +76,18 @@ final class SlotRuntime implements SlotObserver {
         host(site, slot).instance = start(slot);
     }
 
+    /**
+     * A restart replaces the instance, except on a stopped slot: an app stopped with {@code WebApps_Stop} /
+     * {@code WebApps_StopSlot} (Microsoft.Web REST spec: "Stops an app") runs no process until it is started, so a
+     * restart of one (a cancelled swap with preview, say) starts nothing and migrates nothing. A guess on the
+     * harsh side for the engine: it cannot count on a restart to bring a stopped slot back.
+     */
     @Override
     public void restarted(EmulatedSite site, EmulatedSlot slot) {
+        if (!slot.running()) {
+            host(site, slot);
+            return;
+        }
         host(site, slot).instance = start(slot);
     }
 
@@ -88,8 +98,8 @@ final class SlotRuntime implements SlotObserver {
 
     /**
      * The front end switches at once: each slot now serves the other's instance. The source's instance already
-     * runs with the target's sticky values (the swap restarted it with them when it was accepted, see
-     * {@code ArmRouter.swap}). The target's old instance takes the source's sticky values keeping its start time,
+     * runs with the target's sticky values (applied by a swap with preview, or by the swap itself when it was
+     * accepted, restarting it, see {@code ArmRouter.swap}), and passed the swap's warm-up ({@link #swapWarmUp}). The target's old instance takes the source's sticky values keeping its start time,
      * which is kinder than App Service (it restarts that slot after the switch); not modelled yet.
      */
     @Override
@@ -110,6 +120,68 @@ final class SlotRuntime implements SlotObserver {
         }
         return instance.appSettings().equals(settings) && instance.connectionStrings().equals(strings) ? instance
                 : instance.withSettings(settings, strings);
+    }
+
+    // ----- the swap's own warm-up -----
+
+    /**
+     * What App Service's warm-up during a swap found: passed, stopped with {@code failure}, or still waiting for an
+     * answer until {@code waitUntil}.
+     */
+    record WarmUp(String failure, java.time.Instant waitUntil) {
+        static final WarmUp PASSED = new WarmUp(null, null);
+    }
+
+    static final String PING_PATH = "WEBSITE_SWAP_WARMUP_PING_PATH";
+    static final String PING_STATUSES = "WEBSITE_SWAP_WARMUP_PING_STATUSES";
+
+    /**
+     * Judges the source of a swap accepted at {@code acceptedAt} (with the lock held), as App Service's "Swap
+     * operation steps" do (https://learn.microsoft.com/azure/app-service/deploy-staging-slots): an instance whose
+     * restart failed (its package cannot be found or read: nothing starts) stops the swap; then the warm-up requests
+     * {@value #PING_PATH} (default {@code /}) on the instance, internally (Host is the slot's own name and no header
+     * a front end or a proxy would add is sent, as "Troubleshoot swaps" warns), and an instance still starting has
+     * not answered yet: the swap waits for it, up to {@code limit} after acceptance. The answer passes when
+     * {@value #PING_STATUSES} is unset or empty (any status is valid) or lists its status ("Specify custom warm-up":
+     * otherwise the warm-up and the swap are stopped); an entry that is not a number accepts nothing. A stopped slot
+     * answers its 503. A slot with no listener (no runtime for it) passes.
+     */
+    WarmUp swapWarmUp(EmulatedSlot source, java.time.Instant acceptedAt, java.time.Instant now, java.time.Duration limit) {
+        SlotHost host = hosts.get(source);
+        if (host == null) {
+            return WarmUp.PASSED;
+        }
+        AppInstance app = host.instance;
+        boolean running = source.running();
+        if (running && app != null && app.manifest() == null && !app.emptySite()) {
+            return new WarmUp("slot '" + source.name() + "' failed to restart (" + app.packageProblem() + ")", null);
+        }
+        String path = source.appSettings().getOrDefault(PING_PATH, "/");
+        path = path == null || path.isBlank() ? "/" : path.trim();
+        java.time.Instant deadline = acceptedAt.plus(limit);
+        if (running && app != null && app.warmingUp(now)) {
+            java.time.Instant ready = app.startedAt().plus(app.manifest().coldStart());
+            if (!ready.isAfter(deadline)) {
+                return new WarmUp(null, ready);
+            }
+            if (now.isBefore(deadline)) {
+                return new WarmUp(null, deadline);
+            }
+            return new WarmUp("the warm-up request to " + path + " on slot '" + source.name() + "' got no answer within "
+                    + limit.toSeconds() + " s (the instance is still starting)", null);
+        }
+        Answer answer = host.answer(app, running, "GET", path, header -> null);
+        String statuses = source.appSettings().get(PING_STATUSES);
+        if (statuses == null || statuses.isBlank()) {
+            return WarmUp.PASSED;
+        }
+        for (String entry : statuses.split(",")) {
+            if (entry.trim().equals(String.valueOf(answer.status()))) {
+                return WarmUp.PASSED;
+            }
+        }
+        return new WarmUp("the warm-up request to " + path + " on slot '" + source.name() + "' answered HTTP "
+                + answer.status() + ", which is not one of " + PING_STATUSES + " (" + statuses.trim() + ")", null);
     }
 
     // ----- inspection -----
@@ -412,7 +484,9 @@ final class SlotRuntime implements SlotObserver {
                     answer = new Answer(404, siteNotFound(host), null);
                 } else {
                     try {
-                        answer = answer(current, running, exchange);
+                        String path = Objects.requireNonNullElse(exchange.getRequestURI().getPath(), "/");
+                        answer = answer(current, running, exchange.getRequestMethod(), path.isEmpty() ? "/" : path,
+                                exchange.getRequestHeaders()::getFirst);
                     } catch (RuntimeException e) {
                         answer = new Answer(500, "The emulated app failed: " + e, current);
                     }
@@ -421,7 +495,8 @@ final class SlotRuntime implements SlotObserver {
             }
         }
 
-        private Answer answer(AppInstance app, boolean running, HttpExchange exchange) {
+        private Answer answer(AppInstance app, boolean running, String requestMethod, String requestPath,
+                              java.util.function.Function<String, String> header) {
             if (!running) {
                 return new Answer(503, "Service Unavailable: stopped", null);
             }
@@ -445,12 +520,11 @@ final class SlotRuntime implements SlotObserver {
                 return new Answer(500, failure("Database is in read-only mode", "EPiServer.Data.Providers"), app);
             }
             PackageManifest.IpFilter filter = manifest.ipFilter();
-            if (filter != null && !filter.value().equals(exchange.getRequestHeaders().getFirst(filter.header()))) {
+            if (filter != null && !filter.value().equals(header.apply(filter.header()))) {
                 return new Answer(403, "Forbidden: IP address not allowed", app);
             }
-            String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
-            String path = Objects.requireNonNullElse(exchange.getRequestURI().getPath(), "/");
-            path = path.isEmpty() ? "/" : path;
+            String method = requestMethod.toUpperCase(Locale.ROOT);
+            String path = requestPath;
             if (path.equals("/write")) {
                 return method.equals("POST") ? write(app) : new Answer(405, "Method Not Allowed", app);
             }

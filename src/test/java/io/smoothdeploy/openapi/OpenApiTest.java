@@ -159,6 +159,12 @@ class OpenApiTest {
         expect(host.post("/deployments/" + completedId + "/complete", "{\"force\":true}"), 400);
         expect(host.post("/deployments/" + completedId + "/complete", "{\"acceptDataLoss\":\"yes\",\"acceptedBy\":\"\"}"), 400);
         expect(host.post("/deployments/" + failedId + "/reset", "{\"rollbackDatabase\":\"yes\"}"), 400);
+        expect(host.sendAs("PUT", "/environments/other", "text/plain", env), 415);
+        expect(host.sendAs("POST", "/deployments", null, RecordingHost.startBody("prod", NEW_PACKAGE, "ReadOnly", null)), 415);
+        expect(host.sendAs("POST", "/deployments/" + completedId + "/complete", "application/x-www-form-urlencoded",
+                "{}"), 415);
+        expect(host.sendAs("POST", "/deployments/" + failedId + "/reset", "application/json; charset=iso-8859-1",
+                "{\"rollbackDatabase\":true}"), 415);
     }
 
     @AfterAll
@@ -233,7 +239,7 @@ class OpenApiTest {
         Set<String> documented = OpenApiChecks.httpFunctions().stream().map(OpenApiChecks.HttpFunction::key)
                 .collect(Collectors.toCollection(TreeSet::new));
         assertEquals(documented, operations);
-        assertEquals(Set.of(200, 201, 202, 400, 404, 409, 413, 422), statuses);
+        assertEquals(Set.of(200, 201, 202, 400, 404, 409, 413, 415, 422), statuses);
         assertTrue(host.exchanges.stream().anyMatch(e -> e.body().contains("\"errors\":[{\"kind\"")),
                 "a failed deployment's errors were recorded");
         assertTrue(host.exchanges.stream().anyMatch(e -> e.body().contains("\"runningDeploymentId\"")));

@@ -65,6 +65,12 @@ public final class Problem extends RuntimeException {
                 detail, "Content-Type", List.of(), Map.of());
     }
 
+    /** A value that GET showed redacted was sent back; {@code detail} says what to send instead. */
+    public static Problem redacted(String field, String detail) {
+        return new Problem(422, "urn:smoothdeploy:problem:redacted-value", "A redacted value was sent back", detail,
+                field, List.of(), Map.of());
+    }
+
     public static Problem unprocessable(String field, String detail) {
         return new Problem(422, "urn:smoothdeploy:problem:does-not-fit-environment",
                 "The request does not fit the environment", detail, field, List.of(), Map.of());

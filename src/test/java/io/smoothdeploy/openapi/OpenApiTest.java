@@ -61,7 +61,10 @@ class OpenApiTest {
         expect(host.post("/deployments", RecordingHost.startBody("plain", NEW_PACKAGE, "MaintenancePage", null)), 422);
         // Every optional field, webhook and automatic verification among them (never deployed: no webhook is called).
         expect(host.put("/environments/hooked", RecordingHost.fullEnvironmentBody()), 201);
-        expect(host.get("/environments/hooked"), 200);
+        OpenApiChecks.Exchange hooked = expect(host.get("/environments/hooked"), 200);
+        // What GET answers goes back with PUT, but not with a URI GET showed redacted.
+        expect(host.put("/environments/plain", expect(host.get("/environments/plain"), 200).body()), 200);
+        expect(host.put("/environments/hooked", hooked.body()), 422);
 
         // A deployment that goes live, started twice with one idempotency key, naming its commit and pipeline run.
         String start = RecordingHost.startBody("prod", NEW_PACKAGE, "ReadOnly", "pipeline-run-1", "release/3f2a9c1",
@@ -254,7 +257,7 @@ class OpenApiTest {
                 "urn:smoothdeploy:problem:data-loss", "urn:smoothdeploy:problem:superseded",
                 "\"diagnosis\":null", "\"diagnosis\":{\"cause\":", "\"outcome\":\"Running\"",
                 "\"outcome\":\"Failed\"", "\"outcome\":\"Succeeded\"", "\"earlierRuns\":[{\"id\":",
-                "\"resumedFrom\":\"d")) {
+                "\"resumedFrom\":\"d", "urn:smoothdeploy:problem:redacted-value")) {
             assertTrue(host.exchanges.stream().anyMatch(e -> e.body().contains(shown)), "recorded: " + shown);
         }
     }

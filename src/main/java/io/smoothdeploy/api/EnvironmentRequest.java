@@ -1,6 +1,7 @@
 package io.smoothdeploy.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smoothdeploy.cloud.SlotRef;
 import io.smoothdeploy.engine.DatabaseConfig;
 import io.smoothdeploy.engine.EnvironmentConfig;
@@ -45,10 +46,22 @@ final class EnvironmentRequest {
     private static final Set<String> WARM_UP = Set.of("hostNames", "paths", "expectedStatuses");
     private static final Set<String> DATABASE_FIELDS = Set.of("serverResourceId", "name");
 
+    /**
+     * What {@code GET /environments/{name}} adds to the configuration. Sent back with PUT they are ignored, so
+     * that a GET answer can be edited and sent back; {@code name}, when present, must be the path's.
+     */
+    static final Set<String> READ_ONLY = Set.of("name", "currentDeploymentId", "lastDeployment");
+    static final Set<String> WEB_APP_READ_ONLY = Set.of("inMaintenance");
+    /** The fields GET shows without their query string ({@code Redact.uri}), which therefore cannot come back. */
+    static final List<String> REDACTED_ON_GET = List.of("maintenancePagePackageUri", "webhookUrl");
+    static final String REDACTED_MARK = "<redacted>";
+
     private EnvironmentRequest() {
     }
 
-    static EnvironmentConfig parse(String name, JsonNode body) {
+    static EnvironmentConfig parse(String name, JsonNode sent) {
+        JsonNode body = withoutReadOnly(name, sent);
+        refuseRedacted(body);
         Fields fields = new Fields();
         fields.onlyKnown(body, "", TOP);
         List<WebAppConfig> webApps = webApps(fields, body);
@@ -90,6 +103,48 @@ final class EnvironmentRequest {
             }
         }
         return hosts;
+    }
+
+    /** A copy of the body without the fields GET adds; a name that is not the path's is refused. */
+    private static JsonNode withoutReadOnly(String name, JsonNode sent) {
+        JsonNode named = sent.get("name");
+        if (named != null && !named.isNull() && !(named.isTextual() && named.asText().equals(name))) {
+            throw Problem.invalid("name", "The body's name (" + (named.isTextual() ? "'" + abbreviate(named.asText())
+                    + "'" : "not a string") + ") is not the environment this request registers, '" + name + "'. name "
+                    + "is read-only: send the body to PUT /api/environments/<its name>, or remove name");
+        }
+        ObjectNode body = ((ObjectNode) sent).deepCopy();
+        body.remove(READ_ONLY);
+        JsonNode webApps = body.get("webApps");
+        if (webApps != null && webApps.isArray()) {
+            for (JsonNode webApp : webApps) {
+                if (webApp.isObject()) {
+                    ((ObjectNode) webApp).remove(WEB_APP_READ_ONLY);
+                }
+            }
+        }
+        return body;
+    }
+
+    /**
+     * GET shows these URIs without their query string, which may hold a SAS token; sent back, such a value would
+     * register a URI with no SAS (or fail as "not a valid URI"), so it is refused, saying what to send instead.
+     */
+    private static void refuseRedacted(JsonNode body) {
+        for (String field : REDACTED_ON_GET) {
+            JsonNode value = body.get(field);
+            if (value != null && value.isTextual() && value.asText().contains(REDACTED_MARK)) {
+                throw Problem.redacted(field, field + " holds the redacted value GET /api/environments/{name} shows "
+                        + "(its query string, which may carry a SAS token, is never shown back, so it cannot be sent "
+                        + "back): send the full URI with its query string again, such as a fresh SAS URL"
+                        + (field.equals("webhookUrl") ? ", or remove webhookUrl for no notifications" : ""));
+            }
+        }
+    }
+
+    private static String abbreviate(String text) {
+        String printable = text.replaceAll("\\p{Cntrl}", "?");
+        return printable.length() <= 40 ? printable : printable.substring(0, 40) + "...";
     }
 
     private static VerificationPolicy verification(Fields fields, JsonNode body, List<WebAppConfig> webApps) {

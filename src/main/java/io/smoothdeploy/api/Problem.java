@@ -59,6 +59,18 @@ public final class Problem extends RuntimeException {
                 "The body is larger than " + limitBytes + " bytes; send a smaller body", "body", List.of(), Map.of());
     }
 
+    /** The body is not sent as application/json; {@code detail} says what was sent and what to send. */
+    public static Problem unsupportedMediaType(String detail) {
+        return new Problem(415, "urn:smoothdeploy:problem:unsupported-media-type", "The body is not sent as JSON",
+                detail, "Content-Type", List.of(), Map.of());
+    }
+
+    /** A value that GET showed redacted was sent back; {@code detail} says what to send instead. */
+    public static Problem redacted(String field, String detail) {
+        return new Problem(422, "urn:smoothdeploy:problem:redacted-value", "A redacted value was sent back", detail,
+                field, List.of(), Map.of());
+    }
+
     public static Problem unprocessable(String field, String detail) {
         return new Problem(422, "urn:smoothdeploy:problem:does-not-fit-environment",
                 "The request does not fit the environment", detail, field, List.of(), Map.of());

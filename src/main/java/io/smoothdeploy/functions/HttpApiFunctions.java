@@ -11,11 +11,13 @@ import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
 import io.smoothdeploy.api.ApiResponse;
 import io.smoothdeploy.api.HttpApi;
+import io.smoothdeploy.api.JsonMediaType;
 import io.smoothdeploy.api.OpenApiDocument;
 import io.smoothdeploy.app.Orchestrator;
 import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** HTTP triggers: each one hands its request to {@link HttpApi} and returns its answer. */
 public class HttpApiFunctions {
@@ -31,7 +33,7 @@ public class HttpApiFunctions {
             @HttpTrigger(name = "req", methods = {HttpMethod.PUT}, authLevel = AuthorizationLevel.FUNCTION,
                     route = "environments/{name}") HttpRequestMessage<Optional<String>> request,
             @BindingName("name") String name, ExecutionContext context) {
-        return respond(request, api.putEnvironment(name, request.getBody().orElse(null)));
+        return respond(request, jsonBody(request, "/api/environments/" + name, body -> api.putEnvironment(name, body)));
     }
 
     @FunctionName("GetEnvironment")
@@ -47,7 +49,8 @@ public class HttpApiFunctions {
             @HttpTrigger(name = "req", methods = {HttpMethod.POST}, authLevel = AuthorizationLevel.FUNCTION,
                     route = "deployments") HttpRequestMessage<Optional<String>> request,
             ExecutionContext context) {
-        return respond(request, api.startDeployment(request.getBody().orElse(null), apiBase(request.getUri())));
+        return respond(request, jsonBody(request, "/api/deployments",
+                body -> api.startDeployment(body, apiBase(request.getUri()))));
     }
 
     @FunctionName("GetDeployment")
@@ -95,7 +98,8 @@ public class HttpApiFunctions {
             @HttpTrigger(name = "req", methods = {HttpMethod.POST}, authLevel = AuthorizationLevel.FUNCTION,
                     route = "deployments/{id}/complete") HttpRequestMessage<Optional<String>> request,
             @BindingName("id") String id, ExecutionContext context) {
-        return respond(request, api.completeDeployment(id, request.getBody().orElse(null), principal(request)));
+        return respond(request, jsonBody(request, "/api/deployments/" + id + "/complete",
+                body -> api.completeDeployment(id, body, principal(request))));
     }
 
     @FunctionName("ResetDeployment")
@@ -103,7 +107,8 @@ public class HttpApiFunctions {
             @HttpTrigger(name = "req", methods = {HttpMethod.POST}, authLevel = AuthorizationLevel.FUNCTION,
                     route = "deployments/{id}/reset") HttpRequestMessage<Optional<String>> request,
             @BindingName("id") String id, ExecutionContext context) {
-        return respond(request, api.resetDeployment(id, request.getBody().orElse(null)));
+        return respond(request, jsonBody(request, "/api/deployments/" + id + "/reset",
+                body -> api.resetDeployment(id, body)));
     }
 
     /**
@@ -121,6 +126,13 @@ public class HttpApiFunctions {
     /** The URL prefix that API paths hang from, for Location headers: scheme, authority and "/api". */
     static String apiBase(URI requestUri) {
         return requestUri.getScheme() + "://" + requestUri.getRawAuthority() + "/api";
+    }
+
+    /** Hands the body to {@code handler} when it is sent as JSON (or is empty); else the 415 answer. */
+    private static ApiResponse jsonBody(HttpRequestMessage<Optional<String>> request, String instance,
+                                        Function<String, ApiResponse> handler) {
+        String body = request.getBody().orElse(null);
+        return JsonMediaType.refusal(instance, request.getHeaders(), body).orElseGet(() -> handler.apply(body));
     }
 
     private static HttpResponseMessage respond(HttpRequestMessage<?> request, ApiResponse answer) {

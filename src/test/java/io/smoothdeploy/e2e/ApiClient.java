@@ -33,14 +33,27 @@ final class ApiClient {
         return send(HttpRequest.newBuilder(uri(path)).GET());
     }
 
+    /** Sends {@code body} with the given Content-Type, or with no Content-Type header when it is null. */
+    Response sendAs(String method, String path, String contentType, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).method(method,
+                HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return exchange(request.build());
+    }
+
     private URI uri(String path) {
         return URI.create(apiBase + path);
     }
 
     private Response send(HttpRequest.Builder request) {
+        return exchange(request.header("Content-Type", "application/json").build());
+    }
+
+    private Response exchange(HttpRequest request) {
         try {
-            HttpResponse<String> response = http.send(request.header("Content-Type", "application/json").build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
                     response.headers().firstValue("Location").orElse(null), response.body());
         } catch (IOException e) {

@@ -85,6 +85,10 @@ final class LocalHostHarness implements AutoCloseable {
         return api.post(path, body);
     }
 
+    ApiClient.Response sendAs(String method, String path, String contentType, String body) {
+        return api.sendAs(method, path, contentType, body);
+    }
+
     ApiClient.Response get(String path) {
         return api.get(path);
     }

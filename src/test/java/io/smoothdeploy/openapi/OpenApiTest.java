@@ -61,7 +61,10 @@ class OpenApiTest {
         expect(host.post("/deployments", RecordingHost.startBody("plain", NEW_PACKAGE, "MaintenancePage", null)), 422);
         // Every optional field, webhook and automatic verification among them (never deployed: no webhook is called).
         expect(host.put("/environments/hooked", RecordingHost.fullEnvironmentBody()), 201);
-        expect(host.get("/environments/hooked"), 200);
+        OpenApiChecks.Exchange hooked = expect(host.get("/environments/hooked"), 200);
+        // What GET answers goes back with PUT, but not with a URI GET showed redacted.
+        expect(host.put("/environments/plain", expect(host.get("/environments/plain"), 200).body()), 200);
+        expect(host.put("/environments/hooked", hooked.body()), 422);
         // A webhook that leads to the metadata address: 422 naming webhookUrl.
         expect(host.put("/environments/inward", RecordingHost.fullEnvironmentBody().replace(
                 "https://hooks.example.com/smoothdeploy?code=HOOKSECRET", "https://169.254.169.254/metadata")), 422);
@@ -162,6 +165,12 @@ class OpenApiTest {
         expect(host.post("/deployments/" + completedId + "/complete", "{\"force\":true}"), 400);
         expect(host.post("/deployments/" + completedId + "/complete", "{\"acceptDataLoss\":\"yes\",\"acceptedBy\":\"\"}"), 400);
         expect(host.post("/deployments/" + failedId + "/reset", "{\"rollbackDatabase\":\"yes\"}"), 400);
+        expect(host.sendAs("PUT", "/environments/other", "text/plain", env), 415);
+        expect(host.sendAs("POST", "/deployments", null, RecordingHost.startBody("prod", NEW_PACKAGE, "ReadOnly", null)), 415);
+        expect(host.sendAs("POST", "/deployments/" + completedId + "/complete", "application/x-www-form-urlencoded",
+                "{}"), 415);
+        expect(host.sendAs("POST", "/deployments/" + failedId + "/reset", "application/json; charset=iso-8859-1",
+                "{\"rollbackDatabase\":true}"), 415);
     }
 
     @AfterAll
@@ -236,7 +245,7 @@ class OpenApiTest {
         Set<String> documented = OpenApiChecks.httpFunctions().stream().map(OpenApiChecks.HttpFunction::key)
                 .collect(Collectors.toCollection(TreeSet::new));
         assertEquals(documented, operations);
-        assertEquals(Set.of(200, 201, 202, 400, 404, 409, 413, 422), statuses);
+        assertEquals(Set.of(200, 201, 202, 400, 404, 409, 413, 415, 422), statuses);
         assertTrue(host.exchanges.stream().anyMatch(e -> e.body().contains("\"errors\":[{\"kind\"")),
                 "a failed deployment's errors were recorded");
         assertTrue(host.exchanges.stream().anyMatch(e -> e.body().contains("\"runningDeploymentId\"")));
@@ -253,7 +262,7 @@ class OpenApiTest {
                 "urn:smoothdeploy:problem:data-loss", "urn:smoothdeploy:problem:superseded",
                 "\"diagnosis\":null", "\"diagnosis\":{\"cause\":", "\"outcome\":\"Running\"",
                 "\"outcome\":\"Failed\"", "\"outcome\":\"Succeeded\"", "\"earlierRuns\":[{\"id\":",
-                "\"resumedFrom\":\"d")) {
+                "\"resumedFrom\":\"d", "urn:smoothdeploy:problem:redacted-value")) {
             assertTrue(host.exchanges.stream().anyMatch(e -> e.body().contains(shown)), "recorded: " + shown);
         }
     }

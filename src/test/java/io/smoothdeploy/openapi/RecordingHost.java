@@ -121,10 +121,18 @@ final class RecordingHost implements AutoCloseable {
 
     /** Sends a request under {@code /api} and records it with its answer. */
     OpenApiChecks.Exchange send(String method, String path, String body) {
+        return sendAs(method, path, "application/json", body);
+    }
+
+    /** As {@link #send}, with the given Content-Type (none when null). */
+    OpenApiChecks.Exchange sendAs(String method, String path, String contentType, String body) {
         HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(body);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(stack.apiBase() + path))
-                .header("Content-Type", "application/json").method(method, publisher).build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(stack.apiBase() + path)).method(method, publisher);
+        if (contentType != null) {
+            builder.header("Content-Type", contentType);
+        }
+        HttpRequest request = builder.build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             Map<String, String> headers = new LinkedHashMap<>();

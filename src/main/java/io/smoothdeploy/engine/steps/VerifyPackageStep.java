@@ -34,7 +34,8 @@ import java.util.Optional;
  * trouble is ridden out by this stage's retries instead); this stage reads only production's settings.
  *
  * <p>And it reads each main site's slot-setting names: a database connection string or database-mode setting
- * marked as a slot setting is refused here too, before anything changes (see {@link #stickyDatabaseSettings}).
+ * marked as a slot setting is refused here too, before anything changes (see {@link #stickyDatabaseSettings}), as
+ * is, on every web app, a slot setting the engine itself writes (see {@link #stickyEngineSettings}).
  */
 final class VerifyPackageStep implements StageStep {
 
@@ -73,6 +74,7 @@ final class VerifyPackageStep implements StageStep {
                     + " again, or start with the SHA-256 of the package that is there");
         }
         List<String> unnamed = unnamedOldCode(context);
+        unnamed.addAll(stickyEngineSettings(context));
         if (!unnamed.isEmpty()) {
             return StepOutcome.fail(FailureKind.CONFIGURATION, String.join("; ", unnamed));
         }
@@ -123,6 +125,43 @@ final class VerifyPackageStep implements StageStep {
                 + " the restart the swap makes would throw its warm-up away; nothing was changed. In the portal"
                 + " (Configuration) clear the \"Deployment slot setting\" box of " + String.join(" and ", names)
                 + " on every slot of " + webApp.name() + " (or set slotSetting false), then start again");
+    }
+
+    /** The app settings the engine writes on every slot it swaps into production: they must move with the content. */
+    static final List<String> ENGINE_SETTINGS = List.of(SlotMarkers.SETTING, SlotInfo.RUN_FROM_PACKAGE,
+            SwapWarmUp.PING_PATH, SwapWarmUp.PING_STATUSES);
+
+    /**
+     * For each web app: why a setting the engine writes is a slot setting, if so. A swap leaves a sticky value with
+     * its slot (https://learn.microsoft.com/azure/app-service/deploy-staging-slots, "Which settings are swapped?"), so
+     * a sticky content marker never reaches production (entering maintenance would configure and swap again until
+     * its deadline), a sticky package stays behind (production would keep running the code the swap should have
+     * replaced), and a sticky warm-up ping would warm the slot with production's path and statuses. A site the cloud
+     * cannot find is left to the steps that report it in their own words.
+     */
+    private List<String> stickyEngineSettings(StepContext context) {
+        List<String> problems = new ArrayList<>();
+        for (WebAppConfig webApp : context.environment().webApps()) {
+            SlotSettingNames sticky;
+            try {
+                sticky = appService.slotSettingNames(webApp.resourceId());
+            } catch (CloudException e) {
+                if (e.isTransient() || e.isBusy() || e.isCredentialFailure()) {
+                    throw e;
+                }
+                continue;
+            }
+            List<String> names = ENGINE_SETTINGS.stream().filter(sticky.appSettingNames()::contains)
+                    .map(name -> "app setting " + name).toList();
+            if (!names.isEmpty()) {
+                problems.add("site " + webApp.name() + " marks its " + String.join(" and its ", names)
+                        + " as a deployment slot setting (sticky), but the orchestrator writes it on the slot it swaps"
+                        + " in and it must move with the content; nothing was changed. In the portal (Configuration)"
+                        + " clear the \"Deployment slot setting\" box of " + String.join(" and ", names) + " on every"
+                        + " slot of " + webApp.name() + " (or set slotSetting false), then start again");
+            }
+        }
+        return problems;
     }
 
     /**

@@ -78,8 +78,13 @@ final class ArmRouter implements HttpHandler {
     private record Route(String operation, Action action) {
     }
 
-    /** What one request is about: its path segments and api-version. */
-    private record Call(List<String> segments, String apiVersion) {
+    /** What one request is about: its path segments, api-version and query string (raw, may be null). */
+    private record Call(List<String> segments, String apiVersion, String rawQuery) {
+        /** A boolean query parameter ({@code softRestart=true}); absent or anything but true is false. */
+        boolean flag(String name) {
+            return "true".equalsIgnoreCase(queryParameter(rawQuery, name));
+        }
+
         String at(int index) {
             return index < segments.size() ? segments.get(index) : null;
         }
@@ -104,7 +109,7 @@ final class ArmRouter implements HttpHandler {
             byte[] requestBody = exchange.getRequestBody().readAllBytes();
             List<String> segments = new ArrayList<>();
             Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).forEach(segments::add);
-            Call call = new Call(segments, apiVersion);
+            Call call = new Call(segments, apiVersion, exchange.getRequestURI().getRawQuery());
             Route route = route(method, call);
             Response response;
             try {
@@ -333,7 +338,8 @@ final class ArmRouter implements HttpHandler {
                 }
                 break;
             case "POST restart":
-                return new Route("restartSlot", body -> restart(siteId, slot));
+                return new Route("restartSlot", body -> restart(siteId, slot, call.flag("softRestart"),
+                        call.flag("synchronous")));
             case "POST start":
                 return new Route("startSlot", body -> setRunning(siteId, slot, true));
             case "POST stop":
@@ -404,12 +410,12 @@ final class ArmRouter implements HttpHandler {
             slot.connectionStrings.put(info.path("name").asText(), new EmulatedSlot.ConnectionString(
                     info.path("connectionString").asText(), typeOf(info.path("type"))));
         }
-        for (SlotObserver observer : emulator.observers) {
-            if (created) {
-                observer.slotCreated(site, slot);
-            } else {
-                observer.settingsChanged(site, slot);
-            }
+        if (created) {
+            EmulatedSlot made = slot;
+            emulator.observers.forEach(o -> o.slotCreated(site, made));
+        } else {
+            // a PUT on an existing slot writes its settings: the same asynchronous restart as a settings write
+            emulator.restartLater(site, slot);
         }
         return Response.json(200, siteJson(site, slot));
     }
@@ -432,9 +438,10 @@ final class ArmRouter implements HttpHandler {
         slot.appSettings.putAll(settings);
         // WebApps_UpdateApplicationSettings(Slot): App Service restarts the app whenever its app settings are
         // written, so a write counts as a restart ("Configure an App Service app", app settings:
-        // https://learn.microsoft.com/azure/app-service/configure-common#configure-app-settings).
-        slot.restarted();
-        emulator.observers.forEach(o -> o.settingsChanged(site, slot));
+        // https://learn.microsoft.com/azure/app-service/configure-common#configure-app-settings). The write answers
+        // at once and the restart follows asynchronously: the old instance answers for the restart lag
+        // (AzureEmulator.setRestartLag).
+        emulator.restartLater(site, slot);
         return appSettings(siteId, slotName);
     }
 
@@ -460,9 +467,9 @@ final class ArmRouter implements HttpHandler {
         slot.connectionStrings.clear();
         slot.connectionStrings.putAll(strings);
         // WebApps_UpdateConnectionStrings(Slot): like app settings, a write restarts the app
-        // (https://learn.microsoft.com/azure/app-service/configure-common#configure-connection-strings).
-        slot.restarted();
-        emulator.observers.forEach(o -> o.settingsChanged(site, slot));
+        // (https://learn.microsoft.com/azure/app-service/configure-common#configure-connection-strings), as
+        // asynchronously.
+        emulator.restartLater(site, slot);
         return connectionStrings(siteId, slotName);
     }
 
@@ -502,9 +509,26 @@ final class ArmRouter implements HttpHandler {
         return Response.json(200, json);
     }
 
-    private Response restart(String siteId, String slotName) {
+    /**
+     * {@code POST …/restart[?softRestart=&synchronous=]} ({@code WebApps_Restart}, {@code WebApps_RestartSlot}):
+     * "softRestart: Specify true to apply the configuration settings and restarts the app only if necessary";
+     * "synchronous: Specify true to block until the app is restarted. By default … the API responds immediately
+     * (asynchronous)" (https://learn.microsoft.com/rest/api/appservice/web-apps/restart). So: without
+     * {@code synchronous} the restart takes effect after the restart lag, as a settings write's does; with it, before
+     * the answer (the new instance then still has its cold start). A soft restart with nothing to apply (no restart
+     * pending, the instance runs the slot's settings) restarts nothing.
+     */
+    private Response restart(String siteId, String slotName, boolean soft, boolean synchronous) {
         EmulatedSite site = site(siteId);
-        restarted(site, slot(site, slotName));
+        EmulatedSlot slot = slot(site, slotName);
+        if (soft && !emulator.restartNecessary(slot)) {
+            return Response.empty(200);
+        }
+        if (synchronous) {
+            emulator.restartNow(site, slot);
+        } else {
+            emulator.restartLater(site, slot);
+        }
         return Response.empty(200);
     }
 
@@ -516,6 +540,8 @@ final class ArmRouter implements HttpHandler {
         }
         slot.setRunning(running);
         if (running) {
+            // a start runs the slot's settings as they are: a restart still pending is this one
+            slot.restartDue = null;
             slot.restarted();
             emulator.observers.forEach(o -> o.started(site, slot));
         } else {
@@ -621,7 +647,15 @@ final class ArmRouter implements HttpHandler {
         target.ownPackage = ownPackage;
         source.resetPreview();
         target.resetPreview();
+        // a restart still pending belongs to the instance, which moves with the content
+        java.time.Instant due = source.restartDue;
+        source.restartDue = target.restartDue;
+        target.restartDue = due;
         emulator.observers.forEach(o -> o.swapped(site, source, target));
+        // Swap operation steps (deploy-staging-slots): the source slot now has the target's pre-swap app, and App
+        // Service applies the source slot's own settings to it and restarts it, as it did for the source before the
+        // switch; asynchronously, like every restart here
+        emulator.restartLater(site, source);
     }
 
     /**
@@ -667,9 +701,9 @@ final class ArmRouter implements HttpHandler {
         return Response.empty(200);
     }
 
+    /** The slot restarts, asynchronously: after the restart lag ({@link AzureEmulator#setRestartLag}). */
     private void restarted(EmulatedSite site, EmulatedSlot slot) {
-        slot.restarted();
-        emulator.observers.forEach(o -> o.restarted(site, slot));
+        emulator.restartLater(site, slot);
     }
 
     private static <V> void exchange(Map<String, V> a, Map<String, V> b, java.util.Set<String> sticky) {

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -85,6 +86,18 @@ public final class AzureEmulator implements AutoCloseable {
     /** How long a swap takes unless {@link #setSwapDuration} says otherwise. */
     public static final int DEFAULT_SWAP_SECONDS = 30;
 
+    /**
+     * How long the old instance keeps answering after a write that restarts a slot, unless {@link #setRestartLag}
+     * says otherwise. App Service restarts asynchronously: {@code WebApps_Restart} without {@code synchronous=true}
+     * "responds immediately (asynchronous)", and a settings write restarts the app the same way
+     * (https://learn.microsoft.com/rest/api/appservice/web-apps/restart,
+     * https://learn.microsoft.com/azure/app-service/configure-common#configure-app-settings,
+     * https://azure.github.io/AppService/2021/09/16/App-Service-Restarts.html). No public source gives how long the
+     * previous process keeps serving; ten seconds is our own harsh guess, twice the engine's warm-up poll, so that a
+     * warm-up that trusts the first 200 after a write meets the old instance.
+     */
+    public static final int DEFAULT_RESTART_LAG_SECONDS = 10;
+
     /** The path of the token endpoint, under {@link #endpoint()}. */
     public static final String TOKEN_PATH = "/_emulator/token";
 
@@ -105,6 +118,7 @@ public final class AzureEmulator implements AutoCloseable {
     private Duration copyDuration = Duration.ofMinutes(DEFAULT_COPY_MINUTES);
     private final Deque<String> copyOutcomes = new ArrayDeque<>();
     private Duration swapDuration = Duration.ofSeconds(DEFAULT_SWAP_SECONDS);
+    private Duration restartLag = Duration.ofSeconds(DEFAULT_RESTART_LAG_SECONDS);
     private long nextOperation;
     private SlotRuntime runtime;
     final TokenEndpoint tokens = new TokenEndpoint(this);
@@ -379,6 +393,66 @@ public final class AzureEmulator implements AutoCloseable {
         return swapDuration;
     }
 
+    /**
+     * How long, on the emulator's clock, the old instance of a slot keeps answering (old package, old settings) after
+     * a write that restarts it: app settings, connection strings, an asynchronous restart, a swap's restarts (default
+     * {@value #DEFAULT_RESTART_LAG_SECONDS} s; zero: at once). Then the new instance starts, with its cold start.
+     * Writes within the lag share one restart. {@code POST restart?synchronous=true} restarts at once, before it
+     * answers.
+     */
+    public void setRestartLag(Duration restartLag) {
+        if (restartLag.isNegative()) {
+            throw new IllegalArgumentException("a restart cannot lag by negative time: " + restartLag);
+        }
+        synchronized (lock) {
+            this.restartLag = restartLag;
+        }
+    }
+
+    /**
+     * A write asked App Service to restart the slot (call with the lock held): it takes effect after the restart
+     * lag; one already pending covers this write too (the new instance reads the settings as they are when it
+     * starts).
+     */
+    void restartLater(EmulatedSite site, EmulatedSlot slot) {
+        if (restartLag.isZero()) {
+            restartNow(site, slot);
+        } else if (slot.restartDue == null) {
+            slot.restartDue = clock.instant().plus(restartLag);
+        }
+    }
+
+    /** The slot restarts now (call with the lock held): a pending restart is this one. */
+    void restartNow(EmulatedSite site, EmulatedSlot slot) {
+        slot.restartDue = null;
+        slot.restarted();
+        Instant now = clock.instant();
+        observers.forEach(o -> o.restartedAt(site, slot, now));
+    }
+
+    /**
+     * Whether a soft restart ({@code softRestart=true}: "restarts the app only if necessary") has something to do:
+     * a restart is pending, or the instance runs other settings than the slot has now (call with the lock held).
+     */
+    boolean restartNecessary(EmulatedSlot slot) {
+        return slot.restartDue != null || (runtime != null && runtime.stale(slot));
+    }
+
+    /** Every pending restart whose lag is over takes effect, as of its due time (call with the lock held). */
+    private void settleRestarts() {
+        Instant now = clock.instant();
+        for (EmulatedSite site : sites.values()) {
+            for (EmulatedSlot slot : site.slots()) {
+                Instant due = slot.restartDue;
+                if (due != null && !now.isBefore(due)) {
+                    slot.restartDue = null;
+                    slot.restarted();
+                    observers.forEach(o -> o.restartedAt(site, slot, due));
+                }
+            }
+        }
+    }
+
     /** Whether a swap is running on the site now. */
     public boolean swapping(String siteResourceId) {
         synchronized (lock) {
@@ -387,8 +461,12 @@ public final class AzureEmulator implements AutoCloseable {
         }
     }
 
-    /** Finishes every swap whose time is up (call with the lock held): the slots exchange, observers hear it. */
+    /**
+     * Finishes every restart and swap whose time is up (call with the lock held): the slots exchange, observers hear
+     * it.
+     */
     void settleSwaps() {
+        settleRestarts();
         for (EmulatedSite site : sites.values()) {
             EmulatedSite.PendingSwap swap = site.swap;
             if (swap != null && !clock.instant().isBefore(swap.doneAt())) {

@@ -81,6 +81,12 @@ final class SlotRuntime implements SlotObserver {
         host(site, slot).instance = start(slot);
     }
 
+    /** The new instance started when the restart took effect, so its cold start counts from then. */
+    @Override
+    public void restartedAt(EmulatedSite site, EmulatedSlot slot, java.time.Instant at) {
+        host(site, slot).instance = start(slot, at);
+    }
+
     @Override
     public void started(EmulatedSite site, EmulatedSlot slot) {
         host(site, slot).instance = start(slot);
@@ -89,8 +95,11 @@ final class SlotRuntime implements SlotObserver {
     /**
      * The front end switches at once: each slot now serves the other's instance. The source's instance already
      * runs with the target's sticky values (the swap restarted it with them when it was accepted, see
-     * {@code ArmRouter.swap}). The target's old instance takes the source's sticky values keeping its start time,
-     * which is kinder than App Service (it restarts that slot after the switch); not modelled yet.
+     * {@code ArmRouter.swap}). The target's old instance, which now serves the source slot, keeps the settings it
+     * ran with: App Service then applies the source slot's sticky values to it and restarts it ("Swap operation
+     * steps": the source slot now has the pre-swap app and gets the same treatment), which {@code
+     * ArmRouter.exchangeSlots} asks for after this event; until that restart takes effect the old process answers
+     * as it was.
      */
     @Override
     public void swapped(EmulatedSite site, EmulatedSlot source, EmulatedSlot target) {
@@ -99,7 +108,7 @@ final class SlotRuntime implements SlotObserver {
         AppInstance toTarget = sourceHost.instance;
         AppInstance toSource = targetHost.instance;
         targetHost.instance = fitted(toTarget, target);
-        sourceHost.instance = fitted(toSource, source);
+        sourceHost.instance = toSource;
     }
 
     private static AppInstance fitted(AppInstance instance, EmulatedSlot slot) {
@@ -110,6 +119,16 @@ final class SlotRuntime implements SlotObserver {
         }
         return instance.appSettings().equals(settings) && instance.connectionStrings().equals(strings) ? instance
                 : instance.withSettings(settings, strings);
+    }
+
+    /** True when the slot's instance runs with other settings than the slot has now (a restart would change it). */
+    boolean stale(EmulatedSlot slot) {
+        SlotHost host = hosts.get(slot);
+        if (host == null || host.instance == null) {
+            return false;
+        }
+        return !host.instance.appSettings().equals(slot.appSettings())
+                || !host.instance.connectionStrings().equals(slot.environmentConnectionStrings());
     }
 
     // ----- inspection -----
@@ -158,6 +177,11 @@ final class SlotRuntime implements SlotObserver {
 
     /** A new start of the slot's package with the slot's settings now (with the lock held). */
     private AppInstance start(EmulatedSlot slot) {
+        return start(slot, emulator.clock.instant());
+    }
+
+    /** A new start of the slot's package with the slot's settings now, started at {@code startedAt}. */
+    private AppInstance start(EmulatedSlot slot, java.time.Instant startedAt) {
         long id = nextInstance.incrementAndGet();
         Map<String, String> settings = slot.appSettings();
         Map<String, String> strings = slot.environmentConnectionStrings();
@@ -172,8 +196,7 @@ final class SlotRuntime implements SlotObserver {
             // A new slot has no content, even with settings cloned (deploy-staging-slots, "Add a slot"), and 1 or
             // no value names nothing another slot has (deploy-run-package): App Service serves its empty default
             // site (hostingstart.html) with 200
-            return new AppInstance(id, null, null, AppInstance.EMPTY_SITE, settings, strings, emulator.clock.instant(),
-                    null);
+            return new AppInstance(id, null, null, AppInstance.EMPTY_SITE, settings, strings, startedAt, null);
         }
         PackageManifest manifest = null;
         String problem = null;
@@ -193,7 +216,7 @@ final class SlotRuntime implements SlotObserver {
             }
         }
         AppInstance instance = new AppInstance(id, file, manifest, problem, settings, strings,
-                emulator.clock.instant(), null);
+                startedAt, null);
         String expectedName = manifest == null ? null : manifest.connectionStringName();
         if (manifest != null && instance.connectionString() == null
                 && strings.keySet().stream().anyMatch(v -> v.endsWith("CONNSTR_" + expectedName))) {

@@ -50,6 +50,8 @@ class ArmCloudTest {
     void startEmulator() {
         clock = new ManualClock();
         emulator = AzureEmulator.start(clock);
+        // restarts at once: these tests are about other behaviour (restart lag: SlotRuntimeTest.restarts*)
+        emulator.setRestartLag(Duration.ZERO);
         siteId = emulator.addSite(SUBSCRIPTION, "rg-web", "cms", "westeurope",
                 Map.of(SlotInfo.RUN_FROM_PACKAGE, OLD_PACKAGE, "DatabaseMode", "ReadWrite"),
                 Map.of("EPiServerDB", DB_CONNECTION));

@@ -173,6 +173,8 @@ class EmulatorConformanceTest {
     void startEmulator() {
         clock = new ManualClock();
         emulator = AzureEmulator.start(clock);
+        // restarts at once: these tests are about other behaviour (restart lag: SlotRuntimeTest.restarts*)
+        emulator.setRestartLag(Duration.ZERO);
         siteId = emulator.addSite(SUBSCRIPTION, "rg-web", "cms", "westeurope",
                 Map.of(SlotInfo.RUN_FROM_PACKAGE, "https://packages.example/cms-1.0.zip"),
                 Map.of("Db", "Server=tcp:sql-prod.database.windows.net;Database=cms"));

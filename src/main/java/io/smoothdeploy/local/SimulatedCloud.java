@@ -307,6 +307,16 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
         target.restart();
     }
 
+    /**
+     * A write (refused busy while the site swaps, as App Service refuses a restart then). This double restarts a slot
+     * at once on every write, so there is never a restart left to wait for.
+     */
+    @Override
+    public synchronized void awaitCurrentInstance(SlotRef slot) {
+        write("awaitCurrentInstance", slot);
+        existing(slot);
+    }
+
     /** Accepts the swap and returns; the slots exchange when the swap duration has passed (see the class comment). */
     @Override
     public synchronized void beginSwapWithProduction(SlotRef source) {

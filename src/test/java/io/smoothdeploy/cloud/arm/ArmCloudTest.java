@@ -178,6 +178,29 @@ class ArmCloudTest {
     }
 
     @Test
+    void awaitingTheCurrentInstanceMakesTheDeploysRestartTakeEffectAndAddsNoOther() {
+        // Arrange: restarts lag, as on App Service; the package write's restart is pending
+        emulator.setRestartLag(Duration.ofSeconds(10));
+        cloud.ensureSlot(staging);
+        int restartsBefore = emulator.slot(siteId, "staging").orElseThrow().restarts();
+        cloud.deployPackage(staging, NEW_PACKAGE);
+        boolean pendingAfterDeploy = emulator.slot(siteId, "staging").orElseThrow().restartPending();
+
+        // Act: twice, as a delivery that runs again would
+        cloud.awaitCurrentInstance(staging);
+        cloud.awaitCurrentInstance(staging);
+
+        // Assert: the write's one restart took effect before the first call returned; the second restarted nothing
+        EmulatedSlot slot = emulator.slot(siteId, "staging").orElseThrow();
+        assertTrue(pendingAfterDeploy);
+        assertFalse(slot.restartPending());
+        assertEquals(restartsBefore + 1, slot.restarts());
+        List<String> restarts = emulator.requests().stream().filter(r -> r.operation().equals("restartSlot"))
+                .map(r -> r.method() + " " + r.path()).toList();
+        assertEquals(2, restarts.size(), restarts.toString());
+    }
+
+    @Test
     void redeployingTheSamePackageUrlRestartsTheSlotExactlyOnce() {
         // Arrange: the slot already runs from NEW_PACKAGE, so the settings need no write
         cloud.ensureSlot(staging);

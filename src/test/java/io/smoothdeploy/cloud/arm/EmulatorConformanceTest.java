@@ -354,6 +354,7 @@ class EmulatorConformanceTest {
             cloud.applyConfiguration(slot, new SlotConfiguration(Map.of("K", "v-" + slot.slot()),
                     Map.of("Db", "Server=tcp:" + slot.slot())));
             cloud.deployPackage(slot, "https://packages.example/cms-2.0.zip");
+            cloud.awaitCurrentInstance(slot);
             cloud.stopSlot(slot);
             cloud.startSlot(slot);
         }
@@ -365,7 +366,7 @@ class EmulatorConformanceTest {
         cloud.getSlot(new SlotRef(siteId, "missing"));
         cloud.slotSettingNames(siteId);
         exercised.addAll(List.of("slotSettingNames", "ensureSlot", "getSlot", "applyConfiguration", "deployPackage", "stopSlot", "startSlot",
-                "applyProductionConfiguration", "resetConfiguration", "beginSwapWithProduction"));
+                "applyProductionConfiguration", "resetConfiguration", "beginSwapWithProduction", "awaitCurrentInstance"));
     }
 
     private void exerciseSql(ArmCloud cloud, Set<String> exercised) {

@@ -98,6 +98,18 @@ public final class AzureEmulator implements AutoCloseable {
      */
     public static final int DEFAULT_RESTART_LAG_SECONDS = 10;
 
+    /**
+     * The api-version of Microsoft.Web requests: the one azure-resourcemanager-appservice 2.54.1 sends (its generated
+     * {@code WebAppsClientImpl}; {@code EmulatorConformanceTest} checks it against what the SDK sent).
+     */
+    public static final String WEB_API_VERSION = "2025-03-01";
+
+    /**
+     * The api-version of Microsoft.Sql database requests: the one azure-resourcemanager-sql 2.53.5's
+     * {@code DatabasesClientImpl} sends (checked as {@link #WEB_API_VERSION} is).
+     */
+    public static final String SQL_API_VERSION = "2021-11-01";
+
     /** The path of the token endpoint, under {@link #endpoint()}. */
     public static final String TOKEN_PATH = "/_emulator/token";
 

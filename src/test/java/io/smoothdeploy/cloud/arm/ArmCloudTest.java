@@ -739,7 +739,7 @@ class ArmCloudTest {
         cloud.ensureSlot(staging);
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         java.net.http.HttpResponse<String> accepted = http.send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(emulator.endpoint() + siteId + "/slots/staging/slotsswap?api-version=2023-12-01"))
+                        java.net.URI.create(emulator.endpoint() + siteId + "/slots/staging/slotsswap?api-version=" + AzureEmulator.WEB_API_VERSION + ""))
                         .header("Content-Type", "application/json")
                         .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"targetSlot\":\"production\"}")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());

@@ -490,6 +490,8 @@ class EmulatorConformanceTest {
         emulator.clearRequests();
         assertEquals(2, versions.size(), "the SDK sent one request to each provider: " + versions);
         versions.values().forEach(v -> assertTrue(v != null && v.matches("\\d{4}-\\d{2}-\\d{2}(-preview)?"), v));
+        // the emulator refuses any other version, as ARM does (ArmApiVersionTest): it must serve the SDK's
+        assertEquals(Map.of(WEB, AzureEmulator.WEB_API_VERSION, SQL, AzureEmulator.SQL_API_VERSION), versions);
         return versions;
     }
 

@@ -410,7 +410,7 @@ class SlotRuntimeTest {
 
         // Act: WebApps_Restart with softRestart=true&synchronous=true
         HttpResponse<String> restart = post(emulator.endpoint() + siteId
-                + "/restart?softRestart=true&synchronous=true&api-version=2024-04-01");
+                + "/restart?softRestart=true&synchronous=true&api-version=" + AzureEmulator.WEB_API_VERSION);
         HttpResponse<String> answer = get(url + "/");
 
         // Assert: the pending restart took effect, as the one restart of this package change
@@ -429,7 +429,7 @@ class SlotRuntimeTest {
 
         // Act
         HttpResponse<String> restart = post(emulator.endpoint() + siteId
-                + "/restart?softRestart=true&synchronous=true&api-version=2024-04-01");
+                + "/restart?softRestart=true&synchronous=true&api-version=" + AzureEmulator.WEB_API_VERSION);
 
         // Assert
         assertEquals(200, restart.statusCode(), restart.body());
@@ -444,7 +444,7 @@ class SlotRuntimeTest {
         AppInstance before = emulator.appInstance(siteId, "production").orElseThrow();
 
         // Act: WebApps_Restart without synchronous: "the API responds immediately (asynchronous)"
-        HttpResponse<String> restart = post(emulator.endpoint() + siteId + "/restart?api-version=2024-04-01");
+        HttpResponse<String> restart = post(emulator.endpoint() + siteId + "/restart?api-version=" + AzureEmulator.WEB_API_VERSION);
         AppInstance during = emulator.appInstance(siteId, "production").orElseThrow();
         clock.advance(Duration.ofSeconds(10));
 

@@ -134,6 +134,7 @@ final class ArmRouter implements HttpHandler {
                     throw new ArmError(400, "MissingApiVersionParameter",
                             "The api-version query parameter (?api-version=) is required for all requests.");
                 }
+                refuseOtherApiVersion(path, apiVersion);
                 JsonNode body = requestBody.length == 0 ? JSON.createObjectNode() : JSON.readTree(requestBody);
                 synchronized (emulator.lock) {
                     emulator.settleSwaps();
@@ -154,6 +155,23 @@ final class ArmRouter implements HttpHandler {
             }
             emulator.record(new RecordedRequest(method, path, apiVersion, route.operation(), response.status()));
             send(exchange, response);
+        }
+    }
+
+    /**
+     * ARM refuses an api-version the resource provider does not serve: 400 {@code InvalidApiVersionParameter}, "The
+     * api-version '…' is invalid. The supported versions are '…'." (as ARM answers in, for example,
+     * Azure/azure-cli#28038 and Azure/azure-sdk-for-net#2276). The emulator serves each provider at the one version
+     * the SDK sends ({@link AzureEmulator#WEB_API_VERSION}, {@link AzureEmulator#SQL_API_VERSION}), which is harsher
+     * than ARM (it serves many): a request shaped for another version is never answered as if it were this one.
+     */
+    private static void refuseOtherApiVersion(String path, String apiVersion) {
+        String lower = path.toLowerCase(Locale.ROOT);
+        String served = lower.contains("/providers/microsoft.web/") ? AzureEmulator.WEB_API_VERSION
+                : lower.contains("/providers/microsoft.sql/") ? AzureEmulator.SQL_API_VERSION : null;
+        if (served != null && !served.equals(apiVersion)) {
+            throw new ArmError(400, "InvalidApiVersionParameter", "The api-version '" + apiVersion
+                    + "' is invalid. The supported versions are '" + served + "'.");
         }
     }
 

@@ -30,8 +30,9 @@ import java.util.concurrent.TimeUnit;
  * A local Azure: an HTTP server on 127.0.0.1 that speaks the subset of the ARM REST API that
  * {@code io.smoothdeploy.cloud.arm.ArmCloud} uses (App Service sites, slots, app settings, connection
  * strings, restart/start/stop, slot swap, swap with preview (apply and reset slot configuration); Azure SQL databases: get, create as copy or point-in-time
- * restore, move (rename), delete), so that the real azure-resourcemanager code path runs on a laptop. Any
- * {@code api-version} is accepted (one must be present, as in ARM).
+ * restore, move (rename), delete), so that the real azure-resourcemanager code path runs on a laptop. Each
+ * provider is served at the {@code api-version} the SDK sends ({@link #WEB_API_VERSION}, {@link #SQL_API_VERSION});
+ * a missing one is refused as ARM refuses it, and any other with ARM's 400 {@code InvalidApiVersionParameter}.
  *
  * <p>Long operations behave as ARM's do: creating a database answers 201 with an
  * {@code Azure-AsyncOperation} header; the operation reports {@code InProgress} (and the database

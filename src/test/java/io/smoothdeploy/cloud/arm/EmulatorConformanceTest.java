@@ -145,7 +145,8 @@ class EmulatorConformanceTest {
             web("applySlotConfigurationSlot", "WebApps_ApplySlotConfigurationSlot", BUSY),
             web("resetSlotConfigurationSlot", "WebApps_ResetSlotConfigurationSlot", BUSY),
             new Route(SQL, "get", "Databases_Get", Lro.NONE, false, NOT_FOUND),
-            new Route(SQL, "createOrUpdate", "Databases_CreateOrUpdate", Lro.AZURE_ASYNC_OPERATION, false, NOT_FOUND),
+            // a new database: 202 with {operation, startTime}, as SqlServerOperationsTests.canCopySqlDatabase.json records
+            new Route(SQL, "createOrUpdate", "Databases_CreateOrUpdate", Lro.AZURE_ASYNC_OPERATION, true, NOT_FOUND),
             new Route(SQL, "delete", "Databases_Delete", Lro.AZURE_ASYNC_OPERATION, false, NOT_FOUND),
             new Route(SQL, "rename", "Databases_Rename", Lro.NONE, false, NOT_FOUND));
 
@@ -247,12 +248,25 @@ class EmulatorConformanceTest {
         } else {
             String async = answer.headers().firstValue("Azure-AsyncOperation").orElse(null);
             assertNotNull(async, route + ": the answer names an Azure-AsyncOperation to poll");
+            // recorded (canCopySqlDatabase): both URLs under the resource group, .../locations/{location}/
+            // databaseAzureAsyncOperation/{id} and .../databaseOperationResults/{id}, and a body naming the operation
+            String location = answer.headers().firstValue("Location").orElse(null);
+            assertNotNull(location, route + ": the recorded answer names a Location too");
+            assertTrue(URI.create(async).getPath().matches("/subscriptions/[^/]+/resourceGroups/[^/]+/providers/"
+                    + "Microsoft\\.Sql/locations/[^/]+/databaseAzureAsyncOperation/[^/]+"), async);
+            assertTrue(URI.create(location).getPath().matches("/subscriptions/[^/]+/resourceGroups/[^/]+/providers/"
+                    + "Microsoft\\.Sql/locations/[^/]+/databaseOperationResults/[^/]+"), location);
+            JsonNode accepted = JSON.readTree(answer.body() == null || answer.body().isEmpty() ? "{}" : answer.body());
+            assertTrue(accepted.hasNonNull("operation") && accepted.hasNonNull("startTime"),
+                    route + ": 202 body {operation, startTime}: " + answer.body());
             HttpResponse<String> running = get(async);
             assertEquals(200, running.statusCode());
             assertEquals("InProgress", JSON.readTree(running.body()).path("status").asText(), route + ": " + running.body());
+            assertEquals(202, get(location).statusCode(), route + ": the Location answers 202 while it runs");
             clock.advance(Duration.ofHours(1));
             HttpResponse<String> over = get(async);
             assertEquals("Succeeded", JSON.readTree(over.body()).path("status").asText(), route + ": " + over.body());
+            assertEquals(200, get(location).statusCode(), route + ": the Location answers 200 once it is over");
         }
     }
 

@@ -294,6 +294,17 @@ final class ArmRouter implements HttpHandler {
                 return new Route("renameDatabase", body -> renameDatabase(serverId, database, body));
             }
         }
+        // the SQL provider's long-running-operation URLs, under the resource group (recorded session
+        // SqlServerOperationsTests.canCopySqlDatabase.json): …/locations/{location}/databaseAzureAsyncOperation/{id}
+        // (the operation's status) and …/databaseOperationResults/{id} (its Location: 202 while it runs, then 200)
+        if (call.is(5, "Microsoft.Sql") && call.is(6, "locations") && call.size() == 10 && method.equals("GET")) {
+            if (call.is(8, "databaseAzureAsyncOperation")) {
+                return new Route("getOperation", body -> getOperation(call.at(9)));
+            }
+            if (call.is(8, "databaseOperationResults")) {
+                return new Route("getOperationResult", body -> databaseOperationResult(call));
+            }
+        }
         return unknown(method, call);
     }
 
@@ -847,7 +858,7 @@ final class ArmRouter implements HttpHandler {
             return status.equals("Online") || status.equals("Copying") || status.equals("Restoring") ? null
                     : new String[] {"DatabaseCreationFailed", "Creating database '" + name + "' failed: " + status};
         });
-        return accepted(call, "Microsoft.Sql", location, operation, databaseJson(server, database));
+        return acceptedBySql(call, location, operation, "CreateLogicalDatabase");
     }
 
     private EmulatedDatabase findDatabase(String databaseId) {
@@ -948,16 +959,36 @@ final class ArmRouter implements HttpHandler {
     // ----- long-running operations -----
 
     /**
-     * 201 (PUT with a body) or 202 with {@code Azure-AsyncOperation} and {@code Retry-After: 0}, as recorded.
+     * The SQL provider's answer to a long-running request, as the database PUT in azure-sdk-for-java's sql session
+     * record SqlServerOperationsTests.canCopySqlDatabase.json answers: 202, body {@code {"operation","startTime"}},
+     * {@code Azure-AsyncOperation} {@code …/resourceGroups/{rg}/providers/Microsoft.Sql/locations/{location}/
+     * databaseAzureAsyncOperation/{id}}, {@code Location} {@code …/databaseOperationResults/{id}}, {@code Retry-After: 0}.
      */
-    private Response accepted(Call call, String provider, String location, EmulatedOperation operation, JsonNode body) {
-        String url = emulator.endpoint() + "/subscriptions/" + call.at(1) + "/providers/" + provider + "/locations/"
-                + location.replace(" ", "").toLowerCase(Locale.ROOT) + "/operationResults/" + operation.id()
-                + "?api-version=" + call.apiVersion();
-        // Retry-After 0 beside Azure-AsyncOperation, as the database PUT in azure-sdk-for-java's sql session record
-        // SqlServerOperationsTests.canCopySqlDatabase.json answers (Databases_CreateOrUpdate, long-running)
-        Map<String, String> headers = Map.of("Azure-AsyncOperation", url, "Retry-After", "0");
-        return body == null ? new Response(202, headers, null) : new Response(201, headers, body.toString());
+    private Response acceptedBySql(Call call, String location, EmulatedOperation operation, String name) {
+        String base = emulator.endpoint() + "/subscriptions/" + call.at(1) + "/resourceGroups/" + call.at(3)
+                + "/providers/Microsoft.Sql/locations/" + location.replace(" ", "").toLowerCase(Locale.ROOT) + "/";
+        String query = "?api-version=" + call.apiVersion();
+        Map<String, String> headers = Map.of("Azure-AsyncOperation", base + "databaseAzureAsyncOperation/"
+                + operation.id() + query, "Location", base + "databaseOperationResults/" + operation.id() + query,
+                "Retry-After", "0");
+        ObjectNode body = JSON.createObjectNode();
+        body.put("operation", name);
+        body.put("startTime", emulator.clock.instant().toString());
+        return new Response(202, headers, body.toString());
+    }
+
+    /** {@code GET …/databaseOperationResults/{id}}: 202 (Location repeated, Retry-After 0) while it runs, then 200. */
+    private Response databaseOperationResult(Call call) {
+        EmulatedOperation operation = emulator.operations.get(call.at(9));
+        if (operation == null) {
+            throw new ArmError(404, "ResourceNotFound", "Operation '" + call.at(9) + "' was not found.");
+        }
+        if (operation.status().equals("InProgress")) {
+            String self = emulator.endpoint() + "/" + String.join("/", call.segments()) + "?api-version="
+                    + call.apiVersion();
+            return new Response(202, Map.of("Location", self, "Retry-After", "0"), null);
+        }
+        return Response.empty(200);
     }
 
     private Response getOperation(String id) {

@@ -34,8 +34,8 @@ import java.util.concurrent.TimeUnit;
  * provider is served at the {@code api-version} the SDK sends ({@link #WEB_API_VERSION}, {@link #SQL_API_VERSION});
  * a missing one is refused as ARM refuses it, and any other with ARM's 400 {@code InvalidApiVersionParameter}.
  *
- * <p>Long operations behave as ARM's do: creating a database answers 201 with an
- * {@code Azure-AsyncOperation} header; the operation reports {@code InProgress} (and the database
+ * <p>Long operations behave as ARM's do: creating a database answers 202 with {@code Azure-AsyncOperation} and
+ * {@code Location} headers, as recorded; the operation reports {@code InProgress} (and the database
  * {@code Copying} / {@code Restoring}) until {@link #setCopyDuration copy duration} has passed on the
  * emulator's {@link Clock}, then {@code Succeeded}. A swap answers 202 with a {@code Location} to poll
  * ({@code …/operationresults/{id}}), which answers 202 until {@link #setSwapDuration swap duration}

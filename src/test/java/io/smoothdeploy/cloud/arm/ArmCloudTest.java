@@ -607,7 +607,7 @@ class ArmCloudTest {
         CloudException error = assertThrows(CloudException.class, () -> cloud.beginPointInTimeRestore(
                 new DatabaseRef(serverId, "cms"), tooEarly, new DatabaseRef(serverId, "cms-restore")));
 
-        assertEquals("InvalidRestorePointInTime", error.code());
+        assertEquals("PitrPointInTimeInvalid", error.code());
         assertFalse(error.isTransient());
     }
 

@@ -441,9 +441,9 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
         Database from = databases.get(key(source));
         if (from != null && !databases.containsKey(key(target))
                 && (pointInTime.isBefore(from.earliestRestore) || pointInTime.isAfter(clock.instant()))) {
-            // Databases_CreateOrUpdate refuses a restore point outside [earliestRestoreDate, now] with 400 (as the
-            // emulator's ArmRouter does; the code word is the emulator's, see there)
-            throw new CloudException("InvalidRestorePointInTime", "the restore point " + pointInTime + " is outside "
+            // Databases_CreateOrUpdate refuses a restore point outside [earliestRestoreDate, now] with 400
+            // PitrPointInTimeInvalid, the SQL provider's code (as the emulator's ArmRouter does; sources there)
+            throw new CloudException("PitrPointInTimeInvalid", "the restore point " + pointInTime + " is outside "
                     + "the restore window of " + source + ", which starts at " + from.earliestRestore, false);
         }
         create(source, target);

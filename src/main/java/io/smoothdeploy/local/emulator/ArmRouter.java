@@ -884,11 +884,14 @@ final class ArmRouter implements HttpHandler {
         }
         // The window runs from the source's earliestRestoreDate (Databases_Get) to now; a point outside it is refused
         // with 400 at the PUT (azure-cli issue #12338: "400 Client Error: Bad Request" for a point in time that was
-        // not valid). The exact error code is not in a public recorded session; this one is the emulator's.
+        // not valid). The code is the SQL resource provider's own, PitrPointInTimeInvalid, as the error list of its
+        // create-or-update operation names it (azure-rest-api-specs, Microsoft.Sql ManagedDatabases.json
+        // CreateOrUpdate: "400 PitrPointInTimeInvalid - The point in time {0} is not valid …"; Databases.json's
+        // operation publishes no list, and the same provider's restore path is assumed to answer the same).
         Instant earliest = source.earliestRestoreDate();
         if (point.isAfter(now) || point.isBefore(earliest)) {
-            throw new ArmError(400, "InvalidRestorePointInTime", "The restore point " + point
-                    + " is outside the restore window " + earliest + " .. " + now + ".");
+            throw new ArmError(400, "PitrPointInTimeInvalid", "The point in time " + point + " is not valid: a"
+                    + " restore point must lie between the earliest restore date " + earliest + " and now (" + now + ").");
         }
         return point;
     }

@@ -502,7 +502,8 @@ public final class AzureEmulator implements AutoCloseable {
      * <p>Until this is called the emulator is ARM only: no listeners, and {@link #baseUrlForHost} answers
      * {@code https://<host>} unless a test {@link #setSlotUrl set} another URL. A slot's instance is replaced
      * (a new start: cold start again, migration again) when it is restarted or started, or its settings change
-     * (deploying a package is both); a swap exchanges two slots' instances at once, as App Service's front end
+     * (deploying a package is both); a restart that a write asked for takes effect after the
+     * {@linkplain #setRestartLag restart lag}, the old instance answering until then; a swap exchanges two slots' instances at once, as App Service's front end
      * does. A package directory set later applies from each slot's next start.
      */
     public void servePackagesFrom(Path directory) {

@@ -34,6 +34,19 @@ public interface AppServiceCloud {
     void deployPackage(SlotRef slot, String packageUri);
 
     /**
+     * Returns once the slot's instances run its current settings. App Service restarts a slot asynchronously after
+     * a write (app settings, connection strings, a package change, a swap's settings): the write is answered at once
+     * and the previous process keeps answering for a while, so a request sent after the write may still reach the old
+     * content. This asks for a soft, synchronous restart: "apply the configuration settings and restarts the app only
+     * if necessary", blocking "until the app is restarted" ({@code WebApps_Restart}, {@code softRestart=true},
+     * {@code synchronous=true}: https://learn.microsoft.com/rest/api/appservice/web-apps/restart). A slot already
+     * running its settings is not restarted again; one with a restart still due is restarted before this returns
+     * (its new instance may still be cold). Only answers that arrive after this returns come from the current
+     * content. Refused {@linkplain CloudException#busy busy} while the site swaps.
+     */
+    void awaitCurrentInstance(SlotRef slot);
+
+    /**
      * Starts swapping the slot's content and non-sticky settings with production, and returns as soon as the
      * cloud has accepted the swap (ARM: the POST's 202), without waiting for it: a swap takes from seconds to many
      * minutes. The slots change only when the swap is over; until then production still shows its old content.

@@ -79,6 +79,8 @@ public final class LocalHost {
         AzureEmulator emulator = AzureEmulator.start(clock);
         emulator.setCopyDuration(Duration.ofSeconds(5));
         emulator.setSwapDuration(Duration.ofSeconds(5));
+        // restarts lag less than these short swaps take, as App Service finishes a swap's restart before it switches
+        emulator.setRestartLag(Duration.ofSeconds(2));
         Path packages = Files.createTempDirectory("smooth-deploy-packages");
         SampleEnvironment sample = SampleEnvironment.create(emulator, packages, "sample");
         TableServiceClient tables = new TableServiceClientBuilder().connectionString(azurite.connectionString())

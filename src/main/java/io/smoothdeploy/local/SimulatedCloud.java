@@ -255,8 +255,10 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
     /**
      * Marks app settings and connection strings of the site as slot settings (sticky), as the portal's "Deployment
      * slot setting" box does; {@link #slotSettingNames} reads them back
-     * ({@code WebApps_ListSlotConfigurationNames}). This double does not model what sticky settings do in a swap:
-     * the engine refuses a sticky database setting before it swaps, and other sticky settings are not its concern.
+     * ({@code WebApps_ListSlotConfigurationNames}). As in App Service and the emulator, sticky values stay with
+     * their slot in a swap, and a swap with preview gives the source production's sticky values first
+     * (https://learn.microsoft.com/azure/app-service/deploy-staging-slots, "Which settings are swapped?", "Swap with
+     * preview").
      */
     public synchronized void setSlotSettingNames(String siteResourceId, java.util.Set<String> appSettingNames,
                                                  java.util.Set<String> connectionStringNames) {
@@ -307,6 +309,16 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
         target.restart();
     }
 
+    /**
+     * A write (refused busy while the site swaps, as App Service refuses a restart then). This double restarts a slot
+     * at once on every write, so there is never a restart left to wait for.
+     */
+    @Override
+    public synchronized void awaitCurrentInstance(SlotRef slot) {
+        write("awaitCurrentInstance", slot);
+        existing(slot);
+    }
+
     /** Accepts the swap and returns; the slots exchange when the swap duration has passed (see the class comment). */
     @Override
     public synchronized void beginSwapWithProduction(SlotRef source) {
@@ -326,24 +338,60 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
         settle(site);
     }
 
-    /** This double has no slot-sticky settings: the slot only restarts (a new cold start). */
+    /**
+     * Phase 1 of a swap with preview, as {@code applySlotConfig}: the source takes production's values of the sticky
+     * settings (its own are remembered for a cancel, the first time) and restarts (a new cold start).
+     */
     @Override
     public synchronized void applyProductionConfiguration(SlotRef source) {
         if (source.isProduction()) {
             throw new IllegalArgumentException("the production slot cannot preview a swap with itself: " + source);
         }
         write("applyProductionConfiguration", source);
-        existing(source).restart();
+        Slot slot = existing(source);
+        Slot production = existing(SlotRef.production(source.siteResourceId()));
+        io.smoothdeploy.cloud.SlotSettingNames sticky = slotSettingNames(source.siteResourceId());
+        if (slot.ownSticky == null) {
+            slot.ownSticky = new Sticky(only(slot.settings, sticky.appSettingNames()),
+                    only(slot.connections, sticky.connectionStringNames()));
+        }
+        put(slot.settings, sticky.appSettingNames(), only(production.settings, sticky.appSettingNames()));
+        put(slot.connections, sticky.connectionStringNames(), only(production.connections, sticky.connectionStringNames()));
+        slot.restart();
     }
 
-    /** This double has no slot-sticky settings: the slot only restarts (a new cold start). */
+    /** Cancels a swap with preview: the slot gets its own sticky values back and restarts. */
     @Override
     public synchronized void resetConfiguration(SlotRef source) {
         if (source.isProduction()) {
             throw new IllegalArgumentException("the production slot has no swap preview to cancel: " + source);
         }
         write("resetConfiguration", source);
-        existing(source).restart();
+        Slot slot = existing(source);
+        io.smoothdeploy.cloud.SlotSettingNames sticky = slotSettingNames(source.siteResourceId());
+        if (slot.ownSticky != null) {
+            put(slot.settings, sticky.appSettingNames(), slot.ownSticky.settings());
+            put(slot.connections, sticky.connectionStringNames(), slot.ownSticky.connections());
+            slot.ownSticky = null;
+        }
+        slot.restart();
+    }
+
+    /** The entries of {@code values} whose names are in {@code names}. */
+    private static Map<String, String> only(Map<String, String> values, java.util.Set<String> names) {
+        Map<String, String> picked = new HashMap<>();
+        values.forEach((k, v) -> {
+            if (names.contains(k)) {
+                picked.put(k, v);
+            }
+        });
+        return picked;
+    }
+
+    /** Replaces the values of {@code names} in {@code target} by those in {@code values} (absent there: removed). */
+    private static void put(Map<String, String> target, java.util.Set<String> names, Map<String, String> values) {
+        names.forEach(target::remove);
+        target.putAll(only(values, names));
     }
 
     @Override
@@ -393,9 +441,9 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
         Database from = databases.get(key(source));
         if (from != null && !databases.containsKey(key(target))
                 && (pointInTime.isBefore(from.earliestRestore) || pointInTime.isAfter(clock.instant()))) {
-            // Databases_CreateOrUpdate refuses a restore point outside [earliestRestoreDate, now] with 400 (as the
-            // emulator's ArmRouter does; the code word is the emulator's, see there)
-            throw new CloudException("InvalidRestorePointInTime", "the restore point " + pointInTime + " is outside "
+            // Databases_CreateOrUpdate refuses a restore point outside [earliestRestoreDate, now] with 400
+            // PitrPointInTimeInvalid, the SQL provider's code (as the emulator's ArmRouter does; sources there)
+            throw new CloudException("PitrPointInTimeInvalid", "the restore point " + pointInTime + " is outside "
                     + "the restore window of " + source + ", which starts at " + from.earliestRestore, false);
         }
         create(source, target);
@@ -631,12 +679,27 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
         Map<String, Slot> slots = sites.get(site);
         Slot from = slots.get(running.source());
         Slot production = slots.get(SlotRef.PRODUCTION);
+        // sticky values stay with their slot (the source gets its own back when it was previewing); the rest, and
+        // the content, travel (deploy-staging-slots, "Which settings are swapped?")
+        io.smoothdeploy.cloud.SlotSettingNames sticky = slotSettings.getOrDefault(site,
+                io.smoothdeploy.cloud.SlotSettingNames.NONE);
+        Map<String, String> fromSticky = from.ownSticky != null ? from.ownSticky.settings()
+                : only(from.settings, sticky.appSettingNames());
+        Map<String, String> fromStickyConnections = from.ownSticky != null ? from.ownSticky.connections()
+                : only(from.connections, sticky.connectionStringNames());
         Map<String, String> settings = new HashMap<>(from.settings);
         Map<String, String> connections = new HashMap<>(from.connections);
+        put(settings, sticky.appSettingNames(), only(production.settings, sticky.appSettingNames()));
+        put(connections, sticky.connectionStringNames(), only(production.connections, sticky.connectionStringNames()));
+        Map<String, String> leaving = new HashMap<>(production.settings);
+        Map<String, String> leavingConnections = new HashMap<>(production.connections);
+        put(leaving, sticky.appSettingNames(), fromSticky);
+        put(leavingConnections, sticky.connectionStringNames(), fromStickyConnections);
         int rounds = from.roundsSinceStart;
         boolean content = from.ownContent;
-        from.replace(production.settings, production.connections, production.roundsSinceStart);
+        from.replace(leaving, leavingConnections, production.roundsSinceStart);
         from.ownContent = production.ownContent;
+        from.ownSticky = null;
         production.replace(settings, connections, rounds);
         production.ownContent = content;
     }
@@ -687,6 +750,8 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
         int roundsSinceStart;
         /** Content was deployed into this slot itself (wwwroot, or its own SitePackages for {@code 1}). */
         boolean ownContent;
+        /** Its own sticky values while a swap with preview gave it production's, or null. */
+        Sticky ownSticky;
 
         Slot(String hostName) {
             this.hostName = hostName;
@@ -726,6 +791,10 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
     static final Duration FIRST_BACKUP = Duration.ofMinutes(30);
 
     private record Database(DatabaseInfo.State state, Instant readyAt, String failure, Instant earliestRestore) {
+    }
+
+    /** A slot's own values of the sticky settings, kept while a preview gives it production's. */
+    private record Sticky(Map<String, String> settings, Map<String, String> connections) {
     }
 
     /** A running swap: the source slot, when it is over, and whether App Service stops it then (nothing changes). */

@@ -34,7 +34,7 @@ class SimulatedCloudSqlTest {
                 cloud.beginPointInTimeRestore(copy, made.plus(Duration.ofMinutes(5)), new DatabaseRef(SERVER, "r")));
 
         // Assert
-        assertEquals("InvalidRestorePointInTime", refused.code());
+        assertEquals("PitrPointInTimeInvalid", refused.code());
         assertFalse(refused.isTransient());
         assertEquals(made.plus(Duration.ofMinutes(30)), cloud.getDatabase(copy).orElseThrow().earliestRestore());
     }

@@ -349,6 +349,20 @@ public final class ArmCloud implements AppServiceCloud, SqlCloud {
     }
 
     /**
+     * {@code POST …/restart?softRestart=true&synchronous=true} ({@code WebApps_Restart}, {@code WebApps_RestartSlot}):
+     * a restart only if one is necessary (a write's restart still due), answered once the app is restarted. The
+     * call waits for the restart itself, not for the new instance to be warm.
+     */
+    @Override
+    public void awaitCurrentInstance(SlotRef slot) {
+        ArmResourceId site = site(slot);
+        call("Waiting for slot " + slot + " to run its current settings", () -> slot.isProduction()
+                ? webApps.restartWithResponse(site.resourceGroup(), site.name(), true, true, com.azure.core.util.Context.NONE)
+                : webApps.restartSlotWithResponse(site.resourceGroup(), site.name(), slot.slot(), true, true,
+                        com.azure.core.util.Context.NONE));
+    }
+
+    /**
      * {@code POST …/slots/{slot}/slotsswap {"targetSlot":"production"}} ({@code WebApps_SwapSlot} in
      * azure-rest-api-specs, Microsoft.Web WebApps.json: a long-running operation answered 200 or 202 with a
      * {@code Location} to poll): returns once App Service has accepted the swap. The SDK's sync poller sends the

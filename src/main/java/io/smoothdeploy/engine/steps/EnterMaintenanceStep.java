@@ -102,8 +102,9 @@ final class EnterMaintenanceStep implements StageStep {
             return StepOutcome.checkAgain(pacing.warmUpPoll(), "Applied production's slot settings to maintenance"
                     + " slot " + maintenance + " (swap with preview); warming it up as it will run in production");
         }
-        // (b) one warm-up round per run
-        SlotWarmer.Round round = warmer.probe(existing.get(), context.webAppConfig());
+        // (b) one warm-up round per run; only answers from the maintenance content count, not from the instance that
+        // ran before the configuration was written (see SlotWarmer.probeCurrent: restarts are asynchronous)
+        SlotWarmer.Round round = warmer.probeCurrent(appService, existing.get(), context.webAppConfig());
         EnvironmentConfig environment = context.environment();
         if (!round.warm()) {
             if (context.pastDeadline(environment.warmUpTimeout())) {

@@ -1,5 +1,6 @@
 package io.smoothdeploy.engine.steps;
 
+import io.smoothdeploy.cloud.AppServiceCloud;
 import io.smoothdeploy.cloud.SlotInfo;
 import io.smoothdeploy.engine.WebAppConfig;
 import io.smoothdeploy.warmup.ProbeResult;
@@ -24,6 +25,34 @@ final class SlotWarmer {
      */
     Round probe(SlotInfo slot, WebAppConfig webApp) {
         return probe(slot, List.of(slot.defaultHostName()), webApp);
+    }
+
+    /**
+     * A warm-up round that counts only answers from the slot's current content: {@link #probe}, and when that round
+     * looks warm, {@link AppServiceCloud#awaitCurrentInstance} and a second round, whose result is the answer.
+     *
+     * <p>Why: App Service restarts a slot asynchronously after a settings write (app settings, connection strings,
+     * {@code WEBSITE_RUN_FROM_PACKAGE}, a swap preview's sticky values). The write is answered at once and the old
+     * process keeps serving for a while, so a 200 right after deploying may come from the previous package (or from
+     * the empty default site of a new slot) and would call a broken release warm. What holds on Azure: a restart with
+     * {@code softRestart=true&synchronous=true} applies the configuration, restarts only if necessary, and returns
+     * once the app is restarted ({@code WebApps_Restart}, https://learn.microsoft.com/rest/api/appservice/web-apps/restart);
+     * every request sent after it returns reaches a process that runs the current settings. The alternatives do not
+     * hold there: a probe cannot tell which content answered (App Service adds nothing to the response, and the
+     * engine's content marker is an app setting the app does not echo); {@code lastModifiedTimeUtc} and the slot's
+     * {@code state} say when the configuration changed, not when the new process took over; and a settle time after
+     * the last write is a guess App Service documents nothing for. The soft restart keeps one restart per package
+     * change: when the write's own restart has taken effect, it restarts nothing; when it has not, it is that
+     * restart. It is sent only when a round looks warm, so a slot that is still cold costs no extra call, and it
+     * needs no state: a delivery that runs again after a crash asks again, which restarts nothing more.
+     */
+    Round probeCurrent(AppServiceCloud appService, SlotInfo slot, WebAppConfig webApp) {
+        Round first = probe(slot, webApp);
+        if (!first.warm()) {
+            return first;
+        }
+        appService.awaitCurrentInstance(slot.slot());
+        return probe(slot, webApp);
     }
 
     /**

@@ -51,7 +51,8 @@ final class WarmUpStep implements StageStep {
                     + context.staging() + " (swap with preview); warming it up as it will run in production", false,
                     StepOutcome.Preview.APPLIED);
         }
-        SlotWarmer.Round round = warmer.probe(staging.get(), context.webAppConfig());
+        // only answers from the new content count (see SlotWarmer.probeCurrent: restarts are asynchronous)
+        SlotWarmer.Round round = warmer.probeCurrent(appService, staging.get(), context.webAppConfig());
         if (round.warm()) {
             Duration took = Duration.between(context.stageStartedAt(), context.now());
             return StepOutcome.advance("Slot " + context.staging() + " is warm (" + round.results().size()

@@ -78,8 +78,13 @@ final class ArmRouter implements HttpHandler {
     private record Route(String operation, Action action) {
     }
 
-    /** What one request is about: its path segments and api-version. */
-    private record Call(List<String> segments, String apiVersion) {
+    /** What one request is about: its path segments, api-version and query string (raw, may be null). */
+    private record Call(List<String> segments, String apiVersion, String rawQuery) {
+        /** A boolean query parameter ({@code softRestart=true}); absent or anything but true is false. */
+        boolean flag(String name) {
+            return "true".equalsIgnoreCase(queryParameter(rawQuery, name));
+        }
+
         String at(int index) {
             return index < segments.size() ? segments.get(index) : null;
         }
@@ -104,7 +109,7 @@ final class ArmRouter implements HttpHandler {
             byte[] requestBody = exchange.getRequestBody().readAllBytes();
             List<String> segments = new ArrayList<>();
             Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).forEach(segments::add);
-            Call call = new Call(segments, apiVersion);
+            Call call = new Call(segments, apiVersion, exchange.getRequestURI().getRawQuery());
             Route route = route(method, call);
             Response response;
             try {
@@ -129,6 +134,7 @@ final class ArmRouter implements HttpHandler {
                     throw new ArmError(400, "MissingApiVersionParameter",
                             "The api-version query parameter (?api-version=) is required for all requests.");
                 }
+                refuseOtherApiVersion(path, apiVersion);
                 JsonNode body = requestBody.length == 0 ? JSON.createObjectNode() : JSON.readTree(requestBody);
                 synchronized (emulator.lock) {
                     emulator.settleSwaps();
@@ -149,6 +155,23 @@ final class ArmRouter implements HttpHandler {
             }
             emulator.record(new RecordedRequest(method, path, apiVersion, route.operation(), response.status()));
             send(exchange, response);
+        }
+    }
+
+    /**
+     * ARM refuses an api-version the resource provider does not serve: 400 {@code InvalidApiVersionParameter}, "The
+     * api-version '…' is invalid. The supported versions are '…'." (as ARM answers in, for example,
+     * Azure/azure-cli#28038 and Azure/azure-sdk-for-net#2276). The emulator serves each provider at the one version
+     * the SDK sends ({@link AzureEmulator#WEB_API_VERSION}, {@link AzureEmulator#SQL_API_VERSION}), which is harsher
+     * than ARM (it serves many): a request shaped for another version is never answered as if it were this one.
+     */
+    private static void refuseOtherApiVersion(String path, String apiVersion) {
+        String lower = path.toLowerCase(Locale.ROOT);
+        String served = lower.contains("/providers/microsoft.web/") ? AzureEmulator.WEB_API_VERSION
+                : lower.contains("/providers/microsoft.sql/") ? AzureEmulator.SQL_API_VERSION : null;
+        if (served != null && !served.equals(apiVersion)) {
+            throw new ArmError(400, "InvalidApiVersionParameter", "The api-version '" + apiVersion
+                    + "' is invalid. The supported versions are '" + served + "'.");
         }
     }
 
@@ -271,6 +294,17 @@ final class ArmRouter implements HttpHandler {
                 return new Route("renameDatabase", body -> renameDatabase(serverId, database, body));
             }
         }
+        // the SQL provider's long-running-operation URLs, under the resource group (recorded session
+        // SqlServerOperationsTests.canCopySqlDatabase.json): …/locations/{location}/databaseAzureAsyncOperation/{id}
+        // (the operation's status) and …/databaseOperationResults/{id} (its Location: 202 while it runs, then 200)
+        if (call.is(5, "Microsoft.Sql") && call.is(6, "locations") && call.size() == 10 && method.equals("GET")) {
+            if (call.is(8, "databaseAzureAsyncOperation")) {
+                return new Route("getOperation", body -> getOperation(call.at(9)));
+            }
+            if (call.is(8, "databaseOperationResults")) {
+                return new Route("getOperationResult", body -> databaseOperationResult(call));
+            }
+        }
         return unknown(method, call);
     }
 
@@ -351,7 +385,8 @@ final class ArmRouter implements HttpHandler {
                 }
                 break;
             case "POST restart":
-                return new Route("restartSlot", body -> restart(siteId, slot));
+                return new Route("restartSlot", body -> restart(siteId, slot, call.flag("softRestart"),
+                        call.flag("synchronous")));
             case "POST start":
                 return new Route("startSlot", body -> setRunning(siteId, slot, true));
             case "POST stop":
@@ -422,12 +457,12 @@ final class ArmRouter implements HttpHandler {
             slot.connectionStrings.put(info.path("name").asText(), new EmulatedSlot.ConnectionString(
                     info.path("connectionString").asText(), typeOf(info.path("type"))));
         }
-        for (SlotObserver observer : emulator.observers) {
-            if (created) {
-                observer.slotCreated(site, slot);
-            } else {
-                observer.settingsChanged(site, slot);
-            }
+        if (created) {
+            EmulatedSlot made = slot;
+            emulator.observers.forEach(o -> o.slotCreated(site, made));
+        } else {
+            // a PUT on an existing slot writes its settings: the same asynchronous restart as a settings write
+            emulator.restartLater(site, slot);
         }
         return Response.json(200, siteJson(site, slot));
     }
@@ -451,9 +486,10 @@ final class ArmRouter implements HttpHandler {
         slot.appSettings.putAll(settings);
         // WebApps_UpdateApplicationSettings(Slot): App Service restarts the app whenever its app settings are
         // written, so a write counts as a restart ("Configure an App Service app", app settings:
-        // https://learn.microsoft.com/azure/app-service/configure-common#configure-app-settings).
-        slot.restarted();
-        emulator.observers.forEach(o -> o.settingsChanged(site, slot));
+        // https://learn.microsoft.com/azure/app-service/configure-common#configure-app-settings). The write answers
+        // at once and the restart follows asynchronously: the old instance answers for the restart lag
+        // (AzureEmulator.setRestartLag).
+        emulator.restartLater(site, slot);
         return appSettings(siteId, slotName);
     }
 
@@ -480,9 +516,9 @@ final class ArmRouter implements HttpHandler {
         slot.connectionStrings.clear();
         slot.connectionStrings.putAll(strings);
         // WebApps_UpdateConnectionStrings(Slot): like app settings, a write restarts the app
-        // (https://learn.microsoft.com/azure/app-service/configure-common#configure-connection-strings).
-        slot.restarted();
-        emulator.observers.forEach(o -> o.settingsChanged(site, slot));
+        // (https://learn.microsoft.com/azure/app-service/configure-common#configure-connection-strings), as
+        // asynchronously.
+        emulator.restartLater(site, slot);
         return connectionStrings(siteId, slotName);
     }
 
@@ -522,9 +558,26 @@ final class ArmRouter implements HttpHandler {
         return Response.json(200, json);
     }
 
-    private Response restart(String siteId, String slotName) {
+    /**
+     * {@code POST …/restart[?softRestart=&synchronous=]} ({@code WebApps_Restart}, {@code WebApps_RestartSlot}):
+     * "softRestart: Specify true to apply the configuration settings and restarts the app only if necessary";
+     * "synchronous: Specify true to block until the app is restarted. By default … the API responds immediately
+     * (asynchronous)" (https://learn.microsoft.com/rest/api/appservice/web-apps/restart). So: without
+     * {@code synchronous} the restart takes effect after the restart lag, as a settings write's does; with it, before
+     * the answer (the new instance then still has its cold start). A soft restart with nothing to apply (no restart
+     * pending, the instance runs the slot's settings) restarts nothing.
+     */
+    private Response restart(String siteId, String slotName, boolean soft, boolean synchronous) {
         EmulatedSite site = site(siteId);
-        restarted(site, slot(site, slotName));
+        EmulatedSlot slot = slot(site, slotName);
+        if (soft && !emulator.restartNecessary(slot)) {
+            return Response.empty(200);
+        }
+        if (synchronous) {
+            emulator.restartNow(site, slot);
+        } else {
+            emulator.restartLater(site, slot);
+        }
         return Response.empty(200);
     }
 
@@ -536,6 +589,8 @@ final class ArmRouter implements HttpHandler {
         }
         slot.setRunning(running);
         if (running) {
+            // a start runs the slot's settings as they are: a restart still pending is this one
+            slot.restartDue = null;
             slot.restarted();
             emulator.observers.forEach(o -> o.started(site, slot));
         } else {
@@ -652,7 +707,15 @@ final class ArmRouter implements HttpHandler {
         target.ownPackage = ownPackage;
         source.resetPreview();
         target.resetPreview();
+        // a restart still pending belongs to the instance, which moves with the content
+        java.time.Instant due = source.restartDue;
+        source.restartDue = target.restartDue;
+        target.restartDue = due;
         emulator.observers.forEach(o -> o.swapped(site, source, target));
+        // Swap operation steps (deploy-staging-slots): the source slot now has the target's pre-swap app, and App
+        // Service applies the source slot's own settings to it and restarts it, as it did for the source before the
+        // switch; asynchronously, like every restart here
+        emulator.restartLater(site, source);
     }
 
     /**
@@ -698,9 +761,9 @@ final class ArmRouter implements HttpHandler {
         return Response.empty(200);
     }
 
+    /** The slot restarts, asynchronously: after the restart lag ({@link AzureEmulator#setRestartLag}). */
     private void restarted(EmulatedSite site, EmulatedSlot slot) {
-        slot.restarted();
-        emulator.observers.forEach(o -> o.restarted(site, slot));
+        emulator.restartLater(site, slot);
     }
 
     private static <V> void exchange(Map<String, V> a, Map<String, V> b, java.util.Set<String> sticky) {
@@ -826,7 +889,7 @@ final class ArmRouter implements HttpHandler {
             return status.equals("Online") || status.equals("Copying") || status.equals("Restoring") ? null
                     : new String[] {"DatabaseCreationFailed", "Creating database '" + name + "' failed: " + status};
         });
-        return accepted(call, "Microsoft.Sql", location, operation, databaseJson(server, database));
+        return acceptedBySql(call, location, operation, "CreateLogicalDatabase");
     }
 
     private EmulatedDatabase findDatabase(String databaseId) {
@@ -852,11 +915,14 @@ final class ArmRouter implements HttpHandler {
         }
         // The window runs from the source's earliestRestoreDate (Databases_Get) to now; a point outside it is refused
         // with 400 at the PUT (azure-cli issue #12338: "400 Client Error: Bad Request" for a point in time that was
-        // not valid). The exact error code is not in a public recorded session; this one is the emulator's.
+        // not valid). The code is the SQL resource provider's own, PitrPointInTimeInvalid, as the error list of its
+        // create-or-update operation names it (azure-rest-api-specs, Microsoft.Sql ManagedDatabases.json
+        // CreateOrUpdate: "400 PitrPointInTimeInvalid - The point in time {0} is not valid …"; Databases.json's
+        // operation publishes no list, and the same provider's restore path is assumed to answer the same).
         Instant earliest = source.earliestRestoreDate();
         if (point.isAfter(now) || point.isBefore(earliest)) {
-            throw new ArmError(400, "InvalidRestorePointInTime", "The restore point " + point
-                    + " is outside the restore window " + earliest + " .. " + now + ".");
+            throw new ArmError(400, "PitrPointInTimeInvalid", "The point in time " + point + " is not valid: a"
+                    + " restore point must lie between the earliest restore date " + earliest + " and now (" + now + ").");
         }
         return point;
     }
@@ -927,16 +993,36 @@ final class ArmRouter implements HttpHandler {
     // ----- long-running operations -----
 
     /**
-     * 201 (PUT with a body) or 202 with {@code Azure-AsyncOperation} and {@code Retry-After: 0}, as recorded.
+     * The SQL provider's answer to a long-running request, as the database PUT in azure-sdk-for-java's sql session
+     * record SqlServerOperationsTests.canCopySqlDatabase.json answers: 202, body {@code {"operation","startTime"}},
+     * {@code Azure-AsyncOperation} {@code …/resourceGroups/{rg}/providers/Microsoft.Sql/locations/{location}/
+     * databaseAzureAsyncOperation/{id}}, {@code Location} {@code …/databaseOperationResults/{id}}, {@code Retry-After: 0}.
      */
-    private Response accepted(Call call, String provider, String location, EmulatedOperation operation, JsonNode body) {
-        String url = emulator.endpoint() + "/subscriptions/" + call.at(1) + "/providers/" + provider + "/locations/"
-                + location.replace(" ", "").toLowerCase(Locale.ROOT) + "/operationResults/" + operation.id()
-                + "?api-version=" + call.apiVersion();
-        // Retry-After 0 beside Azure-AsyncOperation, as the database PUT in azure-sdk-for-java's sql session record
-        // SqlServerOperationsTests.canCopySqlDatabase.json answers (Databases_CreateOrUpdate, long-running)
-        Map<String, String> headers = Map.of("Azure-AsyncOperation", url, "Retry-After", "0");
-        return body == null ? new Response(202, headers, null) : new Response(201, headers, body.toString());
+    private Response acceptedBySql(Call call, String location, EmulatedOperation operation, String name) {
+        String base = emulator.endpoint() + "/subscriptions/" + call.at(1) + "/resourceGroups/" + call.at(3)
+                + "/providers/Microsoft.Sql/locations/" + location.replace(" ", "").toLowerCase(Locale.ROOT) + "/";
+        String query = "?api-version=" + call.apiVersion();
+        Map<String, String> headers = Map.of("Azure-AsyncOperation", base + "databaseAzureAsyncOperation/"
+                + operation.id() + query, "Location", base + "databaseOperationResults/" + operation.id() + query,
+                "Retry-After", "0");
+        ObjectNode body = JSON.createObjectNode();
+        body.put("operation", name);
+        body.put("startTime", emulator.clock.instant().toString());
+        return new Response(202, headers, body.toString());
+    }
+
+    /** {@code GET …/databaseOperationResults/{id}}: 202 (Location repeated, Retry-After 0) while it runs, then 200. */
+    private Response databaseOperationResult(Call call) {
+        EmulatedOperation operation = emulator.operations.get(call.at(9));
+        if (operation == null) {
+            throw new ArmError(404, "ResourceNotFound", "Operation '" + call.at(9) + "' was not found.");
+        }
+        if (operation.status().equals("InProgress")) {
+            String self = emulator.endpoint() + "/" + String.join("/", call.segments()) + "?api-version="
+                    + call.apiVersion();
+            return new Response(202, Map.of("Location", self, "Retry-After", "0"), null);
+        }
+        return Response.empty(200);
     }
 
     private Response getOperation(String id) {

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -29,11 +30,12 @@ import java.util.concurrent.TimeUnit;
  * A local Azure: an HTTP server on 127.0.0.1 that speaks the subset of the ARM REST API that
  * {@code io.smoothdeploy.cloud.arm.ArmCloud} uses (App Service sites, slots, app settings, connection
  * strings, restart/start/stop, slot swap, swap with preview (apply and reset slot configuration); Azure SQL databases: get, create as copy or point-in-time
- * restore, move (rename), delete), so that the real azure-resourcemanager code path runs on a laptop. Any
- * {@code api-version} is accepted (one must be present, as in ARM).
+ * restore, move (rename), delete), so that the real azure-resourcemanager code path runs on a laptop. Each
+ * provider is served at the {@code api-version} the SDK sends ({@link #WEB_API_VERSION}, {@link #SQL_API_VERSION});
+ * a missing one is refused as ARM refuses it, and any other with ARM's 400 {@code InvalidApiVersionParameter}.
  *
- * <p>Long operations behave as ARM's do: creating a database answers 201 with an
- * {@code Azure-AsyncOperation} header; the operation reports {@code InProgress} (and the database
+ * <p>Long operations behave as ARM's do: creating a database answers 202 with {@code Azure-AsyncOperation} and
+ * {@code Location} headers, as recorded; the operation reports {@code InProgress} (and the database
  * {@code Copying} / {@code Restoring}) until {@link #setCopyDuration copy duration} has passed on the
  * emulator's {@link Clock}, then {@code Succeeded}. A swap answers 202 with a {@code Location} to poll
  * ({@code …/operationresults/{id}}), which answers 202 until {@link #setSwapDuration swap duration}
@@ -88,6 +90,30 @@ public final class AzureEmulator implements AutoCloseable {
     /** How long a swap's own warm-up may wait for the source by default: five requests of 90 s each. */
     public static final int DEFAULT_SWAP_WARM_UP_SECONDS = 450;
 
+    /**
+     * How long the old instance keeps answering after a write that restarts a slot, unless {@link #setRestartLag}
+     * says otherwise. App Service restarts asynchronously: {@code WebApps_Restart} without {@code synchronous=true}
+     * "responds immediately (asynchronous)", and a settings write restarts the app the same way
+     * (https://learn.microsoft.com/rest/api/appservice/web-apps/restart,
+     * https://learn.microsoft.com/azure/app-service/configure-common#configure-app-settings,
+     * https://azure.github.io/AppService/2021/09/16/App-Service-Restarts.html). No public source gives how long the
+     * previous process keeps serving; ten seconds is our own harsh guess, twice the engine's warm-up poll, so that a
+     * warm-up that trusts the first 200 after a write meets the old instance.
+     */
+    public static final int DEFAULT_RESTART_LAG_SECONDS = 10;
+
+    /**
+     * The api-version of Microsoft.Web requests: the one azure-resourcemanager-appservice 2.54.1 sends (its generated
+     * {@code WebAppsClientImpl}; {@code EmulatorConformanceTest} checks it against what the SDK sent).
+     */
+    public static final String WEB_API_VERSION = "2025-03-01";
+
+    /**
+     * The api-version of Microsoft.Sql database requests: the one azure-resourcemanager-sql 2.53.5's
+     * {@code DatabasesClientImpl} sends (checked as {@link #WEB_API_VERSION} is).
+     */
+    public static final String SQL_API_VERSION = "2021-11-01";
+
     /** The path of the token endpoint, under {@link #endpoint()}. */
     public static final String TOKEN_PATH = "/_emulator/token";
 
@@ -109,6 +135,7 @@ public final class AzureEmulator implements AutoCloseable {
     private final Deque<String> copyOutcomes = new ArrayDeque<>();
     private Duration swapDuration = Duration.ofSeconds(DEFAULT_SWAP_SECONDS);
     private Duration swapWarmUpLimit = Duration.ofSeconds(DEFAULT_SWAP_WARM_UP_SECONDS);
+    private Duration restartLag = Duration.ofSeconds(DEFAULT_RESTART_LAG_SECONDS);
     private long nextOperation;
     private SlotRuntime runtime;
     final TokenEndpoint tokens = new TokenEndpoint(this);
@@ -399,6 +426,66 @@ public final class AzureEmulator implements AutoCloseable {
         return swapDuration;
     }
 
+    /**
+     * How long, on the emulator's clock, the old instance of a slot keeps answering (old package, old settings) after
+     * a write that restarts it: app settings, connection strings, an asynchronous restart, a swap's restarts (default
+     * {@value #DEFAULT_RESTART_LAG_SECONDS} s; zero: at once). Then the new instance starts, with its cold start.
+     * Writes within the lag share one restart. {@code POST restart?synchronous=true} restarts at once, before it
+     * answers.
+     */
+    public void setRestartLag(Duration restartLag) {
+        if (restartLag.isNegative()) {
+            throw new IllegalArgumentException("a restart cannot lag by negative time: " + restartLag);
+        }
+        synchronized (lock) {
+            this.restartLag = restartLag;
+        }
+    }
+
+    /**
+     * A write asked App Service to restart the slot (call with the lock held): it takes effect after the restart
+     * lag; one already pending covers this write too (the new instance reads the settings as they are when it
+     * starts).
+     */
+    void restartLater(EmulatedSite site, EmulatedSlot slot) {
+        if (restartLag.isZero()) {
+            restartNow(site, slot);
+        } else if (slot.restartDue == null) {
+            slot.restartDue = clock.instant().plus(restartLag);
+        }
+    }
+
+    /** The slot restarts now (call with the lock held): a pending restart is this one. */
+    void restartNow(EmulatedSite site, EmulatedSlot slot) {
+        slot.restartDue = null;
+        slot.restarted();
+        Instant now = clock.instant();
+        observers.forEach(o -> o.restartedAt(site, slot, now));
+    }
+
+    /**
+     * Whether a soft restart ({@code softRestart=true}: "restarts the app only if necessary") has something to do:
+     * a restart is pending, or the instance runs other settings than the slot has now (call with the lock held).
+     */
+    boolean restartNecessary(EmulatedSlot slot) {
+        return slot.restartDue != null || (runtime != null && runtime.stale(slot));
+    }
+
+    /** Every pending restart whose lag is over takes effect, as of its due time (call with the lock held). */
+    private void settleRestarts() {
+        Instant now = clock.instant();
+        for (EmulatedSite site : sites.values()) {
+            for (EmulatedSlot slot : site.slots()) {
+                Instant due = slot.restartDue;
+                if (due != null && !now.isBefore(due)) {
+                    slot.restartDue = null;
+                    slot.restarted();
+                    observers.forEach(o -> o.restartedAt(site, slot, due));
+                }
+            }
+        }
+    }
+
     /** Whether a swap is running on the site now. */
     public boolean swapping(String siteResourceId) {
         synchronized (lock) {
@@ -432,7 +519,7 @@ public final class AzureEmulator implements AutoCloseable {
     }
 
     /**
-     * Finishes every swap whose time is up (call with the lock held), in the phases of App Service's "Swap operation
+     * Finishes every restart whose lag is over, then every swap whose time is up (call with the lock held), in the phases of App Service's "Swap operation
      * steps" (https://learn.microsoft.com/azure/app-service/deploy-staging-slots): the target's slot settings were
      * applied to the source, restarting it, when the swap was accepted ({@code ArmRouter.swap}); now the source's
      * restart and warm-up are judged ({@link SlotRuntime#swapWarmUp}); only when they pass do the slots exchange,
@@ -442,6 +529,7 @@ public final class AzureEmulator implements AutoCloseable {
      * (the source restarts again). Without the slot runtime there is nothing to warm, and the swap only takes time.
      */
     void settleSwaps() {
+        settleRestarts();
         for (EmulatedSite site : sites.values()) {
             EmulatedSite.PendingSwap swap = site.swap;
             java.time.Instant now = clock.instant();
@@ -481,7 +569,8 @@ public final class AzureEmulator implements AutoCloseable {
      * <p>Until this is called the emulator is ARM only: no listeners, and {@link #baseUrlForHost} answers
      * {@code https://<host>} unless a test {@link #setSlotUrl set} another URL. A slot's instance is replaced
      * (a new start: cold start again, migration again) when it is restarted or started, or its settings change
-     * (deploying a package is both); a swap exchanges two slots' instances at once, as App Service's front end
+     * (deploying a package is both); a restart that a write asked for takes effect after the
+     * {@linkplain #setRestartLag restart lag}, the old instance answering until then; a swap exchanges two slots' instances at once, as App Service's front end
      * does. A package directory set later applies from each slot's next start.
      */
     public void servePackagesFrom(Path directory) {

@@ -36,6 +36,11 @@ public final class EmulatedSlot {
     String ownPackage;
     /** The pending swap with preview ({@code applySlotConfig}), or null. */
     private Preview preview;
+    /**
+     * When the restart a write asked for takes effect (the old instance answers until then), or null when none is
+     * pending; see {@link AzureEmulator#setRestartLag}.
+     */
+    java.time.Instant restartDue;
 
     /**
      * A swap with preview in progress: the slot whose sticky settings this slot took, and this slot's own
@@ -243,10 +248,16 @@ public final class EmulatedSlot {
         restarts++;
     }
 
+    /** True while a restart that a write asked for has not taken effect yet (the old instance still answers). */
+    public boolean restartPending() {
+        return restartDue != null;
+    }
+
     EmulatedSlot copy() {
         EmulatedSlot copy = new EmulatedSlot(name, defaultHostName);
         copy.running = running;
         copy.restarts = restarts;
+        copy.restartDue = restartDue;
         copy.ownPackage = ownPackage;
         copy.appSettings.putAll(appSettings);
         copy.connectionStrings.putAll(connectionStrings);

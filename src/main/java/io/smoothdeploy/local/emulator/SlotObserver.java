@@ -22,6 +22,15 @@ public interface SlotObserver {
     default void restarted(EmulatedSite site, EmulatedSlot slot) {
     }
 
+    /**
+     * A restart took effect at {@code at} (which may be a little before the moment it is noticed: restarts that a
+     * write asked for take effect after {@link AzureEmulator#setRestartLag the restart lag}). By default the same as
+     * {@link #restarted}.
+     */
+    default void restartedAt(EmulatedSite site, EmulatedSlot slot, java.time.Instant at) {
+        restarted(site, slot);
+    }
+
     default void started(EmulatedSite site, EmulatedSlot slot) {
     }
 

@@ -91,6 +91,12 @@ final class SlotRuntime implements SlotObserver {
         host(site, slot).instance = start(slot);
     }
 
+    /** The new instance started when the restart took effect, so its cold start counts from then. */
+    @Override
+    public void restartedAt(EmulatedSite site, EmulatedSlot slot, java.time.Instant at) {
+        host(site, slot).instance = start(slot, at);
+    }
+
     @Override
     public void started(EmulatedSite site, EmulatedSlot slot) {
         host(site, slot).instance = start(slot);
@@ -99,8 +105,12 @@ final class SlotRuntime implements SlotObserver {
     /**
      * The front end switches at once: each slot now serves the other's instance. The source's instance already
      * runs with the target's sticky values (applied by a swap with preview, or by the swap itself when it was
-     * accepted, restarting it, see {@code ArmRouter.swap}), and passed the swap's warm-up ({@link #swapWarmUp}). The target's old instance takes the source's sticky values keeping its start time,
-     * which is kinder than App Service (it restarts that slot after the switch); not modelled yet.
+     * accepted, restarting it, see {@code ArmRouter.swap}), and passed the swap's warm-up ({@link #swapWarmUp}).
+     * The target's old instance, which now serves the source slot, keeps the settings it
+     * ran with: App Service then applies the source slot's sticky values to it and restarts it ("Swap operation
+     * steps": the source slot now has the pre-swap app and gets the same treatment), which {@code
+     * ArmRouter.exchangeSlots} asks for after this event; until that restart takes effect the old process answers
+     * as it was.
      */
     @Override
     public void swapped(EmulatedSite site, EmulatedSlot source, EmulatedSlot target) {
@@ -109,7 +119,7 @@ final class SlotRuntime implements SlotObserver {
         AppInstance toTarget = sourceHost.instance;
         AppInstance toSource = targetHost.instance;
         targetHost.instance = fitted(toTarget, target);
-        sourceHost.instance = fitted(toSource, source);
+        sourceHost.instance = toSource;
     }
 
     private static AppInstance fitted(AppInstance instance, EmulatedSlot slot) {
@@ -159,6 +169,19 @@ final class SlotRuntime implements SlotObserver {
         String path = source.appSettings().getOrDefault(PING_PATH, "/");
         path = path == null || path.isBlank() ? "/" : path.trim();
         java.time.Instant deadline = acceptedAt.plus(limit);
+        if (running && source.restartDue != null) {
+            // a restart the settings write asked for has not taken effect yet (restarts are asynchronous): App
+            // Service waits for every instance of the source to complete its restart before it warms it ("Swap
+            // operation steps"), so the old process is never the one judged
+            if (!source.restartDue.isAfter(deadline)) {
+                return new WarmUp(null, source.restartDue);
+            }
+            if (now.isBefore(deadline)) {
+                return new WarmUp(null, deadline);
+            }
+            return new WarmUp("slot '" + source.name() + "' did not finish restarting within " + limit.toSeconds()
+                    + " s", null);
+        }
         if (running && app != null && app.warmingUp(now)) {
             java.time.Instant ready = app.startedAt().plus(app.manifest().coldStart());
             if (!ready.isAfter(deadline)) {
@@ -182,6 +205,17 @@ final class SlotRuntime implements SlotObserver {
         }
         return new WarmUp("the warm-up request to " + path + " on slot '" + source.name() + "' answered HTTP "
                 + answer.status() + ", which is not one of " + PING_STATUSES + " (" + statuses.trim() + ")", null);
+
+    }
+
+    /** True when the slot's instance runs with other settings than the slot has now (a restart would change it). */
+    boolean stale(EmulatedSlot slot) {
+        SlotHost host = hosts.get(slot);
+        if (host == null || host.instance == null) {
+            return false;
+        }
+        return !host.instance.appSettings().equals(slot.appSettings())
+                || !host.instance.connectionStrings().equals(slot.environmentConnectionStrings());
     }
 
     // ----- inspection -----
@@ -230,6 +264,11 @@ final class SlotRuntime implements SlotObserver {
 
     /** A new start of the slot's package with the slot's settings now (with the lock held). */
     private AppInstance start(EmulatedSlot slot) {
+        return start(slot, emulator.clock.instant());
+    }
+
+    /** A new start of the slot's package with the slot's settings now, started at {@code startedAt}. */
+    private AppInstance start(EmulatedSlot slot, java.time.Instant startedAt) {
         long id = nextInstance.incrementAndGet();
         Map<String, String> settings = slot.appSettings();
         Map<String, String> strings = slot.environmentConnectionStrings();
@@ -244,8 +283,7 @@ final class SlotRuntime implements SlotObserver {
             // A new slot has no content, even with settings cloned (deploy-staging-slots, "Add a slot"), and 1 or
             // no value names nothing another slot has (deploy-run-package): App Service serves its empty default
             // site (hostingstart.html) with 200
-            return new AppInstance(id, null, null, AppInstance.EMPTY_SITE, settings, strings, emulator.clock.instant(),
-                    null);
+            return new AppInstance(id, null, null, AppInstance.EMPTY_SITE, settings, strings, startedAt, null);
         }
         PackageManifest manifest = null;
         String problem = null;
@@ -265,7 +303,7 @@ final class SlotRuntime implements SlotObserver {
             }
         }
         AppInstance instance = new AppInstance(id, file, manifest, problem, settings, strings,
-                emulator.clock.instant(), null);
+                startedAt, null);
         String expectedName = manifest == null ? null : manifest.connectionStringName();
         if (manifest != null && instance.connectionString() == null
                 && strings.keySet().stream().anyMatch(v -> v.endsWith("CONNSTR_" + expectedName))) {

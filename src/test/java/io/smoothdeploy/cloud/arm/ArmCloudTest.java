@@ -50,6 +50,8 @@ class ArmCloudTest {
     void startEmulator() {
         clock = new ManualClock();
         emulator = AzureEmulator.start(clock);
+        // restarts at once: these tests are about other behaviour (restart lag: SlotRuntimeTest.restarts*)
+        emulator.setRestartLag(Duration.ZERO);
         siteId = emulator.addSite(SUBSCRIPTION, "rg-web", "cms", "westeurope",
                 Map.of(SlotInfo.RUN_FROM_PACKAGE, OLD_PACKAGE, "DatabaseMode", "ReadWrite"),
                 Map.of("EPiServerDB", DB_CONNECTION));
@@ -173,6 +175,29 @@ class ArmCloudTest {
         assertEquals("me", slot.appSettings().get("Keep"));
         assertEquals(restartsBefore + 1, slot.restarts());
         assertEquals(NEW_PACKAGE, cloud.getSlot(staging).orElseThrow().packageUri());
+    }
+
+    @Test
+    void awaitingTheCurrentInstanceMakesTheDeploysRestartTakeEffectAndAddsNoOther() {
+        // Arrange: restarts lag, as on App Service; the package write's restart is pending
+        emulator.setRestartLag(Duration.ofSeconds(10));
+        cloud.ensureSlot(staging);
+        int restartsBefore = emulator.slot(siteId, "staging").orElseThrow().restarts();
+        cloud.deployPackage(staging, NEW_PACKAGE);
+        boolean pendingAfterDeploy = emulator.slot(siteId, "staging").orElseThrow().restartPending();
+
+        // Act: twice, as a delivery that runs again would
+        cloud.awaitCurrentInstance(staging);
+        cloud.awaitCurrentInstance(staging);
+
+        // Assert: the write's one restart took effect before the first call returned; the second restarted nothing
+        EmulatedSlot slot = emulator.slot(siteId, "staging").orElseThrow();
+        assertTrue(pendingAfterDeploy);
+        assertFalse(slot.restartPending());
+        assertEquals(restartsBefore + 1, slot.restarts());
+        List<String> restarts = emulator.requests().stream().filter(r -> r.operation().equals("restartSlot"))
+                .map(r -> r.method() + " " + r.path()).toList();
+        assertEquals(2, restarts.size(), restarts.toString());
     }
 
     @Test
@@ -582,7 +607,7 @@ class ArmCloudTest {
         CloudException error = assertThrows(CloudException.class, () -> cloud.beginPointInTimeRestore(
                 new DatabaseRef(serverId, "cms"), tooEarly, new DatabaseRef(serverId, "cms-restore")));
 
-        assertEquals("InvalidRestorePointInTime", error.code());
+        assertEquals("PitrPointInTimeInvalid", error.code());
         assertFalse(error.isTransient());
     }
 
@@ -714,7 +739,7 @@ class ArmCloudTest {
         cloud.ensureSlot(staging);
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         java.net.http.HttpResponse<String> accepted = http.send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(emulator.endpoint() + siteId + "/slots/staging/slotsswap?api-version=2023-12-01"))
+                        java.net.URI.create(emulator.endpoint() + siteId + "/slots/staging/slotsswap?api-version=" + AzureEmulator.WEB_API_VERSION + ""))
                         .header("Content-Type", "application/json")
                         .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"targetSlot\":\"production\"}")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());

@@ -44,6 +44,8 @@ class ArmCredentialFailureTest {
     void startEmulator() {
         clock = new ManualClock();
         emulator = AzureEmulator.start(clock);
+        // restarts at once: these tests are about other behaviour (restart lag: SlotRuntimeTest.restarts*)
+        emulator.setRestartLag(Duration.ZERO);
         String siteId = emulator.addSite(SUBSCRIPTION, "rg-web", "cms", "westeurope",
                 Map.of(SlotInfo.RUN_FROM_PACKAGE, "https://packages.example/cms-1.0.zip"), Map.of());
         production = SlotRef.production(siteId);

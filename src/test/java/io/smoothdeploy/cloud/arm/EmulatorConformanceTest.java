@@ -145,7 +145,8 @@ class EmulatorConformanceTest {
             web("applySlotConfigurationSlot", "WebApps_ApplySlotConfigurationSlot", BUSY),
             web("resetSlotConfigurationSlot", "WebApps_ResetSlotConfigurationSlot", BUSY),
             new Route(SQL, "get", "Databases_Get", Lro.NONE, false, NOT_FOUND),
-            new Route(SQL, "createOrUpdate", "Databases_CreateOrUpdate", Lro.AZURE_ASYNC_OPERATION, false, NOT_FOUND),
+            // a new database: 202 with {operation, startTime}, as SqlServerOperationsTests.canCopySqlDatabase.json records
+            new Route(SQL, "createOrUpdate", "Databases_CreateOrUpdate", Lro.AZURE_ASYNC_OPERATION, true, NOT_FOUND),
             new Route(SQL, "delete", "Databases_Delete", Lro.AZURE_ASYNC_OPERATION, false, NOT_FOUND),
             new Route(SQL, "rename", "Databases_Rename", Lro.NONE, false, NOT_FOUND));
 
@@ -173,6 +174,8 @@ class EmulatorConformanceTest {
     void startEmulator() {
         clock = new ManualClock();
         emulator = AzureEmulator.start(clock);
+        // restarts at once: these tests are about other behaviour (restart lag: SlotRuntimeTest.restarts*)
+        emulator.setRestartLag(Duration.ZERO);
         siteId = emulator.addSite(SUBSCRIPTION, "rg-web", "cms", "westeurope",
                 Map.of(SlotInfo.RUN_FROM_PACKAGE, "https://packages.example/cms-1.0.zip"),
                 Map.of("Db", "Server=tcp:sql-prod.database.windows.net;Database=cms"));
@@ -245,12 +248,25 @@ class EmulatorConformanceTest {
         } else {
             String async = answer.headers().firstValue("Azure-AsyncOperation").orElse(null);
             assertNotNull(async, route + ": the answer names an Azure-AsyncOperation to poll");
+            // recorded (canCopySqlDatabase): both URLs under the resource group, .../locations/{location}/
+            // databaseAzureAsyncOperation/{id} and .../databaseOperationResults/{id}, and a body naming the operation
+            String location = answer.headers().firstValue("Location").orElse(null);
+            assertNotNull(location, route + ": the recorded answer names a Location too");
+            assertTrue(URI.create(async).getPath().matches("/subscriptions/[^/]+/resourceGroups/[^/]+/providers/"
+                    + "Microsoft\\.Sql/locations/[^/]+/databaseAzureAsyncOperation/[^/]+"), async);
+            assertTrue(URI.create(location).getPath().matches("/subscriptions/[^/]+/resourceGroups/[^/]+/providers/"
+                    + "Microsoft\\.Sql/locations/[^/]+/databaseOperationResults/[^/]+"), location);
+            JsonNode accepted = JSON.readTree(answer.body() == null || answer.body().isEmpty() ? "{}" : answer.body());
+            assertTrue(accepted.hasNonNull("operation") && accepted.hasNonNull("startTime"),
+                    route + ": 202 body {operation, startTime}: " + answer.body());
             HttpResponse<String> running = get(async);
             assertEquals(200, running.statusCode());
             assertEquals("InProgress", JSON.readTree(running.body()).path("status").asText(), route + ": " + running.body());
+            assertEquals(202, get(location).statusCode(), route + ": the Location answers 202 while it runs");
             clock.advance(Duration.ofHours(1));
             HttpResponse<String> over = get(async);
             assertEquals("Succeeded", JSON.readTree(over.body()).path("status").asText(), route + ": " + over.body());
+            assertEquals(200, get(location).statusCode(), route + ": the Location answers 200 once it is over");
         }
     }
 
@@ -352,6 +368,7 @@ class EmulatorConformanceTest {
             cloud.applyConfiguration(slot, new SlotConfiguration(Map.of("K", "v-" + slot.slot()),
                     Map.of("Db", "Server=tcp:" + slot.slot())));
             cloud.deployPackage(slot, "https://packages.example/cms-2.0.zip");
+            cloud.awaitCurrentInstance(slot);
             cloud.stopSlot(slot);
             cloud.startSlot(slot);
         }
@@ -363,7 +380,7 @@ class EmulatorConformanceTest {
         cloud.getSlot(new SlotRef(siteId, "missing"));
         cloud.slotSettingNames(siteId);
         exercised.addAll(List.of("slotSettingNames", "ensureSlot", "getSlot", "applyConfiguration", "deployPackage", "stopSlot", "startSlot",
-                "applyProductionConfiguration", "resetConfiguration", "beginSwapWithProduction"));
+                "applyProductionConfiguration", "resetConfiguration", "beginSwapWithProduction", "awaitCurrentInstance"));
     }
 
     private void exerciseSql(ArmCloud cloud, Set<String> exercised) {
@@ -487,6 +504,8 @@ class EmulatorConformanceTest {
         emulator.clearRequests();
         assertEquals(2, versions.size(), "the SDK sent one request to each provider: " + versions);
         versions.values().forEach(v -> assertTrue(v != null && v.matches("\\d{4}-\\d{2}-\\d{2}(-preview)?"), v));
+        // the emulator refuses any other version, as ARM does (ArmApiVersionTest): it must serve the SDK's
+        assertEquals(Map.of(WEB, AzureEmulator.WEB_API_VERSION, SQL, AzureEmulator.SQL_API_VERSION), versions);
         return versions;
     }
 

@@ -210,7 +210,10 @@ class StepCatalogTest {
         assertTrue(busy.reason().contains("busy"), busy.reason());
         assertInstanceOf(StepOutcome.Advance.class, done);
         assertEquals(1, cloud.swapRequests(SITE), cloud.calls().toString());
-        assertTrue(cloud.calls().contains("beginSwapWithProduction cms-prod/maintenance (busy)"), cloud.calls().toString());
+        // the run during the swap was refused busy (its warm-up's wait for the current instance, a write, comes
+        // before the swap request) and asked for no second swap
+        assertTrue(cloud.calls().stream().anyMatch(c -> c.endsWith(" cms-prod/maintenance (busy)")),
+                cloud.calls().toString());
     }
 
     @Test

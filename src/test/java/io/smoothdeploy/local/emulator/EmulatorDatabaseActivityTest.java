@@ -35,6 +35,8 @@ class EmulatorDatabaseActivityTest {
     void start() {
         clock = new ManualClock();
         emulator = AzureEmulator.start(clock);
+        // restarts at once: these tests are about other behaviour (restart lag: SlotRuntimeTest.restarts*)
+        emulator.setRestartLag(Duration.ZERO);
         emulator.setCopyDuration(Duration.ZERO); // these tests read a copy at once; copy time is tested below
         serverId = emulator.addSqlServer(SUBSCRIPTION, "rg-data", "sql-prod", "westeurope");
         EmulatedDatabase production = emulator.addDatabase(serverId, "cms");

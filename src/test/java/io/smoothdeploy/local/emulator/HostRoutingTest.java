@@ -48,6 +48,8 @@ class HostRoutingTest {
     void start() {
         clock = new ManualClock();
         emulator = AzureEmulator.start(clock);
+        // restarts at once: these tests are about other behaviour (restart lag: SlotRuntimeTest.restarts*)
+        emulator.setRestartLag(Duration.ZERO);
         emulator.setSwapDuration(Duration.ZERO);
         SamplePackage.of("cms", "1.0").writeTo(packages.resolve("cms-1.0.zip"));
         SamplePackage.of("cms", "2.0").startupFailure("System.InvalidOperationException: broken release")

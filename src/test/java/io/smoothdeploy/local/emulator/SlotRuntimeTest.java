@@ -61,6 +61,8 @@ class SlotRuntimeTest {
     void start() {
         clock = new ManualClock();
         emulator = AzureEmulator.start(clock);
+        // restarts at once: these tests are about other behaviour (restart lag: SlotRuntimeTest.restarts*)
+        emulator.setRestartLag(Duration.ZERO);
         serverId = emulator.addSqlServer(SUBSCRIPTION, "rg-data", "sql-prod", "westeurope");
         emulator.addDatabase(serverId, "cms");
         emulator.addDatabase(serverId, "cms-copy");
@@ -346,6 +348,137 @@ class SlotRuntimeTest {
         assertNotEquals(first, emulator.appInstance(siteId, "production").orElseThrow().id());
     }
 
+    // ----- restarts are asynchronous -----
+
+    @Test
+    void restartsAfterASettingsWriteTakeEffectOnlyOnceTheRestartLagHasPassed() throws Exception {
+        // Arrange: production runs 1.0; 2.0 has a cold start; restarts lag ten seconds
+        emulator.setRestartLag(Duration.ofSeconds(10));
+        SamplePackage.of("cms", "2.0").coldStartSeconds(3).writeTo(packages.resolve("cms-2.0.zip"));
+        String url = cloud.getSlot(production).orElseThrow().baseUrl();
+        AppInstance before = emulator.appInstance(siteId, "production").orElseThrow();
+
+        // Act: the package change is one app settings write, answered at once
+        cloud.deployPackage(production, "https://packages.example/releases/cms-2.0.zip?sv=2024&sig=s");
+        HttpResponse<String> rightAfter = get(url + "/");
+        boolean pending = emulator.slot(siteId, "production").orElseThrow().restartPending();
+        clock.advance(Duration.ofSeconds(10));
+        HttpResponse<String> restarted = get(url + "/");
+        clock.advance(Duration.ofSeconds(3));
+        HttpResponse<String> warm = get(url + "/");
+
+        // Assert: the old process answered until the lag was over, then the new one started cold
+        assertEquals(200, rightAfter.statusCode());
+        assertEquals("cms/1.0", packageOf(rightAfter));
+        assertTrue(pending);
+        assertEquals(503, restarted.statusCode());
+        assertEquals(200, warm.statusCode());
+        assertEquals("cms/2.0", packageOf(warm));
+        AppInstance after = emulator.appInstance(siteId, "production").orElseThrow();
+        assertNotEquals(before.id(), after.id());
+        assertEquals(clock.instant().minusSeconds(3), after.startedAt(), "the cold start counts from the restart");
+        assertFalse(emulator.slot(siteId, "production").orElseThrow().restartPending());
+    }
+
+    @Test
+    void writesWithinTheLagShareOneRestartWhichReadsTheLatestSettings() throws Exception {
+        // Arrange
+        emulator.setRestartLag(Duration.ofSeconds(10));
+        int restartsBefore = emulator.slot(siteId, "production").orElseThrow().restarts();
+
+        // Act: two writes four seconds apart
+        cloud.applyConfiguration(production, new SlotConfiguration(Map.of("Cms__DatabaseMode", "ReadOnly"), Map.of()));
+        clock.advance(Duration.ofSeconds(4));
+        cloud.applyConfiguration(production, new SlotConfiguration(Map.of("Feature", "on"), Map.of()));
+        clock.advance(Duration.ofSeconds(6));
+        AppInstance after = emulator.appInstance(siteId, "production").orElseThrow();
+
+        // Assert: one restart, ten seconds after the first write, with both writes' values
+        assertEquals(restartsBefore + 1, emulator.slot(siteId, "production").orElseThrow().restarts());
+        assertEquals("ReadOnly", after.databaseMode());
+        assertEquals("on", after.appSettings().get("Feature"));
+    }
+
+    @Test
+    void aSynchronousSoftRestartMakesAPendingRestartTakeEffectBeforeItAnswers() throws Exception {
+        // Arrange: a package write whose restart is pending
+        emulator.setRestartLag(Duration.ofSeconds(10));
+        SamplePackage.of("cms", "2.0").writeTo(packages.resolve("cms-2.0.zip"));
+        String url = cloud.getSlot(production).orElseThrow().baseUrl();
+        cloud.deployPackage(production, "https://packages.example/releases/cms-2.0.zip?sv=2024&sig=s");
+        int restartsBefore = emulator.slot(siteId, "production").orElseThrow().restarts();
+
+        // Act: WebApps_Restart with softRestart=true&synchronous=true
+        HttpResponse<String> restart = post(emulator.endpoint() + siteId
+                + "/restart?softRestart=true&synchronous=true&api-version=" + AzureEmulator.WEB_API_VERSION);
+        HttpResponse<String> answer = get(url + "/");
+
+        // Assert: the pending restart took effect, as the one restart of this package change
+        assertEquals(200, restart.statusCode(), restart.body());
+        assertEquals("cms/2.0", packageOf(answer));
+        assertEquals(restartsBefore + 1, emulator.slot(siteId, "production").orElseThrow().restarts());
+        assertFalse(emulator.slot(siteId, "production").orElseThrow().restartPending());
+    }
+
+    @Test
+    void aSoftRestartWithNothingToApplyRestartsNothing() throws Exception {
+        // Arrange: production runs its settings; nothing is pending
+        emulator.setRestartLag(Duration.ofSeconds(10));
+        AppInstance before = emulator.appInstance(siteId, "production").orElseThrow();
+        int restartsBefore = emulator.slot(siteId, "production").orElseThrow().restarts();
+
+        // Act
+        HttpResponse<String> restart = post(emulator.endpoint() + siteId
+                + "/restart?softRestart=true&synchronous=true&api-version=" + AzureEmulator.WEB_API_VERSION);
+
+        // Assert
+        assertEquals(200, restart.statusCode(), restart.body());
+        assertEquals(before, emulator.appInstance(siteId, "production").orElseThrow());
+        assertEquals(restartsBefore, emulator.slot(siteId, "production").orElseThrow().restarts());
+    }
+
+    @Test
+    void aPlainRestartIsAsynchronousToo() throws Exception {
+        // Arrange
+        emulator.setRestartLag(Duration.ofSeconds(10));
+        AppInstance before = emulator.appInstance(siteId, "production").orElseThrow();
+
+        // Act: WebApps_Restart without synchronous: "the API responds immediately (asynchronous)"
+        HttpResponse<String> restart = post(emulator.endpoint() + siteId + "/restart?api-version=" + AzureEmulator.WEB_API_VERSION);
+        AppInstance during = emulator.appInstance(siteId, "production").orElseThrow();
+        clock.advance(Duration.ofSeconds(10));
+
+        // Assert
+        assertEquals(200, restart.statusCode(), restart.body());
+        assertEquals(before, during);
+        assertNotEquals(before.id(), emulator.appInstance(siteId, "production").orElseThrow().id());
+    }
+
+    @Test
+    void theInstanceThatLeavesProductionRestartsWithTheSourceSlotsStickyValues() throws Exception {
+        // Arrange: the database mode is sticky; staging says ReadOnly, production ReadWrite; restarts lag 10 s
+        emulator.setSlotSettingNames(siteId, java.util.Set.of("Cms__DatabaseMode"), java.util.Set.of());
+        SamplePackage.of("cms", "2.0").writeTo(packages.resolve("cms-2.0.zip"));
+        deployToStaging("cms-2.0.zip", Map.of("Cms__DatabaseMode", "ReadOnly"));
+        AppInstance oldProduction = emulator.appInstance(siteId, "production").orElseThrow();
+        emulator.setRestartLag(Duration.ofSeconds(10));
+        int stagingRestarts = emulator.slot(siteId, "staging").orElseThrow().restarts();
+
+        // Act: the swap; App Service restarts staging with production's value first (within the swap's 30 s)
+        cloud.beginSwapWithProduction(staging);
+        clock.advance(Duration.ofSeconds(AzureEmulator.DEFAULT_SWAP_SECONDS));
+        AppInstance leftRightAfter = emulator.appInstance(siteId, "staging").orElseThrow();
+        clock.advance(Duration.ofSeconds(10));
+        AppInstance leftRestarted = emulator.appInstance(siteId, "staging").orElseThrow();
+
+        // Assert: the old production process answers in staging as it was, then restarts with staging's own value
+        assertEquals(oldProduction, leftRightAfter);
+        assertNotEquals(oldProduction.id(), leftRestarted.id());
+        assertEquals("1.0", leftRestarted.manifest().version());
+        assertEquals("ReadOnly", leftRestarted.databaseMode());
+        assertEquals(stagingRestarts + 2, emulator.slot(siteId, "staging").orElseThrow().restarts());
+    }
+
     // ----- swaps -----
 
     @Test
@@ -363,12 +496,15 @@ class SlotRuntimeTest {
         HttpResponse<String> fromProduction = get(productionUrl + "/");
         HttpResponse<String> fromStaging = get(stagingUrl + "/");
 
-        // Assert: same listeners, exchanged instances, no cold start
+        // Assert: same listeners, exchanged instances, no cold start in production; the instance that left production
+        // was restarted in the staging slot (a new start of the same package)
         assertEquals(200, fromProduction.statusCode());
         assertEquals("cms/2.0", packageOf(fromProduction));
         assertEquals("cms/1.0", packageOf(fromStaging));
         assertEquals(warmed, emulator.appInstance(siteId, "production").orElseThrow());
-        assertEquals(live, emulator.appInstance(siteId, "staging").orElseThrow());
+        AppInstance left = emulator.appInstance(siteId, "staging").orElseThrow();
+        assertEquals(live.packageFile(), left.packageFile());
+        assertNotEquals(live.id(), left.id());
         assertEquals(productionUrl, cloud.getSlot(production).orElseThrow().baseUrl());
     }
 
@@ -488,7 +624,9 @@ class SlotRuntimeTest {
         assertNotEquals(readOnly.id(), live.id());
         assertEquals("ReadWrite", live.databaseMode());
         assertEquals(copyWrites + 1, copy.writeCount());
-        assertEquals(restartsBefore + 1, emulator.slot(siteId, "staging").orElseThrow().restarts());
+        // one restart before the switch (production's sticky values), one after (the content that left production
+        // gets staging's own values)
+        assertEquals(restartsBefore + 2, emulator.slot(siteId, "staging").orElseThrow().restarts());
         assertEquals(200, firstAfterSwap.statusCode());
         assertEquals("cms/2.0", packageOf(firstAfterSwap));
     }

@@ -20,11 +20,11 @@ import org.junit.jupiter.api.Test;
 class TableRoundTripsTest {
 
     /** Requests of one delivery that meets no conflict, outbox included. */
-    static final int MAX_PER_DELIVERY = 8;
+    static final int MAX_PER_DELIVERY = 5;
     /** Average requests of a web-app delivery of a 3-web-app deployment (the fan-in). */
-    static final double MAX_AVERAGE_PER_WEB_APP_DELIVERY = 8;
-    static final int MAX_START = 9;
-    static final int MAX_COMPLETE = 11;
+    static final double MAX_AVERAGE_PER_WEB_APP_DELIVERY = 5;
+    static final int MAX_START = 8;
+    static final int MAX_COMPLETE = 10;
     static final int MAX_STATUS_POLL = 4;
 
     private final ManualClock clock = new ManualClock(Instant.parse("2026-12-01T09:00:00Z"));

@@ -41,7 +41,7 @@ public final class StepRunner {
     public void handle(StepMessage message) {
         StepOutcome outcome = null;
         for (int round = 1; round <= MAX_DECISION_ROUNDS; round++) {
-            Optional<DeploymentSnapshot> loaded = store.load(message.deploymentId());
+            Optional<DeploymentSnapshot> loaded = store.load(message.deploymentId(), message.environment());
             if (loaded.isEmpty()) {
                 LOG.warning(() -> "dropping " + message.messageId() + ": no such deployment");
                 return;
@@ -77,7 +77,7 @@ public final class StepRunner {
     /** A step message that Service Bus dead-lettered after {@code deliveryCount} deliveries. */
     public void handleDeadLetter(StepMessage message, int deliveryCount) {
         for (int round = 1; round <= MAX_DECISION_ROUNDS; round++) {
-            Optional<DeploymentSnapshot> loaded = store.load(message.deploymentId());
+            Optional<DeploymentSnapshot> loaded = store.load(message.deploymentId(), message.environment());
             if (loaded.isEmpty()) {
                 LOG.warning(() -> "dead letter " + message.messageId() + " names no deployment");
                 return;

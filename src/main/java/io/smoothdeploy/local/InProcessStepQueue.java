@@ -153,6 +153,7 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
     private volatile FunctionCatalog catalog;
     private volatile FaultInjector faults;
     private volatile VirtualTimers timers;
+    private volatile DeliveryObserver observer;
     private Duration duplicateDetectionWindow = DEFAULT_DUPLICATE_DETECTION_WINDOW;
     private int maxDeliveryCount = DEFAULT_MAX_DELIVERY_COUNT;
     private Duration lockDuration = DEFAULT_LOCK_DURATION;
@@ -389,7 +390,13 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
             if (added != null && !added.isNegative()) {
                 due = due.plus(added);
             }
-            pending.add(new Envelope(queue, messageId, body, due, nextOrder++, false));
+            Envelope envelope = new Envelope(queue, messageId, body, due, nextOrder++, false);
+            Delivery sender = running.get().peek();
+            if (sender == null) {
+                running.remove();
+            }
+            envelope.sentByDeliveryStartedNanos = sender == null ? 0 : sender.startedNanos;
+            pending.add(envelope);
             changed.signalAll();
             return true;
         } finally {
@@ -618,6 +625,20 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
         return withLock(() -> crashes);
     }
 
+    /**
+     * Watches deliveries (for the benchmark): {@code observer} is called on the delivering thread just before
+     * the function runs and just after it returns or throws. Null removes it.
+     */
+    public InProcessStepQueue observeDeliveries(DeliveryObserver observer) {
+        this.observer = observer;
+        return this;
+    }
+
+    /** Messages waiting (scheduled ones and ones held by a crashed delivery included), not those in a delivery. */
+    public int depth() {
+        return withLock(pending::size);
+    }
+
     /** The most recent deliveries (up to 10,000), oldest first. */
     public List<DeliveryRecord> deliveries() {
         return withLock(() -> List.copyOf(records));
@@ -650,6 +671,8 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
                     }
                     Instant now = clock.instant();
                     expireLocksLocked(now);
+                    // Also here, not only on a send: an idle queue forgets ids once their window has passed.
+                    forgetExpiredIds(now);
                     Envelope head = pending.peek();
                     if (catalog == null || head == null) {
                         changed.awaitNanos(waitNanos(now, null));
@@ -721,6 +744,12 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
             LOG.fine(() -> "delivering message " + envelope.messageId + " on queue " + envelope.queue + " to "
                     + trigger.functionName() + " (delivery " + delivery.deliveryCount + ", invocation "
                     + context.getInvocationId() + ")");
+            DeliveryObserver watching = observer;
+            if (watching != null) {
+                watching.started(envelope.queue, envelope.messageId, delivery.deliveryCount,
+                        envelope.sentByDeliveryStartedNanos == 0 ? -1
+                                : delivery.startedNanos - envelope.sentByDeliveryStartedNanos);
+            }
             try {
                 trigger.invoke(envelope.body, envelope.messageId, delivery.deliveryCount, context);
             } catch (InjectedCrash injected) {
@@ -742,6 +771,10 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
             }
             finished = true;
         } finally {
+            DeliveryObserver watching = observer;
+            if (watching != null) {
+                watching.finished(envelope.queue, envelope.messageId);
+            }
             stack.remove(delivery);
             if (stack.isEmpty()) {
                 running.remove();
@@ -1056,6 +1089,17 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
         }
     }
 
+    /** Sees deliveries start and finish, on the delivering thread. */
+    public interface DeliveryObserver {
+        /**
+         * @param hopNanos nanoseconds from the start of the delivery that sent this message to now, or -1 when
+         *                 no delivery sent it (an HTTP command, the timer, a test)
+         */
+        void started(String queue, String messageId, int deliveryCount, long hopNanos);
+
+        void finished(String queue, String messageId);
+    }
+
     /** When a fault-mode copy of each message is delivered. */
     public enum DuplicateTiming {
         /** While the original's handler still runs (as after a lost lock): before its completion. */
@@ -1164,6 +1208,8 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
         long lockToken;
         Instant lockedUntil;
         String lastFailure;
+        /** {@link System#nanoTime()} at the start of the delivery that sent this message; 0 if none did. */
+        long sentByDeliveryStartedNanos;
 
         Envelope(String queue, String messageId, String body, Instant dueAt, long order, boolean copy) {
             this.queue = queue;
@@ -1177,6 +1223,7 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
         Envelope copy(Instant due, long order) {
             Envelope copy = new Envelope(queue, messageId, body, due, order, true);
             copy.deliveryCount = deliveryCount;
+            copy.sentByDeliveryStartedNanos = sentByDeliveryStartedNanos;
             return copy;
         }
     }

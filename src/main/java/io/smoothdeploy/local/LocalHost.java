@@ -90,7 +90,7 @@ public final class LocalHost {
         LocalStack stack = LocalStack.start(tables, settings,
                 LocalStack.Cloud.emulated(emulator, SampleEnvironment.SUBSCRIPTION, Duration.ofSeconds(10)), clock,
                 pacing, port);
-        stack.startLive(InProcessStepQueue.DEFAULT_WORKERS);
+        stack.startLive(HostJson.maxConcurrentCalls());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stack.close();

@@ -57,6 +57,14 @@ public interface DeploymentStore {
     Optional<DeploymentSnapshot> load(String deploymentId);
 
     /**
+     * The same, when the caller already knows the deployment's environment (a step message carries it): the
+     * store may then skip looking it up. A wrong or missing {@code environment} still finds the deployment.
+     */
+    default Optional<DeploymentSnapshot> load(String deploymentId, String environment) {
+        return load(deploymentId);
+    }
+
+    /**
      * Saves a decision's rows, log lines and step messages (its outbox) in one transaction, each update
      * conditional on its etag. A transaction that took effect but whose answer was lost is settled by reading
      * back: it returns normally. A decision that writes no row (send only) writes nothing.

@@ -246,20 +246,44 @@ public final class TableDeploymentStore implements DeploymentStore {
 
     @Override
     public Optional<DeploymentSnapshot> load(String deploymentId) {
-        Optional<String> env = environmentOf(deploymentId);
-        if (env.isEmpty()) {
+        return load(deploymentId, null);
+    }
+
+    /**
+     * With {@code environmentHint} (a step message's environment) the index lookup is skipped: the deployment
+     * row is read in that environment's partition. A hint that finds no row there falls back to the index, so a
+     * wrong hint costs a request, never a wrong answer.
+     */
+    @Override
+    public Optional<DeploymentSnapshot> load(String deploymentId, String environmentHint) {
+        if (!isUsableKey(deploymentId)) {
             return Optional.empty();
         }
-        String partition = EntityCodec.partition(env.get());
-        Optional<Deployment> deployment = get(state, partition, EntityCodec.deploymentRowKey(deploymentId),
-                "read deployment " + deploymentId).map(EntityCodec::deployment);
+        Optional<Deployment> deployment = Optional.empty();
+        Optional<String> env = Optional.empty();
+        if (isUsableKey(environmentHint)) {
+            deployment = get(state, EntityCodec.partition(environmentHint), EntityCodec.deploymentRowKey(deploymentId),
+                    "read deployment " + deploymentId).map(EntityCodec::deployment)
+                    .filter(found -> environmentHint.equals(found.environment()));
+            env = deployment.map(found -> environmentHint);
+        }
+        if (deployment.isEmpty()) {
+            env = environmentOf(deploymentId);
+            if (env.isEmpty()) {
+                return Optional.empty();
+            }
+            deployment = get(state, EntityCodec.partition(env.get()), EntityCodec.deploymentRowKey(deploymentId),
+                    "read deployment " + deploymentId).map(EntityCodec::deployment);
+        }
         if (deployment.isEmpty()) {
             return Optional.empty();
         }
+        String envName = env.get();
+        String partition = EntityCodec.partition(envName);
         EnvironmentRecord environment = get(state, partition, ENVIRONMENT_ROW_KEY,
-                "read environment " + env.get()).map(EntityCodec::environmentRecord)
+                "read environment " + envName).map(EntityCodec::environmentRecord)
                 .orElseThrow(() -> new IllegalStateException("deployment " + deploymentId + " belongs to "
-                        + "environment " + env.get() + ", which has no environment row"));
+                        + "environment " + envName + ", which has no environment row"));
         List<WebAppState> webApps = new ArrayList<>();
         List<OutgoingMessage> outbox = new ArrayList<>();
         for (TableEntity row : query(partition, EntityCodec.webAppPrefix(deploymentId),
@@ -290,7 +314,9 @@ public final class TableDeploymentStore implements DeploymentStore {
             env = environment.config().name();
         } else {
             requireKey("deployment id", deploymentId);
-            env = environmentOf(deploymentId).orElseThrow(() -> new IllegalStateException(
+            // The decision's own messages name the environment (the partition), which saves the index lookup.
+            String named = environmentNamedBy(decision.messages(), deploymentId);
+            env = named != null ? named : environmentOf(deploymentId).orElseThrow(() -> new IllegalStateException(
                     "cannot save the decision: deployment " + deploymentId + " is not in the store"));
         }
         requireKey("environment name", env);
@@ -338,7 +364,8 @@ public final class TableDeploymentStore implements DeploymentStore {
         if (sent.isEmpty()) {
             return;
         }
-        String env = environmentOf(deploymentId).orElse(null);
+        String named = environmentNamedBy(sent, deploymentId);
+        String env = named != null ? named : environmentOf(deploymentId).orElse(null);
         if (env == null) {
             return;
         }
@@ -413,6 +440,23 @@ public final class TableDeploymentStore implements DeploymentStore {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /**
+     * The environment the messages of {@code deploymentId} name, when they all name the same usable one; else
+     * null (the caller looks it up in the index).
+     */
+    private static String environmentNamedBy(List<OutgoingMessage> messages, String deploymentId) {
+        String env = null;
+        for (OutgoingMessage outgoing : messages) {
+            String named = outgoing.message().environment();
+            if (!deploymentId.equals(outgoing.message().deploymentId()) || !isUsableKey(named)
+                    || (env != null && !env.equals(named))) {
+                return null;
+            }
+            env = named;
+        }
+        return env;
+    }
 
     private Optional<String> environmentOf(String deploymentId) {
         if (!isUsableKey(deploymentId)) {

@@ -243,6 +243,26 @@ class InProcessStepQueueTest {
     }
 
     @Test
+    void anIdleLiveQueueForgetsSentIdsOnceTheirWindowHasPassed() throws Exception {
+        // Arrange
+        RecordingStepFunctions functions = new RecordingStepFunctions(clock);
+        queue = new InProcessStepQueue(new FunctionCatalog(SETTINGS, functions), clock).start(1);
+        queue.send(List.of(OutgoingMessage.now(CLONE), OutgoingMessage.now(ENTER)));
+        assertTrue(queue.awaitIdle(Duration.ofSeconds(10)));
+        assertEquals(2, queue.rememberedIds());
+
+        // Act: nothing is sent any more; the window passes
+        clock.advance(InProcessStepQueue.DEFAULT_DUPLICATE_DETECTION_WINDOW.plusSeconds(1));
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (queue.rememberedIds() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+
+        // Assert
+        assertEquals(0, queue.rememberedIds(), "no id is kept past its window, even with no send to trim on");
+    }
+
+    @Test
     void liveModeDeliversOnWorkerThreadsAndAwaitIdleWaitsForFollowUps() throws Exception {
         // Arrange
         RecordingStepFunctions live = new RecordingStepFunctions(Clock.systemUTC());

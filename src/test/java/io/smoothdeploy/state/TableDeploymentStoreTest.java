@@ -70,6 +70,27 @@ class TableDeploymentStoreTest {
     // ------------------------------------------------------------------ environments
 
     @Test
+    void loadWithTheEnvironmentNamedFindsTheSameSnapshotAndAWrongOneStillFindsIt() {
+        // Arrange
+        EnvironmentRecord env = store.saveEnvironment(config(ENV), null);
+        store.saveEnvironment(config("other"), null);
+        store.createDeployment(env.withHold("d1"), deployment("d1", ENV, null), webApps("d1"),
+                List.of(LogLine.info(T0, null, "started")));
+
+        // Act
+        DeploymentSnapshot plain = store.load("d1").orElseThrow();
+        DeploymentSnapshot hinted = store.load("d1", ENV).orElseThrow();
+        DeploymentSnapshot wrong = store.load("d1", "other").orElseThrow();
+        DeploymentSnapshot missing = store.load("d1", "no-such-environment").orElseThrow();
+
+        // Assert
+        assertEquals(plain, hinted);
+        assertEquals(plain, wrong, "a hint that names another environment falls back to the index");
+        assertEquals(plain, missing);
+        assertTrue(store.load("d2", ENV).isEmpty());
+    }
+
+    @Test
     void registeredEnvironmentRoundTripsWithItsWholeConfigAndNoHold() {
         // Arrange
         EnvironmentConfig config = config(ENV);

@@ -87,7 +87,12 @@ public final class FaultyStore implements DeploymentStore {
 
     @Override
     public Optional<DeploymentSnapshot> load(String deploymentId) {
-        Optional<DeploymentSnapshot> loaded = delegate.load(deploymentId);
+        return load(deploymentId, null);
+    }
+
+    @Override
+    public Optional<DeploymentSnapshot> load(String deploymentId, String environment) {
+        Optional<DeploymentSnapshot> loaded = delegate.load(deploymentId, environment);
         Runnable action = afterNextLoad;
         if (action != null) {
             afterNextLoad = null;

@@ -1,0 +1,104 @@
+package io.smoothdeploy.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smoothdeploy.engine.steps.Pacing;
+import io.smoothdeploy.local.ManualClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Table requests a deployment costs, counted exactly by a pipeline policy on the Table client (they do not
+ * depend on the machine, so a regression fails the build; timings stay in {@link Bench}). Deliveries run one at
+ * a time in virtual time, so none of them meets a conflict here.
+ */
+class TableRoundTripsTest {
+
+    /** Requests of one delivery that meets no conflict, outbox included. */
+    static final int MAX_PER_DELIVERY = 5;
+    /** Average requests of a web-app delivery of a 3-web-app deployment (the fan-in). */
+    static final double MAX_AVERAGE_PER_WEB_APP_DELIVERY = 5;
+    static final int MAX_START = 8;
+    static final int MAX_COMPLETE = 10;
+    static final int MAX_STATUS_POLL = 4;
+
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-12-01T09:00:00Z"));
+    private BenchHost host;
+
+    @AfterEach
+    void stop() {
+        if (host != null) {
+            host.close();
+        }
+    }
+
+    private Run deployOnce(int webApps) {
+        host = new BenchHost(clock, Pacing.DEFAULT, webApps);
+        host.stack.timerScheduler().enabled(false);
+        DeliveryCounts deliveries = new DeliveryCounts();
+        host.queue().observeDeliveries(deliveries);
+        host.register(1);
+        String id;
+        int start;
+        try (TableRequestCounter.Scope scope = TableRequestCounter.open()) {
+            id = host.start(1);
+            start = scope.requests();
+        }
+        host.queue().runUntilIdle(Duration.ofHours(2));
+        int poll;
+        long sqlBefore = host.sqlCalls.get();
+        try (TableRequestCounter.Scope scope = TableRequestCounter.open()) {
+            assertEquals("AwaitingVerification", host.status(id));
+            poll = scope.requests();
+        }
+        long sqlCalls = host.sqlCalls.get() - sqlBefore;
+        int complete;
+        try (TableRequestCounter.Scope scope = TableRequestCounter.open()) {
+            host.complete(id);
+            complete = scope.requests();
+        }
+        host.queue().runUntilIdle(Duration.ofHours(2));
+        assertEquals("Succeeded", host.status(id));
+        return new Run(start, complete, poll, sqlCalls, deliveries.deliveries());
+    }
+
+    record Run(int start, int complete, int poll, long sqlCalls, List<DeliveryCounts.Delivery> deliveries) {
+    }
+
+    @Test
+    void aConflictFreeDeliveryCostsAtMostItsBudget() {
+        Run run = deployOnce(1);
+
+        assertFalse(run.deliveries().isEmpty());
+        for (DeliveryCounts.Delivery delivery : run.deliveries()) {
+            assertEquals(0, delivery.conflicts(), "deliveries run one at a time: " + delivery);
+            assertTrue(delivery.requests() <= MAX_PER_DELIVERY, delivery + " sent more than " + MAX_PER_DELIVERY);
+        }
+    }
+
+    @Test
+    void webAppDeliveriesOfAThreeWebAppDeploymentAverageAtMostTheirBudget() {
+        Run run = deployOnce(3);
+
+        List<DeliveryCounts.Delivery> webAppDeliveries = run.deliveries().stream()
+                .filter(d -> d.webApp() != null).toList();
+        double average = webAppDeliveries.stream().mapToInt(DeliveryCounts.Delivery::requests).average().orElseThrow();
+        assertTrue(webAppDeliveries.size() >= 9, "each of 3 web apps has its steps: " + webAppDeliveries);
+        assertTrue(average <= MAX_AVERAGE_PER_WEB_APP_DELIVERY, "average " + average + " over " + webAppDeliveries);
+    }
+
+    @Test
+    void startCompleteAndStatusPollCostAtMostTheirBudgets() {
+        Run run = deployOnce(3);
+
+        assertTrue(run.start() <= MAX_START, "start sent " + run.start());
+        assertTrue(run.complete() <= MAX_COMPLETE, "complete sent " + run.complete());
+        assertTrue(run.poll() <= MAX_STATUS_POLL, "a status poll sent " + run.poll());
+        assertEquals(0, run.sqlCalls(), "a status poll asks SQL nothing");
+    }
+}

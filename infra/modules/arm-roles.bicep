@@ -39,7 +39,7 @@ resource sitesRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
           // listConnectionStrings (POST config/appsettings/list, config/connectionstrings/list). The same
           // action also lists publishing credentials; no narrower action exists (README, Security)
           'Microsoft.Web/sites/config/list/Action'
-          // startSlot, stopSlot, deployPackage (an unchanged package URL) on production: start, stop, restart
+          // startSlot, stopSlot, deployPackage (an unchanged package URL), awaitCurrentInstance on production: start, stop, restart
           'Microsoft.Web/sites/start/Action'
           'Microsoft.Web/sites/stop/Action'
           'Microsoft.Web/sites/restart/Action'
@@ -54,7 +54,7 @@ resource sitesRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
           'Microsoft.Web/sites/slots/config/Write'
           // getSlot/applyConfiguration on a slot: listApplicationSettingsSlot, listConnectionStringsSlot
           'Microsoft.Web/sites/slots/config/list/Action'
-          // startSlot, stopSlot, deployPackage on a slot: startSlot, stopSlot, restartSlot
+          // startSlot, stopSlot, deployPackage, awaitCurrentInstance (soft synchronous restart) on a slot: startSlot, stopSlot, restartSlot
           'Microsoft.Web/sites/slots/start/Action'
           'Microsoft.Web/sites/slots/stop/Action'
           'Microsoft.Web/sites/slots/restart/Action'

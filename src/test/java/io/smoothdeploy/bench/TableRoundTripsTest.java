@@ -23,7 +23,7 @@ class TableRoundTripsTest {
     static final int MAX_PER_DELIVERY = 5;
     /** Average requests of a web-app delivery of a 3-web-app deployment (the fan-in). */
     static final double MAX_AVERAGE_PER_WEB_APP_DELIVERY = 5;
-    static final int MAX_START = 8;
+    static final int MAX_START = 9;
     static final int MAX_COMPLETE = 10;
     static final int MAX_STATUS_POLL = 4;
 

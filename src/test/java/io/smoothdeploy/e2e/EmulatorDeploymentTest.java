@@ -198,7 +198,7 @@ class EmulatorDeploymentTest {
         JsonNode deployment = azure.http.get("/deployments/" + id).json();
         assertEquals("AwaitingVerification", deployment.get("status").asText(), deployment.toString());
         assertEquals(2, azure.emulator.requests().stream().filter(r -> r.operation().equals("createDatabase")
-                && r.status() == 201).count(), "copied again after the Suspect copy was deleted");
+                && r.status() == 202).count(), "copied again after the Suspect copy was deleted");
     }
 
     @Test

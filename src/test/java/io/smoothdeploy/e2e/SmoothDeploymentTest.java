@@ -58,12 +58,15 @@ class SmoothDeploymentTest {
                 "beginCopy cms-sql/cmsdb -> cms-sql/" + temp,
                 "ensureSlot cms-prod/maintenance",
                 "applyConfiguration cms-prod/maintenance",
+                // a warm-looking round is confirmed on the current instance (a soft, synchronous restart)
+                "awaitCurrentInstance cms-prod/maintenance",
                 "beginSwapWithProduction cms-prod/maintenance",
                 "ensureSlot cms-prod/staging",
                 "applyConfiguration cms-prod/staging",
                 "deployPackage cms-prod/staging",
                 // swap with preview: production's slot settings before the warm-up, completed by the swap
                 "applyProductionConfiguration cms-prod/staging",
+                "awaitCurrentInstance cms-prod/staging",
                 "beginSwapWithProduction cms-prod/staging",
                 "stopSlot cms-prod/maintenance",
                 "deleteDatabase cms-sql/" + temp), host.cloud.calls());

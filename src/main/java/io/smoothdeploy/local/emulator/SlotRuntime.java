@@ -94,6 +94,11 @@ final class SlotRuntime implements SlotObserver {
     /** The new instance started when the restart took effect, so its cold start counts from then. */
     @Override
     public void restartedAt(EmulatedSite site, EmulatedSlot slot, java.time.Instant at) {
+        if (!slot.running()) {
+            // a slot stopped while its restart lagged runs no process when the restart falls due (WebApps_Stop)
+            host(site, slot);
+            return;
+        }
         host(site, slot).instance = start(slot, at);
     }
 

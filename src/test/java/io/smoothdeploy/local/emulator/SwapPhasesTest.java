@@ -48,6 +48,8 @@ class SwapPhasesTest {
         SamplePackage.of("cms", "2.0").coldStartSeconds(60).page("/health", 200, "ok")
                 .writeTo(packages.resolve("cms-2.0.zip"));
         emulator = AzureEmulator.start(clock);
+        // the swap's phases alone: restarts take effect at once here, except where a test sets the lag back
+        emulator.setRestartLag(Duration.ZERO);
         emulator.servePackagesFrom(packages);
         site = emulator.addSite(SUBSCRIPTION, "rg", "cms", "westeurope",
                 Map.of(SlotInfo.RUN_FROM_PACKAGE, PACKAGES + "cms-1.0.zip", "INSIGHTS", "production-key"), Map.of());
@@ -93,6 +95,30 @@ class SwapPhasesTest {
         assertEquals("cms/2.0", productionPackage());
         assertFalse(emulator.appInstance(site, "production").orElseThrow().warmingUp(clock.instant()),
                 "production got the instance once it was warm");
+    }
+
+    @Test
+    void aSwapWaitsForTheSourcesLaggingRestartBeforeItsWarmUpIsJudged() {
+        // Arrange: restarts lag as by default; the new package takes 60 s to start once its instance restarts
+        emulator.setRestartLag(Duration.ofSeconds(AzureEmulator.DEFAULT_RESTART_LAG_SECONDS));
+        deployNew(Map.of("WEBSITE_SWAP_WARMUP_PING_PATH", "/health", "WEBSITE_SWAP_WARMUP_PING_STATUSES", "200"));
+        clock.advance(Duration.ofMinutes(2));
+        long warmed = emulator.appInstance(site, "staging").orElseThrow().id();
+
+        // Act: the swap applies production's sticky value; its restart lags, then the instance starts cold
+        cloud.beginSwapWithProduction(staging);
+        clock.advance(Duration.ofSeconds(AzureEmulator.DEFAULT_RESTART_LAG_SECONDS + 30));
+        boolean swappingWhileTheRestartedInstanceStarts = emulator.swapping(site);
+        long duringTheSwap = emulator.appInstance(site, "staging").orElseThrow().id();
+        clock.advance(Duration.ofSeconds(31));
+
+        // Assert: the old process, which answered /health with 200 all along, was never the one judged
+        assertTrue(swappingWhileTheRestartedInstanceStarts, "still waiting for the restarted instance");
+        assertNotEquals(warmed, duringTheSwap, "the swap's restart took effect after its lag");
+        assertFalse(emulator.swapping(site));
+        assertEquals("cms/2.0", productionPackage());
+        assertFalse(emulator.appInstance(site, "production").orElseThrow().warmingUp(clock.instant()),
+                "production got the restarted instance once it was warm");
     }
 
     @Test

@@ -62,10 +62,17 @@ class ReadmeSamplesIT {
                     + "for minutes; it checks itself (its exit code) and is run by hand",
             "mvn -q test-compile exec:java@faults                        # seeds 1..8, about 10 minutes",
             "the fault suite takes about 10 minutes; FaultSuiteTest runs a bounded part of it in mvn verify",
-            "ENV=prod", "deploys to Azure: needs a subscription and the Azure CLI");
+            "ENV=prod", "deploys to Azure: needs a subscription and the Azure CLI",
+            "az role assignment create --assignee-object-id <MANAGED_IDENTITY principal id> --assignee-principal-type ServicePrincipal \\",
+            "assigns Azure roles: needs a subscription and the Azure CLI",
+            "az keyvault secret set --vault-name $VAULT --name smoothdeploy-webhook --value \"$(openssl rand -hex 32)\"",
+            "writes a Key Vault secret: needs a subscription and the Azure CLI",
+            "deploy --help; deploy wait --help          # the commands and exit codes; one command's options",
+            "the CLI's help and completion: CliJarIT runs every command's --help and the completion script");
     /** Lines of run blocks that are left out, with the reason. */
     static final Map<String, String> SKIPPED_LINES = Map.of(
-            "mvn -B -q -DskipTests package", "the build that runs this test has just written the CLI jar");
+            "mvn -B -q -DskipTests package", "the build that runs this test has just written the CLI jar",
+            "az login", "signs in to Azure for a token; the local host takes none");
 
     private static final Pattern HTTP_STATUS = Pattern.compile("<<HTTP (\\d{3})>>");
     private static final String WRITE_STATUS = "curl -s -w '%{stderr}<<HTTP %{http_code}>>\\n'";

@@ -1,5 +1,6 @@
 package io.smoothdeploy.app;
 
+import io.smoothdeploy.api.Authentication;
 import io.smoothdeploy.api.HttpApi;
 import io.smoothdeploy.cloud.AppServiceCloud;
 import io.smoothdeploy.cloud.DatabaseActivity;
@@ -32,8 +33,11 @@ public final class Wiring {
      * @param clock  the time source of the engine
      * @param pacing how often long work is checked
      * @param ids    deployment id generator (null for the default)
+     * @param authentication how the HTTP API finds its callers
+     * @param publicApiBase  the API's public base URL for Location headers (null, or supplying null: relative)
      */
-    public static Orchestrator orchestrator(Ports ports, Clock clock, Pacing pacing, Supplier<String> ids) {
+    public static Orchestrator orchestrator(Ports ports, Clock clock, Pacing pacing, Supplier<String> ids,
+                                            Authentication authentication, Supplier<String> publicApiBase) {
         Supplier<String> deploymentIds = ids == null ? new DeploymentIds(clock) : ids;
         StatusNotifications notifications = new StatusNotifications(ports.store(), ports.notifier(), clock);
         DeploymentService service = new DeploymentService(ports.store(), ports.queue(), clock, deploymentIds,
@@ -43,7 +47,7 @@ public final class Wiring {
         StepRunner runner = new StepRunner(ports.store(), ports.queue(), steps, clock, notifications);
         StaleMaintenanceMonitor monitor = new StaleMaintenanceMonitor(ports.store(), service, ports.queue(),
                 ports.notifier(), clock);
-        return new Orchestrator(new HttpApi(service, ports.store(), clock), runner, new StepMessageCodec(), monitor);
+        return new Orchestrator(new HttpApi(service, ports.store(), clock, authentication, publicApiBase), runner, new StepMessageCodec(), monitor);
     }
 
     /** The adapters the engine talks to. */

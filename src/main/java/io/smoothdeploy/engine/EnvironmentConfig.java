@@ -20,6 +20,9 @@ import java.util.Optional;
  * @param webhookUrl                where every status change and stale-maintenance finding is posted, or null
  * @param transientRetryLimit       how many times in a row a step retries a transient cloud failure (throttling,
  *                                  5xx, a credential that could not be fetched) before the deployment fails
+ * @param approvers                 who may complete or reset its deployments and accept data loss: Entra object
+ *                                  ids of users or groups (an Approver must also be named here, directly or by a
+ *                                  group); empty for any Approver. Rows stored before it existed read as empty
  */
 public record EnvironmentConfig(
         String name,
@@ -32,7 +35,8 @@ public record EnvironmentConfig(
         StalenessPolicy staleness,
         VerificationPolicy verification,
         String webhookUrl,
-        Integer transientRetryLimit) {
+        Integer transientRetryLimit,
+        List<String> approvers) {
 
     public static final Duration DEFAULT_WARM_UP_TIMEOUT = Duration.ofMinutes(10);
     public static final int DEFAULT_TRANSIENT_RETRY_LIMIT = 5;
@@ -52,6 +56,16 @@ public record EnvironmentConfig(
         if (transientRetryLimit == null) {
             transientRetryLimit = DEFAULT_TRANSIENT_RETRY_LIMIT;
         }
+        approvers = approvers == null ? List.of() : List.copyOf(approvers);
+    }
+
+    /** An environment whose deployments any Approver may complete or reset. */
+    public EnvironmentConfig(String name, List<WebAppConfig> webApps, DatabaseConfig database,
+                             String connectionStringName, String databaseModeSetting,
+                             String maintenancePagePackageUri, Duration warmUpTimeout, StalenessPolicy staleness,
+                             VerificationPolicy verification, String webhookUrl, Integer transientRetryLimit) {
+        this(name, webApps, database, connectionStringName, databaseModeSetting, maintenancePagePackageUri,
+                warmUpTimeout, staleness, verification, webhookUrl, transientRetryLimit, List.of());
     }
 
     /** An environment with the default staleness and verification policies, no webhook and the default retries. */

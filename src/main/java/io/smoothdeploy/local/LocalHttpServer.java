@@ -46,7 +46,11 @@ import java.util.stream.Collectors;
  * <p><b>Keys:</b> routes declared {@code AuthorizationLevel.FUNCTION} (or {@code ADMIN}) need a function
  * key in Azure. Locally no key is required, as with the Functions Core Tools: the server listens on
  * 127.0.0.1 only, so only this machine can reach it. A {@code code} query parameter or
- * {@code x-functions-key} header is accepted and ignored.
+ * {@code x-functions-key} header is accepted and ignored. (Our own API routes are ANONYMOUS and check the
+ * caller's roles in code; locally the caller is the development user, see {@link LocalUser}.)
+ *
+ * <p><b>Body size:</b> a body over {@link #DEFAULT_MAX_BODY_BYTES} is answered 413 once the limit is passed,
+ * never read to its end; in Azure the Functions host's request size limit is the matching guard.
  *
  * <p>What a function returns is written as: an {@link HttpResponseMessage} (its status, headers and body);
  * a String or byte[] as a 200 body; null as 204; anything else as 200 JSON. A String body gets
@@ -62,8 +66,12 @@ public final class LocalHttpServer implements AutoCloseable {
     private static final List<String> WELL_KNOWN_HEADERS = List.of("Content-Type", "Location", "ETag",
             "Retry-After", "Cache-Control", "Content-Disposition", "Last-Modified", "WWW-Authenticate");
 
+    /** The most a request body may hold; larger bodies are refused (413) without being read to their end. */
+    public static final int DEFAULT_MAX_BODY_BYTES = io.smoothdeploy.api.HttpApi.MAX_BODY_BYTES;
+
     private final FunctionCatalog catalog;
     private final int requestedPort;
+    private final int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     private HttpServer server;
     private ExecutorService executor;
 
@@ -184,8 +192,19 @@ public final class LocalHttpServer implements AutoCloseable {
 
     private void invoke(HttpExchange exchange, FunctionCatalog.RouteMatch match, HttpMethod method,
                         String methodName, String rawPath) throws IOException {
-        LocalHttpRequest request = new LocalHttpRequest(requestUri(exchange), method, headersOf(exchange),
-                readBody(exchange));
+        String body = readBody(exchange, maxBodyBytes);
+        if (body == null) {
+            // Stop at the limit: the rest is never read (closing the exchange drops the connection), so a huge or
+            // endless body cannot fill memory or hold a thread.
+            // The same problem the API answers for a body over its limit, so a client sees one shape either way.
+            io.smoothdeploy.api.ApiResponse tooLarge = io.smoothdeploy.api.Problem.tooLarge(maxBodyBytes)
+                    .toResponse(rawPath);
+            Map<String, String> headers = new LinkedHashMap<>(tooLarge.headers());
+            headers.put("Connection", "close");
+            send(exchange, methodName, 413, headers, tooLarge.body().getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        LocalHttpRequest request = new LocalHttpRequest(requestUri(exchange), method, headersOf(exchange), body);
         String functionName = match.route().functionName();
         LocalExecutionContext context = LocalExecutionContext.forFunction(functionName);
         Object result;
@@ -327,10 +346,28 @@ public final class LocalHttpServer implements AutoCloseable {
         return headers;
     }
 
-    private static String readBody(HttpExchange exchange) throws IOException {
-        try (InputStream in = exchange.getRequestBody()) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    /**
+     * The body as text, or null when it is larger than {@code limit} bytes: a declared Content-Length over the
+     * limit is refused without reading, and a chunked body is read only up to one byte past the limit.
+     */
+    static String readBody(HttpExchange exchange, int limit) throws IOException {
+        String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (declared != null) {
+            try {
+                if (Long.parseLong(declared.strip()) > limit) {
+                    return null;
+                }
+            } catch (NumberFormatException ignored) {
+                // the JDK server refuses a malformed Content-Length before we get here
+            }
         }
+        InputStream in = exchange.getRequestBody();
+        byte[] bytes = in.readNBytes(limit + 1);
+        if (bytes.length > limit) {
+            return null;
+        }
+        in.close();
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     private static ThreadFactory daemonThreads() {

@@ -120,10 +120,17 @@ final class RecordingHost implements AutoCloseable {
 
     /** Sends a request under {@code /api} and records it with its answer. */
     OpenApiChecks.Exchange send(String method, String path, String body) {
+        return send(method, path, body, Map.of());
+    }
+
+    /** The same, with extra request headers. */
+    OpenApiChecks.Exchange send(String method, String path, String body, Map<String, String> extraHeaders) {
         HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(body);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(stack.apiBase() + path))
-                .header("Content-Type", "application/json").method(method, publisher).build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(stack.apiBase() + path))
+                .header("Content-Type", "application/json");
+        extraHeaders.forEach(builder::header);
+        HttpRequest request = builder.method(method, publisher).build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             Map<String, String> headers = new LinkedHashMap<>();

@@ -58,7 +58,13 @@ public final class DeploymentService {
         throw tooBusy("environment " + config.name());
     }
 
+    /** A start by the orchestrator itself (a timer resuming by policy). */
     public CommandResult start(StartRequest request) {
+        return start(request, Actor.ORCHESTRATOR);
+    }
+
+    /** Starts (or rolls forward, or re-attaches to) a deployment, recording {@code actor} as who asked. */
+    public CommandResult start(StartRequest request, Actor actor) {
         for (int round = 0; round < MAX_ROUNDS; round++) {
             Optional<EnvironmentRecord> environment = store.findEnvironment(request.environment());
             if (environment.isEmpty()) {
@@ -77,7 +83,7 @@ public final class DeploymentService {
                 if (active.isEmpty() || !canRollForward(active.get().deployment(), request)) {
                     return new CommandResult.EnvironmentBusy(request.environment(), running);
                 }
-                Decision decision = Commands.rollForward(active.get(), request, clock.instant());
+                Decision decision = Commands.rollForward(active.get(), request, clock.instant(), actor);
                 try {
                     store.commit(decision);
                 } catch (ConcurrencyConflictException e) {
@@ -108,7 +114,7 @@ public final class DeploymentService {
                 return new CommandResult.Invalid(packages.refusedField(), packages.refusal());
             }
             Decision decision = Commands.start(environment.get(), request, newDeploymentId.get(), clock.instant(), last,
-                    packages);
+                    packages, actor);
             try {
                 store.createDeployment(decision.environment(), decision.deployment(), decision.webApps(), decision.log(),
                         decision.messages());
@@ -173,12 +179,13 @@ public final class DeploymentService {
      * the write fail, and the count is taken again.
      *
      * @param acceptDataLoss true when the caller accepts losing the writes made to the temporary database
-     * @param acceptedBy     who accepts it (a name or the signed-in principal), or null
+     * @param actor          who asks (the signed-in principal); named in the log, and as who accepted any loss
+     * @param onBehalfOf     who the caller accepts the loss for (the request's {@code acceptedBy}), or null
      */
-    public CommandResult complete(String deploymentId, boolean acceptDataLoss, String acceptedBy) {
+    public CommandResult complete(String deploymentId, boolean acceptDataLoss, Actor actor, String onBehalfOf) {
         return operate(deploymentId, "complete", snapshot -> {
             Instant now = clock.instant();
-            Decision decision = Commands.complete(snapshot, now);
+            Decision decision = Commands.complete(snapshot, now, 0, actor);
             if (snapshot.deployment().mode() != DeploymentMode.READ_WRITE) {
                 return Verdict.of(decision);
             }
@@ -192,14 +199,19 @@ public final class DeploymentService {
                         writes.isPresent() ? writes.getAsLong() : null, temporaryDatabase(snapshot)));
             }
             long accepted = writes.isPresent() ? writes.getAsLong() : Deployment.ANY_NUMBER_OF_WRITES;
-            return Verdict.of(Commands.complete(snapshot, now, accepted).withLogFirst(List.of(
-                    dataLossAccepted(snapshot, writes, acceptedBy, now))));
-        }, acceptDataLoss ? snapshot -> acceptMoreDataLoss(snapshot, acceptedBy) : null);
+            Decision completing = Commands.complete(snapshot, now, accepted, actor);
+            Deployment audited = completing.deployment().withAudit(new AuditEntry(AuditEntry.ACCEPT_DATA_LOSS, actor, now));
+            return Verdict.of(new Decision(audited, completing.webApps(), completing.environment(), completing.log(),
+                    completing.messages(), completing.newIdempotencyKey()).withLogFirst(List.of(
+                    dataLossAccepted(snapshot, writes, actor, onBehalfOf, now))));
+        }, acceptDataLoss ? snapshot -> acceptMoreDataLoss(snapshot, actor, onBehalfOf) : null);
     }
 
-    private LogLine dataLossAccepted(DeploymentSnapshot snapshot, OptionalLong writes, String acceptedBy, Instant now) {
+    private LogLine dataLossAccepted(DeploymentSnapshot snapshot, OptionalLong writes, Actor actor, String onBehalfOf,
+                                     Instant now) {
         String count = writes.isPresent() ? writes.getAsLong() + " write(s)" : "an uncounted number of writes";
-        return LogLine.warning(now, null, "Data loss accepted by " + acceptedBy + ": " + count + " made to the "
+        String who = actor.describe() + (onBehalfOf == null ? "" : ", for " + onBehalfOf);
+        return LogLine.warning(now, null, "Data loss accepted by " + who + ": " + count + " made to the "
                 + "temporary database " + temporaryDatabase(snapshot) + " since the clone will not reach production");
     }
 
@@ -207,7 +219,7 @@ public final class DeploymentService {
      * Complete again with acceptDataLoss while Completing: the swap step found more writes on the temporary
      * database than were accepted (it stopped writes to it, so the count is final) and waits for this.
      */
-    private Verdict acceptMoreDataLoss(DeploymentSnapshot snapshot, String acceptedBy) {
+    private Verdict acceptMoreDataLoss(DeploymentSnapshot snapshot, Actor actor, String onBehalfOf) {
         Deployment deployment = snapshot.deployment();
         if (deployment.mode() != DeploymentMode.READ_WRITE) {
             return null;
@@ -219,8 +231,9 @@ public final class DeploymentService {
         if (before != null && before >= accepted) {
             return null;
         }
-        return Verdict.of(new Decision(deployment.withCloneWritesAccepted(accepted).touchedAt(now), List.of(), null,
-                List.of(dataLossAccepted(snapshot, writes, acceptedBy, now)), List.of()));
+        return Verdict.of(new Decision(deployment.withCloneWritesAccepted(accepted)
+                .withAudit(new AuditEntry(AuditEntry.ACCEPT_DATA_LOSS, actor, now)).touchedAt(now), List.of(), null,
+                List.of(dataLossAccepted(snapshot, writes, actor, onBehalfOf, now)), List.of()));
     }
 
     /** What a command decides on one snapshot: a decision to save, or a refusal. */
@@ -245,9 +258,14 @@ public final class DeploymentService {
         return snapshot.deployment().temporaryDatabaseName(snapshot.environment().config().database().name());
     }
 
+    /** A reset by the orchestrator itself (a timer acting by policy). */
     public CommandResult reset(String deploymentId, boolean rollbackDatabase) {
+        return reset(deploymentId, rollbackDatabase, Actor.ORCHESTRATOR);
+    }
+
+    public CommandResult reset(String deploymentId, boolean rollbackDatabase, Actor actor) {
         return operate(deploymentId, "reset",
-                (snapshot) -> Verdict.of(Commands.reset(snapshot, rollbackDatabase, clock.instant())), null);
+                (snapshot) -> Verdict.of(Commands.reset(snapshot, rollbackDatabase, clock.instant(), actor)), null);
     }
 
     /**

@@ -312,10 +312,9 @@ public final class HttpApi {
             String acceptedBy = fields.optionalText(request, "", "acceptedBy", ACCEPTED_BY,
                     "who accepts the data loss: 1 to 100 characters, such as a name or an e-mail address");
             fields.throwIfAny();
-            EnvironmentConfig environment = snapshot(id).environment().config();
-            Caller caller = authorize(headers, accept ? Operation.ACCEPT_DATA_LOSS : Operation.COMPLETE_DEPLOYMENT,
-                    environment);
-            CommandResult result = service.complete(id, accept, caller.actor(), acceptedBy);
+            Operation operation = accept ? Operation.ACCEPT_DATA_LOSS : Operation.COMPLETE_DEPLOYMENT;
+            CommandResult result = service.complete(id, accept,
+                    environment -> authorize(headers, operation, environment).actor(), acceptedBy);
             if (result instanceof CommandResult.DataLossRisk risk) {
                 throw dataLoss(risk);
             }
@@ -349,8 +348,8 @@ public final class HttpApi {
             fields.onlyKnown(request, "", Set.of("rollbackDatabase"));
             Boolean rollback = fields.optionalBoolean(request, "", "rollbackDatabase");
             fields.throwIfAny();
-            Caller caller = authorize(headers, Operation.RESET_DEPLOYMENT, snapshot(id).environment().config());
-            return operated(service.reset(id, Boolean.TRUE.equals(rollback), caller.actor()), "reset", id);
+            return operated(service.reset(id, Boolean.TRUE.equals(rollback),
+                    environment -> authorize(headers, Operation.RESET_DEPLOYMENT, environment).actor()), "reset", id);
         });
     }
 

@@ -183,7 +183,20 @@ public final class DeploymentService {
      * @param onBehalfOf     who the caller accepts the loss for (the request's {@code acceptedBy}), or null
      */
     public CommandResult complete(String deploymentId, boolean acceptDataLoss, Actor actor, String onBehalfOf) {
-        return operate(deploymentId, "complete", snapshot -> {
+        return complete(deploymentId, acceptDataLoss, config -> actor, onBehalfOf);
+    }
+
+    /**
+     * The same, with who asks decided on the environment the deployment belongs to, as loaded for the command
+     * itself (so an approver check costs no read of its own): {@code actorFor} may throw to refuse, and then
+     * nothing is written.
+     */
+    public CommandResult complete(String deploymentId, boolean acceptDataLoss,
+                                  java.util.function.Function<EnvironmentConfig, Actor> actorFor, String onBehalfOf) {
+        java.util.concurrent.atomic.AtomicReference<Actor> asker = new java.util.concurrent.atomic.AtomicReference<>();
+        return operate(deploymentId, "complete", snapshot -> asker.set(actorFor.apply(snapshot.environment().config())),
+                snapshot -> {
+            Actor actor = asker.get();
             Instant now = clock.instant();
             Decision decision = Commands.complete(snapshot, now, 0, actor);
             if (snapshot.deployment().mode() != DeploymentMode.READ_WRITE) {
@@ -204,7 +217,7 @@ public final class DeploymentService {
             return Verdict.of(new Decision(audited, completing.webApps(), completing.environment(), completing.log(),
                     completing.messages(), completing.newIdempotencyKey()).withLogFirst(List.of(
                     dataLossAccepted(snapshot, writes, actor, onBehalfOf, now))));
-        }, acceptDataLoss ? snapshot -> acceptMoreDataLoss(snapshot, actor, onBehalfOf) : null);
+        }, acceptDataLoss ? snapshot -> acceptMoreDataLoss(snapshot, asker.get(), onBehalfOf) : null);
     }
 
     private LogLine dataLossAccepted(DeploymentSnapshot snapshot, OptionalLong writes, Actor actor, String onBehalfOf,
@@ -264,16 +277,25 @@ public final class DeploymentService {
     }
 
     public CommandResult reset(String deploymentId, boolean rollbackDatabase, Actor actor) {
-        return operate(deploymentId, "reset",
-                (snapshot) -> Verdict.of(Commands.reset(snapshot, rollbackDatabase, clock.instant(), actor)), null);
+        return reset(deploymentId, rollbackDatabase, config -> actor);
+    }
+
+    /** The same, with who asks decided on the deployment's environment, as {@link #complete} does. */
+    public CommandResult reset(String deploymentId, boolean rollbackDatabase,
+                               java.util.function.Function<EnvironmentConfig, Actor> actorFor) {
+        java.util.concurrent.atomic.AtomicReference<Actor> asker = new java.util.concurrent.atomic.AtomicReference<>();
+        return operate(deploymentId, "reset", snapshot -> asker.set(actorFor.apply(snapshot.environment().config())),
+                snapshot -> Verdict.of(Commands.reset(snapshot, rollbackDatabase, clock.instant(), asker.get())), null);
     }
 
     /**
+     * @param admit      checks who asks on each snapshot loaded, before anything else (throws to refuse)
      * @param decide     the command's decision on a snapshot that allows it
      * @param whileUnderway for a snapshot where the same command is under way already: a decision to save too
      *                   (null, or returning null, when a retry only sends again what is pending)
      */
     private CommandResult operate(String deploymentId, String action,
+                                  java.util.function.Consumer<DeploymentSnapshot> admit,
                                   java.util.function.Function<DeploymentSnapshot, Verdict> decide,
                                   java.util.function.Function<DeploymentSnapshot, Verdict> whileUnderway) {
         for (int round = 0; round < MAX_ROUNDS; round++) {
@@ -281,6 +303,9 @@ public final class DeploymentService {
             if (snapshot.isEmpty()) {
                 return new CommandResult.NotFound("deployment", deploymentId);
             }
+            // Who asks is checked first, on each fresh snapshot: a refusal throws before anything is written or
+            // any status is shown.
+            admit.accept(snapshot.get());
             Deployment deployment = snapshot.get().deployment();
             if (!Commands.allows(deployment, action)) {
                 if (Commands.isUnderway(deployment, action)) {

@@ -263,27 +263,9 @@ class RolesTest {
         if (fixture == Fixture.NONE) {
             return new Prepared(environment, null);
         }
-        ApiResponse registered = platform.api.putEnvironment(environment, ownSiteBody(n), admin());
+        ApiResponse registered = platform.api.putEnvironment(environment, host.environmentOnOwnSite(n), admin());
         assertEquals(201, registered.status(), registered.body());
         return new Prepared(environment, fixture == Fixture.AWAITING_VERIFICATION ? startAndAwait(environment) : null);
-    }
-
-    /**
-     * The sample registration on a site, custom domain and database of its own: a deployment holds its site's slots
-     * and database until it ends, so fixtures that stay awaiting verification must not share them.
-     */
-    private static String ownSiteBody(int n) {
-        String site = LocalHostHarness.CMS + "-" + n;
-        String database = "cmsdb" + n;
-        String domain = "www" + n + ".example.com";
-        host.cloud.addSite(site, LocalHostHarness.OLD_PACKAGE, Map.of("EPiServerDB",
-                io.smoothdeploy.testing.SampleCloud.CONNECTION.replace("Initial Catalog=cmsdb;",
-                        "Initial Catalog=" + database + ";")));
-        host.cloud.addDatabase(new io.smoothdeploy.cloud.DatabaseRef(LocalHostHarness.SQL_SERVER, database));
-        host.cloud.bindCustomDomain(site, domain);
-        return LocalHostHarness.environmentBody(false).replace(LocalHostHarness.CMS, site)
-                .replace("\"name\":\"cmsdb\"", "\"name\":\"" + database + "\"")
-                .replace(io.smoothdeploy.testing.SampleCloud.CUSTOM_DOMAIN, domain);
     }
 
     private static String startAndAwait(String environment) {

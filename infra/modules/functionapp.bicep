@@ -172,6 +172,11 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       PackageDownloadMaxMegabytes: '1024'
       PackageDownloadMaxSeconds: '300'
 
+      // The Functions host refuses a request body over this many bytes with 413 before the function runs
+      // (azure-functions-host#7204 added the setting; its default is about 100 MB). The same limit as the API's
+      // own check, HttpApi.MAX_BODY_BYTES (256 KiB), so a huge body never reaches the worker's memory.
+      FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: '262144'
+
       // Lets warm-up send the Host header of the names a slot will serve (HttpWarmUpProber).
       JAVA_OPTS: '-Djdk.httpclient.allowRestrictedHeaders=host'
 

@@ -34,8 +34,12 @@ final class EnvironmentRequest {
 
     private static final Set<String> TOP = Set.of("webApps", "database", "connectionStringName",
             "databaseModeSetting", "maintenancePagePackageUri", "warmUpTimeoutSeconds", "staleness", "verification",
-            "webhookUrl", "transientRetryLimit", "allowedHosts");
+            "webhookUrl", "transientRetryLimit", "allowedHosts", "approvers");
     static final int MAX_ALLOWED_HOSTS = 20;
+    /** An Entra object id: a GUID. */
+    static final java.util.regex.Pattern OBJECT_ID = java.util.regex.Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    static final int MAX_APPROVERS = 20;
     private static final Set<String> STALENESS = Set.of("noProgressLimitMinutes", "action");
     private static final Set<String> VERIFICATION = Set.of("smokeChecks", "onPass", "onFail", "rollbackDatabase",
             "limitMinutes", "onLimit");
@@ -77,6 +81,7 @@ final class EnvironmentRequest {
         String webhook = fields.webhookUri(body, "", "webhookUrl");
         Integer retryLimit = fields.optionalInt(body, "", "transientRetryLimit", 0,
                 EnvironmentConfig.MAX_TRANSIENT_RETRY_LIMIT);
+        List<String> approvers = approvers(fields, body);
         boolean needsPage = webApps.stream().anyMatch(w -> w.role() == WebAppRole.MAINTENANCE_PAGE);
         if (needsPage && maintenancePage == null && !fields.hasErrors()) {
             fields.error("maintenancePagePackageUri", "maintenancePagePackageUri is required when a web app has role "
@@ -86,7 +91,7 @@ final class EnvironmentRequest {
         fields.throwIfAny();
         return new EnvironmentConfig(name, webApps, database, connectionStringName, databaseModeSetting, maintenancePage,
                 warmUpSeconds == null ? null : Duration.ofSeconds(warmUpSeconds), staleness, verification, webhook,
-                retryLimit, allowedHosts);
+                retryLimit, allowedHosts, approvers);
     }
 
     /** The optional allow-list of hosts for the webhook and the packages: names, or {@code *.} and a name. */
@@ -145,6 +150,22 @@ final class EnvironmentRequest {
     private static String abbreviate(String text) {
         String printable = text.replaceAll("\\p{Cntrl}", "?");
         return printable.length() <= 40 ? printable : printable.substring(0, 40) + "...";
+    }
+
+    /** Who may approve: Entra object ids (GUIDs) of users or groups, lower-cased, each once. */
+    private static List<String> approvers(Fields fields, JsonNode body) {
+        List<String> approvers = new ArrayList<>();
+        JsonNode list = fields.array(body, "", "approvers", false, MAX_APPROVERS);
+        for (int i = 0; list != null && i < list.size(); i++) {
+            JsonNode item = list.get(i);
+            if (!item.isTextual() || !OBJECT_ID.matcher(item.asText()).matches()) {
+                fields.error("approvers[" + i + "]", "an Entra object id of a user or group, a GUID such as "
+                        + "00000000-0000-0000-0000-000000000000 (from the group's or user's Overview page)");
+            } else if (!approvers.contains(item.asText().toLowerCase(java.util.Locale.ROOT))) {
+                approvers.add(item.asText().toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        return approvers;
     }
 
     private static VerificationPolicy verification(Fields fields, JsonNode body, List<WebAppConfig> webApps) {

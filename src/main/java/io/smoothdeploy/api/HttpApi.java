@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smoothdeploy.app.Json;
+import io.smoothdeploy.engine.Actor;
 import io.smoothdeploy.engine.CommandResult;
 import io.smoothdeploy.engine.DeploymentService;
 import io.smoothdeploy.engine.DeploymentSnapshot;
@@ -13,6 +14,7 @@ import io.smoothdeploy.engine.Deployment;
 import io.smoothdeploy.engine.DeploymentMode;
 import io.smoothdeploy.engine.DeploymentStatus;
 import io.smoothdeploy.engine.LogLine;
+import io.smoothdeploy.engine.Redact;
 import io.smoothdeploy.engine.Stage;
 import io.smoothdeploy.engine.StartRequest;
 import io.smoothdeploy.engine.diagnosis.Classifier;
@@ -28,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
@@ -54,18 +57,25 @@ public final class HttpApi {
     private final DeploymentStore store;
     private final Clock clock;
     private final GuardedHttp outbound;
+    private final Authentication authentication;
+    private final Supplier<String> publicApiBase;
 
-    /** With Azure's outbound guard. */
-    public HttpApi(DeploymentService service, DeploymentStore store, Clock clock) {
-        this(service, store, clock, GuardedHttp.azure());
-    }
-
-    /** @param outbound checks webhook and package URLs before anything is written (the local host's allows loopback) */
-    public HttpApi(DeploymentService service, DeploymentStore store, Clock clock, GuardedHttp outbound) {
+    /**
+     * @param outbound       checks webhook and package URLs before anything is written (the local host's allows
+     *                       loopback)
+     * @param authentication how a request's caller is found (App Service authentication, or the local user)
+     * @param publicApiBase  the API's public base URL for Location headers, such as
+     *                       {@code https://deploy.example.com/api}, or null for a relative Location; never taken
+     *                       from the request's Host header, which the client chooses
+     */
+    public HttpApi(DeploymentService service, DeploymentStore store, Clock clock, GuardedHttp outbound,
+                   Authentication authentication, Supplier<String> publicApiBase) {
         this.service = service;
         this.store = store;
         this.clock = clock;
         this.outbound = outbound;
+        this.authentication = authentication;
+        this.publicApiBase = publicApiBase;
     }
 
     /** A 422 naming {@code field} when {@code uri} is one the orchestrator would refuse to call; nothing is written. */
@@ -79,8 +89,54 @@ public final class HttpApi {
         }
     }
 
-    public ApiResponse putEnvironment(String name, String body) {
+    /** How this API finds its callers. */
+    public Authentication authentication() {
+        return authentication;
+    }
+
+    /**
+     * The caller, allowed to do {@code operation} (for an approving operation, by {@code environment}'s approvers
+     * too when it is given), or the 401/403 problem. Nothing is read or written before this passes.
+     */
+    private Caller authorize(Map<String, String> headers, Operation operation, EnvironmentConfig environment) {
+        Principal principal = authentication.identify(headers);
+        List<String> approvers = environment == null ? List.of() : environment.approvers();
+        Access.Verdict verdict = Access.decide(principal, operation, approvers);
+        if (verdict instanceof Access.Verdict.Unauthenticated unauthenticated) {
+            throw Problem.unauthenticated("unauthenticated", unauthenticated.detail());
+        }
+        if (verdict instanceof Access.Verdict.Forbidden forbidden) {
+            throw Problem.forbidden(forbidden.missingRole().wireName(), forbidden.environmentRule(),
+                    principal.roleNames(), forbidden.detail());
+        }
+        return new Caller(principal, ((Access.Verdict.Allowed) verdict).role(), source(headers));
+    }
+
+    /** Where a request came from, for the audit: the CLI, or the client's User-Agent (cleaned). */
+    static String source(Map<String, String> headers) {
+        String agent = HeaderText.clean(HeaderText.header(headers, "User-Agent"), 100);
+        if (agent == null) {
+            return "an unnamed client";
+        }
+        return agent.startsWith("smoothdeploy-cli") ? "CLI" : "User-Agent " + agent;
+    }
+
+    /** An allowed caller: who, by which role, from where. */
+    private record Caller(Principal principal, Role role, String source) {
+        Actor actor() {
+            return new Actor(principal.name(), principal.objectId(), role.wireName(), source);
+        }
+
+        Actor actor(String pipelineRunUrl) {
+            return pipelineRunUrl == null ? actor()
+                    : new Actor(principal.name(), principal.objectId(), role.wireName(), "pipeline run "
+                    + Redact.uri(pipelineRunUrl));
+        }
+    }
+
+    public ApiResponse putEnvironment(String name, String body, Map<String, String> headers) {
         return answer("/api/environments/" + name, () -> {
+            authorize(headers, Operation.PUT_ENVIRONMENT, null);
             checkName(name);
             EnvironmentConfig config = EnvironmentRequest.parse(name, objectBody(body, true));
             checkOutbound("webhookUrl", config.webhookUrl(), config.allowedHosts());
@@ -95,8 +151,9 @@ public final class HttpApi {
         });
     }
 
-    public ApiResponse getEnvironment(String name) {
+    public ApiResponse getEnvironment(String name, Map<String, String> headers) {
         return answer("/api/environments/" + name, () -> {
+            authorize(headers, Operation.GET_ENVIRONMENT, null);
             checkName(name);
             EnvironmentRecord record = store.findEnvironment(name).orElseThrow(() -> Problem.notFound("name",
                     "No environment named '" + name + "' is registered; register it with PUT /api/environments/" + name));
@@ -106,14 +163,15 @@ public final class HttpApi {
         });
     }
 
-    public ApiResponse startDeployment(String body, String apiBaseUrl) {
+    public ApiResponse startDeployment(String body, Map<String, String> headers) {
         return answer("/api/deployments", () -> {
+            Caller caller = authorize(headers, Operation.START_DEPLOYMENT, null);
             StartRequest request = StartDeploymentRequest.parse(objectBody(body, true));
             Optional<EnvironmentRecord> environment = store.findEnvironment(request.environment());
             if (environment.isPresent()) {
                 checkOutbound("packageUri", request.packageUri(), environment.get().config().allowedHosts());
             }
-            CommandResult result = service.start(request);
+            CommandResult result = service.start(request, caller.actor(request.pipelineRunUrl()));
             if (result instanceof CommandResult.NotFound) {
                 throw Problem.notFound("environment", "No environment named '" + request.environment()
                         + "' is registered; register it with PUT /api/environments/" + request.environment());
@@ -127,17 +185,21 @@ public final class HttpApi {
                 throw Problem.unprocessable(invalid.field(), invalid.detail());
             }
             CommandResult.Accepted accepted = (CommandResult.Accepted) result;
-            return accepted(accepted, apiBaseUrl);
+            return accepted(accepted);
         });
     }
 
-    public ApiResponse getDeployment(String id) {
-        return answer("/api/deployments/" + id, () -> json(200, status(snapshot(id)), Map.of()));
+    public ApiResponse getDeployment(String id, Map<String, String> headers) {
+        return answer("/api/deployments/" + id, () -> {
+            authorize(headers, Operation.GET_DEPLOYMENT, null);
+            return json(200, status(snapshot(id)), Map.of());
+        });
     }
 
     /** Why the deployment failed and what to do; {@code diagnosis} is null when it has no failure. */
-    public ApiResponse getDiagnosis(String id) {
+    public ApiResponse getDiagnosis(String id, Map<String, String> headers) {
         return answer("/api/deployments/" + id + "/diagnosis", () -> {
+            authorize(headers, Operation.GET_DIAGNOSIS, null);
             DeploymentSnapshot snapshot = snapshot(id);
             Optional<Diagnosis> diagnosis = diagnosis(snapshot);
             ObjectNode body = Json.mapper().createObjectNode();
@@ -155,16 +217,18 @@ public final class HttpApi {
     }
 
     /** Every step of every web app with its times, runs and outcome, and the package as checked. */
-    public ApiResponse getTimeline(String id) {
+    public ApiResponse getTimeline(String id, Map<String, String> headers) {
         return answer("/api/deployments/" + id + "/timeline", () -> {
+            authorize(headers, Operation.GET_TIMELINE, null);
             DeploymentSnapshot snapshot = snapshot(id);
             return json(200, Reports.timeline(snapshot, store.readLog(id)), Map.of());
         });
     }
 
     /** Everything a support ticket needs about the deployment, in one redacted document. */
-    public ApiResponse getSupportBundle(String id) {
+    public ApiResponse getSupportBundle(String id, Map<String, String> headers) {
         return answer("/api/deployments/" + id + "/support-bundle", () -> {
+            authorize(headers, Operation.GET_SUPPORT_BUNDLE, null);
             DeploymentSnapshot snapshot = snapshot(id);
             List<LogLine> log = store.readLog(id);
             Optional<Diagnosis> diagnosis = snapshot.deployment().errors().isEmpty() ? Optional.empty()
@@ -173,9 +237,9 @@ public final class HttpApi {
             ObjectNode status = Views.deployment(snapshot, diagnosis, cloneWrites(snapshot));
             ObjectNode bundle = Reports.supportBundle(environment, status, diagnosis, snapshot, log,
                     earlierRuns(snapshot.deployment()), clock.instant());
-            Map<String, String> headers = Map.of("Content-Disposition", "attachment; filename=\"support-bundle-"
+            Map<String, String> disposition = Map.of("Content-Disposition", "attachment; filename=\"support-bundle-"
                     + id + ".json\"");
-            return json(200, bundle, headers);
+            return json(200, bundle, disposition);
         });
     }
 
@@ -224,23 +288,22 @@ public final class HttpApi {
         }
     }
 
-    public ApiResponse getDeploymentLog(String id) {
+    public ApiResponse getDeploymentLog(String id, Map<String, String> headers) {
         return answer("/api/deployments/" + id + "/log", () -> {
+            authorize(headers, Operation.GET_LOG, null);
             snapshot(id);
             return json(200, Views.log(id, store.readLog(id)), Map.of());
         });
     }
 
-    public ApiResponse completeDeployment(String id, String body) {
-        return completeDeployment(id, body, null);
-    }
-
     /**
-     * @param principal the signed-in caller's name (App Service authentication's
-     *                  {@code X-MS-CLIENT-PRINCIPAL-NAME}), or null when the call came with a function key
+     * Complete. The caller needs Approver (and, when the environment names approvers, to be one of them); with
+     * {@code acceptDataLoss} the signed-in caller is who accepts the loss, and {@code acceptedBy}, when given, is
+     * recorded as who they accept it for.
      */
-    public ApiResponse completeDeployment(String id, String body, String principal) {
+    public ApiResponse completeDeployment(String id, String body, Map<String, String> headers) {
         return answer("/api/deployments/" + id + "/complete", () -> {
+            authorize(headers, Operation.COMPLETE_DEPLOYMENT, null);
             checkDeploymentId(id);
             JsonNode request = objectBody(body, false);
             Fields fields = new Fields();
@@ -249,13 +312,9 @@ public final class HttpApi {
             String acceptedBy = fields.optionalText(request, "", "acceptedBy", ACCEPTED_BY,
                     "who accepts the data loss: 1 to 100 characters, such as a name or an e-mail address");
             fields.throwIfAny();
-            String who = principal != null && !principal.isBlank() ? principal.strip()
-                    + (acceptedBy == null ? "" : " (for " + acceptedBy + ")") : acceptedBy;
-            if (accept && who == null) {
-                throw Problem.unprocessable("acceptedBy", "acceptDataLoss needs acceptedBy: who accepts losing the "
-                        + "writes made to the temporary database (it is written to the deployment's log)");
-            }
-            CommandResult result = service.complete(id, accept, who);
+            Operation operation = accept ? Operation.ACCEPT_DATA_LOSS : Operation.COMPLETE_DEPLOYMENT;
+            CommandResult result = service.complete(id, accept,
+                    environment -> authorize(headers, operation, environment).actor(), acceptedBy);
             if (result instanceof CommandResult.DataLossRisk risk) {
                 throw dataLoss(risk);
             }
@@ -276,19 +335,21 @@ public final class HttpApi {
         return Problem.conflict("data-loss", "Completing would lose writes",
                 "Deployment " + risk.deployment().id() + " runs in ReadWrite mode and " + counted + "; going live "
                         + "switches to the production database and those writes are lost. Copy them over first, "
-                        + "or complete with {\"acceptDataLoss\": true, \"acceptedBy\": \"<your name>\"}, or reset",
+                        + "or complete with {\"acceptDataLoss\": true} (you are recorded as who accepted it), or reset",
                 "acceptDataLoss", extensions);
     }
 
-    public ApiResponse resetDeployment(String id, String body) {
+    public ApiResponse resetDeployment(String id, String body, Map<String, String> headers) {
         return answer("/api/deployments/" + id + "/reset", () -> {
+            authorize(headers, Operation.RESET_DEPLOYMENT, null);
             checkDeploymentId(id);
             JsonNode request = objectBody(body, false);
             Fields fields = new Fields();
             fields.onlyKnown(request, "", Set.of("rollbackDatabase"));
             Boolean rollback = fields.optionalBoolean(request, "", "rollbackDatabase");
             fields.throwIfAny();
-            return operated(service.reset(id, Boolean.TRUE.equals(rollback)), "reset", id);
+            return operated(service.reset(id, Boolean.TRUE.equals(rollback),
+                    environment -> authorize(headers, Operation.RESET_DEPLOYMENT, environment).actor()), "reset", id);
         });
     }
 
@@ -312,9 +373,10 @@ public final class HttpApi {
         return json(202, status(snapshot(id)), Map.of());
     }
 
-    private ApiResponse accepted(CommandResult.Accepted accepted, String apiBaseUrl) {
+    private ApiResponse accepted(CommandResult.Accepted accepted) {
         DeploymentSnapshot snapshot = store.load(accepted.deployment().id()).orElseThrow();
-        String location = apiBaseUrl + "/deployments/" + accepted.deployment().id();
+        String base = publicApiBase == null ? null : publicApiBase.get();
+        String location = (base == null ? "/api" : base) + "/deployments/" + accepted.deployment().id();
         return json(202, Views.deployment(snapshot), Map.of("Location", location));
     }
 

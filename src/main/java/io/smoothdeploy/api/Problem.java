@@ -21,10 +21,17 @@ public final class Problem extends RuntimeException {
     private final String field;
     private final List<FieldError> errors;
     private final transient Map<String, Object> extensions;
+    private final transient Map<String, String> headers;
 
     public Problem(int status, String type, String title, String detail, String field, List<FieldError> errors,
                    Map<String, Object> extensions) {
+        this(status, type, title, detail, field, errors, extensions, Map.of());
+    }
+
+    private Problem(int status, String type, String title, String detail, String field, List<FieldError> errors,
+                    Map<String, Object> extensions, Map<String, String> headers) {
         super(detail);
+        this.headers = Map.copyOf(headers);
         this.status = status;
         this.type = type;
         this.title = title;
@@ -71,6 +78,29 @@ public final class Problem extends RuntimeException {
                 field, List.of(), Map.of());
     }
 
+    /**
+     * 401: no caller, or one whose headers cannot be trusted. {@code WWW-Authenticate: Bearer} says what to send
+     * (RFC 9110 section 15.5.2 requires the header on a 401; RFC 6750 names the Bearer scheme).
+     */
+    public static Problem unauthenticated(String type, String detail) {
+        return new Problem(401, "urn:smoothdeploy:problem:" + type, "Sign-in needed", detail, null, List.of(),
+                Map.of(), Map.of("WWW-Authenticate", "Bearer"));
+    }
+
+    /** 403: the caller lacks {@code missingRole}, or (with {@code environmentRule}) is not an approver. */
+    public static Problem forbidden(String missingRole, boolean environmentRule, List<String> callerRoles,
+                                    String detail) {
+        Map<String, Object> extensions = new java.util.LinkedHashMap<>();
+        extensions.put("missingRole", missingRole);
+        extensions.put("yourRoles", callerRoles);
+        if (environmentRule) {
+            extensions.put("environmentRule", "approvers");
+        }
+        return new Problem(403, "urn:smoothdeploy:problem:" + (environmentRule ? "not-an-approver" : "missing-role"),
+                environmentRule ? "Not an approver of this environment" : "A role is missing", detail, null,
+                List.of(), extensions);
+    }
+
     public static Problem unprocessable(String field, String detail) {
         return new Problem(422, "urn:smoothdeploy:problem:does-not-fit-environment",
                 "The request does not fit the environment", detail, field, List.of(), Map.of());
@@ -103,7 +133,9 @@ public final class Problem extends RuntimeException {
             }
         }
         extensions.forEach((name, value) -> body.set(name, Json.mapper().valueToTree(value)));
-        return new ApiResponse(status, Map.of("Content-Type", CONTENT_TYPE), body.toString());
+        Map<String, String> all = new java.util.HashMap<>(headers);
+        all.put("Content-Type", CONTENT_TYPE);
+        return new ApiResponse(status, all, body.toString());
     }
 
     /** One fault of a request: the field and what is wrong with it. */

@@ -64,6 +64,7 @@ final class Reports {
         putOrNull(body, "resumedFrom", deployment.resumedFrom());
         body.put("round", deployment.round());
         body.put("retries", retries(log));
+        body.set("audit", Views.audit(deployment.audit()));
         ArrayNode steps = body.putArray("steps");
         for (Entry entry : entries(snapshot)) {
             ObjectNode step = steps.addObject();

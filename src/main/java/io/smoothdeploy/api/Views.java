@@ -3,6 +3,8 @@ package io.smoothdeploy.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smoothdeploy.app.Json;
+import io.smoothdeploy.engine.Actor;
+import io.smoothdeploy.engine.AuditEntry;
 import io.smoothdeploy.engine.Deployment;
 import io.smoothdeploy.engine.DeploymentError;
 import io.smoothdeploy.engine.DeploymentSnapshot;
@@ -62,6 +64,7 @@ final class Views {
         if (!config.allowedHosts().isEmpty()) {
             config.allowedHosts().forEach(body.putArray("allowedHosts")::add);
         }
+        body.set("approvers", Json.mapper().valueToTree(config.approvers()));
         VerificationPolicy policy = config.verification();
         ObjectNode verification = body.putObject("verification");
         ArrayNode checks = verification.putArray("smokeChecks");
@@ -137,6 +140,7 @@ final class Views {
         body.put("createdAt", deployment.createdAt().toString());
         body.put("updatedAt", deployment.updatedAt().toString());
         body.put("rollbackDatabase", deployment.rollbackDatabase());
+        body.set("audit", audit(deployment.audit()));
         ArrayNode webApps = body.putArray("webApps");
         for (WebAppState webApp : snapshot.webApps()) {
             ObjectNode item = webApps.addObject();
@@ -233,5 +237,30 @@ final class Views {
             item.put("message", line.message());
         }
         return body;
+    }
+
+    /** The commands asked of a deployment, oldest first: action, when, and who (name, object id, role, source). */
+    static ArrayNode audit(List<AuditEntry> entries) {
+        ArrayNode list = Json.mapper().createArrayNode();
+        for (AuditEntry entry : entries) {
+            ObjectNode item = list.addObject();
+            item.put("action", entry.action());
+            item.put("at", entry.at().toString());
+            ObjectNode by = item.putObject("by");
+            Actor actor = entry.actor();
+            by.put("name", actor.name());
+            if (actor.objectId() != null) {
+                by.put("objectId", actor.objectId());
+            } else {
+                by.putNull("objectId");
+            }
+            if (actor.role() != null) {
+                by.put("role", actor.role());
+            } else {
+                by.putNull("role");
+            }
+            by.put("source", actor.source());
+        }
+        return list;
     }
 }

@@ -4,6 +4,7 @@ import com.azure.data.tables.TableServiceClient;
 import com.azure.data.tables.TableServiceClientBuilder;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.core.credential.TokenCredential;
+import io.smoothdeploy.api.Authentication;
 import io.smoothdeploy.cloud.arm.ArmCloud;
 import io.smoothdeploy.cloud.http.HttpPackageDigest;
 import io.smoothdeploy.cloud.sql.JdbcDatabaseActivity;
@@ -59,7 +60,9 @@ public final class AzureComposition {
                         value(settings, PACKAGE_MAX_SECONDS)));
         Wiring.Ports ports = new Wiring.Ports(store, queue, cloud, cloud, new HttpWarmUpProber(), notifier,
                 packages, new HttpSmokeProber(), new JdbcDatabaseActivity(credential));
-        return Wiring.orchestrator(ports, outbound, clock, Pacing.DEFAULT, null);
+        String publicApiBase = PublicApiBase.fromSettings(settings);
+        return Wiring.orchestrator(ports, outbound, clock, Pacing.DEFAULT, null, Authentication.fromSettings(settings),
+                () -> publicApiBase);
     }
 
     private static TableServiceClient tables(Map<String, String> settings) {

@@ -1,5 +1,6 @@
 package io.smoothdeploy.app;
 
+import io.smoothdeploy.api.Authentication;
 import io.smoothdeploy.api.HttpApi;
 import io.smoothdeploy.cloud.AppServiceCloud;
 import io.smoothdeploy.cloud.DatabaseActivity;
@@ -32,18 +33,15 @@ public final class Wiring {
      * @param ports  the adapters: state, queues, cloud, warm-up
      * @param clock  the time source of the engine
      * @param pacing how often long work is checked
+     * @param outbound the guard the API checks webhook and package URLs with when they are registered or a
+     *                 deployment starts ({@link GuardedHttp#azure()} unless this is the local host)
      * @param ids    deployment id generator (null for the default)
-     */
-    public static Orchestrator orchestrator(Ports ports, Clock clock, Pacing pacing, Supplier<String> ids) {
-        return orchestrator(ports, GuardedHttp.azure(), clock, pacing, ids);
-    }
-
-    /**
-     * The same, with the outbound guard the API checks webhook and package URLs with when they are registered or
-     * a deployment starts ({@link GuardedHttp#azure()} unless this is the local host).
+     * @param authentication how the HTTP API finds its callers
+     * @param publicApiBase  the API's public base URL for Location headers (null, or supplying null: relative)
      */
     public static Orchestrator orchestrator(Ports ports, GuardedHttp outbound, Clock clock, Pacing pacing,
-                                            Supplier<String> ids) {
+                                            Supplier<String> ids, Authentication authentication,
+                                            Supplier<String> publicApiBase) {
         Supplier<String> deploymentIds = ids == null ? new DeploymentIds(clock) : ids;
         StatusNotifications notifications = new StatusNotifications(ports.store(), ports.notifier(), clock);
         DeploymentService service = new DeploymentService(ports.store(), ports.queue(), clock, deploymentIds,
@@ -53,7 +51,8 @@ public final class Wiring {
         StepRunner runner = new StepRunner(ports.store(), ports.queue(), steps, clock, notifications);
         StaleMaintenanceMonitor monitor = new StaleMaintenanceMonitor(ports.store(), service, ports.queue(),
                 ports.notifier(), clock);
-        return new Orchestrator(new HttpApi(service, ports.store(), clock, outbound), runner, new StepMessageCodec(), monitor);
+        return new Orchestrator(new HttpApi(service, ports.store(), clock, outbound, authentication, publicApiBase),
+                runner, new StepMessageCodec(), monitor);
     }
 
     /** The adapters the engine talks to. */

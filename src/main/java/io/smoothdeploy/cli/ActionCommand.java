@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
  * ({@code POST /deployments/{id}/reset} with {@code {"rollbackDatabase": bool}}). Exit 0 once the API has
  * accepted the action; follow it with {@code wait}. A Complete refused because writes reached the temporary
  * database (ReadWrite mode) exits {@link DeployCli#HELD}: the deployment still awaits verification, and
- * {@code --accept-data-loss --accepted-by NAME} goes live anyway. With {@code --output json}, standard output gets
+ * {@code --accept-data-loss} goes live anyway; the signed-in caller is recorded as who accepted the loss, and
+ * {@code --accepted-by NAME} adds who they accept it for. With {@code --output json}, standard output gets
  * the API's answer: the deployment, or (held) the problem.
  */
 abstract class ActionCommand extends Command {
@@ -32,12 +33,13 @@ abstract class ActionCommand extends Command {
 
     /** {@code complete}. */
     @CommandLine.Command(name = "complete", sortOptions = false,
-            customSynopsis = {"deploy complete --id D [--accept-data-loss --accepted-by NAME]",
+            customSynopsis = {"deploy complete --id D [--accept-data-loss [--accepted-by NAME]]",
                 "                [--output json|text] [--api URL] [--key KEY]"},
             description = {"", "Goes live: the new code moves into production on the real database (the deployment"
                     + " must be AwaitingVerification). Follow it with: deploy wait --id D --until Succeeded.",
                 "In ReadWrite mode, when writes reached the temporary database, it is held (exit 5) unless"
-                        + " --accept-data-loss says who accepts losing them.", ""},
+                        + " --accept-data-loss: you (the signed-in caller, who needs the Approver role) are"
+                        + " recorded as who accepted losing them.", ""},
             footer = {"", "Exit codes: 0 accepted, 2 usage error, 3 the API refused it, 5 held: writes reached the"
                     + " temporary database; the deployment still awaits verification: accept the loss or reset."})
     static final class Complete extends ActionCommand {
@@ -47,8 +49,8 @@ abstract class ActionCommand extends Command {
         boolean acceptDataLoss;
 
         @Option(names = "--accepted-by", paramLabel = "NAME", order = 3,
-                description = "Who accepts losing them (written to the deployment's log); needed with"
-                        + " --accept-data-loss.")
+                description = "Who you accept losing them for, such as the site's owner (written to the"
+                        + " deployment's log beside your name); only with --accept-data-loss.")
         String acceptedBy;
 
         @Override
@@ -56,12 +58,15 @@ abstract class ActionCommand extends Command {
             String id = CliArgs.required(this.id, "id", "complete");
             String body = null;
             if (acceptDataLoss) {
-                if (acceptedBy == null || acceptedBy.isBlank()) {
-                    throw new UsageException("--accept-data-loss needs --accepted-by NAME: who accepts losing the"
-                            + " writes made to the temporary database (it is written to the deployment's log)");
+                if (acceptedBy != null && acceptedBy.isBlank()) {
+                    throw new UsageException("--accepted-by needs a name: who you accept losing the writes for");
                 }
-                body = Json.mapper().createObjectNode().put("acceptDataLoss", true)
-                        .put("acceptedBy", acceptedBy.trim()).toString();
+                com.fasterxml.jackson.databind.node.ObjectNode accept = Json.mapper().createObjectNode()
+                        .put("acceptDataLoss", true);
+                if (acceptedBy != null) {
+                    accept.put("acceptedBy", acceptedBy.trim());
+                }
+                body = accept.toString();
             } else if (acceptedBy != null) {
                 throw new UsageException("--accepted-by goes with --accept-data-loss");
             }
@@ -73,7 +78,7 @@ abstract class ActionCommand extends Command {
                     e.describe().forEach(context.console()::err);
                     context.console().err("Completing is held, not failed: deployment " + id + " still awaits"
                             + " verification. Check the writes, then run: deploy complete --id " + id
-                            + " --accept-data-loss --accepted-by <your name>; or reset it");
+                            + " --accept-data-loss; or reset it");
                     if (context.console().json()) {
                         context.console().printJson(e.problem());
                     }
@@ -82,7 +87,8 @@ abstract class ActionCommand extends Command {
                 throw e;
             }
             return accepted(context, id, deployment, "Complete"
-                    + (acceptDataLoss ? " (data loss accepted by " + acceptedBy.trim() + ")" : ""), "Succeeded");
+                    + (acceptDataLoss ? " (data loss accepted" + (acceptedBy == null ? "" : " for " + acceptedBy.trim())
+                    + ")" : ""), "Succeeded");
         }
     }
 

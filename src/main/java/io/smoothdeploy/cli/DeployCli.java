@@ -69,7 +69,7 @@ public final class DeployCli {
             "            Polls until the deployment has the wanted status (default Succeeded), printing a",
             "            progress line when the status, percentage or a web app's phase changes. terminal",
             "            waits for the end: exit 0 on Succeeded or Reset, 1 on Failed.",
-            "  complete  --id D [--accept-data-loss --accepted-by NAME]",
+            "  complete  --id D [--accept-data-loss [--accepted-by NAME]]",
             "            Goes live (the deployment must be AwaitingVerification). In ReadWrite mode, when writes",
             "            reached the temporary database, it is refused (exit 5) unless --accept-data-loss is",
             "            given with who accepts losing them.",

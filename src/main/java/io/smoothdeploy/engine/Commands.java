@@ -36,6 +36,16 @@ public final class Commands {
      */
     public static Decision start(EnvironmentRecord environment, StartRequest request, String deploymentId,
                                  Instant now, Optional<DeploymentSnapshot> last, MaintenancePackages.Choice packages) {
+        return start(environment, request, deploymentId, now, last, packages, null);
+    }
+
+    /**
+     * The same, recording who asked ({@code actor}, null for none: then the deployment's audit stays empty) on
+     * the deployment and in its first log line.
+     */
+    public static Decision start(EnvironmentRecord environment, StartRequest request, String deploymentId,
+                                 Instant now, Optional<DeploymentSnapshot> last, MaintenancePackages.Choice packages,
+                                 Actor actor) {
         boolean resume = Resume.applies(last);
         String lineage = resume ? last.get().deployment().lineageId() : deploymentId;
         Deployment deployment = new Deployment(deploymentId, environment.config().name(),
@@ -45,11 +55,14 @@ public final class Commands {
                 resume ? last.get().deployment().lineageStartedAt() : now, 0, null, null)
                 .withProvenance(request.commitId(), request.pipelineRunUrl())
                 .withMaintenancePackages(packages.packages());
+        if (actor != null) {
+            deployment = deployment.withAudit(new AuditEntry(AuditEntry.START, actor, now));
+        }
         List<WebAppState> webApps = resume
                 ? Resume.webApps(last.get(), environment.config(), deploymentId, request.packageUri())
                 : environment.config().webApps().stream().map(w -> WebAppState.pending(deploymentId, w)).toList();
         List<LogLine> log = new ArrayList<>();
-        log.add(LogLine.info(now, null, "Deployment " + deploymentId + " started: mode "
+        log.add(LogLine.info(now, null, "Deployment " + deploymentId + " started" + by(actor) + ": mode "
                 + request.mode().wireName() + ", package " + Redact.uri(request.packageUri()) + ", "
                 + webApps.size() + " web app(s)"));
         if (resume) {
@@ -65,12 +78,17 @@ public final class Commands {
      * slots of the same run. The clone keeps serving and nothing enters maintenance again; warm-up is redone.
      */
     public static Decision rollForward(DeploymentSnapshot snapshot, StartRequest request, Instant now) {
+        return rollForward(snapshot, request, now, null);
+    }
+
+    /** The same, recording who asked (null for none). */
+    public static Decision rollForward(DeploymentSnapshot snapshot, StartRequest request, Instant now, Actor actor) {
         Deployment before = snapshot.deployment();
-        Deployment rolled = before.rolledForward(request.packageUri(), request.packageSha256(), now)
-                .withProvenance(request.commitId(), request.pipelineRunUrl());
+        Deployment rolled = audited(before.rolledForward(request.packageUri(), request.packageSha256(), now)
+                .withProvenance(request.commitId(), request.pipelineRunUrl()), AuditEntry.ROLL_FORWARD, actor, now);
         List<WebAppState> webApps = snapshot.webApps().stream().map(w -> w.backTo(WebAppPhase.IN_MAINTENANCE)).toList();
         LogLine line = LogLine.info(now, null, ROLL_FORWARD_LINE + Redact.uri(before.packageUri())
-                + " to " + Redact.uri(request.packageUri()) + ": the clone keeps serving; every staging slot is "
+                + " to " + Redact.uri(request.packageUri()) + by(actor) + ": the clone keeps serving; every staging slot is "
                 + "deployed and warmed again");
         return new Decision(rolled, webApps, null, List.of(line), Transitions.firstMessages(rolled, webApps),
                 request.idempotencyKey());
@@ -87,9 +105,16 @@ public final class Commands {
      * again once writes to it are stopped, and waits if more came.
      */
     public static Decision complete(DeploymentSnapshot snapshot, Instant now, long writesAccepted) {
-        Deployment completing = snapshot.deployment().withStatus(DeploymentStatus.COMPLETING)
-                .atStage(Stage.COMPLETE_SWAP).nextRound().withCloneWritesAccepted(writesAccepted).touchedAt(now);
-        LogLine line = LogLine.info(now, null, "Complete requested: swapping the new package into production");
+        return complete(snapshot, now, writesAccepted, null);
+    }
+
+    /** The same, recording who asked (null for none). */
+    public static Decision complete(DeploymentSnapshot snapshot, Instant now, long writesAccepted, Actor actor) {
+        Deployment completing = audited(snapshot.deployment().withStatus(DeploymentStatus.COMPLETING)
+                .atStage(Stage.COMPLETE_SWAP).nextRound().withCloneWritesAccepted(writesAccepted).touchedAt(now),
+                AuditEntry.COMPLETE, actor, now);
+        LogLine line = LogLine.info(now, null, "Complete requested" + by(actor)
+                + ": swapping the new package into production");
         return new Decision(completing, List.of(), null, List.of(line),
                 Transitions.firstMessages(completing, snapshot.webApps()));
     }
@@ -100,24 +125,41 @@ public final class Commands {
      * maintenance.
      */
     public static Decision reset(DeploymentSnapshot snapshot, boolean rollbackDatabase, Instant now) {
+        return reset(snapshot, rollbackDatabase, now, null);
+    }
+
+    /** The same, recording who asked (null for none). */
+    public static Decision reset(DeploymentSnapshot snapshot, boolean rollbackDatabase, Instant now, Actor actor) {
         // A database restored by an earlier attempt of this reset is not restored again: that would throw away
         // what was written to it since. The state records the restore (its stage timing) once it is done.
         boolean restoredAlready = snapshot.deployment().timings().containsKey(Stage.RESET_RESTORE_DATABASE);
         Stage first = rollbackDatabase && !restoredAlready ? Stage.RESET_RESTORE_DATABASE : Stage.RESET_SWAP;
-        Deployment resetting = snapshot.deployment().withStatus(DeploymentStatus.RESETTING)
-                .withRollbackDatabase(rollbackDatabase || restoredAlready).atStage(first).nextRound().touchedAt(now);
+        Deployment resetting = audited(snapshot.deployment().withStatus(DeploymentStatus.RESETTING)
+                .withRollbackDatabase(rollbackDatabase || restoredAlready).atStage(first).nextRound().touchedAt(now),
+                AuditEntry.RESET, actor, now);
+        String requested = "Reset requested" + by(actor) + ": ";
         List<LogLine> log = new ArrayList<>();
         String swapBack = "swapping the previous package back";
         log.add(LogLine.info(now, null, restoredAlready
-                ? "Reset requested: the production database was already restored to "
+                ? requested + "the production database was already restored to "
                 + snapshot.deployment().lineageStartedAt() + " by an earlier attempt; " + swapBack
                 : rollbackDatabase
-                ? "Reset requested: restoring the production database to " + snapshot.deployment().lineageStartedAt()
+                ? requested + "restoring the production database to " + snapshot.deployment().lineageStartedAt()
                 + ", then " + swapBack
-                : "Reset requested: " + swapBack + "; the production database keeps its changes"));
+                : requested + swapBack + "; the production database keeps its changes"));
         EnvironmentRecord hold = snapshot.deployment().status() == DeploymentStatus.FAILED
                 ? snapshot.environment().withHold(snapshot.deployment().id()) : null;
         return new Decision(resetting, List.of(), hold, log, Transitions.firstMessages(resetting, snapshot.webApps()));
+    }
+
+    /** {@code deployment} with {@code action} by {@code actor} recorded, or as it is when there is no actor. */
+    static Deployment audited(Deployment deployment, String action, Actor actor, Instant now) {
+        return actor == null ? deployment : deployment.withAudit(new AuditEntry(action, actor, now));
+    }
+
+    /** " by <who>" for a log line, or nothing when there is no actor. */
+    static String by(Actor actor) {
+        return actor == null ? "" : " by " + actor.describe();
     }
 
     /**

@@ -45,6 +45,8 @@ import java.util.Map;
  * @param maintenancePackages per main site (by web app name): the package its maintenance slot runs, named at start
  *                         (production's package URL, the caller's {@code currentPackages}, or the package the
  *                         orchestrator last deployed there); values may carry a SAS query string: never log them whole
+ * @param audit            the commands asked of this deployment, oldest first: who started it, rolled it forward,
+ *                         completed it, accepted data loss or reset it (empty for rows written before it was kept)
  * @param etag             the store's version of this row
  */
 public record Deployment(
@@ -76,6 +78,7 @@ public record Deployment(
         Map<Stage, WebAppState.StageTiming> timings,
         Long cloneWritesAccepted,
         Map<String, String> maintenancePackages,
+        List<AuditEntry> audit,
         String etag) {
 
     /** {@link #cloneWritesAccepted} when a person accepted losing writes that could not be counted. */
@@ -85,6 +88,7 @@ public record Deployment(
         smokeChecks = smokeChecks == null ? List.of() : List.copyOf(smokeChecks);
         timings = timings == null ? Map.of() : Map.copyOf(timings);
         maintenancePackages = maintenancePackages == null ? Map.of() : Map.copyOf(maintenancePackages);
+        audit = audit == null ? List.of() : List.copyOf(audit);
         errors = List.copyOf(errors);
         warnings = List.copyOf(warnings);
         validationLinks = List.copyOf(validationLinks);
@@ -121,6 +125,35 @@ public record Deployment(
                 updatedAt, stageStartedAt, rollbackDatabase, errors, warnings, validationLinks, lineageId, resumedFrom,
                 lineageStartedAt, round, staleEpisode, commitId, pipelineRunUrl, packageVerifiedAt, smokeChecks,
                 timings, cloneWritesAccepted, Map.of(), etag);
+    }
+
+    /** A deployment with no command recorded on it (as rows written before the audit was kept read). */
+    public Deployment(String id, String environment, DeploymentStatus status, Stage stage, int checks,
+                      DeploymentMode mode, String packageUri, String packageSha256, String idempotencyKey,
+                      Instant createdAt, Instant updatedAt, Instant stageStartedAt, boolean rollbackDatabase,
+                      List<DeploymentError> errors, List<String> warnings, List<String> validationLinks,
+                      String lineageId, String resumedFrom, Instant lineageStartedAt, int round, String staleEpisode,
+                      String commitId, String pipelineRunUrl, Instant packageVerifiedAt,
+                      List<SmokeCheckResult> smokeChecks, Map<Stage, WebAppState.StageTiming> timings,
+                      Long cloneWritesAccepted, Map<String, String> maintenancePackages, String etag) {
+        this(id, environment, status, stage, checks, mode, packageUri, packageSha256, idempotencyKey, createdAt,
+                updatedAt, stageStartedAt, rollbackDatabase, errors, warnings, validationLinks, lineageId, resumedFrom,
+                lineageStartedAt, round, staleEpisode, commitId, pipelineRunUrl, packageVerifiedAt, smokeChecks,
+                timings, cloneWritesAccepted, maintenancePackages, List.of(), etag);
+    }
+
+    /** The same deployment with one more command recorded (see {@link #audit}). */
+    public Deployment withAudit(AuditEntry entry) {
+        Copy next = copy();
+        List<AuditEntry> all = new ArrayList<>(audit);
+        all.add(entry);
+        next.audit = all;
+        return next.build();
+    }
+
+    /** Who started this deployment, if it was recorded. */
+    public java.util.Optional<AuditEntry> startedBy() {
+        return audit.stream().filter(e -> AuditEntry.START.equals(e.action())).findFirst();
     }
 
     /** The same deployment with the packages its main sites' maintenance slots run (see {@link #maintenancePackages}). */
@@ -273,6 +306,7 @@ public record Deployment(
         private Map<Stage, WebAppState.StageTiming> timings;
         private Long cloneWritesAccepted;
         private Map<String, String> maintenancePackages;
+        private List<AuditEntry> audit;
 
         Copy(Deployment from) {
             this.from = from;
@@ -296,6 +330,7 @@ public record Deployment(
             this.timings = from.timings;
             this.cloneWritesAccepted = from.cloneWritesAccepted;
             this.maintenancePackages = from.maintenancePackages;
+            this.audit = from.audit;
         }
 
         Copy status(DeploymentStatus value) {
@@ -343,7 +378,7 @@ public record Deployment(
                     packageSha256, from.idempotencyKey, from.createdAt, updatedAt, stageStartedAt,
                     rollbackDatabase, errors, warnings, validationLinks, from.lineageId, from.resumedFrom,
                     from.lineageStartedAt, round, staleEpisode, commitId, pipelineRunUrl, packageVerifiedAt,
-                    smokeChecks, timings, cloneWritesAccepted, maintenancePackages, from.etag);
+                    smokeChecks, timings, cloneWritesAccepted, maintenancePackages, audit, from.etag);
         }
     }
 }

@@ -58,7 +58,13 @@ public final class DeploymentService {
         throw tooBusy("environment " + config.name());
     }
 
+    /** A start by the orchestrator itself (a timer resuming by policy). */
     public CommandResult start(StartRequest request) {
+        return start(request, Actor.ORCHESTRATOR);
+    }
+
+    /** Starts (or rolls forward, or re-attaches to) a deployment, recording {@code actor} as who asked. */
+    public CommandResult start(StartRequest request, Actor actor) {
         for (int round = 0; round < MAX_ROUNDS; round++) {
             Optional<EnvironmentRecord> environment = store.findEnvironment(request.environment());
             if (environment.isEmpty()) {
@@ -77,7 +83,7 @@ public final class DeploymentService {
                 if (active.isEmpty() || !canRollForward(active.get().deployment(), request)) {
                     return new CommandResult.EnvironmentBusy(request.environment(), running);
                 }
-                Decision decision = Commands.rollForward(active.get(), request, clock.instant());
+                Decision decision = Commands.rollForward(active.get(), request, clock.instant(), actor);
                 try {
                     store.commit(decision);
                 } catch (ConcurrencyConflictException e) {
@@ -108,7 +114,7 @@ public final class DeploymentService {
                 return new CommandResult.Invalid(packages.refusedField(), packages.refusal());
             }
             Decision decision = Commands.start(environment.get(), request, newDeploymentId.get(), clock.instant(), last,
-                    packages);
+                    packages, actor);
             try {
                 store.createDeployment(decision.environment(), decision.deployment(), decision.webApps(), decision.log(),
                         decision.messages());
@@ -173,12 +179,26 @@ public final class DeploymentService {
      * the write fail, and the count is taken again.
      *
      * @param acceptDataLoss true when the caller accepts losing the writes made to the temporary database
-     * @param acceptedBy     who accepts it (a name or the signed-in principal), or null
+     * @param actor          who asks (the signed-in principal); named in the log, and as who accepted any loss
+     * @param onBehalfOf     who the caller accepts the loss for (the request's {@code acceptedBy}), or null
      */
-    public CommandResult complete(String deploymentId, boolean acceptDataLoss, String acceptedBy) {
-        return operate(deploymentId, "complete", snapshot -> {
+    public CommandResult complete(String deploymentId, boolean acceptDataLoss, Actor actor, String onBehalfOf) {
+        return complete(deploymentId, acceptDataLoss, config -> actor, onBehalfOf);
+    }
+
+    /**
+     * The same, with who asks decided on the environment the deployment belongs to, as loaded for the command
+     * itself (so an approver check costs no read of its own): {@code actorFor} may throw to refuse, and then
+     * nothing is written.
+     */
+    public CommandResult complete(String deploymentId, boolean acceptDataLoss,
+                                  java.util.function.Function<EnvironmentConfig, Actor> actorFor, String onBehalfOf) {
+        java.util.concurrent.atomic.AtomicReference<Actor> asker = new java.util.concurrent.atomic.AtomicReference<>();
+        return operate(deploymentId, "complete", snapshot -> asker.set(actorFor.apply(snapshot.environment().config())),
+                snapshot -> {
+            Actor actor = asker.get();
             Instant now = clock.instant();
-            Decision decision = Commands.complete(snapshot, now);
+            Decision decision = Commands.complete(snapshot, now, 0, actor);
             if (snapshot.deployment().mode() != DeploymentMode.READ_WRITE) {
                 return Verdict.of(decision);
             }
@@ -192,14 +212,19 @@ public final class DeploymentService {
                         writes.isPresent() ? writes.getAsLong() : null, temporaryDatabase(snapshot)));
             }
             long accepted = writes.isPresent() ? writes.getAsLong() : Deployment.ANY_NUMBER_OF_WRITES;
-            return Verdict.of(Commands.complete(snapshot, now, accepted).withLogFirst(List.of(
-                    dataLossAccepted(snapshot, writes, acceptedBy, now))));
-        }, acceptDataLoss ? snapshot -> acceptMoreDataLoss(snapshot, acceptedBy) : null);
+            Decision completing = Commands.complete(snapshot, now, accepted, actor);
+            Deployment audited = completing.deployment().withAudit(new AuditEntry(AuditEntry.ACCEPT_DATA_LOSS, actor, now));
+            return Verdict.of(new Decision(audited, completing.webApps(), completing.environment(), completing.log(),
+                    completing.messages(), completing.newIdempotencyKey()).withLogFirst(List.of(
+                    dataLossAccepted(snapshot, writes, actor, onBehalfOf, now))));
+        }, acceptDataLoss ? snapshot -> acceptMoreDataLoss(snapshot, asker.get(), onBehalfOf) : null);
     }
 
-    private LogLine dataLossAccepted(DeploymentSnapshot snapshot, OptionalLong writes, String acceptedBy, Instant now) {
+    private LogLine dataLossAccepted(DeploymentSnapshot snapshot, OptionalLong writes, Actor actor, String onBehalfOf,
+                                     Instant now) {
         String count = writes.isPresent() ? writes.getAsLong() + " write(s)" : "an uncounted number of writes";
-        return LogLine.warning(now, null, "Data loss accepted by " + acceptedBy + ": " + count + " made to the "
+        String who = actor.describe() + (onBehalfOf == null ? "" : ", for " + onBehalfOf);
+        return LogLine.warning(now, null, "Data loss accepted by " + who + ": " + count + " made to the "
                 + "temporary database " + temporaryDatabase(snapshot) + " since the clone will not reach production");
     }
 
@@ -207,7 +232,7 @@ public final class DeploymentService {
      * Complete again with acceptDataLoss while Completing: the swap step found more writes on the temporary
      * database than were accepted (it stopped writes to it, so the count is final) and waits for this.
      */
-    private Verdict acceptMoreDataLoss(DeploymentSnapshot snapshot, String acceptedBy) {
+    private Verdict acceptMoreDataLoss(DeploymentSnapshot snapshot, Actor actor, String onBehalfOf) {
         Deployment deployment = snapshot.deployment();
         if (deployment.mode() != DeploymentMode.READ_WRITE) {
             return null;
@@ -219,8 +244,9 @@ public final class DeploymentService {
         if (before != null && before >= accepted) {
             return null;
         }
-        return Verdict.of(new Decision(deployment.withCloneWritesAccepted(accepted).touchedAt(now), List.of(), null,
-                List.of(dataLossAccepted(snapshot, writes, acceptedBy, now)), List.of()));
+        return Verdict.of(new Decision(deployment.withCloneWritesAccepted(accepted)
+                .withAudit(new AuditEntry(AuditEntry.ACCEPT_DATA_LOSS, actor, now)).touchedAt(now), List.of(), null,
+                List.of(dataLossAccepted(snapshot, writes, actor, onBehalfOf, now)), List.of()));
     }
 
     /** What a command decides on one snapshot: a decision to save, or a refusal. */
@@ -245,17 +271,31 @@ public final class DeploymentService {
         return snapshot.deployment().temporaryDatabaseName(snapshot.environment().config().database().name());
     }
 
+    /** A reset by the orchestrator itself (a timer acting by policy). */
     public CommandResult reset(String deploymentId, boolean rollbackDatabase) {
-        return operate(deploymentId, "reset",
-                (snapshot) -> Verdict.of(Commands.reset(snapshot, rollbackDatabase, clock.instant())), null);
+        return reset(deploymentId, rollbackDatabase, Actor.ORCHESTRATOR);
+    }
+
+    public CommandResult reset(String deploymentId, boolean rollbackDatabase, Actor actor) {
+        return reset(deploymentId, rollbackDatabase, config -> actor);
+    }
+
+    /** The same, with who asks decided on the deployment's environment, as {@link #complete} does. */
+    public CommandResult reset(String deploymentId, boolean rollbackDatabase,
+                               java.util.function.Function<EnvironmentConfig, Actor> actorFor) {
+        java.util.concurrent.atomic.AtomicReference<Actor> asker = new java.util.concurrent.atomic.AtomicReference<>();
+        return operate(deploymentId, "reset", snapshot -> asker.set(actorFor.apply(snapshot.environment().config())),
+                snapshot -> Verdict.of(Commands.reset(snapshot, rollbackDatabase, clock.instant(), asker.get())), null);
     }
 
     /**
+     * @param admit      checks who asks on each snapshot loaded, before anything else (throws to refuse)
      * @param decide     the command's decision on a snapshot that allows it
      * @param whileUnderway for a snapshot where the same command is under way already: a decision to save too
      *                   (null, or returning null, when a retry only sends again what is pending)
      */
     private CommandResult operate(String deploymentId, String action,
+                                  java.util.function.Consumer<DeploymentSnapshot> admit,
                                   java.util.function.Function<DeploymentSnapshot, Verdict> decide,
                                   java.util.function.Function<DeploymentSnapshot, Verdict> whileUnderway) {
         for (int round = 0; round < MAX_ROUNDS; round++) {
@@ -263,6 +303,9 @@ public final class DeploymentService {
             if (snapshot.isEmpty()) {
                 return new CommandResult.NotFound("deployment", deploymentId);
             }
+            // Who asks is checked first, on each fresh snapshot: a refusal throws before anything is written or
+            // any status is shown.
+            admit.accept(snapshot.get());
             Deployment deployment = snapshot.get().deployment();
             if (!Commands.allows(deployment, action)) {
                 if (Commands.isUnderway(deployment, action)) {

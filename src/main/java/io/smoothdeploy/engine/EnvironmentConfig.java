@@ -22,6 +22,9 @@ import java.util.Optional;
  *                                  5xx, a credential that could not be fetched) before the deployment fails
  * @param allowedHosts              the only hosts the webhook and the package may be on (exact names, or
  *                                  {@code *.example.com} for its subdomains); empty: any public host
+ * @param approvers                 who may complete or reset its deployments and accept data loss: Entra object
+ *                                  ids of users or groups (an Approver must also be named here, directly or by a
+ *                                  group); empty for any Approver. Rows stored before it existed read as empty
  */
 public record EnvironmentConfig(
         String name,
@@ -35,7 +38,8 @@ public record EnvironmentConfig(
         VerificationPolicy verification,
         String webhookUrl,
         Integer transientRetryLimit,
-        List<String> allowedHosts) {
+        List<String> allowedHosts,
+        List<String> approvers) {
 
     public static final Duration DEFAULT_WARM_UP_TIMEOUT = Duration.ofMinutes(10);
     public static final int DEFAULT_TRANSIENT_RETRY_LIMIT = 5;
@@ -56,15 +60,19 @@ public record EnvironmentConfig(
             transientRetryLimit = DEFAULT_TRANSIENT_RETRY_LIMIT;
         }
         allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
+        approvers = approvers == null ? List.of() : List.copyOf(approvers);
     }
 
-    /** An environment with no allow-list of hosts (any public host). */
+    /**
+     * An environment with no allow-list of hosts (any public host), whose deployments any Approver may complete or
+     * reset.
+     */
     public EnvironmentConfig(String name, List<WebAppConfig> webApps, DatabaseConfig database,
                              String connectionStringName, String databaseModeSetting,
                              String maintenancePagePackageUri, Duration warmUpTimeout, StalenessPolicy staleness,
                              VerificationPolicy verification, String webhookUrl, Integer transientRetryLimit) {
         this(name, webApps, database, connectionStringName, databaseModeSetting, maintenancePagePackageUri,
-                warmUpTimeout, staleness, verification, webhookUrl, transientRetryLimit, List.of());
+                warmUpTimeout, staleness, verification, webhookUrl, transientRetryLimit, List.of(), List.of());
     }
 
     /** An environment with the default staleness and verification policies, no webhook and the default retries. */
@@ -72,7 +80,7 @@ public record EnvironmentConfig(
                              String connectionStringName, String databaseModeSetting,
                              String maintenancePagePackageUri, Duration warmUpTimeout) {
         this(name, webApps, database, connectionStringName, databaseModeSetting, maintenancePagePackageUri,
-                warmUpTimeout, StalenessPolicy.DEFAULT, VerificationPolicy.DEFAULT, null, null, List.of());
+                warmUpTimeout, StalenessPolicy.DEFAULT, VerificationPolicy.DEFAULT, null, null, List.of(), List.of());
     }
 
     public Optional<WebAppConfig> webApp(String webAppName) {

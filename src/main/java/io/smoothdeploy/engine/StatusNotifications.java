@@ -32,6 +32,33 @@ public final class StatusNotifications {
      * @param after  the deployment row as written, or null when nothing was written to it
      * @param config the deployment's environment
      */
+    /**
+     * The command behind a change into a status only a command enters (started, rolled forward, Completing,
+     * Resetting): the deployment's latest audit entry, when it is that command. Null for a step's change.
+     */
+    static AuditEntry requestedBy(DeploymentStatus before, Deployment after) {
+        if (after.audit().isEmpty()) {
+            return null;
+        }
+        AuditEntry last = after.audit().get(after.audit().size() - 1);
+        String expected = switch (after.status()) {
+            case IN_PROGRESS -> before == null ? AuditEntry.START
+                    : before == DeploymentStatus.AWAITING_VERIFICATION ? AuditEntry.ROLL_FORWARD : null;
+            case COMPLETING -> AuditEntry.COMPLETE;
+            case RESETTING -> AuditEntry.RESET;
+            default -> null;
+        };
+        if (expected == null) {
+            return null;
+        }
+        if (expected.equals(AuditEntry.COMPLETE) && last.action().equals(AuditEntry.ACCEPT_DATA_LOSS)
+                && after.audit().size() > 1) {
+            AuditEntry previous = after.audit().get(after.audit().size() - 2);
+            return previous.action().equals(AuditEntry.COMPLETE) ? previous : null;
+        }
+        return last.action().equals(expected) ? last : null;
+    }
+
     public void saved(DeploymentStatus before, Deployment after, EnvironmentConfig config) {
         if (after == null || after.status() == before || config.webhookUrl() == null) {
             return;
@@ -46,9 +73,13 @@ public final class StatusNotifications {
             String was = before == null ? null : before.wireName();
             String message = "Deployment " + after.id() + " of " + after.environment() + " is now "
                     + after.status().wireName() + (was == null ? "" : " (was " + was + ")");
+            AuditEntry requestedBy = requestedBy(before, after);
+            if (requestedBy != null) {
+                message += ", asked by " + requestedBy.actor().describe();
+            }
             notifier.post(config.webhookUrl(), new StatusChange("statusChanged", after.environment(), after.id(), was,
-                    after.status().wireName(), after.stage().name(), clock.instant(), message, diagnosis),
-                    config.allowedHosts());
+                    after.status().wireName(), after.stage().name(), clock.instant(), message, diagnosis, requestedBy,
+                    after.audit()), config.allowedHosts());
         } catch (RuntimeException e) {
             // The change is saved; a notification that cannot be built or sent must not undo the step.
             LOG.log(Level.WARNING, "could not notify the status change of deployment " + after.id(), e);

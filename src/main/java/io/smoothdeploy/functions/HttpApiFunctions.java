@@ -14,12 +14,21 @@ import io.smoothdeploy.api.HttpApi;
 import io.smoothdeploy.api.JsonMediaType;
 import io.smoothdeploy.api.OpenApiDocument;
 import io.smoothdeploy.app.Orchestrator;
-import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
-/** HTTP triggers: each one hands its request to {@link HttpApi} and returns its answer. */
+/**
+ * HTTP triggers: each one hands its request to {@link HttpApi} and returns its answer.
+ *
+ * <p><b>Why every route is {@code AuthorizationLevel.ANONYMOUS}:</b> who may call is decided by Entra ID, not by
+ * a function key. App Service authentication runs in front of the app, validates the caller's token and injects
+ * the principal; {@link HttpApi} then checks the principal's app roles on every route (see
+ * {@link io.smoothdeploy.api.Access}) and answers 401 without one. A function key on top would be a second,
+ * shared secret that says nothing about who called, and would bring back the key the pipelines no longer need.
+ * When the app runs without platform authentication, the code trusts no principal header and every route but
+ * the OpenAPI document answers 401: it fails closed.
+ */
 public class HttpApiFunctions {
 
     private final HttpApi api;
@@ -30,90 +39,91 @@ public class HttpApiFunctions {
 
     @FunctionName("PutEnvironment")
     public HttpResponseMessage putEnvironment(
-            @HttpTrigger(name = "req", methods = {HttpMethod.PUT}, authLevel = AuthorizationLevel.FUNCTION,
+            @HttpTrigger(name = "req", methods = {HttpMethod.PUT}, authLevel = AuthorizationLevel.ANONYMOUS,
                     route = "environments/{name}") HttpRequestMessage<Optional<String>> request,
             @BindingName("name") String name, ExecutionContext context) {
-        return respond(request, jsonBody(request, "/api/environments/" + name, body -> api.putEnvironment(name, body)));
+        return respond(request, jsonBody(request, "/api/environments/" + name,
+                body -> api.putEnvironment(name, body, request.getHeaders())));
     }
 
     @FunctionName("GetEnvironment")
     public HttpResponseMessage getEnvironment(
-            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.FUNCTION,
+            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.ANONYMOUS,
                     route = "environments/{name}") HttpRequestMessage<Optional<String>> request,
             @BindingName("name") String name, ExecutionContext context) {
-        return respond(request, api.getEnvironment(name));
+        return respond(request, api.getEnvironment(name, request.getHeaders()));
     }
 
     @FunctionName("StartDeployment")
     public HttpResponseMessage startDeployment(
-            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, authLevel = AuthorizationLevel.FUNCTION,
+            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, authLevel = AuthorizationLevel.ANONYMOUS,
                     route = "deployments") HttpRequestMessage<Optional<String>> request,
             ExecutionContext context) {
         return respond(request, jsonBody(request, "/api/deployments",
-                body -> api.startDeployment(body, apiBase(request.getUri()))));
+                body -> api.startDeployment(body, request.getHeaders())));
     }
 
     @FunctionName("GetDeployment")
     public HttpResponseMessage getDeployment(
-            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.FUNCTION,
+            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.ANONYMOUS,
                     route = "deployments/{id}") HttpRequestMessage<Optional<String>> request,
             @BindingName("id") String id, ExecutionContext context) {
-        return respond(request, api.getDeployment(id));
+        return respond(request, api.getDeployment(id, request.getHeaders()));
     }
 
     @FunctionName("GetDeploymentLog")
     public HttpResponseMessage getDeploymentLog(
-            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.FUNCTION,
+            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.ANONYMOUS,
                     route = "deployments/{id}/log") HttpRequestMessage<Optional<String>> request,
             @BindingName("id") String id, ExecutionContext context) {
-        return respond(request, api.getDeploymentLog(id));
+        return respond(request, api.getDeploymentLog(id, request.getHeaders()));
     }
 
     @FunctionName("GetDeploymentDiagnosis")
     public HttpResponseMessage getDeploymentDiagnosis(
-            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.FUNCTION,
+            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.ANONYMOUS,
                     route = "deployments/{id}/diagnosis") HttpRequestMessage<Optional<String>> request,
             @BindingName("id") String id, ExecutionContext context) {
-        return respond(request, api.getDiagnosis(id));
+        return respond(request, api.getDiagnosis(id, request.getHeaders()));
     }
 
     @FunctionName("GetDeploymentTimeline")
     public HttpResponseMessage getDeploymentTimeline(
-            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.FUNCTION,
+            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.ANONYMOUS,
                     route = "deployments/{id}/timeline") HttpRequestMessage<Optional<String>> request,
             @BindingName("id") String id, ExecutionContext context) {
-        return respond(request, api.getTimeline(id));
+        return respond(request, api.getTimeline(id, request.getHeaders()));
     }
 
     @FunctionName("GetSupportBundle")
     public HttpResponseMessage getSupportBundle(
-            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.FUNCTION,
+            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.ANONYMOUS,
                     route = "deployments/{id}/support-bundle") HttpRequestMessage<Optional<String>> request,
             @BindingName("id") String id, ExecutionContext context) {
-        return respond(request, api.getSupportBundle(id));
+        return respond(request, api.getSupportBundle(id, request.getHeaders()));
     }
 
     @FunctionName("CompleteDeployment")
     public HttpResponseMessage completeDeployment(
-            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, authLevel = AuthorizationLevel.FUNCTION,
+            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, authLevel = AuthorizationLevel.ANONYMOUS,
                     route = "deployments/{id}/complete") HttpRequestMessage<Optional<String>> request,
             @BindingName("id") String id, ExecutionContext context) {
         return respond(request, jsonBody(request, "/api/deployments/" + id + "/complete",
-                body -> api.completeDeployment(id, body, principal(request))));
+                body -> api.completeDeployment(id, body, request.getHeaders())));
     }
 
     @FunctionName("ResetDeployment")
     public HttpResponseMessage resetDeployment(
-            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, authLevel = AuthorizationLevel.FUNCTION,
+            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, authLevel = AuthorizationLevel.ANONYMOUS,
                     route = "deployments/{id}/reset") HttpRequestMessage<Optional<String>> request,
             @BindingName("id") String id, ExecutionContext context) {
         return respond(request, jsonBody(request, "/api/deployments/" + id + "/reset",
-                body -> api.resetDeployment(id, body)));
+                body -> api.resetDeployment(id, body, request.getHeaders())));
     }
 
     /**
-     * The API's OpenAPI document. ANONYMOUS on purpose: a spec is public, holds no secret, and tools (and
-     * people) fetch it without a function key; every route it describes still needs one.
+     * The API's OpenAPI document. ANONYMOUS and without a principal check on purpose: a spec is public, holds no
+     * secret, and tools (and people) fetch it before signing in; every route it describes still needs a role.
      */
     @FunctionName("GetOpenApi")
     public HttpResponseMessage getOpenApi(
@@ -121,11 +131,6 @@ public class HttpApiFunctions {
                     route = "openapi.json") HttpRequestMessage<Optional<String>> request,
             ExecutionContext context) {
         return respond(request, OpenApiDocument.response());
-    }
-
-    /** The URL prefix that API paths hang from, for Location headers: scheme, authority and "/api". */
-    static String apiBase(URI requestUri) {
-        return requestUri.getScheme() + "://" + requestUri.getRawAuthority() + "/api";
     }
 
     /** Hands the body to {@code handler} when it is sent as JSON (or is empty); else the 415 answer. */
@@ -148,12 +153,5 @@ public class HttpApiFunctions {
 
     private static HttpStatusType status(int code) {
         return HttpStatusType.custom(code);
-    }
-
-    /** The signed-in caller's name when App Service authentication is on (its headers cannot be forged past it). */
-    private static String principal(HttpRequestMessage<?> request) {
-        return request.getHeaders().entrySet().stream()
-                .filter(h -> h.getKey().equalsIgnoreCase("X-MS-CLIENT-PRINCIPAL-NAME"))
-                .map(Map.Entry::getValue).findFirst().orElse(null);
     }
 }

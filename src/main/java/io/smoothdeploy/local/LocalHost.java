@@ -28,7 +28,9 @@ import java.util.concurrent.CountDownLatch;
  * {@code sample-sql}.
  *
  * <p>Settings come from {@code local.settings.json} when it exists, else from
- * {@code local.settings.sample.json}. System properties: {@code port} (default 7071).
+ * {@code local.settings.sample.json}. System properties: {@code port} (default 7071). Options: who every request
+ * runs as ({@code --user alice --roles Deployer,Approver}, see {@link #userOptions}); by default a user with
+ * every role.
  */
 public final class LocalHost {
 
@@ -42,7 +44,7 @@ public final class LocalHost {
      */
     public static void main(String[] args) {
         try {
-            run();
+            run(userOptions(args));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception | LinkageError e) {
@@ -68,12 +70,38 @@ public final class LocalHost {
         return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
     }
 
-    private static void run() throws Exception {
+    /**
+     * The development user's options: {@code --user <name>}, {@code --roles <Role,Role>}, {@code --object-id <id>}
+     * and {@code --groups <id,id>}, as the settings {@link LocalUser} reads.
+     *
+     * @throws IllegalArgumentException for an unknown option or one without its value
+     */
+    static Map<String, String> userOptions(String[] args) {
+        Map<String, String> options = new HashMap<>();
+        Map<String, String> names = Map.of("--user", LocalUser.USER, "--roles", LocalUser.ROLES,
+                "--object-id", LocalUser.OBJECT_ID, "--groups", LocalUser.GROUPS);
+        for (int i = 0; i < args.length; i++) {
+            String setting = names.get(args[i]);
+            if (setting == null) {
+                throw new IllegalArgumentException("unknown option '" + args[i] + "'; the local host takes --user "
+                        + "<name>, --roles <Reader,Deployer,Approver,Admin>, --object-id <id> and --groups <id,...>");
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(args[i] + " needs a value");
+            }
+            options.put(setting, args[++i]);
+        }
+        return options;
+    }
+
+    private static void run(Map<String, String> userOptions) throws Exception {
         int port = Integer.getInteger("port", 7071);
         if (port != 0) {
             requireFreePort(port);
         }
         Map<String, String> settings = settings(Path.of("."));
+        settings.putAll(userOptions);
+        LocalUser.fromSettings(settings);
         Clock clock = Clock.systemUTC();
         Azurite azurite = Azurite.start();
         AzureEmulator emulator = AzureEmulator.start(clock);
@@ -120,7 +148,9 @@ public final class LocalHost {
                                     Path packages) {
         StringBuilder text = new StringBuilder();
         text.append("Smooth deploy local host\n");
-        text.append("  API:            ").append(stack.apiBase()).append("  (no function key needed locally)\n");
+        text.append("  API:            ").append(stack.apiBase()).append("  (no sign-in locally)\n");
+        text.append("  You are:        ").append(LocalUser.describe(stack.user()))
+                .append("  (every request runs as this user; change it with --user, --roles, --object-id, --groups)\n");
         text.append("  Table storage:  Azurite at ").append(azurite.tableEndpoint()).append('\n');
         text.append("  Step queues:    in process, as strict as Service Bus (peek-lock ")
                 .append(stack.queue().lockDuration()).append(", duplicate window ")

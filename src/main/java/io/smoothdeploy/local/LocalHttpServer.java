@@ -46,7 +46,11 @@ import java.util.stream.Collectors;
  * <p><b>Keys:</b> routes declared {@code AuthorizationLevel.FUNCTION} (or {@code ADMIN}) need a function
  * key in Azure. Locally no key is required, as with the Functions Core Tools: the server listens on
  * 127.0.0.1 only, so only this machine can reach it. A {@code code} query parameter or
- * {@code x-functions-key} header is accepted and ignored.
+ * {@code x-functions-key} header is accepted and ignored. (Our own API routes are ANONYMOUS and check the
+ * caller's roles in code; locally the caller is the development user, see {@link LocalUser}.)
+ *
+ * <p><b>Body size:</b> a body over {@link #DEFAULT_MAX_BODY_BYTES} is answered 413 once the limit is passed,
+ * never read to its end; in Azure the Functions host's request size limit is the matching guard.
  *
  * <p>What a function returns is written as: an {@link HttpResponseMessage} (its status, headers and body);
  * a String or byte[] as a 200 body; null as 204; anything else as 200 JSON. A String body gets
@@ -62,8 +66,16 @@ public final class LocalHttpServer implements AutoCloseable {
     private static final List<String> WELL_KNOWN_HEADERS = List.of("Content-Type", "Location", "ETag",
             "Retry-After", "Cache-Control", "Content-Disposition", "Last-Modified", "WWW-Authenticate");
 
+    /** The most a request body may hold; larger bodies are refused (413) without being read to their end. */
+    public static final int DEFAULT_MAX_BODY_BYTES = io.smoothdeploy.api.HttpApi.MAX_BODY_BYTES;
+
+    /** How much of a refused body is read and dropped after the 413, so the client gets to read the answer. */
+    static final long DISCARD_BYTES = 4L * 1024 * 1024;
+    static final java.time.Duration DISCARD_TIME = java.time.Duration.ofSeconds(2);
+
     private final FunctionCatalog catalog;
     private final int requestedPort;
+    private final int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     private HttpServer server;
     private ExecutorService executor;
 
@@ -184,8 +196,19 @@ public final class LocalHttpServer implements AutoCloseable {
 
     private void invoke(HttpExchange exchange, FunctionCatalog.RouteMatch match, HttpMethod method,
                         String methodName, String rawPath) throws IOException {
-        LocalHttpRequest request = new LocalHttpRequest(requestUri(exchange), method, headersOf(exchange),
-                readBody(exchange));
+        String body = readBody(exchange, maxBodyBytes);
+        if (body == null) {
+            // Stop at the limit: the rest is never kept (a bounded tail is read and dropped after the answer, then
+            // the connection closes), so a huge or endless body cannot fill memory or hold a thread for long.
+            // The same problem the API answers for a body over its limit, so a client sees one shape either way.
+            io.smoothdeploy.api.ApiResponse tooLarge = io.smoothdeploy.api.Problem.tooLarge(maxBodyBytes)
+                    .toResponse(rawPath);
+            Map<String, String> headers = new LinkedHashMap<>(tooLarge.headers());
+            headers.put("Connection", "close");
+            sendThenDiscard(exchange, 413, headers, tooLarge.body().getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        LocalHttpRequest request = new LocalHttpRequest(requestUri(exchange), method, headersOf(exchange), body);
         String functionName = match.route().functionName();
         LocalExecutionContext context = LocalExecutionContext.forFunction(functionName);
         Object result;
@@ -289,6 +312,37 @@ public final class LocalHttpServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends the answer, then reads and drops what is left of the request body, at most {@link #DISCARD_BYTES} bytes
+     * and for at most {@link #DISCARD_TIME}, before the connection closes. A client that writes its whole body before
+     * it reads the answer (the JDK's HttpClient does) would otherwise see the connection reset and lose the 413:
+     * closing a socket with unread input resets it (RFC 9112 section 9.6 asks a server to keep reading for this
+     * reason). Nothing is kept, so the memory bound holds; a body longer than the bound still gets the reset.
+     */
+    private static void sendThenDiscard(HttpExchange exchange, int status, Map<String, String> headers, byte[] body)
+            throws IOException {
+        Headers responseHeaders = exchange.getResponseHeaders();
+        headers.forEach((name, value) -> {
+            if (value != null && !name.equalsIgnoreCase("Content-Length")) {
+                responseHeaders.set(name, value);
+            }
+        });
+        exchange.sendResponseHeaders(status, body.length);
+        OutputStream out = exchange.getResponseBody();
+        out.write(body);
+        out.flush();
+        InputStream in = exchange.getRequestBody();
+        byte[] sink = new byte[16 * 1024];
+        long left = DISCARD_BYTES;
+        long until = System.nanoTime() + DISCARD_TIME.toNanos();
+        int read;
+        while (left > 0 && System.nanoTime() < until
+                && (read = in.read(sink, 0, (int) Math.min(sink.length, left))) >= 0) {
+            left -= read;
+        }
+        out.close();
+    }
+
     private String notFoundDetail(String methodName, String rawPath) {
         String known = catalog.httpRoutes().stream()
                 .map(route -> route.methods().stream().map(Enum::name).collect(Collectors.joining("|")) + " "
@@ -327,10 +381,28 @@ public final class LocalHttpServer implements AutoCloseable {
         return headers;
     }
 
-    private static String readBody(HttpExchange exchange) throws IOException {
-        try (InputStream in = exchange.getRequestBody()) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    /**
+     * The body as text, or null when it is larger than {@code limit} bytes: a declared Content-Length over the
+     * limit is refused without reading, and a chunked body is read only up to one byte past the limit.
+     */
+    static String readBody(HttpExchange exchange, int limit) throws IOException {
+        String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (declared != null) {
+            try {
+                if (Long.parseLong(declared.strip()) > limit) {
+                    return null;
+                }
+            } catch (NumberFormatException ignored) {
+                // the JDK server refuses a malformed Content-Length before we get here
+            }
         }
+        InputStream in = exchange.getRequestBody();
+        byte[] bytes = in.readNBytes(limit + 1);
+        if (bytes.length > limit) {
+            return null;
+        }
+        in.close();
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     private static ThreadFactory daemonThreads() {

@@ -1,6 +1,8 @@
 package io.smoothdeploy.local;
 
 import com.azure.data.tables.TableServiceClient;
+import io.smoothdeploy.api.Authentication;
+import io.smoothdeploy.api.Principal;
 import io.smoothdeploy.app.Orchestrator;
 import io.smoothdeploy.app.Wiring;
 import io.smoothdeploy.cloud.AppServiceCloud;
@@ -62,8 +64,11 @@ public final class LocalStack implements AutoCloseable {
     private final TimerFunctions timer;
     private final TimerScheduler timers;
 
+    private final Principal user;
+
     private LocalStack(TableDeploymentStore store, InProcessStepQueue queue, FunctionCatalog catalog,
-                       LocalHttpServer server, TimerFunctions timer, TimerScheduler timers) {
+                       LocalHttpServer server, TimerFunctions timer, TimerScheduler timers, Principal user) {
+        this.user = user;
         this.timer = timer;
         this.timers = timers;
         this.store = store;
@@ -154,9 +159,11 @@ public final class LocalStack implements AutoCloseable {
         WebhookNotifier notifier = new WebhookNotifier(outbound,
                 settings.getOrDefault(WebhookNotifier.SECRET_SETTING, DEVELOPMENT_WEBHOOK_SECRET), clock, 3,
                 Duration.ofMillis(200));
+        Principal user = LocalUser.fromSettings(settings);
+        java.util.concurrent.atomic.AtomicReference<String> apiBase = new java.util.concurrent.atomic.AtomicReference<>();
         Orchestrator orchestrator = Wiring.orchestrator(new Wiring.Ports(engineStore, engineQueue, appService, sql,
                 cloud.prober(), notifier, cloud.packages(), cloud.smoke(), cloud.activity()), outbound, clock, pacing,
-                null);
+                null, Authentication.local(user), apiBase::get);
         TimerFunctions timer = new TimerFunctions(orchestrator);
         FunctionCatalog catalog = new FunctionCatalog(settings, new HttpApiFunctions(orchestrator),
                 new StepFunctions(orchestrator), new DeadLetterFunctions(orchestrator), timer);
@@ -171,7 +178,14 @@ public final class LocalStack implements AutoCloseable {
             throw new java.io.UncheckedIOException("could not serve HTTP on port " + httpPort
                     + " (is another local host running?)", e);
         }
-        return new LocalStack(store, queue, catalog, server, timer, timers);
+        // Location headers name the address this server listens on, not whatever Host a request sent
+        apiBase.set(server.baseUrl() + "/" + FunctionCatalog.ROUTE_PREFIX);
+        return new LocalStack(store, queue, catalog, server, timer, timers, user);
+    }
+
+    /** Who every request to this host runs as (see {@link LocalUser}). */
+    public Principal user() {
+        return user;
     }
 
     /** The API's base URL, for example {@code http://127.0.0.1:7071/api}. */

@@ -4,6 +4,7 @@ import com.azure.data.tables.models.TableEntity;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.smoothdeploy.app.Json;
+import io.smoothdeploy.engine.AuditEntry;
 import io.smoothdeploy.engine.Deployment;
 import io.smoothdeploy.engine.DeploymentError;
 import io.smoothdeploy.engine.DeploymentMode;
@@ -100,6 +101,8 @@ final class EntityCodec {
     static final String P_SEQUENCE = "sequence";
     static final String P_CLONE_WRITES_ACCEPTED = "cloneWritesAccepted";
     static final String P_MAINTENANCE_PACKAGES = "maintenancePackages";
+    /** The commands asked of a deployment (JSON); rows written before it was kept have none, read as empty. */
+    static final String P_AUDIT = "audit";
     static final String P_SWAP_REQUESTED_AT = "swapRequestedAt";
     static final String P_PREVIEW_APPLIED_AT = "previewAppliedAt";
     static final String P_RETRY = "retry";
@@ -116,6 +119,7 @@ final class EntityCodec {
     private static final TypeReference<List<SmokeCheckResult>> SMOKE_CHECKS = new TypeReference<>() { };
     private static final TypeReference<Map<Stage, WebAppState.StageTiming>> TIMINGS = new TypeReference<>() { };
     private static final TypeReference<Map<String, String>> PACKAGES = new TypeReference<>() { };
+    private static final TypeReference<List<AuditEntry>> AUDIT = new TypeReference<>() { };
 
     /** Strictly increasing per JVM: orders log lines of different writes that carry the same time. */
     private static final AtomicLong LAST_WRITE_STAMP = new AtomicLong();
@@ -267,6 +271,7 @@ final class EntityCodec {
         put(entity, P_TIMINGS, d.timings().isEmpty() ? null : toJson(d.timings()));
         put(entity, P_CLONE_WRITES_ACCEPTED, d.cloneWritesAccepted());
         put(entity, P_MAINTENANCE_PACKAGES, d.maintenancePackages().isEmpty() ? null : toJson(d.maintenancePackages()));
+        put(entity, P_AUDIT, d.audit().isEmpty() ? null : toJson(d.audit()));
         return withEtag(entity, d.etag());
     }
 
@@ -305,6 +310,7 @@ final class EntityCodec {
                 e.getProperty(P_CLONE_WRITES_ACCEPTED) instanceof Number n ? n.longValue() : null,
                 string(e, P_MAINTENANCE_PACKAGES) == null ? Map.of()
                         : fromJson(string(e, P_MAINTENANCE_PACKAGES), PACKAGES, e),
+                listOrEmpty(e, P_AUDIT, AUDIT),
                 e.getETag());
     }
 

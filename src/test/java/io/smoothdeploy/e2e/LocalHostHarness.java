@@ -65,6 +65,23 @@ final class LocalHostHarness implements AutoCloseable {
                 + "\"maintenancePagePackageUri\":\"https://packages.example.com/maintenance.zip\"}";
     }
 
+    /**
+     * The sample registration (one CMS web app) on a site, custom domain and database of its own, added to the
+     * cloud here: a deployment holds its site's slots and database until it ends, so environments whose
+     * deployments stay open side by side must not share them.
+     */
+    String environmentOnOwnSite(int n) {
+        String site = CMS + "-" + n;
+        String database = "cmsdb" + n;
+        String domain = "www" + n + ".example.com";
+        cloud.addSite(site, OLD_PACKAGE, Map.of("EPiServerDB", SampleCloud.CONNECTION.replace("Initial Catalog=cmsdb;",
+                "Initial Catalog=" + database + ";")));
+        cloud.addDatabase(new io.smoothdeploy.cloud.DatabaseRef(SQL_SERVER, database));
+        cloud.bindCustomDomain(site, domain);
+        return environmentBody(false).replace(CMS, site).replace("\"name\":\"cmsdb\"", "\"name\":\"" + database + "\"")
+                .replace(SampleCloud.CUSTOM_DOMAIN, domain);
+    }
+
     /** Two main sites (cms, commerce) and a scheduler on a maintenance page. */
     static String threeWebAppBody() {
         String commerce = "{\"name\":\"commerce\",\"resourceId\":\"" + COMMERCE + "\",\"role\":\"ZeroDowntime\"},";

@@ -100,6 +100,14 @@ class InfraConsistencyTest {
     }
 
     @Test
+    void theFunctionsHostRefusesABodyOverTheApisOwnLimit() {
+        // The host's limit (bytes) is the guard in Azure that the local host's early 413 is locally; a larger
+        // value would let a body into memory that the API then refuses, a smaller one would refuse valid bodies.
+        assertEquals(String.valueOf(io.smoothdeploy.api.HttpApi.MAX_BODY_BYTES),
+                infra.literal("FUNCTIONS_REQUEST_BODY_SIZE_LIMIT"), "FUNCTIONS_REQUEST_BODY_SIZE_LIMIT in infra/");
+    }
+
+    @Test
     void theAppRegistrationDeclaresTheFourRoles() {
         // The manifest is the source of the role names; when the code declares an enum Role, it must agree.
         Set<String> codeRoles = SecurityChecks.codeRoleNames(PROJECT.resolve("src/main/java"));

@@ -1,6 +1,8 @@
 package io.smoothdeploy.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.mockito.ArgumentMatchers.anyMap;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
@@ -52,7 +54,7 @@ class RealFunctionClassesTest {
     @Test
     void serverRunsTheRealGetDeploymentFunction() throws Exception {
         // Arrange
-        when(api.getDeployment("d-42")).thenReturn(
+        when(api.getDeployment(eq("d-42"), anyMap())).thenReturn(
                 new ApiResponse(200, Map.of("Content-Type", "application/json"), "{\"id\":\"d-42\"}"));
         FunctionCatalog catalog = new FunctionCatalog(SETTINGS, new HttpApiFunctions(orchestrator),
                 new StepFunctions(orchestrator));
@@ -67,7 +69,7 @@ class RealFunctionClassesTest {
             assertEquals(200, response.statusCode());
             assertEquals("{\"id\":\"d-42\"}", response.body());
             assertEquals("application/json", response.headers().firstValue("Content-Type").orElseThrow());
-            verify(api).getDeployment("d-42");
+            verify(api).getDeployment(eq("d-42"), anyMap());
         }
     }
 }

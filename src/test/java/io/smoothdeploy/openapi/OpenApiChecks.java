@@ -139,8 +139,9 @@ final class OpenApiChecks {
 
     /**
      * Both ways: each function's method and path is an operation of the document, with the function's name
-     * as operationId, its path parameters declared, and security as its auth level says (none for ANONYMOUS,
-     * the function key otherwise); and each operation of the document is served by a function.
+     * as operationId, its path parameters declared, and security as its auth level says (none, or the Entra ID
+     * bearer scheme with 401, 403 and the role documented, for ANONYMOUS; the function key otherwise); and each
+     * operation of the document is served by a function.
      */
     static List<String> routeMismatches(JsonNode doc, List<HttpFunction> functions) {
         List<String> problems = new ArrayList<>();
@@ -179,12 +180,21 @@ final class OpenApiChecks {
             JsonNode security = operation.has("security") ? operation.get("security") : doc.path("security");
             boolean open = security.isArray() && (security.isEmpty()
                     || streamOf(security).anyMatch(requirement -> requirement.isObject() && requirement.isEmpty()));
-            if (function.authLevel() == AuthorizationLevel.ANONYMOUS && !open) {
+            boolean signedIn = security.isArray() && !security.isEmpty() && streamOf(security).allMatch(
+                    requirement -> requirement.isObject() && requirement.size() == 1 && requirement.has("entraId"));
+            if (function.authLevel() == AuthorizationLevel.ANONYMOUS && !open && !signedIn) {
                 problems.add(function.key() + ": the function is ANONYMOUS but the document asks for a key");
             }
-            if (function.authLevel() != AuthorizationLevel.ANONYMOUS && open) {
+            if (signedIn && (!operation.path("responses").has("401") || !operation.path("responses").has("403")
+                    || !operation.path("x-required-role").isTextual())) {
+                // an ANONYMOUS function that checks the caller's roles in code documents its role and both refusals
+                problems.add(function.key() + ": it needs a signed-in caller but does not document 401, 403 and "
+                        + "x-required-role");
+            }
+            if (function.authLevel() != AuthorizationLevel.ANONYMOUS && (open || signedIn)) {
+                // behind App Service authentication a key-level function would refuse every signed-in caller
                 problems.add(function.key() + ": the function needs a key (" + function.authLevel()
-                        + ") but the document asks for none");
+                        + ") but the document asks for " + (open ? "none" : "an Entra ID token"));
             }
         }
         for (String operation : documented) {

@@ -125,7 +125,6 @@ class OpenApiTest {
         expect(host.get("/deployments/" + resumedId), 200);
         expect(host.get("/deployments/" + resumedId + "/support-bundle"), 200);
         expect(host.post("/deployments/" + resumedId + "/complete", "{}"), 409);
-        expect(host.post("/deployments/" + resumedId + "/complete", "{\"acceptDataLoss\":true}"), 422);
         expect(host.post("/deployments/" + resumedId + "/complete",
                 "{\"acceptDataLoss\":true,\"acceptedBy\":\"Jane Doe <jane@example.com>\"}"), 202);
         host.runQueues();
@@ -164,6 +163,14 @@ class OpenApiTest {
         expect(host.post("/deployments/" + UNKNOWN_ID + "/reset", null), 404);
         expect(host.post("/deployments/" + completedId + "/complete", "{\"force\":true}"), 400);
         expect(host.post("/deployments/" + completedId + "/complete", "{\"acceptDataLoss\":\"yes\",\"acceptedBy\":\"\"}"), 400);
+
+        // Who may: a principal header the local host does not trust (401), and an environment whose approvers
+        // do not name the local user (403).
+        expect(host.send("GET", "/deployments/" + completedId, null,
+                Map.of("X-MS-CLIENT-PRINCIPAL-NAME", "ceo@example.com")), 401);
+        expect(host.put("/environments/prod", RecordingHost.environmentBody(true, true).replaceFirst("\\}$",
+                ",\"approvers\":[\"6a3c2f0e-8b1d-4c4e-a7f2-91d0b5e3c8aa\"]}")), 200);
+        expect(host.post("/deployments/" + completedId + "/complete", null), 403);
         expect(host.post("/deployments/" + failedId + "/reset", "{\"rollbackDatabase\":\"yes\"}"), 400);
         expect(host.sendAs("PUT", "/environments/other", "text/plain", env), 415);
         expect(host.sendAs("POST", "/deployments", null, RecordingHost.startBody("prod", NEW_PACKAGE, "ReadOnly", null)), 415);
@@ -183,17 +190,21 @@ class OpenApiTest {
     // ------------------------------------------------------------------ the document itself
 
     @Test
-    void documentIsJsonDeclaringOpenApi31WithTheApiPrefixAndTheFunctionKey() {
+    void documentIsJsonDeclaringOpenApi31WithTheApiPrefixAndEntraIdSignIn() {
         assertTrue(doc.path("openapi").asText().matches("3\\.1\\.\\d+"), "openapi: " + doc.path("openapi"));
         assertEquals("/api", doc.path("servers").path(0).path("url").asText());
         JsonNode schemes = doc.path("components").path("securitySchemes");
-        assertEquals(Set.of("header x-functions-key", "query code"), Set.of(
-                schemes.path("functionKey").path("in").asText() + " " + schemes.path("functionKey").path("name").asText(),
-                schemes.path("functionKeyQuery").path("in").asText() + " "
-                        + schemes.path("functionKeyQuery").path("name").asText()));
-        assertEquals("apiKey", schemes.path("functionKey").path("type").asText());
-        assertEquals("apiKey", schemes.path("functionKeyQuery").path("type").asText());
-        assertEquals(2, doc.path("security").size(), "either key form is enough: " + doc.path("security"));
+        assertEquals(List.of("entraId"), List.copyOf(iterable(schemes.fieldNames())), "no function key: " + schemes);
+        assertEquals("http", schemes.path("entraId").path("type").asText());
+        assertEquals("bearer", schemes.path("entraId").path("scheme").asText());
+        assertEquals(1, doc.path("security").size(), "a signed-in caller: " + doc.path("security"));
+        assertTrue(doc.path("security").path(0).has("entraId"));
+    }
+
+    private static <T> List<T> iterable(java.util.Iterator<T> iterator) {
+        List<T> all = new java.util.ArrayList<>();
+        iterator.forEachRemaining(all::add);
+        return all;
     }
 
     @Test
@@ -245,7 +256,7 @@ class OpenApiTest {
         Set<String> documented = OpenApiChecks.httpFunctions().stream().map(OpenApiChecks.HttpFunction::key)
                 .collect(Collectors.toCollection(TreeSet::new));
         assertEquals(documented, operations);
-        assertEquals(Set.of(200, 201, 202, 400, 404, 409, 413, 415, 422), statuses);
+        assertEquals(Set.of(200, 201, 202, 400, 401, 403, 404, 409, 413, 415, 422), statuses);
         assertTrue(host.exchanges.stream().anyMatch(e -> e.body().contains("\"errors\":[{\"kind\"")),
                 "a failed deployment's errors were recorded");
         assertTrue(host.exchanges.stream().anyMatch(e -> e.body().contains("\"runningDeploymentId\"")));
@@ -367,7 +378,7 @@ class OpenApiTest {
 
         assertEquals(List.of(
                 "GET /deployments/{id}/log is served by function GetDeploymentLog but is not in the OpenAPI document",
-                "GET /openapi.json: the function is ANONYMOUS but the document asks for a key",
+                "GET /openapi.json: it needs a signed-in caller but does not document 401, 403 and x-required-role",
                 "POST /deployments/{id}/cancel is in the OpenAPI document but no function serves it"), problems);
     }
 
@@ -375,10 +386,15 @@ class OpenApiTest {
     void routeCheckNamesAFunctionWhoseAuthLevelTheDocumentGetsWrong() {
         List<OpenApiChecks.HttpFunction> functions = new ArrayList<>(OpenApiChecks.httpFunctions());
         functions.replaceAll(f -> f.name().equals("GetDeployment")
-                ? new OpenApiChecks.HttpFunction(f.name(), f.method(), f.path(), AuthorizationLevel.ANONYMOUS) : f);
+                ? new OpenApiChecks.HttpFunction(f.name(), f.method(), f.path(), AuthorizationLevel.FUNCTION) : f);
+        ObjectNode keyed = doc.deepCopy();
+        ((ObjectNode) keyed.at("/paths/~1deployments~1{id}~1timeline/get")).putArray("security").addObject()
+                .putArray("functionKey");
 
-        assertEquals(List.of("GET /deployments/{id}: the function is ANONYMOUS but the document asks for a key"),
-                OpenApiChecks.routeMismatches(doc, functions));
+        assertEquals(List.of("GET /deployments/{id}: the function needs a key (FUNCTION) but the document asks for an "
+                        + "Entra ID token"), OpenApiChecks.routeMismatches(doc, functions));
+        assertEquals(List.of("GET /deployments/{id}/timeline: the function is ANONYMOUS but the document asks for a "
+                        + "key"), OpenApiChecks.routeMismatches(keyed, OpenApiChecks.httpFunctions()));
     }
 
     @Test

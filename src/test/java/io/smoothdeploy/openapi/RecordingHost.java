@@ -121,18 +121,30 @@ final class RecordingHost implements AutoCloseable {
 
     /** Sends a request under {@code /api} and records it with its answer. */
     OpenApiChecks.Exchange send(String method, String path, String body) {
-        return sendAs(method, path, "application/json", body);
+        return sendAs(method, path, "application/json", body, Map.of());
+    }
+
+    /** The same, with extra request headers. */
+    OpenApiChecks.Exchange send(String method, String path, String body, Map<String, String> extraHeaders) {
+        return sendAs(method, path, "application/json", body, extraHeaders);
     }
 
     /** As {@link #send}, with the given Content-Type (none when null). */
     OpenApiChecks.Exchange sendAs(String method, String path, String contentType, String body) {
+        return sendAs(method, path, contentType, body, Map.of());
+    }
+
+    /** As {@link #send}, with the given Content-Type (none when null) and extra request headers. */
+    OpenApiChecks.Exchange sendAs(String method, String path, String contentType, String body,
+                                  Map<String, String> extraHeaders) {
         HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(body);
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(stack.apiBase() + path)).method(method, publisher);
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(stack.apiBase() + path));
         if (contentType != null) {
             builder.header("Content-Type", contentType);
         }
-        HttpRequest request = builder.build();
+        extraHeaders.forEach(builder::header);
+        HttpRequest request = builder.method(method, publisher).build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             Map<String, String> headers = new LinkedHashMap<>();

@@ -1,0 +1,42 @@
+package io.smoothdeploy.api;
+
+/**
+ * Each thing the API does, with the role it needs. {@link #approves()} marks the operations an environment's
+ * {@code approvers} rule also applies to.
+ */
+public enum Operation {
+    GET_ENVIRONMENT(Role.READER, "read environment"),
+    PUT_ENVIRONMENT(Role.ADMIN, "register or change an environment"),
+    START_DEPLOYMENT(Role.DEPLOYER, "start a deployment"),
+    GET_DEPLOYMENT(Role.READER, "read a deployment"),
+    GET_LOG(Role.READER, "read a deployment's log"),
+    GET_DIAGNOSIS(Role.READER, "read a deployment's diagnosis"),
+    GET_TIMELINE(Role.READER, "read a deployment's timeline"),
+    GET_SUPPORT_BUNDLE(Role.READER, "download a support bundle"),
+    COMPLETE_DEPLOYMENT(Role.APPROVER, "complete a deployment"),
+    ACCEPT_DATA_LOSS(Role.APPROVER, "accept data loss"),
+    RESET_DEPLOYMENT(Role.APPROVER, "reset a deployment");
+
+    private final Role needs;
+    private final String description;
+
+    Operation(Role needs, String description) {
+        this.needs = needs;
+        this.description = description;
+    }
+
+    /** The role this operation needs. */
+    public Role needs() {
+        return needs;
+    }
+
+    /** What it does, for a message: "complete a deployment". */
+    public String description() {
+        return description;
+    }
+
+    /** True for the operations an environment's {@code approvers} can narrow to named principals or groups. */
+    public boolean approves() {
+        return needs == Role.APPROVER;
+    }
+}

@@ -1,0 +1,308 @@
+package io.smoothdeploy.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.smoothdeploy.api.ApiResponse;
+import io.smoothdeploy.api.HttpApi;
+import io.smoothdeploy.testing.TestAzurite;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Who may do what, route by route: every role against every route, on the real store (Azurite) behind App Service
+ * authentication's principal headers. An allowed request does its work; a refused one answers 403 problem+json
+ * naming the missing role and writes nothing (no row in the state or index table, no deployment).
+ */
+class RolesTest {
+
+    private static final String OID = "0f6d7a4e-1c52-4a8e-9a57-3b1a6e2d9c10";
+    private static final String APPROVER_GROUP = "6a3c2f0e-8b1d-4c4e-a7f2-91d0b5e3c8aa";
+    private static final AtomicInteger ENVIRONMENTS = new AtomicInteger();
+    private static LocalHostHarness host;
+    private static PlatformApi platform;
+
+    @BeforeAll
+    static void startHost() {
+        host = new LocalHostHarness();
+        host.stack.timerScheduler().enabled(false);
+        platform = new PlatformApi(host, true);
+    }
+
+    @AfterAll
+    static void stopHost() {
+        host.close();
+    }
+
+    /** What a route needs before it can be tried: nothing, a registered environment, or a run awaiting verification. */
+    enum Fixture { NONE, ENVIRONMENT, AWAITING_VERIFICATION }
+
+    /** Each protected route: how to call it, the role it needs, and the status it answers when allowed. */
+    enum Route {
+        PUT_ENVIRONMENT("Admin", 201, Fixture.NONE, (api, f, h) -> api.putEnvironment(f.environment,
+                LocalHostHarness.environmentBody(false), h)),
+        GET_ENVIRONMENT("Reader", 200, Fixture.ENVIRONMENT, (api, f, h) -> api.getEnvironment(f.environment, h)),
+        START_DEPLOYMENT("Deployer", 202, Fixture.ENVIRONMENT, (api, f, h) -> api.startDeployment(
+                LocalHostHarness.startBody(f.environment, LocalHostHarness.NEW_PACKAGE, null), h)),
+        GET_DEPLOYMENT("Reader", 200, Fixture.AWAITING_VERIFICATION, (api, f, h) -> api.getDeployment(f.deployment, h)),
+        GET_LOG("Reader", 200, Fixture.AWAITING_VERIFICATION, (api, f, h) -> api.getDeploymentLog(f.deployment, h)),
+        GET_DIAGNOSIS("Reader", 200, Fixture.AWAITING_VERIFICATION, (api, f, h) -> api.getDiagnosis(f.deployment, h)),
+        GET_TIMELINE("Reader", 200, Fixture.AWAITING_VERIFICATION, (api, f, h) -> api.getTimeline(f.deployment, h)),
+        GET_SUPPORT_BUNDLE("Reader", 200, Fixture.AWAITING_VERIFICATION,
+                (api, f, h) -> api.getSupportBundle(f.deployment, h)),
+        COMPLETE("Approver", 202, Fixture.AWAITING_VERIFICATION,
+                (api, f, h) -> api.completeDeployment(f.deployment, null, h)),
+        COMPLETE_ACCEPTING_DATA_LOSS("Approver", 202, Fixture.AWAITING_VERIFICATION,
+                (api, f, h) -> api.completeDeployment(f.deployment, "{\"acceptDataLoss\":true}", h)),
+        RESET("Approver", 202, Fixture.AWAITING_VERIFICATION,
+                (api, f, h) -> api.resetDeployment(f.deployment, "{\"rollbackDatabase\":false}", h));
+
+        /** True when an allowed call changes its fixture (so it needs one of its own). */
+        boolean writes() {
+            return this == PUT_ENVIRONMENT || this == START_DEPLOYMENT || this == COMPLETE
+                    || this == COMPLETE_ACCEPTING_DATA_LOSS || this == RESET;
+        }
+
+        final String needs;
+        final int allowedStatus;
+        final Fixture fixture;
+        final Call call;
+
+        Route(String needs, int allowedStatus, Fixture fixture, Call call) {
+            this.needs = needs;
+            this.allowedStatus = allowedStatus;
+            this.fixture = fixture;
+            this.call = call;
+        }
+    }
+
+    @FunctionalInterface
+    interface Call {
+        ApiResponse call(HttpApi api, Prepared fixture, Map<String, String> headers);
+    }
+
+    /** A fresh environment, and its deployment awaiting verification when the route needs one. */
+    record Prepared(String environment, String deployment) {
+    }
+
+    static Stream<Arguments> everyRoleOnEveryRoute() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Route route : Route.values()) {
+            for (String role : List.of("Reader", "Deployer", "Approver", "Admin")) {
+                boolean allowed = role.equals(route.needs) || route.needs.equals("Reader");
+                cases.add(Arguments.of(route, role, allowed));
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{1} on {0}: allowed {2}")
+    @MethodSource("everyRoleOnEveryRoute")
+    void eachRoleIsAllowedOnlyTheRoutesItsRoleCovers(Route route, String role, boolean allowed) {
+        // Arrange: a fresh fixture where the request may change it, the shared one where it must not
+        Prepared fixture = allowed && route.writes() ? prepare(route.fixture) : shared(route.fixture);
+        Written before = written();
+
+        // Act
+        ApiResponse answer = route.call.call(platform.api, fixture, PlatformApi.as("pat@example.com", OID, role));
+
+        // Assert
+        if (allowed) {
+            assertEquals(route.allowedStatus, answer.status(), answer.body());
+        } else {
+            assertEquals(403, answer.status(), answer.body());
+            assertEquals("application/problem+json", answer.headers().get("Content-Type"));
+            JsonNode problem = PlatformApi.json(answer);
+            assertEquals("urn:smoothdeploy:problem:missing-role", problem.get("type").asText());
+            assertEquals(route.needs, problem.get("missingRole").asText(), answer.body());
+            assertEquals(List.of(role), List.of(problem.get("yourRoles").get(0).asText()));
+            assertTrue(problem.get("detail").asText().contains("you need the role " + route.needs), answer.body());
+            assertEquals(before, written(), "a refused request writes nothing");
+        }
+    }
+
+    static Stream<Route> routes() {
+        return Stream.of(Route.values());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("routes")
+    void aRequestWithoutAPrincipalIsUnauthenticatedAndWritesNothing(Route route) {
+        // Arrange
+        Prepared fixture = shared(route.fixture);
+        Written before = written();
+
+        // Act
+        ApiResponse answer = route.call.call(platform.api, fixture, Map.of("User-Agent", "curl/8.0"));
+
+        // Assert
+        assertEquals(401, answer.status(), answer.body());
+        assertEquals("application/problem+json", answer.headers().get("Content-Type"));
+        assertEquals("Bearer", answer.headers().get("WWW-Authenticate"));
+        assertEquals("urn:smoothdeploy:problem:unauthenticated", PlatformApi.json(answer).get("type").asText());
+        assertEquals(before, written());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("routes")
+    void aForgedPrincipalWhilePlatformAuthenticationIsOffIsRefusedAndWritesNothing(Route route) {
+        // Arrange: the same API without App Service authentication in front; the caller claims every role
+        PlatformApi unprotected = new PlatformApi(host, false);
+        Prepared fixture = shared(route.fixture);
+        Written before = written();
+
+        // Act
+        ApiResponse answer = route.call.call(unprotected.api, fixture,
+                PlatformApi.as("ceo@example.com", OID, "Reader", "Deployer", "Approver", "Admin"));
+
+        // Assert
+        assertEquals(401, answer.status(), answer.body());
+        JsonNode problem = PlatformApi.json(answer);
+        assertEquals("urn:smoothdeploy:problem:untrusted-principal", problem.get("type").asText());
+        assertTrue(problem.get("detail").asText().contains("App Service authentication is not on"), answer.body());
+        assertEquals(before, written());
+    }
+
+    @Test
+    void aForgedPrincipalHeaderIsRefusedByTheLocalHostToo() {
+        // Arrange
+        String environment = "forged-" + ENVIRONMENTS.incrementAndGet();
+        Written before = written();
+
+        // Act: over HTTP to the local host, which runs as its development user
+        java.net.http.HttpResponse<String> answer = sendToLocalHost("/environments/" + environment,
+                LocalHostHarness.environmentBody(false), "X-MS-CLIENT-PRINCIPAL-NAME", "ceo@example.com");
+
+        // Assert
+        assertEquals(401, answer.statusCode(), answer.body());
+        assertTrue(answer.body().contains("untrusted-principal"), answer.body());
+        assertEquals(before, written());
+    }
+
+    @Test
+    void anApproverOutsideTheEnvironmentsApproversIsRefusedNamingTheRuleAndOneInsideIsAllowed() {
+        // Arrange: an environment only members of one group may approve
+        String environment = "gated-" + ENVIRONMENTS.incrementAndGet();
+        String body = LocalHostHarness.environmentBody(false).replaceFirst("\\}$",
+                ",\"approvers\":[\"" + APPROVER_GROUP + "\"]}");
+        assertEquals(201, platform.api.putEnvironment(environment, body, admin()).status());
+        String id = startAndAwait(environment);
+        Written before = written();
+
+        // Act
+        ApiResponse outsider = platform.api.completeDeployment(id, null, PlatformApi.as("olga@example.com", OID,
+                List.of("Approver"), List.of("11111111-2222-3333-4444-555555555555")));
+        Written afterRefusal = written();
+        ApiResponse resetByOutsider = platform.api.resetDeployment(id, null,
+                PlatformApi.as("olga@example.com", OID, "Approver"));
+        ApiResponse member = platform.api.completeDeployment(id, null, PlatformApi.as("mia@example.com",
+                "7d9e1f20-3a4b-4c5d-8e6f-a0b1c2d3e4f5", List.of("Approver"), List.of(APPROVER_GROUP)));
+
+        // Assert
+        assertEquals(403, outsider.status(), outsider.body());
+        JsonNode problem = PlatformApi.json(outsider);
+        assertEquals("urn:smoothdeploy:problem:not-an-approver", problem.get("type").asText());
+        assertEquals("Approver", problem.get("missingRole").asText());
+        assertEquals("approvers", problem.get("environmentRule").asText());
+        assertEquals(before, afterRefusal, "a refused Complete writes nothing");
+        assertEquals(403, resetByOutsider.status(), resetByOutsider.body());
+        assertEquals(202, member.status(), member.body());
+        assertEquals("mia@example.com", PlatformApi.json(member).get("audit").get(1).get("by").get("name").asText());
+    }
+
+    @Test
+    void theOpenApiDocumentStaysPublic() {
+        java.net.http.HttpResponse<String> answer = sendToLocalHost("/openapi.json", null, "User-Agent", "curl/8.0");
+        assertEquals(200, answer.statusCode());
+    }
+
+    @Test
+    void approversMustBeObjectIdsAndARefusedRegistrationWritesNothing() {
+        // Arrange
+        String environment = "badapprovers-" + ENVIRONMENTS.incrementAndGet();
+        String body = LocalHostHarness.environmentBody(false).replaceFirst("\\}$", ",\"approvers\":[\"release-team\"]}");
+        Written before = written();
+
+        // Act
+        ApiResponse answer = platform.api.putEnvironment(environment, body, admin());
+
+        // Assert
+        assertEquals(400, answer.status(), answer.body());
+        assertEquals("approvers[0]", PlatformApi.json(answer).get("field").asText());
+        assertEquals(before, written());
+        assertNotEquals(201, answer.status());
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static Map<String, String> admin() {
+        return PlatformApi.as("ada@example.com", OID, "Admin");
+    }
+
+    private static final Map<Fixture, Prepared> SHARED = new java.util.EnumMap<>(Fixture.class);
+
+    /** One fixture of each kind for the requests that must change nothing; each stays as it was prepared. */
+    private static synchronized Prepared shared(Fixture fixture) {
+        return SHARED.computeIfAbsent(fixture, RolesTest::prepare);
+    }
+
+    private static Prepared prepare(Fixture fixture) {
+        int n = ENVIRONMENTS.incrementAndGet();
+        String environment = "roles-" + n;
+        if (fixture == Fixture.NONE) {
+            return new Prepared(environment, null);
+        }
+        ApiResponse registered = platform.api.putEnvironment(environment, host.environmentOnOwnSite(n), admin());
+        assertEquals(201, registered.status(), registered.body());
+        return new Prepared(environment, fixture == Fixture.AWAITING_VERIFICATION ? startAndAwait(environment) : null);
+    }
+
+    private static String startAndAwait(String environment) {
+        ApiResponse started = platform.api.startDeployment(LocalHostHarness.startBody(environment,
+                LocalHostHarness.NEW_PACKAGE, null), PlatformApi.as("dee@example.com", OID, "Deployer"));
+        assertEquals(202, started.status(), started.body());
+        String id = PlatformApi.json(started).get("id").asText();
+        host.runQueues();
+        ApiResponse status = platform.api.getDeployment(id, PlatformApi.as("rita@example.com", OID, "Reader"));
+        assertEquals("AwaitingVerification", PlatformApi.json(status).get("status").asText(), status.body());
+        return id;
+    }
+
+    /** Every row of the state and index tables, and how many deployments there are. */
+    record Written(int stateRows, int indexRows, int deployments) {
+    }
+
+    private static Written written() {
+        String state = host.settings.get("StateTableName");
+        return new Written(TestAzurite.countRows(state), TestAzurite.countRows(host.settings.get("DeploymentIndexTableName")),
+                TestAzurite.countRows(state, "dep_"));
+    }
+
+    private static java.net.http.HttpResponse<String> sendToLocalHost(String path, String body, String header,
+                                                                     String value) {
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(host.stack.apiBase() + path)).header(header, value);
+        request = body == null ? request.GET() : request.header("Content-Type", "application/json")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        try {
+            return java.net.http.HttpClient.newHttpClient().send(request.build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

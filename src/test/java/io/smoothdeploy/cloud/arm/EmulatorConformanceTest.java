@@ -147,7 +147,9 @@ class EmulatorConformanceTest {
             new Route(SQL, "get", "Databases_Get", Lro.NONE, false, NOT_FOUND),
             // a new database: 202 with {operation, startTime}, as SqlServerOperationsTests.canCopySqlDatabase.json records
             new Route(SQL, "createOrUpdate", "Databases_CreateOrUpdate", Lro.AZURE_ASYNC_OPERATION, true, NOT_FOUND),
-            new Route(SQL, "delete", "Databases_Delete", Lro.AZURE_ASYNC_OPERATION, false, NOT_FOUND),
+            // an existing database: 202 with {operation, startTime}, as SqlServerOperationsTests.canCRUDSqlDatabase.json
+            // records the drop (a missing one: 204)
+            new Route(SQL, "delete", "Databases_Delete", Lro.AZURE_ASYNC_OPERATION, true, NOT_FOUND),
             new Route(SQL, "rename", "Databases_Rename", Lro.NONE, false, NOT_FOUND));
 
     /** Request bodies, by SDK method, shaped as the SDK sends them. */

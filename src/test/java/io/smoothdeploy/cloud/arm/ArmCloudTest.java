@@ -685,6 +685,22 @@ class ArmCloudTest {
     }
 
     @Test
+    void aDatabaseBeingDroppedRefusesARenameAsBusyWithAzureSqlsConflictingDatabaseOperation() {
+        // Arrange
+        emulator.addDatabase(serverId, "cms-sd-1");
+        DatabaseRef clone = new DatabaseRef(serverId, "cms-sd-1");
+        cloud.deleteDatabase(clone);
+
+        // Act
+        CloudException error = assertThrows(CloudException.class, () -> cloud.rename(clone, "cms-kept"));
+
+        // Assert: nothing renamed, and the engine tries again later rather than failing
+        assertTrue(error.isBusy(), error.getMessage());
+        assertTrue(error.getMessage().contains("409 ConflictingDatabaseOperation"), error.getMessage());
+        assertTrue(cloud.getDatabase(new DatabaseRef(serverId, "cms-kept")).isEmpty());
+    }
+
+    @Test
     void aDatabaseInABrokenStateIsFailed() {
         // Arrange
         emulator.addDatabase(serverId, "cms-sd-1").setStatus("Suspect");

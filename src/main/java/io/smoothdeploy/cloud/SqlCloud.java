@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The Azure SQL part of the cloud port. Copies and restores are long operations: the begin methods start
+ * The Azure SQL part of the cloud port. Copies, restores and deletes are long operations: these methods start
  * them and return; callers poll {@link #getDatabase} from a message scheduled for later.
  */
 public interface SqlCloud {
@@ -23,6 +23,10 @@ public interface SqlCloud {
     /** Renames a database on its server. */
     void rename(DatabaseRef database, String newName);
 
-    /** Deletes the database; nothing happens when it does not exist. */
+    /**
+     * Asks for the database to be deleted and returns once that is accepted; nothing happens when it does not exist.
+     * Azure SQL drops a database in the background, so {@link #getDatabase} may still find it for a while: callers
+     * check in a later run until it is gone. Asking again while it is being dropped is harmless.
+     */
     void deleteDatabase(DatabaseRef database);
 }

@@ -107,6 +107,8 @@ public final class LocalHost {
         AzureEmulator emulator = AzureEmulator.start(clock);
         emulator.setCopyDuration(Duration.ofSeconds(5));
         emulator.setSwapDuration(Duration.ofSeconds(5));
+        // a database drop as short as these copies and swaps (the emulator's default is 30 s)
+        emulator.setDeleteDuration(Duration.ofSeconds(5));
         // restarts lag less than these short swaps take, as App Service finishes a swap's restart before it switches
         emulator.setRestartLag(Duration.ofSeconds(2));
         Path packages = Files.createTempDirectory("smooth-deploy-packages");

@@ -136,6 +136,31 @@ class EmulatorDeploymentTest {
                 .contains("Initial Catalog=cmsdb;"), "the old package runs on the real database again");
     }
 
+    @Test
+    void completeSucceedsOnlyOnceAzureSqlHasDroppedTheTemporaryDatabaseAndNoDeliveryWaitsForTheDrop() {
+        // Arrange: Databases_Delete answers 202 and Azure SQL drops the database in the background (recorded:
+        // SqlServerOperationsTests.canCRUDSqlDatabase.json)
+        azure = new EmulatorHarness(OLD, NEW);
+        String id = azure.start("cms-2.0.zip", "ReadOnly");
+        azure.runQueues();
+
+        // Act
+        azure.http.post("/deployments/" + id + "/complete", null);
+        azure.runQueues();
+
+        // Assert
+        List<Integer> deletes = azure.emulator.requests().stream().filter(r -> r.operation().equals("deleteDatabase"))
+                .map(RecordedRequest::status).toList();
+        assertTrue(!deletes.isEmpty() && deletes.stream().allMatch(s -> s == 202), "the drop was asked for: " + deletes);
+        assertEquals("Succeeded", azure.http.get("/deployments/" + id).json().get("status").asText());
+        assertEquals(List.of("cmsdb"), azure.emulator.databaseNames(azure.sqlServer), "the temporary database is gone");
+        long cleanups = azure.stack.queue().deliveries().stream()
+                .filter(d -> d.messageId().contains(":COMPLETE_CLEANUP:")).count();
+        assertTrue(cleanups >= 2, "the clean-up asked, then checked in a later delivery: " + cleanups);
+        assertTrue(azure.stack.queue().deliveriesOverBudget().isEmpty(),
+                azure.stack.queue().deliveriesOverBudget().toString());
+    }
+
     private List<Integer> swapAnswers() {
         return azure.emulator.requests().stream().filter(r -> r.operation().equals("swapSlot"))
                 .map(RecordedRequest::status).toList();

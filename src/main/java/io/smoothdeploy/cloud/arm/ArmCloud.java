@@ -77,12 +77,12 @@ import java.util.function.Supplier;
  * refused the one sent (401), the call throws a {@linkplain CloudException#isCredentialFailure credential
  * failure}, which is transient; a 403 (a missing role assignment) is a permanent failure (see {@link ArmErrors}).
  *
- * <p>Waiting: slot creation and deletes wait for their long-running operation (polled at
- * {@code lroPollInterval}, or the {@code Retry-After} ARM sends), bounded by a timeout after which a
- * transient {@link CloudException} is thrown; the operation goes on in Azure and the caller's next
- * attempt reads the result. Swaps, database copies and restores only start their operation: the initial
- * request has been answered when {@link #beginSwapWithProduction} or {@link #beginCopy} returns, and callers
- * read the slots ({@link #getSlot}) or the database ({@link #getDatabase}) in a later run.
+ * <p>Waiting: slot creation waits for its long-running operation (polled at {@code lroPollInterval}, or the
+ * {@code Retry-After} ARM sends), bounded by a timeout after which a transient {@link CloudException} is thrown;
+ * the operation goes on in Azure and the caller's next attempt reads the result. Swaps, database copies,
+ * restores and deletes only start their operation: the initial request has been answered when
+ * {@link #beginSwapWithProduction}, {@link #beginCopy} or {@link #deleteDatabase} returns, and callers read the
+ * slots ({@link #getSlot}) or the database ({@link #getDatabase}) in a later run.
  *
  * <p>Thread-safe (the service clients are).
  */
@@ -93,7 +93,6 @@ public final class ArmCloud implements AppServiceCloud, SqlCloud {
     private static final int LOCAL_RETRIES = 2;
     private static final Duration AZURE_POLL_INTERVAL = Duration.ofSeconds(10);
     private static final Duration SLOT_CREATE_TIMEOUT = Duration.ofMinutes(5);
-    private static final Duration DELETE_TIMEOUT = Duration.ofMinutes(5);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final WebAppsClient webApps;
@@ -506,21 +505,26 @@ public final class ArmCloud implements AppServiceCloud, SqlCloud {
         }
     }
 
-    /** Deletes and waits; a database (or server) that does not exist is already deleted. */
+    /**
+     * {@code DELETE …/databases/{name}} (Databases_Delete): returns once Azure SQL has accepted the drop, without
+     * waiting for it. Azure answers 202 with an {@code Azure-AsyncOperation} to poll and drops the database in the
+     * background (recorded in azure-sdk-for-java's SqlServerOperationsTests.canCRUDSqlDatabase.json); the SDK's sync
+     * poller sends the DELETE when it is created and is never polled here, so callers read {@link #getDatabase} in a
+     * later run until the database is gone. A database (or server) that does not exist is already deleted. A 409
+     * {@code ConflictingDatabaseOperation} (another operation on the database) is {@linkplain CloudException#busy busy}.
+     */
     @Override
     public void deleteDatabase(DatabaseRef database) {
         ArmResourceId server = server(database);
         String action = "Deleting database " + database;
-        SyncPoller<PollResult<Void>, Void> poller;
         try {
-            poller = databases.beginDelete(server.resourceGroup(), server.name(), database.name());
+            databases.beginDelete(server.resourceGroup(), server.name(), database.name());
         } catch (RuntimeException e) {
             if (ArmErrors.isNotFound(e)) {
                 return;
             }
             throw ArmErrors.toCloud(action, e);
         }
-        waitFor(poller, action, DELETE_TIMEOUT);
     }
 
     // ----- internals -----

@@ -91,9 +91,12 @@ final class ArmErrors {
                         + (retryAfter == null ? "" : " (Retry-After " + retryAfter.toSeconds() + " s)")
                         + (message == null ? "" : ": " + scrub(message)), retryAfter, e);
             }
-            if (status == 409 && "InvalidOperationForDatabase".equalsIgnoreCase(code)) {
+            if (status == 409 && ("InvalidOperationForDatabase".equalsIgnoreCase(code)
+                    || "ConflictingDatabaseOperation".equalsIgnoreCase(code))) {
                 // Azure SQL refuses a rename (and other changes) while the database is still being copied or
-                // restored: nothing changed, and the same call succeeds once that operation is over
+                // restored, or while another operation (a drop) runs on it ("the current operation should wait
+                // till it is done", Microsoft.Sql's error lists): nothing changed, and the same call succeeds once
+                // that operation is over
                 return CloudException.busy(action + " refused: HTTP 409 " + code
                         + (message == null ? "" : ": " + scrub(message)), e);
             }

@@ -28,11 +28,23 @@ final class CloneDbStep implements StageStep {
         Optional<DatabaseInfo> existing = sql.getDatabase(clone);
         if (existing.isEmpty()) {
             if (context.deployment().checks() > 0 && context.message().retry() == 0) {
-                // Started on an earlier run and now gone: Azure removes the target of a copy that failed. After a
-                // transient failure (a retry) the copy may never have been asked for, so it is asked for below.
-                return StepOutcome.fail(FailureKind.DATABASE, "the copy of " + production + " to " + clone
-                        + " disappeared before it came online, which is how a failed copy shows; check the server's "
-                        + "activity log and its capacity, then start again");
+                // Started on an earlier run and now gone: Azure removes the target of a copy that failed, and a
+                // failed copy this step deleted (below) is gone once Azure SQL has dropped it, in the background.
+                // Either way it is copied again, as a failed copy is, until the database time limit. (After a
+                // transient failure, a retry, the copy may never have been asked for: it is asked for below.)
+                if (context.pastDeadline(pacing.databaseTimeout())) {
+                    return StepOutcome.fail(FailureKind.DATABASE, "the copy of " + production + " to " + clone
+                            + " disappeared before it came online, which is how a failed copy shows, and copying again"
+                            + " kept failing for " + pacing.databaseTimeout().toMinutes() + " minutes; check the"
+                            + " server's activity log and its capacity, then start again");
+                }
+                if (sql.getDatabase(production).isEmpty()) {
+                    return StepOutcome.fail(FailureKind.CONFIGURATION, "production database " + production
+                            + " does not exist; check the environment's database registration");
+                }
+                sql.beginCopy(production, clone);
+                return StepOutcome.checkAgain(pacing.databasePoll(), "Copy " + clone + " is not there (a failed copy"
+                        + " Azure removed, or one deleted after it failed); copying " + production + " again");
             }
             if (sql.getDatabase(production).isEmpty()) {
                 return StepOutcome.fail(FailureKind.CONFIGURATION, "production database " + production
@@ -53,7 +65,13 @@ final class CloneDbStep implements StageStep {
                             + " failed: " + info.detail() + "; it kept failing for " + pacing.databaseTimeout().toMinutes()
                             + " minutes. Check the server's activity log and its capacity, then start again");
                 }
+                // Azure SQL drops it in the background: copied again here when it is gone at once, else by the
+                // run that finds it gone (above)
                 sql.deleteDatabase(clone);
+                if (sql.getDatabase(clone).isPresent()) {
+                    return StepOutcome.checkAgain(pacing.databasePoll(), "Copy " + clone + " failed ("
+                            + info.detail() + "); deleting it, to copy again once it is gone");
+                }
                 sql.beginCopy(production, clone);
                 return StepOutcome.checkAgain(pacing.databasePoll(), "Copy " + clone + " failed (" + info.detail()
                         + "); deleted it, and copying again");

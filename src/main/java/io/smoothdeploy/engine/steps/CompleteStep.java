@@ -39,7 +39,7 @@ final class CompleteStep implements StageStep {
     @Override
     public StepOutcome run(StepContext context) {
         if (context.message().stage() == Stage.COMPLETE_CLEANUP) {
-            return CloudChecks.dropTemporaryDatabase(sql, context);
+            return CloudChecks.dropTemporaryDatabase(sql, context, pacing);
         }
         Optional<SlotInfo> production = appService.getSlot(context.production());
         if (production.isEmpty()) {

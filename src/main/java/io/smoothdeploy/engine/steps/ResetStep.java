@@ -9,6 +9,8 @@ import io.smoothdeploy.engine.FailureKind;
 import io.smoothdeploy.engine.StepOutcome;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -249,12 +251,21 @@ final class ResetStep implements StageStep {
         }
     }
 
-    /** Drops what a database rollback left behind (the database the restore replaced) and the clone. */
+    /**
+     * Drops what a database rollback left behind (the database the restore replaced) and the clone, checking again
+     * until Azure SQL has dropped them (see {@link CloudChecks#dropDatabases}).
+     */
     private StepOutcome cleanUp(StepContext context) {
+        List<DatabaseRef> leftBehind = new ArrayList<>();
         if (context.deployment().rollbackDatabase()) {
-            sql.deleteDatabase(replacedDatabase(context));
+            leftBehind.add(replacedDatabase(context));
         }
-        return CloudChecks.dropTemporaryDatabase(sql, context);
+        if (!context.deployment().mode().usesDatabaseClone()) {
+            return CloudChecks.dropDatabases(sql, context, pacing, leftBehind, null);
+        }
+        leftBehind.add(context.temporaryDatabase());
+        return CloudChecks.dropDatabases(sql, context, pacing, leftBehind, "Deleted temporary database "
+                + context.temporaryDatabase());
     }
 
     private static StepOutcome unexpected(StepContext context, Optional<DatabaseInfo> current,

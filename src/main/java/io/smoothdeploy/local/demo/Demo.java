@@ -42,8 +42,18 @@ public final class Demo {
     static final String SUBSCRIPTION = SampleEnvironment.SUBSCRIPTION;
     static final String PACKAGES = SampleEnvironment.PACKAGES;
     static final int MIN_REQUESTS = 20_000;
-    /** How long each swap takes here: tens of seconds, as on App Service, and longer than the 3 s cold start. */
-    static final Duration SWAP_DURATION = Duration.ofSeconds(20);
+    /**
+     * The one emulator default the demo shortens: a database copy (10 minutes by default, minutes to hours on Azure).
+     * It runs before anything changes for the visitors, so a longer one would only make the demo longer. Swaps (30 s),
+     * the restart lag (10 s), the swaps' own warm-up, Host routing and the database drop (30 s) keep their defaults.
+     */
+    static final Duration COPY_DURATION = Duration.ofSeconds(3);
+
+    /**
+     * The Azure SDK's loggers, silenced. Held here: java.util.logging keeps only weak references to loggers, so a
+     * level set on a logger nobody holds is lost at the next garbage collection (and the SDK's SEVERE lines return).
+     */
+    private static final Logger AZURE_SDK = Logger.getLogger("com.azure");
 
     private Demo() {
     }
@@ -52,7 +62,7 @@ public final class Demo {
         Logger.getLogger("").setLevel(Level.WARNING);
         // The Azure SDK reports the conflicts the state store expects and settles (a 409/412 on a $batch) as
         // SEVERE; the demo prints the deployment's own log instead. The local host keeps the SDK's warnings.
-        Logger.getLogger("com.azure").setLevel(Level.OFF);
+        AZURE_SDK.setLevel(Level.OFF);
         int exit;
         try (Azurite azurite = Azurite.start(); AzureEmulator emulator = AzureEmulator.start(Clock.systemUTC())) {
             exit = run(azurite, emulator);
@@ -64,8 +74,7 @@ public final class Demo {
         Path packages = Files.createTempDirectory("smooth-deploy-demo");
         say("Building sample packages in " + packages);
         SampleEnvironment sample = SampleEnvironment.create(emulator, packages, "demo");
-        emulator.setCopyDuration(Duration.ofSeconds(3));
-        emulator.setSwapDuration(SWAP_DURATION);
+        emulator.setCopyDuration(COPY_DURATION);
         String cms = sample.cmsSite();
         String sql = sample.sqlServer();
         List<Instant> swaps = new CopyOnWriteArrayList<>();
@@ -90,8 +99,10 @@ public final class Demo {
             api.put("/environments/demo", sample.registration());
             say("Registered environment demo: demo-cms (zero downtime) and demo-scheduler (maintenance page)");
 
+            // visitors: requests for the custom domain, which App Service's front end routes to whatever production
+            // runs (the listener they reach does not matter: routing is by Host)
             URI live = emulator.slotUrl(cms, "production").orElseThrow().resolve("/");
-            LoadGenerator load = new LoadGenerator(live, 4, Duration.ofMinutes(10));
+            LoadGenerator load = new LoadGenerator(live, SampleEnvironment.CMS_DOMAIN, 4, Duration.ofMinutes(10));
             load.start();
             Thread.sleep(1_000);
             JsonNode started = api.post("/deployments", "{\"environment\":\"demo\",\"packageUri\":\"" + PACKAGES
@@ -110,21 +121,25 @@ public final class Demo {
             }
             LoadReport report = load.stop();
 
-            String servedNow = packageServed(live);
+            String servedNow = packageServed(live, SampleEnvironment.CMS_DOMAIN);
             boolean cloneGone = emulator.databaseNames(sql).equals(List.of("cms"));
             System.out.println();
             System.out.println("Step durations per web app:");
             System.out.print(DemoReport.stepTable(done));
             System.out.println();
-            System.out.println("Load on the CMS production host (" + live + "):");
+            System.out.println("Load on the CMS site's custom domain " + SampleEnvironment.CMS_DOMAIN + " (Host header, sent to "
+                    + live + "):");
             List<DemoReport.Swap> labelled = List.of(
                     new DemoReport.Swap("swap into maintenance", swaps.isEmpty() ? Instant.MIN : swaps.get(0)),
                     new DemoReport.Swap("swap to the new package", swaps.size() < 2 ? Instant.MIN : swaps.get(1)));
             System.out.print(DemoReport.loadSummary(report, labelled));
             System.out.println();
             List<String> mismatches = emulator.configurationMismatches(cms);
-            System.out.println("Swaps on the CMS site: " + swaps.size() + " (each " + SWAP_DURATION.toSeconds()
-                    + " s); restarts of its slots: " + restarts(emulator, cms)
+            System.out.println("Emulator timings: swap " + AzureEmulator.DEFAULT_SWAP_SECONDS + " s, restart lag "
+                    + AzureEmulator.DEFAULT_RESTART_LAG_SECONDS + " s, database drop " + AzureEmulator.DEFAULT_DELETE_SECONDS
+                    + " s (defaults); database copy " + COPY_DURATION.toSeconds() + " s (default "
+                    + AzureEmulator.DEFAULT_COPY_MINUTES + " min)");
+            System.out.println("Swaps on the CMS site: " + swaps.size() + "; restarts of its slots: " + restarts(emulator, cms)
                     + "; production's site configuration changed by a swap: "
                     + (mismatches.isEmpty() ? "never" : mismatches));
             System.out.println();
@@ -148,9 +163,9 @@ public final class Demo {
         return text.toString();
     }
 
-    private static String packageServed(URI url) throws IOException, InterruptedException {
-        HttpResponse<Void> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(url).GET().build(),
-                HttpResponse.BodyHandlers.discarding());
+    private static String packageServed(URI url, String hostHeader) throws IOException, InterruptedException {
+        HttpResponse<Void> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(url).header("Host", hostHeader)
+                .GET().build(), HttpResponse.BodyHandlers.discarding());
         return answer.headers().firstValue("X-Package").orElse("HTTP " + answer.statusCode());
     }
 

@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class LoadGenerator implements AutoCloseable {
 
     private final URI target;
+    private final String hostHeader;
     private final int threads;
     private final Duration limit;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -34,11 +35,24 @@ public final class LoadGenerator implements AutoCloseable {
      * @param limit   the most it runs, even if nobody stops it
      */
     public LoadGenerator(URI target, int threads, Duration limit) {
+        this(target, null, threads, limit);
+    }
+
+    /**
+     * @param target     the URL to load (a loopback address)
+     * @param hostHeader the {@code Host} every request names, as a visitor's browser names the site's custom domain
+     *                   (null: the target's own authority); sending it needs
+     *                   {@code -Djdk.httpclient.allowRestrictedHeaders=host}
+     * @param threads    how many requests in flight at once
+     * @param limit      the most it runs, even if nobody stops it
+     */
+    public LoadGenerator(URI target, String hostHeader, int threads, Duration limit) {
         String host = target.getHost();
         if (!"127.0.0.1".equals(host) && !"localhost".equals(host)) {
             throw new IllegalArgumentException("the load generator only targets this machine (127.0.0.1 or localhost)");
         }
         this.target = target;
+        this.hostHeader = hostHeader;
         this.threads = threads;
         this.limit = limit;
     }
@@ -61,8 +75,11 @@ public final class LoadGenerator implements AutoCloseable {
         long begin = System.nanoTime();
         int status;
         try {
-            HttpRequest request = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(10)).GET().build();
-            status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(10)).GET();
+            if (hostHeader != null) {
+                request.header("Host", hostHeader);
+            }
+            status = http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             status = 0;
         } catch (InterruptedException e) {

@@ -35,7 +35,8 @@ import java.util.concurrent.TimeUnit;
  * a missing one is refused as ARM refuses it, and any other with ARM's 400 {@code InvalidApiVersionParameter}.
  *
  * <p>Long operations behave as ARM's do: creating a database answers 202 with {@code Azure-AsyncOperation} and
- * {@code Location} headers, as recorded; the operation reports {@code InProgress} (and the database
+ * {@code Location} headers, as recorded, and so does deleting one (the database is still listed until
+ * {@link #setDeleteDuration delete duration} has passed); the operation reports {@code InProgress} (and the database
  * {@code Copying} / {@code Restoring}) until {@link #setCopyDuration copy duration} has passed on the
  * emulator's {@link Clock}, then {@code Succeeded}. A swap answers 202 with a {@code Location} to poll
  * ({@code …/operationresults/{id}}), which answers 202 until {@link #setSwapDuration swap duration}
@@ -87,6 +88,15 @@ public final class AzureEmulator implements AutoCloseable {
     /** How long a swap takes unless {@link #setSwapDuration} says otherwise. */
     public static final int DEFAULT_SWAP_SECONDS = 30;
 
+    /**
+     * How long Azure SQL takes to drop a database after {@code DELETE} unless {@link #setDeleteDuration} says
+     * otherwise. Databases_Delete answers 202 ({@code DropLogicalDatabase}, with {@code Azure-AsyncOperation} and
+     * {@code Location}) and the drop runs in the background: in azure-sdk-for-java's recorded session
+     * SqlServerOperationsTests.canCRUDSqlDatabase.json the operation reports {@code Succeeded} at the first poll, 15 s
+     * after the DELETE. Twice that is our own harsher figure; no public source bounds it.
+     */
+    public static final int DEFAULT_DELETE_SECONDS = 30;
+
     /** How long a swap's own warm-up may wait for the source by default: five requests of 90 s each. */
     public static final int DEFAULT_SWAP_WARM_UP_SECONDS = 450;
 
@@ -134,6 +144,7 @@ public final class AzureEmulator implements AutoCloseable {
     private Duration copyDuration = Duration.ofMinutes(DEFAULT_COPY_MINUTES);
     private final Deque<String> copyOutcomes = new ArrayDeque<>();
     private Duration swapDuration = Duration.ofSeconds(DEFAULT_SWAP_SECONDS);
+    private Duration deleteDuration = Duration.ofSeconds(DEFAULT_DELETE_SECONDS);
     private Duration swapWarmUpLimit = Duration.ofSeconds(DEFAULT_SWAP_WARM_UP_SECONDS);
     private Duration restartLag = Duration.ofSeconds(DEFAULT_RESTART_LAG_SECONDS);
     private long nextOperation;
@@ -424,6 +435,24 @@ public final class AzureEmulator implements AutoCloseable {
 
     Duration swapDuration() {
         return swapDuration;
+    }
+
+    /**
+     * How long, on the emulator's clock, Azure SQL takes to drop a database after a {@code DELETE} accepted from now on
+     * (default {@value #DEFAULT_DELETE_SECONDS} s; zero: gone at once, though the answer is still 202). Until then the
+     * database is still listed and still answers Databases_Get.
+     */
+    public void setDeleteDuration(Duration deleteDuration) {
+        if (deleteDuration.isNegative()) {
+            throw new IllegalArgumentException("a drop cannot take negative time: " + deleteDuration);
+        }
+        synchronized (lock) {
+            this.deleteDuration = deleteDuration;
+        }
+    }
+
+    Duration deleteDuration() {
+        return deleteDuration;
     }
 
     /**

@@ -48,6 +48,8 @@ public final class EmulatedDatabase {
     private Instant earliestRestoreDate;
     /** The status a copy or restore ends in: {@code Online}, or a failure word set by the emulator's knob. */
     private String copyOutcome = "Online";
+    /** When the drop a {@code DELETE} started is over (null: not being dropped); until then the database is listed. */
+    private Instant droppedAt;
 
     /** The SKU a database gets when its create request names none (the emulator's default; not its source's). */
     public static final String DEFAULT_SKU_NAME = "GP_Gen5_2";
@@ -216,6 +218,32 @@ public final class EmulatedDatabase {
 
     Instant readyAt() {
         return readyAt;
+    }
+
+    /**
+     * Starts dropping the database, over at {@code at}; a drop already under way keeps its end. Until then
+     * Databases_Get still finds it (the drop runs in the background, as Databases_Delete's 202 says).
+     */
+    void beginDrop(Instant at) {
+        synchronized (lock) {
+            if (droppedAt == null) {
+                droppedAt = at;
+            }
+        }
+    }
+
+    /** True while a drop is under way. */
+    boolean dropping() {
+        synchronized (lock) {
+            return droppedAt != null && clock.instant().isBefore(droppedAt);
+        }
+    }
+
+    /** True once a drop is over: the database no longer exists. */
+    boolean dropped() {
+        synchronized (lock) {
+            return droppedAt != null && !clock.instant().isBefore(droppedAt);
+        }
     }
 
     String createMode() {

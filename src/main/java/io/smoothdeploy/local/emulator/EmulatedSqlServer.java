@@ -25,8 +25,15 @@ final class EmulatedSqlServer {
         return location;
     }
 
+    /** The database of this name; one whose drop is over is gone (and forgotten). */
     Optional<EmulatedDatabase> database(String name) {
-        return Optional.ofNullable(databases.get(name.toLowerCase(Locale.ROOT)));
+        String key = name.toLowerCase(Locale.ROOT);
+        EmulatedDatabase database = databases.get(key);
+        if (database != null && database.dropped()) {
+            databases.remove(key);
+            return Optional.empty();
+        }
+        return Optional.ofNullable(database);
     }
 
     void put(EmulatedDatabase database) {
@@ -37,7 +44,9 @@ final class EmulatedSqlServer {
         return Optional.ofNullable(databases.remove(name.toLowerCase(Locale.ROOT)));
     }
 
+    /** The databases that exist (those whose drop is over are forgotten first). */
     Iterable<EmulatedDatabase> databases() {
+        databases.values().removeIf(EmulatedDatabase::dropped);
         return databases.values();
     }
 

@@ -655,10 +655,49 @@ class ArmCloudTest {
         // Act
         cloud.deleteDatabase(clone);
         cloud.deleteDatabase(clone);
+        clock.advance(Duration.ofMinutes(10));
+        cloud.deleteDatabase(clone);
 
         // Assert
         assertTrue(cloud.getDatabase(clone).isEmpty());
         assertEquals(List.of(), emulator.databaseNames(serverId));
+    }
+
+    @Test
+    void aDeleteIsAcceptedAndTheDatabaseStaysListedUntilAzureSqlHasDroppedIt() {
+        // Arrange: as recorded (SqlServerOperationsTests.canCRUDSqlDatabase.json), Databases_Delete answers 202 with
+        // Azure-AsyncOperation and Location, and the drop runs in the background
+        emulator.addDatabase(serverId, "cms-sd-1");
+        DatabaseRef clone = new DatabaseRef(serverId, "cms-sd-1");
+        emulator.clearRequests();
+
+        // Act
+        cloud.deleteDatabase(clone);
+        List<RecordedRequest> sent = emulator.requests();
+        boolean listedWhileDropping = cloud.getDatabase(clone).isPresent();
+        clock.advance(Duration.ofMinutes(10));
+
+        // Assert: one DELETE, answered 202, and nothing polled inside the call
+        assertEquals(List.of("deleteDatabase"), sent.stream().map(RecordedRequest::operation).toList(), sent.toString());
+        assertEquals(202, sent.get(0).status());
+        assertTrue(listedWhileDropping, "Databases_Get still finds a database Azure SQL is dropping");
+        assertTrue(cloud.getDatabase(clone).isEmpty(), "gone once the drop is over");
+    }
+
+    @Test
+    void aDatabaseBeingDroppedRefusesARenameAsBusyWithAzureSqlsConflictingDatabaseOperation() {
+        // Arrange
+        emulator.addDatabase(serverId, "cms-sd-1");
+        DatabaseRef clone = new DatabaseRef(serverId, "cms-sd-1");
+        cloud.deleteDatabase(clone);
+
+        // Act
+        CloudException error = assertThrows(CloudException.class, () -> cloud.rename(clone, "cms-kept"));
+
+        // Assert: nothing renamed, and the engine tries again later rather than failing
+        assertTrue(error.isBusy(), error.getMessage());
+        assertTrue(error.getMessage().contains("409 ConflictingDatabaseOperation"), error.getMessage());
+        assertTrue(cloud.getDatabase(new DatabaseRef(serverId, "cms-kept")).isEmpty());
     }
 
     @Test

@@ -37,7 +37,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * The adapter against answers shaped after azure-sdk-for-java's public recorded sessions (appservice
- * DeploymentSlotsTests.canCRUDSwapSlots, sql SqlServerOperationsTests.canCopySqlDatabase). The fixtures under
+ * DeploymentSlotsTests.canCRUDSwapSlots, sql SqlServerOperationsTests.canCopySqlDatabase and canCRUDSqlDatabase). The fixtures under
  * {@code src/test/resources/recorded/} are our own JSON with the recorded status codes, header names, body shapes
  * and property names; each names the session it follows. A JDK HttpServer replays them in order; a request no
  * fixture expects is answered 404 and fails the test.
@@ -139,6 +139,18 @@ class RecordedSessionReplayTest {
         assertEquals("Copy", put.path("properties").path("createMode").asText());
         assertEquals(SERVER + "/databases/cms", put.path("properties").path("sourceDatabaseId").asText());
         assertEquals("westeurope", put.path("location").asText());
+    }
+
+    @Test
+    void aDeleteAnswered202WithAzureAsyncOperationReturnsWithoutPolling() throws Exception {
+        // Arrange
+        ArmCloud cloud = replaying("database-delete.json", Map.of());
+
+        // Act
+        cloud.deleteDatabase(new DatabaseRef(SERVER, "cms-sd-1"));
+
+        // Assert: the DELETE only; the drop's operation is left to Azure (the engine reads the database later)
+        assertEquals(List.of("DELETE " + SERVER + "/databases/cms-sd-1"), replay.requests);
     }
 
     @ParameterizedTest(name = "{0} is {1}")

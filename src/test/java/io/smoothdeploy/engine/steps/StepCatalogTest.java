@@ -380,8 +380,9 @@ class StepCatalogTest {
     }
 
     @Test
-    void copyWhoseTargetDisappearsIsAFailedCopyNotANewOne() {
-        // Arrange: the copy was started on an earlier run; its target is gone now
+    void copyWhoseTargetDisappearsIsCopiedAgainAsAFailedCopyIs() {
+        // Arrange: the copy was started on an earlier run; its target is gone now: Azure removes the target of a copy
+        // that failed, and a failed copy this step deleted is gone once Azure SQL has dropped it in the background
         cloud.addDatabase(new DatabaseRef(SERVER, "cmsdb"));
         Deployment checking = deployment().checkedAgain(clock.instant());
 
@@ -390,8 +391,26 @@ class StepCatalogTest {
                 new StepMessage("d1", "prod", Stage.CLONE_DB, null, 1));
 
         // Assert
+        StepOutcome.CheckAgain again = assertInstanceOf(StepOutcome.CheckAgain.class, outcome);
+        assertTrue(again.reason().contains("copying") && again.reason().contains("again"), again.reason());
+        assertEquals(1, cloud.calls().stream().filter(c -> c.startsWith("beginCopy ")).count(), cloud.calls().toString());
+    }
+
+    @Test
+    void copyWhoseTargetKeepsDisappearingPastTheDatabaseTimeLimitFailsWithoutAnotherCopy() {
+        // Arrange: the copy stage started more than the two-hour limit ago, and its target is gone again
+        cloud.addDatabase(new DatabaseRef(SERVER, "cmsdb"));
+        Deployment checking = deployment().checkedAgain(clock.instant());
+        clock.advance(Duration.ofHours(2).plusMinutes(1));
+
+        // Act
+        StepOutcome outcome = steps.run(new DeploymentSnapshot(record(), checking, List.of()),
+                new StepMessage("d1", "prod", Stage.CLONE_DB, null, 1));
+
+        // Assert
         StepOutcome.Fail fail = assertInstanceOf(StepOutcome.Fail.class, outcome);
         assertEquals(FailureKind.DATABASE, fail.kind());
-        assertTrue(cloud.calls().isEmpty(), "no second copy was started: " + cloud.calls());
+        assertTrue(fail.message().contains("disappeared before it came online"), fail.message());
+        assertTrue(cloud.calls().isEmpty(), "no copy was started: " + cloud.calls());
     }
 }

@@ -66,6 +66,33 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void generatorNamesTheGivenHostInEveryRequest() throws Exception {
+        // Arrange: a visitor names the custom domain; the listener it reaches routes by Host
+        java.util.Set<String> hosts = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            hosts.add(exchange.getRequestHeaders().getFirst("Host"));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        server.start();
+        LoadGenerator load = new LoadGenerator(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"),
+                "www.example.com", 2, Duration.ofSeconds(5));
+
+        // Act
+        load.start();
+        while (load.sentSoFar() < 50) {
+            Thread.onSpinWait();
+        }
+        LoadReport report = load.stop();
+        server.stop(0);
+
+        // Assert
+        assertEquals(0, report.failed());
+        assertEquals(java.util.Set.of("www.example.com"), hosts);
+    }
+
+    @Test
     void generatorRefusesAnythingButThisMachine() {
         assertThrows(IllegalArgumentException.class,
                 () -> new LoadGenerator(URI.create("http://10.0.0.1/"), 1, Duration.ofSeconds(1)));

@@ -7,8 +7,9 @@
 // (Microsoft.Web, Microsoft.Sql). InfraConsistencyTest fails on an action that is not in its cited list.
 //
 // Defined at subscription scope (a role definition's assignableScopes), assigned per resource by
-// site-role.bicep, plan-role.bicep and sql-server-role.bicep, and, for the SQL operation statuses only,
-// at subscription scope here.
+// site-role.bicep, plan-role.bicep and sql-server-role.bicep. Nothing is assigned at subscription scope: a
+// database delete is asked for and not polled (ArmCloud.deleteDatabase; the engine reads the database until it
+// is gone), so no operation-status URL under the subscription is read.
 targetScope = 'subscription'
 
 @description('Token that makes the role names unique in the tenant (main.bicep\'s resourceToken).')
@@ -98,52 +99,12 @@ resource sqlRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
           'Microsoft.Sql/servers/databases/delete'
           // rename: DatabasesClient.rename (POST databases/{name}/move)
           'Microsoft.Sql/servers/databases/move/action'
-          // deleteDatabase's wait, when the operation is polled under the database
-          'Microsoft.Sql/servers/databases/azureAsyncOperation/read'
-          'Microsoft.Sql/servers/databases/operationResults/read'
         ]
         notActions: []
         dataActions: []
         notDataActions: []
       }
     ]
-  }
-}
-
-// Databases_Delete answers with an Azure-AsyncOperation URL under the subscription, not the server
-// (…/subscriptions/{id}/providers/Microsoft.Sql/locations/{region}/…; the local emulator answers the same, after
-// azure-sdk-for-java's recorded SqlServerOperationsTests session), so deleteDatabase's wait is authorized at
-// subscription scope. This role reads operation statuses only: no resource, no data.
-resource sqlOperationsRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
-  name: guid(subscription().id, 'smoothdeploy-sql-operations', resourceToken)
-  properties: {
-    roleName: 'Smooth deploy orchestrator: SQL operation status (${resourceToken})'
-    description: 'Reads the status of Azure SQL database operations the smooth deploy orchestrator started.'
-    type: 'customRole'
-    assignableScopes: [
-      subscription().id
-    ]
-    permissions: [
-      {
-        actions: [
-          // deleteDatabase's wait: the delete's Azure-AsyncOperation and Location URLs
-          'Microsoft.Sql/locations/databaseAzureAsyncOperation/read'
-          'Microsoft.Sql/locations/databaseOperationResults/read'
-        ]
-        notActions: []
-        dataActions: []
-        notDataActions: []
-      }
-    ]
-  }
-}
-
-resource sqlOperationsAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(subscription().id, principalId, sqlOperationsRole.id)
-  properties: {
-    roleDefinitionId: sqlOperationsRole.id
-    principalId: principalId
-    principalType: 'ServicePrincipal'
   }
 }
 

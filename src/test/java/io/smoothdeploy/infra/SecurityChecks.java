@@ -67,11 +67,7 @@ final class SecurityChecks {
             Map.entry("Microsoft.Sql/servers/databases/read", "getDatabase, beginCreate: DatabasesClient.get"),
             Map.entry("Microsoft.Sql/servers/databases/write", "beginCopy, beginPointInTimeRestore: DatabasesClient.beginCreateOrUpdate"),
             Map.entry("Microsoft.Sql/servers/databases/delete", "deleteDatabase: DatabasesClient.beginDelete"),
-            Map.entry("Microsoft.Sql/servers/databases/move/action", "rename: DatabasesClient.rename"),
-            Map.entry("Microsoft.Sql/servers/databases/azureAsyncOperation/read", "deleteDatabase: waitFor"),
-            Map.entry("Microsoft.Sql/servers/databases/operationResults/read", "deleteDatabase: waitFor"),
-            Map.entry("Microsoft.Sql/locations/databaseAzureAsyncOperation/read", "deleteDatabase: waitFor (subscription-level operation URL)"),
-            Map.entry("Microsoft.Sql/locations/databaseOperationResults/read", "deleteDatabase: waitFor (subscription-level operation URL)"));
+            Map.entry("Microsoft.Sql/servers/databases/move/action", "rename: DatabasesClient.rename"));
 
     /** ArmCloud's source, whose service-client calls {@link #uncoveredArmCalls} reads. */
     static final String ARM_CLOUD = "src/main/java/io/smoothdeploy/cloud/arm/ArmCloud.java";
@@ -153,11 +149,9 @@ final class SecurityChecks {
 
     /**
      * Role assignments that may have no {@code scope:} (and so apply to their whole deployment scope), each
-     * with its reason. Only the SQL operation-status reader: Databases_Delete's status URL is under the
-     * subscription, and that role reads operation statuses and nothing else (arm-roles.bicep).
+     * with its reason. None: every role is assigned on the resource it is for.
      */
-    static final Map<String, String> UNSCOPED_ASSIGNMENTS_ALLOWED = Map.of(
-            "modules/arm-roles.bicep:sqlOperationsAssignment", "reads SQL operation statuses only");
+    static final Map<String, String> UNSCOPED_ASSIGNMENTS_ALLOWED = Map.of();
 
     private static final Pattern AUTH_SETTINGS = Pattern.compile(
             "resource\\s+(\\w+)\\s+'Microsoft\\.Web/sites/config@[^']*'\\s*=\\s*\\{");

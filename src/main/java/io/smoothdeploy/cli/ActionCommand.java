@@ -33,7 +33,7 @@ abstract class ActionCommand extends Command {
     /** {@code complete}. */
     @CommandLine.Command(name = "complete", sortOptions = false,
             customSynopsis = {"deploy complete --id D [--accept-data-loss --accepted-by NAME]",
-                "                [--output json|text] [--api URL] [--key KEY]"},
+                "                [--output json|text] [--api URL] [--audience AUD | --key KEY]"},
             description = {"", "Goes live: the new code moves into production on the real database (the deployment"
                     + " must be AwaitingVerification). Follow it with: deploy wait --id D --until Succeeded.",
                 "In ReadWrite mode, when writes reached the temporary database, it is held (exit 5) unless"
@@ -88,7 +88,8 @@ abstract class ActionCommand extends Command {
 
     /** {@code reset}. */
     @CommandLine.Command(name = "reset", sortOptions = false,
-            customSynopsis = "deploy reset --id D [--rollback-database] [--output json|text] [--api URL] [--key KEY]",
+            customSynopsis = {"deploy reset --id D [--rollback-database] [--output json|text]",
+                "             [--api URL] [--audience AUD | --key KEY]"},
             description = {"", "Rolls back, from AwaitingVerification or Failed: the old code goes back into"
                     + " production. Follow it with: deploy wait --id D --until Reset.", ""},
             footer = {"", "Exit codes: 0 accepted, 2 usage error, 3 the API refused it."})

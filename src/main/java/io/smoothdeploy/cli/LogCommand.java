@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
  */
 @CommandLine.Command(name = "log", sortOptions = false,
         customSynopsis = {"deploy log --id D [--follow [--timeout 30m] [--poll 5s]] [--output json|text]",
-            "           [--api URL] [--key KEY]"},
+            "           [--api URL] [--audience AUD | --key KEY]"},
         description = {"", "The deployment's log, one line per entry: time, level, [web app], message.",
             "--follow prints new entries as the deployment runs, until it ends (Succeeded, Failed or Reset). A"
                     + " deployment awaiting verification goes on only when someone completes or resets it, so"

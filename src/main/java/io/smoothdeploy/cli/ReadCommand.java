@@ -40,7 +40,7 @@ abstract class ReadCommand extends Command {
 
     /** {@code diagnosis}. */
     @CommandLine.Command(name = "diagnosis", sortOptions = false,
-            customSynopsis = "deploy diagnosis --id D [--output json|text] [--api URL] [--key KEY]",
+            customSynopsis = "deploy diagnosis --id D [--output json|text] [--api URL] [--audience AUD | --key KEY]",
             description = {"", "Why the deployment failed, as JSON: the classified cause, the evidence lines, the"
                     + " fix and the advice (retry, new package, reset ...).", ""},
             footer = {"", "Exit codes: 0 printed, 2 usage error, 3 the API refused it."})
@@ -62,7 +62,7 @@ abstract class ReadCommand extends Command {
 
     /** {@code timeline}. */
     @CommandLine.Command(name = "timeline", sortOptions = false,
-            customSynopsis = "deploy timeline --id D [--output json|text] [--api URL] [--key KEY]",
+            customSynopsis = "deploy timeline --id D [--output json|text] [--api URL] [--audience AUD | --key KEY]",
             description = {"", "Every step of every web app with its start and end, and where the package came from"
                     + " (commit, pipeline run), as JSON.", ""},
             footer = {"", "Exit codes: 0 printed, 2 usage error, 3 the API refused it."})
@@ -84,7 +84,8 @@ abstract class ReadCommand extends Command {
 
     /** {@code environment}. */
     @CommandLine.Command(name = "environment", sortOptions = false,
-            customSynopsis = "deploy environment --name N [--output json|text] [--api URL] [--key KEY]",
+            customSynopsis = {"deploy environment --name N [--output json|text]",
+                "                   [--api URL] [--audience AUD | --key KEY]"},
             description = {"", "An environment's registration and its last deployments, as JSON.", ""},
             footer = {"", "Exit codes: 0 printed, 2 usage error, 3 the API refused it (such as an unknown name)."})
     static final class Environment extends ReadCommand {
@@ -111,7 +112,8 @@ abstract class ReadCommand extends Command {
      * is for any value other than {@code json} or {@code text}; {@code --file} is the name to use.
      */
     @CommandLine.Command(name = "support-bundle", sortOptions = false,
-            customSynopsis = "deploy support-bundle --id D [--file FILE] [--output json|text] [--api URL] [--key KEY]",
+            customSynopsis = {"deploy support-bundle --id D [--file FILE] [--output json|text]",
+                "                      [--api URL] [--audience AUD | --key KEY]"},
             description = {"", "Everything a support ticket needs about the deployment, redacted, as JSON: on"
                     + " standard output, or written to FILE.", ""},
             footer = {"", "Exit codes: 0 printed or written, 2 usage error (or FILE cannot be written), 3 the API"
@@ -121,7 +123,7 @@ abstract class ReadCommand extends Command {
         @Option(names = "--file", paramLabel = "FILE", order = 2, description = "Writes the bundle to FILE.")
         String file;
 
-        @Option(names = "--output", paramLabel = "json|text", order = 102,
+        @Option(names = "--output", paramLabel = "json|text", order = 103,
                 completionCandidates = OutputOption.Formats.class,
                 description = "The bundle is JSON either way. Any other value is taken as --file (its older name).")
         String output;

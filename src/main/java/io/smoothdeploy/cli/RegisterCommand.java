@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
  * (with {@code --output json}: the API's answer).
  */
 @CommandLine.Command(name = "register", sortOptions = false,
-        customSynopsis = "deploy register --name N --file F [--output json|text] [--api URL] [--key KEY]",
+        customSynopsis = {"deploy register --name N --file F [--output json|text]",
+            "                [--api URL] [--audience AUD | --key KEY]"},
         description = {"", "Registers environment N, or updates it, from the JSON registration in F (the shape that"
                 + " deploy environment prints, less what the API adds), and prints N.", ""},
         footer = {"", "Exit codes: 0 registered or updated, 2 usage error (or F cannot be read), 3 the API refused"

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
         customSynopsis = {"deploy start --environment E --package URI (--sha256 HEX | --package-file ZIP)",
             "             --mode ReadOnly|ReadWrite|MaintenancePage --idempotency-key K",
             "             [--current-packages NAME=URI,...] [--commit-id SHA] [--pipeline-run-url URL]",
-            "             [--output json|text] [--api URL] [--key KEY]"},
+            "             [--output json|text] [--api URL] [--audience AUD | --key KEY]"},
         description = {"", "Starts a deployment of one package to a registered environment and prints its id alone on"
                 + " standard output, so that ID=$(deploy start ...) works. Run again with the same idempotency key,"
                 + " it prints the same id: a restarted job re-attaches to its deployment.", ""},

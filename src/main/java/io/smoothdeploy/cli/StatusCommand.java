@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
  * URI is shown without its query string.
  */
 @CommandLine.Command(name = "status", sortOptions = false,
-        customSynopsis = "deploy status --id D [--output json|text] [--api URL] [--key KEY]",
+        customSynopsis = "deploy status --id D [--output json|text] [--api URL] [--audience AUD | --key KEY]",
         description = {"", "Prints the deployment's status as JSON: status, stage, percentComplete, webApps, errors,"
                 + " warnings, validationLinks, allowedActions. Text mode leaves out each web app's timings;"
                 + " json mode prints the API's answer whole.", ""},

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 @CommandLine.Command(name = "wait", sortOptions = false,
         customSynopsis = {"deploy wait --id D [--until AwaitingVerification|Succeeded|Reset|terminal]",
             "            [--timeout 30m] [--poll 5s] [--heartbeat 1m]",
-            "            [--output json|text] [--api URL] [--key KEY]"},
+            "            [--output json|text] [--api URL] [--audience AUD | --key KEY]"},
         description = {"", "Polls the deployment until it has the wanted status (default Succeeded), printing a"
                 + " progress line when its status, percentage, stage or a web app's phase changes. With"
                 + " AwaitingVerification it then prints the validation links and the allowed actions. terminal"

@@ -3,7 +3,6 @@ package io.smoothdeploy.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smoothdeploy.app.Json;
 import picocli.CommandLine;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -14,21 +13,10 @@ import picocli.CommandLine.Option;
  * {@code --accept-data-loss --accepted-by NAME} goes live anyway. With {@code --output json}, standard output gets
  * the API's answer: the deployment, or (held) the problem.
  */
-abstract class ActionCommand extends Command {
+abstract class ActionCommand extends DeploymentCommand {
 
     /** The problem type of a Complete refused because writes reached the temporary database. */
     static final String DATA_LOSS = "urn:smoothdeploy:problem:data-loss";
-
-    @Option(names = "--id", paramLabel = "D", order = 1, description = "The deployment's id.")
-    String id;
-
-    @Mixin
-    OutputOption output = new OutputOption();
-
-    @Override
-    String output() {
-        return output.output;
-    }
 
     /** {@code complete}. */
     @CommandLine.Command(name = "complete", sortOptions = false,
@@ -53,7 +41,7 @@ abstract class ActionCommand extends Command {
 
         @Override
         int run(Context context) throws UsageException, ApiException, InterruptedException {
-            String id = CliArgs.required(this.id, "id", "complete");
+            String id = id();
             String body = null;
             if (acceptDataLoss) {
                 if (acceptedBy == null || acceptedBy.isBlank()) {
@@ -67,7 +55,7 @@ abstract class ActionCommand extends Command {
             }
             JsonNode deployment;
             try {
-                deployment = context.api().post("/deployments/" + ApiClient.segment(id) + "/complete", body).body();
+                deployment = context.api().post(DeploymentId.path(id, "/complete"), body).body();
             } catch (ApiException e) {
                 if (e.status() == 409 && DATA_LOSS.equals(e.type())) {
                     e.describe().forEach(context.console()::err);
@@ -101,9 +89,9 @@ abstract class ActionCommand extends Command {
 
         @Override
         int run(Context context) throws UsageException, ApiException, InterruptedException {
-            String id = CliArgs.required(this.id, "id", "reset");
+            String id = id();
             String body = Json.mapper().createObjectNode().put("rollbackDatabase", rollbackDatabase).toString();
-            JsonNode deployment = context.api().post("/deployments/" + ApiClient.segment(id) + "/reset", body).body();
+            JsonNode deployment = context.api().post(DeploymentId.path(id, "/reset"), body).body();
             return accepted(context, id, deployment,
                     "Reset" + (rollbackDatabase ? " (restoring the database first)" : ""), "Reset");
         }

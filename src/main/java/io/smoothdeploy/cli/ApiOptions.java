@@ -15,7 +15,7 @@ final class ApiOptions {
 
     @Option(names = "--audience", paramLabel = "AUD", order = 101,
             description = "The API's Application ID URI, such as api://<client id> (or the variable "
-                    + DeployCli.ENV_AUDIENCE + "): the CLI gets an Entra ID token for AUD/.default from the Azure"
+                    + DeployCli.ENV_AUDIENCE + "): the CLI gets an Entra ID token for AUD from the Azure"
                     + " sign-in it finds (environment or workload identity, az login, managed identity) and sends it"
                     + " as Authorization: Bearer. Never printed.")
     String audience;

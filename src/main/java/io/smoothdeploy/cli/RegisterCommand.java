@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,21 +20,13 @@ import picocli.CommandLine.Option;
                 + " deploy environment prints, less what the API adds), and prints N.", ""},
         footer = {"", "Exit codes: 0 registered or updated, 2 usage error (or F cannot be read), 3 the API refused"
                 + " it (its problem names the field)."})
-final class RegisterCommand extends Command {
+final class RegisterCommand extends ResultCommand {
 
     @Option(names = "--name", paramLabel = "N", order = 1, description = "The environment's name.")
     String name;
 
     @Option(names = "--file", paramLabel = "F", order = 2, description = "The JSON registration to send.")
     String file;
-
-    @Mixin
-    OutputOption output = new OutputOption();
-
-    @Override
-    String output() {
-        return output.output;
-    }
 
     @Override
     int run(Context context) throws UsageException, ApiException, InterruptedException {

@@ -23,8 +23,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * {@code register}, over the orchestrator's HTTP API; {@code help} and {@code completion bash} besides. It holds
  * no business rules: each command is one HTTP call (or, for {@code wait} and {@code log --follow}, a loop of them),
  * and the exit code tells the pipeline what happened. See {@link #USAGE_TEXT}. Picocli parses the command line
- * (one annotated class per command); this class runs the command it names, maps what goes wrong to an exit code
- * and keeps secrets out of what is printed.
+ * (one annotated class per command); this class picks the one way the command signs in ({@link SignIn}: an Entra
+ * ID token for {@code --audience}, a ready token, a function key, or nothing), runs the command it names, maps what
+ * goes wrong to an exit code and keeps secrets out of what is printed.
  */
 public final class DeployCli {
 
@@ -146,7 +147,8 @@ public final class DeployCli {
     /**
      * Runs one command; returns the exit code.
      *
-     * @param env   the environment variables ({@value #ENV_API}, {@value #ENV_KEY})
+     * @param env   the environment variables ({@value #ENV_API}, {@value #ENV_AUDIENCE}, {@value #ENV_TOKEN},
+     *              {@value #ENV_KEY}, and those of the Azure sign-ins that {@link Credentials} reads)
      * @param pacer the clock and the pause between two polls of {@code wait}
      */
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env, Pacer pacer) {

@@ -3,6 +3,7 @@ package io.smoothdeploy.cli;
 import com.azure.core.credential.TokenCredential;
 import com.azure.identity.AzureCliCredentialBuilder;
 import com.azure.identity.ChainedTokenCredentialBuilder;
+import com.azure.identity.ClientAssertionCredentialBuilder;
 import com.azure.identity.CredentialUnavailableException;
 import com.azure.identity.EnvironmentCredentialBuilder;
 import com.azure.identity.ManagedIdentityCredentialBuilder;
@@ -20,7 +21,8 @@ import java.util.regex.Pattern;
  * The sign-ins the CLI tries for a token, in this order, each from azure-identity: the environment's service
  * principal ({@code AZURE_CLIENT_ID}, {@code AZURE_TENANT_ID} with {@code AZURE_CLIENT_SECRET} or
  * {@code AZURE_CLIENT_CERTIFICATE_PATH}), a workload identity ({@code AZURE_FEDERATED_TOKEN_FILE} with the client
- * and tenant ids), the Azure CLI's session ({@code az login}: a person, or a pipeline's OIDC sign-in, which is what
+ * and tenant ids), a GitHub Actions job's own ID token ({@link GitHubIdToken}, with the client and tenant ids: unlike
+ * an az session signed in with a GitHub ID token, it renews for as long as the job runs), the Azure CLI's session ({@code az login}: a person, or a pipeline's OIDC sign-in, which is what
  * the pipeline templates do), and a managed identity. The first that is set up gives the token
  * (https://learn.microsoft.com/azure/developer/java/sdk/authentication/credential-chains).
  *
@@ -56,6 +58,11 @@ final class Credentials {
         if (tokenFile != null && clientId != null && tenantId != null) {
             chain.addLast(new WorkloadIdentityCredentialBuilder().clientId(clientId).tenantId(tenantId)
                     .tokenFilePath(tokenFile).build());
+        }
+        GitHubIdToken github = GitHubIdToken.of(env);
+        if (github != null && clientId != null && tenantId != null) {
+            chain.addLast(new ClientAssertionCredentialBuilder().clientId(clientId).tenantId(tenantId)
+                    .clientAssertion(github).build());
         }
         chain.addLast(new AzureCliCredentialBuilder().build());
         String managed = blankToNull(env.get(ENV_MANAGED_IDENTITY));

@@ -100,7 +100,8 @@ public final class DeployCli {
             "              the API's Application ID URI, e.g. api://<client id> (or " + ENV_AUDIENCE + "): the CLI",
             "              gets an Entra ID token for AUD/.default once per run (renewed before it expires) from",
             "              the first Azure sign-in it finds: AZURE_CLIENT_ID/AZURE_TENANT_ID with a secret,",
-            "              certificate or AZURE_FEDERATED_TOKEN_FILE, then az login, then a managed identity",
+            "              certificate, AZURE_FEDERATED_TOKEN_FILE or (GitHub Actions, id-token: write) a fresh",
+            "              GitHub ID token, then az login, then a managed identity",
             "              (where one is announced, or with " + Credentials.ENV_MANAGED_IDENTITY
                     + "=system|<client id>),",
             "              and sends it as Authorization: Bearer (over https only, or http to localhost)",
@@ -296,7 +297,7 @@ public final class DeployCli {
                 keys.add(words[i].substring("--key=".length()).trim());
             }
         }
-        for (String variable : List.of(ENV_KEY, ENV_TOKEN)) {
+        for (String variable : List.of(ENV_KEY, ENV_TOKEN, GitHubIdToken.ENV_TOKEN)) {
             if (env.get(variable) != null) {
                 keys.add(env.get(variable).trim());
             }

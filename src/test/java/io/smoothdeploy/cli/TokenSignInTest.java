@@ -202,6 +202,23 @@ class TokenSignInTest {
     }
 
     @Test
+    void githubsIdTokenRequestTokenIsMaskedToo() {
+        // Arrange: the step's ACTIONS_ID_TOKEN_REQUEST_TOKEN, echoed by an API
+        String requestToken = "ghs_step_request_token_3Kd9";
+        TestCredential credential = new TestCredential(Duration.ofMinutes(60));
+        try (RecordingApi api = new RecordingApi(n -> new RecordingApi.Answer(401, "application/problem+json",
+                "{\"title\":\"Unauthorized\",\"status\":401,\"detail\":\"saw " + requestToken + "\"}"))) {
+            // Act
+            CliHarness.Result result = run(Map.of(DeployCli.ENV_API, api.base(), DeployCli.ENV_AUDIENCE, AUDIENCE,
+                    GitHubIdToken.ENV_TOKEN, requestToken), credential, "status", "--id", "d1");
+
+            // Assert
+            assertTrue(result.err().contains("saw " + Masking.KEY_MASK), result.toString());
+            assertFalse(result.all().contains(requestToken), "the request token was printed: " + result);
+        }
+    }
+
+    @Test
     void aTokenFromTheSignInIsMaskedWhenTheApiEchoesIt() {
         // Arrange
         TestCredential credential = new TestCredential(Duration.ofMinutes(60));

@@ -104,7 +104,8 @@ final class PipelineChecks {
      * env holds no credential marker; no secret is used at all; only a job that signs in has
      * {@code id-token: write}, and the workflow-level permissions do not; azure/login uses a federated
      * credential (client-id, no creds or client secret); every step that calls the CLI carries the API and
-     * the audience in its own env.
+     * the audience in its own env, and the workload identity's client and tenant ids, with which the CLI renews
+     * its token from GitHub's ID tokens.
      */
     static Set<String> githubCredentialProblems(String yaml) {
         Set<String> problems = new TreeSet<>();
@@ -144,6 +145,11 @@ final class PipelineChecks {
         for (String step : cliSteps(code)) {
             if (!step.contains("SMOOTHDEPLOY_AUDIENCE:") || !step.contains("SMOOTHDEPLOY_API:")) {
                 problems.add("CLI step '" + displayName(step) + "' has no step-level SMOOTHDEPLOY_API and SMOOTHDEPLOY_AUDIENCE");
+            }
+            if (!step.contains("AZURE_CLIENT_ID: ${{ vars.AZURE_CLIENT_ID }}")
+                    || !step.contains("AZURE_TENANT_ID: ${{ vars.AZURE_TENANT_ID }}")) {
+                problems.add("CLI step '" + displayName(step) + "' has no AZURE_CLIENT_ID and AZURE_TENANT_ID (its"
+                        + " token would not renew past the az session's hour)");
             }
         }
         return problems;

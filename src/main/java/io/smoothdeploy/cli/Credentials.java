@@ -81,8 +81,9 @@ final class Credentials {
     static String noToken(String audience, RuntimeException e) {
         if (e instanceof CredentialUnavailableException) {
             return "no Azure sign-in was found to get a token for " + audience + ": run az login (a person; a pipeline"
-                    + " signs in with OIDC), or set AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_FEDERATED_TOKEN_FILE"
-                    + " (a workload identity) or AZURE_CLIENT_SECRET (a service principal), or " + ENV_MANAGED_IDENTITY
+                    + " signs in with OIDC), or set AZURE_CLIENT_ID and AZURE_TENANT_ID with AZURE_FEDERATED_TOKEN_FILE"
+                    + " (a workload identity), in a GitHub Actions job with id-token: write, or with"
+                    + " AZURE_CLIENT_SECRET (a service principal), or " + ENV_MANAGED_IDENTITY
                     + "=system on an Azure machine with a managed identity; or give a ready token in "
                     + DeployCli.ENV_TOKEN + " (what was tried: " + reason(e) + ")";
         }

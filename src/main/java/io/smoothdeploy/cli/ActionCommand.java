@@ -3,7 +3,6 @@ package io.smoothdeploy.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smoothdeploy.app.Json;
 import picocli.CommandLine;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -15,26 +14,15 @@ import picocli.CommandLine.Option;
  * {@code --accepted-by NAME} adds who they accept it for. With {@code --output json}, standard output gets
  * the API's answer: the deployment, or (held) the problem.
  */
-abstract class ActionCommand extends Command {
+abstract class ActionCommand extends DeploymentCommand {
 
     /** The problem type of a Complete refused because writes reached the temporary database. */
     static final String DATA_LOSS = "urn:smoothdeploy:problem:data-loss";
 
-    @Option(names = "--id", paramLabel = "D", order = 1, description = "The deployment's id.")
-    String id;
-
-    @Mixin
-    OutputOption output = new OutputOption();
-
-    @Override
-    String output() {
-        return output.output;
-    }
-
     /** {@code complete}. */
     @CommandLine.Command(name = "complete", sortOptions = false,
             customSynopsis = {"deploy complete --id D [--accept-data-loss [--accepted-by NAME]]",
-                "                [--output json|text] [--api URL] [--key KEY]"},
+                "                [--output json|text] [--api URL] [--audience AUD | --key KEY]"},
             description = {"", "Goes live: the new code moves into production on the real database (the deployment"
                     + " must be AwaitingVerification). Follow it with: deploy wait --id D --until Succeeded.",
                 "In ReadWrite mode, when writes reached the temporary database, it is held (exit 5) unless"
@@ -55,7 +43,7 @@ abstract class ActionCommand extends Command {
 
         @Override
         int run(Context context) throws UsageException, ApiException, InterruptedException {
-            String id = CliArgs.required(this.id, "id", "complete");
+            String id = id();
             String body = null;
             if (acceptDataLoss) {
                 if (acceptedBy != null && acceptedBy.isBlank()) {
@@ -72,7 +60,7 @@ abstract class ActionCommand extends Command {
             }
             JsonNode deployment;
             try {
-                deployment = context.api().post("/deployments/" + ApiClient.segment(id) + "/complete", body).body();
+                deployment = context.api().post(DeploymentId.path(id, "/complete"), body).body();
             } catch (ApiException e) {
                 if (e.status() == 409 && DATA_LOSS.equals(e.type())) {
                     e.describe().forEach(context.console()::err);
@@ -94,7 +82,8 @@ abstract class ActionCommand extends Command {
 
     /** {@code reset}. */
     @CommandLine.Command(name = "reset", sortOptions = false,
-            customSynopsis = "deploy reset --id D [--rollback-database] [--output json|text] [--api URL] [--key KEY]",
+            customSynopsis = {"deploy reset --id D [--rollback-database] [--output json|text]",
+                "             [--api URL] [--audience AUD | --key KEY]"},
             description = {"", "Rolls back, from AwaitingVerification or Failed: the old code goes back into"
                     + " production. Follow it with: deploy wait --id D --until Reset.", ""},
             footer = {"", "Exit codes: 0 accepted, 2 usage error, 3 the API refused it."})
@@ -106,9 +95,9 @@ abstract class ActionCommand extends Command {
 
         @Override
         int run(Context context) throws UsageException, ApiException, InterruptedException {
-            String id = CliArgs.required(this.id, "id", "reset");
+            String id = id();
             String body = Json.mapper().createObjectNode().put("rollbackDatabase", rollbackDatabase).toString();
-            JsonNode deployment = context.api().post("/deployments/" + ApiClient.segment(id) + "/reset", body).body();
+            JsonNode deployment = context.api().post(DeploymentId.path(id, "/reset"), body).body();
             return accepted(context, id, deployment,
                     "Reset" + (rollbackDatabase ? " (restoring the database first)" : ""), "Reset");
         }

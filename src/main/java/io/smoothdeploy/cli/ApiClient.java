@@ -12,26 +12,26 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The orchestrator's HTTP API as the CLI calls it: JSON in and out, the function key as
- * {@code x-functions-key}, redirects not followed (so the key goes to no other host), and every non-2xx
- * answer turned into an {@link ApiException}.
+ * The orchestrator's HTTP API as the CLI calls it: JSON in and out, the credential that {@link SignIn} gives (an
+ * Entra ID bearer token, or a function key as {@code x-functions-key}), redirects not followed (so the token or
+ * key goes to no other host), and every non-2xx answer turned into an {@link ApiException}.
  */
 final class ApiClient {
 
-    static final String KEY_HEADER = "x-functions-key";
+    static final String KEY_HEADER = SignIn.KEY_HEADER;
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(100);
 
     private final String base;
-    private final String key;
+    private final SignIn signIn;
     private final HttpClient http;
 
     /**
-     * @param base the API base URL, for example {@code https://app.azurewebsites.net/api}
-     * @param key  the function key, or null (the local host needs none)
+     * @param base   the API base URL, for example {@code https://app.azurewebsites.net/api}
+     * @param signIn how each request proves who sends it ({@link SignIn#none()} for the local host)
      */
-    ApiClient(String base, String key) {
+    ApiClient(String base, SignIn signIn) {
         this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
-        this.key = key;
+        this.signIn = signIn;
         this.http = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(15))
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -63,9 +63,7 @@ final class ApiClient {
                 .timeout(REQUEST_TIMEOUT)
                 .header("Accept", "application/json, application/problem+json")
                 .header("User-Agent", "smoothdeploy-cli");
-        if (key != null && !key.isEmpty()) {
-            request.header(KEY_HEADER, key);
-        }
+        signIn.authorize(request);
         if (json != null) {
             request.header("Content-Type", "application/json")
                     .method(method, HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
@@ -80,7 +78,8 @@ final class ApiClient {
         }
         JsonNode body = parse(response.body());
         if (response.statusCode() / 100 != 2) {
-            throw ApiException.answer(response.statusCode(), method, path, body, body == null ? response.body() : null);
+            throw ApiException.answer(response.statusCode(), method, path, body, body == null ? response.body() : null,
+                    signIn);
         }
         if (body == null || !body.isObject()) {
             throw ApiException.answer(response.statusCode(), method, path, null,

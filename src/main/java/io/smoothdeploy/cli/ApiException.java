@@ -5,35 +5,58 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The API refused a request (an RFC 9457 problem, or another non-2xx answer), or could not be reached:
- * exit code {@link DeployCli#API_ERROR}.
+ * The API refused a request (an RFC 9457 problem, or another non-2xx answer), could not be reached, or no access
+ * token could be had to call it (a sign-in error): exit code {@link DeployCli#API_ERROR}.
  */
 final class ApiException extends Exception {
 
     private static final long serialVersionUID = 1L;
     private static final List<String> SHOWN = List.of("type", "title", "status", "detail", "instance", "field", "errors");
 
+    /** The status of a sign-in error: no request was sent. */
+    private static final int SIGN_IN = -1;
+
     private final int status;
     private final String title;
     private final String field;
+    private final String hint;
     private final transient JsonNode problem;
 
-    private ApiException(int status, String title, String detail, String field, JsonNode problem, Throwable cause) {
+    private ApiException(int status, String title, String detail, String field, String hint, JsonNode problem,
+                         Throwable cause) {
         super(detail, cause);
         this.status = status;
         this.title = title;
         this.field = field;
+        this.hint = hint;
         this.problem = problem;
     }
 
     /** A non-2xx answer; {@code problem} is its problem+json body, or null when it has none. */
     static ApiException answer(int status, String method, String path, JsonNode problem, String bodyText) {
-        if (problem != null && problem.isObject() && (problem.hasNonNull("title") || problem.hasNonNull("detail"))) {
+        return answer(status, method, path, problem, bodyText, null);
+    }
+
+    /**
+     * A non-2xx answer; {@code signIn} (or null) words what a 401, or a 403 without a problem body, most likely
+     * means for the credential that was sent. A 403 problem's detail names the missing role: it is shown as it is.
+     */
+    static ApiException answer(int status, String method, String path, JsonNode problem, String bodyText,
+                               SignIn signIn) {
+        String hint = null;
+        boolean isProblem = problem != null && problem.isObject()
+                && (problem.hasNonNull("title") || problem.hasNonNull("detail"));
+        if (signIn != null && status == 401) {
+            hint = signIn.unauthorizedHint();
+        } else if (signIn != null && status == 403 && !isProblem) {
+            hint = signIn.forbiddenHint();
+        }
+        if (isProblem) {
             return new ApiException(status, text(problem, "title"), text(problem, "detail"), text(problem, "field"),
-                    problem, null);
+                    hint, problem, null);
         }
         String detail = method + " " + path + " answered HTTP " + status;
-        if (status == 401 || status == 403) {
+        if ((status == 401 || status == 403) && signIn == null) {
             detail += " (is the function key right? pass it with --key or SMOOTHDEPLOY_KEY)";
         } else if (status == 404) {
             detail += " (is --api the API's base URL, ending in /api?)";
@@ -42,16 +65,21 @@ final class ApiException extends Exception {
         if (!snippet.isEmpty()) {
             detail += ": " + (snippet.length() > 300 ? snippet.substring(0, 300) + "..." : snippet);
         }
-        return new ApiException(status, null, detail, null, null, null);
+        return new ApiException(status, null, detail, null, hint, null, null);
     }
 
     /** No answer at all. */
     static ApiException unreachable(String method, String url, Exception cause) {
         String reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        return new ApiException(0, null, method + " " + url + " got no answer: " + reason, null, null, cause);
+        return new ApiException(0, null, method + " " + url + " got no answer: " + reason, null, null, null, cause);
     }
 
-    /** HTTP status, or 0 when the API could not be reached. */
+    /** No access token could be had, so no request was sent. Not transient: asking again meets the same. */
+    static ApiException signIn(String detail, Throwable cause) {
+        return new ApiException(SIGN_IN, null, detail, null, null, null, cause);
+    }
+
+    /** HTTP status, 0 when the API could not be reached, -1 for a sign-in error. */
     int status() {
         return status;
     }
@@ -74,13 +102,20 @@ final class ApiException extends Exception {
     /** The lines to print: the title, detail and field, then every listed fault and other problem members. */
     List<String> describe() {
         List<String> lines = new ArrayList<>();
-        lines.add(status == 0 ? "API error: the API could not be reached" : "API error: HTTP " + status
-                + (title == null ? "" : " " + title));
+        if (status == SIGN_IN) {
+            lines.add("Sign-in error: no access token for the API");
+        } else {
+            lines.add(status == 0 ? "API error: the API could not be reached" : "API error: HTTP " + status
+                    + (title == null ? "" : " " + title));
+        }
         if (getMessage() != null) {
             lines.add("  detail: " + getMessage());
         }
         if (field != null) {
             lines.add("  field:  " + field);
+        }
+        if (hint != null) {
+            lines.add("  hint:   " + hint);
         }
         if (problem != null) {
             JsonNode errors = problem.path("errors");

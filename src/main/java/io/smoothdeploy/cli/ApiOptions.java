@@ -2,7 +2,10 @@ package io.smoothdeploy.cli;
 
 import picocli.CommandLine.Option;
 
-/** {@code --api} and {@code --key}: where the API is and how to pass its door. Every command that calls it has them. */
+/**
+ * {@code --api}, {@code --audience} and {@code --key}: where the API is and how to sign in to it. Every command that
+ * calls it has them.
+ */
 final class ApiOptions {
 
     @Option(names = "--api", paramLabel = "URL", order = 100,
@@ -10,8 +13,16 @@ final class ApiOptions {
                     + DeployCli.ENV_API + ").")
     String api;
 
-    @Option(names = "--key", paramLabel = "KEY", order = 101,
-            description = "The function key, sent as x-functions-key (or the variable " + DeployCli.ENV_KEY
-                    + ", which keeps it off the command line). Never printed.")
+    @Option(names = "--audience", paramLabel = "AUD", order = 101,
+            description = "The API's Application ID URI, such as api://<client id> (or the variable "
+                    + DeployCli.ENV_AUDIENCE + "): the CLI gets an Entra ID token for AUD from the Azure"
+                    + " sign-in it finds (environment or workload identity, az login, managed identity) and sends it"
+                    + " as Authorization: Bearer. Never printed.")
+    String audience;
+
+    @Option(names = "--key", paramLabel = "KEY", order = 102,
+            description = "A key sent as x-functions-key (or the variable " + DeployCli.ENV_KEY + ", which keeps it"
+                    + " off the command line), for a gateway of your own that checks one: the API itself takes no"
+                    + " function keys, only Entra ID tokens (--audience). Not with --audience. Never printed.")
     String key;
 }

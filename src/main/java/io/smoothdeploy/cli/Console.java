@@ -26,6 +26,11 @@ final class Console {
         masking = value;
     }
 
+    /** Masks {@code secret} in everything printed from now on. */
+    synchronized void hide(String secret) {
+        masking = masking.plus(secret);
+    }
+
     void output(Output value) {
         output = value;
     }

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Function;
+import com.azure.core.credential.TokenCredential;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
@@ -21,8 +23,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * {@code register}, over the orchestrator's HTTP API; {@code help} and {@code completion bash} besides. It holds
  * no business rules: each command is one HTTP call (or, for {@code wait} and {@code log --follow}, a loop of them),
  * and the exit code tells the pipeline what happened. See {@link #USAGE_TEXT}. Picocli parses the command line
- * (one annotated class per command); this class runs the command it names, maps what goes wrong to an exit code
- * and keeps secrets out of what is printed.
+ * (one annotated class per command); this class picks the one way the command signs in ({@link SignIn}: an Entra
+ * ID token for {@code --audience}, a ready token, a function key, or nothing), runs the command it names, maps what
+ * goes wrong to an exit code and keeps secrets out of what is printed.
  */
 public final class DeployCli {
 
@@ -45,6 +48,8 @@ public final class DeployCli {
 
     public static final String ENV_API = "SMOOTHDEPLOY_API";
     public static final String ENV_KEY = "SMOOTHDEPLOY_KEY";
+    public static final String ENV_AUDIENCE = "SMOOTHDEPLOY_AUDIENCE";
+    public static final String ENV_TOKEN = "SMOOTHDEPLOY_TOKEN";
 
     static final String USAGE_TEXT = String.join("\n",
             "Usage: deploy <command> [options]",
@@ -91,8 +96,21 @@ public final class DeployCli {
             "",
             "Options of every command that calls the API:",
             "  --api URL   the API's base URL, e.g. https://<app>.azurewebsites.net/api (or " + ENV_API + ")",
-            "  --key KEY   the function key, sent as x-functions-key (or " + ENV_KEY + "; prefer the variable,",
-            "              so the key is not on the command line). Never printed.",
+            "  --audience AUD",
+            "              the API's Application ID URI, e.g. api://<client id> (or " + ENV_AUDIENCE + "): the CLI",
+            "              gets an Entra ID token for AUD/.default once per run (renewed before it expires) from",
+            "              the first Azure sign-in it finds: AZURE_CLIENT_ID/AZURE_TENANT_ID with a secret,",
+            "              certificate, AZURE_FEDERATED_TOKEN_FILE or (GitHub Actions, id-token: write) a fresh",
+            "              GitHub ID token, then az login, then a managed identity",
+            "              (where one is announced, or with " + Credentials.ENV_MANAGED_IDENTITY
+                    + "=system|<client id>),",
+            "              and sends it as Authorization: Bearer (over https only, or http to localhost)",
+            "  " + ENV_TOKEN + "  (a variable) a ready access token to send instead, for when no sign-in above",
+            "              works where the CLI runs",
+            "  --key KEY   sent as x-functions-key (or " + ENV_KEY + "), for a gateway of your own that checks a",
+            "              key; the API itself takes only Entra ID tokens (--audience), no function keys.",
+            "              One way to sign in at a time: --key with --audience is a usage error.",
+            "              Keys and tokens are never printed.",
             "  --output json|text",
             "              text (the default) prints as above; json prints the API's JSON alone on standard",
             "              output (wait: the last status seen; log --follow: one entry per line) and every",
@@ -108,8 +126,9 @@ public final class DeployCli {
             "  1  the deployment ended Failed or Reset instead of the wanted status (Succeeded instead of",
             "     Reset for --until Reset); its errors are printed with kind, stage, web app and message",
             "  2  usage error",
-            "  3  API error: the API refused the request (its problem title, detail and field are printed),",
-            "     or could not be reached",
+            "  3  API error: the API refused the request (its problem title, detail and field are printed;",
+            "     401: the token or key was refused; 403: the identity lacks the role the problem names), or",
+            "     could not be reached, or no access token could be had (sign-in error: run az login ...)",
             "  4  timeout: wait did not see the wanted status within --timeout (log --follow: the end)",
             "  5  held: complete was refused because writes reached the temporary database (ReadWrite);",
             "     the deployment still awaits verification: accept the loss or reset");
@@ -129,10 +148,20 @@ public final class DeployCli {
     /**
      * Runs one command; returns the exit code.
      *
-     * @param env   the environment variables ({@value #ENV_API}, {@value #ENV_KEY})
+     * @param env   the environment variables ({@value #ENV_API}, {@value #ENV_AUDIENCE}, {@value #ENV_TOKEN},
+     *              {@value #ENV_KEY}, and those of the Azure sign-ins that {@link Credentials} reads)
      * @param pacer the clock and the pause between two polls of {@code wait}
      */
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env, Pacer pacer) {
+        return run(args, out, err, env, pacer, Credentials::chain);
+    }
+
+    /**
+     * Runs one command with {@code credentials} as the Azure sign-ins to get a token from (tests give one of their
+     * own; the CLI gives {@link Credentials#chain}).
+     */
+    static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env, Pacer pacer,
+                   Function<Map<String, String>, TokenCredential> credentials) {
         // A leading "deploy" is skipped, so both "deploy start ..." and "start ..." work.
         String[] words = args.length > 0 && args[0].equals("deploy") ? Arrays.copyOfRange(args, 1, args.length) : args;
         // Whatever is printed, a refusal of the command line included, is searched for the key, wherever it came from.
@@ -169,8 +198,15 @@ public final class DeployCli {
             String output = firstNonBlank(apiCommand.output(), top.output.output);
             console.output(output == null ? Output.TEXT : Output.parse(output));
             String key = firstNonBlank(apiCommand.connection.key, top.connection.key, env.get(ENV_KEY));
+            String audience = firstNonBlank(apiCommand.connection.audience, top.connection.audience,
+                    env.get(ENV_AUDIENCE));
+            String token = firstNonBlank(env.get(ENV_TOKEN));
             String api = firstNonBlank(apiCommand.connection.api, top.connection.api, env.get(ENV_API));
-            ApiClient client = new ApiClient(apiBase(api), key);
+            String base = apiBase(api);
+            SignIn signIn = signIn(key, audience, token, () -> new AccessTokens(credentials.apply(env),
+                    audience(audience), pacer, console::hide, console::err));
+            signIn.checkTransport(URI.create(base));
+            ApiClient client = new ApiClient(base, signIn);
             return apiCommand.run(new Command.Context(console, client, pacer));
         } catch (UsageException e) {
             return usageError(console, e.getMessage(), named);
@@ -251,7 +287,7 @@ public final class DeployCli {
         return message == null ? e.getClass().getSimpleName() : message;
     }
 
-    /** The keys that could be echoed: the {@code --key} values on the command line, and the variable. */
+    /** The secrets that could be echoed: the {@code --key} values on the command line, and the variables. */
     private static List<String> keys(String[] words, Map<String, String> env) {
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < words.length; i++) {
@@ -261,10 +297,56 @@ public final class DeployCli {
                 keys.add(words[i].substring("--key=".length()).trim());
             }
         }
-        if (env.get(ENV_KEY) != null) {
-            keys.add(env.get(ENV_KEY).trim());
+        for (String variable : List.of(ENV_KEY, ENV_TOKEN, GitHubIdToken.ENV_TOKEN)) {
+            if (env.get(variable) != null) {
+                keys.add(env.get(variable).trim());
+            }
         }
         return keys;
+    }
+
+    /** A supplier that may refuse. */
+    private interface TokenSource {
+        AccessTokens get() throws UsageException;
+    }
+
+    /** One way to sign in, from what was given; two at once is a usage error. */
+    private static SignIn signIn(String key, String audience, String token, TokenSource tokens)
+            throws UsageException {
+        if (token != null && (audience != null || key != null)) {
+            throw new UsageException(ENV_TOKEN + " is a ready token: give it alone, without "
+                    + (audience != null ? "--audience/" + ENV_AUDIENCE : "--key/" + ENV_KEY));
+        }
+        if (audience != null && key != null) {
+            throw new UsageException("give one way to sign in, not both: --audience/" + ENV_AUDIENCE + " (an Entra ID"
+                    + " token, for an API behind platform authentication) or --key/" + ENV_KEY + " (a Functions app"
+                    + " deployed without it)");
+        }
+        if (token != null) {
+            return SignIn.readyToken(token);
+        }
+        if (audience != null) {
+            return SignIn.token(tokens.get());
+        }
+        return key != null ? SignIn.key(key) : SignIn.none();
+    }
+
+    /** The audience as the token request needs it: no trailing slash or {@code /.default}. */
+    static String audience(String audience) throws UsageException {
+        String value = audience.trim();
+        if (value.endsWith("/.default")) {
+            value = value.substring(0, value.length() - "/.default".length());
+        }
+        while (value.endsWith("/")) {
+            value = value.substring(0, value.length() - 1);
+        }
+        boolean guid = value.matches("(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+        boolean uri = value.matches("(?i)[a-z][a-z0-9+.-]*://[^\\s?#]+");
+        if (!guid && !uri) {
+            throw new UsageException("--audience (" + ENV_AUDIENCE + ") must be the API's Application ID URI, such as"
+                    + " api://<client id> (main.bicep's output " + ENV_AUDIENCE + "), not '" + audience + "'");
+        }
+        return value;
     }
 
     private static String apiBase(String api) throws UsageException {

@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import picocli.CommandLine;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -17,7 +16,7 @@ import picocli.CommandLine.Option;
  */
 @CommandLine.Command(name = "log", sortOptions = false,
         customSynopsis = {"deploy log --id D [--follow [--timeout 30m] [--poll 5s]] [--output json|text]",
-            "           [--api URL] [--key KEY]"},
+            "           [--api URL] [--audience AUD | --key KEY]"},
         description = {"", "The deployment's log, one line per entry: time, level, [web app], message.",
             "--follow prints new entries as the deployment runs, until it ends (Succeeded, Failed or Reset). A"
                     + " deployment awaiting verification goes on only when someone completes or resets it, so"
@@ -27,10 +26,7 @@ import picocli.CommandLine.Option;
         footer = {"", "Durations: 90s, 5m, 1h30m, 500ms, or a number of seconds.",
             "Exit codes: 0 printed (--follow: it ended Succeeded or Reset), 1 --follow: it ended Failed (its errors"
                     + " are printed), 2 usage error, 3 API error, 4 --follow: timeout."})
-final class LogCommand extends Command {
-
-    @Option(names = "--id", paramLabel = "D", order = 1, description = "The deployment's id.")
-    String id;
+final class LogCommand extends DeploymentCommand {
 
     @Option(names = "--follow", order = 2,
             description = "Keeps printing new entries until the deployment is terminal.")
@@ -44,18 +40,10 @@ final class LogCommand extends Command {
             description = "With --follow: the pause between polls (default 5s).")
     String poll;
 
-    @Mixin
-    OutputOption output = new OutputOption();
-
-    @Override
-    String output() {
-        return output.output;
-    }
-
     @Override
     int run(Context context) throws UsageException, ApiException, InterruptedException {
-        String id = CliArgs.required(this.id, "id", "log");
-        String path = "/deployments/" + ApiClient.segment(id);
+        String id = id();
+        String path = DeploymentId.path(id, "");
         if (!follow) {
             if (timeout != null || poll != null) {
                 throw new UsageException((timeout != null ? "--timeout" : "--poll") + " goes with --follow");

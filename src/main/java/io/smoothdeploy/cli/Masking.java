@@ -8,7 +8,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Keeps secrets out of what the CLI prints: the function key is replaced wherever it appears, and a URI whose
+ * Keeps secrets out of what the CLI prints: the function key and every access token are replaced wherever they
+ * appear, and a URI whose
  * query string holds a SAS signature ({@code sig=}) is shown as {@code https://host/path?<redacted>}
  * (the same form as the API's own redaction).
  */
@@ -36,6 +37,13 @@ final class Masking {
         // The longest first: a key that contains another is replaced whole.
         usable.sort((a, b) -> b.length() - a.length());
         this.keys = List.copyOf(usable);
+    }
+
+    /** This masking, and {@code secret} besides (a token got while the CLI runs). */
+    Masking plus(String secret) {
+        List<String> more = new ArrayList<>(keys);
+        more.add(secret);
+        return new Masking(more);
     }
 
     /** The text with the keys replaced and the SAS query of every URI in it redacted. */

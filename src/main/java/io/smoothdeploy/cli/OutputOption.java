@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 /** {@code --output json|text}, on every command that prints a result. */
 final class OutputOption {
 
-    @Option(names = "--output", paramLabel = "json|text", order = 102, completionCandidates = Formats.class,
+    @Option(names = "--output", paramLabel = "json|text", order = 103, completionCandidates = Formats.class,
             description = "text (the default) prints the result for people and scripts as the README shows; json "
                     + "prints the API's JSON alone on standard output and everything else on standard error.")
     String output;

@@ -16,93 +16,59 @@ import picocli.CommandLine.Option;
  * environment's registration and its last deployments). {@code support-bundle --file FILE} writes the bundle to
  * the file instead. ({@code log} is {@link LogCommand}.)
  */
-abstract class ReadCommand extends Command {
+final class ReadCommand {
 
-    /** The path to GET. */
-    abstract String path() throws UsageException;
-
-    @Override
-    int run(Context context) throws UsageException, ApiException, InterruptedException {
-        context.console().printJson(context.api().get(path()).body());
-        return DeployCli.OK;
+    private ReadCommand() {
     }
 
-    /** {@code --id} and {@code --output json|text}, for the commands about one deployment. */
-    abstract static class OfDeployment extends ReadCommand {
-
-        @Option(names = "--id", paramLabel = "D", order = 1, description = "The deployment's id.")
-        String id;
-
-        String deploymentPath(String command, String tail) throws UsageException {
-            return "/deployments/" + ApiClient.segment(CliArgs.required(id, "id", command)) + tail;
-        }
+    /** GETs the path and prints its JSON, indented. */
+    static int print(Command.Context context, String path) throws ApiException, InterruptedException {
+        context.console().printJson(context.api().get(path).body());
+        return DeployCli.OK;
     }
 
     /** {@code diagnosis}. */
     @CommandLine.Command(name = "diagnosis", sortOptions = false,
-            customSynopsis = "deploy diagnosis --id D [--output json|text] [--api URL] [--key KEY]",
+            customSynopsis = "deploy diagnosis --id D [--output json|text] [--api URL] [--audience AUD | --key KEY]",
             description = {"", "Why the deployment failed, as JSON: the classified cause, the evidence lines, the"
                     + " fix and the advice (retry, new package, reset ...).", ""},
             footer = {"", "Exit codes: 0 printed, 2 usage error, 3 the API refused it."})
-    static final class Diagnosis extends OfDeployment {
-
-        @Mixin
-        OutputOption output = new OutputOption();
+    static final class Diagnosis extends DeploymentCommand {
 
         @Override
-        String output() {
-            return output.output;
-        }
-
-        @Override
-        String path() throws UsageException {
-            return deploymentPath("diagnosis", "/diagnosis");
+        int run(Context context) throws UsageException, ApiException, InterruptedException {
+            return print(context, DeploymentId.path(id(), "/diagnosis"));
         }
     }
 
     /** {@code timeline}. */
     @CommandLine.Command(name = "timeline", sortOptions = false,
-            customSynopsis = "deploy timeline --id D [--output json|text] [--api URL] [--key KEY]",
+            customSynopsis = "deploy timeline --id D [--output json|text] [--api URL] [--audience AUD | --key KEY]",
             description = {"", "Every step of every web app with its start and end, and where the package came from"
                     + " (commit, pipeline run), as JSON.", ""},
             footer = {"", "Exit codes: 0 printed, 2 usage error, 3 the API refused it."})
-    static final class Timeline extends OfDeployment {
-
-        @Mixin
-        OutputOption output = new OutputOption();
+    static final class Timeline extends DeploymentCommand {
 
         @Override
-        String output() {
-            return output.output;
-        }
-
-        @Override
-        String path() throws UsageException {
-            return deploymentPath("timeline", "/timeline");
+        int run(Context context) throws UsageException, ApiException, InterruptedException {
+            return print(context, DeploymentId.path(id(), "/timeline"));
         }
     }
 
     /** {@code environment}. */
     @CommandLine.Command(name = "environment", sortOptions = false,
-            customSynopsis = "deploy environment --name N [--output json|text] [--api URL] [--key KEY]",
+            customSynopsis = {"deploy environment --name N [--output json|text]",
+                "                   [--api URL] [--audience AUD | --key KEY]"},
             description = {"", "An environment's registration and its last deployments, as JSON.", ""},
             footer = {"", "Exit codes: 0 printed, 2 usage error, 3 the API refused it (such as an unknown name)."})
-    static final class Environment extends ReadCommand {
+    static final class Environment extends ResultCommand {
 
         @Option(names = "--name", paramLabel = "N", order = 1, description = "The environment's name.")
         String name;
 
-        @Mixin
-        OutputOption output = new OutputOption();
-
         @Override
-        String output() {
-            return output.output;
-        }
-
-        @Override
-        String path() throws UsageException {
-            return "/environments/" + ApiClient.segment(CliArgs.required(name, "name", "environment"));
+        int run(Context context) throws UsageException, ApiException, InterruptedException {
+            return print(context, "/environments/" + ApiClient.segment(CliArgs.required(name, "name", "environment")));
         }
     }
 
@@ -111,17 +77,21 @@ abstract class ReadCommand extends Command {
      * is for any value other than {@code json} or {@code text}; {@code --file} is the name to use.
      */
     @CommandLine.Command(name = "support-bundle", sortOptions = false,
-            customSynopsis = "deploy support-bundle --id D [--file FILE] [--output json|text] [--api URL] [--key KEY]",
+            customSynopsis = {"deploy support-bundle --id D [--file FILE] [--output json|text]",
+                "                      [--api URL] [--audience AUD | --key KEY]"},
             description = {"", "Everything a support ticket needs about the deployment, redacted, as JSON: on"
                     + " standard output, or written to FILE.", ""},
             footer = {"", "Exit codes: 0 printed or written, 2 usage error (or FILE cannot be written), 3 the API"
                     + " refused it."})
-    static final class SupportBundle extends OfDeployment {
+    static final class SupportBundle extends Command {
+
+        @Mixin
+        DeploymentId deployment = new DeploymentId();
 
         @Option(names = "--file", paramLabel = "FILE", order = 2, description = "Writes the bundle to FILE.")
         String file;
 
-        @Option(names = "--output", paramLabel = "json|text", order = 102,
+        @Option(names = "--output", paramLabel = "json|text", order = 103,
                 completionCandidates = OutputOption.Formats.class,
                 description = "The bundle is JSON either way. Any other value is taken as --file (its older name).")
         String output;
@@ -137,11 +107,6 @@ abstract class ReadCommand extends Command {
         }
 
         @Override
-        String path() throws UsageException {
-            return deploymentPath("support-bundle", "/support-bundle");
-        }
-
-        @Override
         int run(Context context) throws UsageException, ApiException, InterruptedException {
             String target = file;
             if (output != null && !isFormat(output)) {
@@ -151,9 +116,9 @@ abstract class ReadCommand extends Command {
                 }
                 target = output;
             }
-            String path = path();
+            String path = DeploymentId.path(deployment.required("support-bundle"), "/support-bundle");
             if (target == null) {
-                return super.run(context);
+                return print(context, path);
             }
             JsonNode body = context.api().get(path).body();
             try {

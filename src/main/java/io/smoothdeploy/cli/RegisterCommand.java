@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -15,26 +14,19 @@ import picocli.CommandLine.Option;
  * (with {@code --output json}: the API's answer).
  */
 @CommandLine.Command(name = "register", sortOptions = false,
-        customSynopsis = "deploy register --name N --file F [--output json|text] [--api URL] [--key KEY]",
+        customSynopsis = {"deploy register --name N --file F [--output json|text]",
+            "                [--api URL] [--audience AUD | --key KEY]"},
         description = {"", "Registers environment N, or updates it, from the JSON registration in F (the shape that"
                 + " deploy environment prints, less what the API adds), and prints N.", ""},
         footer = {"", "Exit codes: 0 registered or updated, 2 usage error (or F cannot be read), 3 the API refused"
                 + " it (its problem names the field)."})
-final class RegisterCommand extends Command {
+final class RegisterCommand extends ResultCommand {
 
     @Option(names = "--name", paramLabel = "N", order = 1, description = "The environment's name.")
     String name;
 
     @Option(names = "--file", paramLabel = "F", order = 2, description = "The JSON registration to send.")
     String file;
-
-    @Mixin
-    OutputOption output = new OutputOption();
-
-    @Override
-    String output() {
-        return output.output;
-    }
 
     @Override
     int run(Context context) throws UsageException, ApiException, InterruptedException {

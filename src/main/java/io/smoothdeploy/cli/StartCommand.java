@@ -11,7 +11,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import picocli.CommandLine;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -23,12 +22,12 @@ import picocli.CommandLine.Option;
         customSynopsis = {"deploy start --environment E --package URI (--sha256 HEX | --package-file ZIP)",
             "             --mode ReadOnly|ReadWrite|MaintenancePage --idempotency-key K",
             "             [--current-packages NAME=URI,...] [--commit-id SHA] [--pipeline-run-url URL]",
-            "             [--output json|text] [--api URL] [--key KEY]"},
+            "             [--output json|text] [--api URL] [--audience AUD | --key KEY]"},
         description = {"", "Starts a deployment of one package to a registered environment and prints its id alone on"
                 + " standard output, so that ID=$(deploy start ...) works. Run again with the same idempotency key,"
                 + " it prints the same id: a restarted job re-attaches to its deployment.", ""},
         footer = {"", "Exit codes: 0 started (or re-attached), 2 usage error, 3 the API refused it."})
-final class StartCommand extends Command {
+final class StartCommand extends ResultCommand {
 
     @Option(names = "--environment", paramLabel = "E", order = 1, description = "The registered environment.")
     String environment;
@@ -64,14 +63,6 @@ final class StartCommand extends Command {
     @Option(names = "--pipeline-run-url", paramLabel = "URL", order = 9,
             description = "The pipeline run that built it (shown in the status and timeline).")
     String pipelineRunUrl;
-
-    @Mixin
-    OutputOption output = new OutputOption();
-
-    @Override
-    String output() {
-        return output.output;
-    }
 
     @Override
     int run(Context context) throws UsageException, ApiException, InterruptedException {

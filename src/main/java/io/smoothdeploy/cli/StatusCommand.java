@@ -1,8 +1,6 @@
 package io.smoothdeploy.cli;
 
 import picocli.CommandLine;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * {@code status}: {@code GET /deployments/{id}}, printed as JSON on standard output: without the per-web-app
@@ -10,28 +8,16 @@ import picocli.CommandLine.Option;
  * URI is shown without its query string.
  */
 @CommandLine.Command(name = "status", sortOptions = false,
-        customSynopsis = "deploy status --id D [--output json|text] [--api URL] [--key KEY]",
+        customSynopsis = "deploy status --id D [--output json|text] [--api URL] [--audience AUD | --key KEY]",
         description = {"", "Prints the deployment's status as JSON: status, stage, percentComplete, webApps, errors,"
                 + " warnings, validationLinks, allowedActions. Text mode leaves out each web app's timings;"
                 + " json mode prints the API's answer whole.", ""},
         footer = {"", "Exit codes: 0 printed, 2 usage error, 3 the API refused it (such as an unknown id)."})
-final class StatusCommand extends Command {
-
-    @Option(names = "--id", paramLabel = "D", order = 1, description = "The deployment's id (what start printed).")
-    String id;
-
-    @Mixin
-    OutputOption output = new OutputOption();
-
-    @Override
-    String output() {
-        return output.output;
-    }
+final class StatusCommand extends DeploymentCommand {
 
     @Override
     int run(Context context) throws UsageException, ApiException, InterruptedException {
-        String id = CliArgs.required(this.id, "id", "status");
-        ApiClient.Answer answer = context.api().get("/deployments/" + ApiClient.segment(id));
+        ApiClient.Answer answer = context.api().get(DeploymentId.path(id(), ""));
         context.console().printJson(context.console().json() ? DeploymentText.redacted(answer.body())
                 : DeploymentText.summary(answer.body()));
         return DeployCli.OK;

@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,7 +20,7 @@ import picocli.CommandLine.Option;
 @CommandLine.Command(name = "wait", sortOptions = false,
         customSynopsis = {"deploy wait --id D [--until AwaitingVerification|Succeeded|Reset|terminal]",
             "            [--timeout 30m] [--poll 5s] [--heartbeat 1m]",
-            "            [--output json|text] [--api URL] [--key KEY]"},
+            "            [--output json|text] [--api URL] [--audience AUD | --key KEY]"},
         description = {"", "Polls the deployment until it has the wanted status (default Succeeded), printing a"
                 + " progress line when its status, percentage, stage or a web app's phase changes. With"
                 + " AwaitingVerification it then prints the validation links and the allowed actions. terminal"
@@ -30,7 +29,7 @@ import picocli.CommandLine.Option;
         footer = {"", "Durations: 90s, 5m, 1h30m, 500ms, or a number of seconds.",
             "Exit codes: 0 the wanted status (terminal: Succeeded or Reset), 1 it ended otherwise (its errors are"
                     + " printed), 2 usage error, 3 API error, 4 timeout."})
-final class WaitCommand extends Command {
+final class WaitCommand extends DeploymentCommand {
 
     static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
     static final Duration DEFAULT_POLL = Duration.ofSeconds(5);
@@ -80,9 +79,6 @@ final class WaitCommand extends Command {
         }
     }
 
-    @Option(names = "--id", paramLabel = "D", order = 1, description = "The deployment's id.")
-    String id;
-
     @Option(names = "--until", paramLabel = "STATUS", order = 2, completionCandidates = UntilNames.class,
             description = "AwaitingVerification, Succeeded (the default), Reset or terminal.")
     String until;
@@ -98,14 +94,6 @@ final class WaitCommand extends Command {
             description = "Prints a 'still' line when nothing has changed for this long (default 1m).")
     String heartbeat;
 
-    @Mixin
-    OutputOption output = new OutputOption();
-
-    @Override
-    String output() {
-        return output.output;
-    }
-
     /** What completion offers for {@code --until}. */
     static final class UntilNames implements Iterable<String> {
         @Override
@@ -116,14 +104,14 @@ final class WaitCommand extends Command {
 
     @Override
     int run(Context context) throws UsageException, ApiException, InterruptedException {
-        String id = CliArgs.required(this.id, "id", "wait");
+        String id = id();
         Until until = this.until == null ? Until.SUCCEEDED : Until.parse(this.until);
         Duration timeout = CliArgs.duration(this.timeout, "timeout", DEFAULT_TIMEOUT);
         Duration poll = CliArgs.duration(this.poll, "poll", DEFAULT_POLL);
         Duration heartbeat = CliArgs.duration(this.heartbeat, "heartbeat", DEFAULT_HEARTBEAT);
         Console console = context.console();
         Pacer pacer = context.pacer();
-        String path = "/deployments/" + ApiClient.segment(id);
+        String path = DeploymentId.path(id, "");
 
         Instant started = pacer.now();
         Instant deadline = started.plus(timeout);

@@ -1,6 +1,7 @@
 package io.smoothdeploy.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -15,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The CLI jar that {@code package} writes runs with {@code java -jar} alone: copied into an empty directory,
- * with an empty environment, it prints its usage, and refuses a bad command line with exit code 2.
+ * with an empty environment, it prints its usage, refuses a bad command line with exit code 2, and runs
+ * azure-identity's sign-ins for {@code --audience}.
  */
 class CliJarIT {
 
@@ -65,6 +67,27 @@ class CliJarIT {
         assertEquals("smooth-deploy " + System.getProperty("projectVersion", "0.1.0-SNAPSHOT"), version.output().strip());
         assertEquals(0, completion.code(), completion.output());
         assertTrue(completion.output().contains("complete -F _complete_deploy"), completion.output());
+    }
+
+    @Test
+    void theTokenSignInRunsFromTheJarAloneAndSaysWhatToDoWithNoAzureSignIn(@TempDir Path empty) throws Exception {
+        // Arrange: no variables at all, so no az on a PATH and no environment credential
+        Path built = Path.of(System.getProperty("cliJar", "target/smooth-deploy-cli.jar"));
+        assertTrue(Files.isRegularFile(built), "package writes " + built);
+        Path jar = Files.copy(built, empty.resolve("deploy.jar"), StandardCopyOption.REPLACE_EXISTING);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+        // Act: azure-identity (shaded into the jar) tries the sign-ins before any request is sent
+        Run run = run(empty, java, "-jar", jar.toString(), "status", "--id", "d1", "--api",
+                "https://127.0.0.1:1/api", "--audience", "api://smoothdeploy-test");
+
+        // Assert
+        assertEquals(DeployCli.API_ERROR, run.code(), run.output());
+        assertTrue(run.output().startsWith("Sign-in error: no access token for the API"), run.output());
+        assertTrue(run.output().contains("run az login"), run.output());
+        assertTrue(run.output().contains("AzureCliCredential"), "the chain ran: " + run.output());
+        assertFalse(run.output().contains("SLF4J"), "no logging notice: " + run.output());
+        assertFalse(run.output().contains("NoClassDefFound") || run.output().contains("ClassNotFound"), run.output());
     }
 
     private static Run run(Path dir, String... command) throws IOException, InterruptedException {

@@ -72,7 +72,7 @@ class ReadmeSamplesIT {
     /** Lines of run blocks that are left out, with the reason. */
     static final Map<String, String> SKIPPED_LINES = Map.of(
             "mvn -B -q -DskipTests package", "the build that runs this test has just written the CLI jar",
-            "az login", "signs in to Azure for a token; the local host takes none");
+            "az login", "signs in to Azure; here a stand-in az on PATH hands the CLI its token");
 
     private static final Pattern HTTP_STATUS = Pattern.compile("<<HTTP (\\d{3})>>");
     private static final String WRITE_STATUS = "curl -s -w '%{stderr}<<HTTP %{http_code}>>\\n'";
@@ -242,10 +242,19 @@ class ReadmeSamplesIT {
             script = script.lines().filter(l -> !l.startsWith(line)).collect(Collectors.joining("\n", "", "\n"));
         }
         script = script.replace("https://<function app>.azurewebsites.net/api", api)
-                .replace("<function key>", "local-key-not-checked");
+                .replace("<API client id>", "00000000-0000-0000-0000-00000000a11d");
+        // The sample's audience makes the CLI ask the Azure CLI for a token (AzureCliCredential runs
+        // az account get-access-token --output json --resource <audience>): a stand-in az answers as az does; the
+        // local host takes the token and checks none.
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path az = bin.resolve("az");
+        Files.writeString(az, "#!/bin/sh\necho \"$*\" >> \"$(dirname \"$0\")/calls\"\n"
+                + "printf '{\"accessToken\": \"eyJ0eXAi.readme-sample-token\", \"expires_on\": %s, \"tokenType\":"
+                + " \"Bearer\"}\\n' \"$(( $(date +%s) + 3600 ))\"\n");
+        Files.setPosixFilePermissions(az, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         Map<String, String> pipeline = Map.of("PACKAGE_SAS_URL",
                 "https://packages.example.com/cms-2.0.0.zip?sv=2024&sig=PIPELINESECRET",
-                "BUILD_ID", "20261202.1", "GIT_SHA", "3f2a9c1");
+                "BUILD_ID", "20261202.1", "GIT_SHA", "3f2a9c1", "PATH", bin + ":" + System.getenv("PATH"));
 
         // Act
         Run run = bash(dir, script, pipeline);
@@ -253,6 +262,10 @@ class ReadmeSamplesIT {
         // Assert
         assertEquals(0, run.code(), run.toString());
         assertTrue(!run.stdout().contains("PIPELINESECRET") && !run.stderr().contains("PIPELINESECRET"), run.toString());
+        assertTrue(!run.stdout().contains("readme-sample-token") && !run.stderr().contains("readme-sample-token"),
+                "the token was printed: " + run);
+        assertTrue(Files.readString(bin.resolve("calls")).startsWith("account get-access-token --output json --resource"
+                + " api://00000000-0000-0000-0000-00000000a11d\n"), "the CLI got its token from az");
         JsonNode environment = get("/environments/prod");
         String id = environment.path("lastDeployment").path("id").asText();
         assertEquals("Succeeded", environment.path("lastDeployment").path("status").asText(), environment.toString());

@@ -1,110 +1,167 @@
 package io.smoothdeploy.infra;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The GitLab CI example ({@code infra/pipelines/gitlab-deploy.yml}) keeps the promises the other two templates
- * keep: credentials only in the jobs that deploy, the orchestrator pinned, commit and pipeline URL passed to the
- * start, accepting data loss only when asked, never a reset of a release held on the data-loss guard, and every
- * script is valid bash. (No YAML parser is on the test classpath: jobs are read as the file's top-level keys.)
+ * The GitLab CI example ({@code infra/pipelines/gitlab-deploy.yml}) follows the design of the other two templates
+ * ({@link PipelineChecks#gitlabProblems}): no key, the pipeline never completes or resets, the API settings only
+ * where the CLI runs, GitLab's ID token only in the job that signs in with it, WAIT_FOR, the Approver's next steps
+ * printed, the orchestrator pinned; its start records the commit and the pipeline; every script is valid bash.
+ * Each check is shown to fail on the text with one change.
  */
 class GitLabPipelineTest {
 
-    private static final Path TEMPLATE = Paths.get(System.getProperty("basedir", System.getProperty("user.dir")))
-            .resolve("infra/pipelines/gitlab-deploy.yml");
-    private static final Pattern TOP_LEVEL_KEY = Pattern.compile("^([.A-Za-z0-9_-]+):");
+    private static String read() throws IOException {
+        return Files.readString(InfraConsistencyTest.INFRA.resolve(PipelineChecks.GITLAB));
+    }
 
-    private final Map<String, String> jobs = topLevelKeys(read());
-
-    @Test
-    void credentialsReachOnlyTheJobsThatDeploy() {
-        List<String> credentials = List.of("SMOOTHDEPLOY_KEY", "AZURE_ID_TOKEN", "az login", "id_tokens");
-        for (String job : List.of("deploy-cli", "package")) {
-            for (String credential : credentials) {
-                assertFalse(jobs.get(job).contains(credential), job + " must not see " + credential);
-            }
-        }
-        assertTrue(jobs.get(".with-credentials").contains("environment:\n    name: $DEPLOY_ENVIRONMENT"),
-                "environment-scoped variables (the key) reach only jobs with an environment");
-        for (String job : List.of("deploy", "reset-on-failure")) {
-            assertTrue(jobs.get(job).contains("extends: .with-credentials"), job);
-        }
-        assertTrue(jobs.get("deploy").contains("id_tokens:"), "the Azure sign-in uses GitLab's ID token");
+    private static String changed(String text, String from, String to) {
+        assertTrue(text.contains(from), "the example no longer contains " + from.strip() + ": update this test");
+        return text.replace(from, to);
     }
 
     @Test
-    void theOrchestratorIsPinnedToATagOrCommit() {
-        Matcher ref = Pattern.compile("(?m)^  SMOOTHDEPLOY_REF: (\\S+)").matcher(jobs.get("variables"));
-        assertTrue(ref.find(), jobs.get("variables"));
-        assertFalse(List.of("main", "master", "develop", "HEAD").contains(ref.group(1)), ref.group(1));
-        assertTrue(jobs.get("deploy-cli").contains("--branch \"$SMOOTHDEPLOY_REF\""));
+    void theExampleFollowsTheDeployerOnlyDesign() throws IOException {
+        String example = read();
+        // A scan that found no jobs would prove nothing.
+        assertEquals(List.of("deploy-cli", "package", "deploy", "approver-next-steps"),
+                List.copyOf(PipelineChecks.gitlabJobs(example).keySet()));
+
+        assertEquals(Set.of(), PipelineChecks.gitlabProblems(example));
     }
 
     @Test
-    void theStartRecordsTheCommitAndThePipelineAndReattachesOnARetry() {
-        String deploy = jobs.get("deploy");
+    void theStartRecordsTheCommitAndThePipelineAndReattachesOnARetry() throws IOException {
+        String deploy = PipelineChecks.gitlabJobs(read()).get("deploy");
         assertTrue(deploy.contains("--commit-id \"$CI_COMMIT_SHA\""));
         assertTrue(deploy.contains("--pipeline-run-url \"$CI_PIPELINE_URL\""));
         assertTrue(deploy.contains("--idempotency-key \"gl-$CI_PIPELINE_ID-$DEPLOY_ENVIRONMENT\""),
                 "the pipeline id stays the same when a job is retried");
-        assertTrue(deploy.contains("java -jar smooth-deploy-cli.jar") || jobs.get(".with-credentials")
-                .contains("java -jar smooth-deploy-cli.jar"), "the CLI jar, not a Maven build, runs the commands");
+        assertTrue(deploy.contains("deploy() { java -jar smooth-deploy-cli.jar \"$@\"; }"),
+                "the CLI jar, not a Maven build, runs the commands");
     }
 
     @Test
-    void dataLossIsAcceptedOnlyWhenAskedAndAHeldReleaseIsNeverReset() {
-        String deploy = jobs.get("deploy");
-        String guard = "if [ \"$ACCEPT_DATA_LOSS\" = \"true\" ]; then ACCEPT=(--accept-data-loss";
-        assertTrue(deploy.contains(guard), deploy);
-        assertEquals(1, count(read(), "--accept-data-loss"), "accepted in one guarded place only");
-        assertTrue(jobs.get("variables").contains("ACCEPT_DATA_LOSS: 'false'"), "off by default");
-        assertTrue(deploy.contains("if [ \"$CODE\" = 5 ]; then\n          echo \"HELD=true\" >> deploy.env"), deploy);
-        String reset = jobs.get("reset-on-failure");
-        assertTrue(reset.contains("when: on_failure"));
-        assertTrue(reset.indexOf("\"${HELD:-}\" = \"true\"") < reset.indexOf("deploy reset"),
-                "the held check comes before the reset");
+    void aFunctionKeyIsReported() throws IOException {
+        String example = changed(read(), "      deploy() { java -jar smooth-deploy-cli.jar \"$@\"; }\n",
+                "      deploy() { java -jar smooth-deploy-cli.jar \"$@\" --key \"$SMOOTHDEPLOY_KEY\"; }\n");
+
+        assertEquals(Set.of("the example uses SMOOTHDEPLOY_KEY", "the example uses --key"),
+                PipelineChecks.gitlabProblems(example));
+    }
+
+    @Test
+    void aCompleteOrResetRunByThePipelineIsReportedButNotOneItPrints() throws IOException {
+        String example = changed(read(), "        deploy wait --id \"$ID\" --until terminal --timeout 90m --poll 10s\n",
+                "        deploy wait --id \"$ID\" --until terminal --timeout 90m --poll 10s\n"
+                        + "      else\n        deploy complete --id \"$ID\" || deploy reset --id \"$ID\"\n");
+
+        assertEquals(Set.of("job deploy runs deploy complete"), PipelineChecks.gitlabProblems(example));
+    }
+
+    @Test
+    void theAudienceInTheGlobalVariablesOrInAJobWithoutTheCliIsReported() throws IOException {
+        String global = changed(read(), "  SMOKE_PATHS: /\n", "  SMOKE_PATHS: /\n"
+                + "  SMOOTHDEPLOY_AUDIENCE: api://00000000-0000-0000-0000-000000000000\n");
+        String packageJob = changed(read(), "      test -f \"$PACKAGE_PATH\" ||",
+                "      echo \"$SMOOTHDEPLOY_AUDIENCE\"\n      test -f \"$PACKAGE_PATH\" ||");
+
+        assertEquals(Set.of("the global variables hold the CLI's API settings"), PipelineChecks.gitlabProblems(global));
+        assertEquals(Set.of("job package gets the CLI's API settings but calls no CLI command"),
+                PipelineChecks.gitlabProblems(packageJob));
+    }
+
+    @Test
+    void aCliJobThatDoesNotCheckTheAudienceIsReported() throws IOException {
+        String example = changed(read(), "      : \"${SMOOTHDEPLOY_AUDIENCE:?set the CI/CD variable SMOOTHDEPLOY_AUDIENCE"
+                + ", the Application ID URI of the API}\"\n", "");
+
+        assertEquals(Set.of("job deploy calls the CLI without checking SMOOTHDEPLOY_API and SMOOTHDEPLOY_AUDIENCE"),
+                PipelineChecks.gitlabProblems(example));
+    }
+
+    @Test
+    void anIdTokenOrASignInOutsideTheDeployJobIsReported() throws IOException {
+        String idToken = changed(read(), "package:\n  stage: build\n", "package:\n  stage: build\n  id_tokens:\n"
+                + "    AZURE_ID_TOKEN:\n      aud: api://AzureADTokenExchange\n");
+        String signIn = changed(read(), "      test -f \"$PACKAGE_PATH\" ||",
+                "      az login --identity\n      test -f \"$PACKAGE_PATH\" ||");
+
+        assertEquals(Set.of("job package asks for an ID token but does not sign in with it",
+                "job package runs the build command and holds an ID token"), PipelineChecks.gitlabProblems(idToken));
+        assertEquals(Set.of("job package signs in without an ID token (not OIDC)"),
+                PipelineChecks.gitlabProblems(signIn));
+    }
+
+    @Test
+    void noWaitForOrNoTerminalWaitIsReported() throws IOException {
+        String variable = changed(read(), "  WAIT_FOR: AwaitingVerification ", "  WAIT_FOR: terminal ");
+        String noWait = changed(read(), "        deploy wait --id \"$ID\" --until terminal --timeout 90m --poll 10s\n",
+                "        echo \"not waiting\"\n");
+
+        assertEquals(Set.of("no WAIT_FOR variable defaulting to AwaitingVerification"),
+                PipelineChecks.gitlabProblems(variable));
+        assertEquals(Set.of("no wait --until terminal when WAIT_FOR is terminal"), PipelineChecks.gitlabProblems(noWait));
+    }
+
+    @Test
+    void noApproverNextStepsIsReported() throws IOException {
+        String example = changed(read(), "      echo \"  deploy reset --id $DEPLOYMENT_ID", "      echo \"  reset --id $DEPLOYMENT_ID");
+
+        assertEquals(Set.of("no job prints what an Approver runs next"), PipelineChecks.gitlabProblems(example));
+    }
+
+    @Test
+    void anOrchestratorOnABranchIsReported() throws IOException {
+        String branch = changed(read(), "  SMOOTHDEPLOY_REF: v1.0.0 ", "  SMOOTHDEPLOY_REF: main ");
+        String unchecked = changed(read(), "        if git ls-remote --exit-code --heads \"$SMOOTHDEPLOY_REPO\""
+                + " \"$SMOOTHDEPLOY_REF\" > /dev/null; then\n", "        if false; then\n");
+
+        assertEquals(Set.of("SMOOTHDEPLOY_REF is not a tag or a commit"), PipelineChecks.gitlabProblems(branch));
+        assertEquals(Set.of("the orchestrator is not cloned at SMOOTHDEPLOY_REF with a branch refused"),
+                PipelineChecks.gitlabProblems(unchecked));
     }
 
     @Test
     void everyScriptIsValidBash() throws Exception {
         List<String> scripts = scripts(read());
-        assertEquals(4, scripts.size(), "deploy-cli, package, deploy, reset-on-failure");
-        String prelude = "deploy() { java -jar smooth-deploy-cli.jar \"$@\"; }\n";
+        assertEquals(4, scripts.size(), "deploy-cli, package, deploy, approver-next-steps");
         for (String script : scripts) {
-            Process bash = new ProcessBuilder("bash", "-n", "-c", prelude + script).redirectErrorStream(true).start();
-            String output = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(bash.waitFor(30, TimeUnit.SECONDS));
-            assertEquals(0, bash.exitValue(), output + "\n" + script);
+            assertEquals("", bashSyntaxErrors(script), script);
         }
     }
 
     @Test
-    void theScriptReaderFindsASyntaxError() throws Exception {
-        String broken = read().replace("case \"$CODE\" in 2??|3??) ;;", "case \"$CODE\" in 2??|3??) ;");
-        List<String> scripts = scripts(broken);
-        boolean refused = false;
-        for (String script : scripts) {
+    void theScriptCheckFindsASyntaxError() throws Exception {
+        String broken = changed(read(), "case \"$CODE\" in 2??|3??) ;;", "case \"$CODE\" in 2??|3??) ;");
+
+        assertTrue(scripts(broken).stream().anyMatch(script -> !bashSyntaxErrors(script).isEmpty()),
+                "bash -n refuses a broken script, so the check above can fail");
+    }
+
+    /** What {@code bash -n} says of the script: empty when it parses. */
+    private static String bashSyntaxErrors(String script) {
+        try {
             Process bash = new ProcessBuilder("bash", "-n", "-c", script).redirectErrorStream(true).start();
-            bash.getInputStream().readAllBytes();
-            bash.waitFor(30, TimeUnit.SECONDS);
-            refused |= bash.exitValue() != 0;
+            String output = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(bash.waitFor(30, TimeUnit.SECONDS));
+            return bash.exitValue() == 0 ? "" : "exit " + bash.exitValue() + ": " + output;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
-        assertTrue(refused, "bash -n refuses a broken script, so the check above can fail");
     }
 
     /** The literal blocks ({@code - |}) of every job's script, without their indentation. */
@@ -123,42 +180,5 @@ class GitLabPipelineTest {
             scripts.add(script.toString());
         }
         return scripts;
-    }
-
-    private static Map<String, String> topLevelKeys(String text) {
-        Map<String, String> keys = new LinkedHashMap<>();
-        String current = null;
-        StringBuilder body = new StringBuilder();
-        for (String line : text.lines().toList()) {
-            Matcher key = TOP_LEVEL_KEY.matcher(line);
-            if (key.find()) {
-                if (current != null) {
-                    keys.put(current, body.toString());
-                }
-                current = key.group(1);
-                body.setLength(0);
-            }
-            body.append(line).append('\n');
-        }
-        if (current != null) {
-            keys.put(current, body.toString());
-        }
-        return keys;
-    }
-
-    private static int count(String text, String part) {
-        int count = 0;
-        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
-            count++;
-        }
-        return count;
-    }
-
-    private static String read() {
-        try {
-            return Files.readString(TEMPLATE);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }

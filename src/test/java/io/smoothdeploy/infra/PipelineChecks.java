@@ -1,7 +1,9 @@
 package io.smoothdeploy.infra;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -17,6 +19,16 @@ final class PipelineChecks {
 
     static final String GITHUB = "pipelines/github-deploy.yml";
     static final String AZURE_DEVOPS = "pipelines/azure-pipelines-template.yml";
+    static final String GITLAB = "pipelines/gitlab-deploy.yml";
+
+    /** The top-level keys of a .gitlab-ci.yml that are not jobs. */
+    private static final Set<String> GITLAB_KEYWORDS = Set.of("stages", "variables", "default", "include", "workflow");
+    /** A CLI command that an Approver runs, never the pipeline. */
+    private static final Pattern APPROVER_COMMAND = Pattern.compile("\\bdeploy\\s+(complete|reset)\\b");
+    /** A CLI command the pipeline runs. */
+    private static final Pattern CLI_COMMAND = Pattern.compile("\\bdeploy\\s+(start|status|wait|log)\\b");
+    /** A reference to one of the CLI's API settings ({@code $X} or {@code ${X}}). */
+    private static final Pattern API_SETTING = Pattern.compile("\\$\\{?SMOOTHDEPLOY_(API|AUDIENCE)\\b");
 
     /** What only a deploy step may carry: the old function key, the API settings, any secret. */
     static final List<String> CREDENTIAL_MARKERS = List.of("SMOOTHDEPLOY_KEY", "SMOOTHDEPLOY_AUDIENCE",
@@ -92,7 +104,8 @@ final class PipelineChecks {
      * env holds no credential marker; no secret is used at all; only a job that signs in has
      * {@code id-token: write}, and the workflow-level permissions do not; azure/login uses a federated
      * credential (client-id, no creds or client secret); every step that calls the CLI carries the API and
-     * the audience in its own env.
+     * the audience in its own env, and the workload identity's client and tenant ids, with which the CLI renews
+     * its token from GitHub's ID tokens.
      */
     static Set<String> githubCredentialProblems(String yaml) {
         Set<String> problems = new TreeSet<>();
@@ -132,6 +145,11 @@ final class PipelineChecks {
         for (String step : cliSteps(code)) {
             if (!step.contains("SMOOTHDEPLOY_AUDIENCE:") || !step.contains("SMOOTHDEPLOY_API:")) {
                 problems.add("CLI step '" + displayName(step) + "' has no step-level SMOOTHDEPLOY_API and SMOOTHDEPLOY_AUDIENCE");
+            }
+            if (!step.contains("AZURE_CLIENT_ID: ${{ vars.AZURE_CLIENT_ID }}")
+                    || !step.contains("AZURE_TENANT_ID: ${{ vars.AZURE_TENANT_ID }}")) {
+                problems.add("CLI step '" + displayName(step) + "' has no AZURE_CLIENT_ID and AZURE_TENANT_ID (its"
+                        + " token would not renew past the az session's hour)");
             }
         }
         return problems;
@@ -235,6 +253,133 @@ final class PipelineChecks {
             if (!PINNED_REF.matcher(value).matches()) {
                 problems.add("orchestratorRef defaults to '" + value + "', not a tag or a commit");
             }
+        }
+        return problems;
+    }
+
+    /**
+     * GitLab CI: the jobs (top-level keys that are not keywords), each as its text, comments removed. A job that
+     * {@code extends:} a hidden one gets that one's text as well.
+     */
+    static Map<String, String> gitlabJobs(String yaml) {
+        Map<String, String> blocks = new LinkedHashMap<>();
+        String current = null;
+        StringBuilder body = new StringBuilder();
+        for (String line : yaml.replaceAll("(?m)^\\s*#.*\\n", "").replaceAll("(?m)\\s+#.*$", "").split("\n")) {
+            Matcher key = Pattern.compile("^([.\\w-]+):").matcher(line);
+            if (key.find()) {
+                if (current != null) {
+                    blocks.put(current, body.toString());
+                }
+                current = key.group(1);
+                body.setLength(0);
+            }
+            body.append(line).append('\n');
+        }
+        if (current != null) {
+            blocks.put(current, body.toString());
+        }
+        Map<String, String> jobs = new LinkedHashMap<>();
+        blocks.forEach((name, text) -> {
+            if (GITLAB_KEYWORDS.contains(name) || name.startsWith(".")) {
+                return;
+            }
+            Matcher extended = Pattern.compile("(?m)^ {2}extends: (\\S+)").matcher(text);
+            jobs.put(name, extended.find() ? text + blocks.getOrDefault(extended.group(1), "") : text);
+        });
+        return jobs;
+    }
+
+    /** What a job's scripts run: each line with its quoted text ('…', "…") removed, so an echo runs nothing. */
+    static String commandsRun(String job) {
+        StringBuilder run = new StringBuilder();
+        for (String line : job.split("\n")) {
+            run.append(line.replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"", "\"\"").replaceAll("'[^']*'", "''")).append('\n');
+        }
+        return run.toString();
+    }
+
+    /**
+     * GitLab CI, the same design as the other two: no function key anywhere; the pipeline never runs
+     * {@code deploy complete} or {@code deploy reset}; the CLI's API settings in no global variable and used
+     * only by jobs that call the CLI, and each of those checks both; an ID token only in the job that signs in
+     * with it, and {@code az login} nowhere else; the build command in no job with an ID token; a
+     * {@code WAIT_FOR} variable (AwaitingVerification by default) that only a terminal wait reads; a job that
+     * prints what an Approver runs next; the orchestrator at a pinned {@code SMOOTHDEPLOY_REF}, a branch refused.
+     */
+    static Set<String> gitlabProblems(String yaml) {
+        Set<String> problems = new TreeSet<>();
+        String code = yaml.replaceAll("(?m)#.*$", "");
+        for (String marker : List.of("SMOOTHDEPLOY_KEY", "x-functions-key", "--key")) {
+            if (code.contains(marker)) {
+                problems.add("the example uses " + marker);
+            }
+        }
+        String variables = String.join("\n", topLevelBlock(code, "variables"));
+        if (API_SETTING.matcher(variables.replace("SMOOTHDEPLOY_", "$SMOOTHDEPLOY_")).find()) {
+            problems.add("the global variables hold the CLI's API settings");
+        }
+        Matcher waitFor = Pattern.compile("(?m)^ {2}WAIT_FOR: (\\S+)").matcher(variables);
+        if (!waitFor.find() || !waitFor.group(1).equals("AwaitingVerification")) {
+            problems.add("no WAIT_FOR variable defaulting to AwaitingVerification");
+        }
+        Matcher ref = Pattern.compile("(?m)^ {2}SMOOTHDEPLOY_REF: (\\S+)").matcher(variables);
+        if (!ref.find() || !PINNED_REF.matcher(ref.group(1).replace("'", "")).matches()) {
+            problems.add("SMOOTHDEPLOY_REF is not a tag or a commit");
+        }
+        Map<String, String> jobs = gitlabJobs(yaml);
+        boolean approverNotes = false;
+        boolean branchRefused = false;
+        boolean terminalWait = false;
+        for (Map.Entry<String, String> job : jobs.entrySet()) {
+            String name = job.getKey();
+            String text = job.getValue();
+            String run = commandsRun(text);
+            boolean callsCli = CLI_COMMAND.matcher(run).find();
+            boolean idToken = text.contains("id_tokens:");
+            Matcher approver = APPROVER_COMMAND.matcher(run);
+            if (approver.find()) {
+                problems.add("job " + name + " runs deploy " + approver.group(1));
+            }
+            if (API_SETTING.matcher(text).find() && !callsCli) {
+                problems.add("job " + name + " gets the CLI's API settings but calls no CLI command");
+            }
+            if (callsCli && !(text.contains("${SMOOTHDEPLOY_API:?") && text.contains("${SMOOTHDEPLOY_AUDIENCE:?"))) {
+                problems.add("job " + name + " calls the CLI without checking SMOOTHDEPLOY_API and SMOOTHDEPLOY_AUDIENCE");
+            }
+            if (callsCli && !text.contains("environment:")) {
+                problems.add("job " + name + " calls the CLI outside an environment (its scoped variables)");
+            }
+            boolean signsIn = run.contains("az login");
+            if (idToken && !(signsIn && run.contains("--federated-token"))) {
+                problems.add("job " + name + " asks for an ID token but does not sign in with it");
+            }
+            if (signsIn && !idToken) {
+                problems.add("job " + name + " signs in without an ID token (not OIDC)");
+            }
+            if (idToken && text.contains("$BUILD_COMMAND")) {
+                problems.add("job " + name + " runs the build command and holds an ID token");
+            }
+            if (text.contains("\"$WAIT_FOR\" = \"terminal\"") && text.contains("deploy wait --id \"$ID\" --until terminal")) {
+                terminalWait = true;
+            }
+            if (text.contains("git ls-remote --exit-code --heads \"$SMOOTHDEPLOY_REPO\" \"$SMOOTHDEPLOY_REF\"")
+                    && text.contains("--branch \"$SMOOTHDEPLOY_REF\"")) {
+                branchRefused = true;
+            }
+            if (!idToken && !callsCli && text.contains("when: always") && text.contains("echo \"  deploy complete --id")
+                    && text.contains("echo \"  deploy reset --id")) {
+                approverNotes = true;
+            }
+        }
+        if (!terminalWait) {
+            problems.add("no wait --until terminal when WAIT_FOR is terminal");
+        }
+        if (!branchRefused) {
+            problems.add("the orchestrator is not cloned at SMOOTHDEPLOY_REF with a branch refused");
+        }
+        if (!approverNotes) {
+            problems.add("no job prints what an Approver runs next");
         }
         return problems;
     }

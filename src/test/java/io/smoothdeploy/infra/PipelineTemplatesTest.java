@@ -72,6 +72,21 @@ class PipelineTemplatesTest {
     }
 
     @Test
+    void aCliStepWithoutTheWorkloadIdentitysIdsIsReported() throws IOException {
+        String workflow = changed(read(PipelineChecks.GITHUB), "        if: ${{ inputs.wait-for == 'terminal' }}\n        env:\n"
+                + "          SMOOTHDEPLOY_API: ${{ vars.SMOOTHDEPLOY_API }}\n"
+                + "          SMOOTHDEPLOY_AUDIENCE: ${{ vars.SMOOTHDEPLOY_AUDIENCE }}\n"
+                + "          AZURE_CLIENT_ID: ${{ vars.AZURE_CLIENT_ID }}\n",
+                "        if: ${{ inputs.wait-for == 'terminal' }}\n        env:\n"
+                + "          SMOOTHDEPLOY_API: ${{ vars.SMOOTHDEPLOY_API }}\n"
+                + "          SMOOTHDEPLOY_AUDIENCE: ${{ vars.SMOOTHDEPLOY_AUDIENCE }}\n");
+
+        assertEquals(Set.of("CLI step 'Wait for the environment's verification policy to finish it' has no"
+                + " AZURE_CLIENT_ID and AZURE_TENANT_ID (its token would not renew past the az session's hour)"),
+                PipelineChecks.githubCredentialProblems(workflow));
+    }
+
+    @Test
     void anOidcTokenForTheBuildJobIsReported() throws IOException {
         String workflow = changed(read(PipelineChecks.GITHUB), "    timeout-minutes: 60\n    permissions:\n      contents: read\n",
                 "    timeout-minutes: 60\n    permissions:\n      id-token: write\n      contents: read\n");

@@ -145,6 +145,10 @@ public final class HttpApi {
                 throw busy(busy, "Environment " + busy.environment() + " has a running deployment "
                         + busy.runningDeploymentId() + "; change its registration after that deployment ends");
             }
+            if (result instanceof CommandResult.ResourceTaken taken) {
+                throw Problem.conflict("resource-in-another-environment", "Another environment has this resource",
+                        taken.detail(), taken.field(), Map.of("otherEnvironment", taken.otherEnvironment()));
+            }
             CommandResult.Registered registered = (CommandResult.Registered) result;
             return json(registered.created() ? 201 : 200, Views.environment(registered.environment(), Optional.empty()),
                     Map.of());

@@ -25,7 +25,13 @@ public sealed interface CommandResult {
     record NotAllowed(Deployment deployment, String action, List<String> allowedActions) implements CommandResult {
     }
 
-    /** The request is valid alone but does not fit the environment (for example a mode it cannot run). */
+    /**
+     * Registration refused: {@code otherEnvironment} already has a site or the database this registration names
+     * ({@code field} says which); each is deployed by one environment only.
+     */
+    record ResourceTaken(String field, String otherEnvironment, String detail) implements CommandResult {
+    }
+
     /**
      * Complete refused: going live would drop the writes that reached the temporary database of a ReadWrite
      * run. {@code writes} is null when they could not be counted.
@@ -33,6 +39,7 @@ public sealed interface CommandResult {
     record DataLossRisk(Deployment deployment, Long writes, String temporaryDatabase) implements CommandResult {
     }
 
+    /** The request is valid alone but does not fit the environment (for example a mode it cannot run). */
     record Invalid(String field, String detail) implements CommandResult {
     }
 }

@@ -48,6 +48,10 @@ public final class DeploymentService {
             if (existing.isPresent() && existing.get().activeDeploymentId() != null) {
                 return new CommandResult.EnvironmentBusy(config.name(), existing.get().activeDeploymentId());
             }
+            Optional<CommandResult.ResourceTaken> taken = takenElsewhere(config, store.listEnvironments());
+            if (taken.isPresent()) {
+                return taken.get();
+            }
             try {
                 EnvironmentRecord saved = store.saveEnvironment(config, existing.map(EnvironmentRecord::etag).orElse(null));
                 return new CommandResult.Registered(saved, existing.isEmpty());
@@ -56,6 +60,46 @@ public final class DeploymentService {
             }
         }
         throw tooBusy("environment " + config.name());
+    }
+
+    /**
+     * The first site or database of {@code config} that another registered environment names. Two environments
+     * on one site would swap its slots and move it in and out of maintenance without knowing of each other, and
+     * two on one database would copy, rename and restore it under each other. Resource ids and database names are
+     * compared without regard to case, as ARM and Azure SQL compare them. (Two registrations racing each other
+     * can both pass this check; registering is an administrator's rare act, and the check is not a lock.)
+     */
+    static Optional<CommandResult.ResourceTaken> takenElsewhere(EnvironmentConfig config,
+                                                                List<EnvironmentRecord> registered) {
+        for (EnvironmentRecord other : registered) {
+            EnvironmentConfig theirs = other.config();
+            if (theirs.name().equals(config.name())) {
+                continue;
+            }
+            for (int i = 0; i < config.webApps().size(); i++) {
+                String mine = config.webApps().get(i).resourceId();
+                Optional<String> shared = theirs.webApps().stream().map(WebAppConfig::resourceId)
+                        .filter(id -> id.equalsIgnoreCase(mine)).findFirst();
+                if (shared.isPresent()) {
+                    String site = shared.get();
+                    return Optional.of(new CommandResult.ResourceTaken("webApps[" + i + "].resourceId", theirs.name(),
+                            "Site " + site + " is already deployed by environment " + theirs.name() + "; a site "
+                                    + "belongs to one environment. Deploy it through " + theirs.name() + ", or "
+                                    + "remove it from " + theirs.name() + "'s registration (PUT /api/environments/"
+                                    + theirs.name() + ") first"));
+                }
+            }
+            DatabaseConfig mine = config.database();
+            DatabaseConfig their = theirs.database();
+            if (mine.serverResourceId().equalsIgnoreCase(their.serverResourceId())
+                    && mine.name().equalsIgnoreCase(their.name())) {
+                return Optional.of(new CommandResult.ResourceTaken("database.name", theirs.name(), "Database "
+                        + their.name() + " on server " + their.serverResourceId() + " is already the production "
+                        + "database of environment " + theirs.name() + "; a database belongs to one environment, "
+                        + "since a deployment copies, renames and restores it"));
+            }
+        }
+        return Optional.empty();
     }
 
     /** A start by the orchestrator itself (a timer resuming by policy). */

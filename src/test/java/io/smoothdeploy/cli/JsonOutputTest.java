@@ -41,8 +41,8 @@ class JsonOutputTest {
         // Arrange
         host.register("prod");
         Path registration = Files.writeString(dir.resolve("staging.json"), "{\"webApps\":[{\"name\":\"scheduler\","
-                + "\"resourceId\":\"" + CliHarness.SCHEDULER + "\",\"role\":\"MaintenancePage\"}],\"database\":"
-                + "{\"serverResourceId\":\"" + CliHarness.SQL_SERVER + "\",\"name\":\"cmsdb\"},"
+                + "\"resourceId\":\"" + CliHarness.SCHEDULER + "-staging\",\"role\":\"MaintenancePage\"}],\"database\":"
+                + "{\"serverResourceId\":\"" + CliHarness.SQL_SERVER + "\",\"name\":\"cmsdb-staging\"},"
                 + "\"connectionStringName\":\"EPiServerDB\",\"databaseModeSetting\":\"Cms__DatabaseMode\","
                 + "\"maintenancePagePackageUri\":\"https://packages.example.com/maintenance.zip\"}");
 

@@ -140,6 +140,9 @@ class PipelineAuthorPathTest {
                 + "\",\"name\":\"cmsdb\"},\"connectionStringName\":\"EPiServerDB\","
                 + "\"databaseModeSetting\":\"Cms__DatabaseMode\","
                 + "\"maintenancePagePackageUri\":\"https://packages.example.com/maintenance.zip\"}";
+        // a site and database of its own: prod has the sample's
+        body = body.replace(CliHarness.SCHEDULER, CliHarness.SCHEDULER + "-staging")
+                .replace("\"name\":\"cmsdb\"", "\"name\":\"cmsdb-staging\"");
         Path file = dir.resolve("staging.json");
         Files.writeString(file, body);
 

@@ -51,7 +51,7 @@ class RolesTest {
     /** Each protected route: how to call it, the role it needs, and the status it answers when allowed. */
     enum Route {
         PUT_ENVIRONMENT("Admin", 201, Fixture.NONE, (api, f, h) -> api.putEnvironment(f.environment,
-                LocalHostHarness.environmentBody(false), h)),
+                host.environmentOnOwnSite(1000 + ENVIRONMENTS.incrementAndGet()), h)),
         GET_ENVIRONMENT("Reader", 200, Fixture.ENVIRONMENT, (api, f, h) -> api.getEnvironment(f.environment, h)),
         START_DEPLOYMENT("Deployer", 202, Fixture.ENVIRONMENT, (api, f, h) -> api.startDeployment(
                 LocalHostHarness.startBody(f.environment, LocalHostHarness.NEW_PACKAGE, null), h)),
@@ -193,8 +193,9 @@ class RolesTest {
     @Test
     void anApproverOutsideTheEnvironmentsApproversIsRefusedNamingTheRuleAndOneInsideIsAllowed() {
         // Arrange: an environment only members of one group may approve
-        String environment = "gated-" + ENVIRONMENTS.incrementAndGet();
-        String body = LocalHostHarness.environmentBody(false).replaceFirst("\\}$",
+        int n = ENVIRONMENTS.incrementAndGet();
+        String environment = "gated-" + n;
+        String body = host.environmentOnOwnSite(n).replaceFirst("\\}$",
                 ",\"approvers\":[\"" + APPROVER_GROUP + "\"]}");
         assertEquals(201, platform.api.putEnvironment(environment, body, admin()).status());
         String id = startAndAwait(environment);

@@ -101,8 +101,10 @@ class UnsupportedMediaTypeTest {
     @MethodSource("acceptedContentTypes")
     void applicationJsonInAnyCaseAndWithTheUtf8CharsetIsRead(String contentType) {
         // Act
+        // on a site and database of its own (another environment of this host has the sample's)
         ApiClient.Response response = host.sendAs("PUT", "/environments/accepted", contentType,
-                LocalHostHarness.environmentBody(false));
+                LocalHostHarness.environmentBody(false).replace(LocalHostHarness.CMS, LocalHostHarness.CMS + "-accepted")
+                        .replace("\"name\":\"cmsdb\"", "\"name\":\"cmsdb-accepted\""));
 
         // Assert
         assertTrue(response.status() == 201 || response.status() == 200, contentType + ": " + response.body());

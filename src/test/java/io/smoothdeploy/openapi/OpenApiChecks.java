@@ -59,6 +59,18 @@ final class OpenApiChecks {
         return parse(OpenApiDocument.json());
     }
 
+    /** The first repeated key of any object in {@code json}, as the strict parser words it; empty when none. */
+    static java.util.Optional<String> repeatedKey(String json) {
+        com.fasterxml.jackson.databind.ObjectMapper strict = new com.fasterxml.jackson.databind.ObjectMapper();
+        strict.enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        try {
+            strict.readTree(json);
+            return java.util.Optional.empty();
+        } catch (IOException e) {
+            return java.util.Optional.of(e.getMessage());
+        }
+    }
+
     static JsonNode parse(String json) {
         try {
             return Json.mapper().readTree(json);

@@ -57,10 +57,12 @@ class OpenApiTest {
         expect(host.put("/environments/prod", RecordingHost.environmentBody(true, true)), 201);
         expect(host.put("/environments/prod", RecordingHost.environmentBody(true, true)), 200);
         expect(host.get("/environments/prod"), 200);
-        expect(host.put("/environments/plain", RecordingHost.environmentBody(false, false)), 201);
+        expect(host.put("/environments/plain", RecordingHost.onOwnResources(RecordingHost.environmentBody(false, false),
+                "plain")), 201);
         expect(host.post("/deployments", RecordingHost.startBody("plain", NEW_PACKAGE, "MaintenancePage", null)), 422);
         // Every optional field, webhook and automatic verification among them (never deployed: no webhook is called).
-        expect(host.put("/environments/hooked", RecordingHost.fullEnvironmentBody()), 201);
+        expect(host.put("/environments/hooked", RecordingHost.onOwnResources(RecordingHost.fullEnvironmentBody(), "hooked")),
+                201);
         OpenApiChecks.Exchange hooked = expect(host.get("/environments/hooked"), 200);
         // What GET answers goes back with PUT, but not with a URI GET showed redacted.
         expect(host.put("/environments/plain", expect(host.get("/environments/plain"), 200).body()), 200);
@@ -173,6 +175,7 @@ class OpenApiTest {
         expect(host.post("/deployments/" + completedId + "/complete", null), 403);
         expect(host.post("/deployments/" + failedId + "/reset", "{\"rollbackDatabase\":\"yes\"}"), 400);
         expect(host.sendAs("PUT", "/environments/other", "text/plain", env), 415);
+        expect(host.put("/environments/other", env), 409); // prod's sites: resource-in-another-environment
         expect(host.sendAs("POST", "/deployments", null, RecordingHost.startBody("prod", NEW_PACKAGE, "ReadOnly", null)), 415);
         expect(host.sendAs("POST", "/deployments/" + completedId + "/complete", "application/x-www-form-urlencoded",
                 "{}"), 415);
@@ -199,6 +202,15 @@ class OpenApiTest {
         assertEquals("bearer", schemes.path("entraId").path("scheme").asText());
         assertEquals(1, doc.path("security").size(), "a signed-in caller: " + doc.path("security"));
         assertTrue(doc.path("security").path(0).has("entraId"));
+    }
+
+    @Test
+    void noObjectOfTheDocumentRepeatsAKey() {
+        // A repeated key is valid to most parsers, which keep the last value: a merge that left two descriptions
+        // on one operation silently dropped the first. Strict parsing refuses it, and refuses it here too.
+        String repeated = "{\"paths\":{\"/x\":{\"get\":{\"description\":\"a\",\"description\":\"b\"}}}}";
+        assertTrue(OpenApiChecks.repeatedKey(repeated).isPresent(), "the check finds a repeated key");
+        assertEquals(java.util.Optional.empty(), OpenApiChecks.repeatedKey(OpenApiDocument.json()));
     }
 
     private static <T> List<T> iterable(java.util.Iterator<T> iterator) {

@@ -46,6 +46,15 @@ final class RecordingHost implements AutoCloseable {
     }
 
     /** A body registering two web apps (a main site and a scheduler on a maintenance page). */
+    /**
+     * {@code body} on sites and a database of its own, named after {@code tag} (a site or database belongs to one
+     * environment). They are not in the cloud: for registrations that are never deployed.
+     */
+    static String onOwnResources(String body, String tag) {
+        return body.replace("sites/cms-prod", "sites/cms-" + tag).replace("sites/scheduler-prod", "sites/scheduler-" + tag)
+                .replace("\"name\":\"cmsdb\"", "\"name\":\"cmsdb-" + tag + "\"");
+    }
+
     static String environmentBody(boolean withScheduler, boolean withMaintenancePage) {
         String cms = "{\"name\":\"cms\",\"resourceId\":\"" + CMS + "\",\"role\":\"ZeroDowntime\","
                 + "\"warmUp\":{\"hostNames\":[\"www.example.com\"],\"paths\":[\"/\",\"/health\"]}}";

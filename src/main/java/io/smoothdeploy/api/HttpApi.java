@@ -101,7 +101,7 @@ public final class HttpApi {
             EnvironmentRecord record = store.findEnvironment(name).orElseThrow(() -> Problem.notFound("name",
                     "No environment named '" + name + "' is registered; register it with PUT /api/environments/" + name));
             Optional<DeploymentSnapshot> last = record.lastDeploymentId() == null ? Optional.empty()
-                    : store.load(record.lastDeploymentId());
+                    : store.loadRows(record.lastDeploymentId(), name);
             return json(200, Views.environment(record, last), Map.of());
         });
     }
@@ -132,7 +132,7 @@ public final class HttpApi {
     }
 
     public ApiResponse getDeployment(String id) {
-        return answer("/api/deployments/" + id, () -> json(200, status(snapshot(id)), Map.of()));
+        return answer("/api/deployments/" + id, () -> json(200, status(rows(id)), Map.of()));
     }
 
     /** Why the deployment failed and what to do; {@code diagnosis} is null when it has no failure. */
@@ -321,6 +321,12 @@ public final class HttpApi {
     private DeploymentSnapshot snapshot(String id) {
         checkDeploymentId(id);
         return store.load(id).orElseThrow(() -> Problem.notFound("id", "No deployment with id '" + id + "'"));
+    }
+
+    /** The deployment's own rows, without the environment row: for views that need no hold. */
+    private DeploymentSnapshot rows(String id) {
+        checkDeploymentId(id);
+        return store.loadRows(id, null).orElseThrow(() -> Problem.notFound("id", "No deployment with id '" + id + "'"));
     }
 
     private static Problem busy(CommandResult.EnvironmentBusy busy, String detail) {

@@ -41,20 +41,26 @@ public final class StepRunner {
     public void handle(StepMessage message) {
         StepOutcome outcome = null;
         for (int round = 1; round <= MAX_DECISION_ROUNDS; round++) {
-            Optional<DeploymentSnapshot> loaded = store.load(message.deploymentId(), message.environment());
+            Optional<DeploymentSnapshot> loaded = store.loadRows(message.deploymentId(), message.environment());
             if (loaded.isEmpty()) {
                 LOG.warning(() -> "dropping " + message.messageId() + ": no such deployment");
                 return;
             }
             DeploymentSnapshot snapshot = loaded.get();
             outbox.drain(snapshot);
-            Decision decision;
             if (outcome == null && Transitions.isExpected(snapshot, message)) {
                 outcome = steps.run(snapshot, message);
             }
-            decision = outcome == null
-                    ? Transitions.resendExpected(snapshot, message)
-                    : Transitions.decide(snapshot, message, outcome, clock.instant());
+            Decision decision = decide(snapshot, message, outcome);
+            if (Transitions.needsEnvironmentRow(snapshot, decision)) {
+                // Only a decision that ends the deployment releases the hold: read the row for it alone.
+                Optional<DeploymentSnapshot> full = withEnvironmentRow(snapshot);
+                if (full.isEmpty()) {
+                    continue;
+                }
+                snapshot = full.get();
+                decision = decide(snapshot, message, outcome);
+            }
             try {
                 if (decision.writesNothing()) {
                     send(decision.messages());
@@ -77,13 +83,20 @@ public final class StepRunner {
     /** A step message that Service Bus dead-lettered after {@code deliveryCount} deliveries. */
     public void handleDeadLetter(StepMessage message, int deliveryCount) {
         for (int round = 1; round <= MAX_DECISION_ROUNDS; round++) {
-            Optional<DeploymentSnapshot> loaded = store.load(message.deploymentId(), message.environment());
+            Optional<DeploymentSnapshot> loaded = store.loadRows(message.deploymentId(), message.environment());
             if (loaded.isEmpty()) {
                 LOG.warning(() -> "dead letter " + message.messageId() + " names no deployment");
                 return;
             }
             outbox.drain(loaded.get());
             Decision decision = Transitions.deadLettered(loaded.get(), message, deliveryCount, clock.instant());
+            if (Transitions.needsEnvironmentRow(loaded.get(), decision)) {
+                loaded = withEnvironmentRow(loaded.get());
+                if (loaded.isEmpty()) {
+                    continue;
+                }
+                decision = Transitions.deadLettered(loaded.get(), message, deliveryCount, clock.instant());
+            }
             if (decision.writesNothing()) {
                 LOG.info(() -> "dead letter " + message.messageId() + " is no longer expected; nothing to do");
                 return;
@@ -98,6 +111,22 @@ public final class StepRunner {
             }
         }
         throw new IllegalStateException("could not record dead letter " + message.messageId());
+    }
+
+    private Decision decide(DeploymentSnapshot snapshot, StepMessage message, StepOutcome outcome) {
+        return outcome == null
+                ? Transitions.resendExpected(snapshot, message)
+                : Transitions.decide(snapshot, message, outcome, clock.instant());
+    }
+
+    /** The snapshot with its environment row read now; empty (read everything again) when it is gone. */
+    private Optional<DeploymentSnapshot> withEnvironmentRow(DeploymentSnapshot snapshot) {
+        Optional<EnvironmentRecord> row = store.findEnvironment(snapshot.deployment().environment());
+        if (row.isEmpty()) {
+            LOG.warning(() -> "environment " + snapshot.deployment().environment() + " of deployment "
+                    + snapshot.deployment().id() + " has no row; reading again");
+        }
+        return row.map(snapshot::withEnvironment);
     }
 
     private void send(List<OutgoingMessage> messages) {

@@ -180,6 +180,8 @@ public final class TableDeploymentStore implements DeploymentStore {
         actions.add(update(stamped(EntityCodec.environmentEntity(heldEnvironment), decisionId)));
         TableEntity deploymentRow = stamped(EntityCodec.withoutEtag(EntityCodec.deploymentEntity(deployment)), decisionId);
         actions.add(new TableTransactionAction(TableTransactionActionType.CREATE, deploymentRow));
+        actions.add(new TableTransactionAction(TableTransactionActionType.CREATE,
+                EntityCodec.configEntity(id, heldEnvironment.config())));
         for (WebAppState webApp : webApps) {
             requireSameDeployment(id, webApp);
             requireKey("web app name", webApp.name());
@@ -249,52 +251,67 @@ public final class TableDeploymentStore implements DeploymentStore {
         return load(deploymentId, null);
     }
 
-    /**
-     * With {@code environmentHint} (a step message's environment) the index lookup is skipped: the deployment
-     * row is read in that environment's partition. A hint that finds no row there falls back to the index, so a
-     * wrong hint costs a request, never a wrong answer.
-     */
+    /** The deployment's rows (see {@link #loadRows}) and then the environment row: two requests. */
     @Override
     public Optional<DeploymentSnapshot> load(String deploymentId, String environmentHint) {
+        return loadRows(deploymentId, environmentHint).map(rows -> {
+            String envName = rows.deployment().environment();
+            EnvironmentRecord environment = findEnvironment(envName).orElseThrow(() -> new IllegalStateException(
+                    "deployment " + deploymentId + " belongs to environment " + envName
+                            + ", which has no environment row"));
+            return rows.withEnvironment(environment);
+        });
+    }
+
+    /**
+     * One range query over the deployment's prefix in its environment's partition reads the deployment, its
+     * copy of the configuration, its web apps and its outbox (see {@link EntityCodec}). With
+     * {@code environmentHint} (a step message's environment) the index lookup is skipped; a hint that finds no
+     * deployment there falls back to the index, so a wrong hint costs a request, never a wrong answer.
+     */
+    @Override
+    public Optional<DeploymentSnapshot> loadRows(String deploymentId, String environmentHint) {
         if (!isUsableKey(deploymentId)) {
             return Optional.empty();
         }
-        Optional<Deployment> deployment = Optional.empty();
-        Optional<String> env = Optional.empty();
+        Optional<DeploymentSnapshot> found = Optional.empty();
         if (isUsableKey(environmentHint)) {
-            deployment = get(state, EntityCodec.partition(environmentHint), EntityCodec.deploymentRowKey(deploymentId),
-                    "read deployment " + deploymentId).map(EntityCodec::deployment)
-                    .filter(found -> environmentHint.equals(found.environment()));
-            env = deployment.map(found -> environmentHint);
+            found = readRows(deploymentId, environmentHint);
         }
-        if (deployment.isEmpty()) {
-            env = environmentOf(deploymentId);
-            if (env.isEmpty()) {
+        if (found.isEmpty()) {
+            Optional<String> env = environmentOf(deploymentId);
+            if (env.isEmpty() || env.get().equals(environmentHint)) {
                 return Optional.empty();
             }
-            deployment = get(state, EntityCodec.partition(env.get()), EntityCodec.deploymentRowKey(deploymentId),
-                    "read deployment " + deploymentId).map(EntityCodec::deployment);
+            found = readRows(deploymentId, env.get());
         }
-        if (deployment.isEmpty()) {
-            return Optional.empty();
-        }
-        String envName = env.get();
-        String partition = EntityCodec.partition(envName);
-        EnvironmentRecord environment = get(state, partition, ENVIRONMENT_ROW_KEY,
-                "read environment " + envName).map(EntityCodec::environmentRecord)
-                .orElseThrow(() -> new IllegalStateException("deployment " + deploymentId + " belongs to "
-                        + "environment " + envName + ", which has no environment row"));
+        return found;
+    }
+
+    private Optional<DeploymentSnapshot> readRows(String deploymentId, String envName) {
+        Deployment deployment = null;
+        EnvironmentConfig config = null;
         List<WebAppState> webApps = new ArrayList<>();
         List<OutgoingMessage> outbox = new ArrayList<>();
-        for (TableEntity row : query(partition, EntityCodec.webAppPrefix(deploymentId),
-                "read web apps of deployment " + deploymentId)) {
-            if (EntityCodec.isOutboxRow(row, deploymentId)) {
-                outbox.add(EntityCodec.outgoingMessage(row));
-            } else {
-                webApps.add(EntityCodec.webAppState(row));
+        for (TableEntity row : query(EntityCodec.partition(envName), EntityCodec.deploymentPrefix(deploymentId),
+                "read deployment " + deploymentId)) {
+            switch (EntityCodec.kindOf(row, deploymentId)) {
+                case DEPLOYMENT -> deployment = EntityCodec.deployment(row);
+                case CONFIG -> config = EntityCodec.config(row);
+                case WEB_APP -> webApps.add(EntityCodec.webAppState(row));
+                case OUTBOX -> outbox.add(EntityCodec.outgoingMessage(row));
+                case UNKNOWN -> throw new IllegalStateException("stored row " + row.getPartitionKey() + "/"
+                        + row.getRowKey() + " of deployment " + deploymentId + " is of no known kind");
             }
         }
-        return Optional.of(new DeploymentSnapshot(environment, deployment.get(), webApps, outbox));
+        if (deployment == null || !envName.equals(deployment.environment())) {
+            return Optional.empty();
+        }
+        if (config == null) {
+            throw new IllegalStateException("deployment " + deploymentId + " has no copy of its environment's "
+                    + "configuration (row " + EntityCodec.configRowKey(deploymentId) + ")");
+        }
+        return Optional.of(DeploymentSnapshot.withoutEnvironmentRow(config, deployment, webApps, outbox));
     }
 
     @Override

@@ -292,7 +292,7 @@ public final class DeploymentService {
             if (verdict.refusal() != null) {
                 return verdict.refusal();
             }
-            Decision decision = verdict.decision();
+            Decision decision = verdict.decision().clearingOutbox(Outbox.toClear(snapshot.get(), null));
             try {
                 store.commit(decision);
             } catch (ConcurrencyConflictException e) {

@@ -11,7 +11,9 @@ import java.util.logging.Logger;
 /**
  * Runs one step message: read the state (and send what its outbox still holds), decide whether the message is
  * still the work the state expects, run the step once, decide the transition, save it with the messages that
- * follow in one conditional write (the outbox), then send them and clear the outbox.
+ * follow in one conditional write (the outbox, from which the same write deletes the handled message's row),
+ * then send them. A delivery that meets no conflict reads once and writes once; only the decision that ends
+ * the deployment also reads the environment row.
  * A lost write (another instance changed a row since it was read) re-reads and decides again with the same
  * outcome; the step's cloud work is not repeated within one delivery.
  */
@@ -47,8 +49,13 @@ public final class StepRunner {
                 return;
             }
             DeploymentSnapshot snapshot = loaded.get();
-            outbox.drain(snapshot);
-            if (outcome == null && Transitions.isExpected(snapshot, message)) {
+            boolean expected = Transitions.isExpected(snapshot, message);
+            if (!expected) {
+                // A redelivery (its handler may have died between its commit and its send) or a late copy:
+                // send what the outbox still holds. An expected message's siblings there are on their way.
+                outbox.drain(snapshot);
+            }
+            if (outcome == null && expected) {
                 outcome = steps.run(snapshot, message);
             }
             Decision decision = decide(snapshot, message, outcome);
@@ -61,12 +68,15 @@ public final class StepRunner {
                 snapshot = full.get();
                 decision = decide(snapshot, message, outcome);
             }
+            // The handled message's outbox row, and rows the state no longer expects, go in the same write.
+            decision = decision.clearingOutbox(Outbox.toClear(snapshot, message));
             try {
                 if (decision.writesNothing()) {
+                    clearOnly(snapshot, decision.clearedOutbox());
                     send(decision.messages());
                 } else {
                     store.commit(decision);
-                    outbox.sendCommitted(message.deploymentId(), decision.messages());
+                    outbox.sendCommitted(decision.messages());
                 }
                 notifications.saved(snapshot.deployment().status(), decision.deployment(),
                         snapshot.environment().config());
@@ -88,7 +98,6 @@ public final class StepRunner {
                 LOG.warning(() -> "dead letter " + message.messageId() + " names no deployment");
                 return;
             }
-            outbox.drain(loaded.get());
             Decision decision = Transitions.deadLettered(loaded.get(), message, deliveryCount, clock.instant());
             if (Transitions.needsEnvironmentRow(loaded.get(), decision)) {
                 loaded = withEnvironmentRow(loaded.get());
@@ -97,8 +106,11 @@ public final class StepRunner {
                 }
                 decision = Transitions.deadLettered(loaded.get(), message, deliveryCount, clock.instant());
             }
+            decision = decision.clearingOutbox(Outbox.toClear(loaded.get(), message));
             if (decision.writesNothing()) {
                 LOG.info(() -> "dead letter " + message.messageId() + " is no longer expected; nothing to do");
+                outbox.drain(loaded.get());
+                clearOnly(loaded.get(), decision.clearedOutbox());
                 return;
             }
             try {
@@ -111,6 +123,23 @@ public final class StepRunner {
             }
         }
         throw new IllegalStateException("could not record dead letter " + message.messageId());
+    }
+
+    /**
+     * A decision that changes no row still deletes the outbox rows it names (the handled message's, stale
+     * ones), so that nobody sends them again; a failure is only logged (the next write or tick clears them).
+     */
+    private void clearOnly(DeploymentSnapshot snapshot, List<String> messageIds) {
+        if (messageIds.isEmpty()) {
+            return;
+        }
+        List<OutgoingMessage> rows = snapshot.outbox().stream()
+                .filter(row -> messageIds.contains(row.message().messageId())).toList();
+        try {
+            store.clearOutbox(snapshot.deployment().id(), rows);
+        } catch (RuntimeException e) {
+            LOG.log(java.util.logging.Level.FINE, "could not clear outbox rows of " + snapshot.deployment().id(), e);
+        }
     }
 
     private Decision decide(DeploymentSnapshot snapshot, StepMessage message, StepOutcome outcome) {

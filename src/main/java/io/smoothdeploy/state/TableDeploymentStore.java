@@ -365,6 +365,18 @@ public final class TableDeploymentStore implements DeploymentStore {
             requireKey("deployment id", deploymentId);
             addOutbox(actions, env, decision.messages());
         }
+        java.util.Set<String> written = new java.util.HashSet<>();
+        decision.messages().forEach(m -> written.add(m.message().messageId()));
+        for (String sent : decision.clearedOutbox()) {
+            if (written.contains(sent)) {
+                continue; // the same message decided again: its row is replaced above, not deleted
+            }
+            requireKey("deployment id", deploymentId);
+            // If-Match *: a row another writer deleted since it was read fails the transaction (404), which is a
+            // conflict like a changed row: the caller reads again.
+            actions.add(new TableTransactionAction(TableTransactionActionType.DELETE,
+                    new TableEntity(EntityCodec.partition(env), EntityCodec.outboxRowKey(deploymentId, sent))));
+        }
         if (decision.newIdempotencyKey() != null) {
             requireKey("deployment id", deploymentId);
             actions.add(new TableTransactionAction(TableTransactionActionType.CREATE,
@@ -552,8 +564,12 @@ public final class TableDeploymentStore implements DeploymentStore {
             if (tse instanceof TableTransactionFailedException tfe && tfe.getFailedTransactionActionIndex() != null) {
                 detail += ", transaction action " + tfe.getFailedTransactionActionIndex();
             }
+            boolean inTransaction = tse instanceof TableTransactionFailedException || tse.getResponse() == null;
             if (status == 412 || status == 409 || TableErrorCode.UPDATE_CONDITION_NOT_SATISFIED.equals(code)
-                    || TableErrorCode.ENTITY_ALREADY_EXISTS.equals(code)) {
+                    || TableErrorCode.ENTITY_ALREADY_EXISTS.equals(code)
+                    // a transaction's delete of a row that is gone (an outbox row another writer cleared)
+                    || inTransaction && (status == 404 || TableErrorCode.RESOURCE_NOT_FOUND.equals(code)
+                            || TableErrorCode.ENTITY_NOT_FOUND.equals(code))) {
                 return new ConcurrencyConflictException("could not " + what + ": a row changed since it was "
                         + "read or already exists (" + detail + ")", e);
             }

@@ -13,6 +13,8 @@ import com.azure.data.tables.models.TableErrorCode;
 import com.azure.data.tables.models.TableServiceException;
 import io.smoothdeploy.engine.DatabaseConfig;
 import io.smoothdeploy.engine.Decision;
+import io.smoothdeploy.engine.StepMessage;
+import io.smoothdeploy.engine.OutgoingMessage;
 import io.smoothdeploy.engine.Deployment;
 import io.smoothdeploy.engine.DeploymentError;
 import io.smoothdeploy.engine.DeploymentMode;
@@ -436,6 +438,38 @@ class TableDeploymentStoreTest {
         assertNotEquals(cms.etag(), after.webApp("cms").orElseThrow().etag());
         assertNotEquals(before.environment().etag(), after.environment().etag());
         assertEquals(List.of("started", "swap failed"), store.readLog("c1").stream().map(LogLine::message).toList());
+    }
+
+    @Test
+    void aCommitDeletesTheOutboxRowsItNamesInItsOwnTransactionAndARowAlreadyGoneIsAConflict() {
+        // Arrange: the start wrote two messages to the outbox
+        EnvironmentRecord env = store.saveEnvironment(config(ENV), null);
+        OutgoingMessage cms = OutgoingMessage.now(new StepMessage("o1", ENV, Stage.ENTER_MAINTENANCE, "cms", 0));
+        OutgoingMessage scheduler = OutgoingMessage.now(new StepMessage("o1", ENV, Stage.ENTER_MAINTENANCE,
+                "scheduler", 0));
+        store.createDeployment(env.withHold("o1"), deployment("o1", ENV, null), webApps("o1"), List.of(),
+                List.of(cms, scheduler));
+        DeploymentSnapshot read = store.loadRows("o1", ENV).orElseThrow();
+        assertEquals(List.of(cms, scheduler), read.outbox());
+        WebAppState cmsRow = read.webApp("cms").orElseThrow();
+        OutgoingMessage next = OutgoingMessage.now(new StepMessage("o1", ENV, Stage.ENTER_MAINTENANCE, "cms", 1));
+
+        // Act: the cms delivery's write clears its own row and adds the message it sends
+        store.commit(new Decision(null, List.of(cmsRow.finished(Stage.ENTER_MAINTENANCE, T0)), null, List.of(), List.of(next))
+                .clearingOutbox(List.of(cms.message().messageId())));
+
+        // Assert
+        DeploymentSnapshot after = store.loadRows("o1", ENV).orElseThrow();
+        assertEquals(java.util.Set.of(scheduler, next), java.util.Set.copyOf(after.outbox()));
+        // a second writer that read the old outbox names the row that is gone: nothing of its write is kept
+        WebAppState schedulerRow = after.webApp("scheduler").orElseThrow();
+        assertThrows(ConcurrencyConflictException.class, () -> store.commit(new Decision(null,
+                List.of(schedulerRow.finished(Stage.ENTER_MAINTENANCE, T0)), null, List.of(LogLine.info(T0, null, "late")), List.of())
+                .clearingOutbox(List.of(cms.message().messageId(), scheduler.message().messageId()))));
+        DeploymentSnapshot unchanged = store.loadRows("o1", ENV).orElseThrow();
+        assertEquals(after.outbox().size(), unchanged.outbox().size());
+        assertEquals(schedulerRow, unchanged.webApp("scheduler").orElseThrow());
+        assertTrue(store.readLog("o1").isEmpty());
     }
 
     @Test

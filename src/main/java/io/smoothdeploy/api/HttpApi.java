@@ -113,7 +113,7 @@ public final class HttpApi {
             if (environment.isPresent()) {
                 checkOutbound("packageUri", request.packageUri(), environment.get().config().allowedHosts());
             }
-            CommandResult result = service.start(request);
+            CommandResult result = service.start(request, environment);
             if (result instanceof CommandResult.NotFound) {
                 throw Problem.notFound("environment", "No environment named '" + request.environment()
                         + "' is registered; register it with PUT /api/environments/" + request.environment());
@@ -309,11 +309,14 @@ public final class HttpApi {
             throw Problem.conflict("superseded", "A later deployment of the environment came after this one",
                     invalid.detail(), invalid.field(), Map.of());
         }
-        return json(202, status(snapshot(id)), Map.of());
+        DeploymentSnapshot rows = result instanceof CommandResult.Accepted done && done.rows() != null
+                ? done.rows() : snapshot(id);
+        return json(202, status(rows), Map.of());
     }
 
     private ApiResponse accepted(CommandResult.Accepted accepted, String apiBaseUrl) {
-        DeploymentSnapshot snapshot = store.load(accepted.deployment().id()).orElseThrow();
+        DeploymentSnapshot snapshot = accepted.rows() != null ? accepted.rows()
+                : store.load(accepted.deployment().id()).orElseThrow();
         String location = apiBaseUrl + "/deployments/" + accepted.deployment().id();
         return json(202, Views.deployment(snapshot), Map.of("Location", location));
     }

@@ -44,6 +44,22 @@ public record DeploymentSnapshot(EnvironmentRecord environment, Deployment deplo
         this(environment, deployment, webApps, List.of());
     }
 
+    /**
+     * The rows as {@code decision}, made on this snapshot, leaves them once saved: for answering a command,
+     * not for writing (the etags are those read).
+     */
+    public DeploymentSnapshot afterCommit(Decision decision) {
+        java.util.Map<String, WebAppState> apps = new java.util.LinkedHashMap<>();
+        webApps.forEach(w -> apps.put(w.name(), w));
+        decision.webApps().forEach(w -> apps.put(w.name(), w));
+        java.util.List<OutgoingMessage> pending = new java.util.ArrayList<>(outbox.stream()
+                .filter(m -> !decision.clearedOutbox().contains(m.message().messageId())).toList());
+        pending.addAll(decision.messages());
+        return new DeploymentSnapshot(decision.environment() != null ? decision.environment() : environment,
+                decision.deployment() != null ? decision.deployment() : deployment, List.copyOf(apps.values()),
+                pending, environmentRead || decision.environment() != null);
+    }
+
     public Optional<WebAppState> webApp(String name) {
         return webApps.stream().filter(w -> w.name().equals(name)).findFirst();
     }

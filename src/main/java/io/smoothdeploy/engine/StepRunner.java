@@ -42,8 +42,12 @@ public final class StepRunner {
 
     public void handle(StepMessage message) {
         StepOutcome outcome = null;
+        Optional<DeploymentSnapshot> readBack = Optional.empty();
         for (int round = 1; round <= MAX_DECISION_ROUNDS; round++) {
-            Optional<DeploymentSnapshot> loaded = store.loadRows(message.deploymentId(), message.environment());
+            // After a lost write, the rows the store read back with the conflict; else read them.
+            Optional<DeploymentSnapshot> loaded = readBack.isPresent() ? readBack
+                    : store.loadRows(message.deploymentId(), message.environment());
+            readBack = Optional.empty();
             if (loaded.isEmpty()) {
                 LOG.warning(() -> "dropping " + message.messageId() + ": no such deployment");
                 return;
@@ -83,7 +87,8 @@ public final class StepRunner {
                 return;
             } catch (ConcurrencyConflictException conflict) {
                 LOG.fine(() -> "state of " + message.deploymentId() + " changed while deciding "
-                        + message.messageId() + "; reading it again");
+                        + message.messageId() + "; deciding again on its rows as they are now");
+                readBack = conflict.current().filter(rows -> rows.deployment().id().equals(message.deploymentId()));
             }
         }
         throw new IllegalStateException("could not save the outcome of " + message.messageId() + " after "

@@ -289,12 +289,21 @@ public final class TableDeploymentStore implements DeploymentStore {
     }
 
     private Optional<DeploymentSnapshot> readRows(String deploymentId, String envName) {
+        return snapshotOf(deploymentId, envName, rangeOf(deploymentId, envName));
+    }
+
+    private List<TableEntity> rangeOf(String deploymentId, String envName) {
+        return query(EntityCodec.partition(envName), EntityCodec.deploymentPrefix(deploymentId),
+                "read deployment " + deploymentId);
+    }
+
+    private static Optional<DeploymentSnapshot> snapshotOf(String deploymentId, String envName,
+                                                           List<TableEntity> rows) {
         Deployment deployment = null;
         EnvironmentConfig config = null;
         List<WebAppState> webApps = new ArrayList<>();
         List<OutgoingMessage> outbox = new ArrayList<>();
-        for (TableEntity row : query(EntityCodec.partition(envName), EntityCodec.deploymentPrefix(deploymentId),
-                "read deployment " + deploymentId)) {
+        for (TableEntity row : rows) {
             switch (EntityCodec.kindOf(row, deploymentId)) {
                 case DEPLOYMENT -> deployment = EntityCodec.deployment(row);
                 case CONFIG -> config = EntityCodec.config(row);
@@ -385,7 +394,12 @@ public final class TableDeploymentStore implements DeploymentStore {
         addLog(actions, env, deploymentId, decision.log());
         String what = deploymentId == null ? "environment " + env : "deployment " + deploymentId;
         requireWritable(actions, what);
-        submit("save the decision for " + what, actions, probe, decisionId);
+        if (deploymentId != null && probe != null
+                && probe.getRowKey().startsWith(EntityCodec.deploymentPrefix(deploymentId))) {
+            submitReadingBack("save the decision for " + what, actions, probe, decisionId, deploymentId, env);
+        } else {
+            submit("save the decision for " + what, actions, probe, decisionId);
+        }
     }
 
     @Override
@@ -436,6 +450,28 @@ public final class TableDeploymentStore implements DeploymentStore {
             if (probe == null || !tookEffect(probe, decisionId, what)) {
                 throw conflict;
             }
+        }
+    }
+
+    /**
+     * The same for a decision whose probe is one of the deployment's own rows: after a conflict, one range query
+     * reads all of them, which both settles whether the transaction took effect (the probe carries its stamp)
+     * and, when it did not, travels with the conflict ({@link ConcurrencyConflictException#current()}) so that
+     * the caller decides again without reading them once more. A 412 then costs one read, not two.
+     */
+    private void submitReadingBack(String what, List<TableTransactionAction> actions, TableEntity probe,
+                                   String decisionId, String deploymentId, String env) {
+        try {
+            call(what, () -> state.submitTransaction(actions));
+        } catch (ConcurrencyConflictException conflict) {
+            List<TableEntity> rows = rangeOf(deploymentId, env);
+            boolean tookEffect = rows.stream().anyMatch(row -> row.getRowKey().equals(probe.getRowKey())
+                    && decisionId.equals(EntityCodec.string(row, EntityCodec.P_DECISION)));
+            if (tookEffect) {
+                return;
+            }
+            throw new ConcurrencyConflictException(conflict.getMessage(), conflict.getCause(),
+                    snapshotOf(deploymentId, env, rows).orElse(null));
         }
     }
 

@@ -485,10 +485,13 @@ class TableDeploymentStoreTest {
                 current.environment().withoutHold(), List.of(LogLine.info(T0, null, "lost")), List.of());
 
         // Act
-        assertThrows(ConcurrencyConflictException.class, () -> store.commit(stale));
+        ConcurrencyConflictException conflict = assertThrows(ConcurrencyConflictException.class,
+                () -> store.commit(stale));
 
         // Assert
         assertEquals(current, store.load("c2").orElseThrow(), "no row changed, not even the fresh ones");
+        assertEquals(store.loadRows("c2", ENV).orElseThrow(), conflict.current().orElseThrow(),
+                "the conflict carries the deployment's rows as they are now, read back in one query");
         assertEquals(rowsBefore, tables.countStateRows());
         assertEquals(List.of("started"), store.readLog("c2").stream().map(LogLine::message).toList());
     }

@@ -162,7 +162,7 @@ public final class HttpApi {
             EnvironmentRecord record = store.findEnvironment(name).orElseThrow(() -> Problem.notFound("name",
                     "No environment named '" + name + "' is registered; register it with PUT /api/environments/" + name));
             Optional<DeploymentSnapshot> last = record.lastDeploymentId() == null ? Optional.empty()
-                    : store.load(record.lastDeploymentId());
+                    : store.loadRows(record.lastDeploymentId(), name);
             return json(200, Views.environment(record, last), Map.of());
         });
     }
@@ -175,7 +175,7 @@ public final class HttpApi {
             if (environment.isPresent()) {
                 checkOutbound("packageUri", request.packageUri(), environment.get().config().allowedHosts());
             }
-            CommandResult result = service.start(request, caller.actor(request.pipelineRunUrl()));
+            CommandResult result = service.start(request, environment, caller.actor(request.pipelineRunUrl()));
             if (result instanceof CommandResult.NotFound) {
                 throw Problem.notFound("environment", "No environment named '" + request.environment()
                         + "' is registered; register it with PUT /api/environments/" + request.environment());
@@ -196,7 +196,7 @@ public final class HttpApi {
     public ApiResponse getDeployment(String id, Map<String, String> headers) {
         return answer("/api/deployments/" + id, () -> {
             authorize(headers, Operation.GET_DEPLOYMENT, null);
-            return json(200, status(snapshot(id)), Map.of());
+            return json(200, status(rows(id)), Map.of());
         });
     }
 
@@ -374,11 +374,14 @@ public final class HttpApi {
             throw Problem.conflict("superseded", "A later deployment of the environment came after this one",
                     invalid.detail(), invalid.field(), Map.of());
         }
-        return json(202, status(snapshot(id)), Map.of());
+        DeploymentSnapshot rows = result instanceof CommandResult.Accepted done && done.rows() != null
+                ? done.rows() : snapshot(id);
+        return json(202, status(rows), Map.of());
     }
 
     private ApiResponse accepted(CommandResult.Accepted accepted) {
-        DeploymentSnapshot snapshot = store.load(accepted.deployment().id()).orElseThrow();
+        DeploymentSnapshot snapshot = accepted.rows() != null ? accepted.rows()
+                : store.load(accepted.deployment().id()).orElseThrow();
         String base = publicApiBase == null ? null : publicApiBase.get();
         String location = (base == null ? "/api" : base) + "/deployments/" + accepted.deployment().id();
         return json(202, Views.deployment(snapshot), Map.of("Location", location));
@@ -387,6 +390,12 @@ public final class HttpApi {
     private DeploymentSnapshot snapshot(String id) {
         checkDeploymentId(id);
         return store.load(id).orElseThrow(() -> Problem.notFound("id", "No deployment with id '" + id + "'"));
+    }
+
+    /** The deployment's own rows, without the environment row: for views that need no hold. */
+    private DeploymentSnapshot rows(String id) {
+        checkDeploymentId(id);
+        return store.loadRows(id, null).orElseThrow(() -> Problem.notFound("id", "No deployment with id '" + id + "'"));
     }
 
     private static Problem busy(CommandResult.EnvironmentBusy busy, String detail) {

@@ -5,8 +5,16 @@ import java.util.List;
 /** How an operator command (start, complete, reset, register) came out. */
 public sealed interface CommandResult {
 
-    /** Done; {@code deployment} is the deployment as saved. {@code created} is false when it already existed. */
-    record Accepted(Deployment deployment, boolean created) implements CommandResult {
+    /**
+     * Done; {@code deployment} is the deployment as saved. {@code created} is false when it already existed.
+     * {@code rows} is the deployment and its web apps as the command left them, to answer with (their etags
+     * are those read, not those written), or null when the caller must read them.
+     */
+    record Accepted(Deployment deployment, boolean created, DeploymentSnapshot rows) implements CommandResult {
+
+        public Accepted(Deployment deployment, boolean created) {
+            this(deployment, created, null);
+        }
     }
 
     /** Registered or re-registered. */

@@ -11,14 +11,23 @@ import java.util.List;
  * @param log          log lines to append
  * @param messages     step messages to send once the write has succeeded
  * @param newIdempotencyKey an idempotency key to record for {@code deployment} in the same write, or null
+ * @param clearedOutbox the ids of outbox messages whose rows the same write deletes (the message a delivery
+ *                     handles, and messages the state no longer expects); each must be in the outbox as read
  */
 public record Decision(Deployment deployment, List<WebAppState> webApps, EnvironmentRecord environment,
-                       List<LogLine> log, List<OutgoingMessage> messages, String newIdempotencyKey) {
+                       List<LogLine> log, List<OutgoingMessage> messages, String newIdempotencyKey,
+                       List<String> clearedOutbox) {
 
     public Decision {
         webApps = List.copyOf(webApps);
         log = List.copyOf(log);
         messages = List.copyOf(messages);
+        clearedOutbox = clearedOutbox == null ? List.of() : List.copyOf(clearedOutbox);
+    }
+
+    public Decision(Deployment deployment, List<WebAppState> webApps, EnvironmentRecord environment,
+                    List<LogLine> log, List<OutgoingMessage> messages, String newIdempotencyKey) {
+        this(deployment, webApps, environment, log, messages, newIdempotencyKey, List.of());
     }
 
     public Decision(Deployment deployment, List<WebAppState> webApps, EnvironmentRecord environment,
@@ -35,9 +44,15 @@ public record Decision(Deployment deployment, List<WebAppState> webApps, Environ
     public Decision withLogFirst(List<LogLine> lines) {
         List<LogLine> all = new java.util.ArrayList<>(lines);
         all.addAll(log);
-        return new Decision(deployment, webApps, environment, all, messages, newIdempotencyKey);
+        return new Decision(deployment, webApps, environment, all, messages, newIdempotencyKey, clearedOutbox);
     }
 
+    /** The same decision, deleting the outbox rows of these message ids in its write. */
+    public Decision clearingOutbox(List<String> messageIds) {
+        return new Decision(deployment, webApps, environment, log, messages, newIdempotencyKey, messageIds);
+    }
+
+    /** True when the decision changes no row of state (it may still clear outbox rows, see {@link #clearedOutbox}). */
     public boolean writesNothing() {
         return deployment == null && webApps.isEmpty() && environment == null && log.isEmpty();
     }

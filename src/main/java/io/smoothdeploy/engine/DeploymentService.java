@@ -104,13 +104,25 @@ public final class DeploymentService {
 
     /** A start by the orchestrator itself (a timer resuming by policy). */
     public CommandResult start(StartRequest request) {
-        return start(request, Actor.ORCHESTRATOR);
+        return start(request, null, Actor.ORCHESTRATOR);
     }
 
     /** Starts (or rolls forward, or re-attaches to) a deployment, recording {@code actor} as who asked. */
     public CommandResult start(StartRequest request, Actor actor) {
+        return start(request, null, actor);
+    }
+
+    /**
+     * Starts (or rolls forward, or re-attaches to) a deployment, recording {@code actor} as who asked.
+     *
+     * @param alreadyRead the environment row as the caller just read it (its write is conditional on its etag,
+     *                    so a stale one only costs a round), or null to read it here
+     */
+    public CommandResult start(StartRequest request, Optional<EnvironmentRecord> alreadyRead, Actor actor) {
         for (int round = 0; round < MAX_ROUNDS; round++) {
-            Optional<EnvironmentRecord> environment = store.findEnvironment(request.environment());
+            Optional<EnvironmentRecord> environment = round == 0 && alreadyRead != null
+                    && alreadyRead.map(e -> e.config().name().equals(request.environment())).orElse(true)
+                    ? alreadyRead : store.findEnvironment(request.environment());
             if (environment.isEmpty()) {
                 return new CommandResult.NotFound("environment", request.environment());
             }
@@ -123,11 +135,13 @@ public final class DeploymentService {
             }
             String running = environment.get().activeDeploymentId();
             if (running != null) {
-                Optional<DeploymentSnapshot> active = store.load(running);
+                Optional<DeploymentSnapshot> active = store.loadRows(running, request.environment())
+                        .map(rows -> rows.withEnvironment(environment.get()));
                 if (active.isEmpty() || !canRollForward(active.get().deployment(), request)) {
                     return new CommandResult.EnvironmentBusy(request.environment(), running);
                 }
-                Decision decision = Commands.rollForward(active.get(), request, clock.instant(), actor);
+                Decision decision = Commands.rollForward(active.get(), request, clock.instant(), actor)
+                        .clearingOutbox(Outbox.toClear(active.get(), null));
                 try {
                     store.commit(decision);
                 } catch (ConcurrencyConflictException e) {
@@ -136,15 +150,16 @@ public final class DeploymentService {
                 outbox.sendCommittedOrLeavePending(decision.deployment().id(), decision.messages());
                 notifications.saved(active.get().deployment().status(), decision.deployment(),
                         environment.get().config());
-                return new CommandResult.Accepted(decision.deployment(), false);
+                return new CommandResult.Accepted(decision.deployment(), false, active.get().afterCommit(decision));
             }
             if (request.mode() == DeploymentMode.MAINTENANCE_PAGE
                     && environment.get().config().maintenancePagePackageUri() == null) {
                 return new CommandResult.Invalid("mode", "environment " + request.environment()
                         + " has no maintenancePagePackageUri, which MaintenancePage mode needs; register one first");
             }
+            // the last run's own rows (one range query): its copy of the configuration is not used below
             Optional<DeploymentSnapshot> last = environment.get().lastDeploymentId() == null ? Optional.empty()
-                    : store.load(environment.get().lastDeploymentId());
+                    : store.loadRows(environment.get().lastDeploymentId(), request.environment());
             if (Resume.applies(last)) {
                 Optional<String> refusal = Resume.refusal(last.get(), request.mode());
                 if (refusal.isPresent()) {
@@ -167,7 +182,8 @@ public final class DeploymentService {
             }
             outbox.sendCommittedOrLeavePending(decision.deployment().id(), decision.messages());
             notifications.saved(null, decision.deployment(), environment.get().config());
-            return new CommandResult.Accepted(decision.deployment(), true);
+            return new CommandResult.Accepted(decision.deployment(), true, new DeploymentSnapshot(decision.environment(),
+                    decision.deployment(), decision.webApps(), decision.messages()));
         }
         throw tooBusy("environment " + request.environment());
     }
@@ -185,7 +201,7 @@ public final class DeploymentService {
      * package was never deployed.
      */
     private CommandResult reattach(String deploymentId, StartRequest request) {
-        Optional<DeploymentSnapshot> snapshot = store.load(deploymentId);
+        Optional<DeploymentSnapshot> snapshot = store.loadRows(deploymentId, request.environment());
         if (snapshot.isEmpty()) {
             return new CommandResult.NotFound("deployment", deploymentId);
         }
@@ -196,7 +212,7 @@ public final class DeploymentService {
                     + " one start request: send that request again to follow it, or use a new key for this one");
         }
         resendPending(snapshot.get());
-        return new CommandResult.Accepted(snapshot.get().deployment(), false);
+        return new CommandResult.Accepted(snapshot.get().deployment(), false, snapshot.get());
     }
 
     /**
@@ -343,9 +359,16 @@ public final class DeploymentService {
                                   java.util.function.Function<DeploymentSnapshot, Verdict> decide,
                                   java.util.function.Function<DeploymentSnapshot, Verdict> whileUnderway) {
         for (int round = 0; round < MAX_ROUNDS; round++) {
-            Optional<DeploymentSnapshot> snapshot = store.load(deploymentId);
+            // The deployment's rows; the environment row only where the command needs the hold (below).
+            Optional<DeploymentSnapshot> snapshot = store.loadRows(deploymentId, null);
             if (snapshot.isEmpty()) {
                 return new CommandResult.NotFound("deployment", deploymentId);
+            }
+            if (snapshot.get().deployment().status() == DeploymentStatus.FAILED) {
+                snapshot = withEnvironmentRow(snapshot.get());
+                if (snapshot.isEmpty()) {
+                    continue;
+                }
             }
             // Who asks is checked first, on each fresh snapshot: a refusal throws before anything is written or
             // any status is shown.
@@ -380,6 +403,18 @@ public final class DeploymentService {
                 return verdict.refusal();
             }
             Decision decision = verdict.decision();
+            if (Transitions.needsEnvironmentRow(snapshot.get(), decision)) {
+                snapshot = withEnvironmentRow(snapshot.get());
+                if (snapshot.isEmpty()) {
+                    continue;
+                }
+                verdict = decide.apply(snapshot.get());
+                if (verdict.refusal() != null) {
+                    return verdict.refusal();
+                }
+                decision = verdict.decision();
+            }
+            decision = decision.clearingOutbox(Outbox.toClear(snapshot.get(), null));
             try {
                 store.commit(decision);
             } catch (ConcurrencyConflictException e) {
@@ -387,9 +422,14 @@ public final class DeploymentService {
             }
             outbox.sendCommittedOrLeavePending(deploymentId, decision.messages());
             notifications.saved(deployment.status(), decision.deployment(), environment.config());
-            return new CommandResult.Accepted(decision.deployment(), false);
+            return new CommandResult.Accepted(decision.deployment(), false, snapshot.get().afterCommit(decision));
         }
         throw tooBusy("deployment " + deploymentId);
+    }
+
+    /** The snapshot with its environment row read now; empty (read everything again) when it is gone. */
+    private Optional<DeploymentSnapshot> withEnvironmentRow(DeploymentSnapshot snapshot) {
+        return store.findEnvironment(snapshot.deployment().environment()).map(snapshot::withEnvironment);
     }
 
     private void send(List<OutgoingMessage> messages) {

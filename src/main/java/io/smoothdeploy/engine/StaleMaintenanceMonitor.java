@@ -100,7 +100,7 @@ public final class StaleMaintenanceMonitor {
                 if (snapshot.isEmpty()) {
                     continue;
                 }
-                outbox.drain(snapshot.get());
+                outbox.drainAndClear(snapshot.get());
                 List<OutgoingMessage> again = Transitions.reconcile(snapshot.get(), now, RECONCILE_AFTER);
                 if (!again.isEmpty()) {
                     LOG.info(() -> "deployment " + id + " has been quiet since " + snapshot.get().deployment().updatedAt()

@@ -11,7 +11,9 @@ import java.util.logging.Logger;
 /**
  * Runs one step message: read the state (and send what its outbox still holds), decide whether the message is
  * still the work the state expects, run the step once, decide the transition, save it with the messages that
- * follow in one conditional write (the outbox), then send them and clear the outbox.
+ * follow in one conditional write (the outbox, from which the same write deletes the handled message's row),
+ * then send them. A delivery that meets no conflict reads once and writes once; only the decision that ends
+ * the deployment also reads the environment row.
  * A lost write (another instance changed a row since it was read) re-reads and decides again with the same
  * outcome; the step's cloud work is not repeated within one delivery.
  */
@@ -40,34 +42,53 @@ public final class StepRunner {
 
     public void handle(StepMessage message) {
         StepOutcome outcome = null;
+        Optional<DeploymentSnapshot> readBack = Optional.empty();
         for (int round = 1; round <= MAX_DECISION_ROUNDS; round++) {
-            Optional<DeploymentSnapshot> loaded = store.load(message.deploymentId(), message.environment());
+            // After a lost write, the rows the store read back with the conflict; else read them.
+            Optional<DeploymentSnapshot> loaded = readBack.isPresent() ? readBack
+                    : store.loadRows(message.deploymentId(), message.environment());
+            readBack = Optional.empty();
             if (loaded.isEmpty()) {
                 LOG.warning(() -> "dropping " + message.messageId() + ": no such deployment");
                 return;
             }
             DeploymentSnapshot snapshot = loaded.get();
-            outbox.drain(snapshot);
-            Decision decision;
-            if (outcome == null && Transitions.isExpected(snapshot, message)) {
+            boolean expected = Transitions.isExpected(snapshot, message);
+            if (!expected) {
+                // A redelivery (its handler may have died between its commit and its send) or a late copy:
+                // send what the outbox still holds. An expected message's siblings there are on their way.
+                outbox.drain(snapshot);
+            }
+            if (outcome == null && expected) {
                 outcome = steps.run(snapshot, message);
             }
-            decision = outcome == null
-                    ? Transitions.resendExpected(snapshot, message)
-                    : Transitions.decide(snapshot, message, outcome, clock.instant());
+            Decision decision = decide(snapshot, message, outcome);
+            if (Transitions.needsEnvironmentRow(snapshot, decision)) {
+                // Only a decision that ends the deployment releases the hold: read the row for it alone.
+                Optional<DeploymentSnapshot> full = withEnvironmentRow(snapshot);
+                if (full.isEmpty()) {
+                    continue;
+                }
+                snapshot = full.get();
+                decision = decide(snapshot, message, outcome);
+            }
+            // The handled message's outbox row, and rows the state no longer expects, go in the same write.
+            decision = decision.clearingOutbox(Outbox.toClear(snapshot, message));
             try {
                 if (decision.writesNothing()) {
+                    clearOnly(snapshot, decision.clearedOutbox());
                     send(decision.messages());
                 } else {
                     store.commit(decision);
-                    outbox.sendCommitted(message.deploymentId(), decision.messages());
+                    outbox.sendCommitted(decision.messages());
                 }
                 notifications.saved(snapshot.deployment().status(), decision.deployment(),
                         snapshot.environment().config());
                 return;
             } catch (ConcurrencyConflictException conflict) {
                 LOG.fine(() -> "state of " + message.deploymentId() + " changed while deciding "
-                        + message.messageId() + "; reading it again");
+                        + message.messageId() + "; deciding again on its rows as they are now");
+                readBack = conflict.current().filter(rows -> rows.deployment().id().equals(message.deploymentId()));
             }
         }
         throw new IllegalStateException("could not save the outcome of " + message.messageId() + " after "
@@ -77,15 +98,24 @@ public final class StepRunner {
     /** A step message that Service Bus dead-lettered after {@code deliveryCount} deliveries. */
     public void handleDeadLetter(StepMessage message, int deliveryCount) {
         for (int round = 1; round <= MAX_DECISION_ROUNDS; round++) {
-            Optional<DeploymentSnapshot> loaded = store.load(message.deploymentId(), message.environment());
+            Optional<DeploymentSnapshot> loaded = store.loadRows(message.deploymentId(), message.environment());
             if (loaded.isEmpty()) {
                 LOG.warning(() -> "dead letter " + message.messageId() + " names no deployment");
                 return;
             }
-            outbox.drain(loaded.get());
             Decision decision = Transitions.deadLettered(loaded.get(), message, deliveryCount, clock.instant());
+            if (Transitions.needsEnvironmentRow(loaded.get(), decision)) {
+                loaded = withEnvironmentRow(loaded.get());
+                if (loaded.isEmpty()) {
+                    continue;
+                }
+                decision = Transitions.deadLettered(loaded.get(), message, deliveryCount, clock.instant());
+            }
+            decision = decision.clearingOutbox(Outbox.toClear(loaded.get(), message));
             if (decision.writesNothing()) {
                 LOG.info(() -> "dead letter " + message.messageId() + " is no longer expected; nothing to do");
+                outbox.drain(loaded.get());
+                clearOnly(loaded.get(), decision.clearedOutbox());
                 return;
             }
             try {
@@ -98,6 +128,39 @@ public final class StepRunner {
             }
         }
         throw new IllegalStateException("could not record dead letter " + message.messageId());
+    }
+
+    /**
+     * A decision that changes no row still deletes the outbox rows it names (the handled message's, stale
+     * ones), so that nobody sends them again; a failure is only logged (the next write or tick clears them).
+     */
+    private void clearOnly(DeploymentSnapshot snapshot, List<String> messageIds) {
+        if (messageIds.isEmpty()) {
+            return;
+        }
+        List<OutgoingMessage> rows = snapshot.outbox().stream()
+                .filter(row -> messageIds.contains(row.message().messageId())).toList();
+        try {
+            store.clearOutbox(snapshot.deployment().id(), rows);
+        } catch (RuntimeException e) {
+            LOG.log(java.util.logging.Level.FINE, "could not clear outbox rows of " + snapshot.deployment().id(), e);
+        }
+    }
+
+    private Decision decide(DeploymentSnapshot snapshot, StepMessage message, StepOutcome outcome) {
+        return outcome == null
+                ? Transitions.resendExpected(snapshot, message)
+                : Transitions.decide(snapshot, message, outcome, clock.instant());
+    }
+
+    /** The snapshot with its environment row read now; empty (read everything again) when it is gone. */
+    private Optional<DeploymentSnapshot> withEnvironmentRow(DeploymentSnapshot snapshot) {
+        Optional<EnvironmentRecord> row = store.findEnvironment(snapshot.deployment().environment());
+        if (row.isEmpty()) {
+            LOG.warning(() -> "environment " + snapshot.deployment().environment() + " of deployment "
+                    + snapshot.deployment().id() + " has no row; reading again");
+        }
+        return row.map(snapshot::withEnvironment);
     }
 
     private void send(List<OutgoingMessage> messages) {

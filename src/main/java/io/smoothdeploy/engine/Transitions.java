@@ -387,10 +387,26 @@ public final class Transitions {
                 .toList();
     }
 
-    /** Releases the environment's hold when this deployment holds it. */
+    /**
+     * Releases the environment's hold when this deployment holds it. A snapshot without the environment row
+     * (a step delivery reads only the deployment's rows) cannot tell: the decision then names the snapshot's
+     * placeholder record, which has no etag, so no store writes it; the runner reads the environment row and
+     * decides again ({@link #needsEnvironmentRow}).
+     */
     private static EnvironmentRecord releaseHold(DeploymentSnapshot snapshot) {
         EnvironmentRecord environment = snapshot.environment();
+        if (!snapshot.environmentRead()) {
+            return environment;
+        }
         return snapshot.deployment().id().equals(environment.activeDeploymentId()) ? environment.withoutHold() : null;
+    }
+
+    /**
+     * True when {@code decision}, made on {@code snapshot}, would write the environment row that the snapshot
+     * did not read: decide again on the snapshot with the environment row.
+     */
+    public static boolean needsEnvironmentRow(DeploymentSnapshot snapshot, Decision decision) {
+        return !snapshot.environmentRead() && decision.environment() != null;
     }
 
     private static boolean isRunning(Deployment deployment) {

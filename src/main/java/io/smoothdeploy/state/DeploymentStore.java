@@ -53,7 +53,10 @@ public interface DeploymentStore {
     /** The deployment id that an idempotency key of this environment started, if any. */
     Optional<String> findDeploymentIdByIdempotencyKey(String environment, String idempotencyKey);
 
-    /** The environment row, the deployment row, its web app rows and its outbox, read together. */
+    /**
+     * The environment row, the deployment row, its web app rows and its outbox, read together. The
+     * snapshot's environment is the environment row ({@link DeploymentSnapshot#environmentRead()}).
+     */
     Optional<DeploymentSnapshot> load(String deploymentId);
 
     /**
@@ -62,6 +65,17 @@ public interface DeploymentStore {
      */
     default Optional<DeploymentSnapshot> load(String deploymentId, String environment) {
         return load(deploymentId);
+    }
+
+    /**
+     * The deployment's own rows only (the deployment, its web apps, its outbox and its copy of the
+     * environment's configuration), without the environment row: the snapshot's environment carries that copy
+     * and no hold ({@link DeploymentSnapshot#environmentRead()} is false). {@code environment}, when the caller
+     * knows it, saves looking the deployment up; a wrong or missing one still finds it. A store may answer
+     * with the environment row too.
+     */
+    default Optional<DeploymentSnapshot> loadRows(String deploymentId, String environment) {
+        return load(deploymentId, environment);
     }
 
     /**

@@ -32,15 +32,23 @@ import java.util.concurrent.atomic.AtomicLong;
  * table entities. Everything of an environment lives in the partition {@code key(environment name)}:
  * <ul>
  *   <li>{@code environment}: the environment row (config JSON, activeDeploymentId, lastDeploymentId)</li>
- *   <li>{@code dep_<id>}: a deployment row</li>
- *   <li>{@code web_<id>_<webApp>}: one row per web app of a deployment</li>
- *   <li>{@code web_<id>_!out_<messageId>}: a step message of the deployment's outbox, written with the decision
- *       that sends it and deleted once sent. Web app names are lower-case letters, digits and dashes, which all
- *       sort after {@code !}, so these rows come back with the web app rows in one range query.</li>
+ *   <li>{@code dep_<id>_deployment}: a deployment row</li>
+ *   <li>{@code dep_<id>_environment}: the deployment's copy of its environment's configuration, written when it
+ *       starts (re-registering is refused while a deployment holds the environment, so the copy is what the
+ *       environment row says for as long as the deployment runs); a step delivery reads it instead of the
+ *       environment row</li>
+ *   <li>{@code dep_<id>_web_<webApp>}: one row per web app of a deployment</li>
+ *   <li>{@code dep_<id>_out_<messageId>}: a step message of the deployment's outbox, written with the decision
+ *       that sends it</li>
  *   <li>{@code idem_<idempotencyKey>}: property deploymentId</li>
  *   <li>{@code log_<id>_<at millis>_<write stamp>_<sequence>_<random>}: one log line</li>
  * </ul>
+ * Every row of one deployment but its log starts with {@code dep_<id>_}, and an escaped id holds no {@code _}:
+ * one range query over that prefix reads the deployment, its configuration, its web apps and its outbox.
  * The index table maps a deployment id (PartitionKey) to its environment (RowKey {@value #INDEX_ROW_KEY}).
+ *
+ * <p>This layout is not the one of the builds before it ({@code dep_<id>}, {@code web_<id>_<webApp>}): the
+ * rows of a deployment written by an earlier build are not read. There has been no release yet; README says so.
  *
  * <p>Key parts are escaped by {@link #key(String)}: the characters Table storage forbids in keys
  * ({@code / \ # ?} and control characters), plus {@code _} (the separator) and {@code ~} (the escape
@@ -152,27 +160,47 @@ final class EntityCodec {
         return key(environmentName);
     }
 
-    static String deploymentRowKey(String deploymentId) {
-        return "dep_" + key(deploymentId);
+    /** The prefix of every row of a deployment but its log lines. */
+    static String deploymentPrefix(String deploymentId) {
+        return "dep_" + key(deploymentId) + "_";
     }
 
-    static String webAppPrefix(String deploymentId) {
-        return "web_" + key(deploymentId) + "_";
+    static final String DEPLOYMENT_SUFFIX = "deployment";
+    static final String CONFIG_SUFFIX = "environment";
+    static final String WEB_APP_MARK = "web_";
+    static final String OUTBOX_MARK = "out_";
+
+    static String deploymentRowKey(String deploymentId) {
+        return deploymentPrefix(deploymentId) + DEPLOYMENT_SUFFIX;
+    }
+
+    static String configRowKey(String deploymentId) {
+        return deploymentPrefix(deploymentId) + CONFIG_SUFFIX;
     }
 
     static String webAppRowKey(String deploymentId, String webAppName) {
-        return webAppPrefix(deploymentId) + key(webAppName);
+        return deploymentPrefix(deploymentId) + WEB_APP_MARK + key(webAppName);
     }
-
-    /** The part after {@link #webAppPrefix} that marks an outbox row. */
-    static final String OUTBOX_MARK = "!out_";
 
     static String outboxRowKey(String deploymentId, String messageId) {
-        return webAppPrefix(deploymentId) + OUTBOX_MARK + key(messageId);
+        return deploymentPrefix(deploymentId) + OUTBOX_MARK + key(messageId);
     }
 
-    static boolean isOutboxRow(TableEntity entity, String deploymentId) {
-        return entity.getRowKey().startsWith(webAppPrefix(deploymentId) + OUTBOX_MARK);
+    /** What a row of the range {@link #deploymentPrefix} holds. */
+    enum DeploymentRow { DEPLOYMENT, CONFIG, WEB_APP, OUTBOX, UNKNOWN }
+
+    static DeploymentRow kindOf(TableEntity entity, String deploymentId) {
+        String rest = entity.getRowKey().substring(deploymentPrefix(deploymentId).length());
+        if (rest.equals(DEPLOYMENT_SUFFIX)) {
+            return DeploymentRow.DEPLOYMENT;
+        }
+        if (rest.equals(CONFIG_SUFFIX)) {
+            return DeploymentRow.CONFIG;
+        }
+        if (rest.startsWith(WEB_APP_MARK)) {
+            return DeploymentRow.WEB_APP;
+        }
+        return rest.startsWith(OUTBOX_MARK) ? DeploymentRow.OUTBOX : DeploymentRow.UNKNOWN;
     }
 
     static String idempotencyRowKey(String idempotencyKey) {
@@ -240,6 +268,18 @@ final class EntityCodec {
     }
 
     // ---------------------------------------------------------------- deployment
+
+    /** The deployment's copy of its environment's configuration (see the class comment). */
+    static TableEntity configEntity(String deploymentId, EnvironmentConfig config) {
+        TableEntity entity = new TableEntity(partition(config.name()), configRowKey(deploymentId));
+        put(entity, P_DEPLOYMENT_ID, deploymentId);
+        put(entity, P_CONFIG, toJson(config));
+        return entity;
+    }
+
+    static EnvironmentConfig config(TableEntity entity) {
+        return fromJson(string(entity, P_CONFIG), EnvironmentConfig.class, entity);
+    }
 
     static TableEntity deploymentEntity(Deployment d) {
         TableEntity entity = new TableEntity(partition(d.environment()), deploymentRowKey(d.id()));

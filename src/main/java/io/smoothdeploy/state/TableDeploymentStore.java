@@ -180,6 +180,8 @@ public final class TableDeploymentStore implements DeploymentStore {
         actions.add(update(stamped(EntityCodec.environmentEntity(heldEnvironment), decisionId)));
         TableEntity deploymentRow = stamped(EntityCodec.withoutEtag(EntityCodec.deploymentEntity(deployment)), decisionId);
         actions.add(new TableTransactionAction(TableTransactionActionType.CREATE, deploymentRow));
+        actions.add(new TableTransactionAction(TableTransactionActionType.CREATE,
+                EntityCodec.configEntity(id, heldEnvironment.config())));
         for (WebAppState webApp : webApps) {
             requireSameDeployment(id, webApp);
             requireKey("web app name", webApp.name());
@@ -249,52 +251,76 @@ public final class TableDeploymentStore implements DeploymentStore {
         return load(deploymentId, null);
     }
 
-    /**
-     * With {@code environmentHint} (a step message's environment) the index lookup is skipped: the deployment
-     * row is read in that environment's partition. A hint that finds no row there falls back to the index, so a
-     * wrong hint costs a request, never a wrong answer.
-     */
+    /** The deployment's rows (see {@link #loadRows}) and then the environment row: two requests. */
     @Override
     public Optional<DeploymentSnapshot> load(String deploymentId, String environmentHint) {
+        return loadRows(deploymentId, environmentHint).map(rows -> {
+            String envName = rows.deployment().environment();
+            EnvironmentRecord environment = findEnvironment(envName).orElseThrow(() -> new IllegalStateException(
+                    "deployment " + deploymentId + " belongs to environment " + envName
+                            + ", which has no environment row"));
+            return rows.withEnvironment(environment);
+        });
+    }
+
+    /**
+     * One range query over the deployment's prefix in its environment's partition reads the deployment, its
+     * copy of the configuration, its web apps and its outbox (see {@link EntityCodec}). With
+     * {@code environmentHint} (a step message's environment) the index lookup is skipped; a hint that finds no
+     * deployment there falls back to the index, so a wrong hint costs a request, never a wrong answer.
+     */
+    @Override
+    public Optional<DeploymentSnapshot> loadRows(String deploymentId, String environmentHint) {
         if (!isUsableKey(deploymentId)) {
             return Optional.empty();
         }
-        Optional<Deployment> deployment = Optional.empty();
-        Optional<String> env = Optional.empty();
+        Optional<DeploymentSnapshot> found = Optional.empty();
         if (isUsableKey(environmentHint)) {
-            deployment = get(state, EntityCodec.partition(environmentHint), EntityCodec.deploymentRowKey(deploymentId),
-                    "read deployment " + deploymentId).map(EntityCodec::deployment)
-                    .filter(found -> environmentHint.equals(found.environment()));
-            env = deployment.map(found -> environmentHint);
+            found = readRows(deploymentId, environmentHint);
         }
-        if (deployment.isEmpty()) {
-            env = environmentOf(deploymentId);
-            if (env.isEmpty()) {
+        if (found.isEmpty()) {
+            Optional<String> env = environmentOf(deploymentId);
+            if (env.isEmpty() || env.get().equals(environmentHint)) {
                 return Optional.empty();
             }
-            deployment = get(state, EntityCodec.partition(env.get()), EntityCodec.deploymentRowKey(deploymentId),
-                    "read deployment " + deploymentId).map(EntityCodec::deployment);
+            found = readRows(deploymentId, env.get());
         }
-        if (deployment.isEmpty()) {
-            return Optional.empty();
-        }
-        String envName = env.get();
-        String partition = EntityCodec.partition(envName);
-        EnvironmentRecord environment = get(state, partition, ENVIRONMENT_ROW_KEY,
-                "read environment " + envName).map(EntityCodec::environmentRecord)
-                .orElseThrow(() -> new IllegalStateException("deployment " + deploymentId + " belongs to "
-                        + "environment " + envName + ", which has no environment row"));
+        return found;
+    }
+
+    private Optional<DeploymentSnapshot> readRows(String deploymentId, String envName) {
+        return snapshotOf(deploymentId, envName, rangeOf(deploymentId, envName));
+    }
+
+    private List<TableEntity> rangeOf(String deploymentId, String envName) {
+        return query(EntityCodec.partition(envName), EntityCodec.deploymentPrefix(deploymentId),
+                "read deployment " + deploymentId);
+    }
+
+    private static Optional<DeploymentSnapshot> snapshotOf(String deploymentId, String envName,
+                                                           List<TableEntity> rows) {
+        Deployment deployment = null;
+        EnvironmentConfig config = null;
         List<WebAppState> webApps = new ArrayList<>();
         List<OutgoingMessage> outbox = new ArrayList<>();
-        for (TableEntity row : query(partition, EntityCodec.webAppPrefix(deploymentId),
-                "read web apps of deployment " + deploymentId)) {
-            if (EntityCodec.isOutboxRow(row, deploymentId)) {
-                outbox.add(EntityCodec.outgoingMessage(row));
-            } else {
-                webApps.add(EntityCodec.webAppState(row));
+        for (TableEntity row : rows) {
+            switch (EntityCodec.kindOf(row, deploymentId)) {
+                case DEPLOYMENT -> deployment = EntityCodec.deployment(row);
+                case CONFIG -> config = EntityCodec.config(row);
+                case WEB_APP -> webApps.add(EntityCodec.webAppState(row));
+                case OUTBOX -> outbox.add(EntityCodec.outgoingMessage(row));
+                case UNKNOWN -> throw new IllegalStateException("stored row " + row.getPartitionKey() + "/"
+                        + row.getRowKey() + " of deployment " + deploymentId + " is of no known kind");
             }
         }
-        return Optional.of(new DeploymentSnapshot(environment, deployment.get(), webApps, outbox));
+        if (deployment == null || !envName.equals(deployment.environment())) {
+            return Optional.empty();
+        }
+        if (config == null) {
+            throw new IllegalStateException("deployment " + deploymentId + " has no copy of its environment's "
+                    + "configuration (row " + EntityCodec.configRowKey(deploymentId) + ")");
+        }
+        return Optional.of(DeploymentSnapshot.withoutEnvironmentRow(config, deployment, webApps, outbox));
     }
 
     @Override
@@ -348,6 +374,18 @@ public final class TableDeploymentStore implements DeploymentStore {
             requireKey("deployment id", deploymentId);
             addOutbox(actions, env, decision.messages());
         }
+        java.util.Set<String> written = new java.util.HashSet<>();
+        decision.messages().forEach(m -> written.add(m.message().messageId()));
+        for (String sent : decision.clearedOutbox()) {
+            if (written.contains(sent)) {
+                continue; // the same message decided again: its row is replaced above, not deleted
+            }
+            requireKey("deployment id", deploymentId);
+            // If-Match *: a row another writer deleted since it was read fails the transaction (404), which is a
+            // conflict like a changed row: the caller reads again.
+            actions.add(new TableTransactionAction(TableTransactionActionType.DELETE,
+                    new TableEntity(EntityCodec.partition(env), EntityCodec.outboxRowKey(deploymentId, sent))));
+        }
         if (decision.newIdempotencyKey() != null) {
             requireKey("deployment id", deploymentId);
             actions.add(new TableTransactionAction(TableTransactionActionType.CREATE,
@@ -356,7 +394,12 @@ public final class TableDeploymentStore implements DeploymentStore {
         addLog(actions, env, deploymentId, decision.log());
         String what = deploymentId == null ? "environment " + env : "deployment " + deploymentId;
         requireWritable(actions, what);
-        submit("save the decision for " + what, actions, probe, decisionId);
+        if (deploymentId != null && probe != null
+                && probe.getRowKey().startsWith(EntityCodec.deploymentPrefix(deploymentId))) {
+            submitReadingBack("save the decision for " + what, actions, probe, decisionId, deploymentId, env);
+        } else {
+            submit("save the decision for " + what, actions, probe, decisionId);
+        }
     }
 
     @Override
@@ -407,6 +450,28 @@ public final class TableDeploymentStore implements DeploymentStore {
             if (probe == null || !tookEffect(probe, decisionId, what)) {
                 throw conflict;
             }
+        }
+    }
+
+    /**
+     * The same for a decision whose probe is one of the deployment's own rows: after a conflict, one range query
+     * reads all of them, which both settles whether the transaction took effect (the probe carries its stamp)
+     * and, when it did not, travels with the conflict ({@link ConcurrencyConflictException#current()}) so that
+     * the caller decides again without reading them once more. A 412 then costs one read, not two.
+     */
+    private void submitReadingBack(String what, List<TableTransactionAction> actions, TableEntity probe,
+                                   String decisionId, String deploymentId, String env) {
+        try {
+            call(what, () -> state.submitTransaction(actions));
+        } catch (ConcurrencyConflictException conflict) {
+            List<TableEntity> rows = rangeOf(deploymentId, env);
+            boolean tookEffect = rows.stream().anyMatch(row -> row.getRowKey().equals(probe.getRowKey())
+                    && decisionId.equals(EntityCodec.string(row, EntityCodec.P_DECISION)));
+            if (tookEffect) {
+                return;
+            }
+            throw new ConcurrencyConflictException(conflict.getMessage(), conflict.getCause(),
+                    snapshotOf(deploymentId, env, rows).orElse(null));
         }
     }
 
@@ -535,8 +600,12 @@ public final class TableDeploymentStore implements DeploymentStore {
             if (tse instanceof TableTransactionFailedException tfe && tfe.getFailedTransactionActionIndex() != null) {
                 detail += ", transaction action " + tfe.getFailedTransactionActionIndex();
             }
+            boolean inTransaction = tse instanceof TableTransactionFailedException || tse.getResponse() == null;
             if (status == 412 || status == 409 || TableErrorCode.UPDATE_CONDITION_NOT_SATISFIED.equals(code)
-                    || TableErrorCode.ENTITY_ALREADY_EXISTS.equals(code)) {
+                    || TableErrorCode.ENTITY_ALREADY_EXISTS.equals(code)
+                    // a transaction's delete of a row that is gone (an outbox row another writer cleared)
+                    || inTransaction && (status == 404 || TableErrorCode.RESOURCE_NOT_FOUND.equals(code)
+                            || TableErrorCode.ENTITY_NOT_FOUND.equals(code))) {
                 return new ConcurrencyConflictException("could not " + what + ": a row changed since it was "
                         + "read or already exists (" + detail + ")", e);
             }

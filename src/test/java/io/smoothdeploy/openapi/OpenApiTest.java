@@ -172,7 +172,12 @@ class OpenApiTest {
                 Map.of("X-MS-CLIENT-PRINCIPAL-NAME", "ceo@example.com")), 401);
         expect(host.put("/environments/prod", RecordingHost.environmentBody(true, true).replaceFirst("\\}$",
                 ",\"approvers\":[\"6a3c2f0e-8b1d-4c4e-a7f2-91d0b5e3c8aa\"]}")), 200);
-        expect(host.post("/deployments/" + completedId + "/complete", null), 403);
+        // (a deployment is decided on the configuration it started with, which cannot change while it holds the
+        // environment, so the approvers rule applies to one started after it)
+        String gatedId = RecordingHost.json(expect(host.post("/deployments", RecordingHost.startBody("prod", NEW_PACKAGE,
+                "ReadOnly", null)), 202)).get("id").asText();
+        host.runQueues();
+        expect(host.post("/deployments/" + gatedId + "/complete", null), 403);
         expect(host.post("/deployments/" + failedId + "/reset", "{\"rollbackDatabase\":\"yes\"}"), 400);
         expect(host.sendAs("PUT", "/environments/other", "text/plain", env), 415);
         expect(host.put("/environments/other", env), 409); // prod's sites: resource-in-another-environment

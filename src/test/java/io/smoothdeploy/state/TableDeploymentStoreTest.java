@@ -1,6 +1,7 @@
 package io.smoothdeploy.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -12,6 +13,8 @@ import com.azure.data.tables.models.TableErrorCode;
 import com.azure.data.tables.models.TableServiceException;
 import io.smoothdeploy.engine.DatabaseConfig;
 import io.smoothdeploy.engine.Decision;
+import io.smoothdeploy.engine.StepMessage;
+import io.smoothdeploy.engine.OutgoingMessage;
 import io.smoothdeploy.engine.Deployment;
 import io.smoothdeploy.engine.DeploymentError;
 import io.smoothdeploy.engine.DeploymentMode;
@@ -88,6 +91,47 @@ class TableDeploymentStoreTest {
         assertEquals(plain, wrong, "a hint that names another environment falls back to the index");
         assertEquals(plain, missing);
         assertTrue(store.load("d2", ENV).isEmpty());
+    }
+
+    @Test
+    void loadRowsGivesTheDeploymentsOwnRowsWithTheConfigurationItStartedOnAndNoHold() {
+        // Arrange: d1 starts, fails (releasing the hold), and the environment is registered again, changed;
+        // d1-2 has an id that d1 is a prefix of
+        EnvironmentRecord env = store.saveEnvironment(config(ENV), null);
+        store.createDeployment(env.withHold("d1"), deployment("d1", ENV, null), webApps("d1"),
+                List.of(LogLine.info(T0, null, "started")));
+        DeploymentSnapshot d1 = store.load("d1").orElseThrow();
+        store.commit(new Decision(d1.deployment().withStatus(DeploymentStatus.FAILED), List.of(),
+                d1.environment().withoutHold(), List.of(), List.of()));
+        EnvironmentRecord free = store.findEnvironment(ENV).orElseThrow();
+        EnvironmentConfig changed = new EnvironmentConfig(ENV, config(ENV).webApps().subList(0, 1),
+                config(ENV).database(), "OtherConnection", "DatabaseMode", "https://pkgs/maintenance.zip",
+                Duration.ofMinutes(3));
+        EnvironmentRecord reRegistered = store.saveEnvironment(changed, free.etag());
+        store.createDeployment(reRegistered.withHold("d1-2"), deployment("d1-2", ENV, null),
+                List.of(webApp("d1-2", "cms")), List.of());
+
+        // Act
+        DeploymentSnapshot rows = store.loadRows("d1", ENV).orElseThrow();
+        DeploymentSnapshot unhinted = store.loadRows("d1", null).orElseThrow();
+        DeploymentSnapshot full = store.load("d1", ENV).orElseThrow();
+
+        // Assert
+        assertFalse(rows.environmentRead());
+        assertEquals(config(ENV), rows.environment().config(), "the copy written when d1 started");
+        assertNull(rows.environment().etag());
+        assertNull(rows.environment().activeDeploymentId());
+        assertEquals(List.of("cms", "scheduler"), rows.webApps().stream().map(WebAppState::name).toList(),
+                "only d1's web apps, not those of d1-2");
+        assertEquals(DeploymentStatus.FAILED, rows.deployment().status());
+        assertEquals(rows, unhinted, "without a hint the index names the partition");
+        assertTrue(full.environmentRead());
+        assertEquals(changed, full.environment().config(), "load reads the environment row as it is now");
+        assertEquals("d1-2", full.environment().activeDeploymentId());
+        assertEquals(rows.deployment(), full.deployment());
+        assertEquals(rows.webApps(), full.webApps());
+        assertEquals(changed, store.loadRows("d1-2", "other").orElseThrow().environment().config());
+        assertTrue(store.loadRows("d1-3", ENV).isEmpty());
     }
 
     @Test
@@ -252,7 +296,6 @@ class TableDeploymentStoreTest {
         assertEquals(stateRowsBefore, tables.countStateRows());
         assertEquals(1, tables.countStateRows(), "only the environment row");
         assertEquals(0, tables.countStateRows("dep_"));
-        assertEquals(0, tables.countStateRows("web_"));
         assertEquals(0, tables.countStateRows("idem_"));
         assertEquals(0, tables.countStateRows("log_"));
         assertEquals(0, tables.countIndexRows(), "the index row is removed again");
@@ -398,6 +441,38 @@ class TableDeploymentStoreTest {
     }
 
     @Test
+    void aCommitDeletesTheOutboxRowsItNamesInItsOwnTransactionAndARowAlreadyGoneIsAConflict() {
+        // Arrange: the start wrote two messages to the outbox
+        EnvironmentRecord env = store.saveEnvironment(config(ENV), null);
+        OutgoingMessage cms = OutgoingMessage.now(new StepMessage("o1", ENV, Stage.ENTER_MAINTENANCE, "cms", 0));
+        OutgoingMessage scheduler = OutgoingMessage.now(new StepMessage("o1", ENV, Stage.ENTER_MAINTENANCE,
+                "scheduler", 0));
+        store.createDeployment(env.withHold("o1"), deployment("o1", ENV, null), webApps("o1"), List.of(),
+                List.of(cms, scheduler));
+        DeploymentSnapshot read = store.loadRows("o1", ENV).orElseThrow();
+        assertEquals(List.of(cms, scheduler), read.outbox());
+        WebAppState cmsRow = read.webApp("cms").orElseThrow();
+        OutgoingMessage next = OutgoingMessage.now(new StepMessage("o1", ENV, Stage.ENTER_MAINTENANCE, "cms", 1));
+
+        // Act: the cms delivery's write clears its own row and adds the message it sends
+        store.commit(new Decision(null, List.of(cmsRow.finished(Stage.ENTER_MAINTENANCE, T0)), null, List.of(), List.of(next))
+                .clearingOutbox(List.of(cms.message().messageId())));
+
+        // Assert
+        DeploymentSnapshot after = store.loadRows("o1", ENV).orElseThrow();
+        assertEquals(java.util.Set.of(scheduler, next), java.util.Set.copyOf(after.outbox()));
+        // a second writer that read the old outbox names the row that is gone: nothing of its write is kept
+        WebAppState schedulerRow = after.webApp("scheduler").orElseThrow();
+        assertThrows(ConcurrencyConflictException.class, () -> store.commit(new Decision(null,
+                List.of(schedulerRow.finished(Stage.ENTER_MAINTENANCE, T0)), null, List.of(LogLine.info(T0, null, "late")), List.of())
+                .clearingOutbox(List.of(cms.message().messageId(), scheduler.message().messageId()))));
+        DeploymentSnapshot unchanged = store.loadRows("o1", ENV).orElseThrow();
+        assertEquals(after.outbox().size(), unchanged.outbox().size());
+        assertEquals(schedulerRow, unchanged.webApp("scheduler").orElseThrow());
+        assertTrue(store.readLog("o1").isEmpty());
+    }
+
+    @Test
     void commitWithAStaleDeploymentEtagIsAConflictAndWritesNothing() {
         // Arrange
         DeploymentSnapshot read = started("c2");
@@ -410,10 +485,13 @@ class TableDeploymentStoreTest {
                 current.environment().withoutHold(), List.of(LogLine.info(T0, null, "lost")), List.of());
 
         // Act
-        assertThrows(ConcurrencyConflictException.class, () -> store.commit(stale));
+        ConcurrencyConflictException conflict = assertThrows(ConcurrencyConflictException.class,
+                () -> store.commit(stale));
 
         // Assert
         assertEquals(current, store.load("c2").orElseThrow(), "no row changed, not even the fresh ones");
+        assertEquals(store.loadRows("c2", ENV).orElseThrow(), conflict.current().orElseThrow(),
+                "the conflict carries the deployment's rows as they are now, read back in one query");
         assertEquals(rowsBefore, tables.countStateRows());
         assertEquals(List.of("started"), store.readLog("c2").stream().map(LogLine::message).toList());
     }
@@ -633,18 +711,19 @@ class TableDeploymentStoreTest {
         // Assert
         List<String> keys = tables.stateRows().stream()
                 .map(e -> e.getPartitionKey() + "|" + e.getRowKey()).sorted().toList();
-        assertEquals(7, keys.size(), keys.toString());
-        assertEquals(ENV + "|dep_layout", keys.get(0));
-        assertEquals(ENV + "|environment", keys.get(1));
-        assertEquals(ENV + "|idem_key-layout", keys.get(2));
-        assertTrue(keys.get(3).matches(ENV + "\\|log_layout_\\d{15}_\\d{15}_0000_[0-9a-f]{6}"), keys.get(3));
-        assertTrue(keys.get(4).matches(ENV + "\\|log_layout_\\d{15}_\\d{15}_0001_[0-9a-f]{6}"), keys.get(4));
-        assertEquals(ENV + "|web_layout_cms", keys.get(5));
-        assertEquals(ENV + "|web_layout_scheduler", keys.get(6));
+        assertEquals(8, keys.size(), keys.toString());
+        assertEquals(ENV + "|dep_layout_deployment", keys.get(0));
+        assertEquals(ENV + "|dep_layout_environment", keys.get(1));
+        assertEquals(ENV + "|dep_layout_web_cms", keys.get(2));
+        assertEquals(ENV + "|dep_layout_web_scheduler", keys.get(3));
+        assertEquals(ENV + "|environment", keys.get(4));
+        assertEquals(ENV + "|idem_key-layout", keys.get(5));
+        assertTrue(keys.get(6).matches(ENV + "\\|log_layout_\\d{15}_\\d{15}_0000_[0-9a-f]{6}"), keys.get(6));
+        assertTrue(keys.get(7).matches(ENV + "\\|log_layout_\\d{15}_\\d{15}_0001_[0-9a-f]{6}"), keys.get(7));
         TableEntity index = TestAzurite.rows(tables.indexTable()).get(0);
         assertEquals("layout", index.getPartitionKey());
         assertEquals(ENV, index.getProperty("environment"));
-        TableEntity dep = tables.stateRows().stream().filter(e -> e.getRowKey().equals("dep_layout")).findFirst()
+        TableEntity dep = tables.stateRows().stream().filter(e -> e.getRowKey().equals("dep_layout_deployment")).findFirst()
                 .orElseThrow();
         assertEquals("InProgress", dep.getProperty("status"));
         assertEquals("ENTER_MAINTENANCE", dep.getProperty("stage"));

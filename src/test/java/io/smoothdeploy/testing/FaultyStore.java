@@ -92,7 +92,15 @@ public final class FaultyStore implements DeploymentStore {
 
     @Override
     public Optional<DeploymentSnapshot> load(String deploymentId, String environment) {
-        Optional<DeploymentSnapshot> loaded = delegate.load(deploymentId, environment);
+        return afterLoad(delegate.load(deploymentId, environment));
+    }
+
+    @Override
+    public Optional<DeploymentSnapshot> loadRows(String deploymentId, String environment) {
+        return afterLoad(delegate.loadRows(deploymentId, environment));
+    }
+
+    private Optional<DeploymentSnapshot> afterLoad(Optional<DeploymentSnapshot> loaded) {
         Runnable action = afterNextLoad;
         if (action != null) {
             afterNextLoad = null;

@@ -71,6 +71,170 @@ class FollowTheAdviceTest {
         assertEquals("cms/2.0", azure.productionPackage());
     }
 
+    @Test
+    void readOnlyNotSupportedAloneIsStartedAgainInReadWriteAndSucceeds() {
+        // Arrange
+        azure = new EmulatorHarness(SamplePackage.of("cms", "1.0").supportsReadOnly(false), NEW);
+        String fix = failWith("ReadOnlyNotSupported", azure.start("cms-2.0.zip", "ReadOnly"));
+
+        // Act
+        says(fix, "start again in ReadWrite mode");
+        String id = azure.start("cms-2.0.zip", "ReadWrite");
+
+        // Assert
+        completes(id);
+        assertEquals("cms/2.0", azure.productionPackage());
+    }
+
+    @Test
+    void warmUpFailedOnASlowColdStartSucceedsWithALongerWarmUpTimeoutAndTheSamePackage() {
+        // Arrange: a ten-minute cold start against the registration's 60 s
+        azure = new EmulatorHarness(OLD, SamplePackage.of("cms", "2.0").coldStartSeconds(600));
+        String fix = failWith("WarmUpFailed", azure.start("cms-2.0.zip", "ReadOnly"));
+
+        // Act
+        says(fix, "raise warmUpTimeoutSeconds");
+        says(fix, "start again with the same package");
+        azure.environmentExtras += ",\"warmUpTimeoutSeconds\":1200";
+        String id = azure.start("cms-2.0.zip", "ReadOnly");
+
+        // Assert
+        completes(id);
+        assertEquals("cms/2.0", azure.productionPackage());
+    }
+
+    @Test
+    void warmUpFailedOnAMissingPathSucceedsOnceTheRegistrationsPathsAreCorrected() {
+        // Arrange: a warm-up path that neither release serves
+        azure = new EmulatorHarness(OLD, NEW);
+        azure.warmUp = "{\"paths\":[\"/health\"]}";
+        String fix = failWith("WarmUpFailed", azure.start("cms-2.0.zip", "ReadOnly"));
+
+        // Act
+        says(fix, "correct the warm-up paths in the environment registration");
+        says(fix, "then start again");
+        azure.warmUp = "{\"paths\":[\"/\"]}";
+        String id = azure.start("cms-2.0.zip", "ReadOnly");
+
+        // Assert
+        completes(id);
+        assertEquals("cms/2.0", azure.productionPackage());
+    }
+
+    @Test
+    void startupErrorSucceedsWithTheFixedPackage() throws Exception {
+        // Arrange
+        String exception = "System.InvalidOperationException: Unable to resolve service for type 'ICache'";
+        azure = new EmulatorHarness(OLD, SamplePackage.of("cms", "2.0").startupFailure(exception));
+        String fix = failWith("StartupError", azure.start("cms-2.0.zip", "ReadOnly"));
+
+        // Act
+        says(fix, "deploy the fixed package");
+        SamplePackage.of("cms", "2.1").writeTo(azure.packages.resolve("cms-2.1.zip"));
+        String id = azure.start("cms-2.1.zip", "ReadOnly");
+
+        // Assert
+        completes(id);
+        assertEquals("cms/2.1", azure.productionPackage());
+    }
+
+    @Test
+    void migrationFailureIsResetWithTheDatabaseRolledBackThenSucceedsWithTheFixedPackage() throws Exception {
+        // Arrange
+        azure = new EmulatorHarness(OLD, SamplePackage.of("cms", "2.0").migrationFailure("Migration 42 failed"));
+        String failed = azure.start("cms-2.0.zip", "ReadOnly");
+        String fix = failWith("MigrationFailure", failed);
+
+        // Act
+        says(fix, "reset the deployment with rollbackDatabase=true");
+        says(fix, "deploy the fixed package");
+        ApiClient.Response reset = azure.http.post("/deployments/" + failed + "/reset", "{\"rollbackDatabase\":true}");
+        azure.runQueues();
+        JsonNode afterReset = azure.http.get("/deployments/" + failed).json();
+        SamplePackage.of("cms", "2.1").writeTo(azure.packages.resolve("cms-2.1.zip"));
+        String id = azure.start("cms-2.1.zip", "ReadOnly");
+
+        // Assert
+        assertEquals(202, reset.status(), reset.body());
+        assertEquals("Reset", afterReset.get("status").asText(), log(failed));
+        assertTrue(log(failed).contains("restoring the production database"), log(failed));
+        completes(id);
+        assertEquals("cms/2.1", azure.productionPackage());
+    }
+
+    @Test
+    void deploymentCredentialsSucceedsWithTheSamePackageOnceTheIdentityAnswers() {
+        // Arrange: the managed-identity endpoint fails once more than the two retries allow, then answers again
+        azure = new EmulatorHarness(OLD, NEW);
+        azure.environmentExtras = ",\"transientRetryLimit\":2";
+        azure.emulator.failNextTokenRequests(3, 503);
+        String fix = failWith("DeploymentCredentials", azure.start("cms-2.0.zip", "ReadOnly"));
+
+        // Act
+        says(fix, "then start again with the same package");
+        String id = azure.start("cms-2.0.zip", "ReadOnly");
+
+        // Assert
+        completes(id);
+        assertEquals("cms/2.0", azure.productionPackage());
+    }
+
+    @Test
+    void packageMismatchSucceedsOnceThePackageIsUploadedAgain() {
+        // Arrange: the blob's bytes changed after the pipeline fingerprinted them
+        azure = new EmulatorHarness(OLD, NEW);
+        azure.emulator.tamperPackage("cms-2.0.zip");
+        String fix = failWith("PackageMismatch", azure.start("cms-2.0.zip", "ReadOnly"));
+
+        // Act
+        says(fix, "upload the package again");
+        azure.emulator.uploadPackageAgain("cms-2.0.zip");
+        String id = azure.start("cms-2.0.zip", "ReadOnly");
+
+        // Assert
+        completes(id);
+        assertEquals("cms/2.0", azure.productionPackage());
+    }
+
+    @Test
+    void unknownPackageThatCannotBeReadSucceedsWithTheSamePackageOnceItIsUploaded() throws Exception {
+        // Arrange: the pipeline starts before its upload (the URI answers 404)
+        azure = new EmulatorHarness(OLD);
+        java.nio.file.Path built = java.nio.file.Files.createTempDirectory("build").resolve("cms-2.0.zip");
+        NEW.writeTo(built);
+        String sha256 = SamplePackage.sha256(built);
+        String fix = failWith("Unknown", azure.start("cms-2.0.zip", "ReadOnly", sha256));
+
+        // Act
+        says(fix, "check that its URI points at the uploaded zip");
+        says(fix, "then start again with the same package");
+        java.nio.file.Files.copy(built, azure.packages.resolve("cms-2.0.zip"));
+        String id = azure.start("cms-2.0.zip", "ReadOnly", sha256);
+
+        // Assert
+        completes(id);
+        assertEquals("cms/2.0", azure.productionPackage());
+    }
+
+    /** Runs the queues, checks deployment {@code id} failed with {@code cause}, and returns its fix. */
+    private String failWith(String cause, String id) {
+        azure.runQueues();
+        JsonNode status = azure.http.get("/deployments/" + id).json();
+        assertEquals("Failed", status.get("status").asText(), status.toString());
+        assertEquals(cause, status.get("diagnosis").get("cause").asText(), status.toString());
+        return status.get("diagnosis").get("fix").asText();
+    }
+
+    /** Runs deployment {@code id} to verification, completes it and checks it ends Succeeded. */
+    private void completes(String id) {
+        azure.runQueues();
+        assertEquals("AwaitingVerification", azure.http.get("/deployments/" + id).json().get("status").asText(), log(id));
+        ApiClient.Response complete = azure.http.post("/deployments/" + id + "/complete", null);
+        azure.runQueues();
+        assertEquals(202, complete.status(), complete.body());
+        assertEquals("Succeeded", azure.http.get("/deployments/" + id).json().get("status").asText(), log(id));
+    }
+
     /** Fails unless {@code advice} says {@code step} (ignoring case): the test only does what it was told. */
     private static void says(String advice, String step) {
         assertTrue(advice.toLowerCase(java.util.Locale.ROOT).contains(step.toLowerCase(java.util.Locale.ROOT)),

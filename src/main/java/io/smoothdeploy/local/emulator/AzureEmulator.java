@@ -643,6 +643,16 @@ public final class AzureEmulator implements AutoCloseable {
         }
     }
 
+    /**
+     * The package file {@code fileName} is uploaded again as it is in the package directory: downloads answer its
+     * own bytes from now on (undoes {@link #tamperPackage}).
+     */
+    public void uploadPackageAgain(String fileName) {
+        synchronized (lock) {
+            tamperedPackages.remove(fileName);
+        }
+    }
+
     /** The instance a slot serves now, or empty (no such slot, or the slot runtime is not started). */
     public Optional<AppInstance> appInstance(String siteResourceId, String slotName) {
         synchronized (lock) {

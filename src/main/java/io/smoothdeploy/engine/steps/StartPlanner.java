@@ -112,13 +112,12 @@ public final class StartPlanner {
                 : deployment.resumedFrom() != null ? "Resume" : "Start";
         List<String> notChecked = new ArrayList<>();
         List<String> wouldFail = new ArrayList<>();
-        if (!preview.rollForward()) {
-            try {
-                wouldFail.addAll(StartChecks.problems(appService, deployment, config));
-            } catch (CloudException e) {
-                notChecked.add("the slot settings and production packages could not be read (" + e.code()
-                        + "), so the first stage's checks were not run");
-            }
+        // the first stage runs again after a roll forward too, with the same checks
+        try {
+            wouldFail.addAll(StartChecks.problems(appService, deployment, config));
+        } catch (CloudException e) {
+            notChecked.add("the slot settings and production packages could not be read (" + e.code()
+                    + "), so the first stage's checks were not run");
         }
         List<String> log = decision.log().stream().map(LogLine::message).toList();
         return new Plan(config.name(), action, preview.earlier() == null ? null : preview.earlier().deployment().id(),

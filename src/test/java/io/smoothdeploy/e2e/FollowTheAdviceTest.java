@@ -216,6 +216,29 @@ class FollowTheAdviceTest {
         assertEquals("cms/2.0", azure.productionPackage());
     }
 
+    @Test
+    void ipFilterSucceedsWithTheSamePackageOnceTheAllowListAdmitsTheWarmUpRequests() {
+        // Arrange: the new release admits only Front Door's header, or the addresses in its IpAllowList app setting
+        azure = new EmulatorHarness(OLD, SamplePackage.of("cms", "2.0").ipFilter("X-Azure-FDID", "front-door-id",
+                "IpAllowList"));
+        String fix = failWith("IpFilter", azure.start("cms-2.0.zip", "ReadOnly"));
+
+        // Act: the allow-list admits the orchestrator's address (loopback here) and App Service's internal one,
+        // on every slot, as the portal's Configuration page would set it
+        says(fix, "the application's IP allow-list");
+        says(fix, "must admit the orchestrator's outbound addresses");
+        says(fix, "and App Service's internal warm-up requests");
+        says(fix, "then start again with the same package");
+        for (String slot : List.of("production", "staging", "maintenance")) {
+            azure.emulator.setAppSettingByHand(azure.cmsSite, slot, "IpAllowList", "127.0.0.1,100.64.0.1");
+        }
+        String id = azure.start("cms-2.0.zip", "ReadOnly");
+
+        // Assert
+        completes(id);
+        assertEquals("cms/2.0", azure.productionPackage());
+    }
+
     /** Runs the queues, checks deployment {@code id} failed with {@code cause}, and returns its fix. */
     private String failWith(String cause, String id) {
         azure.runQueues();

@@ -180,7 +180,7 @@ public final class Classifier {
         boolean threw = exception.lookingAt();
         if (answer.serverError() && (threw || FAILED_TO_START.matcher(answer.detail()).find())) {
             String what = threw ? "it throws " + exception.group(1) : "it stops with an error";
-            return maintenanceSlot ? startupOnClone(what, where) : startup(what, where);
+            return maintenanceSlot ? startupOnClone(what, where, snapshot) : startup(what, where);
         }
         return warmUpTimeout(answer, slot + on(error), maintenanceSlot, during(error));
     }
@@ -193,8 +193,7 @@ public final class Classifier {
     private static String readOnlyFix(DeploymentSnapshot snapshot) {
         String modes = "start again in ReadWrite mode (the live site then writes to the clone, and those writes are"
                 + " lost on Complete) or in MaintenancePage mode";
-        List<String> inMaintenance = snapshot.webApps().stream().filter(WebAppState::maintenance)
-                .map(WebAppState::name).toList();
+        List<String> inMaintenance = inMaintenance(snapshot);
         if (inMaintenance.isEmpty()) {
             return "The version now in production cannot run on a read-only database. S" + modes.substring(1)
                     + ", or first ship a release that supports read-only mode.";
@@ -240,14 +239,27 @@ public final class Classifier {
     }
 
     /** The release that fails to start here is the one already live, so a new package cannot be the fix. */
-    private static Finding startupOnClone(String what, String where) {
+    private static Finding startupOnClone(String what, String where, DeploymentSnapshot snapshot) {
+        String otherMode = "start again in MaintenancePage mode";
+        List<String> inMaintenance = inMaintenance(snapshot);
+        if (!inMaintenance.isEmpty() && snapshot.deployment().mode() != io.smoothdeploy.engine.DeploymentMode.MAINTENANCE_PAGE) {
+            String id = snapshot.deployment().id();
+            otherMode = "first reset deployment " + id + " (POST /api/deployments/" + id + "/reset: "
+                    + String.join(", ", inMaintenance) + " stayed in maintenance, and a start in another mode is"
+                    + " refused while a web app is) and wait for Reset, then " + otherMode;
+        }
         return new Finding(Cause.STARTUP_ERROR,
                 "The version now in production failed to start in the maintenance slot on the database clone: " + what
                         + where + ".",
                 "The new package is not at fault: the version now in production throws when it runs on the database"
                         + " clone with the deployment's settings. Read the exception in the evidence, correct the"
-                        + " environment (connection string, app settings) or start again in MaintenancePage mode.",
+                        + " environment (connection string, app settings) and start again with the same package, or "
+                        + otherMode + ".",
                 Advice.RETRY_SAME_PACKAGE);
+    }
+
+    private static List<String> inMaintenance(DeploymentSnapshot snapshot) {
+        return snapshot.webApps().stream().filter(WebAppState::maintenance).map(WebAppState::name).toList();
     }
 
     private static Finding warmUpTimeout(Answer answer, String slot, boolean maintenanceSlot, String during) {

@@ -19,6 +19,7 @@ import io.smoothdeploy.engine.Stage;
 import io.smoothdeploy.engine.StartRequest;
 import io.smoothdeploy.engine.diagnosis.Classifier;
 import io.smoothdeploy.engine.diagnosis.Diagnosis;
+import io.smoothdeploy.engine.steps.StartPlanner;
 import io.smoothdeploy.outbound.GuardedHttp;
 import io.smoothdeploy.state.DeploymentStore;
 import java.nio.charset.StandardCharsets;
@@ -59,6 +60,7 @@ public final class HttpApi {
     private final GuardedHttp outbound;
     private final Authentication authentication;
     private final Supplier<String> publicApiBase;
+    private final StartPlanner planner;
 
     /**
      * @param outbound       checks webhook and package URLs before anything is written (the local host's allows
@@ -67,9 +69,11 @@ public final class HttpApi {
      * @param publicApiBase  the API's public base URL for Location headers, such as
      *                       {@code https://deploy.example.com/api}, or null for a relative Location; never taken
      *                       from the request's Host header, which the client chooses
+     * @param planner        the dry run of a start ({@code POST /deployments/plan})
      */
     public HttpApi(DeploymentService service, DeploymentStore store, Clock clock, GuardedHttp outbound,
-                   Authentication authentication, Supplier<String> publicApiBase) {
+                   Authentication authentication, Supplier<String> publicApiBase, StartPlanner planner) {
+        this.planner = planner;
         this.service = service;
         this.store = store;
         this.clock = clock;
@@ -176,20 +180,47 @@ public final class HttpApi {
                 checkOutbound("packageUri", request.packageUri(), environment.get().config().allowedHosts());
             }
             CommandResult result = service.start(request, environment, caller.actor(request.pipelineRunUrl()));
-            if (result instanceof CommandResult.NotFound) {
-                throw Problem.notFound("environment", "No environment named '" + request.environment()
-                        + "' is registered; register it with PUT /api/environments/" + request.environment());
-            }
-            if (result instanceof CommandResult.EnvironmentBusy busy) {
-                throw busy(busy, "Environment " + busy.environment() + " is held by deployment "
-                        + busy.runningDeploymentId() + ", which is still running; complete or reset it first, "
-                        + "or retry with the same idempotencyKey to follow it");
-            }
-            if (result instanceof CommandResult.Invalid invalid) {
-                throw Problem.unprocessable(invalid.field(), invalid.detail());
-            }
+            throwIfRefused(result, request);
             CommandResult.Accepted accepted = (CommandResult.Accepted) result;
             return accepted(accepted);
+        });
+    }
+
+    /** The problem a start answers when {@code result} refuses it (nothing was written); returns otherwise. */
+    private static void throwIfRefused(CommandResult result, StartRequest request) {
+        if (result instanceof CommandResult.NotFound) {
+            throw Problem.notFound("environment", "No environment named '" + request.environment()
+                    + "' is registered; register it with PUT /api/environments/" + request.environment());
+        }
+        if (result instanceof CommandResult.EnvironmentBusy busy) {
+            throw busy(busy, "Environment " + busy.environment() + " is held by deployment "
+                    + busy.runningDeploymentId() + ", which is still running; complete or reset it first, "
+                    + "or retry with the same idempotencyKey to follow it");
+        }
+        if (result instanceof CommandResult.Invalid invalid) {
+            throw Problem.unprocessable(invalid.field(), invalid.detail());
+        }
+    }
+
+    /**
+     * The dry run: what {@code POST /deployments} with this body would do, with nothing written or sent. A start
+     * that would be refused at once gets the very problem the start answers (400, 404, 409, 422); otherwise 200 with
+     * the plan, whose {@code wouldFail} lists what the first stage would stop on.
+     */
+    public ApiResponse planDeployment(String body, Map<String, String> headers) {
+        return answer("/api/deployments/plan", () -> {
+            Caller caller = authorize(headers, Operation.PLAN_DEPLOYMENT, null);
+            StartRequest request = StartDeploymentRequest.parse(objectBody(body, true));
+            Optional<EnvironmentRecord> environment = store.findEnvironment(request.environment());
+            if (environment.isPresent()) {
+                checkOutbound("packageUri", request.packageUri(), environment.get().config().allowedHosts());
+            }
+            StartPlanner.Outcome outcome = planner.plan(request, caller.actor(request.pipelineRunUrl()));
+            if (outcome instanceof StartPlanner.Refused refused) {
+                throwIfRefused(refused.result(), request);
+                throw new IllegalStateException("a refusal the start does not answer: " + refused.result());
+            }
+            return json(200, Views.plan((StartPlanner.Plan) outcome), Map.of());
         });
     }
 

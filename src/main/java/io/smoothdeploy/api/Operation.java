@@ -8,6 +8,7 @@ public enum Operation {
     GET_ENVIRONMENT(Role.READER, "read environment"),
     PUT_ENVIRONMENT(Role.ADMIN, "register or change an environment"),
     START_DEPLOYMENT(Role.DEPLOYER, "start a deployment"),
+    PLAN_DEPLOYMENT(Role.DEPLOYER, "plan a deployment"),
     GET_DEPLOYMENT(Role.READER, "read a deployment"),
     GET_LOG(Role.READER, "read a deployment's log"),
     GET_DIAGNOSIS(Role.READER, "read a deployment's diagnosis"),

@@ -16,6 +16,7 @@ import io.smoothdeploy.engine.Redact;
 import io.smoothdeploy.engine.SmokeCheck;
 import io.smoothdeploy.engine.SmokeCheckResult;
 import io.smoothdeploy.engine.diagnosis.Diagnosis;
+import io.smoothdeploy.engine.steps.StartPlanner;
 import io.smoothdeploy.engine.VerificationPolicy;
 import io.smoothdeploy.engine.WebAppConfig;
 import io.smoothdeploy.engine.WebAppState;
@@ -27,6 +28,43 @@ import java.util.OptionalLong;
 final class Views {
 
     private Views() {
+    }
+
+    /** The dry run's answer: what a start would do ({@code POST /deployments/plan}). */
+    static ObjectNode plan(StartPlanner.Plan plan) {
+        ObjectNode body = Json.mapper().createObjectNode();
+        body.put("environment", plan.environment());
+        body.put("action", plan.action());
+        body.put("earlierDeploymentId", plan.earlierDeploymentId());
+        body.put("mode", plan.mode());
+        body.put("packageUri", plan.packageUri());
+        body.put("wouldStart", plan.wouldFail().isEmpty());
+        if (plan.temporaryDatabase() == null) {
+            body.putNull("temporaryDatabase");
+        } else {
+            ObjectNode clone = body.putObject("temporaryDatabase");
+            clone.put("name", plan.temporaryDatabase().database());
+            clone.put("reused", plan.temporaryDatabase().reused());
+            clone.put("detail", plan.temporaryDatabase().detail());
+        }
+        ArrayNode webApps = body.putArray("webApps");
+        for (StartPlanner.WebApp webApp : plan.webApps()) {
+            ObjectNode item = webApps.addObject();
+            item.put("name", webApp.name());
+            item.put("role", webApp.role());
+            item.put("entersMaintenance", webApp.entersMaintenance());
+            item.put("alreadyInMaintenance", webApp.alreadyInMaintenance());
+            item.put("redeploys", webApp.redeploys());
+            item.put("stagingPackageUri", webApp.stagingPackage());
+            item.put("maintenancePackageUri", webApp.maintenancePackage());
+        }
+        ArrayNode fail = body.putArray("wouldFail");
+        plan.wouldFail().forEach(fail::add);
+        ArrayNode notChecked = body.putArray("notChecked");
+        plan.notChecked().forEach(notChecked::add);
+        ArrayNode log = body.putArray("log");
+        plan.log().forEach(log::add);
+        return body;
     }
 
     static ObjectNode environment(EnvironmentRecord record, Optional<DeploymentSnapshot> last) {

@@ -12,6 +12,7 @@ import io.smoothdeploy.engine.StaleMaintenanceMonitor;
 import io.smoothdeploy.engine.StatusNotifications;
 import io.smoothdeploy.engine.StepRunner;
 import io.smoothdeploy.engine.steps.Pacing;
+import io.smoothdeploy.engine.steps.StartPlanner;
 import io.smoothdeploy.engine.steps.StepCatalog;
 import io.smoothdeploy.messaging.StepMessageCodec;
 import io.smoothdeploy.messaging.StepQueue;
@@ -51,7 +52,8 @@ public final class Wiring {
         StepRunner runner = new StepRunner(ports.store(), ports.queue(), steps, clock, notifications);
         StaleMaintenanceMonitor monitor = new StaleMaintenanceMonitor(ports.store(), service, ports.queue(),
                 ports.notifier(), clock);
-        return new Orchestrator(new HttpApi(service, ports.store(), clock, outbound, authentication, publicApiBase),
+        return new Orchestrator(new HttpApi(service, ports.store(), clock, outbound, authentication, publicApiBase,
+                new StartPlanner(service, ports.appService(), ports.sql())),
                 runner, new StepMessageCodec(), monitor);
     }
 

@@ -66,6 +66,10 @@ public final class DeployCli {
             "            now, needed when its WEBSITE_RUN_FROM_PACKAGE is 1 or unset (the start says so).",
             "            [--commit-id SHA] [--pipeline-run-url URL] where the package came from, shown in the",
             "            deployment's status and timeline.",
+            "  plan      the options of start (--idempotency-key optional)",
+            "            The dry run: prints what start would do (start, resume or roll forward; which web",
+            "            apps enter maintenance or are there already; the clone; each slot's package) and what",
+            "            would stop it, changing nothing. Exit 1 when its first stage would fail the run.",
             "  status    --id D",
             "            Prints the deployment's status as JSON: status, stage, percentComplete, webApps,",
             "            errors, warnings, validationLinks, allowedActions.",
@@ -226,7 +230,7 @@ public final class DeployCli {
     /** The command line, one picocli command per CLI command. */
     static CommandLine commandLine() {
         CommandLine root = new CommandLine(new RootCommand());
-        for (Object command : List.of(new StartCommand(), new StatusCommand(), new WaitCommand(),
+        for (Object command : List.of(new StartCommand(), new PlanCommand(), new StatusCommand(), new WaitCommand(),
                 new ActionCommand.Complete(), new ActionCommand.Reset(), new LogCommand(), new ReadCommand.Diagnosis(),
                 new ReadCommand.Timeline(), new ReadCommand.SupportBundle(), new ReadCommand.Environment(),
                 new RegisterCommand(), new CompletionCommand(), new HelpCommand())) {

@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
                 + " standard output, so that ID=$(deploy start ...) works. Run again with the same idempotency key,"
                 + " it prints the same id: a restarted job re-attaches to its deployment.", ""},
         footer = {"", "Exit codes: 0 started (or re-attached), 2 usage error, 3 the API refused it."})
-final class StartCommand extends ResultCommand {
+class StartCommand extends ResultCommand {
 
     @Option(names = "--environment", paramLabel = "E", order = 1, description = "The registered environment.")
     String environment;
@@ -66,35 +66,10 @@ final class StartCommand extends ResultCommand {
 
     @Override
     int run(Context context) throws UsageException, ApiException, InterruptedException {
-        String environment = CliArgs.required(this.environment, "environment", "start");
-        String packageUri = CliArgs.required(this.packageUri, "package", "start");
-        String mode = CliArgs.required(this.mode, "mode", "start");
-        String key = CliArgs.required(idempotencyKey, "idempotency-key", "start");
-        String sha = sha256;
-        String file = packageFile;
-        if ((sha == null) == (file == null)) {
-            throw new UsageException("give the package's SHA-256 with either --sha256 HEX or --package-file ZIP");
-        }
-        if (file != null) {
-            sha = sha256(Path.of(file));
-            context.console().err("Package SHA-256 " + sha + " (computed from " + file + ")");
-        }
-        ObjectNode body = Json.mapper().createObjectNode();
-        body.put("environment", environment);
-        body.put("packageUri", packageUri);
-        body.put("packageSha256", sha.trim());
-        body.put("mode", mode);
-        body.put("idempotencyKey", key);
-        if (commitId != null) {
-            body.put("commitId", commitId.trim());
-        }
-        if (pipelineRunUrl != null) {
-            body.put("pipelineRunUrl", pipelineRunUrl.trim());
-        }
-        if (currentPackages != null) {
-            body.set("currentPackages", currentPackages(currentPackages));
-        }
-
+        ObjectNode body = requestBody(context, "start", true);
+        String environment = body.get("environment").asText();
+        String mode = body.get("mode").asText();
+        String key = body.get("idempotencyKey").asText();
         ApiClient.Answer answer = context.api().post("/deployments", body.toString());
         JsonNode deployment = answer.body();
         String id = deployment.path("id").asText("");
@@ -111,6 +86,47 @@ final class StartCommand extends ResultCommand {
             context.console().out(id);
         }
         return DeployCli.OK;
+    }
+
+    /**
+     * The start request these options describe ({@code deploy start} and {@code deploy plan} take the same), with
+     * the SHA-256 computed from {@code --package-file} when given.
+     *
+     * @param command     the command's name, for usage errors
+     * @param keyRequired whether {@code --idempotency-key} must be given
+     */
+    final ObjectNode requestBody(Context context, String command, boolean keyRequired) throws UsageException {
+        String environment = CliArgs.required(this.environment, "environment", command);
+        String packageUri = CliArgs.required(this.packageUri, "package", command);
+        String mode = CliArgs.required(this.mode, "mode", command);
+        String key = keyRequired ? CliArgs.required(idempotencyKey, "idempotency-key", command) : idempotencyKey;
+        String sha = sha256;
+        String file = packageFile;
+        if ((sha == null) == (file == null)) {
+            throw new UsageException("give the package's SHA-256 with either --sha256 HEX or --package-file ZIP");
+        }
+        if (file != null) {
+            sha = sha256(Path.of(file));
+            context.console().err("Package SHA-256 " + sha + " (computed from " + file + ")");
+        }
+        ObjectNode body = Json.mapper().createObjectNode();
+        body.put("environment", environment);
+        body.put("packageUri", packageUri);
+        body.put("packageSha256", sha.trim());
+        body.put("mode", mode);
+        if (key != null) {
+            body.put("idempotencyKey", key);
+        }
+        if (commitId != null) {
+            body.put("commitId", commitId.trim());
+        }
+        if (pipelineRunUrl != null) {
+            body.put("pipelineRunUrl", pipelineRunUrl.trim());
+        }
+        if (currentPackages != null) {
+            body.set("currentPackages", currentPackages(currentPackages));
+        }
+        return body;
     }
 
     /** What completion offers for {@code --mode}. */

@@ -152,26 +152,16 @@ public final class DeploymentService {
                         environment.get().config());
                 return new CommandResult.Accepted(decision.deployment(), false, active.get().afterCommit(decision));
             }
-            if (request.mode() == DeploymentMode.MAINTENANCE_PAGE
-                    && environment.get().config().maintenancePagePackageUri() == null) {
-                return new CommandResult.Invalid("mode", "environment " + request.environment()
-                        + " has no maintenancePagePackageUri, which MaintenancePage mode needs; register one first");
-            }
             // the last run's own rows (one range query): its copy of the configuration is not used below
             Optional<DeploymentSnapshot> last = environment.get().lastDeploymentId() == null ? Optional.empty()
                     : store.loadRows(environment.get().lastDeploymentId(), request.environment());
-            if (Resume.applies(last)) {
-                Optional<String> refusal = Resume.refusal(last.get(), request.mode());
-                if (refusal.isPresent()) {
-                    return new CommandResult.Invalid("mode", refusal.get());
-                }
+            Optional<CommandResult.Invalid> refused = startRefusal(environment.get(), request, last);
+            if (refused.isPresent()) {
+                return refused.get();
             }
             // the packages the maintenance slots run, as far as the state names them; the first stage reads
             // production and refuses to go on when nothing names one (see MaintenancePackages)
             MaintenancePackages.Choice packages = MaintenancePackages.choose(environment.get().config(), request, last);
-            if (packages.isRefused()) {
-                return new CommandResult.Invalid(packages.refusedField(), packages.refusal());
-            }
             Decision decision = Commands.start(environment.get(), request, newDeploymentId.get(), clock.instant(), last,
                     packages, actor);
             try {
@@ -186,6 +176,91 @@ public final class DeploymentService {
                     decision.deployment(), decision.webApps(), decision.messages()));
         }
         throw tooBusy("environment " + request.environment());
+    }
+
+    /**
+     * Why a new start (not a roll forward) on {@code environment} is refused before anything is written, or empty:
+     * MaintenancePage mode with no maintenance page, a resume in another mode while a web app is in maintenance, or
+     * {@code currentPackages} naming no main site. The start and the dry run ({@link #preview}) both ask this.
+     */
+    public static Optional<CommandResult.Invalid> startRefusal(EnvironmentRecord environment, StartRequest request,
+                                                               Optional<DeploymentSnapshot> last) {
+        if (request.mode() == DeploymentMode.MAINTENANCE_PAGE && environment.config().maintenancePagePackageUri() == null) {
+            return Optional.of(new CommandResult.Invalid("mode", "environment " + request.environment()
+                    + " has no maintenancePagePackageUri, which MaintenancePage mode needs; register one first"));
+        }
+        if (Resume.applies(last)) {
+            Optional<String> refusal = Resume.refusal(last.get(), request.mode());
+            if (refusal.isPresent()) {
+                return Optional.of(new CommandResult.Invalid("mode", refusal.get()));
+            }
+        }
+        MaintenancePackages.Choice packages = MaintenancePackages.choose(environment.config(), request, last);
+        if (packages.isRefused()) {
+            return Optional.of(new CommandResult.Invalid(packages.refusedField(), packages.refusal()));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * What {@link #start} would do now, decided by the same reads and the same pure decisions, with nothing written
+     * or sent: the dry run. {@code deploymentId} stands in for the id a real start would give the new deployment.
+     */
+    public StartPreview preview(StartRequest request, Actor actor, String deploymentId) {
+        Optional<EnvironmentRecord> environment = store.findEnvironment(request.environment());
+        if (environment.isEmpty()) {
+            return StartPreview.refused(new CommandResult.NotFound("environment", request.environment()));
+        }
+        if (request.idempotencyKey() != null) {
+            Optional<String> existing = store.findDeploymentIdByIdempotencyKey(request.environment(),
+                    request.idempotencyKey());
+            if (existing.isPresent()) {
+                Optional<DeploymentSnapshot> snapshot = store.load(existing.get());
+                if (snapshot.isEmpty()) {
+                    return StartPreview.refused(new CommandResult.NotFound("deployment", existing.get()));
+                }
+                Optional<CommandResult.Invalid> difference = keyRefusal(snapshot.get(), request);
+                if (difference.isPresent()) {
+                    return StartPreview.refused(difference.get());
+                }
+                return new StartPreview(environment.get(), null, snapshot.get(), null, false);
+            }
+        }
+        String running = environment.get().activeDeploymentId();
+        if (running != null) {
+            Optional<DeploymentSnapshot> active = store.load(running);
+            if (active.isEmpty() || !canRollForward(active.get().deployment(), request)) {
+                return StartPreview.refused(new CommandResult.EnvironmentBusy(request.environment(), running));
+            }
+            return new StartPreview(environment.get(), null, active.get(),
+                    Commands.rollForward(active.get(), request, clock.instant(), actor), true);
+        }
+        Optional<DeploymentSnapshot> last = environment.get().lastDeploymentId() == null ? Optional.empty()
+                : store.load(environment.get().lastDeploymentId());
+        Optional<CommandResult.Invalid> refused = startRefusal(environment.get(), request, last);
+        if (refused.isPresent()) {
+            return StartPreview.refused(refused.get());
+        }
+        MaintenancePackages.Choice packages = MaintenancePackages.choose(environment.get().config(), request, last);
+        return new StartPreview(environment.get(), null, last.orElse(null),
+                Commands.start(environment.get(), request, deploymentId, clock.instant(), last, packages, actor), false);
+    }
+
+    /**
+     * What a start would do, without doing it.
+     *
+     * @param environment the environment as read (null when refused)
+     * @param refusal     why the start would be refused at once, or null
+     * @param earlier     the deployment the start would re-attach to (no decision), roll forward, or resume (the
+     *                    environment's last one), or null
+     * @param decision    the rows the start would write, or null when refused or re-attaching
+     * @param rollForward true when the start would roll {@code earlier} forward
+     */
+    public record StartPreview(EnvironmentRecord environment, CommandResult refusal, DeploymentSnapshot earlier,
+                               Decision decision, boolean rollForward) {
+        static StartPreview refused(CommandResult refusal) {
+            return new StartPreview(null, refusal, null, null, false);
+        }
     }
 
     /** A run awaiting verification, in the same mode, rolls forward to a different package. */
@@ -205,14 +280,21 @@ public final class DeploymentService {
         if (snapshot.isEmpty()) {
             return new CommandResult.NotFound("deployment", deploymentId);
         }
-        Optional<String> difference = IdempotentStarts.difference(snapshot.get().deployment(), request);
+        Optional<CommandResult.Invalid> difference = keyRefusal(snapshot.get(), request);
         if (difference.isPresent()) {
-            return new CommandResult.Invalid("idempotencyKey", "idempotency key " + request.idempotencyKey()
-                    + " already started deployment " + deploymentId + " with " + difference.get() + "; a key names"
-                    + " one start request: send that request again to follow it, or use a new key for this one");
+            return difference.get();
         }
         resendPending(snapshot.get());
         return new CommandResult.Accepted(snapshot.get().deployment(), false, snapshot.get());
+    }
+
+    /** Why {@code request} may not re-attach to the deployment its idempotency key started, or empty. */
+    private static Optional<CommandResult.Invalid> keyRefusal(DeploymentSnapshot started, StartRequest request) {
+        String deploymentId = started.deployment().id();
+        return IdempotentStarts.difference(started.deployment(), request).map(difference -> new CommandResult.Invalid(
+                "idempotencyKey", "idempotency key " + request.idempotencyKey() + " already started deployment "
+                + deploymentId + " with " + difference + "; a key names one start request: send that request again"
+                + " to follow it, or use a new key for this one"));
     }
 
     /**

@@ -24,9 +24,13 @@ public final class Resume {
     public static Optional<String> refusal(DeploymentSnapshot failed, DeploymentMode mode) {
         List<String> inMaintenance = namesInMaintenance(failed);
         if (!inMaintenance.isEmpty() && failed.deployment().mode() != mode) {
-            return Optional.of("Deployment " + failed.deployment().id() + " failed with " + String.join(", ", inMaintenance)
-                    + " in maintenance in " + failed.deployment().mode().wireName() + " mode; start again in that mode "
-                    + "to resume it, or reset it first");
+            String id = failed.deployment().id();
+            String was = failed.deployment().mode().wireName();
+            return Optional.of("Deployment " + id + " failed with " + String.join(", ", inMaintenance)
+                    + " in maintenance in " + was + " mode, and a start in " + mode.wireName() + " mode cannot take"
+                    + " over a web app in maintenance in another mode: start again in " + was + " mode to resume it,"
+                    + " or first reset deployment " + id + " (POST /api/deployments/" + id + "/reset) and wait for"
+                    + " Reset, then start again in " + mode.wireName() + " mode");
         }
         return Optional.empty();
     }

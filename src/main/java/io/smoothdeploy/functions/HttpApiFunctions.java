@@ -63,6 +63,15 @@ public class HttpApiFunctions {
                 body -> api.startDeployment(body, request.getHeaders())));
     }
 
+    @FunctionName("PlanDeployment")
+    public HttpResponseMessage planDeployment(
+            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, authLevel = AuthorizationLevel.ANONYMOUS,
+                    route = "deployments/plan") HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context) {
+        return respond(request, jsonBody(request, "/api/deployments/plan",
+                body -> api.planDeployment(body, request.getHeaders())));
+    }
+
     @FunctionName("GetDeployment")
     public HttpResponseMessage getDeployment(
             @HttpTrigger(name = "req", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.ANONYMOUS,

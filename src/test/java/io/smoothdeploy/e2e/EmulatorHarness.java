@@ -86,7 +86,7 @@ final class EmulatorHarness implements AutoCloseable {
 
     String environmentBody() {
         return "{\"webApps\":[{\"name\":\"cms\",\"resourceId\":\"" + cmsSite + "\",\"role\":\"ZeroDowntime\","
-                + "\"warmUp\":" + warmUp + "}],"
+                + "\"warmUp\":" + warmUp + "}" + moreWebApps + "],"
                 + "\"database\":{\"serverResourceId\":\"" + sqlServer + "\",\"name\":\"cmsdb\"},"
                 + "\"connectionStringName\":\"EPiServerDB\",\"databaseModeSetting\":\"Cms__DatabaseMode\","
                 + "\"warmUpTimeoutSeconds\":60" + environmentExtras + "}";
@@ -94,6 +94,26 @@ final class EmulatorHarness implements AutoCloseable {
 
     /** The CMS web app's warm-up object in the registration, such as {@code {"hostNames":["www.example.com"]}}. */
     String warmUp = "{\"paths\":[\"/\"]}";
+
+    /** More web apps for the registration's list, each starting with a comma (see {@link #addScheduler}). */
+    String moreWebApps = "";
+
+    /**
+     * Adds a scheduler app (its own site, running {@code scheduler-1.0.zip} on the same database) to the
+     * registration as a MaintenancePage web app, with {@code maintenance.zip} as the environment's maintenance
+     * page; returns the scheduler site's resource id.
+     */
+    String addScheduler() {
+        SamplePackage.of("scheduler", "1.0").writeTo(packages.resolve("scheduler-1.0.zip"));
+        SamplePackage.of("maintenance", "1.0").writeTo(packages.resolve("maintenance.zip"));
+        String site = emulator.addSite(SUBSCRIPTION, "cms-rg", "scheduler-prod", "westeurope",
+                Map.of("WEBSITE_RUN_FROM_PACKAGE", PACKAGES + "scheduler-1.0.zip"),
+                Map.of("EPiServerDB", "Server=tcp:cms-sql.database.windows.net,1433;Initial Catalog=cmsdb;"
+                        + "Authentication=Active Directory Default"));
+        moreWebApps += ",{\"name\":\"scheduler\",\"resourceId\":\"" + site + "\",\"role\":\"MaintenancePage\"}";
+        environmentExtras += ",\"maintenancePagePackageUri\":\"" + PACKAGES + "maintenance.zip\"";
+        return site;
+    }
 
     /** More registration fields, such as {@code ,"transientRetryLimit":2}, added before the next start. */
     String environmentExtras = "";

@@ -48,7 +48,7 @@ final class PlatformApi {
         Map<String, String> settings = platformAuthentication ? Map.of("WEBSITE_AUTH_ENABLED", "True") : Map.of();
         api = new HttpApi(service, host.stack.store(), host.clock, io.smoothdeploy.outbound.GuardedHttp.localHost(),
                 Authentication.fromSettings(settings),
-                () -> PUBLIC_BASE);
+                () -> PUBLIC_BASE, new io.smoothdeploy.engine.steps.StartPlanner(service, host.cloud, host.cloud));
     }
 
     /**

@@ -55,6 +55,8 @@ class RolesTest {
         GET_ENVIRONMENT("Reader", 200, Fixture.ENVIRONMENT, (api, f, h) -> api.getEnvironment(f.environment, h)),
         START_DEPLOYMENT("Deployer", 202, Fixture.ENVIRONMENT, (api, f, h) -> api.startDeployment(
                 LocalHostHarness.startBody(f.environment, LocalHostHarness.NEW_PACKAGE, null), h)),
+        PLAN_DEPLOYMENT("Deployer", 200, Fixture.ENVIRONMENT, (api, f, h) -> api.planDeployment(
+                LocalHostHarness.startBody(f.environment, LocalHostHarness.NEW_PACKAGE, null), h)),
         GET_DEPLOYMENT("Reader", 200, Fixture.AWAITING_VERIFICATION, (api, f, h) -> api.getDeployment(f.deployment, h)),
         GET_LOG("Reader", 200, Fixture.AWAITING_VERIFICATION, (api, f, h) -> api.getDeploymentLog(f.deployment, h)),
         GET_DIAGNOSIS("Reader", 200, Fixture.AWAITING_VERIFICATION, (api, f, h) -> api.getDiagnosis(f.deployment, h)),

@@ -105,6 +105,7 @@ class FunctionJsonIT {
             http("PutEnvironment", "putEnvironment", "PUT", "environments/{name}"),
             http("GetEnvironment", "getEnvironment", "GET", "environments/{name}"),
             http("StartDeployment", "startDeployment", "POST", "deployments"),
+            http("PlanDeployment", "planDeployment", "POST", "deployments/plan"),
             http("GetDeployment", "getDeployment", "GET", "deployments/{id}"),
             http("GetDeploymentLog", "getDeploymentLog", "GET", "deployments/{id}/log"),
             http("GetDeploymentDiagnosis", "getDeploymentDiagnosis", "GET", "deployments/{id}/diagnosis"),

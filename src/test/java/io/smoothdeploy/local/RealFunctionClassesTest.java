@@ -47,7 +47,7 @@ class RealFunctionClassesTest {
         FunctionCatalog catalog = new FunctionCatalog(SETTINGS, instances);
 
         // Assert
-        assertEquals(11, catalog.httpRoutes().size());
+        assertEquals(12, catalog.httpRoutes().size()); // 11 routes and the dry run, POST /deployments/plan
         assertEquals(Set.copyOf(SETTINGS.values()), Set.copyOf(catalog.queueNames()));
     }
 

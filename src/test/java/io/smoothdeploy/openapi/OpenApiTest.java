@@ -60,6 +60,9 @@ class OpenApiTest {
         expect(host.put("/environments/plain", RecordingHost.onOwnResources(RecordingHost.environmentBody(false, false),
                 "plain")), 201);
         expect(host.post("/deployments", RecordingHost.startBody("plain", NEW_PACKAGE, "MaintenancePage", null)), 422);
+        expect(host.post("/deployments/plan", RecordingHost.startBody("plain", NEW_PACKAGE, "MaintenancePage", null)),
+                422);
+        expect(host.post("/deployments/plan", RecordingHost.startBody("prod", NEW_PACKAGE, "ReadOnly", null)), 200);
         // Every optional field, webhook and automatic verification among them (never deployed: no webhook is called).
         expect(host.put("/environments/hooked", RecordingHost.onOwnResources(RecordingHost.fullEnvironmentBody(), "hooked")),
                 201);
@@ -79,6 +82,9 @@ class OpenApiTest {
         expect(host.get("/environments/prod"), 200);
         expect(host.put("/environments/prod", RecordingHost.environmentBody(true, true)), 409);
         expect(host.post("/deployments", RecordingHost.startBody("prod", NEW_PACKAGE, "ReadOnly", "other-run")), 409);
+        expect(host.post("/deployments/plan", RecordingHost.startBody("prod", NEW_PACKAGE, "ReadOnly", "other-run")),
+                409);
+        expect(host.post("/deployments/plan", start), 200);
         expect(host.post("/deployments/" + completedId + "/complete", null), 409);
         expect(host.get("/deployments/" + completedId), 200);
         expect(host.get("/deployments/" + completedId + "/timeline"), 200);
@@ -104,6 +110,7 @@ class OpenApiTest {
         expect(host.get("/deployments/" + failedId + "/diagnosis"), 200);
         expect(host.get("/deployments/" + failedId + "/timeline"), 200);
         expect(host.get("/deployments/" + failedId + "/support-bundle"), 200);
+        expect(host.post("/deployments/plan", RecordingHost.startBody("prod", NEW_PACKAGE, "ReadOnly", null)), 200);
         expect(host.post("/deployments/" + failedId + "/reset", "{\"rollbackDatabase\":true}"), 202);
         host.runQueues();
         expect(host.get("/deployments/" + failedId), 200);
@@ -144,6 +151,9 @@ class OpenApiTest {
         expect(host.put("/environments/other", "{\"webApps\":[],\"pad\":\"" + "x".repeat(300_000) + "\"}"), 413);
         expect(host.get("/environments/nowhere"), 404);
         expect(host.post("/deployments", RecordingHost.startBody("nowhere", NEW_PACKAGE, "ReadOnly", null)), 404);
+        expect(host.post("/deployments/plan", RecordingHost.startBody("nowhere", NEW_PACKAGE, "ReadOnly", null)), 404);
+        expect(host.post("/deployments/plan", RecordingHost.startBody("prod", NEW_PACKAGE, "Quick", null)), 400);
+        expect(host.post("/deployments/plan", "{\"environment\":\"" + "a".repeat(300_000) + "\"}"), 413);
         expect(host.post("/deployments", RecordingHost.startBody("prod", NEW_PACKAGE, "ReadOnly", null)
                 .replace(SHA.toUpperCase(Locale.ROOT), "abc123")), 400);
         expect(host.post("/deployments", RecordingHost.startBody("prod", NEW_PACKAGE, "Quick", null)), 400);
@@ -182,6 +192,8 @@ class OpenApiTest {
         expect(host.sendAs("PUT", "/environments/other", "text/plain", env), 415);
         expect(host.put("/environments/other", env), 409); // prod's sites: resource-in-another-environment
         expect(host.sendAs("POST", "/deployments", null, RecordingHost.startBody("prod", NEW_PACKAGE, "ReadOnly", null)), 415);
+        expect(host.sendAs("POST", "/deployments/plan", null, RecordingHost.startBody("prod", NEW_PACKAGE, "ReadOnly",
+                null)), 415);
         expect(host.sendAs("POST", "/deployments/" + completedId + "/complete", "application/x-www-form-urlencoded",
                 "{}"), 415);
         expect(host.sendAs("POST", "/deployments/" + failedId + "/reset", "application/json; charset=iso-8859-1",
@@ -243,6 +255,7 @@ class OpenApiTest {
         List<OpenApiChecks.HttpFunction> functions = OpenApiChecks.httpFunctions();
 
         assertEquals(Set.of("PUT /environments/{name}", "GET /environments/{name}", "POST /deployments",
+                        "POST /deployments/plan",
                         "GET /deployments/{id}", "GET /deployments/{id}/log", "GET /deployments/{id}/diagnosis",
                         "GET /deployments/{id}/timeline", "GET /deployments/{id}/support-bundle",
                         "POST /deployments/{id}/complete", "POST /deployments/{id}/reset", "GET /openapi.json"),

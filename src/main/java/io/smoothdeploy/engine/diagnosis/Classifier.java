@@ -78,7 +78,7 @@ public final class Classifier {
         DeploymentError deciding = deployment.errors().get(deployment.errors().size() - 1);
         List<DeploymentError> errors = errorsDecidingFirst(deciding, deployment, snapshot.webApps());
         List<String> affected = affectedWebApps(errors, snapshot.webApps());
-        Finding finding = classify(deciding);
+        Finding finding = classify(deciding, snapshot);
         List<String> evidence = Evidence.gather(errors, finding.cause(), deciding.kind(), Set.copyOf(affected),
                 deciding.webApp() == null, log == null ? List.of() : log);
         return Optional.of(new Diagnosis(finding.cause(), finding.summary(), evidence, affected, finding.fix(),
@@ -128,13 +128,13 @@ public final class Classifier {
         return List.copyOf(ordered);
     }
 
-    private static Finding classify(DeploymentError error) {
+    private static Finding classify(DeploymentError error, DeploymentSnapshot snapshot) {
         if (error.kind() == null) {
             return unknown(error);
         }
         switch (error.kind()) {
             case WARM_UP:
-                return warmUp(error);
+                return warmUp(error, snapshot);
             case CREDENTIALS:
                 return credentials(error);
             case PACKAGE:
@@ -150,7 +150,7 @@ public final class Classifier {
     }
 
     /** A warm-up failure: what the slot answered decides the cause. */
-    private static Finding warmUp(DeploymentError error) {
+    private static Finding warmUp(DeploymentError error, DeploymentSnapshot snapshot) {
         Answer answer = Answer.of(text(error));
         boolean maintenanceSlot = error.stage() == Stage.ENTER_MAINTENANCE;
         String slot = maintenanceSlot ? "maintenance slot" : "staging slot";
@@ -160,9 +160,7 @@ public final class Classifier {
             return new Finding(Cause.READ_ONLY_NOT_SUPPORTED,
                     "The version now in production" + on(error) + " does not support read-only mode: its"
                             + " maintenance slot failed on the read-only database clone" + during(error) + ".",
-                    "The version now in production cannot run on a read-only database. Start again in ReadWrite mode"
-                            + " (the live site then writes to the clone, and those writes are lost on Complete) or in"
-                            + " MaintenancePage mode, or first ship a release that supports read-only mode.",
+                    readOnlyFix(snapshot),
                     Advice.RETRY_SAME_PACKAGE);
         }
         if (answer.status() == 403) {
@@ -182,9 +180,31 @@ public final class Classifier {
         boolean threw = exception.lookingAt();
         if (answer.serverError() && (threw || FAILED_TO_START.matcher(answer.detail()).find())) {
             String what = threw ? "it throws " + exception.group(1) : "it stops with an error";
-            return maintenanceSlot ? startupOnClone(what, where) : startup(what, where);
+            return maintenanceSlot ? startupOnClone(what, where, snapshot) : startup(what, where);
         }
         return warmUpTimeout(answer, slot + on(error), maintenanceSlot, during(error));
+    }
+
+    /**
+     * What to do when the version in production cannot run read-only. Another mode needs a fresh start: a start in
+     * another mode is refused while a web app of the failed run is still in maintenance in this one (see
+     * {@link io.smoothdeploy.engine.Resume#refusal}), so then the reset comes first, and the advice says so.
+     */
+    private static String readOnlyFix(DeploymentSnapshot snapshot) {
+        String modes = "start again in ReadWrite mode (the live site then writes to the clone, and those writes are"
+                + " lost on Complete) or in MaintenancePage mode";
+        List<String> inMaintenance = inMaintenance(snapshot);
+        if (inMaintenance.isEmpty()) {
+            return "The version now in production cannot run on a read-only database. S" + modes.substring(1)
+                    + ", or first ship a release that supports read-only mode.";
+        }
+        String id = snapshot.deployment().id();
+        return "The version now in production cannot run on a read-only database. " + String.join(", ", inMaintenance)
+                + " stayed in maintenance in " + snapshot.deployment().mode().wireName() + " mode, and a start in"
+                + " another mode is refused while a web app is in maintenance: first reset deployment " + id
+                + " (POST /api/deployments/" + id + "/reset) and wait for Reset, then " + modes + ". Or ship a release"
+                + " that supports read-only mode and start it in " + snapshot.deployment().mode().wireName()
+                + " mode, which resumes this run.";
     }
 
     private static Finding migration(String where) {
@@ -219,14 +239,27 @@ public final class Classifier {
     }
 
     /** The release that fails to start here is the one already live, so a new package cannot be the fix. */
-    private static Finding startupOnClone(String what, String where) {
+    private static Finding startupOnClone(String what, String where, DeploymentSnapshot snapshot) {
+        String otherMode = "start again in MaintenancePage mode";
+        List<String> inMaintenance = inMaintenance(snapshot);
+        if (!inMaintenance.isEmpty() && snapshot.deployment().mode() != io.smoothdeploy.engine.DeploymentMode.MAINTENANCE_PAGE) {
+            String id = snapshot.deployment().id();
+            otherMode = "first reset deployment " + id + " (POST /api/deployments/" + id + "/reset: "
+                    + String.join(", ", inMaintenance) + " stayed in maintenance, and a start in another mode is"
+                    + " refused while a web app is) and wait for Reset, then " + otherMode;
+        }
         return new Finding(Cause.STARTUP_ERROR,
                 "The version now in production failed to start in the maintenance slot on the database clone: " + what
                         + where + ".",
                 "The new package is not at fault: the version now in production throws when it runs on the database"
                         + " clone with the deployment's settings. Read the exception in the evidence, correct the"
-                        + " environment (connection string, app settings) or start again in MaintenancePage mode.",
+                        + " environment (connection string, app settings) and start again with the same package, or "
+                        + otherMode + ".",
                 Advice.RETRY_SAME_PACKAGE);
+    }
+
+    private static List<String> inMaintenance(DeploymentSnapshot snapshot) {
+        return snapshot.webApps().stream().filter(WebAppState::maintenance).map(WebAppState::name).toList();
     }
 
     private static Finding warmUpTimeout(Answer answer, String slot, boolean maintenanceSlot, String during) {

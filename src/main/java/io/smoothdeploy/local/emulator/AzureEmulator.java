@@ -318,6 +318,26 @@ public final class AzureEmulator implements AutoCloseable {
     }
 
     /**
+     * Sets (or, with a null value, removes) an app setting of a slot by hand, as a person does in the portal's
+     * Configuration page: like ARM's {@code PUT config/appsettings}, the change restarts the slot's app
+     * (https://learn.microsoft.com/azure/app-service/configure-common, "Configure app settings").
+     */
+    public void setAppSettingByHand(String siteResourceId, String slotName, String name, String value) {
+        synchronized (lock) {
+            EmulatedSite site = site(siteResourceId).orElseThrow(() -> new IllegalArgumentException(
+                    "no site " + siteResourceId));
+            EmulatedSlot slot = site.slot(slotName).orElseThrow(() -> new IllegalArgumentException(
+                    "no slot " + slotName + " on " + siteResourceId));
+            if (value == null) {
+                slot.appSettings.remove(name);
+            } else {
+                slot.appSettings.put(name, value);
+            }
+            observers.forEach(o -> o.settingsChanged(site, slot));
+        }
+    }
+
+    /**
      * Sets fields of the slot's site configuration (see {@link EmulatedSlot#SITE_CONFIG_FIELDS}; a null value
      * clears one), as the portal's Configuration > General settings does.
      */
@@ -640,6 +660,16 @@ public final class AzureEmulator implements AutoCloseable {
     public void tamperPackage(String fileName) {
         synchronized (lock) {
             tamperedPackages.add(fileName);
+        }
+    }
+
+    /**
+     * The package file {@code fileName} is uploaded again as it is in the package directory: downloads answer its
+     * own bytes from now on (undoes {@link #tamperPackage}).
+     */
+    public void uploadPackageAgain(String fileName) {
+        synchronized (lock) {
+            tamperedPackages.remove(fileName);
         }
     }
 

@@ -29,7 +29,8 @@ import java.util.zip.ZipInputStream;
  *   "connectionStringName": "EPiServerDB",       // the connection string naming its database
  *   "connectionStringType": "SQLServer",         // the type whose variable prefix it reads (default SQLAzure)
  *   "startupFailure": "System.InvalidOperationException: ...",   // 500 with this first line
- *   "ipFilter": {"header": "X-Allowed", "value": "yes"},         // 403 without it
+ *   "ipFilter": {"header": "X-Allowed", "value": "yes",          // 403 without it, unless the client address
+ *                "allowListSetting": "IpAllowList"},             // is in this app setting (comma-separated)
  *   "migrationFailure": "Migration 42 failed",   // 500 when it starts in ReadWrite mode
  *   "pages": {"/": {"status": 200, "body": "..."}}
  * }
@@ -49,11 +50,32 @@ public record PackageManifest(String name, String version, Duration coldStart, b
     public static final String DEFAULT_CONNECTION_STRING_NAME = "EPiServerDB";
     public static final String DEFAULT_CONNECTION_STRING_TYPE = "SQLAzure";
 
-    /** Requests must carry {@code header: value}, or they answer 403. */
-    public record IpFilter(String header, String value) {
+    /**
+     * Requests must carry {@code header: value}, or they answer 403; when {@code allowListSetting} is not null, a
+     * request from a client address listed in that app setting (comma-separated) is admitted too, as an application
+     * that keeps its IP allow-list in configuration does.
+     */
+    public record IpFilter(String header, String value, String allowListSetting) {
         public IpFilter {
             Objects.requireNonNull(header, "header");
             Objects.requireNonNull(value, "value");
+        }
+
+        public IpFilter(String header, String value) {
+            this(header, value, null);
+        }
+
+        /** True when a request carrying {@code headerValue} from {@code clientAddress} is admitted. */
+        public boolean admits(String headerValue, String clientAddress, java.util.function.Function<String, String> setting) {
+            if (value.equals(headerValue)) {
+                return true;
+            }
+            if (allowListSetting == null || clientAddress == null) {
+                return false;
+            }
+            String listed = setting.apply(allowListSetting);
+            return listed != null && java.util.Arrays.stream(listed.split(",")).map(String::trim)
+                    .anyMatch(clientAddress::equals);
         }
     }
 
@@ -114,7 +136,8 @@ public record PackageManifest(String name, String version, Duration coldStart, b
         }
         JsonNode filter = root.path("ipFilter");
         IpFilter ipFilter = filter.isObject() && text(filter, "header") != null
-                ? new IpFilter(text(filter, "header"), filter.path("value").asText("")) : null;
+                ? new IpFilter(text(filter, "header"), filter.path("value").asText(""), text(filter, "allowListSetting"))
+                : null;
         Map<String, Page> pages = new LinkedHashMap<>();
         root.path("pages").fields().forEachRemaining(e -> pages.put(e.getKey(),
                 new Page(e.getValue().path("status").asInt(200), e.getValue().path("body").asText(""))));
@@ -165,6 +188,9 @@ public record PackageManifest(String name, String version, Duration coldStart, b
             ObjectNode filter = root.putObject("ipFilter");
             filter.put("header", ipFilter.header());
             filter.put("value", ipFilter.value());
+            if (ipFilter.allowListSetting() != null) {
+                filter.put("allowListSetting", ipFilter.allowListSetting());
+            }
         }
         if (migrationFailure != null) {
             root.put("migrationFailure", migrationFailure);

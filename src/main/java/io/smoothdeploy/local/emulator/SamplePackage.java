@@ -83,6 +83,15 @@ public final class SamplePackage {
         return this;
     }
 
+    /**
+     * The same, except that client addresses listed in the app setting {@code allowListSetting} (comma-separated)
+     * are admitted without the header: the allow-list lives in configuration, not in the package.
+     */
+    public SamplePackage ipFilter(String header, String value, String allowListSetting) {
+        this.ipFilter = new PackageManifest.IpFilter(header, value, allowListSetting);
+        return this;
+    }
+
     /** Starting in ReadWrite mode fails with this first line. */
     public SamplePackage migrationFailure(String firstLine) {
         this.migrationFailure = firstLine;

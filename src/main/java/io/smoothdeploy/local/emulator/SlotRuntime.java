@@ -35,6 +35,14 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class SlotRuntime implements SlotObserver {
 
+    /**
+     * The client address App Service's own swap warm-up requests come from: they are made internally, not through
+     * the external URL, from a REMOTE_ADDR starting with 10. or 100., which an app's rewrite or allow-list rules
+     * must let through (https://learn.microsoft.com/azure/app-service/deploy-staging-slots, "Troubleshoot swaps").
+     */
+    static final String SWAP_WARM_UP_ADDRESS = "100.64.0.1";
+
+
     static final String RUN_FROM_PACKAGE = "WEBSITE_RUN_FROM_PACKAGE";
     /**
      * The body of the empty default site a slot with no content serves (with 200, and no X-Package): App Service's
@@ -198,7 +206,7 @@ final class SlotRuntime implements SlotObserver {
             return new WarmUp("the warm-up request to " + path + " on slot '" + source.name() + "' got no answer within "
                     + limit.toSeconds() + " s (the instance is still starting)", null);
         }
-        Answer answer = host.answer(app, running, "GET", path, header -> null);
+        Answer answer = host.answer(app, running, "GET", path, header -> null, SWAP_WARM_UP_ADDRESS);
         String statuses = source.appSettings().get(PING_STATUSES);
         if (statuses == null || statuses.isBlank()) {
             return WarmUp.PASSED;
@@ -529,7 +537,8 @@ final class SlotRuntime implements SlotObserver {
                     try {
                         String path = Objects.requireNonNullElse(exchange.getRequestURI().getPath(), "/");
                         answer = answer(current, running, exchange.getRequestMethod(), path.isEmpty() ? "/" : path,
-                                exchange.getRequestHeaders()::getFirst);
+                                exchange.getRequestHeaders()::getFirst,
+                                exchange.getRemoteAddress().getAddress().getHostAddress());
                     } catch (RuntimeException e) {
                         answer = new Answer(500, "The emulated app failed: " + e, current);
                     }
@@ -539,7 +548,7 @@ final class SlotRuntime implements SlotObserver {
         }
 
         private Answer answer(AppInstance app, boolean running, String requestMethod, String requestPath,
-                              java.util.function.Function<String, String> header) {
+                              java.util.function.Function<String, String> header, String clientAddress) {
             if (!running) {
                 return new Answer(503, "Service Unavailable: stopped", null);
             }
@@ -563,7 +572,7 @@ final class SlotRuntime implements SlotObserver {
                 return new Answer(500, failure("Database is in read-only mode", "EPiServer.Data.Providers"), app);
             }
             PackageManifest.IpFilter filter = manifest.ipFilter();
-            if (filter != null && !filter.value().equals(header.apply(filter.header()))) {
+            if (filter != null && !filter.admits(header.apply(filter.header()), clientAddress, app.appSettings()::get)) {
                 return new Answer(403, "Forbidden: IP address not allowed", app);
             }
             String method = requestMethod.toUpperCase(Locale.ROOT);

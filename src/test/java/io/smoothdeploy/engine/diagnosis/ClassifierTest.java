@@ -287,6 +287,27 @@ class ClassifierTest {
         assertTrue(diagnosis.summary().contains("System.Data.SqlClient.SqlException"), diagnosis.summary());
     }
 
+    @Test
+    void anExceptionInTheMaintenanceSlotWithAnotherWebAppInMaintenanceSaysToResetBeforeAnotherMode() {
+        // Arrange: the scheduler stayed in maintenance; a start in MaintenancePage mode is refused until a reset
+        String message = "maintenance slot cms/maintenance did not warm up within 60 s: 0 of 1 warm-up requests"
+                + " ready; cms-prod.azurewebsites.net/: HTTP 500 System.Data.SqlClient.SqlException: Login failed";
+        DeploymentError error = new DeploymentError(FailureKind.WARM_UP, Stage.ENTER_MAINTENANCE, "cms", message,
+                FAILED_AT);
+        WebAppState cms = new WebAppState("d1", "cms", WebAppRole.ZERO_DOWNTIME, WebAppPhase.PENDING, false, null, 0,
+                null, Map.of(), null, "etag-cms").failed(error);
+
+        // Act
+        Diagnosis diagnosis = Classifier.diagnose(snapshot(failed(DeploymentStatus.FAILED, error), cms,
+                webApp("scheduler")), List.of()).orElseThrow();
+
+        // Assert
+        String fix = diagnosis.fix();
+        int reset = fix.indexOf("first reset deployment d1");
+        int otherMode = fix.indexOf("start again in MaintenancePage mode");
+        assertTrue(reset >= 0 && otherMode > reset, fix);
+    }
+
     // ----- builders -----
 
     private static String describedStage(Stage stage) {

@@ -269,7 +269,7 @@ class ReadmeSamplesIT {
                 "the token was printed: " + run);
         assertTrue(Files.readString(bin.resolve("calls")).startsWith("account get-access-token --output json --resource"
                 + " api://00000000-0000-0000-0000-00000000a11d\n"), "the CLI got its token from az");
-        JsonNode environment = get("/environments/prod");
+        JsonNode environment = get("/environments/sample");
         String id = environment.path("lastDeployment").path("id").asText();
         assertEquals("Succeeded", environment.path("lastDeployment").path("status").asText(), environment.toString());
         assertEquals("3f2a9c1", get("/deployments/" + id).path("commitId").asText());

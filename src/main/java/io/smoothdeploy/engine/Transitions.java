@@ -303,6 +303,10 @@ public final class Transitions {
     private static Decision verified(DeploymentSnapshot snapshot, Deployment deployment, StepOutcome.Advance advance,
                                      List<LogLine> log, Instant now) {
         VerificationPolicy policy = snapshot.environment().config().verification();
+        if (deployment.mode() == DeploymentMode.READ_WRITE) {
+            // kept with its time, so that a status poll shows it without asking SQL
+            deployment = deployment.withCloneWriteCount(new CloneWriteCount(advance.cloneWrites(), now));
+        }
         List<SmokeCheckResult> results = advance.smokeChecks();
         long failed = results.stream().filter(r -> !r.passed()).count();
         if (!results.isEmpty()) {

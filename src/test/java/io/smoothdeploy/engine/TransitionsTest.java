@@ -177,6 +177,31 @@ class TransitionsTest {
     }
 
     @Test
+    void awaitVerificationOfAReadWriteRunStoresTheClonesWriteCountWithItsTimeAndAReadOnlyRunStoresNone() {
+        // Arrange
+        Deployment readOnly = deployment(DeploymentStatus.IN_PROGRESS, Stage.AWAIT_VERIFICATION);
+        Deployment readWrite = new Deployment(readOnly.id(), readOnly.environment(), readOnly.status(), readOnly.stage(),
+                0, DeploymentMode.READ_WRITE, readOnly.packageUri(), readOnly.packageSha256(), null, readOnly.createdAt(),
+                readOnly.updatedAt(), null, false, List.of(), List.of(), List.of(), null, null, null, 0, null, "etag-d");
+        StepOutcome.Advance counted = new StepOutcome.Advance(null, List.of(), List.of(), 4L);
+        StepOutcome.Advance uncounted = new StepOutcome.Advance(null, List.of(), List.of(), null);
+
+        // Act
+        Decision writes = Transitions.decide(snapshot(readWrite, webApp("cms", WebAppPhase.WARMED_UP)),
+                message(Stage.AWAIT_VERIFICATION, null, 0), counted, NOW);
+        Decision unknown = Transitions.decide(snapshot(readWrite, webApp("cms", WebAppPhase.WARMED_UP)),
+                message(Stage.AWAIT_VERIFICATION, null, 0), uncounted, NOW);
+        Decision none = Transitions.decide(snapshot(readOnly, webApp("cms", WebAppPhase.WARMED_UP)),
+                message(Stage.AWAIT_VERIFICATION, null, 0), counted, NOW);
+
+        // Assert
+        assertEquals(new CloneWriteCount(4L, NOW), writes.deployment().cloneWriteCount());
+        assertEquals(new CloneWriteCount(null, NOW), unknown.deployment().cloneWriteCount(),
+                "a count that failed is stored as uncounted at its time, never as zero");
+        assertNull(none.deployment().cloneWriteCount());
+    }
+
+    @Test
     void completeCleanupSucceedsAndReleasesTheEnvironment() {
         // Arrange
         DeploymentSnapshot snapshot = snapshot(deployment(DeploymentStatus.COMPLETING, Stage.COMPLETE_CLEANUP),

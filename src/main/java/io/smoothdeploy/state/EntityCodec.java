@@ -268,8 +268,20 @@ final class EntityCodec {
 
     static EnvironmentRecord environmentRecord(TableEntity entity) {
         EnvironmentConfig config = fromJson(string(entity, P_CONFIG), EnvironmentConfig.class, entity);
-        return new EnvironmentRecord(config, string(entity, P_ACTIVE_DEPLOYMENT_ID),
+        String active = string(entity, P_ACTIVE_DEPLOYMENT_ID);
+        // a hold released by a merge is an empty string: a merge cannot remove a property
+        return new EnvironmentRecord(config, active == null || active.isEmpty() ? null : active,
                 string(entity, P_LAST_DEPLOYMENT_ID), entity.getETag());
+    }
+
+    /**
+     * The merge that releases a hold without reading the row: only the hold changes (to empty, read as none), the
+     * configuration and the last deployment stay as they are.
+     */
+    static TableEntity holdReleaseEntity(String environmentName) {
+        TableEntity entity = new TableEntity(partition(environmentName), ENVIRONMENT_ROW_KEY);
+        entity.addProperty(P_ACTIVE_DEPLOYMENT_ID, "");
+        return entity;
     }
 
     // ---------------------------------------------------------------- deployment

@@ -202,6 +202,31 @@ class TransitionsTest {
     }
 
     @Test
+    void aRunningDeploymentReadWithoutItsEnvironmentRowReleasesTheHoldUnreadAndOneNotRunningReleasesNothing() {
+        // Arrange: a step delivery reads only the deployment's rows
+        Deployment cleaning = deployment(DeploymentStatus.COMPLETING, Stage.COMPLETE_CLEANUP);
+        DeploymentSnapshot running = DeploymentSnapshot.withoutEnvironmentRow(Snapshots.environment("cms"), cleaning,
+                List.of(webApp("cms", WebAppPhase.LIVE)), List.of());
+        DeploymentSnapshot notRunning = DeploymentSnapshot.withoutEnvironmentRow(Snapshots.environment("cms"),
+                cleaning.withStatus(DeploymentStatus.RESETTING), List.of(webApp("cms", WebAppPhase.LIVE)), List.of());
+
+        // Act
+        Decision finished = Transitions.decide(running, message(Stage.COMPLETE_CLEANUP, null, 0),
+                StepOutcome.advance("Deleted temporary database"), NOW);
+        Decision failed = Transitions.decide(notRunning, message(Stage.COMPLETE_CLEANUP, null, 0),
+                StepOutcome.fail(FailureKind.CLOUD_OPERATION, "boom"), NOW);
+
+        // Assert
+        assertEquals(DeploymentStatus.SUCCEEDED, finished.deployment().status());
+        assertTrue(finished.environment().releasesUnread(), String.valueOf(finished.environment()));
+        assertFalse(Transitions.needsEnvironmentRow(running, finished));
+        // a delivery for a deployment not running that stage decides nothing, so it never releases a hold that may
+        // belong to another deployment by now
+        assertNull(failed.deployment());
+        assertNull(failed.environment());
+    }
+
+    @Test
     void completeCleanupSucceedsAndReleasesTheEnvironment() {
         // Arrange
         DeploymentSnapshot snapshot = snapshot(deployment(DeploymentStatus.COMPLETING, Stage.COMPLETE_CLEANUP),

@@ -432,6 +432,37 @@ class TableDeploymentStoreTest {
     // ------------------------------------------------------------------ commit
 
     @Test
+    void aHoldReleasedWithoutReadingTheRowClearsOnlyTheHoldAndAStaleDeploymentRowReleasesNothing() {
+        // Arrange: the environment is re-registered after the start (its row's etag changes; the hold stays)
+        DeploymentSnapshot before = started("u1");
+        EnvironmentRecord reRegistered = store.saveEnvironment(config(ENV), before.environment().etag());
+        Deployment stale = before.deployment();
+        store.commit(new Decision(stale.touchedAt(T0.plusSeconds(5)), List.of(), null, List.of(), List.of()));
+        Deployment current = store.load("u1").orElseThrow().deployment();
+
+        // Act
+        org.junit.jupiter.api.function.Executable staleRelease = () -> store.commit(new Decision(
+                stale.withStatus(DeploymentStatus.SUCCEEDED), List.of(),
+                EnvironmentRecord.releaseUnread(config(ENV)), List.of(), List.of()));
+        assertThrows(ConcurrencyConflictException.class, staleRelease);
+        EnvironmentRecord stillHeld = store.findEnvironment(ENV).orElseThrow();
+        store.commit(new Decision(current.withStatus(DeploymentStatus.SUCCEEDED), List.of(),
+                EnvironmentRecord.releaseUnread(config(ENV)), List.of(), List.of()));
+        EnvironmentRecord released = store.findEnvironment(ENV).orElseThrow();
+
+        // Assert
+        assertEquals("u1", reRegistered.activeDeploymentId());
+        assertEquals("u1", stillHeld.activeDeploymentId(), "a transaction that lost the race released nothing");
+        assertNull(released.activeDeploymentId());
+        assertEquals("u1", released.lastDeploymentId());
+        assertEquals(config(ENV), released.config());
+        assertEquals(DeploymentStatus.SUCCEEDED, store.load("u1").orElseThrow().deployment().status());
+        // the released row takes a new start (a conditional write on the etag as read)
+        store.createDeployment(released.withHold("u2"), deployment("u2", ENV, null), webApps("u2"), List.of());
+        assertEquals("u2", store.findEnvironment(ENV).orElseThrow().activeDeploymentId());
+    }
+
+    @Test
     void commitWritesEveryRowOfTheDecisionAndReleasesTheHold() {
         // Arrange
         DeploymentSnapshot before = started("c1");

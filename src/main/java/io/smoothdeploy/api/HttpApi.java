@@ -25,7 +25,6 @@ import io.smoothdeploy.state.DeploymentStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.OptionalLong;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -269,7 +268,7 @@ public final class HttpApi {
             Optional<Diagnosis> diagnosis = snapshot.deployment().errors().isEmpty() ? Optional.empty()
                     : Classifier.diagnose(snapshot, log);
             ObjectNode environment = Views.environment(snapshot.environment(), Optional.of(snapshot));
-            ObjectNode status = Views.deployment(snapshot, diagnosis, cloneWrites(snapshot));
+            ObjectNode status = Views.deployment(snapshot, diagnosis, showsCloneWrites(snapshot));
             ObjectNode bundle = Reports.supportBundle(environment, status, diagnosis, snapshot, log,
                     earlierRuns(snapshot.deployment()), clock.instant());
             Map<String, String> disposition = Map.of("Content-Disposition", "attachment; filename=\"support-bundle-"
@@ -294,7 +293,7 @@ public final class HttpApi {
     }
 
     private ObjectNode status(DeploymentSnapshot snapshot) {
-        return Views.deployment(snapshot, diagnosis(snapshot), cloneWrites(snapshot));
+        return Views.deployment(snapshot, diagnosis(snapshot), showsCloneWrites(snapshot));
     }
 
     private Optional<Diagnosis> diagnosis(DeploymentSnapshot snapshot) {
@@ -305,22 +304,15 @@ public final class HttpApi {
     }
 
     /**
-     * For a ReadWrite run that has its clone and has not gone live: how many writes reached the temporary
-     * database (empty when they cannot be counted). Null, to leave it out, for every other run.
+     * For a ReadWrite run that has its clone and has not gone live: whether to show the writes that reached the
+     * temporary database, as the steps and the timer last counted them (stored with their time on the deployment
+     * row; a poll never asks SQL).
      */
-    private OptionalLong cloneWrites(DeploymentSnapshot snapshot) {
+    private static boolean showsCloneWrites(DeploymentSnapshot snapshot) {
         Deployment deployment = snapshot.deployment();
         boolean cloned = deployment.status() == DeploymentStatus.AWAITING_VERIFICATION
                 || deployment.status() == DeploymentStatus.IN_PROGRESS && deployment.timings().containsKey(Stage.CLONE_DB);
-        if (deployment.mode() != DeploymentMode.READ_WRITE || !cloned) {
-            return null;
-        }
-        try {
-            return service.cloneWrites(snapshot);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "could not count the writes to the temporary database of " + deployment.id(), e);
-            return OptionalLong.empty();
-        }
+        return deployment.mode() == DeploymentMode.READ_WRITE && cloned;
     }
 
     public ApiResponse getDeploymentLog(String id, Map<String, String> headers) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smoothdeploy.app.Json;
 import io.smoothdeploy.engine.Actor;
 import io.smoothdeploy.engine.AuditEntry;
+import io.smoothdeploy.engine.CloneWriteCount;
 import io.smoothdeploy.engine.Deployment;
 import io.smoothdeploy.engine.DeploymentError;
 import io.smoothdeploy.engine.DeploymentSnapshot;
@@ -22,7 +23,6 @@ import io.smoothdeploy.engine.WebAppConfig;
 import io.smoothdeploy.engine.WebAppState;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /** The JSON shapes the API answers with. Package URIs are shown without their query string. */
 final class Views {
@@ -143,15 +143,16 @@ final class Views {
     }
 
     static ObjectNode deployment(DeploymentSnapshot snapshot) {
-        return deployment(snapshot, Optional.empty(), null);
+        return deployment(snapshot, Optional.empty(), false);
     }
 
     /**
      * @param diagnosis   why it failed, when it did
-     * @param cloneWrites for a ReadWrite run not yet gone live: the writes that reached the temporary database
-     *                    (empty when they cannot be counted); null to leave it out
+     * @param cloneWrites for a ReadWrite run not yet gone live: show the writes that reached the temporary database,
+     *                    as last counted and stored on the deployment ({@link Deployment#cloneWriteCount()}), with
+     *                    when they were counted
      */
-    static ObjectNode deployment(DeploymentSnapshot snapshot, Optional<Diagnosis> diagnosis, OptionalLong cloneWrites) {
+    static ObjectNode deployment(DeploymentSnapshot snapshot, Optional<Diagnosis> diagnosis, boolean cloneWrites) {
         Deployment deployment = snapshot.deployment();
         ObjectNode body = Json.mapper().createObjectNode();
         body.put("id", deployment.id());
@@ -205,13 +206,19 @@ final class Views {
         }
         ArrayNode smoke = body.putArray("smokeChecks");
         deployment.smokeChecks().forEach(r -> smoke.add(smokeCheck(r)));
-        if (cloneWrites != null) {
+        if (cloneWrites) {
             ObjectNode clone = body.putObject("temporaryDatabase");
             clone.put("name", deployment.temporaryDatabaseName(snapshot.environment().config().database().name()));
-            if (cloneWrites.isPresent()) {
-                clone.put("writesSinceClone", cloneWrites.getAsLong());
+            CloneWriteCount count = deployment.cloneWriteCount();
+            if (count != null && count.writes() != null) {
+                clone.put("writesSinceClone", count.writes());
             } else {
                 clone.putNull("writesSinceClone");
+            }
+            if (count != null) {
+                clone.put("writesCountedAt", count.countedAt().toString());
+            } else {
+                clone.putNull("writesCountedAt");
             }
         }
         ArrayNode errors = body.putArray("errors");

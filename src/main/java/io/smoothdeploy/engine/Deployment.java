@@ -47,6 +47,9 @@ import java.util.Map;
  *                         orchestrator last deployed there); values may carry a SAS query string: never log them whole
  * @param audit            the commands asked of this deployment, oldest first: who started it, rolled it forward,
  *                         completed it, accepted data loss or reset it (empty for rows written before it was kept)
+ * @param cloneWriteCount  for a ReadWrite run: the last count of the writes that reached the temporary database,
+ *                         with when it was taken (by the await-verification step, the timer or Complete); null when
+ *                         not counted yet (and for rows written before it was kept). What a status poll shows
  * @param etag             the store's version of this row
  */
 public record Deployment(
@@ -79,6 +82,7 @@ public record Deployment(
         Long cloneWritesAccepted,
         Map<String, String> maintenancePackages,
         List<AuditEntry> audit,
+        CloneWriteCount cloneWriteCount,
         String etag) {
 
     /** {@link #cloneWritesAccepted} when a person accepted losing writes that could not be counted. */
@@ -140,6 +144,32 @@ public record Deployment(
                 updatedAt, stageStartedAt, rollbackDatabase, errors, warnings, validationLinks, lineageId, resumedFrom,
                 lineageStartedAt, round, staleEpisode, commitId, pipelineRunUrl, packageVerifiedAt, smokeChecks,
                 timings, cloneWritesAccepted, maintenancePackages, List.of(), etag);
+    }
+
+    /** A deployment whose temporary database's writes were not counted yet (as rows written before it was kept). */
+    public Deployment(String id, String environment, DeploymentStatus status, Stage stage, int checks,
+                      DeploymentMode mode, String packageUri, String packageSha256, String idempotencyKey,
+                      Instant createdAt, Instant updatedAt, Instant stageStartedAt, boolean rollbackDatabase,
+                      List<DeploymentError> errors, List<String> warnings, List<String> validationLinks,
+                      String lineageId, String resumedFrom, Instant lineageStartedAt, int round, String staleEpisode,
+                      String commitId, String pipelineRunUrl, Instant packageVerifiedAt,
+                      List<SmokeCheckResult> smokeChecks, Map<Stage, WebAppState.StageTiming> timings,
+                      Long cloneWritesAccepted, Map<String, String> maintenancePackages, List<AuditEntry> audit,
+                      String etag) {
+        this(id, environment, status, stage, checks, mode, packageUri, packageSha256, idempotencyKey, createdAt,
+                updatedAt, stageStartedAt, rollbackDatabase, errors, warnings, validationLinks, lineageId, resumedFrom,
+                lineageStartedAt, round, staleEpisode, commitId, pipelineRunUrl, packageVerifiedAt, smokeChecks,
+                timings, cloneWritesAccepted, maintenancePackages, audit, null, etag);
+    }
+
+    /**
+     * The same deployment with a new count of the writes to its temporary database (see {@link #cloneWriteCount});
+     * progress time is left as it is, so a count never looks like progress to the reconciler.
+     */
+    public Deployment withCloneWriteCount(CloneWriteCount count) {
+        Copy next = copy();
+        next.cloneWriteCount = count;
+        return next.build();
     }
 
     /** The same deployment with one more command recorded (see {@link #audit}). */
@@ -307,6 +337,7 @@ public record Deployment(
         private Long cloneWritesAccepted;
         private Map<String, String> maintenancePackages;
         private List<AuditEntry> audit;
+        private CloneWriteCount cloneWriteCount;
 
         Copy(Deployment from) {
             this.from = from;
@@ -331,6 +362,7 @@ public record Deployment(
             this.cloneWritesAccepted = from.cloneWritesAccepted;
             this.maintenancePackages = from.maintenancePackages;
             this.audit = from.audit;
+            this.cloneWriteCount = from.cloneWriteCount;
         }
 
         Copy status(DeploymentStatus value) {
@@ -378,7 +410,7 @@ public record Deployment(
                     packageSha256, from.idempotencyKey, from.createdAt, updatedAt, stageStartedAt,
                     rollbackDatabase, errors, warnings, validationLinks, from.lineageId, from.resumedFrom,
                     from.lineageStartedAt, round, staleEpisode, commitId, pipelineRunUrl, packageVerifiedAt,
-                    smokeChecks, timings, cloneWritesAccepted, maintenancePackages, audit, from.etag);
+                    smokeChecks, timings, cloneWritesAccepted, maintenancePackages, audit, cloneWriteCount, from.etag);
         }
     }
 }

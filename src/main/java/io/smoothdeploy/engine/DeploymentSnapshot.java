@@ -55,9 +55,11 @@ public record DeploymentSnapshot(EnvironmentRecord environment, Deployment deplo
         java.util.List<OutgoingMessage> pending = new java.util.ArrayList<>(outbox.stream()
                 .filter(m -> !decision.clearedOutbox().contains(m.message().messageId())).toList());
         pending.addAll(decision.messages());
-        return new DeploymentSnapshot(decision.environment() != null ? decision.environment() : environment,
+        // a hold released without reading the row leaves this snapshot's environment as it was (unread: no hold)
+        boolean written = decision.environment() != null && !decision.environment().releasesUnread();
+        return new DeploymentSnapshot(written ? decision.environment() : environment,
                 decision.deployment() != null ? decision.deployment() : deployment, List.copyOf(apps.values()),
-                pending, environmentRead || decision.environment() != null);
+                pending, environmentRead || written);
     }
 
     public Optional<WebAppState> webApp(String name) {

@@ -101,6 +101,7 @@ public final class StaleMaintenanceMonitor {
                     continue;
                 }
                 outbox.drainAndClear(snapshot.get());
+                countCloneWrites(snapshot.get(), now);
                 List<OutgoingMessage> again = Transitions.reconcile(snapshot.get(), now, RECONCILE_AFTER);
                 if (!again.isEmpty()) {
                     LOG.info(() -> "deployment " + id + " has been quiet since " + snapshot.get().deployment().updatedAt()
@@ -110,6 +111,33 @@ public final class StaleMaintenanceMonitor {
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "could not reconcile deployment " + id + "; next tick", e);
             }
+        }
+    }
+
+    /**
+     * While a ReadWrite deployment awaits verification the old code keeps writing to its temporary database: each
+     * tick counts those writes again and stores the count with its time on the deployment row, which is what a
+     * status poll shows (a poll never asks SQL). Progress time is left as it is. A lost race or a failed count is
+     * left to the next tick; Complete counts fresh whatever is stored.
+     */
+    private void countCloneWrites(DeploymentSnapshot snapshot, Instant now) {
+        Deployment deployment = snapshot.deployment();
+        if (deployment.mode() != DeploymentMode.READ_WRITE || deployment.status() != DeploymentStatus.AWAITING_VERIFICATION) {
+            return;
+        }
+        java.util.OptionalLong writes;
+        try {
+            writes = service.cloneWrites(snapshot);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not count the writes to the temporary database of " + deployment.id()
+                    + "; next tick", e);
+            return;
+        }
+        CloneWriteCount count = new CloneWriteCount(writes.isPresent() ? writes.getAsLong() : null, now);
+        try {
+            store.commit(new Decision(deployment.withCloneWriteCount(count), List.of(), null, List.of(), List.of()));
+        } catch (ConcurrencyConflictException e) {
+            LOG.fine(() -> "deployment " + deployment.id() + " changed while its clone's writes were counted; next tick");
         }
     }
 

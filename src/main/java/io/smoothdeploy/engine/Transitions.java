@@ -303,6 +303,10 @@ public final class Transitions {
     private static Decision verified(DeploymentSnapshot snapshot, Deployment deployment, StepOutcome.Advance advance,
                                      List<LogLine> log, Instant now) {
         VerificationPolicy policy = snapshot.environment().config().verification();
+        if (deployment.mode() == DeploymentMode.READ_WRITE) {
+            // kept with its time, so that a status poll shows it without asking SQL
+            deployment = deployment.withCloneWriteCount(new CloneWriteCount(advance.cloneWrites(), now));
+        }
         List<SmokeCheckResult> results = advance.smokeChecks();
         long failed = results.stream().filter(r -> !r.passed()).count();
         if (!results.isEmpty()) {
@@ -389,14 +393,19 @@ public final class Transitions {
 
     /**
      * Releases the environment's hold when this deployment holds it. A snapshot without the environment row
-     * (a step delivery reads only the deployment's rows) cannot tell: the decision then names the snapshot's
-     * placeholder record, which has no etag, so no store writes it; the runner reads the environment row and
-     * decides again ({@link #needsEnvironmentRow}).
+     * (a step delivery reads only the deployment's rows) cannot tell by reading, but a deployment that is running
+     * as read holds its environment: the hold is taken in the transaction that makes a deployment start or reset
+     * (on the environment row's etag, with no hold on it), kept by a re-registration (on the etag too) and given
+     * up only in the transaction that makes the deployment terminal. So when this decision's transaction commits,
+     * the deployment's row is as read (its etag is a condition), it is still running, and the hold is its own: the
+     * release is written without reading the row ({@link EnvironmentRecord#releaseUnread}). For a deployment not
+     * running as read the decision names the snapshot's placeholder record, which has no etag, so no store writes
+     * it; the runner reads the environment row and decides again ({@link #needsEnvironmentRow}).
      */
     private static EnvironmentRecord releaseHold(DeploymentSnapshot snapshot) {
         EnvironmentRecord environment = snapshot.environment();
         if (!snapshot.environmentRead()) {
-            return environment;
+            return isRunning(snapshot.deployment()) ? EnvironmentRecord.releaseUnread(environment.config()) : environment;
         }
         return snapshot.deployment().id().equals(environment.activeDeploymentId()) ? environment.withoutHold() : null;
     }
@@ -406,7 +415,7 @@ public final class Transitions {
      * did not read: decide again on the snapshot with the environment row.
      */
     public static boolean needsEnvironmentRow(DeploymentSnapshot snapshot, Decision decision) {
-        return !snapshot.environmentRead() && decision.environment() != null;
+        return !snapshot.environmentRead() && decision.environment() != null && !decision.environment().releasesUnread();
     }
 
     private static boolean isRunning(Deployment deployment) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.smoothdeploy.app.Json;
 import io.smoothdeploy.engine.AuditEntry;
+import io.smoothdeploy.engine.CloneWriteCount;
 import io.smoothdeploy.engine.Deployment;
 import io.smoothdeploy.engine.DeploymentError;
 import io.smoothdeploy.engine.DeploymentMode;
@@ -109,6 +110,10 @@ final class EntityCodec {
     static final String P_SEQUENCE = "sequence";
     static final String P_CLONE_WRITES_ACCEPTED = "cloneWritesAccepted";
     static final String P_MAINTENANCE_PACKAGES = "maintenancePackages";
+    /** The last count of the writes to a ReadWrite run's temporary database; absent when it could not be counted. */
+    static final String P_CLONE_WRITES = "cloneWrites";
+    /** When that count was taken; rows without it (written before it was kept) read as not counted. */
+    static final String P_CLONE_WRITES_COUNTED_AT = "cloneWritesCountedAt";
     /** The commands asked of a deployment (JSON); rows written before it was kept have none, read as empty. */
     static final String P_AUDIT = "audit";
     static final String P_SWAP_REQUESTED_AT = "swapRequestedAt";
@@ -263,8 +268,20 @@ final class EntityCodec {
 
     static EnvironmentRecord environmentRecord(TableEntity entity) {
         EnvironmentConfig config = fromJson(string(entity, P_CONFIG), EnvironmentConfig.class, entity);
-        return new EnvironmentRecord(config, string(entity, P_ACTIVE_DEPLOYMENT_ID),
+        String active = string(entity, P_ACTIVE_DEPLOYMENT_ID);
+        // a hold released by a merge is an empty string: a merge cannot remove a property
+        return new EnvironmentRecord(config, active == null || active.isEmpty() ? null : active,
                 string(entity, P_LAST_DEPLOYMENT_ID), entity.getETag());
+    }
+
+    /**
+     * The merge that releases a hold without reading the row: only the hold changes (to empty, read as none), the
+     * configuration and the last deployment stay as they are.
+     */
+    static TableEntity holdReleaseEntity(String environmentName) {
+        TableEntity entity = new TableEntity(partition(environmentName), ENVIRONMENT_ROW_KEY);
+        entity.addProperty(P_ACTIVE_DEPLOYMENT_ID, "");
+        return entity;
     }
 
     // ---------------------------------------------------------------- deployment
@@ -312,6 +329,10 @@ final class EntityCodec {
         put(entity, P_CLONE_WRITES_ACCEPTED, d.cloneWritesAccepted());
         put(entity, P_MAINTENANCE_PACKAGES, d.maintenancePackages().isEmpty() ? null : toJson(d.maintenancePackages()));
         put(entity, P_AUDIT, d.audit().isEmpty() ? null : toJson(d.audit()));
+        if (d.cloneWriteCount() != null) {
+            put(entity, P_CLONE_WRITES, d.cloneWriteCount().writes());
+            put(entity, P_CLONE_WRITES_COUNTED_AT, time(d.cloneWriteCount().countedAt()));
+        }
         return withEtag(entity, d.etag());
     }
 
@@ -351,7 +372,20 @@ final class EntityCodec {
                 string(e, P_MAINTENANCE_PACKAGES) == null ? Map.of()
                         : fromJson(string(e, P_MAINTENANCE_PACKAGES), PACKAGES, e),
                 listOrEmpty(e, P_AUDIT, AUDIT),
+                cloneWriteCount(e),
                 e.getETag());
+    }
+
+    private static CloneWriteCount cloneWriteCount(TableEntity e) {
+        Instant countedAt = instant(e, P_CLONE_WRITES_COUNTED_AT);
+        if (countedAt == null) {
+            return null;
+        }
+        Object writes = e.getProperty(P_CLONE_WRITES);
+        if (writes != null && !(writes instanceof Number)) {
+            throw corrupt(e, "property " + P_CLONE_WRITES + " is not a number");
+        }
+        return new CloneWriteCount(writes == null ? null : ((Number) writes).longValue(), countedAt);
     }
 
     // ---------------------------------------------------------------- web apps

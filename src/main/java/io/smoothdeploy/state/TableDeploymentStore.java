@@ -365,7 +365,18 @@ public final class TableDeploymentStore implements DeploymentStore {
             requireEtag(webApp.etag(), "web app " + webApp.name() + " of deployment " + deploymentId);
             actions.add(update(stamped(EntityCodec.webAppEntity(env, webApp), decisionId)));
         }
-        if (environment != null) {
+        if (environment != null && environment.releasesUnread()) {
+            // Merge, If-Match *: the row always exists (environments are never deleted), and the transaction is
+            // conditional on the deployment's own row, whose running state means the hold is its own
+            // (EnvironmentRecord#releaseUnread). See "Merge Entity" (Azure Table service REST API): an entity
+            // merge with If-Match * updates whatever version is stored, and leaves the properties it omits.
+            if (deployment == null) {
+                throw new IllegalArgumentException("a hold released without reading the environment row needs the "
+                        + "deployment's own row in the same transaction");
+            }
+            actions.add(new TableTransactionAction(TableTransactionActionType.UPDATE_MERGE,
+                    stamped(EntityCodec.holdReleaseEntity(env), decisionId), false));
+        } else if (environment != null) {
             requireEtag(environment.etag(), "environment " + env);
             actions.add(update(stamped(EntityCodec.environmentEntity(environment), decisionId)));
         }

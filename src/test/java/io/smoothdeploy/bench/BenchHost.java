@@ -111,8 +111,12 @@ final class BenchHost implements AutoCloseable {
     }
 
     static String startBody(int i) {
+        return startBody(i, "ReadOnly");
+    }
+
+    static String startBody(int i, String mode) {
         return "{\"environment\":\"e" + i + "\",\"packageUri\":\"" + NEW_PACKAGE + "\",\"packageSha256\":\""
-                + SimulatedCloud.packageSha256(NEW_PACKAGE) + "\",\"mode\":\"ReadOnly\"}";
+                + SimulatedCloud.packageSha256(NEW_PACKAGE) + "\",\"mode\":\"" + mode + "\"}";
     }
 
     /** Seeds and registers environment {@code e<i>}. */
@@ -123,8 +127,18 @@ final class BenchHost implements AutoCloseable {
 
     /** Starts a deployment on {@code e<i>}; returns its id. */
     String start(int i) {
-        return expect(202, call(HttpMethod.POST, "/deployments", startBody(i)), "start on e" + i)
+        return start(i, "ReadOnly");
+    }
+
+    /** The same, in {@code mode} (ReadOnly, ReadWrite). */
+    String start(int i, String mode) {
+        return expect(202, call(HttpMethod.POST, "/deployments", startBody(i, mode)), "start on e" + i)
                 .get("id").asText();
+    }
+
+    /** The deployment's whole status document ({@code GET /deployments/{id}}). */
+    JsonNode statusDocument(String id) {
+        return expect(200, call(HttpMethod.GET, "/deployments/" + id, null), "status of " + id);
     }
 
     void complete(String id) {

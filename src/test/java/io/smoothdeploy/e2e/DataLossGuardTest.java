@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.smoothdeploy.local.LocalExecutionContext;
 import io.smoothdeploy.local.emulator.SamplePackage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,6 +42,8 @@ class DataLossGuardTest {
         assertEquals(200, writeThroughProduction());
 
         // Act
+        JsonNode counted = azure.http.get("/deployments/" + id).json();
+        azure.stack.timer().staleMaintenance("{}", LocalExecutionContext.forFunction("StaleMaintenanceTimer"));
         JsonNode status = azure.http.get("/deployments/" + id).json();
         ApiClient.Response refused = azure.http.post("/deployments/" + id + "/complete", null);
         String stillAwaiting = azure.http.get("/deployments/" + id).json().get("status").asText();
@@ -48,8 +51,12 @@ class DataLossGuardTest {
                 "{\"acceptDataLoss\":true,\"acceptedBy\":\"jane@example.com\"}");
         azure.runQueues();
 
-        // Assert
+        // Assert: a poll shows the count as last stored, with its time: the step's (before the writes), then the
+        // timer's; Complete counts again itself
+        assertEquals(0, counted.get("temporaryDatabase").get("writesSinceClone").asInt(), counted.toString());
+        assertTrue(counted.get("temporaryDatabase").get("writesCountedAt").isTextual(), counted.toString());
         assertEquals(2, status.get("temporaryDatabase").get("writesSinceClone").asInt(), status.toString());
+        assertTrue(status.get("temporaryDatabase").get("writesCountedAt").isTextual(), status.toString());
         assertEquals(409, refused.status(), refused.body());
         assertEquals("application/problem+json", refused.contentType());
         assertEquals("urn:smoothdeploy:problem:data-loss", refused.json().get("type").asText());

@@ -177,6 +177,56 @@ class TransitionsTest {
     }
 
     @Test
+    void awaitVerificationOfAReadWriteRunStoresTheClonesWriteCountWithItsTimeAndAReadOnlyRunStoresNone() {
+        // Arrange
+        Deployment readOnly = deployment(DeploymentStatus.IN_PROGRESS, Stage.AWAIT_VERIFICATION);
+        Deployment readWrite = new Deployment(readOnly.id(), readOnly.environment(), readOnly.status(), readOnly.stage(),
+                0, DeploymentMode.READ_WRITE, readOnly.packageUri(), readOnly.packageSha256(), null, readOnly.createdAt(),
+                readOnly.updatedAt(), null, false, List.of(), List.of(), List.of(), null, null, null, 0, null, "etag-d");
+        StepOutcome.Advance counted = new StepOutcome.Advance(null, List.of(), List.of(), 4L);
+        StepOutcome.Advance uncounted = new StepOutcome.Advance(null, List.of(), List.of(), null);
+
+        // Act
+        Decision writes = Transitions.decide(snapshot(readWrite, webApp("cms", WebAppPhase.WARMED_UP)),
+                message(Stage.AWAIT_VERIFICATION, null, 0), counted, NOW);
+        Decision unknown = Transitions.decide(snapshot(readWrite, webApp("cms", WebAppPhase.WARMED_UP)),
+                message(Stage.AWAIT_VERIFICATION, null, 0), uncounted, NOW);
+        Decision none = Transitions.decide(snapshot(readOnly, webApp("cms", WebAppPhase.WARMED_UP)),
+                message(Stage.AWAIT_VERIFICATION, null, 0), counted, NOW);
+
+        // Assert
+        assertEquals(new CloneWriteCount(4L, NOW), writes.deployment().cloneWriteCount());
+        assertEquals(new CloneWriteCount(null, NOW), unknown.deployment().cloneWriteCount(),
+                "a count that failed is stored as uncounted at its time, never as zero");
+        assertNull(none.deployment().cloneWriteCount());
+    }
+
+    @Test
+    void aRunningDeploymentReadWithoutItsEnvironmentRowReleasesTheHoldUnreadAndOneNotRunningReleasesNothing() {
+        // Arrange: a step delivery reads only the deployment's rows
+        Deployment cleaning = deployment(DeploymentStatus.COMPLETING, Stage.COMPLETE_CLEANUP);
+        DeploymentSnapshot running = DeploymentSnapshot.withoutEnvironmentRow(Snapshots.environment("cms"), cleaning,
+                List.of(webApp("cms", WebAppPhase.LIVE)), List.of());
+        DeploymentSnapshot notRunning = DeploymentSnapshot.withoutEnvironmentRow(Snapshots.environment("cms"),
+                cleaning.withStatus(DeploymentStatus.RESETTING), List.of(webApp("cms", WebAppPhase.LIVE)), List.of());
+
+        // Act
+        Decision finished = Transitions.decide(running, message(Stage.COMPLETE_CLEANUP, null, 0),
+                StepOutcome.advance("Deleted temporary database"), NOW);
+        Decision failed = Transitions.decide(notRunning, message(Stage.COMPLETE_CLEANUP, null, 0),
+                StepOutcome.fail(FailureKind.CLOUD_OPERATION, "boom"), NOW);
+
+        // Assert
+        assertEquals(DeploymentStatus.SUCCEEDED, finished.deployment().status());
+        assertTrue(finished.environment().releasesUnread(), String.valueOf(finished.environment()));
+        assertFalse(Transitions.needsEnvironmentRow(running, finished));
+        // a delivery for a deployment not running that stage decides nothing, so it never releases a hold that may
+        // belong to another deployment by now
+        assertNull(failed.deployment());
+        assertNull(failed.environment());
+    }
+
+    @Test
     void completeCleanupSucceedsAndReleasesTheEnvironment() {
         // Arrange
         DeploymentSnapshot snapshot = snapshot(deployment(DeploymentStatus.COMPLETING, Stage.COMPLETE_CLEANUP),

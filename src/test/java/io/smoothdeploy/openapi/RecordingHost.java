@@ -2,6 +2,7 @@ package io.smoothdeploy.openapi;
 
 import java.util.Locale;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.smoothdeploy.local.LocalExecutionContext;
 import io.smoothdeploy.local.LocalStack;
 import io.smoothdeploy.local.ManualClock;
 import io.smoothdeploy.local.SimulatedCloud;
@@ -114,6 +115,11 @@ final class RecordingHost implements AutoCloseable {
     /** Delivers every message due within the next two hours of virtual time. */
     void runQueues() {
         stack.queue().runUntilIdle(Duration.ofHours(2));
+    }
+
+    /** One tick of the stale-maintenance timer (it also counts the writes to a waiting ReadWrite run's clone). */
+    void runTimer() {
+        stack.timer().staleMaintenance("{}", LocalExecutionContext.forFunction("StaleMaintenanceTimer"));
     }
 
     OpenApiChecks.Exchange put(String path, String body) {

@@ -12,6 +12,7 @@ import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableErrorCode;
 import com.azure.data.tables.models.TableServiceException;
 import io.smoothdeploy.engine.DatabaseConfig;
+import io.smoothdeploy.engine.CloneWriteCount;
 import io.smoothdeploy.engine.Decision;
 import io.smoothdeploy.engine.StepMessage;
 import io.smoothdeploy.engine.OutgoingMessage;
@@ -269,6 +270,7 @@ class TableDeploymentStoreTest {
         assertEquals(withEtag(d, snapshot.deployment().etag()), snapshot.deployment());
         assertNull(snapshot.deployment().idempotencyKey());
         assertNull(snapshot.deployment().stageStartedAt());
+        assertNull(snapshot.deployment().cloneWriteCount(), "a row without a write count reads as not counted");
         WebAppState cms = snapshot.webApp("cms").orElseThrow();
         assertNull(cms.workingStage());
         assertNull(cms.error());
@@ -276,6 +278,26 @@ class TableDeploymentStoreTest {
         assertTrue(cms.timings().isEmpty());
         assertNull(store.readLog("d2").get(0).webApp());
         assertEquals(0, tables.countStateRows("idem_"));
+    }
+
+    @Test
+    void aWriteCountRoundTripsWithItsTimeAndAnUncountedOneKeepsOnlyItsTime() {
+        // Arrange
+        EnvironmentRecord env = store.saveEnvironment(config(ENV), null);
+        Deployment d = fullDeployment("d3", ENV).withCloneWriteCount(new CloneWriteCount(12L, T0.plusSeconds(90)));
+        store.createDeployment(env.withHold(d.id()), d, webApps(d.id()), List.of());
+        Deployment stored = store.load(d.id()).orElseThrow().deployment();
+
+        // Act
+        store.commit(new Decision(stored.withCloneWriteCount(new CloneWriteCount(null, T0.plusSeconds(390))),
+                List.of(), null, List.of(), List.of()));
+        Deployment recounted = store.load(d.id()).orElseThrow().deployment();
+
+        // Assert
+        assertEquals(new CloneWriteCount(12L, T0.plusSeconds(90)), stored.cloneWriteCount());
+        assertEquals(new CloneWriteCount(null, T0.plusSeconds(390)), recounted.cloneWriteCount(),
+                "replacing the row drops the old number: an uncounted moment never shows an earlier count");
+        assertEquals(stored.updatedAt(), recounted.updatedAt());
     }
 
     @Test
@@ -408,6 +430,37 @@ class TableDeploymentStoreTest {
     }
 
     // ------------------------------------------------------------------ commit
+
+    @Test
+    void aHoldReleasedWithoutReadingTheRowClearsOnlyTheHoldAndAStaleDeploymentRowReleasesNothing() {
+        // Arrange: the environment is re-registered after the start (its row's etag changes; the hold stays)
+        DeploymentSnapshot before = started("u1");
+        EnvironmentRecord reRegistered = store.saveEnvironment(config(ENV), before.environment().etag());
+        Deployment stale = before.deployment();
+        store.commit(new Decision(stale.touchedAt(T0.plusSeconds(5)), List.of(), null, List.of(), List.of()));
+        Deployment current = store.load("u1").orElseThrow().deployment();
+
+        // Act
+        org.junit.jupiter.api.function.Executable staleRelease = () -> store.commit(new Decision(
+                stale.withStatus(DeploymentStatus.SUCCEEDED), List.of(),
+                EnvironmentRecord.releaseUnread(config(ENV)), List.of(), List.of()));
+        assertThrows(ConcurrencyConflictException.class, staleRelease);
+        EnvironmentRecord stillHeld = store.findEnvironment(ENV).orElseThrow();
+        store.commit(new Decision(current.withStatus(DeploymentStatus.SUCCEEDED), List.of(),
+                EnvironmentRecord.releaseUnread(config(ENV)), List.of(), List.of()));
+        EnvironmentRecord released = store.findEnvironment(ENV).orElseThrow();
+
+        // Assert
+        assertEquals("u1", reRegistered.activeDeploymentId());
+        assertEquals("u1", stillHeld.activeDeploymentId(), "a transaction that lost the race released nothing");
+        assertNull(released.activeDeploymentId());
+        assertEquals("u1", released.lastDeploymentId());
+        assertEquals(config(ENV), released.config());
+        assertEquals(DeploymentStatus.SUCCEEDED, store.load("u1").orElseThrow().deployment().status());
+        // the released row takes a new start (a conditional write on the etag as read)
+        store.createDeployment(released.withHold("u2"), deployment("u2", ENV, null), webApps("u2"), List.of());
+        assertEquals("u2", store.findEnvironment(ENV).orElseThrow().activeDeploymentId());
+    }
 
     @Test
     void commitWritesEveryRowOfTheDecisionAndReleasesTheHold() {

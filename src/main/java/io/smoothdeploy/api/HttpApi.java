@@ -171,6 +171,28 @@ public final class HttpApi {
         });
     }
 
+    /**
+     * Every registered environment, by name, with its running deployment, its last deployment's status and which
+     * web apps that deployment left in maintenance. One scan for the environment rows, then one range read per
+     * environment that has a last deployment.
+     */
+    public ApiResponse listEnvironments(Map<String, String> headers) {
+        return answer("/api/environments", () -> {
+            authorize(headers, Operation.LIST_ENVIRONMENTS, null);
+            List<EnvironmentRecord> records = new ArrayList<>(store.listEnvironments());
+            records.sort(java.util.Comparator.comparing(r -> r.config().name()));
+            ObjectNode body = Json.mapper().createObjectNode();
+            com.fasterxml.jackson.databind.node.ArrayNode items = body.putArray("environments");
+            for (EnvironmentRecord record : records) {
+                String name = record.config().name();
+                Optional<DeploymentSnapshot> last = record.lastDeploymentId() == null ? Optional.empty()
+                        : store.loadRows(record.lastDeploymentId(), name);
+                items.add(Views.environmentSummary(record, last));
+            }
+            return json(200, body, Map.of());
+        });
+    }
+
     public ApiResponse startDeployment(String body, Map<String, String> headers) {
         return answer("/api/deployments", () -> {
             Caller caller = authorize(headers, Operation.START_DEPLOYMENT, null);

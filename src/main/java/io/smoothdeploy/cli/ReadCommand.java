@@ -72,6 +72,20 @@ final class ReadCommand {
         }
     }
 
+    /** {@code environments}. */
+    @CommandLine.Command(name = "environments", sortOptions = false,
+            customSynopsis = "deploy environments [--output json|text] [--api URL] [--audience AUD | --key KEY]",
+            description = {"", "Every registered environment with its running deployment, its last deployment's"
+                    + " status and the web apps left in maintenance, as JSON.", ""},
+            footer = {"", "Exit codes: 0 printed, 2 usage error, 3 the API refused it."})
+    static final class Environments extends ResultCommand {
+
+        @Override
+        int run(Context context) throws UsageException, ApiException, InterruptedException {
+            return print(context, "/environments");
+        }
+    }
+
     /**
      * {@code support-bundle}. Its {@code --output} was a file before {@code --output json|text} existed, and still
      * is for any value other than {@code json} or {@code text}; {@code --file} is the name to use.

@@ -54,6 +54,14 @@ public class HttpApiFunctions {
         return respond(request, api.getEnvironment(name, request.getHeaders()));
     }
 
+    @FunctionName("ListEnvironments")
+    public HttpResponseMessage listEnvironments(
+            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.ANONYMOUS,
+                    route = "environments") HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context) {
+        return respond(request, api.listEnvironments(request.getHeaders()));
+    }
+
     @FunctionName("StartDeployment")
     public HttpResponseMessage startDeployment(
             @HttpTrigger(name = "req", methods = {HttpMethod.POST}, authLevel = AuthorizationLevel.ANONYMOUS,

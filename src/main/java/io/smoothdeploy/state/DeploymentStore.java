@@ -29,7 +29,10 @@ public interface DeploymentStore {
 
     Optional<EnvironmentRecord> findEnvironment(String name);
 
-    /** Every registered environment (a scan: for the stale-maintenance timer, not for requests). */
+    /**
+     * Every registered environment (a query across partitions: for the stale-maintenance timer and for
+     * {@code GET /environments}, which lists a handful to a few dozen environments).
+     */
     List<EnvironmentRecord> listEnvironments();
 
     /**

@@ -53,6 +53,7 @@ class RolesTest {
         PUT_ENVIRONMENT("Admin", 201, Fixture.NONE, (api, f, h) -> api.putEnvironment(f.environment,
                 host.environmentOnOwnSite(1000 + ENVIRONMENTS.incrementAndGet()), h)),
         GET_ENVIRONMENT("Reader", 200, Fixture.ENVIRONMENT, (api, f, h) -> api.getEnvironment(f.environment, h)),
+        LIST_ENVIRONMENTS("Reader", 200, Fixture.ENVIRONMENT, (api, f, h) -> api.listEnvironments(h)),
         START_DEPLOYMENT("Deployer", 202, Fixture.ENVIRONMENT, (api, f, h) -> api.startDeployment(
                 LocalHostHarness.startBody(f.environment, LocalHostHarness.NEW_PACKAGE, null), h)),
         PLAN_DEPLOYMENT("Deployer", 200, Fixture.ENVIRONMENT, (api, f, h) -> api.planDeployment(

@@ -157,6 +157,7 @@ class FunctionCatalogTest {
         assertEquals(Set.of(
                 "PUT /api/environments/{name}",
                 "GET /api/environments/{name}",
+                "GET /api/environments",
                 "POST /api/deployments", "POST /api/deployments/plan",
                 "GET /api/deployments/{id}",
                 "GET /api/deployments/{id}/log",

@@ -57,6 +57,7 @@ class OpenApiTest {
         expect(host.put("/environments/prod", RecordingHost.environmentBody(true, true)), 201);
         expect(host.put("/environments/prod", RecordingHost.environmentBody(true, true)), 200);
         expect(host.get("/environments/prod"), 200);
+        expect(host.get("/environments"), 200);
         expect(host.put("/environments/plain", RecordingHost.onOwnResources(RecordingHost.environmentBody(false, false),
                 "plain")), 201);
         expect(host.post("/deployments", RecordingHost.startBody("plain", NEW_PACKAGE, "MaintenancePage", null)), 422);
@@ -116,6 +117,7 @@ class OpenApiTest {
         expect(host.get("/deployments/" + failedId), 200);
         expect(host.get("/deployments/" + failedId + "/diagnosis"), 200);
         expect(host.get("/environments/prod"), 200);
+        expect(host.get("/environments"), 200);
 
         // A ReadWrite deployment that fails and is resumed; writes reach its temporary database, so going live
         // is refused until someone accepts losing them.
@@ -180,6 +182,7 @@ class OpenApiTest {
         // do not name the local user (403).
         expect(host.send("GET", "/deployments/" + completedId, null,
                 Map.of("X-MS-CLIENT-PRINCIPAL-NAME", "ceo@example.com")), 401);
+        expect(host.send("GET", "/environments", null, Map.of("X-MS-CLIENT-PRINCIPAL-NAME", "ceo@example.com")), 401);
         expect(host.put("/environments/prod", RecordingHost.environmentBody(true, true).replaceFirst("\\}$",
                 ",\"approvers\":[\"6a3c2f0e-8b1d-4c4e-a7f2-91d0b5e3c8aa\"]}")), 200);
         // (a deployment is decided on the configuration it started with, which cannot change while it holds the
@@ -254,7 +257,8 @@ class OpenApiTest {
     void everyHttpFunctionIsAnOperationAndEveryOperationIsAFunction() {
         List<OpenApiChecks.HttpFunction> functions = OpenApiChecks.httpFunctions();
 
-        assertEquals(Set.of("PUT /environments/{name}", "GET /environments/{name}", "POST /deployments",
+        assertEquals(Set.of("PUT /environments/{name}", "GET /environments/{name}", "GET /environments",
+                        "POST /deployments",
                         "POST /deployments/plan",
                         "GET /deployments/{id}", "GET /deployments/{id}/log", "GET /deployments/{id}/diagnosis",
                         "GET /deployments/{id}/timeline", "GET /deployments/{id}/support-bundle",

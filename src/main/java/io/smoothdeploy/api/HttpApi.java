@@ -193,6 +193,24 @@ public final class HttpApi {
         });
     }
 
+    /**
+     * An environment's deployments, newest first, a page at a time: {@code status} filters, {@code limit} (1 to
+     * 100, default 20) sizes the page, and {@code continuationToken} (from the page before) pages on.
+     */
+    public ApiResponse listDeployments(String name, Map<String, String> query, Map<String, String> headers) {
+        return answer("/api/environments/" + name + "/deployments", () -> {
+            authorize(headers, Operation.LIST_DEPLOYMENTS, null);
+            checkName(name);
+            HistoryQuery parsed = HistoryQuery.parse(name, query);
+            if (store.findEnvironment(name).isEmpty()) {
+                throw Problem.notFound("name", "No environment named '" + name + "' is registered; "
+                        + "GET /api/environments lists those that are");
+            }
+            return json(200, parsed.view(name, store.listDeployments(name, parsed.status(), parsed.limit(),
+                    parsed.after())), Map.of());
+        });
+    }
+
     public ApiResponse startDeployment(String body, Map<String, String> headers) {
         return answer("/api/deployments", () -> {
             Caller caller = authorize(headers, Operation.START_DEPLOYMENT, null);

@@ -62,6 +62,14 @@ public class HttpApiFunctions {
         return respond(request, api.listEnvironments(request.getHeaders()));
     }
 
+    @FunctionName("ListDeployments")
+    public HttpResponseMessage listDeployments(
+            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.ANONYMOUS,
+                    route = "environments/{name}/deployments") HttpRequestMessage<Optional<String>> request,
+            @BindingName("name") String name, ExecutionContext context) {
+        return respond(request, api.listDeployments(name, request.getQueryParameters(), request.getHeaders()));
+    }
+
     @FunctionName("StartDeployment")
     public HttpResponseMessage startDeployment(
             @HttpTrigger(name = "req", methods = {HttpMethod.POST}, authLevel = AuthorizationLevel.ANONYMOUS,

@@ -94,6 +94,18 @@ public interface DeploymentStore {
      */
     void clearOutbox(String deploymentId, List<OutgoingMessage> sent);
 
+    /**
+     * An environment's deployments, newest first (by when each started), optionally only those with
+     * {@code status}: at most {@code limit} of them, starting after {@code after} (the {@link HistoryPage#after()}
+     * of the page before, null for the first page). A deployment started after the first page was read sorts before
+     * it, so paging on never repeats or skips one.
+     *
+     * @throws IllegalArgumentException when {@code after} is not a position this store hands out, or
+     *                                  {@code limit} is not positive
+     */
+    HistoryPage listDeployments(String environment, io.smoothdeploy.engine.DeploymentStatus status, int limit,
+                                String after);
+
     /** The deployment's log, oldest first. */
     List<LogLine> readLog(String deploymentId);
 }

@@ -19,6 +19,48 @@ class HistoryCommandsTest {
     }
 
     @Test
+    void deploymentsPrintsAPageNewestFirstAndTheTokenPrintsTheNext() throws Exception {
+        // Arrange: two deployments of prod, the first reset
+        host.register("prod");
+        String first = start();
+        assertEquals(0, host.run("reset", "--id", first).code());
+        host.run("wait", "--id", first, "--until", "Reset", "--poll", "5s", "--timeout", "2h");
+        String second = start();
+
+        // Act
+        CliHarness.Result page = host.run("deployments", "--environment", "prod", "--limit", "1");
+        String token = Json.mapper().readTree(page.out()).path("continuationToken").asText();
+        CliHarness.Result next = host.run("deployments", "--environment", "prod", "--limit", "1",
+                "--continuation-token", token);
+        CliHarness.Result reset = host.run("deployments", "--environment", "prod", "--status", "Reset");
+        CliHarness.Result refused = host.run("deployments", "--environment", "prod", "--limit", "500");
+
+        // Assert
+        assertEquals(0, page.code(), page.toString());
+        assertEquals(second, Json.mapper().readTree(page.out()).path("deployments").path(0).path("id").asText());
+        assertEquals(first, Json.mapper().readTree(next.out()).path("deployments").path(0).path("id").asText(),
+                next.toString());
+        assertTrue(Json.mapper().readTree(next.out()).path("continuationToken").isNull(), next.toString());
+        JsonNode resetOnly = Json.mapper().readTree(reset.out()).path("deployments");
+        assertEquals(1, resetOnly.size(), reset.toString());
+        assertEquals(first, resetOnly.path(0).path("id").asText());
+        assertEquals(DeployCli.API_ERROR, refused.code(), refused.toString());
+        assertTrue(refused.err().contains("limit"), refused.toString());
+    }
+
+    private String start() {
+        CliHarness.Result started = host.run("start", "--environment", "prod", "--package", CliHarness.NEW_PACKAGE,
+                "--sha256", io.smoothdeploy.local.SimulatedCloud.packageSha256(CliHarness.NEW_PACKAGE), "--mode",
+                "ReadOnly", "--idempotency-key", "k-" + System.nanoTime());
+        assertEquals(0, started.code(), started.toString());
+        String id = started.out().trim();
+        CliHarness.Result awaiting = host.run("wait", "--id", id, "--until", "AwaitingVerification", "--poll", "5s",
+                "--timeout", "2h");
+        assertEquals(0, awaiting.code(), awaiting.toString());
+        return id;
+    }
+
+    @Test
     void environmentsPrintsEveryEnvironmentAsJson() throws Exception {
         // Arrange
         host.register("prod");

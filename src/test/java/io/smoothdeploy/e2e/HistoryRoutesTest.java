@@ -4,8 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.smoothdeploy.engine.Deployment;
+import io.smoothdeploy.engine.DeploymentMode;
+import io.smoothdeploy.engine.DeploymentStatus;
+import io.smoothdeploy.engine.Stage;
+import io.smoothdeploy.state.TableDeploymentStore;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -62,6 +71,163 @@ class HistoryRoutesTest {
         assertEquals("Succeeded", listed.get("lastDeployment").get("status").asText(), listed.toString());
         assertTrue(listed.get("currentDeploymentId").isNull(), listed.toString());
         assertEquals(false, listed.get("inMaintenance").asBoolean(), listed.toString());
+    }
+
+    @Test
+    void pagesAcross120DeploymentsNewestFirstWithNoDuplicateAndNoGapAlsoFilteredByStatus() {
+        // Arrange: 120 finished deployments of one environment, a minute apart (two started in the same millisecond)
+        assertEquals(201, host.put("/environments/hist-many", host.environmentOnOwnSite(2)).status());
+        List<Deployment> seeded = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            DeploymentStatus status = List.of(DeploymentStatus.SUCCEEDED, DeploymentStatus.FAILED,
+                    DeploymentStatus.RESET).get(i % 3);
+            seeded.add(seed("hist-many", i, i == 51 ? 50 : i, status));
+        }
+        List<String> newestFirst = ids(seeded.stream().sorted(NEWEST_FIRST).toList());
+        List<String> failedNewestFirst = ids(seeded.stream().filter(d -> d.status() == DeploymentStatus.FAILED)
+                .sorted(NEWEST_FIRST).toList());
+
+        // Act: pages of 7 (the last one short); a deployment started after the first page is read
+        List<String> paged = new ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
+        String token = null;
+        do {
+            ApiClient.Response page = host.get("/environments/hist-many/deployments?limit=7"
+                    + (token == null ? "" : "&continuationToken=" + token));
+            assertEquals(200, page.status(), page.toString());
+            page.json().get("deployments").forEach(d -> paged.add(d.get("id").asText()));
+            sizes.add(page.json().get("deployments").size());
+            token = page.json().get("continuationToken").isNull() ? null : page.json().get("continuationToken").asText();
+            if (sizes.size() == 1) {
+                seed("hist-many", 500, 500, DeploymentStatus.SUCCEEDED);
+            }
+        } while (token != null);
+        List<String> failed = new ArrayList<>();
+        token = null;
+        do {
+            ApiClient.Response page = host.get("/environments/hist-many/deployments?status=Failed&limit=9"
+                    + (token == null ? "" : "&continuationToken=" + token));
+            assertEquals(200, page.status(), page.toString());
+            page.json().get("deployments").forEach(d -> {
+                assertEquals("Failed", d.get("status").asText(), d.toString());
+                failed.add(d.get("id").asText());
+            });
+            token = page.json().get("continuationToken").isNull() ? null : page.json().get("continuationToken").asText();
+        } while (token != null);
+        ApiClient.Response byDefault = host.get("/environments/hist-many/deployments");
+        ApiClient.Response most = host.get("/environments/hist-many/deployments?limit=100");
+
+        // Assert
+        assertEquals(newestFirst, paged, "every deployment once, newest first, none added by the later start");
+        assertEquals(120, new HashSet<>(paged).size());
+        assertEquals(18, sizes.size(), "17 full pages and a short one: " + sizes);
+        assertEquals(1, sizes.get(sizes.size() - 1));
+        assertEquals(failedNewestFirst, failed);
+        assertEquals(40, failed.size());
+        assertEquals(20, byDefault.json().get("deployments").size(), byDefault.toString());
+        assertEquals(seed(500).id(), byDefault.json().get("deployments").get(0).get("id").asText(),
+                "a new deployment heads the first page");
+        assertEquals(100, most.json().get("deployments").size());
+        JsonNode first = byDefault.json().get("deployments").get(1);
+        assertEquals(newestFirst.get(0), first.get("id").asText());
+        assertEquals("ReadOnly", first.get("mode").asText());
+        assertEquals(seeded.get(119).createdAt().toString(), first.get("createdAt").asText());
+    }
+
+    @Test
+    void aBadLimitStatusOrTokenIsRefusedWith400NamingItAndAnUnknownEnvironmentWith404() {
+        // Arrange
+        assertEquals(201, host.put("/environments/hist-bad", host.environmentOnOwnSite(3)).status());
+        for (int i = 0; i < 3; i++) {
+            seed("hist-bad", i, i, DeploymentStatus.FAILED);
+        }
+        String failedToken = host.get("/environments/hist-bad/deployments?status=Failed&limit=1").json()
+                .get("continuationToken").asText();
+
+        // Act
+        ApiClient.Response tooMany = host.get("/environments/hist-bad/deployments?limit=101");
+        ApiClient.Response zero = host.get("/environments/hist-bad/deployments?limit=0");
+        ApiClient.Response words = host.get("/environments/hist-bad/deployments?limit=ten");
+        ApiClient.Response status = host.get("/environments/hist-bad/deployments?status=failed");
+        ApiClient.Response garbage = host.get("/environments/hist-bad/deployments?continuationToken=bm90LWpzb24");
+        ApiClient.Response otherFilter = host.get("/environments/hist-bad/deployments?continuationToken=" + failedToken);
+        ApiClient.Response otherEnvironment = host.get("/environments/hist-many/deployments?status=Failed"
+                + "&continuationToken=" + failedToken);
+        ApiClient.Response sameFilter = host.get("/environments/hist-bad/deployments?status=Failed&continuationToken="
+                + failedToken);
+        ApiClient.Response unknown = host.get("/environments/nowhere/deployments");
+
+        // Assert
+        for (ApiClient.Response refused : List.of(tooMany, zero, words)) {
+            assertProblem(refused, 400, "limit");
+        }
+        assertProblem(status, 400, "status");
+        assertProblem(garbage, 400, "continuationToken");
+        assertProblem(otherFilter, 400, "continuationToken");
+        assertTrue(otherFilter.json().get("detail").asText().contains("no status filter"), otherFilter.toString());
+        assertProblem(otherEnvironment, 400, "continuationToken");
+        assertEquals(200, sameFilter.status(), sameFilter.toString());
+        assertEquals(2, sameFilter.json().get("deployments").size());
+        assertProblem(unknown, 404, "name");
+    }
+
+    @Test
+    void theHistoryFollowsADeploymentsStatusAsItRuns() {
+        // Arrange
+        String id = host.registerAndStart("hist-live", false);
+        host.runQueues();
+        JsonNode awaiting = host.get("/environments/hist-live/deployments").json().get("deployments").get(0);
+
+        // Act
+        assertEquals(202, host.post("/deployments/" + id + "/complete", "{}").status());
+        host.runQueues();
+        JsonNode succeeded = host.get("/environments/hist-live/deployments?status=Succeeded").json();
+        JsonNode stillAwaiting = host.get("/environments/hist-live/deployments?status=AwaitingVerification").json();
+
+        // Assert
+        assertEquals(id, awaiting.get("id").asText());
+        assertEquals("AwaitingVerification", awaiting.get("status").asText(), awaiting.toString());
+        assertEquals(1, succeeded.get("deployments").size(), succeeded.toString());
+        assertEquals(id, succeeded.get("deployments").get(0).get("id").asText());
+        assertTrue(Instant.parse(succeeded.get("deployments").get(0).get("updatedAt").asText())
+                .isAfter(Instant.parse(awaiting.get("updatedAt").asText())), succeeded.toString());
+        assertEquals(0, stillAwaiting.get("deployments").size(), stillAwaiting.toString());
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static final Instant T0 = Instant.parse("2026-01-05T08:00:00Z");
+    private static final Comparator<Deployment> NEWEST_FIRST = Comparator.comparing(Deployment::createdAt).reversed()
+            .thenComparing(Deployment::id);
+
+    private static Deployment seed(int n) {
+        return deployment("any", n, n, DeploymentStatus.SUCCEEDED);
+    }
+
+    private static Deployment deployment(String environment, int n, int minute, DeploymentStatus status) {
+        Instant created = T0.plusSeconds(60L * minute);
+        return new Deployment(String.format("d20260105t%06d-%08x", n, n), environment, status, Stage.COMPLETE_CLEANUP, 0,
+                DeploymentMode.READ_ONLY, "https://packages.example.com/cms.zip", "0f".repeat(32), null, created,
+                created.plusSeconds(30), null, false, List.of(), List.of(), List.of(), null, null, null, 0, null, null);
+    }
+
+    /** Writes a finished deployment of the environment straight to the store, as a start and its run would. */
+    private Deployment seed(String environment, int n, int minute, DeploymentStatus status) {
+        TableDeploymentStore store = host.stack.store();
+        Deployment deployment = deployment(environment, n, minute, status);
+        store.createDeployment(store.findEnvironment(environment).orElseThrow().withHold(deployment.id()), deployment,
+                List.of(), List.of());
+        return deployment;
+    }
+
+    private static List<String> ids(List<Deployment> deployments) {
+        return deployments.stream().map(Deployment::id).toList();
+    }
+
+    private static void assertProblem(ApiClient.Response answer, int status, String field) {
+        assertEquals(status, answer.status(), answer.toString());
+        assertEquals("application/problem+json", answer.contentType(), answer.toString());
+        assertEquals(field, answer.json().get("field").asText(), answer.toString());
     }
 
     static JsonNode find(JsonNode list, String name) {

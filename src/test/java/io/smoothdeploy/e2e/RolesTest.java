@@ -54,6 +54,8 @@ class RolesTest {
                 host.environmentOnOwnSite(1000 + ENVIRONMENTS.incrementAndGet()), h)),
         GET_ENVIRONMENT("Reader", 200, Fixture.ENVIRONMENT, (api, f, h) -> api.getEnvironment(f.environment, h)),
         LIST_ENVIRONMENTS("Reader", 200, Fixture.ENVIRONMENT, (api, f, h) -> api.listEnvironments(h)),
+        LIST_DEPLOYMENTS("Reader", 200, Fixture.AWAITING_VERIFICATION,
+                (api, f, h) -> api.listDeployments(f.environment, Map.of("limit", "5"), h)),
         START_DEPLOYMENT("Deployer", 202, Fixture.ENVIRONMENT, (api, f, h) -> api.startDeployment(
                 LocalHostHarness.startBody(f.environment, LocalHostHarness.NEW_PACKAGE, null), h)),
         PLAN_DEPLOYMENT("Deployer", 200, Fixture.ENVIRONMENT, (api, f, h) -> api.planDeployment(

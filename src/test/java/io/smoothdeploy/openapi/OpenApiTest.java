@@ -118,6 +118,16 @@ class OpenApiTest {
         expect(host.get("/deployments/" + failedId + "/diagnosis"), 200);
         expect(host.get("/environments/prod"), 200);
         expect(host.get("/environments"), 200);
+        // The history, a page of one at a time, then filtered by status.
+        JsonNode firstPage = RecordingHost.json(expect(host.get("/environments/prod/deployments?limit=1"), 200));
+        String token = firstPage.path("continuationToken").asText();
+        expect(host.get("/environments/prod/deployments?limit=1&continuationToken=" + token), 200);
+        expect(host.get("/environments/prod/deployments?status=Succeeded"), 200);
+        expect(host.get("/environments/prod/deployments?status=Succeeded&continuationToken=" + token), 400);
+        expect(host.get("/environments/prod/deployments?limit=500&status=Done"), 400);
+        expect(host.get("/environments/nowhere/deployments"), 404);
+        expect(host.send("GET", "/environments/prod/deployments", null,
+                Map.of("X-MS-CLIENT-PRINCIPAL-NAME", "ceo@example.com")), 401);
 
         // A ReadWrite deployment that fails and is resumed; writes reach its temporary database, so going live
         // is refused until someone accepts losing them.
@@ -258,6 +268,7 @@ class OpenApiTest {
         List<OpenApiChecks.HttpFunction> functions = OpenApiChecks.httpFunctions();
 
         assertEquals(Set.of("PUT /environments/{name}", "GET /environments/{name}", "GET /environments",
+                        "GET /environments/{name}/deployments",
                         "POST /deployments",
                         "POST /deployments/plan",
                         "GET /deployments/{id}", "GET /deployments/{id}/log", "GET /deployments/{id}/diagnosis",

@@ -70,6 +70,13 @@ public final class FaultyStore implements DeploymentStore {
     }
 
     @Override
+    public io.smoothdeploy.state.HistoryPage listDeployments(String environment,
+                                                             io.smoothdeploy.engine.DeploymentStatus status, int limit,
+                                                             String after) {
+        return delegate.listDeployments(environment, status, limit, after);
+    }
+
+    @Override
     public void createDeployment(EnvironmentRecord heldEnvironment, Deployment deployment, List<WebAppState> webApps,
                                  List<LogLine> log, List<OutgoingMessage> outbox) {
         delegate.createDeployment(heldEnvironment, deployment, webApps, log, outbox);

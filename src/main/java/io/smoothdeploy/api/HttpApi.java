@@ -211,6 +211,57 @@ public final class HttpApi {
         });
     }
 
+    /**
+     * Removes a registered environment: refused (409) while a deployment holds it, its last deployment left a web
+     * app in maintenance, or that deployment failed and was not reset (it may keep a temporary database). Its deployments' rows stay (README, History, says what then answers what).
+     */
+    public ApiResponse deleteEnvironment(String name, Map<String, String> headers) {
+        return answer("/api/environments/" + name, () -> {
+            authorize(headers, Operation.DELETE_ENVIRONMENT, null);
+            checkName(name);
+            for (int attempt = 1; ; attempt++) {
+                EnvironmentRecord record = store.findEnvironment(name).orElseThrow(() -> Problem.notFound("name",
+                        "No environment named '" + name + "' is registered; GET /api/environments lists those that are"));
+                if (record.activeDeploymentId() != null) {
+                    throw busy(new CommandResult.EnvironmentBusy(name, record.activeDeploymentId()), "Environment "
+                            + name + " is held by deployment " + record.activeDeploymentId() + "; complete or reset it "
+                            + "(or let it end) before deleting the environment");
+                }
+                Optional<DeploymentSnapshot> last = record.lastDeploymentId() == null ? Optional.empty()
+                        : store.loadRows(record.lastDeploymentId(), name);
+                List<String> inMaintenance = last.map(s -> s.webApps().stream()
+                        .filter(io.smoothdeploy.engine.WebAppState::maintenance)
+                        .map(io.smoothdeploy.engine.WebAppState::name).toList()).orElse(List.of());
+                if (!inMaintenance.isEmpty()) {
+                    String lastId = record.lastDeploymentId();
+                    throw Problem.conflict("environment-in-maintenance", "A web app of the environment is in maintenance",
+                            "Deployment " + lastId + " left " + String.join(", ", inMaintenance) + " in maintenance; "
+                                    + "reset it (POST /api/deployments/" + lastId + "/reset) so that production serves "
+                                    + "its own code again, then delete the environment",
+                            "name", Map.of("webAppsInMaintenance", inMaintenance, "lastDeploymentId", lastId));
+                }
+                if (last.isPresent() && last.get().deployment().status() == DeploymentStatus.FAILED) {
+                    String lastId = record.lastDeploymentId();
+                    throw Problem.conflict("environment-not-settled", "The environment's last deployment failed",
+                            "Deployment " + lastId + " failed and was not reset; a failed run may still have a temporary "
+                                    + "database and slots that only its reset cleans up. Reset it (POST /api/deployments/"
+                                    + lastId + "/reset), or start again to resume it, then delete the environment",
+                            "name", Map.of("lastDeploymentId", lastId));
+                }
+                try {
+                    store.deleteEnvironment(record);
+                    return new ApiResponse(204, Map.of(), null);
+                } catch (io.smoothdeploy.state.ConcurrencyConflictException changed) {
+                    if (attempt >= 3) {
+                        throw Problem.conflict("environment-changed", "The environment kept changing",
+                                "Environment " + name + " changed each time it was about to be deleted (a start or a "
+                                        + "re-registration); read it again and retry", "name", Map.of());
+                    }
+                }
+            }
+        });
+    }
+
     public ApiResponse startDeployment(String body, Map<String, String> headers) {
         return answer("/api/deployments", () -> {
             Caller caller = authorize(headers, Operation.START_DEPLOYMENT, null);

@@ -20,7 +20,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /**
  * The command line that pipeline steps call: {@code deploy start|status|wait|complete|reset}, and the read
  * commands ({@code log}, {@code diagnosis}, {@code timeline}, {@code support-bundle}, {@code environment}, {@code environments}, {@code deployments}) and
- * {@code register}, over the orchestrator's HTTP API; {@code help} and {@code completion bash} besides. It holds
+ * {@code register} and {@code delete-environment}, over the orchestrator's HTTP API; {@code help} and {@code completion bash} besides. It holds
  * no business rules: each command is one HTTP call (or, for {@code wait} and {@code log --follow}, a loop of them),
  * and the exit code tells the pipeline what happened. See {@link #USAGE_TEXT}. Picocli parses the command line
  * (one annotated class per command); this class picks the one way the command signs in ({@link SignIn}: an Entra
@@ -99,6 +99,7 @@ public final class DeployCli {
             "  deployments --environment N [--status S] [--limit N] [--continuation-token T]",
             "            the environment's deployments, newest first, a page at a time (JSON)",
             "  register  --name N --file F registers (or updates) environment N from the JSON in F",
+            "  delete-environment --name N removes environment N (refused while it runs or is in maintenance)",
             "  completion bash             prints a bash completion script (source <(deploy completion bash))",
             "  help [COMMAND]              this text, or one command's options (as deploy COMMAND --help)",
             "",
@@ -238,7 +239,7 @@ public final class DeployCli {
                 new ActionCommand.Complete(), new ActionCommand.Reset(), new LogCommand(), new ReadCommand.Diagnosis(),
                 new ReadCommand.Timeline(), new ReadCommand.SupportBundle(), new ReadCommand.Environment(),
                 new ReadCommand.Environments(),
-                new ReadCommand.Deployments(),
+                new ReadCommand.Deployments(), new DeleteEnvironmentCommand(),
                 new RegisterCommand(), new CompletionCommand(), new HelpCommand())) {
             root.addSubcommand(command);
         }

@@ -30,6 +30,13 @@ public interface DeploymentStore {
     Optional<EnvironmentRecord> findEnvironment(String name);
 
     /**
+     * Removes the environment row, conditional on the etag of {@code read}: a start or a re-registration since it
+     * was read makes it a {@link ConcurrencyConflictException} and removes nothing. The environment's deployments,
+     * their history, logs and idempotency keys stay; see README (History) for what then answers what.
+     */
+    void deleteEnvironment(EnvironmentRecord read);
+
+    /**
      * Every registered environment (a query across partitions: for the stale-maintenance timer and for
      * {@code GET /environments}, which lists a handful to a few dozen environments).
      */

@@ -147,6 +147,25 @@ public final class TableDeploymentStore implements DeploymentStore {
     }
 
     @Override
+    public void deleteEnvironment(EnvironmentRecord read) {
+        Objects.requireNonNull(read, "read");
+        String name = read.config().name();
+        requireKey("environment name", name);
+        requireEtag(read.etag(), "environment " + name);
+        // If-Match: the etag read. A missing row (404) is a conflict too: someone else changed or removed it.
+        try {
+            call("delete environment " + name, () -> state.deleteEntityWithResponse(
+                    EntityCodec.environmentEntity(read), true, null, Context.NONE));
+        } catch (IllegalStateException e) {
+            if (e.getCause() instanceof TableServiceException tse && tse.getResponse() != null
+                    && tse.getResponse().getStatusCode() == 404) {
+                throw new ConcurrencyConflictException("environment " + name + " was removed since it was read", e);
+            }
+            throw e;
+        }
+    }
+
+    @Override
     public List<EnvironmentRecord> listEnvironments() {
         ListEntitiesOptions options = new ListEntitiesOptions().setFilter("RowKey eq '" + ENVIRONMENT_ROW_KEY + "'");
         List<EnvironmentRecord> environments = new ArrayList<>();
@@ -258,11 +277,10 @@ public final class TableDeploymentStore implements DeploymentStore {
     public Optional<DeploymentSnapshot> load(String deploymentId, String environmentHint) {
         return loadRows(deploymentId, environmentHint).map(rows -> {
             String envName = rows.deployment().environment();
-            EnvironmentRecord environment = findEnvironment(envName).orElseThrow(() -> new IllegalStateException(
-                    "deployment " + deploymentId + " belongs to environment " + envName
-                            + ", which has no environment row"));
-            return rows.withEnvironment(environment);
-        });
+            // No environment row: the environment was deleted (DELETE /environments/{name}, refused while the
+            // deployment held it or left a web app in maintenance). Nothing may act on it: it is not found.
+            return findEnvironment(envName).map(rows::withEnvironment);
+        }).flatMap(snapshot -> snapshot);
     }
 
     /**

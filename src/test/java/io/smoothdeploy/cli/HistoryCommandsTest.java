@@ -61,6 +61,29 @@ class HistoryCommandsTest {
     }
 
     @Test
+    void deleteEnvironmentIsRefusedWhileADeploymentHoldsItAndDeletesItOnceItEnded() {
+        // Arrange
+        host.register("prod");
+        String id = start();
+
+        // Act
+        CliHarness.Result refused = host.run("delete-environment", "--name", "prod");
+        assertEquals(0, host.run("reset", "--id", id).code());
+        host.run("wait", "--id", id, "--until", "Reset", "--poll", "5s", "--timeout", "2h");
+        CliHarness.Result deleted = host.run("delete-environment", "--name", "prod");
+        CliHarness.Result unknown = host.run("delete-environment", "--name", "prod");
+
+        // Assert
+        assertEquals(DeployCli.API_ERROR, refused.code(), refused.toString());
+        assertTrue(refused.err().contains(id), refused.toString());
+        assertEquals(0, deleted.code(), deleted.toString());
+        assertEquals("prod", deleted.out().trim());
+        assertTrue(deleted.err().contains("Environment prod deleted"), deleted.toString());
+        assertEquals(DeployCli.API_ERROR, unknown.code(), unknown.toString());
+        assertEquals(DeployCli.API_ERROR, host.run("environment", "--name", "prod").code());
+    }
+
+    @Test
     void environmentsPrintsEveryEnvironmentAsJson() throws Exception {
         // Arrange
         host.register("prod");

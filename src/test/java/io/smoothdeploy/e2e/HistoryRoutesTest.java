@@ -1,6 +1,7 @@
 package io.smoothdeploy.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -192,6 +193,102 @@ class HistoryRoutesTest {
         assertTrue(Instant.parse(succeeded.get("deployments").get(0).get("updatedAt").asText())
                 .isAfter(Instant.parse(awaiting.get("updatedAt").asText())), succeeded.toString());
         assertEquals(0, stillAwaiting.get("deployments").size(), stillAwaiting.toString());
+    }
+
+    @Test
+    void deleteIsRefusedWhileADeploymentHoldsTheEnvironmentAndWritesNothing() {
+        // Arrange
+        String id = host.registerAndStart("hist-held", false);
+        host.runQueues();
+        int rows = host.rowsWritten();
+
+        // Act
+        ApiClient.Response refused = host.delete("/environments/hist-held");
+
+        // Assert
+        assertProblem(refused, 409, "environment");
+        assertEquals("urn:smoothdeploy:problem:environment-busy", refused.json().get("type").asText());
+        assertEquals(id, refused.json().get("runningDeploymentId").asText());
+        assertEquals(rows, host.rowsWritten(), "a refused delete writes nothing");
+        assertEquals(200, host.get("/environments/hist-held").status());
+    }
+
+    @Test
+    void deleteIsRefusedWhileAWebAppIsInMaintenanceAndAllowedOnceItIsResetAndTheHistoryStays() {
+        // Arrange: a run that failed deploying the slot, with cms left in maintenance
+        host.cloud.failNext("deployPackage", "cms-prod/staging", 1,
+                new io.smoothdeploy.cloud.CloudException("Conflict", "busy", false));
+        String id = host.registerAndStart("hist-maint", false);
+        host.runQueues();
+        assertEquals("Failed", host.get("/deployments/" + id).json().get("status").asText());
+        int rows = host.rowsWritten();
+
+        // Act
+        ApiClient.Response refused = host.delete("/environments/hist-maint");
+        int rowsAfterRefusal = host.rowsWritten();
+        assertEquals(202, host.post("/deployments/" + id + "/reset", "{}").status());
+        host.runQueues();
+        ApiClient.Response deleted = host.delete("/environments/hist-maint");
+        ApiClient.Response again = host.delete("/environments/hist-maint");
+
+        // Assert
+        assertProblem(refused, 409, "name");
+        assertEquals("urn:smoothdeploy:problem:environment-in-maintenance", refused.json().get("type").asText());
+        assertEquals("[\"cms\"]", refused.json().get("webAppsInMaintenance").toString(), refused.toString());
+        assertEquals(id, refused.json().get("lastDeploymentId").asText());
+        assertTrue(refused.json().get("detail").asText().contains("/deployments/" + id + "/reset"), refused.toString());
+        assertEquals(rows, rowsAfterRefusal, "a refused delete writes nothing");
+        assertEquals(204, deleted.status(), deleted.toString());
+        assertEquals(404, host.get("/environments/hist-maint").status());
+        assertFalse(host.get("/environments").json().toString().contains("\"hist-maint\""));
+        assertProblem(host.get("/environments/hist-maint/deployments"), 404, "name");
+        assertProblem(again, 404, "name");
+        // the deployment's own rows stay: its status answers, nothing may act on it or read its environment
+        assertEquals("Reset", host.get("/deployments/" + id).json().get("status").asText());
+        assertEquals(404, host.get("/deployments/" + id + "/log").status());
+        assertEquals(409, host.post("/deployments/" + id + "/reset", "{}").status(), "Reset allows no action");
+        // registering the name again brings the history back
+        assertEquals(201, host.put("/environments/hist-maint", LocalHostHarness.environmentBody(false)).status());
+        JsonNode history = host.get("/environments/hist-maint/deployments").json();
+        assertEquals(id, history.get("deployments").get(0).get("id").asText(), history.toString());
+        assertEquals(200, host.get("/deployments/" + id + "/log").status());
+    }
+
+    @Test
+    void deleteIsRefusedWhileTheLastDeploymentIsFailedAndAnEarlierFailedRunIsNotFoundOnceItIsDeleted() {
+        // Arrange: a run that fails checking its package (nothing in maintenance), then a resume that goes live
+        ApiClient.Response registered = host.put("/environments/hist-failed", LocalHostHarness.environmentBody(false));
+        assertEquals(201, registered.status(), registered.toString());
+        String wrongSha = LocalHostHarness.startBody("hist-failed", LocalHostHarness.NEW_PACKAGE, null)
+                .replace(io.smoothdeploy.local.SimulatedCloud.packageSha256(LocalHostHarness.NEW_PACKAGE),
+                        io.smoothdeploy.local.SimulatedCloud.packageSha256("https://packages.example.com/other.zip"));
+        String failed = host.post("/deployments", wrongSha).json().get("id").asText();
+        host.runQueues();
+        assertEquals("Failed", host.get("/deployments/" + failed).json().get("status").asText());
+        ApiClient.Response whileFailed = host.delete("/environments/hist-failed");
+        String resumed = host.post("/deployments", LocalHostHarness.startBody("hist-failed", LocalHostHarness.NEW_PACKAGE,
+                null)).json().get("id").asText();
+        host.runQueues();
+        assertEquals(202, host.post("/deployments/" + resumed + "/complete", "{}").status());
+        host.runQueues();
+        assertEquals("Succeeded", host.get("/deployments/" + resumed).json().get("status").asText());
+        assertEquals(204, host.delete("/environments/hist-failed").status());
+
+        // Act: a reset of the earlier failed run, whose environment is gone
+        ApiClient.Response reset = host.post("/deployments/" + failed + "/reset", "{}");
+
+        // Assert
+        assertProblem(whileFailed, 409, "name");
+        assertEquals("urn:smoothdeploy:problem:environment-not-settled", whileFailed.json().get("type").asText());
+        assertTrue(whileFailed.json().get("detail").asText().contains("/deployments/" + failed + "/reset"),
+                whileFailed.toString());
+        assertProblem(reset, 404, "id");
+    }
+
+    @Test
+    void deletingAnUnknownEnvironmentAnswers404AndABadName400() {
+        assertProblem(host.delete("/environments/nowhere"), 404, "name");
+        assertProblem(host.delete("/environments/No.Where"), 400, "name");
     }
 
     // ------------------------------------------------------------------ helpers

@@ -158,6 +158,7 @@ class FunctionCatalogTest {
                 "PUT /api/environments/{name}",
                 "GET /api/environments/{name}",
                 "GET /api/environments",
+                "DELETE /api/environments/{name}",
                 "GET /api/environments/{name}/deployments",
                 "POST /api/deployments", "POST /api/deployments/plan",
                 "GET /api/deployments/{id}",

@@ -111,6 +111,7 @@ class OpenApiTest {
         expect(host.get("/deployments/" + failedId + "/diagnosis"), 200);
         expect(host.get("/deployments/" + failedId + "/timeline"), 200);
         expect(host.get("/deployments/" + failedId + "/support-bundle"), 200);
+        expect(host.send("DELETE", "/environments/prod", null), 409); // environment-in-maintenance
         expect(host.post("/deployments/plan", RecordingHost.startBody("prod", NEW_PACKAGE, "ReadOnly", null)), 200);
         expect(host.post("/deployments/" + failedId + "/reset", "{\"rollbackDatabase\":true}"), 202);
         host.runQueues();
@@ -201,6 +202,12 @@ class OpenApiTest {
                 "ReadOnly", null)), 202)).get("id").asText();
         host.runQueues();
         expect(host.post("/deployments/" + gatedId + "/complete", null), 403);
+        expect(host.send("DELETE", "/environments/prod", null), 409); // environment-busy
+        expect(host.send("DELETE", "/environments/Prod", null), 400);
+        expect(host.send("DELETE", "/environments/hooked", null, Map.of("X-MS-CLIENT-PRINCIPAL-NAME", "ceo@example.com")),
+                401);
+        expect(host.send("DELETE", "/environments/hooked", null), 204);
+        expect(host.send("DELETE", "/environments/hooked", null), 404);
         expect(host.post("/deployments/" + failedId + "/reset", "{\"rollbackDatabase\":\"yes\"}"), 400);
         expect(host.sendAs("PUT", "/environments/other", "text/plain", env), 415);
         expect(host.put("/environments/other", env), 409); // prod's sites: resource-in-another-environment
@@ -268,6 +275,7 @@ class OpenApiTest {
         List<OpenApiChecks.HttpFunction> functions = OpenApiChecks.httpFunctions();
 
         assertEquals(Set.of("PUT /environments/{name}", "GET /environments/{name}", "GET /environments",
+                        "DELETE /environments/{name}",
                         "GET /environments/{name}/deployments",
                         "POST /deployments",
                         "POST /deployments/plan",
@@ -301,7 +309,7 @@ class OpenApiTest {
         Set<String> documented = OpenApiChecks.httpFunctions().stream().map(OpenApiChecks.HttpFunction::key)
                 .collect(Collectors.toCollection(TreeSet::new));
         assertEquals(documented, operations);
-        assertEquals(Set.of(200, 201, 202, 400, 401, 403, 404, 409, 413, 415, 422), statuses);
+        assertEquals(Set.of(200, 201, 202, 204, 400, 401, 403, 404, 409, 413, 415, 422), statuses);
         assertTrue(host.exchanges.stream().anyMatch(e -> e.body().contains("\"errors\":[{\"kind\"")),
                 "a failed deployment's errors were recorded");
         assertTrue(host.exchanges.stream().anyMatch(e -> e.body().contains("\"runningDeploymentId\"")));
@@ -318,7 +326,8 @@ class OpenApiTest {
                 "urn:smoothdeploy:problem:data-loss", "urn:smoothdeploy:problem:superseded",
                 "\"diagnosis\":null", "\"diagnosis\":{\"cause\":", "\"outcome\":\"Running\"",
                 "\"outcome\":\"Failed\"", "\"outcome\":\"Succeeded\"", "\"earlierRuns\":[{\"id\":",
-                "\"resumedFrom\":\"d", "urn:smoothdeploy:problem:redacted-value")) {
+                "\"resumedFrom\":\"d", "urn:smoothdeploy:problem:redacted-value",
+                "urn:smoothdeploy:problem:environment-in-maintenance", "\"webAppsInMaintenance\":[\"cms\"")) {
             assertTrue(host.exchanges.stream().anyMatch(e -> e.body().contains(shown)), "recorded: " + shown);
         }
     }

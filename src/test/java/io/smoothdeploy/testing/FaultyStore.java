@@ -65,6 +65,11 @@ public final class FaultyStore implements DeploymentStore {
     }
 
     @Override
+    public void deleteEnvironment(EnvironmentRecord read) {
+        delegate.deleteEnvironment(read);
+    }
+
+    @Override
     public List<EnvironmentRecord> listEnvironments() {
         return delegate.listEnvironments();
     }

@@ -25,11 +25,20 @@ record HistoryQuery(DeploymentStatus status, int limit, String after) {
     static final int DEFAULT_LIMIT = 20;
     static final int MAX_LIMIT = 100;
     private static final int MAX_TOKEN_CHARS = 2048;
+    private static final java.util.Set<String> KNOWN = java.util.Set.of("status", "limit", "continuationToken");
 
     /** The query, or a 400 naming every parameter at fault. */
     static HistoryQuery parse(String environment, Map<String, String> query) {
         Map<String, String> parameters = query == null ? Map.of() : query;
         List<Problem.FieldError> errors = new ArrayList<>();
+        // A misspelt parameter (Status=, page=) is refused, not ignored: ignoring it would list what was not asked.
+        for (String name : new java.util.TreeSet<>(parameters.keySet())) {
+            if (!KNOWN.contains(name)) {
+                String shown = HeaderText.clean(name, 40) == null ? "(unprintable)" : HeaderText.clean(name, 40);
+                errors.add(new Problem.FieldError(shown, "unknown query parameter '" + shown
+                        + "': this route takes status, limit and continuationToken"));
+            }
+        }
         DeploymentStatus status = null;
         String statusText = blankToNull(parameters.get("status"));
         if (statusText != null) {

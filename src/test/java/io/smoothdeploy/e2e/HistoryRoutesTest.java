@@ -157,6 +157,7 @@ class HistoryRoutesTest {
         ApiClient.Response sameFilter = host.get("/environments/hist-bad/deployments?status=Failed&continuationToken="
                 + failedToken);
         ApiClient.Response unknown = host.get("/environments/nowhere/deployments");
+        ApiClient.Response misspelt = host.get("/environments/hist-bad/deployments?Status=Succeeded");
 
         // Assert
         for (ApiClient.Response refused : List.of(tooMany, zero, words)) {
@@ -170,6 +171,7 @@ class HistoryRoutesTest {
         assertEquals(200, sameFilter.status(), sameFilter.toString());
         assertEquals(2, sameFilter.json().get("deployments").size());
         assertProblem(unknown, 404, "name");
+        assertProblem(misspelt, 400, "Status");
     }
 
     @Test

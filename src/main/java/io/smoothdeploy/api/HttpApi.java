@@ -170,6 +170,97 @@ public final class HttpApi {
         });
     }
 
+    /**
+     * Every registered environment, by name, with its running deployment, its last deployment's status and which
+     * web apps that deployment left in maintenance. One scan for the environment rows, then one range read per
+     * environment that has a last deployment.
+     */
+    public ApiResponse listEnvironments(Map<String, String> headers) {
+        return answer("/api/environments", () -> {
+            authorize(headers, Operation.LIST_ENVIRONMENTS, null);
+            List<EnvironmentRecord> records = new ArrayList<>(store.listEnvironments());
+            records.sort(java.util.Comparator.comparing(r -> r.config().name()));
+            ObjectNode body = Json.mapper().createObjectNode();
+            com.fasterxml.jackson.databind.node.ArrayNode items = body.putArray("environments");
+            for (EnvironmentRecord record : records) {
+                String name = record.config().name();
+                Optional<DeploymentSnapshot> last = record.lastDeploymentId() == null ? Optional.empty()
+                        : store.loadRows(record.lastDeploymentId(), name);
+                items.add(Views.environmentSummary(record, last));
+            }
+            return json(200, body, Map.of());
+        });
+    }
+
+    /**
+     * An environment's deployments, newest first, a page at a time: {@code status} filters, {@code limit} (1 to
+     * 100, default 20) sizes the page, and {@code continuationToken} (from the page before) pages on.
+     */
+    public ApiResponse listDeployments(String name, Map<String, String> query, Map<String, String> headers) {
+        return answer("/api/environments/" + name + "/deployments", () -> {
+            authorize(headers, Operation.LIST_DEPLOYMENTS, null);
+            checkName(name);
+            HistoryQuery parsed = HistoryQuery.parse(name, query);
+            if (store.findEnvironment(name).isEmpty()) {
+                throw Problem.notFound("name", "No environment named '" + name + "' is registered; "
+                        + "GET /api/environments lists those that are");
+            }
+            return json(200, parsed.view(name, store.listDeployments(name, parsed.status(), parsed.limit(),
+                    parsed.after())), Map.of());
+        });
+    }
+
+    /**
+     * Removes a registered environment: refused (409) while a deployment holds it, its last deployment left a web
+     * app in maintenance, or that deployment failed and was not reset (it may keep a temporary database). Its deployments' rows stay (README, History, says what then answers what).
+     */
+    public ApiResponse deleteEnvironment(String name, Map<String, String> headers) {
+        return answer("/api/environments/" + name, () -> {
+            authorize(headers, Operation.DELETE_ENVIRONMENT, null);
+            checkName(name);
+            for (int attempt = 1; ; attempt++) {
+                EnvironmentRecord record = store.findEnvironment(name).orElseThrow(() -> Problem.notFound("name",
+                        "No environment named '" + name + "' is registered; GET /api/environments lists those that are"));
+                if (record.activeDeploymentId() != null) {
+                    throw busy(new CommandResult.EnvironmentBusy(name, record.activeDeploymentId()), "Environment "
+                            + name + " is held by deployment " + record.activeDeploymentId() + "; complete or reset it "
+                            + "(or let it end) before deleting the environment");
+                }
+                Optional<DeploymentSnapshot> last = record.lastDeploymentId() == null ? Optional.empty()
+                        : store.loadRows(record.lastDeploymentId(), name);
+                List<String> inMaintenance = last.map(s -> s.webApps().stream()
+                        .filter(io.smoothdeploy.engine.WebAppState::maintenance)
+                        .map(io.smoothdeploy.engine.WebAppState::name).toList()).orElse(List.of());
+                if (!inMaintenance.isEmpty()) {
+                    String lastId = record.lastDeploymentId();
+                    throw Problem.conflict("environment-in-maintenance", "A web app of the environment is in maintenance",
+                            "Deployment " + lastId + " left " + String.join(", ", inMaintenance) + " in maintenance; "
+                                    + "reset it (POST /api/deployments/" + lastId + "/reset) so that production serves "
+                                    + "its own code again, then delete the environment",
+                            "name", Map.of("webAppsInMaintenance", inMaintenance, "lastDeploymentId", lastId));
+                }
+                if (last.isPresent() && last.get().deployment().status() == DeploymentStatus.FAILED) {
+                    String lastId = record.lastDeploymentId();
+                    throw Problem.conflict("environment-not-settled", "The environment's last deployment failed",
+                            "Deployment " + lastId + " failed and was not reset; a failed run may still have a temporary "
+                                    + "database and slots that only its reset cleans up. Reset it (POST /api/deployments/"
+                                    + lastId + "/reset), or start again to resume it, then delete the environment",
+                            "name", Map.of("lastDeploymentId", lastId));
+                }
+                try {
+                    store.deleteEnvironment(record);
+                    return new ApiResponse(204, Map.of(), null);
+                } catch (io.smoothdeploy.state.ConcurrencyConflictException changed) {
+                    if (attempt >= 3) {
+                        throw Problem.conflict("environment-changed", "The environment kept changing",
+                                "Environment " + name + " changed each time it was about to be deleted (a start or a "
+                                        + "re-registration); read it again and retry", "name", Map.of());
+                    }
+                }
+            }
+        });
+    }
+
     public ApiResponse startDeployment(String body, Map<String, String> headers) {
         return answer("/api/deployments", () -> {
             Caller caller = authorize(headers, Operation.START_DEPLOYMENT, null);

@@ -6,7 +6,10 @@ package io.smoothdeploy.api;
  */
 public enum Operation {
     GET_ENVIRONMENT(Role.READER, "read environment"),
+    LIST_ENVIRONMENTS(Role.READER, "list the environments"),
+    LIST_DEPLOYMENTS(Role.READER, "list an environment's deployments"),
     PUT_ENVIRONMENT(Role.ADMIN, "register or change an environment"),
+    DELETE_ENVIRONMENT(Role.ADMIN, "delete an environment"),
     START_DEPLOYMENT(Role.DEPLOYER, "start a deployment"),
     PLAN_DEPLOYMENT(Role.DEPLOYER, "plan a deployment"),
     GET_DEPLOYMENT(Role.READER, "read a deployment"),

@@ -134,6 +134,34 @@ final class Views {
         return body;
     }
 
+    /**
+     * One line of {@code GET /environments}: the name, the running deployment, the last deployment (id, status,
+     * created) and the web apps it left in maintenance ({@code inMaintenance} is true when there is any).
+     */
+    static ObjectNode environmentSummary(EnvironmentRecord record, Optional<DeploymentSnapshot> last) {
+        ObjectNode body = Json.mapper().createObjectNode();
+        body.put("name", record.config().name());
+        if (record.activeDeploymentId() != null) {
+            body.put("currentDeploymentId", record.activeDeploymentId());
+        } else {
+            body.putNull("currentDeploymentId");
+        }
+        if (last.isPresent()) {
+            body.set("lastDeployment", summary(last.get().deployment()));
+        } else {
+            body.putNull("lastDeployment");
+        }
+        ArrayNode inMaintenance = body.putArray("webAppsInMaintenance");
+        for (WebAppConfig webApp : record.config().webApps()) {
+            boolean maintenance = last.flatMap(s -> s.webApp(webApp.name())).map(WebAppState::maintenance).orElse(false);
+            if (maintenance) {
+                inMaintenance.add(webApp.name());
+            }
+        }
+        body.put("inMaintenance", !inMaintenance.isEmpty());
+        return body;
+    }
+
     private static ObjectNode summary(Deployment deployment) {
         ObjectNode node = Json.mapper().createObjectNode();
         node.put("id", deployment.id());

@@ -57,6 +57,11 @@ final class ApiClient {
         return send("PUT", path, json);
     }
 
+    /** A DELETE, whose answer is 204 with no body: {@link Answer#body()} is then an empty object. */
+    Answer delete(String path) throws ApiException, InterruptedException {
+        return send("DELETE", path, null);
+    }
+
     private Answer send(String method, String path, String json) throws ApiException, InterruptedException {
         String url = base + path;
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
@@ -80,6 +85,9 @@ final class ApiClient {
         if (response.statusCode() / 100 != 2) {
             throw ApiException.answer(response.statusCode(), method, path, body, body == null ? response.body() : null,
                     signIn);
+        }
+        if (response.statusCode() == 204 && (response.body() == null || response.body().isEmpty())) {
+            return new Answer(204, Json.mapper().createObjectNode(), Optional.empty());
         }
         if (body == null || !body.isObject()) {
             throw ApiException.answer(response.statusCode(), method, path, null,

@@ -19,8 +19,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The command line that pipeline steps call: {@code deploy start|status|wait|complete|reset}, and the read
- * commands ({@code log}, {@code diagnosis}, {@code timeline}, {@code support-bundle}, {@code environment}) and
- * {@code register}, over the orchestrator's HTTP API; {@code help} and {@code completion bash} besides. It holds
+ * commands ({@code log}, {@code diagnosis}, {@code timeline}, {@code support-bundle}, {@code environment}, {@code environments}, {@code deployments}) and
+ * {@code register} and {@code delete-environment}, over the orchestrator's HTTP API; {@code help} and {@code completion bash} besides. It holds
  * no business rules: each command is one HTTP call (or, for {@code wait} and {@code log --follow}, a loop of them),
  * and the exit code tells the pipeline what happened. See {@link #USAGE_TEXT}. Picocli parses the command line
  * (one annotated class per command); this class picks the one way the command signs in ({@link SignIn}: an Entra
@@ -94,7 +94,12 @@ public final class DeployCli {
             "            everything a support ticket needs, redacted (JSON; to FILE with --file, or with",
             "            --output FILE, its older spelling)",
             "  environment --name N        an environment's registration and last deployments (JSON)",
+            "  environments                every environment, its last deployment's status, what is in",
+            "            maintenance (JSON)",
+            "  deployments --environment N [--status S] [--limit N] [--continuation-token T]",
+            "            the environment's deployments, newest first, a page at a time (JSON)",
             "  register  --name N --file F registers (or updates) environment N from the JSON in F",
+            "  delete-environment --name N removes environment N (refused while it runs or is in maintenance)",
             "  completion bash             prints a bash completion script (source <(deploy completion bash))",
             "  help [COMMAND]              this text, or one command's options (as deploy COMMAND --help)",
             "",
@@ -233,6 +238,8 @@ public final class DeployCli {
         for (Object command : List.of(new StartCommand(), new PlanCommand(), new StatusCommand(), new WaitCommand(),
                 new ActionCommand.Complete(), new ActionCommand.Reset(), new LogCommand(), new ReadCommand.Diagnosis(),
                 new ReadCommand.Timeline(), new ReadCommand.SupportBundle(), new ReadCommand.Environment(),
+                new ReadCommand.Environments(),
+                new ReadCommand.Deployments(), new DeleteEnvironmentCommand(),
                 new RegisterCommand(), new CompletionCommand(), new HelpCommand())) {
             root.addSubcommand(command);
         }

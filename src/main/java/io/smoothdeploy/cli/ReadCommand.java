@@ -72,6 +72,64 @@ final class ReadCommand {
         }
     }
 
+    /** {@code environments}. */
+    @CommandLine.Command(name = "environments", sortOptions = false,
+            customSynopsis = "deploy environments [--output json|text] [--api URL] [--audience AUD | --key KEY]",
+            description = {"", "Every registered environment with its running deployment, its last deployment's"
+                    + " status and the web apps left in maintenance, as JSON.", ""},
+            footer = {"", "Exit codes: 0 printed, 2 usage error, 3 the API refused it."})
+    static final class Environments extends ResultCommand {
+
+        @Override
+        int run(Context context) throws UsageException, ApiException, InterruptedException {
+            return print(context, "/environments");
+        }
+    }
+
+    /** {@code deployments}: one page of an environment's history. */
+    @CommandLine.Command(name = "deployments", sortOptions = false,
+            customSynopsis = {"deploy deployments --environment N [--status S] [--limit N] [--continuation-token T]",
+                "                   [--output json|text] [--api URL] [--audience AUD | --key KEY]"},
+            description = {"", "An environment's deployments, newest first, as JSON: one page of --limit (1 to 100,"
+                    + " default 20), only those with --status when given. The answer's continuationToken, passed"
+                    + " back with --continuation-token (and the same --status), prints the next page.", ""},
+            footer = {"", "Exit codes: 0 printed, 2 usage error, 3 the API refused it (such as an unknown name or"
+                    + " a bad token)."})
+    static final class Deployments extends ResultCommand {
+
+        @Option(names = "--environment", paramLabel = "N", order = 1, description = "The environment's name.")
+        String environment;
+
+        @Option(names = "--status", paramLabel = "S", order = 2,
+                description = "Only deployments with this status (InProgress, AwaitingVerification, Succeeded,"
+                        + " Failed, Reset ...).")
+        String status;
+
+        @Option(names = "--limit", paramLabel = "N", order = 3, description = "At most N deployments (1 to 100).")
+        Integer limit;
+
+        @Option(names = "--continuation-token", paramLabel = "T", order = 4,
+                description = "The continuationToken of the page before.")
+        String continuationToken;
+
+        @Override
+        int run(Context context) throws UsageException, ApiException, InterruptedException {
+            String name = CliArgs.required(environment, "environment", "deployments");
+            StringBuilder query = new StringBuilder();
+            append(query, "status", status);
+            append(query, "limit", limit == null ? null : String.valueOf(limit));
+            append(query, "continuationToken", continuationToken);
+            return print(context, "/environments/" + ApiClient.segment(name) + "/deployments" + query);
+        }
+
+        private static void append(StringBuilder query, String name, String value) {
+            if (value != null) {
+                query.append(query.length() == 0 ? '?' : '&').append(name).append('=')
+                        .append(java.net.URLEncoder.encode(value, StandardCharsets.UTF_8));
+            }
+        }
+    }
+
     /**
      * {@code support-bundle}. Its {@code --output} was a file before {@code --output json|text} existed, and still
      * is for any value other than {@code json} or {@code text}; {@code --file} is the name to use.

@@ -449,7 +449,8 @@ public final class DeploymentService {
             if (snapshot.get().deployment().status() == DeploymentStatus.FAILED) {
                 snapshot = withEnvironmentRow(snapshot.get());
                 if (snapshot.isEmpty()) {
-                    continue;
+                    // No environment row: the environment was deleted, which reading again does not undo.
+                    return new CommandResult.NotFound("deployment", deploymentId);
                 }
             }
             // Who asks is checked first, on each fresh snapshot: a refusal throws before anything is written or
@@ -488,7 +489,8 @@ public final class DeploymentService {
             if (Transitions.needsEnvironmentRow(snapshot.get(), decision)) {
                 snapshot = withEnvironmentRow(snapshot.get());
                 if (snapshot.isEmpty()) {
-                    continue;
+                    // No environment row: the environment was deleted, which reading again does not undo.
+                    return new CommandResult.NotFound("deployment", deploymentId);
                 }
                 verdict = decide.apply(snapshot.get());
                 if (verdict.refusal() != null) {

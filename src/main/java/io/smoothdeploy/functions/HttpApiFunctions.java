@@ -54,6 +54,30 @@ public class HttpApiFunctions {
         return respond(request, api.getEnvironment(name, request.getHeaders()));
     }
 
+    @FunctionName("ListEnvironments")
+    public HttpResponseMessage listEnvironments(
+            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.ANONYMOUS,
+                    route = "environments") HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context) {
+        return respond(request, api.listEnvironments(request.getHeaders()));
+    }
+
+    @FunctionName("ListDeployments")
+    public HttpResponseMessage listDeployments(
+            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.ANONYMOUS,
+                    route = "environments/{name}/deployments") HttpRequestMessage<Optional<String>> request,
+            @BindingName("name") String name, ExecutionContext context) {
+        return respond(request, api.listDeployments(name, request.getQueryParameters(), request.getHeaders()));
+    }
+
+    @FunctionName("DeleteEnvironment")
+    public HttpResponseMessage deleteEnvironment(
+            @HttpTrigger(name = "req", methods = {HttpMethod.DELETE}, authLevel = AuthorizationLevel.ANONYMOUS,
+                    route = "environments/{name}") HttpRequestMessage<Optional<String>> request,
+            @BindingName("name") String name, ExecutionContext context) {
+        return respond(request, api.deleteEnvironment(name, request.getHeaders()));
+    }
+
     @FunctionName("StartDeployment")
     public HttpResponseMessage startDeployment(
             @HttpTrigger(name = "req", methods = {HttpMethod.POST}, authLevel = AuthorizationLevel.ANONYMOUS,

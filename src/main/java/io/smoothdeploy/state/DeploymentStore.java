@@ -29,7 +29,17 @@ public interface DeploymentStore {
 
     Optional<EnvironmentRecord> findEnvironment(String name);
 
-    /** Every registered environment (a scan: for the stale-maintenance timer, not for requests). */
+    /**
+     * Removes the environment row, conditional on the etag of {@code read}: a start or a re-registration since it
+     * was read makes it a {@link ConcurrencyConflictException} and removes nothing. The environment's deployments,
+     * their history, logs and idempotency keys stay; see README (History) for what then answers what.
+     */
+    void deleteEnvironment(EnvironmentRecord read);
+
+    /**
+     * Every registered environment (a query across partitions: for the stale-maintenance timer and for
+     * {@code GET /environments}, which lists a handful to a few dozen environments).
+     */
     List<EnvironmentRecord> listEnvironments();
 
     /**
@@ -90,6 +100,18 @@ public interface DeploymentStore {
      * the same message.
      */
     void clearOutbox(String deploymentId, List<OutgoingMessage> sent);
+
+    /**
+     * An environment's deployments, newest first (by when each started), optionally only those with
+     * {@code status}: at most {@code limit} of them, starting after {@code after} (the {@link HistoryPage#after()}
+     * of the page before, null for the first page). A deployment started after the first page was read sorts before
+     * it, so paging on never repeats or skips one.
+     *
+     * @throws IllegalArgumentException when {@code after} is not a position this store hands out, or
+     *                                  {@code limit} is not positive
+     */
+    HistoryPage listDeployments(String environment, io.smoothdeploy.engine.DeploymentStatus status, int limit,
+                                String after);
 
     /** The deployment's log, oldest first. */
     List<LogLine> readLog(String deploymentId);

@@ -43,6 +43,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       that sends it</li>
  *   <li>{@code idem_<idempotencyKey>}: property deploymentId</li>
  *   <li>{@code log_<id>_<at millis>_<write stamp>_<sequence>_<random>}: one log line</li>
+ *   <li>{@code hist_<Long.MAX_VALUE - created millis, 19 digits>_<id>}: the deployment's history row (id, status,
+ *       mode, created, updated, commit, resumedFrom), written with the deployment row in every transaction that
+ *       writes it, so a range query over {@code hist_} reads an environment's deployments newest first</li>
  * </ul>
  * Every row of one deployment but its log starts with {@code dep_<id>_}, and an escaped id holds no {@code _}:
  * one range query over that prefix reads the deployment, its configuration, its web apps and its outbox.
@@ -210,6 +213,40 @@ final class EntityCodec {
 
     static String idempotencyRowKey(String idempotencyKey) {
         return "idem_" + key(idempotencyKey);
+    }
+
+    static final String HISTORY_PREFIX = "hist_";
+
+    /** Sorts newest first: the later a deployment started, the smaller its key. */
+    static String historyRowKey(Deployment d) {
+        long created = d.createdAt() == null ? 0 : Math.max(0, d.createdAt().toEpochMilli());
+        return String.format("%s%019d_%s", HISTORY_PREFIX, Long.MAX_VALUE - created, key(d.id()));
+    }
+
+    /** Whether {@code rowKey} has the shape of a history row's key (as a paging position must). */
+    static boolean isHistoryRowKey(String rowKey) {
+        return rowKey != null && rowKey.matches("hist_\\d{19}_[^_/\\\\#?]{1," + (MAX_KEY_LENGTH - 25) + "}");
+    }
+
+    static TableEntity historyEntity(Deployment d) {
+        TableEntity entity = new TableEntity(partition(d.environment()), historyRowKey(d));
+        put(entity, P_DEPLOYMENT_ID, d.id());
+        put(entity, P_STATUS, d.status() == null ? null : d.status().wireName());
+        put(entity, P_MODE, d.mode() == null ? null : d.mode().wireName());
+        put(entity, P_CREATED_AT, time(d.createdAt()));
+        put(entity, P_UPDATED_AT, time(d.updatedAt()));
+        put(entity, P_COMMIT_ID, d.commitId());
+        put(entity, P_RESUMED_FROM, d.resumedFrom());
+        return entity;
+    }
+
+    static HistoryEntry historyEntry(TableEntity e) {
+        String status = string(e, P_STATUS);
+        String mode = string(e, P_MODE);
+        return new HistoryEntry(string(e, P_DEPLOYMENT_ID), status == null ? null : DeploymentStatus.fromWireName(status),
+                mode == null ? null : DeploymentMode.parse(mode).orElseThrow(
+                        () -> corrupt(e, "unknown deployment mode " + mode)), instant(e, P_CREATED_AT),
+                instant(e, P_UPDATED_AT), string(e, P_COMMIT_ID), string(e, P_RESUMED_FROM));
     }
 
     static String logPrefix(String deploymentId) {

@@ -21,6 +21,7 @@ import com.azure.data.tables.models.TableTransactionFailedException;
 import io.smoothdeploy.engine.Decision;
 import io.smoothdeploy.engine.Deployment;
 import io.smoothdeploy.engine.DeploymentSnapshot;
+import io.smoothdeploy.engine.DeploymentStatus;
 import io.smoothdeploy.engine.EnvironmentConfig;
 import io.smoothdeploy.engine.EnvironmentRecord;
 import io.smoothdeploy.engine.LogLine;
@@ -146,6 +147,25 @@ public final class TableDeploymentStore implements DeploymentStore {
     }
 
     @Override
+    public void deleteEnvironment(EnvironmentRecord read) {
+        Objects.requireNonNull(read, "read");
+        String name = read.config().name();
+        requireKey("environment name", name);
+        requireEtag(read.etag(), "environment " + name);
+        // If-Match: the etag read. A missing row (404) is a conflict too: someone else changed or removed it.
+        try {
+            call("delete environment " + name, () -> state.deleteEntityWithResponse(
+                    EntityCodec.environmentEntity(read), true, null, Context.NONE));
+        } catch (IllegalStateException e) {
+            if (e.getCause() instanceof TableServiceException tse && tse.getResponse() != null
+                    && tse.getResponse().getStatusCode() == 404) {
+                throw new ConcurrencyConflictException("environment " + name + " was removed since it was read", e);
+            }
+            throw e;
+        }
+    }
+
+    @Override
     public List<EnvironmentRecord> listEnvironments() {
         ListEntitiesOptions options = new ListEntitiesOptions().setFilter("RowKey eq '" + ENVIRONMENT_ROW_KEY + "'");
         List<EnvironmentRecord> environments = new ArrayList<>();
@@ -180,6 +200,7 @@ public final class TableDeploymentStore implements DeploymentStore {
         actions.add(update(stamped(EntityCodec.environmentEntity(heldEnvironment), decisionId)));
         TableEntity deploymentRow = stamped(EntityCodec.withoutEtag(EntityCodec.deploymentEntity(deployment)), decisionId);
         actions.add(new TableTransactionAction(TableTransactionActionType.CREATE, deploymentRow));
+        actions.add(new TableTransactionAction(TableTransactionActionType.CREATE, EntityCodec.historyEntity(deployment)));
         actions.add(new TableTransactionAction(TableTransactionActionType.CREATE,
                 EntityCodec.configEntity(id, heldEnvironment.config())));
         for (WebAppState webApp : webApps) {
@@ -256,11 +277,10 @@ public final class TableDeploymentStore implements DeploymentStore {
     public Optional<DeploymentSnapshot> load(String deploymentId, String environmentHint) {
         return loadRows(deploymentId, environmentHint).map(rows -> {
             String envName = rows.deployment().environment();
-            EnvironmentRecord environment = findEnvironment(envName).orElseThrow(() -> new IllegalStateException(
-                    "deployment " + deploymentId + " belongs to environment " + envName
-                            + ", which has no environment row"));
-            return rows.withEnvironment(environment);
-        });
+            // No environment row: the environment was deleted (DELETE /environments/{name}, refused while the
+            // deployment held it or left a web app in maintenance). Nothing may act on it: it is not found.
+            return findEnvironment(envName).map(rows::withEnvironment);
+        }).flatMap(snapshot -> snapshot);
     }
 
     /**
@@ -359,6 +379,9 @@ public final class TableDeploymentStore implements DeploymentStore {
         if (deployment != null) {
             requireEtag(deployment.etag(), "deployment " + deployment.id());
             actions.add(update(stamped(EntityCodec.deploymentEntity(deployment), decisionId)));
+            // Merge, not update: a deployment written by a build before history rows existed gets its row here.
+            actions.add(new TableTransactionAction(TableTransactionActionType.UPSERT_MERGE,
+                    EntityCodec.historyEntity(deployment)));
         }
         for (WebAppState webApp : decision.webApps()) {
             requireSameDeployment(deploymentId, webApp);
@@ -503,6 +526,41 @@ public final class TableDeploymentStore implements DeploymentStore {
             actions.add(new TableTransactionAction(TableTransactionActionType.UPSERT_REPLACE,
                     EntityCodec.outboxEntity(env, message)));
         }
+    }
+
+    @Override
+    public HistoryPage listDeployments(String environment, DeploymentStatus status, int limit, String after) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive, not " + limit);
+        }
+        if (after != null && !EntityCodec.isHistoryRowKey(after)) {
+            throw new IllegalArgumentException("not a position in a deployment history");
+        }
+        if (!isUsableKey(environment)) {
+            return new HistoryPage(List.of(), null);
+        }
+        String partition = EntityCodec.partition(environment);
+        String filter = "PartitionKey eq " + EntityCodec.odataString(partition)
+                + " and RowKey " + (after == null ? "ge " + EntityCodec.odataString(EntityCodec.HISTORY_PREFIX)
+                        : "gt " + EntityCodec.odataString(after))
+                + " and RowKey lt " + EntityCodec.odataString(EntityCodec.prefixEnd(EntityCodec.HISTORY_PREFIX))
+                + (status == null ? "" : " and " + EntityCodec.P_STATUS + " eq " + EntityCodec.odataString(status.wireName()));
+        // $top asks the service for pages of limit + 1 (one more tells whether there is a next page); with a status
+        // filter a page may hold fewer matches and a continuation, which the SDK's iterator follows.
+        ListEntitiesOptions options = new ListEntitiesOptions().setFilter(filter).setTop(Math.min(limit + 1, 1000));
+        return call("list the deployments of environment " + environment, () -> {
+            List<TableEntity> rows = new ArrayList<>();
+            for (TableEntity row : state.listEntities(options, null, Context.NONE)) {
+                rows.add(row);
+                if (rows.size() > limit) {
+                    break;
+                }
+            }
+            boolean more = rows.size() > limit;
+            List<TableEntity> page = more ? rows.subList(0, limit) : rows;
+            List<HistoryEntry> entries = page.stream().map(EntityCodec::historyEntry).toList();
+            return new HistoryPage(entries, more ? page.get(page.size() - 1).getRowKey() : null);
+        });
     }
 
     @Override

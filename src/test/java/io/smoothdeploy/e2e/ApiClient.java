@@ -33,6 +33,10 @@ final class ApiClient {
         return send(HttpRequest.newBuilder(uri(path)).GET());
     }
 
+    Response delete(String path) {
+        return exchange(HttpRequest.newBuilder(uri(path)).DELETE().build());
+    }
+
     /** Sends {@code body} with the given Content-Type, or with no Content-Type header when it is null. */
     Response sendAs(String method, String path, String contentType, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).method(method,

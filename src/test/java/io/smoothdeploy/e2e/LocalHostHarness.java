@@ -110,6 +110,10 @@ final class LocalHostHarness implements AutoCloseable {
         return api.get(path);
     }
 
+    ApiClient.Response delete(String path) {
+        return api.delete(path);
+    }
+
     /** Registers the environment and starts a deployment of the new package; returns its id. */
     String registerAndStart(String environment, boolean withScheduler) {
         ApiClient.Response registered = put("/environments/" + environment, environmentBody(withScheduler));

@@ -52,7 +52,11 @@ class RolesTest {
     enum Route {
         PUT_ENVIRONMENT("Admin", 201, Fixture.NONE, (api, f, h) -> api.putEnvironment(f.environment,
                 host.environmentOnOwnSite(1000 + ENVIRONMENTS.incrementAndGet()), h)),
+        DELETE_ENVIRONMENT("Admin", 204, Fixture.ENVIRONMENT, (api, f, h) -> api.deleteEnvironment(f.environment, h)),
         GET_ENVIRONMENT("Reader", 200, Fixture.ENVIRONMENT, (api, f, h) -> api.getEnvironment(f.environment, h)),
+        LIST_ENVIRONMENTS("Reader", 200, Fixture.ENVIRONMENT, (api, f, h) -> api.listEnvironments(h)),
+        LIST_DEPLOYMENTS("Reader", 200, Fixture.AWAITING_VERIFICATION,
+                (api, f, h) -> api.listDeployments(f.environment, Map.of("limit", "5"), h)),
         START_DEPLOYMENT("Deployer", 202, Fixture.ENVIRONMENT, (api, f, h) -> api.startDeployment(
                 LocalHostHarness.startBody(f.environment, LocalHostHarness.NEW_PACKAGE, null), h)),
         PLAN_DEPLOYMENT("Deployer", 200, Fixture.ENVIRONMENT, (api, f, h) -> api.planDeployment(
@@ -72,7 +76,7 @@ class RolesTest {
 
         /** True when an allowed call changes its fixture (so it needs one of its own). */
         boolean writes() {
-            return this == PUT_ENVIRONMENT || this == START_DEPLOYMENT || this == COMPLETE
+            return this == PUT_ENVIRONMENT || this == DELETE_ENVIRONMENT || this == START_DEPLOYMENT || this == COMPLETE
                     || this == COMPLETE_ACCEPTING_DATA_LOSS || this == RESET;
         }
 

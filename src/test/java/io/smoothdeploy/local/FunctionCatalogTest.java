@@ -157,6 +157,9 @@ class FunctionCatalogTest {
         assertEquals(Set.of(
                 "PUT /api/environments/{name}",
                 "GET /api/environments/{name}",
+                "GET /api/environments",
+                "DELETE /api/environments/{name}",
+                "GET /api/environments/{name}/deployments",
                 "POST /api/deployments", "POST /api/deployments/plan",
                 "GET /api/deployments/{id}",
                 "GET /api/deployments/{id}/log",

@@ -47,7 +47,7 @@ class RealFunctionClassesTest {
         FunctionCatalog catalog = new FunctionCatalog(SETTINGS, instances);
 
         // Assert
-        assertEquals(12, catalog.httpRoutes().size()); // 11 routes and the dry run, POST /deployments/plan
+        assertEquals(15, catalog.httpRoutes().size()); // 11 routes, the dry run (POST /deployments/plan), the 2 lists, DELETE
         assertEquals(Set.copyOf(SETTINGS.values()), Set.copyOf(catalog.queueNames()));
     }
 

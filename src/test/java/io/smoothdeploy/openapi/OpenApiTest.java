@@ -57,6 +57,7 @@ class OpenApiTest {
         expect(host.put("/environments/prod", RecordingHost.environmentBody(true, true)), 201);
         expect(host.put("/environments/prod", RecordingHost.environmentBody(true, true)), 200);
         expect(host.get("/environments/prod"), 200);
+        expect(host.get("/environments"), 200);
         expect(host.put("/environments/plain", RecordingHost.onOwnResources(RecordingHost.environmentBody(false, false),
                 "plain")), 201);
         expect(host.post("/deployments", RecordingHost.startBody("plain", NEW_PACKAGE, "MaintenancePage", null)), 422);
@@ -110,12 +111,24 @@ class OpenApiTest {
         expect(host.get("/deployments/" + failedId + "/diagnosis"), 200);
         expect(host.get("/deployments/" + failedId + "/timeline"), 200);
         expect(host.get("/deployments/" + failedId + "/support-bundle"), 200);
+        expect(host.send("DELETE", "/environments/prod", null), 409); // environment-in-maintenance
         expect(host.post("/deployments/plan", RecordingHost.startBody("prod", NEW_PACKAGE, "ReadOnly", null)), 200);
         expect(host.post("/deployments/" + failedId + "/reset", "{\"rollbackDatabase\":true}"), 202);
         host.runQueues();
         expect(host.get("/deployments/" + failedId), 200);
         expect(host.get("/deployments/" + failedId + "/diagnosis"), 200);
         expect(host.get("/environments/prod"), 200);
+        expect(host.get("/environments"), 200);
+        // The history, a page of one at a time, then filtered by status.
+        JsonNode firstPage = RecordingHost.json(expect(host.get("/environments/prod/deployments?limit=1"), 200));
+        String token = firstPage.path("continuationToken").asText();
+        expect(host.get("/environments/prod/deployments?limit=1&continuationToken=" + token), 200);
+        expect(host.get("/environments/prod/deployments?status=Succeeded"), 200);
+        expect(host.get("/environments/prod/deployments?status=Succeeded&continuationToken=" + token), 400);
+        expect(host.get("/environments/prod/deployments?limit=500&status=Done"), 400);
+        expect(host.get("/environments/nowhere/deployments"), 404);
+        expect(host.send("GET", "/environments/prod/deployments", null,
+                Map.of("X-MS-CLIENT-PRINCIPAL-NAME", "ceo@example.com")), 401);
 
         // A ReadWrite deployment that fails and is resumed; writes reach its temporary database, so going live
         // is refused until someone accepts losing them.
@@ -182,6 +195,7 @@ class OpenApiTest {
         // do not name the local user (403).
         expect(host.send("GET", "/deployments/" + completedId, null,
                 Map.of("X-MS-CLIENT-PRINCIPAL-NAME", "ceo@example.com")), 401);
+        expect(host.send("GET", "/environments", null, Map.of("X-MS-CLIENT-PRINCIPAL-NAME", "ceo@example.com")), 401);
         expect(host.put("/environments/prod", RecordingHost.environmentBody(true, true).replaceFirst("\\}$",
                 ",\"approvers\":[\"6a3c2f0e-8b1d-4c4e-a7f2-91d0b5e3c8aa\"]}")), 200);
         // (a deployment is decided on the configuration it started with, which cannot change while it holds the
@@ -190,6 +204,12 @@ class OpenApiTest {
                 "ReadOnly", null)), 202)).get("id").asText();
         host.runQueues();
         expect(host.post("/deployments/" + gatedId + "/complete", null), 403);
+        expect(host.send("DELETE", "/environments/prod", null), 409); // environment-busy
+        expect(host.send("DELETE", "/environments/Prod", null), 400);
+        expect(host.send("DELETE", "/environments/hooked", null, Map.of("X-MS-CLIENT-PRINCIPAL-NAME", "ceo@example.com")),
+                401);
+        expect(host.send("DELETE", "/environments/hooked", null), 204);
+        expect(host.send("DELETE", "/environments/hooked", null), 404);
         expect(host.post("/deployments/" + failedId + "/reset", "{\"rollbackDatabase\":\"yes\"}"), 400);
         expect(host.sendAs("PUT", "/environments/other", "text/plain", env), 415);
         expect(host.put("/environments/other", env), 409); // prod's sites: resource-in-another-environment
@@ -256,7 +276,10 @@ class OpenApiTest {
     void everyHttpFunctionIsAnOperationAndEveryOperationIsAFunction() {
         List<OpenApiChecks.HttpFunction> functions = OpenApiChecks.httpFunctions();
 
-        assertEquals(Set.of("PUT /environments/{name}", "GET /environments/{name}", "POST /deployments",
+        assertEquals(Set.of("PUT /environments/{name}", "GET /environments/{name}", "GET /environments",
+                        "DELETE /environments/{name}",
+                        "GET /environments/{name}/deployments",
+                        "POST /deployments",
                         "POST /deployments/plan",
                         "GET /deployments/{id}", "GET /deployments/{id}/log", "GET /deployments/{id}/diagnosis",
                         "GET /deployments/{id}/timeline", "GET /deployments/{id}/support-bundle",
@@ -288,7 +311,7 @@ class OpenApiTest {
         Set<String> documented = OpenApiChecks.httpFunctions().stream().map(OpenApiChecks.HttpFunction::key)
                 .collect(Collectors.toCollection(TreeSet::new));
         assertEquals(documented, operations);
-        assertEquals(Set.of(200, 201, 202, 400, 401, 403, 404, 409, 413, 415, 422), statuses);
+        assertEquals(Set.of(200, 201, 202, 204, 400, 401, 403, 404, 409, 413, 415, 422), statuses);
         assertTrue(host.exchanges.stream().anyMatch(e -> e.body().contains("\"errors\":[{\"kind\"")),
                 "a failed deployment's errors were recorded");
         assertTrue(host.exchanges.stream().anyMatch(e -> e.body().contains("\"runningDeploymentId\"")));
@@ -305,7 +328,8 @@ class OpenApiTest {
                 "urn:smoothdeploy:problem:data-loss", "urn:smoothdeploy:problem:superseded",
                 "\"diagnosis\":null", "\"diagnosis\":{\"cause\":", "\"outcome\":\"Running\"",
                 "\"outcome\":\"Failed\"", "\"outcome\":\"Succeeded\"", "\"earlierRuns\":[{\"id\":",
-                "\"resumedFrom\":\"d", "urn:smoothdeploy:problem:redacted-value")) {
+                "\"resumedFrom\":\"d", "urn:smoothdeploy:problem:redacted-value",
+                "urn:smoothdeploy:problem:environment-in-maintenance", "\"webAppsInMaintenance\":[\"cms\"")) {
             assertTrue(host.exchanges.stream().anyMatch(e -> e.body().contains(shown)), "recorded: " + shown);
         }
     }

@@ -764,15 +764,21 @@ class TableDeploymentStoreTest {
         // Assert
         List<String> keys = tables.stateRows().stream()
                 .map(e -> e.getPartitionKey() + "|" + e.getRowKey()).sorted().toList();
-        assertEquals(8, keys.size(), keys.toString());
+        assertEquals(9, keys.size(), keys.toString());
         assertEquals(ENV + "|dep_layout_deployment", keys.get(0));
         assertEquals(ENV + "|dep_layout_environment", keys.get(1));
         assertEquals(ENV + "|dep_layout_web_cms", keys.get(2));
         assertEquals(ENV + "|dep_layout_web_scheduler", keys.get(3));
         assertEquals(ENV + "|environment", keys.get(4));
-        assertEquals(ENV + "|idem_key-layout", keys.get(5));
-        assertTrue(keys.get(6).matches(ENV + "\\|log_layout_\\d{15}_\\d{15}_0000_[0-9a-f]{6}"), keys.get(6));
-        assertTrue(keys.get(7).matches(ENV + "\\|log_layout_\\d{15}_\\d{15}_0001_[0-9a-f]{6}"), keys.get(7));
+        // newest first: Long.MAX_VALUE minus the start's epoch milliseconds, 19 digits
+        assertEquals(ENV + "|hist_" + String.format("%019d", Long.MAX_VALUE - T0.toEpochMilli()) + "_layout", keys.get(5));
+        assertEquals(ENV + "|idem_key-layout", keys.get(6));
+        assertTrue(keys.get(7).matches(ENV + "\\|log_layout_\\d{15}_\\d{15}_0000_[0-9a-f]{6}"), keys.get(7));
+        assertTrue(keys.get(8).matches(ENV + "\\|log_layout_\\d{15}_\\d{15}_0001_[0-9a-f]{6}"), keys.get(8));
+        TableEntity history = tables.stateRows().stream().filter(e -> e.getRowKey().startsWith("hist_")).findFirst()
+                .orElseThrow();
+        assertEquals("layout", history.getProperty("deploymentId"));
+        assertEquals("InProgress", history.getProperty("status"));
         TableEntity index = TestAzurite.rows(tables.indexTable()).get(0);
         assertEquals("layout", index.getPartitionKey());
         assertEquals(ENV, index.getProperty("environment"));
@@ -782,6 +788,30 @@ class TableDeploymentStoreTest {
         assertEquals("ENTER_MAINTENANCE", dep.getProperty("stage"));
         assertEquals("ReadOnly", dep.getProperty("mode"));
         assertEquals(T0, ((java.time.OffsetDateTime) dep.getProperty("createdAt")).toInstant());
+    }
+
+    @Test
+    void aDeploymentWrittenBeforeHistoryRowsExistedIsListedFromItsNextWriteOn() {
+        // Arrange: a deployment whose history row is missing, as one a build before history rows would have left
+        DeploymentSnapshot read = started("old");
+        TableEntity history = tables.stateRows().stream().filter(e -> e.getRowKey().startsWith("hist_")).findFirst()
+                .orElseThrow();
+        TestAzurite.serviceClient().getTableClient(tables.stateTable()).deleteEntity(history.getPartitionKey(),
+                history.getRowKey());
+        HistoryPage before = store.listDeployments(ENV, null, 10, null);
+
+        // Act
+        store.commit(new Decision(read.deployment().withStatus(DeploymentStatus.FAILED), List.of(), null, List.of(),
+                List.of()));
+
+        // Assert
+        assertEquals(List.of(), before.entries());
+        HistoryPage after = store.listDeployments(ENV, DeploymentStatus.FAILED, 10, null);
+        assertEquals(1, after.entries().size(), after.toString());
+        assertEquals("old", after.entries().get(0).deploymentId());
+        assertEquals(T0, after.entries().get(0).createdAt());
+        assertNull(after.after());
+        assertThrows(IllegalArgumentException.class, () -> store.listDeployments(ENV, null, 10, "dep_old_deployment"));
     }
 
     // ------------------------------------------------------------------ fixtures

@@ -65,8 +65,20 @@ public final class FaultyStore implements DeploymentStore {
     }
 
     @Override
+    public void deleteEnvironment(EnvironmentRecord read) {
+        delegate.deleteEnvironment(read);
+    }
+
+    @Override
     public List<EnvironmentRecord> listEnvironments() {
         return delegate.listEnvironments();
+    }
+
+    @Override
+    public io.smoothdeploy.state.HistoryPage listDeployments(String environment,
+                                                             io.smoothdeploy.engine.DeploymentStatus status, int limit,
+                                                             String after) {
+        return delegate.listDeployments(environment, status, limit, after);
     }
 
     @Override

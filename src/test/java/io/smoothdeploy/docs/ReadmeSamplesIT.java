@@ -70,6 +70,8 @@ class ReadmeSamplesIT {
             "mvn -q compile exec:java@local -Dexec.args=\"--user alice --roles Deployer,Approver\"",
             "starts the local host as another user, which runs until stopped; LocalUserTest and RolesTest try the "
                     + "user options and every role on every route",
+            "deploy delete-environment --name staging                   # DELETE /environments/staging",
+            "the history commands, in the README's words; HistoryCommandsTest runs each against the local host",
             "deploy --help; deploy wait --help          # the commands and exit codes; one command's options",
             "the CLI's help and completion: CliJarIT runs every command's --help and the completion script");
     /** Lines of run blocks that are left out, with the reason. */

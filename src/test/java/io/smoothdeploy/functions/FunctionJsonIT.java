@@ -104,6 +104,9 @@ class FunctionJsonIT {
     static final List<Expected> FUNCTIONS = List.of(
             http("PutEnvironment", "putEnvironment", "PUT", "environments/{name}"),
             http("GetEnvironment", "getEnvironment", "GET", "environments/{name}"),
+            http("ListEnvironments", "listEnvironments", "GET", "environments"),
+            http("ListDeployments", "listDeployments", "GET", "environments/{name}/deployments"),
+            http("DeleteEnvironment", "deleteEnvironment", "DELETE", "environments/{name}"),
             http("StartDeployment", "startDeployment", "POST", "deployments"),
             http("PlanDeployment", "planDeployment", "POST", "deployments/plan"),
             http("GetDeployment", "getDeployment", "GET", "deployments/{id}"),

@@ -42,8 +42,8 @@ final class WaitCommand extends DeploymentCommand {
         AWAITING_VERIFICATION("AwaitingVerification"),
         SUCCEEDED("Succeeded"),
         RESET("Reset"),
-        TERMINAL("terminal"),
-        CANCELLED("Cancelled");
+        CANCELLED("Cancelled"),
+        TERMINAL("terminal");
 
         private final String wireName;
 

@@ -127,8 +127,8 @@ class DeployCliTest {
         // Assert
         assertEquals(DeployCli.USAGE, blank.code(), blank.toString());
         assertEquals(0, cancel.code(), cancel.toString());
-        assertTrue(cancel.out().contains("Cancel accepted: deployment " + id + " is Cancelling"), cancel.toString());
-        assertTrue(cancel.out().contains("--until Cancelled"), cancel.toString());
+        assertTrue(cancel.err().contains("Cancel accepted: deployment " + id + " is Cancelling"), cancel.toString());
+        assertTrue(cancel.err().contains("--until Cancelled"), cancel.toString());
         assertTrue(cancel.out().contains("\"cancelReason\":\"wrong build\"")
                 || cancel.out().contains("\"cancelReason\" : \"wrong build\""), cancel.toString());
         assertEquals(0, done.code(), done.toString());

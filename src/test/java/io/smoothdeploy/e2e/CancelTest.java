@@ -123,6 +123,43 @@ class CancelTest {
     }
 
     @Test
+    void cancelWithRollbackDatabaseAfterTheNewPackageMigratedRestoresTheProductionDatabaseToTheStart() {
+        // Arrange: the new package migrates P when it starts on staging; the cancel comes during warm-up, once it has
+        azure = new EmulatorHarness(OLD, NEW);
+        List<String> atStart = azure.production.values();
+        String id = azure.start("cms-2.0.zip", "ReadOnly");
+        AtomicReference<List<String>> atCancel = new AtomicReference<>();
+        azure.stack.queue().observeDeliveries(new InProcessStepQueue.DeliveryObserver() {
+            @Override
+            public void started(String queue, String message, int deliveryCount, long hopNanos) {
+                List<String> now = azure.emulator.database(azure.sqlServer, "cmsdb").values();
+                if (atCancel.get() == null && message.contains(":WARM_UP:") && now.size() > atStart.size()) {
+                    atCancel.set(now);
+                    ApiClient.Response answer = azure.http.post("/deployments/" + id + "/cancel",
+                            "{\"rollbackDatabase\":true}");
+                    if (answer.status() != 202) {
+                        throw new AssertionError(answer.toString());
+                    }
+                }
+            }
+
+            @Override
+            public void finished(String queue, String message) {
+            }
+        });
+
+        // Act
+        azure.runQueues();
+
+        // Assert
+        assertTrue(atCancel.get() != null && atCancel.get().size() > atStart.size(),
+                "the new package had migrated P: " + atCancel.get());
+        assertCancelledAndUndone(id);
+        assertEquals(atStart, azure.emulator.database(azure.sqlServer, "cmsdb").values(), "P is as it was at the start");
+        assertTrue(status(id).get("rollbackDatabase").asBoolean());
+    }
+
+    @Test
     void cancelDuringWarmUpEndsTheSwapWithPreviewAndSwapsTheOldCodeBack() {
         // Arrange: the new package starts cold (3 s of 503), so warm-up checks again; the cancel comes on its second run
         azure = new EmulatorHarness(OLD, NEW);

@@ -47,6 +47,7 @@ public final class HttpApi {
 
     static final Pattern DEPLOYMENT_ID = Pattern.compile("[a-z0-9-]{1,64}");
     static final Pattern ACCEPTED_BY = Pattern.compile("[^\\p{Cntrl}]{1,100}");
+    static final Pattern CANCEL_REASON = Pattern.compile("[^\\p{Cntrl}]{1,500}");
     private static final Logger LOG = Logger.getLogger(HttpApi.class.getName());
     private static final String JSON = "application/json";
 
@@ -468,6 +469,26 @@ public final class HttpApi {
             fields.throwIfAny();
             return operated(service.reset(id, Boolean.TRUE.equals(rollback),
                     environment -> authorize(headers, Operation.RESET_DEPLOYMENT, environment).actor()), "reset", id);
+        });
+    }
+
+    /**
+     * Cancel a running deployment: the same role and approver rules as Reset, since it ends the same way. Body
+     * {@code {"rollbackDatabase": bool, "reason": "..."}}, both optional.
+     */
+    public ApiResponse cancelDeployment(String id, String body, Map<String, String> headers) {
+        return answer("/api/deployments/" + id + "/cancel", () -> {
+            authorize(headers, Operation.CANCEL_DEPLOYMENT, null);
+            checkDeploymentId(id);
+            JsonNode request = objectBody(body, false);
+            Fields fields = new Fields();
+            fields.onlyKnown(request, "", Set.of("rollbackDatabase", "reason"));
+            Boolean rollback = fields.optionalBoolean(request, "", "rollbackDatabase");
+            String reason = fields.optionalText(request, "", "reason", CANCEL_REASON,
+                    "why the deployment is cancelled: 1 to 500 characters on one line");
+            fields.throwIfAny();
+            return operated(service.cancel(id, Boolean.TRUE.equals(rollback), reason,
+                    environment -> authorize(headers, Operation.CANCEL_DEPLOYMENT, environment).actor()), "cancel", id);
         });
     }
 

@@ -65,6 +65,9 @@ final class Reports {
         body.put("round", deployment.round());
         body.put("retries", retries(log));
         body.set("audit", Views.audit(deployment.audit()));
+        if (deployment.cancelReason() != null) {
+            body.put("cancelReason", deployment.cancelReason());
+        }
         ArrayNode steps = body.putArray("steps");
         for (Entry entry : entries(snapshot)) {
             ObjectNode step = steps.addObject();

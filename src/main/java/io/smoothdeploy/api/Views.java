@@ -208,6 +208,9 @@ final class Views {
         body.put("updatedAt", deployment.updatedAt().toString());
         body.put("rollbackDatabase", deployment.rollbackDatabase());
         body.set("audit", audit(deployment.audit()));
+        if (deployment.cancelReason() != null) {
+            body.put("cancelReason", deployment.cancelReason());
+        }
         ArrayNode webApps = body.putArray("webApps");
         for (WebAppState webApp : snapshot.webApps()) {
             ObjectNode item = webApps.addObject();

@@ -6,9 +6,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
- * {@code complete} ({@code POST /deployments/{id}/complete}) and {@code reset}
- * ({@code POST /deployments/{id}/reset} with {@code {"rollbackDatabase": bool}}). Exit 0 once the API has
- * accepted the action; follow it with {@code wait}. A Complete refused because writes reached the temporary
+ * {@code complete} ({@code POST /deployments/{id}/complete}), {@code reset}
+ * ({@code POST /deployments/{id}/reset} with {@code {"rollbackDatabase": bool}}) and {@code cancel}
+ * ({@code POST /deployments/{id}/cancel} with {@code {"rollbackDatabase": bool, "reason": "..."}}). Exit 0 once
+ * the API has accepted the action; follow it with {@code wait}. A Complete refused because writes reached the temporary
  * database (ReadWrite mode) exits {@link DeployCli#HELD}: the deployment still awaits verification, and
  * {@code --accept-data-loss} goes live anyway; the signed-in caller is recorded as who accepted the loss, and
  * {@code --accepted-by NAME} adds who they accept it for. With {@code --output json}, standard output gets
@@ -100,6 +101,42 @@ abstract class ActionCommand extends DeploymentCommand {
             JsonNode deployment = context.api().post(DeploymentId.path(id, "/reset"), body).body();
             return accepted(context, id, deployment,
                     "Reset" + (rollbackDatabase ? " (restoring the database first)" : ""), "Reset");
+        }
+    }
+
+    /** {@code cancel}. */
+    @CommandLine.Command(name = "cancel", sortOptions = false,
+            customSynopsis = {"deploy cancel --id D [--rollback-database] [--reason R] [--output json|text]",
+                "              [--api URL] [--audience AUD | --key KEY]"},
+            description = {"", "Stops a deployment that is InProgress and undoes what it did, as reset does: every"
+                    + " site goes back on its previous package and the temporary database is dropped (a copy or swap"
+                    + " under way finishes first). Follow it with: deploy wait --id D --until Cancelled.", ""},
+            footer = {"", "Exit codes: 0 accepted, 2 usage error, 3 the API refused it (the deployment is not"
+                    + " InProgress: the answer names what it allows)."})
+    static final class Cancel extends ActionCommand {
+
+        @Option(names = "--rollback-database", order = 2,
+                description = "Also restores the database to the moment the deployment started.")
+        boolean rollbackDatabase;
+
+        @Option(names = "--reason", paramLabel = "R", order = 3,
+                description = "Why it is cancelled (1 to 500 characters), shown in its status, timeline and log.")
+        String reason;
+
+        @Override
+        int run(Context context) throws UsageException, ApiException, InterruptedException {
+            String id = id();
+            com.fasterxml.jackson.databind.node.ObjectNode body = Json.mapper().createObjectNode()
+                    .put("rollbackDatabase", rollbackDatabase);
+            if (reason != null) {
+                if (reason.isBlank()) {
+                    throw new UsageException("--reason needs some text: why the deployment is cancelled");
+                }
+                body.put("reason", reason.trim());
+            }
+            JsonNode deployment = context.api().post(DeploymentId.path(id, "/cancel"), body.toString()).body();
+            return accepted(context, id, deployment,
+                    "Cancel" + (rollbackDatabase ? " (restoring the database too)" : ""), "Cancelled");
         }
     }
 

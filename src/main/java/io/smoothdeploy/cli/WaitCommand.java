@@ -42,6 +42,7 @@ final class WaitCommand extends DeploymentCommand {
         AWAITING_VERIFICATION("AwaitingVerification"),
         SUCCEEDED("Succeeded"),
         RESET("Reset"),
+        CANCELLED("Cancelled"),
         TERMINAL("terminal");
 
         private final String wireName;
@@ -56,13 +57,14 @@ final class WaitCommand extends DeploymentCommand {
                     return until;
                 }
             }
-            throw new UsageException("--until must be AwaitingVerification, Succeeded, Reset or terminal, not '"
-                    + text + "'");
+            throw new UsageException("--until must be AwaitingVerification, Succeeded, Reset, Cancelled or terminal, "
+                    + "not '" + text + "'");
         }
 
         /** The exit code for a deployment in {@code status}, or null to keep waiting. */
         Integer outcome(String status) {
-            boolean ended = status.equals("Succeeded") || status.equals("Failed") || status.equals("Reset");
+            boolean ended = status.equals("Succeeded") || status.equals("Failed") || status.equals("Reset")
+                    || status.equals("Cancelled");
             switch (this) {
                 case AWAITING_VERIFICATION:
                     if (status.equals("AwaitingVerification") || status.equals("Succeeded")) {
@@ -73,6 +75,8 @@ final class WaitCommand extends DeploymentCommand {
                     return ended ? (status.equals("Succeeded") ? DeployCli.OK : DeployCli.DEPLOYMENT_FAILED) : null;
                 case RESET:
                     return ended ? (status.equals("Reset") ? DeployCli.OK : DeployCli.DEPLOYMENT_FAILED) : null;
+                case CANCELLED:
+                    return ended ? (status.equals("Cancelled") ? DeployCli.OK : DeployCli.DEPLOYMENT_FAILED) : null;
                 default:
                     return ended ? (status.equals("Failed") ? DeployCli.DEPLOYMENT_FAILED : DeployCli.OK) : null;
             }
@@ -80,7 +84,7 @@ final class WaitCommand extends DeploymentCommand {
     }
 
     @Option(names = "--until", paramLabel = "STATUS", order = 2, completionCandidates = UntilNames.class,
-            description = "AwaitingVerification, Succeeded (the default), Reset or terminal.")
+            description = "AwaitingVerification, Succeeded (the default), Reset, Cancelled or terminal.")
     String until;
 
     @Option(names = "--timeout", paramLabel = "DURATION", order = 3,

@@ -152,6 +152,40 @@ public final class Commands {
         return new Decision(resetting, List.of(), hold, log, Transitions.firstMessages(resetting, snapshot.webApps()));
     }
 
+    /**
+     * Cancel: a dispatch on the deployment's status, so that each status that accepts a cancel is one case. While
+     * InProgress, only the intent is written (status Cancelling, with {@code rollbackDatabase} and the reason) on the
+     * deployment row, conditional on its etag, and nothing is sent: the step in flight finishes its run, and the next
+     * run of any forward step sees the intent and hands over to the undo path ({@link Transitions}), which undoes
+     * what was done as Reset does. The caller has checked that the status allows a cancel.
+     */
+    public static Decision cancel(DeploymentSnapshot snapshot, boolean rollbackDatabase, String reason, Instant now,
+                                  Actor actor) {
+        Deployment deployment = snapshot.deployment();
+        return switch (deployment.status()) {
+            case IN_PROGRESS -> cancelRun(deployment, rollbackDatabase, reason, now, actor);
+            default -> throw new IllegalStateException("a " + deployment.status().wireName()
+                    + " deployment takes no cancel");
+        };
+    }
+
+    private static Decision cancelRun(Deployment deployment, boolean rollbackDatabase, String given, Instant now,
+                                      Actor actor) {
+        // free text from a person: a pasted token or SAS query string never reaches the row, the log or a webhook
+        String reason = given == null ? null : Redact.text(given);
+        Deployment cancelling = audited(deployment.withStatus(DeploymentStatus.CANCELLING)
+                .withRollbackDatabase(rollbackDatabase).withCancelReason(reason).touchedAt(now),
+                AuditEntry.CANCEL, actor, now);
+        String undo = rollbackDatabase
+                ? "the production database is restored to " + deployment.lineageStartedAt() + ", then every site goes "
+                + "back on its previous package and the temporary database is dropped"
+                : "every site goes back on its previous package and the temporary database is dropped; the production "
+                + "database keeps its changes";
+        LogLine line = LogLine.info(now, null, "Cancel requested" + by(actor) + (reason == null ? "" : " (" + reason + ")")
+                + ": the forward steps stop at their next run (a copy or swap under way finishes first), then " + undo);
+        return new Decision(cancelling, List.of(), null, List.of(line), List.of());
+    }
+
     /** {@code deployment} with {@code action} by {@code actor} recorded, or as it is when there is no actor. */
     static Deployment audited(Deployment deployment, String action, Actor actor, Instant now) {
         return actor == null ? deployment : deployment.withAudit(new AuditEntry(action, actor, now));
@@ -168,7 +202,9 @@ public final class Commands {
      */
     public static boolean isUnderway(Deployment deployment, String action) {
         return ("complete".equals(action) && deployment.status() == DeploymentStatus.COMPLETING)
-                || ("reset".equals(action) && deployment.status() == DeploymentStatus.RESETTING);
+                || ("reset".equals(action) && deployment.status() == DeploymentStatus.RESETTING)
+                || ("cancel".equals(action) && (deployment.status() == DeploymentStatus.CANCELLING
+                || deployment.status() == DeploymentStatus.CANCELLED));
     }
 
     /** Which actions a deployment in this status allows, for a 409 answer. */

@@ -50,6 +50,7 @@ import java.util.Map;
  * @param cloneWriteCount  for a ReadWrite run: the last count of the writes that reached the temporary database,
  *                         with when it was taken (by the await-verification step, the timer or Complete); null when
  *                         not counted yet (and for rows written before it was kept). What a status poll shows
+ * @param cancelReason     for a cancelled run: the reason its canceller gave (null when none was given, or not cancelled)
  * @param etag             the store's version of this row
  */
 public record Deployment(
@@ -83,6 +84,7 @@ public record Deployment(
         Map<String, String> maintenancePackages,
         List<AuditEntry> audit,
         CloneWriteCount cloneWriteCount,
+        String cancelReason,
         String etag) {
 
     /** {@link #cloneWritesAccepted} when a person accepted losing writes that could not be counted. */
@@ -160,6 +162,29 @@ public record Deployment(
                 updatedAt, stageStartedAt, rollbackDatabase, errors, warnings, validationLinks, lineageId, resumedFrom,
                 lineageStartedAt, round, staleEpisode, commitId, pipelineRunUrl, packageVerifiedAt, smokeChecks,
                 timings, cloneWritesAccepted, maintenancePackages, audit, null, etag);
+    }
+
+    /** A deployment that was not cancelled (as rows written before a cancel's reason was kept read). */
+    public Deployment(String id, String environment, DeploymentStatus status, Stage stage, int checks,
+                      DeploymentMode mode, String packageUri, String packageSha256, String idempotencyKey,
+                      Instant createdAt, Instant updatedAt, Instant stageStartedAt, boolean rollbackDatabase,
+                      List<DeploymentError> errors, List<String> warnings, List<String> validationLinks,
+                      String lineageId, String resumedFrom, Instant lineageStartedAt, int round, String staleEpisode,
+                      String commitId, String pipelineRunUrl, Instant packageVerifiedAt,
+                      List<SmokeCheckResult> smokeChecks, Map<Stage, WebAppState.StageTiming> timings,
+                      Long cloneWritesAccepted, Map<String, String> maintenancePackages, List<AuditEntry> audit,
+                      CloneWriteCount cloneWriteCount, String etag) {
+        this(id, environment, status, stage, checks, mode, packageUri, packageSha256, idempotencyKey, createdAt,
+                updatedAt, stageStartedAt, rollbackDatabase, errors, warnings, validationLinks, lineageId, resumedFrom,
+                lineageStartedAt, round, staleEpisode, commitId, pipelineRunUrl, packageVerifiedAt, smokeChecks,
+                timings, cloneWritesAccepted, maintenancePackages, audit, cloneWriteCount, null, etag);
+    }
+
+    /** The same deployment with the reason its canceller gave (see {@link #cancelReason}). */
+    public Deployment withCancelReason(String reason) {
+        Copy next = copy();
+        next.cancelReason = reason;
+        return next.build();
     }
 
     /**
@@ -338,6 +363,7 @@ public record Deployment(
         private Map<String, String> maintenancePackages;
         private List<AuditEntry> audit;
         private CloneWriteCount cloneWriteCount;
+        private String cancelReason;
 
         Copy(Deployment from) {
             this.from = from;
@@ -363,6 +389,7 @@ public record Deployment(
             this.maintenancePackages = from.maintenancePackages;
             this.audit = from.audit;
             this.cloneWriteCount = from.cloneWriteCount;
+            this.cancelReason = from.cancelReason;
         }
 
         Copy status(DeploymentStatus value) {
@@ -410,7 +437,8 @@ public record Deployment(
                     packageSha256, from.idempotencyKey, from.createdAt, updatedAt, stageStartedAt,
                     rollbackDatabase, errors, warnings, validationLinks, from.lineageId, from.resumedFrom,
                     from.lineageStartedAt, round, staleEpisode, commitId, pipelineRunUrl, packageVerifiedAt,
-                    smokeChecks, timings, cloneWritesAccepted, maintenancePackages, audit, cloneWriteCount, from.etag);
+                    smokeChecks, timings, cloneWritesAccepted, maintenancePackages, audit, cloneWriteCount, cancelReason,
+                    from.etag);
         }
     }
 }

@@ -431,6 +431,23 @@ public final class DeploymentService {
     }
 
     /**
+     * Cancel, with who asks decided on the deployment's environment, as {@link #reset} does. Accepted while InProgress
+     * (the intent is written, conditional on the row's etag, so it never races the step in flight: a step whose write
+     * loses to it decides again on the row with the intent); asked again while Cancelling or once Cancelled, it is
+     * answered as accepted with nothing changed; any other status is refused with its allowed actions. Of a cancel and
+     * a Complete or Reset racing, one write wins and the other finds a status that does not allow it.
+     *
+     * @param reason what the canceller says, for the log and the status, or null
+     */
+    public CommandResult cancel(String deploymentId, boolean rollbackDatabase, String reason,
+                                java.util.function.Function<EnvironmentConfig, Actor> actorFor) {
+        java.util.concurrent.atomic.AtomicReference<Actor> asker = new java.util.concurrent.atomic.AtomicReference<>();
+        return operate(deploymentId, "cancel", snapshot -> asker.set(actorFor.apply(snapshot.environment().config())),
+                snapshot -> Verdict.of(Commands.cancel(snapshot, rollbackDatabase, reason, clock.instant(), asker.get())),
+                null);
+    }
+
+    /**
      * @param admit      checks who asks on each snapshot loaded, before anything else (throws to refuse)
      * @param decide     the command's decision on a snapshot that allows it
      * @param whileUnderway for a snapshot where the same command is under way already: a decision to save too

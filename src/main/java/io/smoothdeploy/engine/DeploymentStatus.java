@@ -10,7 +10,11 @@ public enum DeploymentStatus {
     SUCCEEDED("Succeeded", true),
     FAILED("Failed", true),
     RESETTING("Resetting", false),
-    RESET("Reset", true);
+    RESET("Reset", true),
+    /** Cancel asked for while InProgress: the forward steps stop at their next run, then the undo runs as a reset. */
+    CANCELLING("Cancelling", false),
+    /** Everything the cancelled run did is undone. */
+    CANCELLED("Cancelled", true);
 
     private final String wireName;
     private final boolean terminal;
@@ -33,6 +37,9 @@ public enum DeploymentStatus {
     public List<String> allowedActions() {
         if (this == AWAITING_VERIFICATION) {
             return List.of("complete", "reset");
+        }
+        if (this == IN_PROGRESS) {
+            return List.of("cancel");
         }
         return this == FAILED ? List.of("reset") : List.of();
     }

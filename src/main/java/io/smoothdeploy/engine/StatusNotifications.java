@@ -46,6 +46,7 @@ public final class StatusNotifications {
                     : before == DeploymentStatus.AWAITING_VERIFICATION ? AuditEntry.ROLL_FORWARD : null;
             case COMPLETING -> AuditEntry.COMPLETE;
             case RESETTING -> AuditEntry.RESET;
+            case CANCELLING -> before == DeploymentStatus.IN_PROGRESS ? AuditEntry.CANCEL : null;
             default -> null;
         };
         if (expected == null) {

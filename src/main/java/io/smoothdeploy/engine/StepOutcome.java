@@ -80,6 +80,13 @@ public sealed interface StepOutcome {
         }
     }
 
+    /**
+     * The step was not run: its deployment is being cancelled, and a forward step stops at its next run (before it
+     * starts any new work) to hand over to the undo path.
+     */
+    record NotRun() implements StepOutcome {
+    }
+
     /** The step cannot succeed; the deployment fails with this classified error. */
     record Fail(FailureKind kind, String message) implements StepOutcome {
     }

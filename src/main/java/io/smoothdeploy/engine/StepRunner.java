@@ -60,7 +60,8 @@ public final class StepRunner {
                 outbox.drain(snapshot);
             }
             if (outcome == null && expected) {
-                outcome = steps.run(snapshot, message);
+                // a cancel's intent stops the forward steps here, before their next run starts any new work
+                outcome = Transitions.stopsForCancel(snapshot) ? new StepOutcome.NotRun() : steps.run(snapshot, message);
             }
             Decision decision = decide(snapshot, message, outcome);
             if (Transitions.needsEnvironmentRow(snapshot, decision)) {

@@ -108,6 +108,14 @@ public final class Transitions {
         if (!isExpected(snapshot, message)) {
             return recordLateOutcome(snapshot, message, outcome, now);
         }
+        if (stopsForCancel(snapshot)) {
+            return handOverToUndo(snapshot, message, outcome, now);
+        }
+        if (outcome instanceof StepOutcome.NotRun) {
+            // only a cancel's intent stops a step unrun, and the intent is never taken back
+            throw new IllegalStateException("step " + message.messageId() + " was not run, but its deployment is not "
+                    + "being cancelled");
+        }
         if (outcome instanceof StepOutcome.CheckAgain check) {
             return checkAgain(snapshot, message, check, now);
         }
@@ -118,6 +126,70 @@ public final class Transitions {
             return retryLater(snapshot, message, retry, now);
         }
         return advance(snapshot, message, (StepOutcome.Advance) outcome, now);
+    }
+
+    /**
+     * True when the deployment carries a cancel's intent and is still at a forward stage: the next run of a forward
+     * step does not run it, and hands over to the undo path instead ({@link #handOverToUndo}).
+     */
+    public static boolean stopsForCancel(DeploymentSnapshot snapshot) {
+        Deployment deployment = snapshot.deployment();
+        return deployment.status() == DeploymentStatus.CANCELLING && deployment.stage() != Stage.FINISHED
+                && deployment.stage().activeStatus() == DeploymentStatus.IN_PROGRESS;
+    }
+
+    /**
+     * The safe point of a cancel: the first run of a forward step that finds the cancel's intent (or whose outcome's
+     * write lost to the cancel's, and is decided again on the row as it is now). What that run did is recorded, as
+     * it would have been (a finished stage, a swap asked for, a preview applied), so that the undo knows; then, in
+     * the same write, the deployment moves to the undo path: a reset's stages, one round later, so that every
+     * forward message still on its way is no longer expected and does nothing when it comes. The undo reads where
+     * each web app really stands (the content markers), as Reset does: one already in maintenance is swapped back,
+     * one that never entered it has its maintenance slot's preparations undone, and a swap or copy still running
+     * is waited for (Azure refuses other changes while it runs) and then undone.
+     */
+    static Decision handOverToUndo(DeploymentSnapshot snapshot, StepMessage message, StepOutcome outcome, Instant now) {
+        Deployment deployment = snapshot.deployment();
+        Stage stage = message.stage();
+        List<LogLine> log = new ArrayList<>();
+        List<WebAppState> webApps = new ArrayList<>(snapshot.webApps());
+        List<WebAppState> writes = new ArrayList<>();
+        String where = message.webApp() == null ? "" : " on site " + message.webApp();
+        if (outcome instanceof StepOutcome.Advance advance) {
+            if (advance.note() != null) {
+                log.add(LogLine.info(now, message.webApp(), advance.note()));
+            }
+            if (stage.isPerWebApp()) {
+                WebAppState finished = snapshot.webApp(message.webApp()).orElseThrow().finished(stage, now);
+                writes.add(finished);
+                webApps.replaceAll(w -> w.name().equals(finished.name()) ? finished : w);
+            } else {
+                deployment = deployment.stageFinished(now);
+            }
+        } else if (outcome instanceof StepOutcome.CheckAgain check && stage.isPerWebApp()) {
+            WebAppState checked = snapshot.webApp(message.webApp()).orElseThrow().checkedAgain(stage, now);
+            if (check.swapRequested()) {
+                checked = checked.swapRequested(now);
+            }
+            if (check.preview() == StepOutcome.Preview.APPLIED) {
+                checked = checked.previewApplied(now);
+            } else if (check.preview() == StepOutcome.Preview.CANCELLED) {
+                checked = checked.previewCancelled();
+            }
+            if (check.swapRequested() || check.preview() != StepOutcome.Preview.UNCHANGED) {
+                WebAppState recorded = checked;
+                writes.add(recorded);
+                webApps.replaceAll(w -> w.name().equals(recorded.name()) ? recorded : w);
+            }
+        } else if (outcome instanceof StepOutcome.Fail fail) {
+            log.add(LogLine.warning(now, message.webApp(), capitalized(describe(stage)) + " failed" + where + " while "
+                    + "the deployment was being cancelled: " + fail.message() + "; undoing it all the same"));
+        }
+        Stage first = deployment.rollbackDatabase() ? Stage.RESET_RESTORE_DATABASE : Stage.RESET_SWAP;
+        Deployment undoing = deployment.atStage(first).nextRound().touchedAt(now);
+        log.add(LogLine.info(now, null, "Cancelling: stopped at " + describe(stage) + where + "; undoing what was done"
+                + (first == Stage.RESET_RESTORE_DATABASE ? ", restoring the production database first" : "")));
+        return new Decision(undoing, writes, null, log, firstMessages(undoing, webApps));
     }
 
     /**
@@ -352,9 +424,14 @@ public final class Transitions {
                                    List<WebAppState> writes, List<LogLine> log, Instant now) {
         Stage next = deployment.stage().next();
         if (next == Stage.FINISHED) {
-            DeploymentStatus end = deployment.stage() == Stage.COMPLETE_CLEANUP
-                    ? DeploymentStatus.SUCCEEDED : DeploymentStatus.RESET;
-            log.add(LogLine.info(now, null, end == DeploymentStatus.SUCCEEDED ? "Deployment succeeded" : "Deployment reset"));
+            DeploymentStatus end = deployment.stage() == Stage.COMPLETE_CLEANUP ? DeploymentStatus.SUCCEEDED
+                    : deployment.status() == DeploymentStatus.CANCELLING ? DeploymentStatus.CANCELLED
+                    : DeploymentStatus.RESET;
+            log.add(LogLine.info(now, null, switch (end) {
+                case SUCCEEDED -> "Deployment succeeded";
+                case CANCELLED -> "Deployment cancelled: every site is back on its previous package";
+                default -> "Deployment reset";
+            }));
             Deployment finished = deployment.atStage(Stage.FINISHED).withStatus(end);
             return new Decision(finished, writes, releaseHold(snapshot), log, List.of());
         }
@@ -419,9 +496,15 @@ public final class Transitions {
     }
 
     private static boolean isRunning(Deployment deployment) {
-        return !deployment.status().isTerminal()
-                && deployment.stage() != Stage.FINISHED
-                && deployment.status() == deployment.stage().activeStatus();
+        if (deployment.status().isTerminal() || deployment.stage() == Stage.FINISHED) {
+            return false;
+        }
+        DeploymentStatus active = deployment.stage().activeStatus();
+        if (deployment.status() == DeploymentStatus.CANCELLING) {
+            // a cancel's intent at a forward stage (the next run hands over), then the undo's stages
+            return active == DeploymentStatus.IN_PROGRESS || active == DeploymentStatus.RESETTING;
+        }
+        return deployment.status() == active;
     }
 
     private static StepMessage message(Deployment deployment, Stage stage, String webApp, int sequence) {

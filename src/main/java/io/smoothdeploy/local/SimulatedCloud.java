@@ -85,6 +85,8 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
     private final Map<String, Integer> swapsToStop = new HashMap<>();
     private final Map<String, Map<String, Slot>> sites = new LinkedHashMap<>();
     private final Map<String, Database> databases = new LinkedHashMap<>();
+    /** Databases deleted while still being copied, with when their drop is over (see {@link #deleteDatabase}). */
+    private final Map<String, Instant> drops = new LinkedHashMap<>();
     private final List<String> calls = new ArrayList<>();
     private final Map<String, Deque<RuntimeException>> faults = new HashMap<>();
     private final Map<String, String> failingCreations = new HashMap<>();
@@ -414,6 +416,7 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
 
     @Override
     public synchronized Optional<DatabaseInfo> getDatabase(DatabaseRef database) {
+        settleDrops();
         Database found = databases.get(key(database));
         if (found == null) {
             return Optional.empty();
@@ -452,6 +455,7 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
     @Override
     public synchronized void rename(DatabaseRef database, String newName) {
         record("rename", database + " -> " + newName);
+        settleDrops();
         DatabaseRef renamed = new DatabaseRef(database.serverResourceId(), newName);
         if (databases.containsKey(key(renamed))) {
             // ARM's Databases_Rename answers 400 when the name is taken (SQL error 40544-style DatabaseNameInUse):
@@ -477,9 +481,31 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
     @Override
     public synchronized void deleteDatabase(DatabaseRef database) {
         record("deleteDatabase", database.toString());
+        Database found = databases.get(key(database));
+        if (found != null && clock.instant().isBefore(found.readyAt)) {
+            // A copy still seeding its target is cancelled only by dropping the target
+            // (https://learn.microsoft.com/sql/relational-databases/system-dynamic-management-views/sys-dm-database-copies-azure-sql-database);
+            // modelled harshly, as the emulator does: it stays listed, still copying, until the copy would have ended
+            if (drops.putIfAbsent(key(database), found.readyAt) == null) {
+                irreversible.add("delete " + database);
+            }
+            return;
+        }
         if (databases.remove(key(database)) != null) {
+            drops.remove(key(database));
             irreversible.add("delete " + database);
         }
+    }
+
+    /** Ends the drops of databases that were deleted while still being copied, once their time is up. */
+    private void settleDrops() {
+        drops.entrySet().removeIf(drop -> {
+            if (clock.instant().isBefore(drop.getValue())) {
+                return false;
+            }
+            databases.remove(drop.getKey());
+            return true;
+        });
     }
 
     // ----- WarmUpProber -----
@@ -636,6 +662,7 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
     // ----- internals -----
 
     private void create(DatabaseRef source, DatabaseRef target) {
+        settleDrops();
         if (!databases.containsKey(key(source))) {
             throw new CloudException("ResourceNotFound", "database " + source + " does not exist", false);
         }

@@ -115,6 +115,7 @@ final class EntityCodec {
     static final String P_MAINTENANCE_PACKAGES = "maintenancePackages";
     /** The last count of the writes to a ReadWrite run's temporary database; absent when it could not be counted. */
     static final String P_CLONE_WRITES = "cloneWrites";
+    static final String P_CANCEL_REASON = "cancelReason";
     /** When that count was taken; rows without it (written before it was kept) read as not counted. */
     static final String P_CLONE_WRITES_COUNTED_AT = "cloneWritesCountedAt";
     /** The commands asked of a deployment (JSON); rows written before it was kept have none, read as empty. */
@@ -370,6 +371,7 @@ final class EntityCodec {
             put(entity, P_CLONE_WRITES, d.cloneWriteCount().writes());
             put(entity, P_CLONE_WRITES_COUNTED_AT, time(d.cloneWriteCount().countedAt()));
         }
+        put(entity, P_CANCEL_REASON, d.cancelReason());
         return withEtag(entity, d.etag());
     }
 
@@ -410,6 +412,7 @@ final class EntityCodec {
                         : fromJson(string(e, P_MAINTENANCE_PACKAGES), PACKAGES, e),
                 listOrEmpty(e, P_AUDIT, AUDIT),
                 cloneWriteCount(e),
+                string(e, P_CANCEL_REASON),
                 e.getETag());
     }
 

@@ -109,6 +109,51 @@ class DeployCliTest {
     }
 
     @Test
+    void cancelStopsARunningDeploymentWithItsReasonAndWaitUntilCancelledExitsZero() {
+        // Arrange
+        host.register("prod");
+        String id = host.run("start", "--environment", "prod", "--package", NEW_PACKAGE, "--sha256", SHA,
+                "--mode", "ReadOnly", "--idempotency-key", "build-cancel").out().strip();
+
+        // Act
+        CliHarness.Result blank = host.run(WITH_KEY, "cancel", "--id", id, "--reason", " ");
+        CliHarness.Result cancel = host.run(WITH_KEY, "cancel", "--id", id, "--reason", "wrong build",
+                "--output", "json");
+        CliHarness.Result done = host.run(WITH_KEY, "wait", "--id", id, "--until", "Cancelled", "--poll", "10s",
+                "--timeout", "2h");
+        CliHarness.Result notSucceeded = host.run(WITH_KEY, "wait", "--id", id, "--until", "Succeeded");
+        CliHarness.Result terminal = host.run(WITH_KEY, "wait", "--id", id, "--until", "terminal");
+
+        // Assert
+        assertEquals(DeployCli.USAGE, blank.code(), blank.toString());
+        assertEquals(0, cancel.code(), cancel.toString());
+        assertTrue(cancel.err().contains("Cancel accepted: deployment " + id + " is Cancelling"), cancel.toString());
+        assertTrue(cancel.err().contains("--until Cancelled"), cancel.toString());
+        assertTrue(cancel.out().contains("\"cancelReason\":\"wrong build\"")
+                || cancel.out().contains("\"cancelReason\" : \"wrong build\""), cancel.toString());
+        assertEquals(0, done.code(), done.toString());
+        assertEquals(DeployCli.DEPLOYMENT_FAILED, notSucceeded.code(), notSucceeded.toString());
+        assertEquals(0, terminal.code(), terminal.toString());
+    }
+
+    @Test
+    void cancelOfADeploymentThatIsNotRunningExitsThreeNamingWhatItAllows() {
+        // Arrange
+        host.register("prod");
+        String id = host.run("start", "--environment", "prod", "--package", NEW_PACKAGE, "--sha256", SHA,
+                "--mode", "ReadOnly", "--idempotency-key", "build-late").out().strip();
+        host.run(WITH_KEY, "wait", "--id", id, "--until", "AwaitingVerification", "--poll", "10s", "--timeout", "2h");
+
+        // Act
+        CliHarness.Result late = host.run(WITH_KEY, "cancel", "--id", id, "--rollback-database");
+
+        // Assert
+        assertEquals(DeployCli.API_ERROR, late.code(), late.toString());
+        assertTrue(late.err().contains("AwaitingVerification") && late.err().contains("complete, reset"),
+                late.toString());
+    }
+
+    @Test
     void aFailingDeploymentMakesWaitExitOneWithTheErrorsThenResetAndWaitForReset() {
         // Arrange
         host.register("prod");
@@ -209,7 +254,8 @@ class DeployCliTest {
         assertEquals(DeployCli.USAGE, noApi);
         assertTrue(err.toString().contains(DeployCli.ENV_API), err.toString());
         assertEquals(0, help.code(), help.toString());
-        for (String text : List.of("start", "status", "wait", "complete", "reset", "--until", "--rollback-database",
+        for (String text : List.of("start", "status", "wait", "complete", "reset", "cancel", "--until",
+                "--rollback-database",
                 "Exit codes:", "  4  timeout")) {
             assertTrue(help.out().contains(text), text + " in " + help.out());
         }

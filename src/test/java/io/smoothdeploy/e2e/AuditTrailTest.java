@@ -95,6 +95,25 @@ class AuditTrailTest {
         assertTrailNames(id, "reset", "Resetting", "Reset");
     }
 
+    @Test
+    void theLogTimelineAndWebhookPostsNameWhoStartedAndWhoCancelledWithTheirRoles() {
+        // Arrange
+        String environment = register();
+        ApiResponse started = platform.api.startDeployment(LocalHostHarness.startBody(environment,
+                LocalHostHarness.NEW_PACKAGE, null), PlatformApi.as("dee@example.com", DEPLOYER_ID, "Deployer"));
+        String id = json(started).get("id").asText();
+
+        // Act
+        ApiResponse cancelled = platform.api.cancelDeployment(id, "{\"reason\":\"wrong ticket\"}", approver());
+        host.runQueues();
+
+        // Assert
+        assertEquals(202, cancelled.status(), cancelled.body());
+        assertEquals("Cancelled", status(id).get("status").asText());
+        assertEquals("wrong ticket", json(platform.api.getTimeline(id, reader())).get("cancelReason").asText());
+        assertTrailNames(id, "cancel", "Cancelling", "Cancelled");
+    }
+
     /** Both commands in the log, the timeline, the command's webhook post and the steps' final post. */
     private static void assertTrailNames(String id, String action, String commandStatus, String finalStatus) {
         // the log: one line per command, naming the caller, the object id and the role

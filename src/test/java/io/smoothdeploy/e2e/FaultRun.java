@@ -127,8 +127,21 @@ final class FaultRun implements AutoCloseable {
             cloud.failNext("deployPackage", failing, 1, new CloudException("Conflict",
                     "the staging slot is locked by a policy (injected once)", false));
         }
+        boolean cancels = scenario.ending() == FaultScenario.Ending.CANCEL
+                || scenario.ending() == FaultScenario.Ending.CANCEL_ROLLBACK;
+        List<String> cancelled = new java.util.ArrayList<>();
+        if (cancels) {
+            cancelAtRandomPoint(cancelled);
+        }
         String id = start(PACKAGE_B, "first").get("id").asText();
         boolean stuck;
+        if (cancels) {
+            stuck = !settle(id, s -> s.get("status").asText().equals("Cancelled"));
+            if (cancelled.isEmpty()) {
+                throw new IllegalStateException("the run never reached the point chosen to cancel at");
+            }
+            return outcome(id, stuck);
+        }
         if (scenario.ending() == FaultScenario.Ending.FAIL_THEN_RESUME) {
             stuck = !settle(id, s -> s.get("status").asText().equals("Failed"));
             if (!stuck) {
@@ -157,6 +170,49 @@ final class FaultRun implements AutoCloseable {
             stuck = !settle(id, s -> s.get("status").asText().equals(wanted));
         }
         return outcome(id, stuck);
+    }
+
+    /**
+     * Cancels (twice, as a pipeline that lost the first answer would) just before a delivery runs: for the run
+     * without faults, the first warm-up delivery; with a seed, a delivery of a forward stage chosen at random, after
+     * a random number of them, racing crashes, duplicates and late copies. The latest point is the first delivery of
+     * the verification stage, which still runs InProgress, so every run cancels.
+     */
+    private void cancelAtRandomPoint(List<String> cancelled) {
+        String[] stages = {"VERIFY_PACKAGE", "CLONE_DB", "ENTER_MAINTENANCE", "DEPLOY_SLOT", "WARM_UP"};
+        boolean baseline = injector == null;
+        String stage = baseline ? "WARM_UP" : stages[random.nextInt(stages.length)];
+        int skip = baseline ? 0 : random.nextInt(3);
+        String body = scenario.ending() == FaultScenario.Ending.CANCEL_ROLLBACK
+                ? "{\"rollbackDatabase\":true,\"reason\":\"fault suite\"}" : "{\"reason\":\"fault suite\"}";
+        int[] seen = {0};
+        stack.queue().observeDeliveries(new InProcessStepQueue.DeliveryObserver() {
+            @Override
+            public void started(String queue, String messageId, int deliveryCount, long hopNanos) {
+                if (!cancelled.isEmpty()) {
+                    return;
+                }
+                String id = messageId.substring(0, messageId.indexOf(':'));
+                id = id.contains(".") ? id.substring(0, id.indexOf('.')) : id;
+                JsonNode status = call("GET", "/deployments/" + id, null, 200).json();
+                if (!status.get("status").asText().equals("InProgress")) {
+                    return;
+                }
+                boolean atStage = status.get("stage").asText().equals(stage) && messageId.contains(":" + stage + ":");
+                boolean last = status.get("stage").asText().equals("AWAIT_VERIFICATION");
+                if (atStage && seen[0]++ < skip && !last) {
+                    return;
+                }
+                if (atStage || last) {
+                    twice("/deployments/" + id + "/cancel", body);
+                    cancelled.add(id);
+                }
+            }
+
+            @Override
+            public void finished(String queue, String messageId) {
+            }
+        });
     }
 
     private JsonNode start(String packageUri, String key) {

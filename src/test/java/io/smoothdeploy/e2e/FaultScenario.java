@@ -24,7 +24,15 @@ record FaultScenario(int webApps, DeploymentMode mode, Ending ending) {
         /** One web app's staging deployment fails for good, once; a new start resumes; then Complete. */
         FAIL_THEN_RESUME,
         /** A new package while awaiting verification (roll forward); then Complete. */
-        ROLL_FORWARD
+        ROLL_FORWARD,
+        /**
+         * Cancel while InProgress, keeping the database's changes: at a random forward step (the run without faults
+         * cancels during warm-up, the latest point, so that its swaps and database actions are the most a cancel
+         * may make); never reaches verification.
+         */
+        CANCEL,
+        /** The same, with rollbackDatabase: the production database is restored to the start. */
+        CANCEL_ROLLBACK
     }
 
     String name() {
@@ -37,7 +45,8 @@ record FaultScenario(int webApps, DeploymentMode mode, Ending ending) {
         for (int webApps : new int[] {1, 3}) {
             for (DeploymentMode mode : DeploymentMode.values()) {
                 for (Ending ending : Ending.values()) {
-                    if (mode == DeploymentMode.MAINTENANCE_PAGE && ending == Ending.RESET_ROLLBACK) {
+                    if (mode == DeploymentMode.MAINTENANCE_PAGE
+                            && (ending == Ending.RESET_ROLLBACK || ending == Ending.CANCEL_ROLLBACK)) {
                         continue;
                     }
                     all.add(new FaultScenario(webApps, mode, ending));

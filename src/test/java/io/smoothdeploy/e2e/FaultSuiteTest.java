@@ -11,8 +11,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The bounded part of the fault suite that runs in every build: four scenarios that between them pass through
- * every step, Complete and Reset (with a database rollback), a resume and a roll forward, two seeds each. The
+ * The bounded part of the fault suite that runs in every build: six scenarios that between them pass through
+ * every step, Complete and Reset (with a database rollback), a resume, a roll forward, and a cancel at a random
+ * forward step (with and without a database rollback), two seeds each. The
  * whole suite is its own command (README, "How it keeps its promises").
  */
 class FaultSuiteTest {
@@ -24,7 +25,9 @@ class FaultSuiteTest {
                 new FaultScenario(1, DeploymentMode.READ_ONLY, FaultScenario.Ending.COMPLETE),
                 new FaultScenario(3, DeploymentMode.READ_WRITE, FaultScenario.Ending.RESET_ROLLBACK),
                 new FaultScenario(3, DeploymentMode.MAINTENANCE_PAGE, FaultScenario.Ending.FAIL_THEN_RESUME),
-                new FaultScenario(1, DeploymentMode.READ_ONLY, FaultScenario.Ending.ROLL_FORWARD));
+                new FaultScenario(1, DeploymentMode.READ_ONLY, FaultScenario.Ending.ROLL_FORWARD),
+                new FaultScenario(1, DeploymentMode.READ_ONLY, FaultScenario.Ending.CANCEL),
+                new FaultScenario(3, DeploymentMode.READ_WRITE, FaultScenario.Ending.CANCEL_ROLLBACK));
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
         // Act
@@ -32,7 +35,7 @@ class FaultSuiteTest {
 
         // Assert
         String report = printed.toString(StandardCharsets.UTF_8);
-        assertEquals(8, totals.runs, report);
+        assertEquals(12, totals.runs, report);
         assertTrue(totals.crashes > 0, "crashes were injected: " + report);
         assertEquals(0, totals.stuck, report);
         assertEquals(0, totals.doubleSwaps, report);

@@ -46,7 +46,7 @@ class RolesTest {
     }
 
     /** What a route needs before it can be tried: nothing, a registered environment, or a run awaiting verification. */
-    enum Fixture { NONE, ENVIRONMENT, AWAITING_VERIFICATION }
+    enum Fixture { NONE, ENVIRONMENT, AWAITING_VERIFICATION, IN_PROGRESS }
 
     /** Each protected route: how to call it, the role it needs, and the status it answers when allowed. */
     enum Route {
@@ -72,12 +72,14 @@ class RolesTest {
         COMPLETE_ACCEPTING_DATA_LOSS("Approver", 202, Fixture.AWAITING_VERIFICATION,
                 (api, f, h) -> api.completeDeployment(f.deployment, "{\"acceptDataLoss\":true}", h)),
         RESET("Approver", 202, Fixture.AWAITING_VERIFICATION,
-                (api, f, h) -> api.resetDeployment(f.deployment, "{\"rollbackDatabase\":false}", h));
+                (api, f, h) -> api.resetDeployment(f.deployment, "{\"rollbackDatabase\":false}", h)),
+        CANCEL("Approver", 202, Fixture.IN_PROGRESS,
+                (api, f, h) -> api.cancelDeployment(f.deployment, "{\"reason\":\"roles\"}", h));
 
         /** True when an allowed call changes its fixture (so it needs one of its own). */
         boolean writes() {
             return this == PUT_ENVIRONMENT || this == DELETE_ENVIRONMENT || this == START_DEPLOYMENT || this == COMPLETE
-                    || this == COMPLETE_ACCEPTING_DATA_LOSS || this == RESET;
+                    || this == COMPLETE_ACCEPTING_DATA_LOSS || this == RESET || this == CANCEL;
         }
 
         final String needs;
@@ -213,6 +215,8 @@ class RolesTest {
         Written afterRefusal = written();
         ApiResponse resetByOutsider = platform.api.resetDeployment(id, null,
                 PlatformApi.as("olga@example.com", OID, "Approver"));
+        ApiResponse cancelByOutsider = platform.api.cancelDeployment(id, null,
+                PlatformApi.as("olga@example.com", OID, "Approver"));
         ApiResponse member = platform.api.completeDeployment(id, null, PlatformApi.as("mia@example.com",
                 "7d9e1f20-3a4b-4c5d-8e6f-a0b1c2d3e4f5", List.of("Approver"), List.of(APPROVER_GROUP)));
 
@@ -224,6 +228,7 @@ class RolesTest {
         assertEquals("approvers", problem.get("environmentRule").asText());
         assertEquals(before, afterRefusal, "a refused Complete writes nothing");
         assertEquals(403, resetByOutsider.status(), resetByOutsider.body());
+        assertEquals(403, cancelByOutsider.status(), cancelByOutsider.body());
         assertEquals(202, member.status(), member.body());
         assertEquals("mia@example.com", PlatformApi.json(member).get("audit").get(1).get("by").get("name").asText());
     }
@@ -272,7 +277,16 @@ class RolesTest {
         }
         ApiResponse registered = platform.api.putEnvironment(environment, host.environmentOnOwnSite(n), admin());
         assertEquals(201, registered.status(), registered.body());
-        return new Prepared(environment, fixture == Fixture.AWAITING_VERIFICATION ? startAndAwait(environment) : null);
+        return new Prepared(environment, fixture == Fixture.AWAITING_VERIFICATION ? startAndAwait(environment)
+                : fixture == Fixture.IN_PROGRESS ? startOnly(environment) : null);
+    }
+
+    /** A deployment started and left InProgress (no queue runs), for a cancel. */
+    private static String startOnly(String environment) {
+        ApiResponse started = platform.api.startDeployment(LocalHostHarness.startBody(environment,
+                LocalHostHarness.NEW_PACKAGE, null), PlatformApi.as("dee@example.com", OID, "Deployer"));
+        assertEquals(202, started.status(), started.body());
+        return PlatformApi.json(started).get("id").asText();
     }
 
     private static String startAndAwait(String environment) {

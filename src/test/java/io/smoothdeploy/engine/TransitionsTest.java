@@ -346,4 +346,87 @@ class TransitionsTest {
         assertFalse(cms.equals(commerce), "two web apps do not retry in step");
         assertEquals(cms, Transitions.retryDelay(message(Stage.DEPLOY_SLOT, "cms", 0), 3), "and the rule is pure");
     }
+
+    // ------------------------------------------------------------------ cancel
+
+    @Test
+    void aStepWhoseWriteLostToACancelRecordsWhatItDidThenHandsOverToTheUndoOneRoundLater() {
+        // Arrange: cms entered maintenance while the cancel was written; its decision is made again on the new row
+        DeploymentSnapshot snapshot = snapshot(deployment(DeploymentStatus.CANCELLING, Stage.ENTER_MAINTENANCE),
+                webApp("cms", WebAppPhase.PENDING), webApp("scheduler", WebAppPhase.PENDING));
+
+        // Act
+        Decision decision = Transitions.decide(snapshot, message(Stage.ENTER_MAINTENANCE, "cms", 0),
+                StepOutcome.advance("Enabling zero downtime deployment mode ReadOnly on site cms"), NOW);
+
+        // Assert
+        assertEquals(DeploymentStatus.CANCELLING, decision.deployment().status());
+        assertEquals(Stage.RESET_SWAP, decision.deployment().stage());
+        assertEquals(1, decision.deployment().round());
+        assertEquals(WebAppPhase.IN_MAINTENANCE, decision.webApps().get(0).phase(), "the undo knows cms is in");
+        assertTrue(decision.webApps().get(0).maintenance());
+        assertEquals(List.of("d1.r1:RESET_SWAP:cms:0", "d1.r1:RESET_SWAP:scheduler:0"),
+                decision.messages().stream().map(m -> m.message().messageId()).toList());
+    }
+
+    @Test
+    void theNextForwardRunAfterACancelDoesNotRunAndAnUnrunStepOutsideACancelIsAnError() {
+        // Arrange
+        DeploymentSnapshot cancelling = snapshot(deployment(DeploymentStatus.CANCELLING, Stage.WARM_UP)
+                .withRollbackDatabase(true), webApp("cms", WebAppPhase.DEPLOYED));
+        DeploymentSnapshot running = snapshot(deployment(DeploymentStatus.IN_PROGRESS, Stage.WARM_UP),
+                webApp("cms", WebAppPhase.DEPLOYED));
+
+        // Act
+        boolean stops = Transitions.stopsForCancel(cancelling);
+        Decision decision = Transitions.decide(cancelling, message(Stage.WARM_UP, "cms", 0), new StepOutcome.NotRun(),
+                NOW);
+
+        // Assert
+        assertTrue(stops);
+        assertFalse(Transitions.stopsForCancel(running));
+        assertEquals(Stage.RESET_RESTORE_DATABASE, decision.deployment().stage(), "rollbackDatabase restores first");
+        assertEquals(List.of("d1.r1:RESET_RESTORE_DATABASE:-:0"),
+                decision.messages().stream().map(m -> m.message().messageId()).toList());
+        assertTrue(decision.webApps().isEmpty(), "a step that did not run records nothing");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> Transitions.decide(running,
+                message(Stage.WARM_UP, "cms", 0), new StepOutcome.NotRun(), NOW));
+    }
+
+    @Test
+    void aForwardMessageDeliveredAfterTheHandOverDoesNothingButSendWhatTheUndoExpects() {
+        // Arrange: the undo runs (round 1); a forward message of round 0 comes late
+        DeploymentSnapshot undoing = snapshot(deployment(DeploymentStatus.CANCELLING, Stage.RESET_SWAP).nextRound(),
+                webApp("cms", WebAppPhase.IN_MAINTENANCE));
+
+        // Act
+        Decision decision = Transitions.decide(undoing, message(Stage.DEPLOY_SLOT, "cms", 0),
+                StepOutcome.advance("Deployed"), NOW);
+
+        // Assert
+        assertFalse(Transitions.isExpected(undoing, message(Stage.DEPLOY_SLOT, "cms", 0)));
+        assertNull(decision.deployment());
+        assertTrue(decision.webApps().isEmpty());
+        assertEquals(List.of("d1.r1:RESET_SWAP:cms:0"),
+                decision.messages().stream().map(m -> m.message().messageId()).toList());
+    }
+
+    @Test
+    void theUndosLastStageEndsACancelledRunAndReleasesTheEnvironment() {
+        // Arrange
+        DeploymentSnapshot snapshot = snapshot(deployment(DeploymentStatus.CANCELLING, Stage.RESET_CLEANUP),
+                webApp("cms", WebAppPhase.ROLLED_BACK));
+
+        // Act
+        Decision decision = Transitions.decide(snapshot, message(Stage.RESET_CLEANUP, null, 0),
+                StepOutcome.advance("Deleted temporary database"), NOW);
+
+        // Assert
+        assertEquals(DeploymentStatus.CANCELLED, decision.deployment().status());
+        assertTrue(decision.deployment().status().isTerminal());
+        assertNotNull(decision.environment(), "the hold is given up");
+        assertTrue(decision.log().stream().anyMatch(l -> l.message().startsWith("Deployment cancelled")));
+        assertEquals(List.of("cancel"), DeploymentStatus.IN_PROGRESS.allowedActions());
+        assertEquals(List.of(), DeploymentStatus.CANCELLING.allowedActions());
+    }
 }

@@ -51,6 +51,27 @@ class SimulatedCloudSqlTest {
     }
 
     @Test
+    void aCopyDeletedWhileStillSeedingStaysListedUntilTheCopyWouldHaveEndedAndCountsAsOneDelete() {
+        // Arrange: a 10-minute copy, deleted 2 minutes in (and asked again, as a clean-up that checks again does)
+        cloud.addDatabase(production);
+        cloud.beginCopy(production, copy);
+        clock.advance(Duration.ofMinutes(2));
+
+        // Act
+        cloud.deleteDatabase(copy);
+        cloud.deleteDatabase(copy);
+        clock.advance(Duration.ofMinutes(5));
+        boolean listedMidCopy = cloud.getDatabase(copy).isPresent();
+        clock.advance(Duration.ofMinutes(3));
+
+        // Assert
+        assertTrue(listedMidCopy);
+        assertTrue(cloud.getDatabase(copy).isEmpty());
+        assertEquals(1, cloud.irreversibleActions().stream().filter(a -> a.startsWith("delete ")).count(),
+                cloud.irreversibleActions().toString());
+    }
+
+    @Test
     void renamingAMissingDatabaseIsSourceDatabaseNotFound() {
         CloudException error = assertThrows(CloudException.class, () -> cloud.rename(copy, "cms-new"));
 

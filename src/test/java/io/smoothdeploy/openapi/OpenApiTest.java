@@ -155,6 +155,19 @@ class OpenApiTest {
         expect(host.get("/deployments/" + resumedId), 200);
         expect(host.get("/deployments/" + resumedId + "/timeline"), 200);
 
+        // A deployment cancelled while it runs (asked twice, as a pipeline that lost the first answer would).
+        String cancelledId = RecordingHost.json(expect(host.post("/deployments",
+                RecordingHost.startBody("prod", NEW_PACKAGE, "ReadOnly", null)), 202)).get("id").asText();
+        expect(host.get("/deployments/" + cancelledId), 200);
+        expect(host.post("/deployments/" + cancelledId + "/cancel", "{\"reason\":\"wrong release\"}"), 202);
+        expect(host.post("/deployments/" + cancelledId + "/cancel", null), 202);
+        host.runQueues();
+        expect(host.get("/deployments/" + cancelledId), 200);
+        expect(host.get("/deployments/" + cancelledId + "/timeline"), 200);
+        expect(host.post("/deployments/" + completedId + "/cancel", "{\"rollbackDatabase\":true}"), 409);
+        expect(host.post("/deployments/" + cancelledId + "/cancel", "{\"rollbackDatabase\":\"yes\"}"), 400);
+        expect(host.post("/deployments/" + UNKNOWN_ID + "/cancel", null), 404);
+
         // Bad requests.
         String env = RecordingHost.environmentBody(true, true);
         expect(host.put("/environments/Prod", env), 400);
@@ -283,7 +296,8 @@ class OpenApiTest {
                         "POST /deployments/plan",
                         "GET /deployments/{id}", "GET /deployments/{id}/log", "GET /deployments/{id}/diagnosis",
                         "GET /deployments/{id}/timeline", "GET /deployments/{id}/support-bundle",
-                        "POST /deployments/{id}/complete", "POST /deployments/{id}/reset", "GET /openapi.json"),
+                        "POST /deployments/{id}/complete", "POST /deployments/{id}/reset",
+                        "POST /deployments/{id}/cancel", "GET /openapi.json"),
                 functions.stream().map(OpenApiChecks.HttpFunction::key).collect(Collectors.toSet()),
                 "the reflection found the functions");
         assertEquals(List.of(), OpenApiChecks.routeMismatches(doc, functions));
@@ -408,7 +422,10 @@ class OpenApiTest {
                 new String[] {"POST", "/deployments/{id}/complete", "{\"force\":true}", "force"},
                 new String[] {"POST", "/deployments/{id}/complete", "{\"acceptDataLoss\":\"yes\"}", "$.acceptDataLoss"},
                 new String[] {"POST", "/deployments/{id}/complete", "{\"acceptedBy\":\"\"}", "$.acceptedBy"},
-                new String[] {"POST", "/deployments/{id}/reset", "{\"rollbackDatabase\":\"yes\"}", "rollbackDatabase"});
+                new String[] {"POST", "/deployments/{id}/reset", "{\"rollbackDatabase\":\"yes\"}", "rollbackDatabase"},
+                new String[] {"POST", "/deployments/{id}/cancel", "{\"rollbackDatabase\":\"yes\"}", "rollbackDatabase"},
+                new String[] {"POST", "/deployments/{id}/cancel", "{\"reason\":\"\"}", "$.reason"},
+                new String[] {"POST", "/deployments/{id}/cancel", "{\"why\":\"x\"}", "why"});
         List<String> missed = new ArrayList<>();
         for (String[] request : refused) {
             List<String> errors = validator.validate(OpenApiChecks.requestSchema(doc, request[0], request[1]),
@@ -427,7 +444,7 @@ class OpenApiTest {
         ObjectNode broken = doc.deepCopy();
         ObjectNode paths = (ObjectNode) broken.get("paths");
         paths.remove("/deployments/{id}/log");
-        paths.set("/deployments/{id}/cancel", paths.get("/deployments/{id}/complete").deepCopy());
+        paths.set("/deployments/{id}/pause", paths.get("/deployments/{id}/complete").deepCopy());
         ((ObjectNode) paths.get("/openapi.json").get("get")).remove("security");
 
         List<String> problems = OpenApiChecks.routeMismatches(broken, OpenApiChecks.httpFunctions());
@@ -435,7 +452,7 @@ class OpenApiTest {
         assertEquals(List.of(
                 "GET /deployments/{id}/log is served by function GetDeploymentLog but is not in the OpenAPI document",
                 "GET /openapi.json: it needs a signed-in caller but does not document 401, 403 and x-required-role",
-                "POST /deployments/{id}/cancel is in the OpenAPI document but no function serves it"), problems);
+                "POST /deployments/{id}/pause is in the OpenAPI document but no function serves it"), problems);
     }
 
     @Test

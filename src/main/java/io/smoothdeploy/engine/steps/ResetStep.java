@@ -81,6 +81,15 @@ final class ResetStep implements StageStep {
             if (previous.isPresent() && previous.get().running()) {
                 appService.stopSlot(context.maintenance());
             }
+            // A swap into production still running when this run read it (one a cancelled enter-maintenance run asked
+            // for and never recorded) makes App Service refuse the writes above as busy, so this run checks again; one
+            // that ended between that read and those writes shows now: it is swapped back by the next run
+            Optional<SlotInfo> after = appService.getSlot(context.production());
+            if (after.isPresent() && (SlotMarkers.carries(after.get(), maintenanceMarker)
+                    || SlotMarkers.carries(after.get(), releaseMarker))) {
+                return StepOutcome.checkAgain(pacing.swapPoll(), "Site " + site + " took this deployment's content"
+                        + " while it was read (a swap that was still running); swapping the previous package back");
+            }
             return StepOutcome.advance("Site " + site + " is back on its previous package");
         }
         String serving = newCodeLive ? "the new package" : "the maintenance content";

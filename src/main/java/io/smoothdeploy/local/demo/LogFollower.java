@@ -26,7 +26,7 @@ final class LogFollower {
                 printNew();
                 return deployment;
             }
-            if (now.equals("Failed") || now.equals("Reset") || now.equals("Succeeded")) {
+            if (now.equals("Failed") || now.equals("Reset") || now.equals("Succeeded") || now.equals("Cancelled")) {
                 printNew();
                 throw new IllegalStateException("deployment ended " + now + " while waiting for " + wanted + ": "
                         + deployment.get("errors"));

@@ -945,7 +945,15 @@ final class ArmRouter implements HttpHandler {
             return Response.empty(204);
         }
         EmulatedDatabase database = found.get();
-        database.beginDrop(emulator.clock.instant().plus(emulator.deleteDuration()));
+        Instant dropEnd = emulator.clock.instant().plus(emulator.deleteDuration());
+        if (!database.ready() && database.readyAt().isAfter(dropEnd)) {
+            // A copy (or restore) still seeding its target is cancelled only by dropping the target
+            // (https://learn.microsoft.com/sql/relational-databases/system-dynamic-management-views/sys-dm-database-copies-azure-sql-database,
+            // replication_state SEEDING). How long that drop takes is not documented: modelled harshly, the
+            // database stays listed until the copy would have ended, so a caller keeps checking until it is gone.
+            dropEnd = database.readyAt();
+        }
+        database.beginDrop(dropEnd);
         EmulatedOperation operation = emulator.newOperation(database::dropped, null);
         return acceptedBySql(call, database.location(), operation, "DropLogicalDatabase");
     }

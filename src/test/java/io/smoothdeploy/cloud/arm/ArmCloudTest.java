@@ -685,6 +685,28 @@ class ArmCloudTest {
     }
 
     @Test
+    void aCopyStillSeedingIsStoppedOnlyByDeletingItsTargetWhichStaysListedUntilTheCopyWouldHaveEnded() {
+        // Arrange: a 20-minute copy (sys.dm_database_copies: a seeding copy is cancelled by dropping the copy)
+        emulator.setCopyDuration(Duration.ofMinutes(20));
+        emulator.addDatabase(serverId, "cms");
+        DatabaseRef source = new DatabaseRef(serverId, "cms");
+        DatabaseRef clone = new DatabaseRef(serverId, "cms-sd-1");
+        cloud.beginCopy(source, clone);
+        clock.advance(Duration.ofMinutes(2));
+
+        // Act
+        cloud.deleteDatabase(clone);
+        clock.advance(Duration.ofMinutes(10));
+        boolean listedMidCopy = cloud.getDatabase(clone).isPresent();
+        clock.advance(Duration.ofMinutes(9));
+
+        // Assert
+        assertTrue(listedMidCopy, "the drop of a seeding copy is modelled as lasting until the copy would have ended");
+        assertTrue(cloud.getDatabase(clone).isEmpty(), "gone once that time is over");
+        assertEquals(List.of("cms"), emulator.databaseNames(serverId));
+    }
+
+    @Test
     void aDatabaseBeingDroppedRefusesARenameAsBusyWithAzureSqlsConflictingDatabaseOperation() {
         // Arrange
         emulator.addDatabase(serverId, "cms-sd-1");

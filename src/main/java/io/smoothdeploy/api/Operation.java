@@ -19,7 +19,8 @@ public enum Operation {
     GET_SUPPORT_BUNDLE(Role.READER, "download a support bundle"),
     COMPLETE_DEPLOYMENT(Role.APPROVER, "complete a deployment"),
     ACCEPT_DATA_LOSS(Role.APPROVER, "accept data loss"),
-    RESET_DEPLOYMENT(Role.APPROVER, "reset a deployment");
+    RESET_DEPLOYMENT(Role.APPROVER, "reset a deployment"),
+    ROLLBACK_DEPLOYMENT(Role.APPROVER, "roll back a deployment that went live");
 
     private final Role needs;
     private final String description;

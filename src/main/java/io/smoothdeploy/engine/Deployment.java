@@ -50,6 +50,8 @@ import java.util.Map;
  * @param cloneWriteCount  for a ReadWrite run: the last count of the writes that reached the temporary database,
  *                         with when it was taken (by the await-verification step, the timer or Complete); null when
  *                         not counted yet (and for rows written before it was kept). What a status poll shows
+ * @param rollbackWindow   for a deployment that went live keeping the previous code warm: its rollback window
+ *                         ({@link RollbackWindow}); null when none was kept (and for rows written before it was kept)
  * @param etag             the store's version of this row
  */
 public record Deployment(
@@ -83,6 +85,7 @@ public record Deployment(
         Map<String, String> maintenancePackages,
         List<AuditEntry> audit,
         CloneWriteCount cloneWriteCount,
+        RollbackWindow rollbackWindow,
         String etag) {
 
     /** {@link #cloneWritesAccepted} when a person accepted losing writes that could not be counted. */
@@ -160,6 +163,40 @@ public record Deployment(
                 updatedAt, stageStartedAt, rollbackDatabase, errors, warnings, validationLinks, lineageId, resumedFrom,
                 lineageStartedAt, round, staleEpisode, commitId, pipelineRunUrl, packageVerifiedAt, smokeChecks,
                 timings, cloneWritesAccepted, maintenancePackages, audit, null, etag);
+    }
+
+    /** A deployment with no rollback window (as rows written before it was kept read). */
+    public Deployment(String id, String environment, DeploymentStatus status, Stage stage, int checks,
+                      DeploymentMode mode, String packageUri, String packageSha256, String idempotencyKey,
+                      Instant createdAt, Instant updatedAt, Instant stageStartedAt, boolean rollbackDatabase,
+                      List<DeploymentError> errors, List<String> warnings, List<String> validationLinks,
+                      String lineageId, String resumedFrom, Instant lineageStartedAt, int round, String staleEpisode,
+                      String commitId, String pipelineRunUrl, Instant packageVerifiedAt,
+                      List<SmokeCheckResult> smokeChecks, Map<Stage, WebAppState.StageTiming> timings,
+                      Long cloneWritesAccepted, Map<String, String> maintenancePackages, List<AuditEntry> audit,
+                      CloneWriteCount cloneWriteCount, String etag) {
+        this(id, environment, status, stage, checks, mode, packageUri, packageSha256, idempotencyKey, createdAt,
+                updatedAt, stageStartedAt, rollbackDatabase, errors, warnings, validationLinks, lineageId, resumedFrom,
+                lineageStartedAt, round, staleEpisode, commitId, pipelineRunUrl, packageVerifiedAt, smokeChecks,
+                timings, cloneWritesAccepted, maintenancePackages, audit, cloneWriteCount, null, etag);
+    }
+
+    /** The same deployment with its rollback window (see {@link #rollbackWindow}). */
+    public Deployment withRollbackWindow(RollbackWindow window) {
+        Copy next = copy();
+        next.rollbackWindow = window;
+        return next.build();
+    }
+
+    /**
+     * The operator actions this deployment accepts at {@code now}: those of its status, and {@code rollback} while
+     * its rollback window is open.
+     */
+    public List<String> allowedActions(Instant now) {
+        if (status == DeploymentStatus.SUCCEEDED && rollbackWindow != null && rollbackWindow.isOpenAt(now)) {
+            return List.of("rollback");
+        }
+        return status.allowedActions();
     }
 
     /**
@@ -338,6 +375,7 @@ public record Deployment(
         private Map<String, String> maintenancePackages;
         private List<AuditEntry> audit;
         private CloneWriteCount cloneWriteCount;
+        private RollbackWindow rollbackWindow;
 
         Copy(Deployment from) {
             this.from = from;
@@ -363,6 +401,7 @@ public record Deployment(
             this.maintenancePackages = from.maintenancePackages;
             this.audit = from.audit;
             this.cloneWriteCount = from.cloneWriteCount;
+            this.rollbackWindow = from.rollbackWindow;
         }
 
         Copy status(DeploymentStatus value) {
@@ -410,7 +449,8 @@ public record Deployment(
                     packageSha256, from.idempotencyKey, from.createdAt, updatedAt, stageStartedAt,
                     rollbackDatabase, errors, warnings, validationLinks, from.lineageId, from.resumedFrom,
                     from.lineageStartedAt, round, staleEpisode, commitId, pipelineRunUrl, packageVerifiedAt,
-                    smokeChecks, timings, cloneWritesAccepted, maintenancePackages, audit, cloneWriteCount, from.etag);
+                    smokeChecks, timings, cloneWritesAccepted, maintenancePackages, audit, cloneWriteCount, rollbackWindow,
+                    from.etag);
         }
     }
 }

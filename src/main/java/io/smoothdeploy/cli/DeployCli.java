@@ -73,7 +73,7 @@ public final class DeployCli {
             "  status    --id D",
             "            Prints the deployment's status as JSON: status, stage, percentComplete, webApps,",
             "            errors, warnings, validationLinks, allowedActions.",
-            "  wait      --id D [--until AwaitingVerification|Succeeded|Reset|terminal]",
+            "  wait      --id D [--until AwaitingVerification|Succeeded|Reset|RolledBack|terminal]",
             "            [--timeout 30m] [--poll 5s] [--heartbeat 1m]",
             "            Polls until the deployment has the wanted status (default Succeeded), printing a",
             "            progress line when the status, percentage or a web app's phase changes. terminal",
@@ -85,6 +85,9 @@ public final class DeployCli {
             "  reset     --id D [--rollback-database]",
             "            Rolls back (from AwaitingVerification or Failed); --rollback-database first restores",
             "            the database to the moment the deployment started.",
+            "  rollback  --id D",
+            "            Rolls back after going live, while its rollback window is open (status shows",
+            "            rollbackAvailableUntil): the previous code returns; the database keeps its changes.",
             "  log       --id D [--follow [--timeout 30m] [--poll 5s]]",
             "            the deployment's log, one line per entry; --follow prints new entries until the",
             "            deployment ends, and exits as wait --until terminal does",
@@ -236,7 +239,7 @@ public final class DeployCli {
     static CommandLine commandLine() {
         CommandLine root = new CommandLine(new RootCommand());
         for (Object command : List.of(new StartCommand(), new PlanCommand(), new StatusCommand(), new WaitCommand(),
-                new ActionCommand.Complete(), new ActionCommand.Reset(), new LogCommand(), new ReadCommand.Diagnosis(),
+                new ActionCommand.Complete(), new ActionCommand.Reset(), new ActionCommand.Rollback(), new LogCommand(), new ReadCommand.Diagnosis(),
                 new ReadCommand.Timeline(), new ReadCommand.SupportBundle(), new ReadCommand.Environment(),
                 new ReadCommand.Environments(),
                 new ReadCommand.Deployments(), new DeleteEnvironmentCommand(),

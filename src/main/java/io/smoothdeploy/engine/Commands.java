@@ -174,7 +174,9 @@ public final class Commands {
         Deployment rolling = audited(before.withStatus(DeploymentStatus.ROLLING_BACK).atStage(Stage.ROLLBACK_SWAP)
                 .nextRound().withRollbackWindow(window.rolledBack(now, reason)).touchedAt(now),
                 AuditEntry.ROLLBACK, actor, now);
-        LogLine line = LogLine.info(now, null, "Rollback requested" + by(actor) + " (" + reason + "): swapping the"
+        // a person's rollback names them (the reason says the same); the policy's names the check that failed
+        LogLine line = LogLine.info(now, null, "Rollback requested" + (actor == null ? " (" + reason + ")" : by(actor))
+                + ": swapping the"
                 + " previous code back into production; the production database keeps the release's changes");
         EnvironmentRecord hold = before.status() == DeploymentStatus.SUCCEEDED
                 ? snapshot.environment().withHold(before.id()) : null;

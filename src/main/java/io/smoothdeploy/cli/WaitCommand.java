@@ -42,8 +42,8 @@ final class WaitCommand extends DeploymentCommand {
         AWAITING_VERIFICATION("AwaitingVerification"),
         SUCCEEDED("Succeeded"),
         RESET("Reset"),
-        TERMINAL("terminal"),
-        ROLLED_BACK("RolledBack");
+        ROLLED_BACK("RolledBack"),
+        TERMINAL("terminal");
 
         private final String wireName;
 

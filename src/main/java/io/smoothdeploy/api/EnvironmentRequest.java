@@ -91,7 +91,8 @@ final class EnvironmentRequest {
         List<String> allowedHosts = allowedHosts(fields, body);
         Integer windowMinutes = fields.optionalInt(body, "", "rollbackWindowMinutes", 0,
                 EnvironmentConfig.MAX_ROLLBACK_WINDOW_MINUTES);
-        if (windowMinutes != null && windowMinutes == 0 && verification.afterComplete() != null && !fields.hasErrors()) {
+        if (windowMinutes != null && windowMinutes == 0 && verification.afterComplete() != null
+                && !fields.hasErrors()) {
             fields.error("verification.afterComplete", "verification.afterComplete rolls back when a check fails, which"
                     + " needs the previous code kept warm: set rollbackWindowMinutes above 0, or leave afterComplete out");
         }

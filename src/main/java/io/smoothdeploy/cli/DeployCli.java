@@ -239,7 +239,8 @@ public final class DeployCli {
     static CommandLine commandLine() {
         CommandLine root = new CommandLine(new RootCommand());
         for (Object command : List.of(new StartCommand(), new PlanCommand(), new StatusCommand(), new WaitCommand(),
-                new ActionCommand.Complete(), new ActionCommand.Reset(), new ActionCommand.Rollback(), new LogCommand(), new ReadCommand.Diagnosis(),
+                new ActionCommand.Complete(), new ActionCommand.Reset(), new ActionCommand.Rollback(),
+                new LogCommand(), new ReadCommand.Diagnosis(),
                 new ReadCommand.Timeline(), new ReadCommand.SupportBundle(), new ReadCommand.Environment(),
                 new ReadCommand.Environments(),
                 new ReadCommand.Deployments(), new DeleteEnvironmentCommand(),

@@ -184,6 +184,11 @@ public final class Transitions {
                     List.of(new OutgoingMessage(next, check.delay())));
         }
         Deployment checked = deployment.checkedAgain(now);
+        if (message.stage() == Stage.WATCH_LIVE) {
+            // a round of checks after going live that passed is progress: a watch longer than the environment's
+            // no-progress limit is not reported as stuck
+            checked = checked.touchedAt(now);
+        }
         if (shouldLogCheck(checked.checks())) {
             log.add(LogLine.info(now, null, check.reason()));
         }

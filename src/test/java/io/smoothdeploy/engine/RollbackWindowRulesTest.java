@@ -138,6 +138,24 @@ class RollbackWindowRulesTest {
     }
 
     @Test
+    void aPassingRoundOfTheWatchIsProgressSoALongWatchIsNotReportedStuck() {
+        // Arrange
+        DeploymentSnapshot snapshot = snapshot(deployment(DeploymentStatus.COMPLETING, Stage.WATCH_LIVE),
+                webApp("cms", WebAppPhase.LIVE));
+        Instant later = T0.plus(Duration.ofHours(4));
+
+        // Act
+        Decision decision = Transitions.decide(snapshot, message(Stage.WATCH_LIVE, null, 0),
+                StepOutcome.checkAgain(Duration.ofSeconds(30), "Checked production after going live"), later);
+
+        // Assert
+        assertEquals(later, decision.deployment().updatedAt());
+        assertEquals(1, decision.deployment().checks());
+        assertTrue(StaleMaintenance.find(snapshot.environment(), new DeploymentSnapshot(snapshot.environment(),
+                decision.deployment(), snapshot.webApps()), later.plusSeconds(30)).isEmpty());
+    }
+
+    @Test
     void aWindowClosedEarlyRefusesWithWhyAndWhen() {
         // Arrange
         Deployment live = deployment(DeploymentStatus.SUCCEEDED, Stage.FINISHED).withRollbackWindow(

@@ -34,7 +34,7 @@ final class EnvironmentRequest {
 
     private static final Set<String> TOP = Set.of("webApps", "database", "connectionStringName",
             "databaseModeSetting", "maintenancePagePackageUri", "warmUpTimeoutSeconds", "staleness", "verification",
-            "webhookUrl", "transientRetryLimit", "allowedHosts", "approvers");
+            "webhookUrl", "transientRetryLimit", "allowedHosts", "approvers", "rollbackWindowMinutes");
     static final int MAX_ALLOWED_HOSTS = 20;
     /** An Entra object id: a GUID. */
     static final java.util.regex.Pattern OBJECT_ID = java.util.regex.Pattern.compile(
@@ -42,7 +42,8 @@ final class EnvironmentRequest {
     static final int MAX_APPROVERS = 20;
     private static final Set<String> STALENESS = Set.of("noProgressLimitMinutes", "action");
     private static final Set<String> VERIFICATION = Set.of("smokeChecks", "onPass", "onFail", "rollbackDatabase",
-            "limitMinutes", "onLimit");
+            "limitMinutes", "onLimit", "afterComplete");
+    private static final Set<String> AFTER_COMPLETE = Set.of("smokeChecks", "intervalSeconds", "minutes", "onFail");
     private static final Set<String> SMOKE_CHECK = Set.of("webApp", "path", "expectedStatus", "bodyContains");
     static final int MAX_SMOKE_CHECKS = 50;
     private static final Set<String> WEB_APP = Set.of("name", "resourceId", "role", "stagingSlot", "maintenanceSlot",
@@ -88,10 +89,17 @@ final class EnvironmentRequest {
                     + "MaintenancePage: the package that serves the maintenance page");
         }
         List<String> allowedHosts = allowedHosts(fields, body);
+        Integer windowMinutes = fields.optionalInt(body, "", "rollbackWindowMinutes", 0,
+                EnvironmentConfig.MAX_ROLLBACK_WINDOW_MINUTES);
+        if (windowMinutes != null && windowMinutes == 0 && verification.afterComplete() != null
+                && !fields.hasErrors()) {
+            fields.error("verification.afterComplete", "verification.afterComplete rolls back when a check fails, which"
+                    + " needs the previous code kept warm: set rollbackWindowMinutes above 0, or leave afterComplete out");
+        }
         fields.throwIfAny();
         return new EnvironmentConfig(name, webApps, database, connectionStringName, databaseModeSetting, maintenancePage,
                 warmUpSeconds == null ? null : Duration.ofSeconds(warmUpSeconds), staleness, verification, webhook,
-                retryLimit, allowedHosts, approvers);
+                retryLimit, allowedHosts, approvers, windowMinutes == null ? null : Duration.ofMinutes(windowMinutes));
     }
 
     /** The optional allow-list of hosts for the webhook and the packages: names, or {@code *.} and a name. */
@@ -174,10 +182,42 @@ final class EnvironmentRequest {
             return VerificationPolicy.DEFAULT;
         }
         fields.onlyKnown(node, "verification", VERIFICATION);
+        List<SmokeCheck> checks = smokeChecks(fields, node, "verification", webApps);
+        VerificationPolicy.AfterComplete afterComplete = afterComplete(fields, node, webApps);
+        return policy(fields, node, checks, afterComplete);
+    }
+
+    /** {@code verification.afterComplete}: checks against production after going live, or null when left out. */
+    private static VerificationPolicy.AfterComplete afterComplete(Fields fields, JsonNode verification,
+                                                                  List<WebAppConfig> webApps) {
+        JsonNode node = fields.object(verification, "verification", "afterComplete", false);
+        if (node == null) {
+            return null;
+        }
+        String where = "verification.afterComplete";
+        fields.onlyKnown(node, where, AFTER_COMPLETE);
+        List<SmokeCheck> checks = smokeChecks(fields, node, where, webApps);
+        if (checks.isEmpty() && !fields.hasErrors()) {
+            fields.error(where + ".smokeChecks", where + ".smokeChecks must list at least one check to ask of"
+                    + " production after going live, or leave afterComplete out");
+        }
+        Integer interval = fields.optionalInt(node, where, "intervalSeconds", 5, 3600);
+        Integer minutes = fields.optionalInt(node, where, "minutes", 1, 1440);
+        String onFailText = fields.optionalText(node, where, "onFail", null, "RollBack or Notify");
+        VerificationPolicy.OnFailLive onFail = onFailText == null ? null
+                : VerificationPolicy.OnFailLive.parse(onFailText).orElse(null);
+        if (onFailText != null && onFail == null) {
+            fields.error(where + ".onFail", where + ".onFail must be RollBack or Notify");
+        }
+        return new VerificationPolicy.AfterComplete(checks, interval == null ? null : Duration.ofSeconds(interval),
+                minutes == null ? null : Duration.ofMinutes(minutes), onFail);
+    }
+
+    private static List<SmokeCheck> smokeChecks(Fields fields, JsonNode node, String where, List<WebAppConfig> webApps) {
         List<SmokeCheck> checks = new ArrayList<>();
-        JsonNode list = fields.array(node, "verification", "smokeChecks", false, MAX_SMOKE_CHECKS);
+        JsonNode list = fields.array(node, where, "smokeChecks", false, MAX_SMOKE_CHECKS);
         for (int i = 0; list != null && i < list.size(); i++) {
-            String path = "verification.smokeChecks[" + i + "]";
+            String path = where + ".smokeChecks[" + i + "]";
             JsonNode item = list.get(i);
             if (!item.isObject()) {
                 fields.error(path, path + " must be an object");
@@ -202,6 +242,11 @@ final class EnvironmentRequest {
                         : status, contains));
             }
         }
+        return checks;
+    }
+
+    private static VerificationPolicy policy(Fields fields, JsonNode node, List<SmokeCheck> checks,
+                                             VerificationPolicy.AfterComplete afterComplete) {
         VerificationPolicy.OnPass onPass = choice(fields, node, "onPass", "Wait or Complete",
                 VerificationPolicy.OnPass::parse);
         VerificationPolicy.OnFail onFail = choice(fields, node, "onFail", "Wait or Reset",
@@ -216,7 +261,7 @@ final class EnvironmentRequest {
         Boolean rollback = fields.optionalBoolean(node, "verification", "rollbackDatabase");
         Integer limit = fields.optionalInt(node, "verification", "limitMinutes", 5, 43_200);
         return new VerificationPolicy(checks, onPass, onFail, Boolean.TRUE.equals(rollback),
-                limit == null ? null : Duration.ofMinutes(limit), onLimit);
+                limit == null ? null : Duration.ofMinutes(limit), onLimit, afterComplete);
     }
 
     private static <T> T choice(Fields fields, JsonNode node, String name, String shape,

@@ -16,6 +16,7 @@ import io.smoothdeploy.engine.DeploymentStatus;
 import io.smoothdeploy.engine.LogLine;
 import io.smoothdeploy.engine.Redact;
 import io.smoothdeploy.engine.Stage;
+import io.smoothdeploy.engine.RollbackWindow;
 import io.smoothdeploy.engine.StartRequest;
 import io.smoothdeploy.engine.diagnosis.Classifier;
 import io.smoothdeploy.engine.diagnosis.Diagnosis;
@@ -360,7 +361,7 @@ public final class HttpApi {
             Optional<Diagnosis> diagnosis = snapshot.deployment().errors().isEmpty() ? Optional.empty()
                     : Classifier.diagnose(snapshot, log);
             ObjectNode environment = Views.environment(snapshot.environment(), Optional.of(snapshot));
-            ObjectNode status = Views.deployment(snapshot, diagnosis, showsCloneWrites(snapshot));
+            ObjectNode status = Views.deployment(snapshot, diagnosis, showsCloneWrites(snapshot), clock.instant());
             ObjectNode bundle = Reports.supportBundle(environment, status, diagnosis, snapshot, log,
                     earlierRuns(snapshot.deployment()), clock.instant());
             Map<String, String> disposition = Map.of("Content-Disposition", "attachment; filename=\"support-bundle-"
@@ -385,7 +386,7 @@ public final class HttpApi {
     }
 
     private ObjectNode status(DeploymentSnapshot snapshot) {
-        return Views.deployment(snapshot, diagnosis(snapshot), showsCloneWrites(snapshot));
+        return Views.deployment(snapshot, diagnosis(snapshot), showsCloneWrites(snapshot), clock.instant());
     }
 
     private Optional<Diagnosis> diagnosis(DeploymentSnapshot snapshot) {
@@ -492,6 +493,34 @@ public final class HttpApi {
         });
     }
 
+    /**
+     * Rollback within the window after going live (role Approver, and the environment's approvers as for Complete
+     * and Reset): swaps the previous code, kept warm on the production database, back into production. Code only:
+     * the database keeps the release's migrations. No body, or an empty object.
+     */
+    public ApiResponse rollbackDeployment(String id, String body, Map<String, String> headers) {
+        return answer("/api/deployments/" + id + "/rollback", () -> {
+            authorize(headers, Operation.ROLLBACK_DEPLOYMENT, null);
+            checkDeploymentId(id);
+            JsonNode request = objectBody(body, false);
+            Fields fields = new Fields();
+            fields.onlyKnown(request, "", Set.of());
+            fields.throwIfAny();
+            CommandResult result = service.rollback(id,
+                    environment -> authorize(headers, Operation.ROLLBACK_DEPLOYMENT, environment).actor());
+            if (result instanceof CommandResult.NotAllowed notAllowed) {
+                String why = RollbackWindow.refusal(notAllowed.deployment(), clock.instant())
+                        .orElse("its status does not allow it");
+                List<String> allowed = notAllowed.allowedActions();
+                throw Problem.conflict("rollback-not-available", "The deployment cannot be rolled back",
+                        "Deployment " + id + " cannot be rolled back: " + why, "status",
+                        Map.of("deploymentStatus", notAllowed.deployment().status().wireName(),
+                                "allowedActions", allowed));
+            }
+            return operated(result, "rollback", id);
+        });
+    }
+
     private ApiResponse operated(CommandResult result, String action, String id) {
         if (result instanceof CommandResult.NotFound) {
             throw Problem.notFound("id", "No deployment with id '" + id + "'");
@@ -519,7 +548,7 @@ public final class HttpApi {
                 : store.load(accepted.deployment().id()).orElseThrow();
         String base = publicApiBase == null ? null : publicApiBase.get();
         String location = (base == null ? "/api" : base) + "/deployments/" + accepted.deployment().id();
-        return json(202, Views.deployment(snapshot), Map.of("Location", location));
+        return json(202, Views.deployment(snapshot, clock.instant()), Map.of("Location", location));
     }
 
     private DeploymentSnapshot snapshot(String id) {

@@ -14,6 +14,7 @@ import io.smoothdeploy.engine.EnvironmentRecord;
 import io.smoothdeploy.engine.LogLine;
 import io.smoothdeploy.engine.Progress;
 import io.smoothdeploy.engine.Redact;
+import io.smoothdeploy.engine.RollbackWindow;
 import io.smoothdeploy.engine.SmokeCheck;
 import io.smoothdeploy.engine.SmokeCheckResult;
 import io.smoothdeploy.engine.diagnosis.Diagnosis;
@@ -122,6 +123,26 @@ final class Views {
         verification.put("rollbackDatabase", policy.rollbackDatabase());
         verification.put("limitMinutes", policy.limit().toMinutes());
         verification.put("onLimit", policy.onLimit().wireName());
+        if (policy.afterComplete() != null) {
+            VerificationPolicy.AfterComplete after = policy.afterComplete();
+            ObjectNode watch = verification.putObject("afterComplete");
+            ArrayNode watchChecks = watch.putArray("smokeChecks");
+            for (SmokeCheck check : after.smokeChecks()) {
+                ObjectNode item = watchChecks.addObject();
+                if (check.webApp() != null) {
+                    item.put("webApp", check.webApp());
+                }
+                item.put("path", check.path());
+                item.put("expectedStatus", check.expectedStatus());
+                if (check.bodyContains() != null) {
+                    item.put("bodyContains", check.bodyContains());
+                }
+            }
+            watch.put("intervalSeconds", after.interval().toSeconds());
+            watch.put("minutes", after.duration().toMinutes());
+            watch.put("onFail", after.onFail().wireName());
+        }
+        body.put("rollbackWindowMinutes", config.rollbackWindow().toMinutes());
         ObjectNode staleness = body.putObject("staleness");
         staleness.put("noProgressLimitMinutes", config.staleness().noProgressLimit().toMinutes());
         staleness.put("action", config.staleness().action().wireName());
@@ -170,8 +191,8 @@ final class Views {
         return node;
     }
 
-    static ObjectNode deployment(DeploymentSnapshot snapshot) {
-        return deployment(snapshot, Optional.empty(), false);
+    static ObjectNode deployment(DeploymentSnapshot snapshot, java.time.Instant now) {
+        return deployment(snapshot, Optional.empty(), false, now);
     }
 
     /**
@@ -180,7 +201,8 @@ final class Views {
      *                    as last counted and stored on the deployment ({@link Deployment#cloneWriteCount()}), with
      *                    when they were counted
      */
-    static ObjectNode deployment(DeploymentSnapshot snapshot, Optional<Diagnosis> diagnosis, boolean cloneWrites) {
+    static ObjectNode deployment(DeploymentSnapshot snapshot, Optional<Diagnosis> diagnosis, boolean cloneWrites,
+                                 java.time.Instant now) {
         Deployment deployment = snapshot.deployment();
         ObjectNode body = Json.mapper().createObjectNode();
         body.put("id", deployment.id());
@@ -257,7 +279,23 @@ final class Views {
         diagnosis.ifPresent(d -> body.set("diagnosis", diagnosis(d)));
         body.set("warnings", Json.mapper().valueToTree(deployment.warnings()));
         body.set("validationLinks", Json.mapper().valueToTree(deployment.validationLinks()));
-        body.set("allowedActions", Json.mapper().valueToTree(deployment.status().allowedActions()));
+        RollbackWindow window = deployment.rollbackWindow();
+        if (window != null) {
+            if (window.isOpenAt(now)) {
+                body.put("rollbackAvailableUntil", window.until().toString());
+            }
+            ObjectNode rollback = body.putObject("rollbackWindow");
+            rollback.put("until", window.until().toString());
+            rollback.put("open", window.isOpenAt(now));
+            if (window.closedAt() != null) {
+                rollback.put("closedAt", window.closedAt().toString());
+                rollback.put("closedBecause", window.closedBecause());
+            }
+            if (window.rollbackReason() != null) {
+                body.put("rollbackReason", window.rollbackReason());
+            }
+        }
+        body.set("allowedActions", Json.mapper().valueToTree(deployment.allowedActions(now)));
         return body;
     }
 

@@ -51,7 +51,8 @@ public final class Wiring {
                 ports.smoke(), ports.activity(), clock, pacing);
         StepRunner runner = new StepRunner(ports.store(), ports.queue(), steps, clock, notifications);
         StaleMaintenanceMonitor monitor = new StaleMaintenanceMonitor(ports.store(), service, ports.queue(),
-                ports.notifier(), clock);
+                ports.notifier(), clock,
+                new io.smoothdeploy.engine.RollbackWindowCloser(ports.store(), ports.appService()));
         return new Orchestrator(new HttpApi(service, ports.store(), clock, outbound, authentication, publicApiBase,
                 new StartPlanner(service, ports.appService(), ports.sql())),
                 runner, new StepMessageCodec(), monitor);

@@ -7,9 +7,10 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code complete} ({@code POST /deployments/{id}/complete}), {@code reset}
- * ({@code POST /deployments/{id}/reset} with {@code {"rollbackDatabase": bool}}) and {@code cancel}
- * ({@code POST /deployments/{id}/cancel} with {@code {"rollbackDatabase": bool, "reason": "..."}}). Exit 0 once
- * the API has accepted the action; follow it with {@code wait}. A Complete refused because writes reached the temporary
+ * ({@code POST /deployments/{id}/reset} with {@code {"rollbackDatabase": bool}}), {@code cancel}
+ * ({@code POST /deployments/{id}/cancel} with {@code {"rollbackDatabase": bool, "reason": "..."}}) and
+ * {@code rollback} ({@code POST /deployments/{id}/rollback}, within the rollback window after going live). Exit 0
+ * once the API has accepted the action; follow it with {@code wait}. A Complete refused because writes reached the temporary
  * database (ReadWrite mode) exits {@link DeployCli#HELD}: the deployment still awaits verification, and
  * {@code --accept-data-loss} goes live anyway; the signed-in caller is recorded as who accepted the loss, and
  * {@code --accepted-by NAME} adds who they accept it for. With {@code --output json}, standard output gets
@@ -137,6 +138,26 @@ abstract class ActionCommand extends DeploymentCommand {
             JsonNode deployment = context.api().post(DeploymentId.path(id, "/cancel"), body.toString()).body();
             return accepted(context, id, deployment,
                     "Cancel" + (rollbackDatabase ? " (restoring the database too)" : ""), "Cancelled");
+        }
+    }
+
+    /** {@code rollback}. */
+    @CommandLine.Command(name = "rollback", sortOptions = false,
+            customSynopsis = {"deploy rollback --id D [--output json|text] [--api URL] [--audience AUD | --key KEY]"},
+            description = {"", "Rolls back after going live, within the rollback window (the deployment is Succeeded"
+                    + " and its status shows rollbackAvailableUntil): the previous code, kept warm on the production"
+                    + " database, goes back into production. Code only: the database keeps the release's changes."
+                    + " Follow it with: deploy wait --id D --until RolledBack.", ""},
+            footer = {"", "Exit codes: 0 accepted, 2 usage error, 3 the API refused it (the window ended or closed:"
+                    + " the message says why)."})
+    static final class Rollback extends ActionCommand {
+
+        @Override
+        int run(Context context) throws UsageException, ApiException, InterruptedException {
+            String id = id();
+            JsonNode deployment = context.api().post(DeploymentId.path(id, "/rollback"), null).body();
+            return accepted(context, id, deployment, "Rollback (code only; the database keeps the release's changes)",
+                    "RolledBack");
         }
     }
 

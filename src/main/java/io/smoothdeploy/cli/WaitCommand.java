@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
  * API's JSON), whatever the exit code.
  */
 @CommandLine.Command(name = "wait", sortOptions = false,
-        customSynopsis = {"deploy wait --id D [--until AwaitingVerification|Succeeded|Reset|terminal]",
+        customSynopsis = {"deploy wait --id D [--until AwaitingVerification|Succeeded|Reset|RolledBack|terminal]",
             "            [--timeout 30m] [--poll 5s] [--heartbeat 1m]",
             "            [--output json|text] [--api URL] [--audience AUD | --key KEY]"},
         description = {"", "Polls the deployment until it has the wanted status (default Succeeded), printing a"
@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
                 + " waits for the end, whichever it is. No answer, 429 and 5xx are ridden out up to "
                 + WaitCommand.MAX_TRANSIENT_FAILURES + " times in a row.", ""},
         footer = {"", "Durations: 90s, 5m, 1h30m, 500ms, or a number of seconds.",
-            "Exit codes: 0 the wanted status (terminal: Succeeded or Reset), 1 it ended otherwise (its errors are"
+            "Exit codes: 0 the wanted status (terminal: Succeeded, Reset or RolledBack), 1 it ended otherwise (its errors are"
                     + " printed), 2 usage error, 3 API error, 4 timeout."})
 final class WaitCommand extends DeploymentCommand {
 
@@ -43,6 +43,7 @@ final class WaitCommand extends DeploymentCommand {
         SUCCEEDED("Succeeded"),
         RESET("Reset"),
         CANCELLED("Cancelled"),
+        ROLLED_BACK("RolledBack"),
         TERMINAL("terminal");
 
         private final String wireName;
@@ -57,14 +58,15 @@ final class WaitCommand extends DeploymentCommand {
                     return until;
                 }
             }
-            throw new UsageException("--until must be AwaitingVerification, Succeeded, Reset, Cancelled or terminal, "
-                    + "not '" + text + "'");
+            throw new UsageException("--until must be AwaitingVerification, Succeeded, Reset, Cancelled, RolledBack"
+                    + " or terminal, not '" + text + "'");
         }
 
         /** The exit code for a deployment in {@code status}, or null to keep waiting. */
         Integer outcome(String status) {
             boolean ended = status.equals("Succeeded") || status.equals("Failed") || status.equals("Reset")
-                    || status.equals("Cancelled");
+                    || status.equals("Cancelled")
+                    || status.equals("RolledBack");
             switch (this) {
                 case AWAITING_VERIFICATION:
                     if (status.equals("AwaitingVerification") || status.equals("Succeeded")) {
@@ -77,6 +79,8 @@ final class WaitCommand extends DeploymentCommand {
                     return ended ? (status.equals("Reset") ? DeployCli.OK : DeployCli.DEPLOYMENT_FAILED) : null;
                 case CANCELLED:
                     return ended ? (status.equals("Cancelled") ? DeployCli.OK : DeployCli.DEPLOYMENT_FAILED) : null;
+                case ROLLED_BACK:
+                    return ended ? (status.equals("RolledBack") ? DeployCli.OK : DeployCli.DEPLOYMENT_FAILED) : null;
                 default:
                     return ended ? (status.equals("Failed") ? DeployCli.DEPLOYMENT_FAILED : DeployCli.OK) : null;
             }
@@ -84,7 +88,7 @@ final class WaitCommand extends DeploymentCommand {
     }
 
     @Option(names = "--until", paramLabel = "STATUS", order = 2, completionCandidates = UntilNames.class,
-            description = "AwaitingVerification, Succeeded (the default), Reset, Cancelled or terminal.")
+            description = "AwaitingVerification, Succeeded (the default), Reset, Cancelled, RolledBack or terminal.")
     String until;
 
     @Option(names = "--timeout", paramLabel = "DURATION", order = 3,

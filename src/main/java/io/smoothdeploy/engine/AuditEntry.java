@@ -7,7 +7,7 @@ import java.time.Instant;
  * (its {@link Deployment#audit()}), so the status, the timeline and every webhook post can name who started it
  * and who completed or reset it.
  *
- * @param action start, roll-forward, complete, accept-data-loss or reset
+ * @param action start, roll-forward, complete, accept-data-loss, reset or rollback
  * @param actor  who asked
  * @param at     when the command was decided
  */
@@ -19,4 +19,5 @@ public record AuditEntry(String action, Actor actor, Instant at) {
     public static final String ACCEPT_DATA_LOSS = "accept-data-loss";
     public static final String RESET = "reset";
     public static final String CANCEL = "cancel";
+    public static final String ROLLBACK = "rollback";
 }

@@ -69,6 +69,13 @@ public final class Commands {
             log.add(LogLine.info(now, null, Resume.describe(last.get(), webApps, request.packageUri())));
         }
         packages.lines().forEach(line -> log.add(LogLine.info(now, null, line)));
+        if (last.isPresent() && last.get().deployment().status() == DeploymentStatus.SUCCEEDED
+                && last.get().deployment().rollbackWindow() != null
+                && last.get().deployment().rollbackWindow().isOpenAt(now)) {
+            log.add(LogLine.info(now, null, "Closes the rollback window of deployment " + last.get().deployment().id()
+                    + " (open until " + last.get().deployment().rollbackWindow().until() + "): this deployment's"
+                    + " maintenance slots take over the slots where its previous code waited"));
+        }
         return new Decision(deployment, webApps, environment.withHold(deploymentId), log,
                 Transitions.firstMessages(deployment, webApps));
     }
@@ -186,6 +193,30 @@ public final class Commands {
         return new Decision(cancelling, List.of(), null, List.of(line), List.of());
     }
 
+    /**
+     * Rollback after going live: the previous code, which waits warm in each web app's maintenance slot on P, is
+     * swapped back into production. Code only: P keeps what the release did to it. From Succeeded (a person, within
+     * the rollback window) the deployment takes its environment's hold again; from the checks after going live
+     * ({@link Stage#WATCH_LIVE}, by policy) it still holds it.
+     *
+     * @param reason why, for the status ({@link RollbackWindow#rollbackReason()}) and the log
+     * @param actor  who asked, or null for the orchestrator's own policy
+     */
+    public static Decision rollback(DeploymentSnapshot snapshot, String reason, Instant now, Actor actor) {
+        Deployment before = snapshot.deployment();
+        RollbackWindow window = before.rollbackWindow() == null ? RollbackWindow.openUntil(now) : before.rollbackWindow();
+        Deployment rolling = audited(before.withStatus(DeploymentStatus.ROLLING_BACK).atStage(Stage.ROLLBACK_SWAP)
+                .nextRound().withRollbackWindow(window.rolledBack(now, reason)).touchedAt(now),
+                AuditEntry.ROLLBACK, actor, now);
+        // a person's rollback names them (the reason says the same); the policy's names the check that failed
+        LogLine line = LogLine.info(now, null, "Rollback requested" + (actor == null ? " (" + reason + ")" : by(actor))
+                + ": swapping the"
+                + " previous code back into production; the production database keeps the release's changes");
+        EnvironmentRecord hold = before.status() == DeploymentStatus.SUCCEEDED
+                ? snapshot.environment().withHold(before.id()) : null;
+        return new Decision(rolling, List.of(), hold, List.of(line), Transitions.firstMessages(rolling, snapshot.webApps()));
+    }
+
     /** {@code deployment} with {@code action} by {@code actor} recorded, or as it is when there is no actor. */
     static Deployment audited(Deployment deployment, String action, Actor actor, Instant now) {
         return actor == null ? deployment : deployment.withAudit(new AuditEntry(action, actor, now));
@@ -204,11 +235,17 @@ public final class Commands {
         return ("complete".equals(action) && deployment.status() == DeploymentStatus.COMPLETING)
                 || ("reset".equals(action) && deployment.status() == DeploymentStatus.RESETTING)
                 || ("cancel".equals(action) && (deployment.status() == DeploymentStatus.CANCELLING
-                || deployment.status() == DeploymentStatus.CANCELLED));
+                || deployment.status() == DeploymentStatus.CANCELLED))
+                || ("rollback".equals(action) && deployment.status() == DeploymentStatus.ROLLING_BACK);
     }
 
     /** Which actions a deployment in this status allows, for a 409 answer. */
     public static boolean allows(Deployment deployment, String action) {
         return deployment.status().allowedActions().contains(action);
+    }
+
+    /** Whether {@code deployment} allows {@code action} at {@code now} (a rollback needs its window open). */
+    public static boolean allows(Deployment deployment, String action, Instant now) {
+        return deployment.allowedActions(now).contains(action);
     }
 }

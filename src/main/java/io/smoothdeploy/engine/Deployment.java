@@ -51,6 +51,8 @@ import java.util.Map;
  *                         with when it was taken (by the await-verification step, the timer or Complete); null when
  *                         not counted yet (and for rows written before it was kept). What a status poll shows
  * @param cancelReason     for a cancelled run: the reason its canceller gave (null when none was given, or not cancelled)
+ * @param rollbackWindow   for a deployment that went live keeping the previous code warm: its rollback window
+ *                         ({@link RollbackWindow}); null when none was kept (and for rows written before it was kept)
  * @param etag             the store's version of this row
  */
 public record Deployment(
@@ -85,6 +87,7 @@ public record Deployment(
         List<AuditEntry> audit,
         CloneWriteCount cloneWriteCount,
         String cancelReason,
+        RollbackWindow rollbackWindow,
         String etag) {
 
     /** {@link #cloneWritesAccepted} when a person accepted losing writes that could not be counted. */
@@ -164,7 +167,9 @@ public record Deployment(
                 timings, cloneWritesAccepted, maintenancePackages, audit, null, etag);
     }
 
-    /** A deployment that was not cancelled (as rows written before a cancel's reason was kept read). */
+    /**
+     * A deployment that was not cancelled and kept no rollback window (as rows written before either was kept read).
+     */
     public Deployment(String id, String environment, DeploymentStatus status, Stage stage, int checks,
                       DeploymentMode mode, String packageUri, String packageSha256, String idempotencyKey,
                       Instant createdAt, Instant updatedAt, Instant stageStartedAt, boolean rollbackDatabase,
@@ -177,7 +182,7 @@ public record Deployment(
         this(id, environment, status, stage, checks, mode, packageUri, packageSha256, idempotencyKey, createdAt,
                 updatedAt, stageStartedAt, rollbackDatabase, errors, warnings, validationLinks, lineageId, resumedFrom,
                 lineageStartedAt, round, staleEpisode, commitId, pipelineRunUrl, packageVerifiedAt, smokeChecks,
-                timings, cloneWritesAccepted, maintenancePackages, audit, cloneWriteCount, null, etag);
+                timings, cloneWritesAccepted, maintenancePackages, audit, cloneWriteCount, null, null, etag);
     }
 
     /** The same deployment with the reason its canceller gave (see {@link #cancelReason}). */
@@ -185,6 +190,24 @@ public record Deployment(
         Copy next = copy();
         next.cancelReason = reason;
         return next.build();
+    }
+
+    /** The same deployment with its rollback window (see {@link #rollbackWindow}). */
+    public Deployment withRollbackWindow(RollbackWindow window) {
+        Copy next = copy();
+        next.rollbackWindow = window;
+        return next.build();
+    }
+
+    /**
+     * The operator actions this deployment accepts at {@code now}: those of its status, and {@code rollback} while
+     * its rollback window is open.
+     */
+    public List<String> allowedActions(Instant now) {
+        if (status == DeploymentStatus.SUCCEEDED && rollbackWindow != null && rollbackWindow.isOpenAt(now)) {
+            return List.of("rollback");
+        }
+        return status.allowedActions();
     }
 
     /**
@@ -364,6 +387,7 @@ public record Deployment(
         private List<AuditEntry> audit;
         private CloneWriteCount cloneWriteCount;
         private String cancelReason;
+        private RollbackWindow rollbackWindow;
 
         Copy(Deployment from) {
             this.from = from;
@@ -390,6 +414,7 @@ public record Deployment(
             this.audit = from.audit;
             this.cloneWriteCount = from.cloneWriteCount;
             this.cancelReason = from.cancelReason;
+            this.rollbackWindow = from.rollbackWindow;
         }
 
         Copy status(DeploymentStatus value) {
@@ -438,6 +463,7 @@ public record Deployment(
                     rollbackDatabase, errors, warnings, validationLinks, from.lineageId, from.resumedFrom,
                     from.lineageStartedAt, round, staleEpisode, commitId, pipelineRunUrl, packageVerifiedAt,
                     smokeChecks, timings, cloneWritesAccepted, maintenancePackages, audit, cloneWriteCount, cancelReason,
+                    rollbackWindow,
                     from.etag);
         }
     }

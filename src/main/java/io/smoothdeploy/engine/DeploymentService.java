@@ -171,6 +171,7 @@ public final class DeploymentService {
                 continue;
             }
             outbox.sendCommittedOrLeavePending(decision.deployment().id(), decision.messages());
+            closeSupersededWindow(last, decision.deployment().id());
             notifications.saved(null, decision.deployment(), environment.get().config());
             return new CommandResult.Accepted(decision.deployment(), true, new DeploymentSnapshot(decision.environment(),
                     decision.deployment(), decision.webApps(), decision.messages()));
@@ -448,6 +449,43 @@ public final class DeploymentService {
     }
 
     /**
+     * Rollback within the window after going live: swaps the previous code, kept warm on P, back into production
+     * (code only). Who asks is decided on the deployment's environment, as {@link #complete} does.
+     */
+    public CommandResult rollback(String deploymentId, java.util.function.Function<EnvironmentConfig, Actor> actorFor) {
+        java.util.concurrent.atomic.AtomicReference<Actor> asker = new java.util.concurrent.atomic.AtomicReference<>();
+        return operate(deploymentId, "rollback", snapshot -> asker.set(actorFor.apply(snapshot.environment().config())),
+                snapshot -> Verdict.of(Commands.rollback(snapshot, "asked" + Commands.by(asker.get()), clock.instant(),
+                        asker.get())), null);
+    }
+
+    /**
+     * After a start on an environment whose last deployment went live with its rollback window still open: closes
+     * that window on its row, since the new deployment's maintenance slots reuse the slots where the previous code
+     * waited. The rollback command refuses a superseded deployment anyway (it reads the environment row); this write
+     * only keeps its status from offering a rollback. A lost race or a failed write is logged and left.
+     */
+    private void closeSupersededWindow(Optional<DeploymentSnapshot> last, String newDeploymentId) {
+        if (last.isEmpty()) {
+            return;
+        }
+        Deployment previous = last.get().deployment();
+        Instant now = clock.instant();
+        if (previous.status() != DeploymentStatus.SUCCEEDED || previous.rollbackWindow() == null
+                || !previous.rollbackWindow().isOpenAt(now)) {
+            return;
+        }
+        String reason = "deployment " + newDeploymentId + " started on the environment";
+        try {
+            store.commit(new Decision(previous.withRollbackWindow(previous.rollbackWindow().closed(now, reason)),
+                    List.of(), null, List.of(LogLine.info(now, null, "Rollback window closed: " + reason)), List.of()));
+        } catch (RuntimeException e) {
+            LOG.log(Level.INFO, "could not record on deployment " + previous.id() + " that its rollback window closed;"
+                    + " a rollback of it is refused anyway", e);
+        }
+    }
+
+    /**
      * @param admit      checks who asks on each snapshot loaded, before anything else (throws to refuse)
      * @param decide     the command's decision on a snapshot that allows it
      * @param whileUnderway for a snapshot where the same command is under way already: a decision to save too
@@ -463,7 +501,8 @@ public final class DeploymentService {
             if (snapshot.isEmpty()) {
                 return new CommandResult.NotFound("deployment", deploymentId);
             }
-            if (snapshot.get().deployment().status() == DeploymentStatus.FAILED) {
+            if (snapshot.get().deployment().status() == DeploymentStatus.FAILED
+                    || ("rollback".equals(action) && snapshot.get().deployment().status() == DeploymentStatus.SUCCEEDED)) {
                 snapshot = withEnvironmentRow(snapshot.get());
                 if (snapshot.isEmpty()) {
                     // No environment row: the environment was deleted, which reading again does not undo.
@@ -474,7 +513,8 @@ public final class DeploymentService {
             // any status is shown.
             admit.accept(snapshot.get());
             Deployment deployment = snapshot.get().deployment();
-            if (!Commands.allows(deployment, action)) {
+            Instant at = clock.instant();
+            if (!Commands.allows(deployment, action, at)) {
                 if (Commands.isUnderway(deployment, action)) {
                     // The same command again (a pipeline retrying after a timeout): it is recorded already.
                     Verdict more = whileUnderway == null ? null : whileUnderway.apply(snapshot.get());
@@ -488,7 +528,7 @@ public final class DeploymentService {
                     resendPending(snapshot.get());
                     return new CommandResult.Accepted(more == null ? deployment : more.decision().deployment(), false);
                 }
-                return new CommandResult.NotAllowed(deployment, action, deployment.status().allowedActions());
+                return new CommandResult.NotAllowed(deployment, action, deployment.allowedActions(at));
             }
             EnvironmentRecord environment = snapshot.get().environment();
             if (deployment.status() == DeploymentStatus.FAILED && (environment.activeDeploymentId() != null
@@ -497,6 +537,17 @@ public final class DeploymentService {
                         : environment.lastDeploymentId();
                 return new CommandResult.Invalid("id", "Deployment " + deployment.id() + " failed, and deployment "
                         + newer + " of environment " + deployment.environment() + " came after it; reset that one");
+            }
+            if (deployment.status() == DeploymentStatus.SUCCEEDED && (environment.activeDeploymentId() != null
+                    || !deployment.id().equals(environment.lastDeploymentId()))) {
+                // a newer deployment closed the window when it started (see README, Rollback window): its maintenance
+                // slots reuse the slots where the previous code waited
+                String newer = environment.activeDeploymentId() != null ? environment.activeDeploymentId()
+                        : environment.lastDeploymentId();
+                return new CommandResult.Invalid("id", "Deployment " + newer + " of environment "
+                        + deployment.environment() + " started after deployment " + deployment.id() + " went live, which"
+                        + " closed its rollback window; " + (environment.activeDeploymentId() != null
+                        ? "reset or complete that one" : "roll back that one, or deploy the previous package"));
             }
             Verdict verdict = decide.apply(snapshot.get());
             if (verdict.refusal() != null) {

@@ -14,7 +14,11 @@ public enum DeploymentStatus {
     /** Cancel asked for while InProgress: the forward steps stop at their next run, then the undo runs as a reset. */
     CANCELLING("Cancelling", false),
     /** Everything the cancelled run did is undone. */
-    CANCELLED("Cancelled", true);
+    CANCELLED("Cancelled", true),
+    /** Swapping the previous code back into production after going live, within the rollback window. */
+    ROLLING_BACK("RollingBack", false),
+    /** Went live, then the previous code was swapped back (code only: the database keeps the release's changes). */
+    ROLLED_BACK("RolledBack", true);
 
     private final String wireName;
     private final boolean terminal;
@@ -33,7 +37,10 @@ public enum DeploymentStatus {
         return terminal;
     }
 
-    /** The operator actions that this status accepts. */
+    /**
+     * The operator actions that this status accepts. A Succeeded deployment whose rollback window is open also
+     * accepts {@code rollback}: {@link Deployment#allowedActions(java.time.Instant)} says so, as it needs the time.
+     */
     public List<String> allowedActions() {
         if (this == AWAITING_VERIFICATION) {
             return List.of("complete", "reset");

@@ -25,6 +25,10 @@ import java.util.Optional;
  * @param approvers                 who may complete or reset its deployments and accept data loss: Entra object
  *                                  ids of users or groups (an Approver must also be named here, directly or by a
  *                                  group); empty for any Approver. Rows stored before it existed read as empty
+ * @param rollbackWindow            how long after going live the previous code waits warm in each web app's
+ *                                  maintenance slot, on the production database, to be swapped back by a rollback
+ *                                  ({@link RollbackWindow}); zero for none (Complete then stops the slot at once, as
+ *                                  before windows existed). Rows stored before it existed read as the default
  */
 public record EnvironmentConfig(
         String name,
@@ -39,7 +43,13 @@ public record EnvironmentConfig(
         String webhookUrl,
         Integer transientRetryLimit,
         List<String> allowedHosts,
-        List<String> approvers) {
+        List<String> approvers,
+        Duration rollbackWindow) {
+
+    /** The rollback window unless the registration says otherwise. */
+    public static final Duration DEFAULT_ROLLBACK_WINDOW = Duration.ofMinutes(30);
+    /** The longest rollback window a registration may ask for: a day. */
+    public static final int MAX_ROLLBACK_WINDOW_MINUTES = 1440;
 
     public static final Duration DEFAULT_WARM_UP_TIMEOUT = Duration.ofMinutes(10);
     public static final int DEFAULT_TRANSIENT_RETRY_LIMIT = 5;
@@ -61,6 +71,24 @@ public record EnvironmentConfig(
         }
         allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
         approvers = approvers == null ? List.of() : List.copyOf(approvers);
+        if (rollbackWindow == null) {
+            rollbackWindow = DEFAULT_ROLLBACK_WINDOW;
+        }
+    }
+
+    /** An environment with the default rollback window. */
+    public EnvironmentConfig(String name, List<WebAppConfig> webApps, DatabaseConfig database,
+                             String connectionStringName, String databaseModeSetting,
+                             String maintenancePagePackageUri, Duration warmUpTimeout, StalenessPolicy staleness,
+                             VerificationPolicy verification, String webhookUrl, Integer transientRetryLimit,
+                             List<String> allowedHosts, List<String> approvers) {
+        this(name, webApps, database, connectionStringName, databaseModeSetting, maintenancePagePackageUri,
+                warmUpTimeout, staleness, verification, webhookUrl, transientRetryLimit, allowedHosts, approvers, null);
+    }
+
+    /** True when going live keeps the previous code warm for a rollback. */
+    public boolean keepsRollbackWindow() {
+        return !rollbackWindow.isZero();
     }
 
     /**

@@ -20,7 +20,14 @@ public enum Stage {
     RESET_RESTORE_DATABASE(Step.RESET, false, null, 92),
     RESET_SWAP(Step.RESET, true, WebAppPhase.ROLLED_BACK, 95),
     RESET_CLEANUP(Step.RESET, false, null, 98),
-    FINISHED(null, false, null, 100);
+    FINISHED(null, false, null, 100),
+    /**
+     * After the clean-up of a Complete, while {@code verification.afterComplete} asks: smoke checks against
+     * production every few seconds for some minutes; a failure rolls back by policy ({@link #ROLLBACK_SWAP}).
+     */
+    WATCH_LIVE(Step.COMPLETE, false, null, 99),
+    /** Rollback after going live: the previous code, kept warm on P in the maintenance slot, is swapped back. */
+    ROLLBACK_SWAP(Step.RESET, true, WebAppPhase.ROLLED_BACK, 95);
 
     private final Step step;
     private final boolean perWebApp;
@@ -59,11 +66,17 @@ public enum Stage {
             case VERIFY_PACKAGE, CLONE_DB, ENTER_MAINTENANCE, DEPLOY_SLOT, WARM_UP, AWAIT_VERIFICATION -> DeploymentStatus.IN_PROGRESS;
             case COMPLETE_SWAP, COMPLETE_CLEANUP -> DeploymentStatus.COMPLETING;
             case RESET_RESTORE_DATABASE, RESET_SWAP, RESET_CLEANUP -> DeploymentStatus.RESETTING;
+            case WATCH_LIVE -> DeploymentStatus.COMPLETING;
+            case ROLLBACK_SWAP -> DeploymentStatus.ROLLING_BACK;
             case FINISHED -> throw new IllegalStateException("a finished deployment runs no stage");
         };
     }
 
-    /** The stage that follows this one in the forward, complete or reset flow. */
+    /**
+     * The stage that follows this one in the forward, complete or reset flow. The clean-up of a Complete is
+     * followed by {@link #WATCH_LIVE} only when the environment asks for checks after going live (the transition
+     * decides that); a rollback ends with its swap.
+     */
     public Stage next() {
         return switch (this) {
             case VERIFY_PACKAGE -> CLONE_DB;
@@ -75,7 +88,7 @@ public enum Stage {
             case COMPLETE_SWAP -> COMPLETE_CLEANUP;
             case RESET_RESTORE_DATABASE -> RESET_SWAP;
             case RESET_SWAP -> RESET_CLEANUP;
-            case COMPLETE_CLEANUP, RESET_CLEANUP, FINISHED -> FINISHED;
+            case COMPLETE_CLEANUP, RESET_CLEANUP, FINISHED, WATCH_LIVE, ROLLBACK_SWAP -> FINISHED;
         };
     }
 

@@ -33,8 +33,20 @@ public final class StaleMaintenanceMonitor {
     /** How long a running deployment may be quiet (past its longest scheduled delay) before the reconciler acts. */
     public static final java.time.Duration RECONCILE_AFTER = java.time.Duration.ofMinutes(5);
 
+    private final RollbackWindowCloser windows;
+
+    /** A monitor that leaves ended rollback windows alone (nothing stops their slots). */
     public StaleMaintenanceMonitor(DeploymentStore store, DeploymentService service, StepQueue queue,
                                    Notifier notifier, Clock clock) {
+        this(store, service, queue, notifier, clock, null);
+    }
+
+    /**
+     * @param windows closes ended rollback windows, stopping the slots that held the previous code (null for none)
+     */
+    public StaleMaintenanceMonitor(DeploymentStore store, DeploymentService service, StepQueue queue,
+                                   Notifier notifier, Clock clock, RollbackWindowCloser windows) {
+        this.windows = windows;
         this.store = store;
         this.service = service;
         this.queue = queue;
@@ -59,6 +71,7 @@ public final class StaleMaintenanceMonitor {
                 continue;
             }
             Optional<DeploymentSnapshot> last = store.load(environment.lastDeploymentId());
+            closeRollbackWindow(environment, last, now);
             Optional<StaleMaintenance.Finding> finding = last.flatMap(s -> StaleMaintenance.find(environment, s, now));
             if (finding.isEmpty() || StaleMaintenance.alreadyReported(finding.get())) {
                 continue;
@@ -79,6 +92,19 @@ public final class StaleMaintenanceMonitor {
             reported.add(new Reported(finding.get(), notified, done));
         }
         return reported;
+    }
+
+    /** Closes the last deployment's rollback window when it has ended; a failure is logged and left to the next tick. */
+    private void closeRollbackWindow(EnvironmentRecord environment, Optional<DeploymentSnapshot> last, Instant now) {
+        if (windows == null || last.isEmpty()) {
+            return;
+        }
+        try {
+            windows.closeIfDue(environment, last.get(), now);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not close the rollback window of deployment " + last.get().deployment().id()
+                    + "; next tick", e);
+        }
     }
 
     /**

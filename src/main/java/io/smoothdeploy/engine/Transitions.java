@@ -256,6 +256,11 @@ public final class Transitions {
                     List.of(new OutgoingMessage(next, check.delay())));
         }
         Deployment checked = deployment.checkedAgain(now);
+        if (message.stage() == Stage.WATCH_LIVE) {
+            // a round of checks after going live that passed is progress: a watch longer than the environment's
+            // no-progress limit is not reported as stuck
+            checked = checked.touchedAt(now);
+        }
         if (shouldLogCheck(checked.checks())) {
             log.add(LogLine.info(now, null, check.reason()));
         }
@@ -349,6 +354,9 @@ public final class Transitions {
             if (stage == Stage.VERIFY_PACKAGE) {
                 finished = finished.packageVerified(now);
             }
+            if (stage == Stage.WATCH_LIVE) {
+                return watched(snapshot, finished, advance, log, now);
+            }
             return moveOn(snapshot, finished, snapshot.webApps(), List.of(), log, now);
         }
         WebAppState finished = snapshot.webApp(message.webApp()).orElseThrow().finished(stage, now);
@@ -415,6 +423,37 @@ public final class Transitions {
         return new Decision(awaiting, List.of(), null, log, List.of());
     }
 
+    /**
+     * The checks after going live are over ({@link Stage#WATCH_LIVE}): every one passed for the whole watch, or one
+     * failed (the step stops at the first round with a failure). A failure rolls back when the policy says so;
+     * otherwise it is a warning and the deployment succeeds with its rollback window, for a person to decide.
+     */
+    private static Decision watched(DeploymentSnapshot snapshot, Deployment deployment, StepOutcome.Advance advance,
+                                    List<LogLine> log, Instant now) {
+        VerificationPolicy.AfterComplete policy = snapshot.environment().config().verification().afterComplete();
+        List<SmokeCheckResult> failed = advance.smokeChecks().stream().filter(r -> !r.passed()).toList();
+        if (policy == null) {
+            return moveOn(snapshot, deployment, snapshot.webApps(), List.of(), log, now);
+        }
+        if (failed.isEmpty()) {
+            log.add(LogLine.info(now, null, "Every check after going live passed for "
+                    + policy.duration().toMinutes() + " minute(s)"));
+            return moveOn(snapshot, deployment, snapshot.webApps(), List.of(), log, now);
+        }
+        String reason = failed.size() + " of " + advance.smokeChecks().size() + " check(s) against production failed"
+                + " after going live; first: " + describe(failed.get(0));
+        if (policy.onFail() == VerificationPolicy.OnFailLive.ROLL_BACK) {
+            log.add(LogLine.warning(now, null, reason + ". Rolling back, as the environment's verification policy"
+                    + " (afterComplete.onFail RollBack) says"));
+            return Commands.rollback(new DeploymentSnapshot(snapshot.environment(), deployment, snapshot.webApps()),
+                    reason, now, null).withLogFirst(log);
+        }
+        String warning = reason + "; not rolled back (afterComplete.onFail Notify): roll back within the window if"
+                + " needed";
+        log.add(LogLine.warning(now, null, warning));
+        return moveOn(snapshot, deployment.withWarning(warning), snapshot.webApps(), List.of(), log, now);
+    }
+
     private static String describe(SmokeCheckResult result) {
         return (result.webApp() == null ? "" : result.webApp() + " ") + result.path() + ": " + result.detail();
     }
@@ -423,16 +462,37 @@ public final class Transitions {
     private static Decision moveOn(DeploymentSnapshot snapshot, Deployment deployment, List<WebAppState> webApps,
                                    List<WebAppState> writes, List<LogLine> log, Instant now) {
         Stage next = deployment.stage().next();
+        EnvironmentConfig config = snapshot.environment().config();
+        if (deployment.stage() == Stage.COMPLETE_CLEANUP && config.verification().watchesAfterComplete()
+                && config.keepsRollbackWindow()) {
+            next = Stage.WATCH_LIVE;
+            VerificationPolicy.AfterComplete watch = config.verification().afterComplete();
+            log.add(LogLine.info(now, null, "Checking production every " + watch.interval().toSeconds() + " s for "
+                    + watch.duration().toMinutes() + " minute(s) after going live (" + watch.smokeChecks().size()
+                    + " check(s)); the previous code waits warm in the maintenance slots"));
+        }
         if (next == Stage.FINISHED) {
-            DeploymentStatus end = deployment.stage() == Stage.COMPLETE_CLEANUP ? DeploymentStatus.SUCCEEDED
+            Stage last = deployment.stage();
+            DeploymentStatus end = last == Stage.COMPLETE_CLEANUP || last == Stage.WATCH_LIVE ? DeploymentStatus.SUCCEEDED
+                    : last == Stage.ROLLBACK_SWAP ? DeploymentStatus.ROLLED_BACK
                     : deployment.status() == DeploymentStatus.CANCELLING ? DeploymentStatus.CANCELLED
                     : DeploymentStatus.RESET;
             log.add(LogLine.info(now, null, switch (end) {
                 case SUCCEEDED -> "Deployment succeeded";
                 case CANCELLED -> "Deployment cancelled: every site is back on its previous package";
+                case ROLLED_BACK -> "Deployment rolled back: production serves the previous code again, on the"
+                        + " production database as the release left it";
                 default -> "Deployment reset";
             }));
             Deployment finished = deployment.atStage(Stage.FINISHED).withStatus(end);
+            if (end == DeploymentStatus.SUCCEEDED && config.keepsRollbackWindow()) {
+                RollbackWindow window = RollbackWindow.openUntil(now.plus(config.rollbackWindow()));
+                finished = finished.withRollbackWindow(window);
+                log.add(LogLine.info(now, null, "Rollback window open until " + window.until() + ": the previous"
+                        + " code waits warm in each maintenance slot, on the production database; POST"
+                        + " /api/deployments/" + deployment.id() + "/rollback swaps it back (code only: the database"
+                        + " keeps the release's changes)"));
+            }
             return new Decision(finished, writes, releaseHold(snapshot), log, List.of());
         }
         // A resumed run skips a per-web-app stage that every web app has already finished.
@@ -518,6 +578,7 @@ public final class Transitions {
             case WARM_UP -> "Every staging slot is warm";
             case COMPLETE_SWAP -> "Every site now runs the new package";
             case RESET_SWAP -> "Every site is back on its previous package";
+            case ROLLBACK_SWAP -> "Every site is back on its previous package (rolled back after going live)";
             default -> "Finished " + describe(stage);
         };
     }
@@ -536,6 +597,8 @@ public final class Transitions {
             case RESET_SWAP -> "swapping the previous package back";
             case RESET_CLEANUP -> "cleaning up after the reset";
             case FINISHED -> "finishing";
+            case WATCH_LIVE -> "checking production after going live";
+            case ROLLBACK_SWAP -> "rolling back to the previous package";
         };
     }
 

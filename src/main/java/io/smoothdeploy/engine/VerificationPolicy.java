@@ -16,12 +16,66 @@ import java.util.Optional;
  *                        database to the deployment's start first
  * @param limit           how long a deployment may await verification
  * @param onLimit         past the limit: notify only, or reset
+ * @param afterComplete   smoke checks against production after going live, or null for none
  */
 public record VerificationPolicy(List<SmokeCheck> smokeChecks, OnPass onPass, OnFail onFail, boolean rollbackDatabase,
-                                 Duration limit, OnLimit onLimit) {
+                                 Duration limit, OnLimit onLimit, AfterComplete afterComplete) {
 
     public static final Duration DEFAULT_LIMIT = Duration.ofHours(24);
-    public static final VerificationPolicy DEFAULT = new VerificationPolicy(List.of(), null, null, false, null, null);
+    public static final VerificationPolicy DEFAULT = new VerificationPolicy(List.of(), null, null, false, null, null,
+            null);
+
+    /** A policy with no checks after going live. */
+    public VerificationPolicy(List<SmokeCheck> smokeChecks, OnPass onPass, OnFail onFail, boolean rollbackDatabase,
+                              Duration limit, OnLimit onLimit) {
+        this(smokeChecks, onPass, onFail, rollbackDatabase, limit, onLimit, null);
+    }
+
+    /**
+     * Checks after going live: every {@code interval} for {@code duration}, each smoke check is asked of each web
+     * app's production slot (under its default host name). While they run the deployment is still Completing and
+     * holds its environment; a failed check rolls back when {@code onFail} says so (the previous code waits warm in
+     * the maintenance slot, which is why these checks need a rollback window).
+     */
+    public record AfterComplete(List<SmokeCheck> smokeChecks, Duration interval, Duration duration, OnFailLive onFail) {
+        public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
+        public static final Duration DEFAULT_DURATION = Duration.ofMinutes(5);
+
+        public AfterComplete {
+            smokeChecks = smokeChecks == null ? List.of() : List.copyOf(smokeChecks);
+            interval = interval == null ? DEFAULT_INTERVAL : interval;
+            duration = duration == null ? DEFAULT_DURATION : duration;
+            onFail = onFail == null ? OnFailLive.ROLL_BACK : onFail;
+        }
+
+        public List<SmokeCheck> checksFor(String webApp) {
+            return smokeChecks.stream().filter(c -> c.appliesTo(webApp)).toList();
+        }
+    }
+
+    /** When a check after going live fails. */
+    public enum OnFailLive {
+        ROLL_BACK("RollBack"), NOTIFY("Notify");
+
+        private final String wireName;
+
+        OnFailLive(String wireName) {
+            this.wireName = wireName;
+        }
+
+        public String wireName() {
+            return wireName;
+        }
+
+        public static Optional<OnFailLive> parse(String name) {
+            return Arrays.stream(values()).filter(v -> v.wireName.equals(name)).findFirst();
+        }
+    }
+
+    /** True when checks run against production after going live. */
+    public boolean watchesAfterComplete() {
+        return afterComplete != null && !afterComplete.smokeChecks().isEmpty();
+    }
 
     public VerificationPolicy {
         smokeChecks = smokeChecks == null ? List.of() : List.copyOf(smokeChecks);

@@ -118,6 +118,8 @@ final class EntityCodec {
     static final String P_CANCEL_REASON = "cancelReason";
     /** When that count was taken; rows without it (written before it was kept) read as not counted. */
     static final String P_CLONE_WRITES_COUNTED_AT = "cloneWritesCountedAt";
+    /** The rollback window after going live, as JSON ({@link io.smoothdeploy.engine.RollbackWindow}); absent when none. */
+    static final String P_ROLLBACK_WINDOW = "rollbackWindow";
     /** The commands asked of a deployment (JSON); rows written before it was kept have none, read as empty. */
     static final String P_AUDIT = "audit";
     static final String P_SWAP_REQUESTED_AT = "swapRequestedAt";
@@ -372,6 +374,7 @@ final class EntityCodec {
             put(entity, P_CLONE_WRITES_COUNTED_AT, time(d.cloneWriteCount().countedAt()));
         }
         put(entity, P_CANCEL_REASON, d.cancelReason());
+        put(entity, P_ROLLBACK_WINDOW, d.rollbackWindow() == null ? null : toJson(d.rollbackWindow()));
         return withEtag(entity, d.etag());
     }
 
@@ -413,6 +416,8 @@ final class EntityCodec {
                 listOrEmpty(e, P_AUDIT, AUDIT),
                 cloneWriteCount(e),
                 string(e, P_CANCEL_REASON),
+                string(e, P_ROLLBACK_WINDOW) == null ? null
+                        : fromJson(string(e, P_ROLLBACK_WINDOW), io.smoothdeploy.engine.RollbackWindow.class, e),
                 e.getETag());
     }
 

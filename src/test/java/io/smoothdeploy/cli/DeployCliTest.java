@@ -190,6 +190,38 @@ class DeployCliTest {
     }
 
     @Test
+    void rollbackAfterGoingLiveThenWaitForRolledBackPutsTheOldPackageBackAndASecondOneExitsThree() {
+        // Arrange: live, with the default rollback window
+        host.register("prod");
+        String id = host.run("start", "--environment", "prod", "--package", NEW_PACKAGE, "--sha256", SHA,
+                "--mode", "ReadOnly", "--idempotency-key", "build-live").out().strip();
+        host.run(WITH_KEY, "wait", "--id", id, "--until", "AwaitingVerification", "--poll", "10s", "--timeout", "2h");
+        host.run(WITH_KEY, "complete", "--id", id);
+        host.run(WITH_KEY, "wait", "--id", id, "--until", "Succeeded", "--poll", "10s", "--timeout", "2h");
+
+        // Act
+        CliHarness.Result rollback = host.run(WITH_KEY, "rollback", "--id", id);
+        CliHarness.Result rolledBack = host.run(WITH_KEY, "wait", "--id", id, "--until", "RolledBack", "--poll", "10s",
+                "--timeout", "2h");
+        CliHarness.Result again = host.run(WITH_KEY, "rollback", "--id", id);
+        CliHarness.Result notSucceeded = host.run(WITH_KEY, "wait", "--id", id, "--until", "Succeeded");
+
+        // Assert
+        assertEquals(0, rollback.code(), rollback.toString());
+        assertTrue(rollback.out().contains("Rollback (code only; the database keeps the release's changes) accepted"),
+                rollback.toString());
+        assertEquals(0, rolledBack.code(), rolledBack.toString());
+        assertTrue(rolledBack.out().contains("is RolledBack"), rolledBack.toString());
+        assertEquals(io.smoothdeploy.testing.SampleCloud.OLD_PACKAGE,
+                host.cloud.inspect(SlotRef.production(CMS)).orElseThrow().packageUri());
+        assertEquals(DeployCli.API_ERROR, again.code(), again.toString());
+        assertTrue(again.err().contains("rolled back already"), again.toString());
+        assertEquals(DeployCli.DEPLOYMENT_FAILED, notSucceeded.code(), notSucceeded.toString());
+        assertNoSecrets(rollback);
+        assertNoSecrets(again);
+    }
+
+    @Test
     void startAgainWithTheSameIdempotencyKeyPrintsTheSameDeployment() {
         // Arrange
         host.register("prod");
@@ -254,7 +286,8 @@ class DeployCliTest {
         assertEquals(DeployCli.USAGE, noApi);
         assertTrue(err.toString().contains(DeployCli.ENV_API), err.toString());
         assertEquals(0, help.code(), help.toString());
-        for (String text : List.of("start", "status", "wait", "complete", "reset", "cancel", "--until",
+        for (String text : List.of("start", "status", "wait", "complete", "reset", "cancel", "rollback",
+                "--until",
                 "--rollback-database",
                 "Exit codes:", "  4  timeout")) {
             assertTrue(help.out().contains(text), text + " in " + help.out());

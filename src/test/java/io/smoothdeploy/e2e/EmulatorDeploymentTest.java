@@ -113,8 +113,10 @@ class EmulatorDeploymentTest {
 
     @Test
     void resetAfterCompleteFailedWithTheNewPackageLiveSwapsTheOldPackageBackThroughArm() {
-        // Arrange: Complete swaps cms/2.0 in, then fails for good stopping the maintenance slot
+        // Arrange: Complete swaps cms/2.0 in, then fails for good stopping the maintenance slot (with no rollback
+        // window: with one, Complete keeps that slot running instead of stopping it)
         azure = new EmulatorHarness(OLD, NEW);
+        azure.environmentExtras = ",\"rollbackWindowMinutes\":0";
         String id = azure.start("cms-2.0.zip", "ReadOnly");
         azure.runQueues();
         azure.emulator.failNext("stopSlot", 1, 409, "Conflict");

@@ -34,8 +34,10 @@ class ResetAfterHalfDoneCompleteTest {
     @Test
     void resetAfterAHalfDoneCompletePutsEveryWebAppBackOnItsOldPackage() {
         // Arrange: three web apps await verification; Complete fails on commerce right after its swap went
-        // through (stopping its maintenance slot is refused for good), so new code serves on cms and commerce
-        host.put("/environments/prod", LocalHostHarness.threeWebAppBody());
+        // through (stopping its maintenance slot is refused for good), so new code serves on cms and commerce. No
+        // rollback window: with one, Complete keeps the maintenance slots running instead of stopping them
+        host.put("/environments/prod", LocalHostHarness.threeWebAppBody().replaceFirst("\\}$",
+                ",\"rollbackWindowMinutes\":0}"));
         String id = host.post("/deployments", LocalHostHarness.startBody("prod", NEW_PACKAGE, null)).json()
                 .get("id").asText();
         host.runQueues();

@@ -45,8 +45,11 @@ class RolesTest {
         host.close();
     }
 
-    /** What a route needs before it can be tried: nothing, a registered environment, or a run awaiting verification. */
-    enum Fixture { NONE, ENVIRONMENT, AWAITING_VERIFICATION, IN_PROGRESS }
+    /**
+     * What a route needs before it can be tried: nothing, a registered environment, a run awaiting verification, or
+     * one left InProgress, or one that went live with its rollback window open.
+     */
+    enum Fixture { NONE, ENVIRONMENT, AWAITING_VERIFICATION, IN_PROGRESS, SUCCEEDED_IN_WINDOW }
 
     /** Each protected route: how to call it, the role it needs, and the status it answers when allowed. */
     enum Route {
@@ -74,12 +77,15 @@ class RolesTest {
         RESET("Approver", 202, Fixture.AWAITING_VERIFICATION,
                 (api, f, h) -> api.resetDeployment(f.deployment, "{\"rollbackDatabase\":false}", h)),
         CANCEL("Approver", 202, Fixture.IN_PROGRESS,
-                (api, f, h) -> api.cancelDeployment(f.deployment, "{\"reason\":\"roles\"}", h));
+                (api, f, h) -> api.cancelDeployment(f.deployment, "{\"reason\":\"roles\"}", h)),
+        ROLLBACK("Approver", 202, Fixture.SUCCEEDED_IN_WINDOW,
+                (api, f, h) -> api.rollbackDeployment(f.deployment, null, h));
 
         /** True when an allowed call changes its fixture (so it needs one of its own). */
         boolean writes() {
             return this == PUT_ENVIRONMENT || this == DELETE_ENVIRONMENT || this == START_DEPLOYMENT || this == COMPLETE
-                    || this == COMPLETE_ACCEPTING_DATA_LOSS || this == RESET || this == CANCEL;
+                    || this == COMPLETE_ACCEPTING_DATA_LOSS || this == RESET || this == CANCEL
+                    || this == ROLLBACK;
         }
 
         final String needs;
@@ -277,6 +283,9 @@ class RolesTest {
         }
         ApiResponse registered = platform.api.putEnvironment(environment, host.environmentOnOwnSite(n), admin());
         assertEquals(201, registered.status(), registered.body());
+        if (fixture == Fixture.SUCCEEDED_IN_WINDOW) {
+            return new Prepared(environment, goLive(startAndAwait(environment)));
+        }
         return new Prepared(environment, fixture == Fixture.AWAITING_VERIFICATION ? startAndAwait(environment)
                 : fixture == Fixture.IN_PROGRESS ? startOnly(environment) : null);
     }
@@ -287,6 +296,19 @@ class RolesTest {
                 LocalHostHarness.NEW_PACKAGE, null), PlatformApi.as("dee@example.com", OID, "Deployer"));
         assertEquals(202, started.status(), started.body());
         return PlatformApi.json(started).get("id").asText();
+    }
+
+    /** Completes {@code id} and runs it live: Succeeded, with the rollback window open. */
+    private static String goLive(String id) {
+        ApiResponse completed = platform.api.completeDeployment(id, null, PlatformApi.as("abe@example.com", OID,
+                "Approver"));
+        assertEquals(202, completed.status(), completed.body());
+        host.runQueues();
+        JsonNode status = PlatformApi.json(platform.api.getDeployment(id, PlatformApi.as("rita@example.com", OID,
+                "Reader")));
+        assertEquals("Succeeded", status.get("status").asText(), status.toString());
+        assertEquals("rollback", status.get("allowedActions").get(0).asText(), status.toString());
+        return id;
     }
 
     private static String startAndAwait(String environment) {

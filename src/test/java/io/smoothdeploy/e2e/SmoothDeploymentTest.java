@@ -68,7 +68,9 @@ class SmoothDeploymentTest {
                 "applyProductionConfiguration cms-prod/staging",
                 "awaitCurrentInstance cms-prod/staging",
                 "beginSwapWithProduction cms-prod/staging",
-                "stopSlot cms-prod/maintenance",
+                // the rollback window (30 minutes by default): the previous code on the maintenance slot is kept,
+                // and confirmed warm on its current instance, instead of stopped
+                "awaitCurrentInstance cms-prod/maintenance",
                 "deleteDatabase cms-sql/" + temp), host.cloud.calls());
         SlotInfo production = host.cloud.inspect(SlotRef.production(CMS)).orElseThrow();
         assertEquals(NEW_PACKAGE, production.packageUri());

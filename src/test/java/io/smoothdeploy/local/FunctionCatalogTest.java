@@ -169,6 +169,7 @@ class FunctionCatalogTest {
                 "POST /api/deployments/{id}/complete",
                 "POST /api/deployments/{id}/reset",
                 "POST /api/deployments/{id}/cancel",
+                "POST /api/deployments/{id}/rollback",
                 "GET /api/openapi.json"), routes);
         Set<String> queues = functions.stream().filter(f -> f.kind() == TriggerKind.SERVICE_BUS_QUEUE)
                 .map(FunctionInfo::queueName).collect(Collectors.toSet());

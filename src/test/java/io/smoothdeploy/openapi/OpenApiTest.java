@@ -97,6 +97,13 @@ class OpenApiTest {
         host.runQueues();
         expect(host.get("/deployments/" + completedId), 200);
         expect(host.post("/deployments/" + completedId + "/reset", null), 409);
+        // Live with its rollback window open: rolled back, then refused a second time with the reason.
+        expect(host.post("/deployments/" + completedId + "/rollback", "{\"force\":true}"), 400);
+        expect(host.post("/deployments/" + completedId + "/rollback", null), 202);
+        host.runQueues();
+        expect(host.get("/deployments/" + completedId), 200);
+        expect(host.post("/deployments/" + completedId + "/rollback", "{}"), 409);
+        expect(host.post("/deployments/" + UNKNOWN_ID + "/rollback", null), 404);
         expect(host.get("/deployments/" + completedId + "/diagnosis"), 200);
         expect(host.get("/deployments/" + completedId + "/timeline"), 200);
         expect(host.get("/deployments/" + completedId + "/support-bundle"), 200);
@@ -297,7 +304,7 @@ class OpenApiTest {
                         "GET /deployments/{id}", "GET /deployments/{id}/log", "GET /deployments/{id}/diagnosis",
                         "GET /deployments/{id}/timeline", "GET /deployments/{id}/support-bundle",
                         "POST /deployments/{id}/complete", "POST /deployments/{id}/reset",
-                        "POST /deployments/{id}/cancel", "GET /openapi.json"),
+                        "POST /deployments/{id}/cancel", "POST /deployments/{id}/rollback", "GET /openapi.json"),
                 functions.stream().map(OpenApiChecks.HttpFunction::key).collect(Collectors.toSet()),
                 "the reflection found the functions");
         assertEquals(List.of(), OpenApiChecks.routeMismatches(doc, functions));
@@ -340,6 +347,8 @@ class OpenApiTest {
                 "\"onPass\":\"Complete\"", "\"bodyContains\":\"Healthy\"", "\"passed\":true", "\"passed\":false",
                 "\"writesSinceClone\":0", "\"writesSinceClone\":12", "\"writesCountedAt\":\"", "\"writesToTemporaryDatabase\":12",
                 "urn:smoothdeploy:problem:data-loss", "urn:smoothdeploy:problem:superseded",
+                "urn:smoothdeploy:problem:rollback-not-available", "\"rollbackAvailableUntil\":\"",
+                "\"status\":\"RolledBack\"", "\"rollbackReason\":\"asked by", "\"afterComplete\":{",
                 "\"diagnosis\":null", "\"diagnosis\":{\"cause\":", "\"outcome\":\"Running\"",
                 "\"outcome\":\"Failed\"", "\"outcome\":\"Succeeded\"", "\"earlierRuns\":[{\"id\":",
                 "\"resumedFrom\":\"d", "urn:smoothdeploy:problem:redacted-value",

@@ -94,7 +94,9 @@ final class RecordingHost implements AutoCloseable {
                 + "\"allowedHosts\":[\"hooks.example.com\",\"*.blob.core.windows.net\"],"
                 + "\"verification\":{\"smokeChecks\":[{\"webApp\":\"cms\",\"path\":\"/health\",\"expectedStatus\":200,"
                 + "\"bodyContains\":\"Healthy\"}],\"onPass\":\"Complete\",\"onFail\":\"Reset\",\"rollbackDatabase\":true,"
-                + "\"limitMinutes\":60,\"onLimit\":\"Reset\"},"
+                + "\"limitMinutes\":60,\"onLimit\":\"Reset\",\"afterComplete\":{\"smokeChecks\":[{\"path\":\"/health\"}],"
+                + "\"intervalSeconds\":30,\"minutes\":5,\"onFail\":\"RollBack\"}},"
+                + "\"rollbackWindowMinutes\":45,"
                 + "\"staleness\":{\"noProgressLimitMinutes\":30,\"action\":\"Resume\"}}";
     }
 

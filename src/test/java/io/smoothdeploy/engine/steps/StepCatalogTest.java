@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.smoothdeploy.cloud.CloudException;
 import io.smoothdeploy.cloud.DatabaseRef;
 import io.smoothdeploy.cloud.SlotConfiguration;
+import io.smoothdeploy.cloud.SlotInfo;
 import io.smoothdeploy.cloud.SlotRef;
 import io.smoothdeploy.engine.DatabaseConfig;
 import io.smoothdeploy.engine.Deployment;
@@ -280,6 +281,34 @@ class StepCatalogTest {
         assertEquals(1, cloud.swapRequests(SITE));
         assertEquals(List.of("startSlot cms-prod/maintenance", "beginSwapWithProduction cms-prod/maintenance",
                 "stopSlot cms-prod/maintenance"), cloud.calls().subList(cloud.calls().size() - 3, cloud.calls().size()));
+    }
+
+    @Test
+    void afterTheSwapCompletePointsThePreviousCodeAtTheProductionDatabaseAndKeepsItWarmForTheRollbackWindow() {
+        // Arrange: the release is live; the maintenance slot holds the previous code, but on the clone T
+        cloud.addSite(SITE, NEW, Map.of("EPiServerDB", CONNECTION));
+        cloud.applyConfiguration(SlotRef.production(SITE), new SlotConfiguration(
+                Map.of("SMOOTHDEPLOY_CONTENT", "release:d1"), Map.of()));
+        SlotRef maintenance = new SlotRef(SITE, "maintenance");
+        cloud.ensureSlot(maintenance);
+        cloud.deployPackage(maintenance, OLD);
+        cloud.applyConfiguration(maintenance, new SlotConfiguration(Map.of(), Map.of("EPiServerDB",
+                CONNECTION.replace("Initial Catalog=cmsdb;", "Initial Catalog=cmsdb-sd-d1;"))));
+
+        // Act
+        StepOutcome repointed = steps.run(snapshot(WebAppPhase.WARMED_UP), message(Stage.COMPLETE_SWAP, "cms"));
+        StepOutcome kept = steps.run(snapshot(WebAppPhase.WARMED_UP), message(Stage.COMPLETE_SWAP, "cms"));
+
+        // Assert
+        StepOutcome.CheckAgain again = assertInstanceOf(StepOutcome.CheckAgain.class, repointed);
+        assertTrue(again.reason().contains("at the production database cmsdb"), again.reason());
+        StepOutcome.Advance advance = assertInstanceOf(StepOutcome.Advance.class, kept);
+        assertTrue(advance.note().contains("waits warm on slot"), advance.note());
+        SlotInfo previous = cloud.inspect(maintenance).orElseThrow();
+        assertTrue(previous.running(), "kept up for the window, not stopped");
+        assertTrue(previous.connectionStrings().get("EPiServerDB").contains("Initial Catalog=cmsdb;"),
+                previous.connectionStrings().toString());
+        assertFalse(cloud.calls().contains("stopSlot cms-prod/maintenance"), cloud.calls().toString());
     }
 
     @Test

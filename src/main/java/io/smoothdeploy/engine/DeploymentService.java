@@ -164,14 +164,16 @@ public final class DeploymentService {
             MaintenancePackages.Choice packages = MaintenancePackages.choose(environment.get().config(), request, last);
             Decision decision = Commands.start(environment.get(), request, newDeploymentId.get(), clock.instant(), last,
                     packages, actor);
+            Optional<Deployment> superseded = supersededWindow(last, decision.deployment().id());
             try {
                 store.createDeployment(decision.environment(), decision.deployment(), decision.webApps(), decision.log(),
-                        decision.messages());
+                        decision.messages(), superseded.orElse(null), superseded.isEmpty() ? List.of()
+                                : List.of(LogLine.info(clock.instant(), null, "Rollback window closed: deployment "
+                                        + decision.deployment().id() + " started on the environment")));
             } catch (ConcurrencyConflictException e) {
                 continue;
             }
             outbox.sendCommittedOrLeavePending(decision.deployment().id(), decision.messages());
-            closeSupersededWindow(last, decision.deployment().id());
             notifications.saved(null, decision.deployment(), environment.get().config());
             return new CommandResult.Accepted(decision.deployment(), true, new DeploymentSnapshot(decision.environment(),
                     decision.deployment(), decision.webApps(), decision.messages()));
@@ -460,29 +462,23 @@ public final class DeploymentService {
     }
 
     /**
-     * After a start on an environment whose last deployment went live with its rollback window still open: closes
-     * that window on its row, since the new deployment's maintenance slots reuse the slots where the previous code
-     * waited. The rollback command refuses a superseded deployment anyway (it reads the environment row); this write
-     * only keeps its status from offering a rollback. A lost race or a failed write is logged and left.
+     * For a start on an environment whose last deployment went live with its rollback window still open: that
+     * deployment with the window closed, to be saved in the start's own transaction (the new deployment's maintenance
+     * slots reuse the slots where the previous code waited). The rollback command refuses a superseded deployment
+     * anyway (it reads the environment row); the closed window keeps its status from offering a rollback.
      */
-    private void closeSupersededWindow(Optional<DeploymentSnapshot> last, String newDeploymentId) {
+    private Optional<Deployment> supersededWindow(Optional<DeploymentSnapshot> last, String newDeploymentId) {
         if (last.isEmpty()) {
-            return;
+            return Optional.empty();
         }
         Deployment previous = last.get().deployment();
         Instant now = clock.instant();
         if (previous.status() != DeploymentStatus.SUCCEEDED || previous.rollbackWindow() == null
                 || !previous.rollbackWindow().isOpenAt(now)) {
-            return;
+            return Optional.empty();
         }
         String reason = "deployment " + newDeploymentId + " started on the environment";
-        try {
-            store.commit(new Decision(previous.withRollbackWindow(previous.rollbackWindow().closed(now, reason)),
-                    List.of(), null, List.of(LogLine.info(now, null, "Rollback window closed: " + reason)), List.of()));
-        } catch (RuntimeException e) {
-            LOG.log(Level.INFO, "could not record on deployment " + previous.id() + " that its rollback window closed;"
-                    + " a rollback of it is refused anyway", e);
-        }
+        return Optional.of(previous.withRollbackWindow(previous.rollbackWindow().closed(now, reason)));
     }
 
     /**

@@ -57,8 +57,22 @@ public interface DeploymentStore {
      * A transaction that took effect but whose answer was lost (the SDK's retry then meets its own rows) is
      * read back and counts as written.
      */
+    default void createDeployment(EnvironmentRecord heldEnvironment, Deployment deployment, List<WebAppState> webApps,
+                                  List<LogLine> log, List<OutgoingMessage> outbox) {
+        createDeployment(heldEnvironment, deployment, webApps, log, outbox, null, List.of());
+    }
+
+    /**
+     * The same, with the environment's previous deployment rewritten in the same transaction (conditional on the
+     * etag it was read with): a start that supersedes a deployment whose rollback window is open closes that window
+     * on its row, at no extra request (both rows live in the environment's partition).
+     *
+     * @param superseded    the previous deployment as it is to be saved, with the etag it was read with; or null
+     * @param supersededLog log lines for the previous deployment
+     */
     void createDeployment(EnvironmentRecord heldEnvironment, Deployment deployment, List<WebAppState> webApps,
-                          List<LogLine> log, List<OutgoingMessage> outbox);
+                          List<LogLine> log, List<OutgoingMessage> outbox, Deployment superseded,
+                          List<LogLine> supersededLog);
 
     /** The deployment id that an idempotency key of this environment started, if any. */
     Optional<String> findDeploymentIdByIdempotencyKey(String environment, String idempotencyKey);

@@ -180,7 +180,8 @@ public final class TableDeploymentStore implements DeploymentStore {
 
     @Override
     public void createDeployment(EnvironmentRecord heldEnvironment, Deployment deployment,
-                                 List<WebAppState> webApps, List<LogLine> log, List<OutgoingMessage> outbox) {
+                                 List<WebAppState> webApps, List<LogLine> log, List<OutgoingMessage> outbox,
+                                 Deployment superseded, List<LogLine> supersededLog) {
         Objects.requireNonNull(heldEnvironment, "heldEnvironment");
         Objects.requireNonNull(deployment, "deployment");
         String id = deployment.id();
@@ -215,6 +216,17 @@ public final class TableDeploymentStore implements DeploymentStore {
         }
         addOutbox(actions, env, outbox);
         addLog(actions, env, id, log);
+        if (superseded != null) {
+            if (!env.equals(superseded.environment()) || id.equals(superseded.id())) {
+                throw new IllegalArgumentException("deployment " + superseded.id() + " cannot be superseded by "
+                        + id + " in environment " + env);
+            }
+            requireEtag(superseded.etag(), "deployment " + superseded.id());
+            // conditional on the etag it was read with: a change since (the timer closing the window) fails the
+            // whole start with a 412, and the start decides again on fresh rows
+            actions.add(update(EntityCodec.deploymentEntity(superseded)));
+            addLog(actions, env, superseded.id(), supersededLog);
+        }
         requireWritable(actions, "deployment " + id);
 
         boolean ownIndexRow = writeIndexRow(id, env);

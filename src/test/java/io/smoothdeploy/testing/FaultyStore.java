@@ -83,8 +83,9 @@ public final class FaultyStore implements DeploymentStore {
 
     @Override
     public void createDeployment(EnvironmentRecord heldEnvironment, Deployment deployment, List<WebAppState> webApps,
-                                 List<LogLine> log, List<OutgoingMessage> outbox) {
-        delegate.createDeployment(heldEnvironment, deployment, webApps, log, outbox);
+                                 List<LogLine> log, List<OutgoingMessage> outbox, Deployment superseded,
+                                 List<LogLine> supersededLog) {
+        delegate.createDeployment(heldEnvironment, deployment, webApps, log, outbox, superseded, supersededLog);
     }
 
     @Override

@@ -50,6 +50,11 @@ import java.util.Map;
  * @param cloneWriteCount  for a ReadWrite run: the last count of the writes that reached the temporary database,
  *                         with when it was taken (by the await-verification step, the timer or Complete); null when
  *                         not counted yet (and for rows written before it was kept). What a status poll shows
+ * @param packages         a package per web app (by name), when the start gave them so ({@code packages}); empty when
+ *                         it gave one package for every web app ({@code packageUri}, then {@code packageUri} and
+ *                         {@code packageSha256} hold it; with a map both are null). A web app the start gave none
+ *                         keeps production's package: its entry is {@link WebAppPackage#kept()}, named by the package
+ *                         check before anything changed (absent until then). See {@link #packageFor}
  * @param etag             the store's version of this row
  */
 public record Deployment(
@@ -83,6 +88,7 @@ public record Deployment(
         Map<String, String> maintenancePackages,
         List<AuditEntry> audit,
         CloneWriteCount cloneWriteCount,
+        Map<String, WebAppPackage> packages,
         String etag) {
 
     /** {@link #cloneWritesAccepted} when a person accepted losing writes that could not be counted. */
@@ -92,6 +98,7 @@ public record Deployment(
         smokeChecks = smokeChecks == null ? List.of() : List.copyOf(smokeChecks);
         timings = timings == null ? Map.of() : Map.copyOf(timings);
         maintenancePackages = maintenancePackages == null ? Map.of() : Map.copyOf(maintenancePackages);
+        packages = packages == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(packages));
         audit = audit == null ? List.of() : List.copyOf(audit);
         errors = List.copyOf(errors);
         warnings = List.copyOf(warnings);
@@ -160,6 +167,96 @@ public record Deployment(
                 updatedAt, stageStartedAt, rollbackDatabase, errors, warnings, validationLinks, lineageId, resumedFrom,
                 lineageStartedAt, round, staleEpisode, commitId, pipelineRunUrl, packageVerifiedAt, smokeChecks,
                 timings, cloneWritesAccepted, maintenancePackages, audit, null, etag);
+    }
+
+    /** A deployment that gives one package to every web app (as rows written before {@link #packages} was kept). */
+    public Deployment(String id, String environment, DeploymentStatus status, Stage stage, int checks,
+                      DeploymentMode mode, String packageUri, String packageSha256, String idempotencyKey,
+                      Instant createdAt, Instant updatedAt, Instant stageStartedAt, boolean rollbackDatabase,
+                      List<DeploymentError> errors, List<String> warnings, List<String> validationLinks,
+                      String lineageId, String resumedFrom, Instant lineageStartedAt, int round, String staleEpisode,
+                      String commitId, String pipelineRunUrl, Instant packageVerifiedAt,
+                      List<SmokeCheckResult> smokeChecks, Map<Stage, WebAppState.StageTiming> timings,
+                      Long cloneWritesAccepted, Map<String, String> maintenancePackages, List<AuditEntry> audit,
+                      CloneWriteCount cloneWriteCount, String etag) {
+        this(id, environment, status, stage, checks, mode, packageUri, packageSha256, idempotencyKey, createdAt,
+                updatedAt, stageStartedAt, rollbackDatabase, errors, warnings, validationLinks, lineageId, resumedFrom,
+                lineageStartedAt, round, staleEpisode, commitId, pipelineRunUrl, packageVerifiedAt, smokeChecks,
+                timings, cloneWritesAccepted, maintenancePackages, audit, cloneWriteCount, Map.of(), etag);
+    }
+
+    /**
+     * The package {@code webApp}'s staging slot gets: its own when the start gave a package per web app (a kept one
+     * once the package check named it), else the one package of the deployment. Empty for a web app given none whose
+     * kept package is not named yet.
+     */
+    public java.util.Optional<WebAppPackage> packageFor(String webApp) {
+        if (!packages.isEmpty()) {
+            return java.util.Optional.ofNullable(packages.get(webApp));
+        }
+        return packageUri == null ? java.util.Optional.empty()
+                : java.util.Optional.of(WebAppPackage.given(packageUri, packageSha256));
+    }
+
+    /** True when the start gave a package per web app ({@link #packages}) rather than one for all. */
+    public boolean perWebAppPackages() {
+        return !packages.isEmpty();
+    }
+
+    /**
+     * The packages the caller gave, each once (two web apps may share one): what the package check reads and
+     * verifies against its SHA-256. Kept packages are not among them: no caller gave their SHA-256.
+     */
+    public List<WebAppPackage> givenPackages() {
+        if (packages.isEmpty()) {
+            return packageUri == null ? List.of() : List.of(WebAppPackage.given(packageUri, packageSha256));
+        }
+        Map<String, WebAppPackage> distinct = new LinkedHashMap<>();
+        for (WebAppPackage pkg : packages.values()) {
+            if (!pkg.kept()) {
+                distinct.putIfAbsent(pkg.uri() + "#" + pkg.sha256(), pkg);
+            }
+        }
+        return List.copyOf(distinct.values());
+    }
+
+    /**
+     * The packages in words for a log line, with no SAS: {@code package <uri>}, or {@code packages cms <uri>,
+     * scheduler kept (production's)}.
+     */
+    public String describePackages() {
+        return describePackages(packageUri, packages);
+    }
+
+    /** As {@link #describePackages()}, for a package, or a map of them when it is not empty. */
+    public static String describePackages(String packageUri, Map<String, WebAppPackage> packages) {
+        if (packages == null || packages.isEmpty()) {
+            return "package " + Redact.uri(packageUri);
+        }
+        List<String> parts = new ArrayList<>();
+        new java.util.TreeMap<>(packages).forEach((name, pkg) -> parts.add(name + " " + pkg.shown()
+                + (pkg.kept() ? " (kept: production's)" : "")));
+        return "packages " + String.join(", ", parts);
+    }
+
+    /** The same deployment with these packages per web app (see {@link #packages}). */
+    public Deployment withPackages(Map<String, WebAppPackage> perWebApp) {
+        Copy next = copy();
+        next.packages = perWebApp;
+        return next.build();
+    }
+
+    /**
+     * The same deployment with the kept packages the package check named for web apps the start gave none; progress
+     * time is left as it is.
+     */
+    public Deployment withKeptPackages(Map<String, String> kept) {
+        if (kept == null || kept.isEmpty()) {
+            return this;
+        }
+        Map<String, WebAppPackage> all = new LinkedHashMap<>(packages);
+        kept.forEach((name, uri) -> all.putIfAbsent(name, WebAppPackage.keptFrom(uri)));
+        return withPackages(all);
     }
 
     /**
@@ -281,10 +378,21 @@ public record Deployment(
      * clone keeps serving (the clone and maintenance stages then find their work done).
      */
     public Deployment rolledForward(String newPackageUri, String newPackageSha256, Instant now) {
+        return rolledForward(newPackageUri, newPackageSha256, Map.of(), now);
+    }
+
+    /**
+     * The same, to a package per web app ({@code newPackages}, every web app's, not empty; then the single package is
+     * null), or to one package for all ({@code newPackages} empty).
+     */
+    public Deployment rolledForward(String newPackageUri, String newPackageSha256, Map<String, WebAppPackage> newPackages,
+                                    Instant now) {
+        Map<String, WebAppPackage> perWebApp = newPackages == null ? Map.of() : newPackages;
         Copy next = copy().status(DeploymentStatus.IN_PROGRESS).stage(Stage.VERIFY_PACKAGE).checks(0).stageStartedAt(null)
                 .validationLinks(List.of()).updatedAt(now);
         next.packageUri = newPackageUri;
         next.packageSha256 = newPackageSha256;
+        next.packages = perWebApp;
         next.packageVerifiedAt = null;
         next.smokeChecks = List.of();
         next.round = round + 1;
@@ -338,6 +446,7 @@ public record Deployment(
         private Map<String, String> maintenancePackages;
         private List<AuditEntry> audit;
         private CloneWriteCount cloneWriteCount;
+        private Map<String, WebAppPackage> packages;
 
         Copy(Deployment from) {
             this.from = from;
@@ -363,6 +472,7 @@ public record Deployment(
             this.maintenancePackages = from.maintenancePackages;
             this.audit = from.audit;
             this.cloneWriteCount = from.cloneWriteCount;
+            this.packages = from.packages;
         }
 
         Copy status(DeploymentStatus value) {
@@ -410,7 +520,8 @@ public record Deployment(
                     packageSha256, from.idempotencyKey, from.createdAt, updatedAt, stageStartedAt,
                     rollbackDatabase, errors, warnings, validationLinks, from.lineageId, from.resumedFrom,
                     from.lineageStartedAt, round, staleEpisode, commitId, pipelineRunUrl, packageVerifiedAt,
-                    smokeChecks, timings, cloneWritesAccepted, maintenancePackages, audit, cloneWriteCount, from.etag);
+                    smokeChecks, timings, cloneWritesAccepted, maintenancePackages, audit, cloneWriteCount, packages,
+                    from.etag);
         }
     }
 }

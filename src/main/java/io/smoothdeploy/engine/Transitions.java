@@ -275,7 +275,7 @@ public final class Transitions {
                         .withSmokeChecks(advance.smokeChecks()), advance, log, now);
             }
             if (stage == Stage.VERIFY_PACKAGE) {
-                finished = finished.packageVerified(now);
+                finished = finished.packageVerified(now).withKeptPackages(advance.keptPackages());
             }
             return moveOn(snapshot, finished, snapshot.webApps(), List.of(), log, now);
         }

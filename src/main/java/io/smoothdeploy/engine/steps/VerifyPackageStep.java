@@ -120,7 +120,7 @@ final class VerifyPackageStep implements StageStep {
             return "";
         }
         List<String> names = environment.webApps().stream().map(WebAppConfig::name)
-                .filter(name -> deployment.packageFor(name).map(pkg::sameAs).orElse(false)).toList();
+                .filter(name -> deployment.packageFor(name).map(pkg::sameAs).orElse(false)).sorted().toList();
         return " (for " + String.join(", ", names) + ")";
     }
 

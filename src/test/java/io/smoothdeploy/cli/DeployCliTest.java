@@ -363,7 +363,7 @@ class DeployCliTest {
     }
 
     @Test
-    void startWithAPackagePerWebAppDeploysEachToItsOwnStagingSlot() {
+    void startWithAPackagePerWebAppDeploysEachToItsOwnStagingSlot() throws IOException {
         // Arrange
         host.register("prod");
         String cms = "https://packages.example.com/cms.app.2.0.0.zip?sv=2024&sig=NEWSECRET";
@@ -380,8 +380,24 @@ class DeployCliTest {
                 "--mode", "ReadOnly", "--idempotency-key", "build-9");
         CliHarness.Result awaiting = host.run(WITH_KEY, "wait", "--id", started.out().strip(), "--until",
                 "AwaitingVerification", "--poll", "5s", "--timeout", "2h");
+        CliHarness.Result status = host.run(WITH_KEY, "status", "--id", started.out().strip(), "--output", "json");
+        CliHarness.Result reattached = host.run(WITH_KEY, "start", "--environment", "prod",
+                "--package", "cms=" + cms + "#" + SimulatedCloud.packageSha256(cms),
+                "--package", "scheduler=" + scheduler + "#" + SimulatedCloud.packageSha256(scheduler),
+                "--mode", "ReadOnly", "--idempotency-key", "build-9", "--output", "json");
 
         // Assert
+        JsonNode json = Json.mapper().readTree(status.out());
+        assertEquals("https://packages.example.com/scheduler.app.2.0.0.zip?<redacted>",
+                json.get("packages").get("scheduler").get("uri").asText(), status.toString());
+        assertEquals(json.get("packages").get("cms"), json.get("webApps").get(0).get("package"), status.toString());
+        assertNoSecrets(status);
+        JsonNode again = Json.mapper().readTree(reattached.out());
+        assertEquals("https://packages.example.com/cms.app.2.0.0.zip?<redacted>",
+                again.get("packages").get("cms").get("uri").asText(),
+                "--output json shows each package without its query string: " + reattached);
+        assertEquals("https://packages.example.com/cms.app.2.0.0.zip?<redacted>",
+                again.get("webApps").get(0).get("package").get("uri").asText(), reattached.toString());
         assertEquals(DeployCli.OK, planned.code(), planned.toString());
         assertTrue(planned.out().contains("a package per web app"), planned.toString());
         assertEquals(DeployCli.OK, started.code(), started.toString());

@@ -243,6 +243,32 @@ class PackagePerWebAppTest {
     }
 
     @Test
+    void aPackageWhoseFirstReadFailsForAMomentIsStillCheckedBeforeAnythingChanges() {
+        // Arrange: cms's SHA-256 is another build's, and its first read fails as a busy blob download does
+        host.put("/environments/prod", LocalHostHarness.threeWebAppBody());
+        String body = startBody(Map.of("cms", CMS_PACKAGE, "commerce", COMMERCE_PACKAGE, "scheduler", SCHEDULER_PACKAGE),
+                null).replace(SimulatedCloud.packageSha256(CMS_PACKAGE), SimulatedCloud.packageSha256(COMMERCE_FIXED));
+        host.cloud.failNextRead(CMS_PACKAGE, 1, new io.smoothdeploy.cloud.CloudException("ServerBusy",
+                "the storage account is busy", true));
+        int callsBefore = host.cloud.calls().size();
+
+        // Act
+        String id = host.post("/deployments", body).json().get("id").asText();
+        host.runQueues();
+
+        // Assert: the retry read cms's package again, found the mismatch, and nothing changed
+        JsonNode status = host.get("/deployments/" + id).json();
+        assertEquals("Failed", status.get("status").asText(), log(id).toString());
+        JsonNode error = status.get("errors").get(0);
+        assertEquals("VERIFY_PACKAGE", error.get("stage").asText(), error.toString());
+        assertTrue(error.get("message").asText().contains("cms.app.2.0.0.zip?<redacted> (for cms) does not match"),
+                error.toString());
+        List<String> changes = host.cloud.calls().subList(callsBefore, host.cloud.calls().size()).stream()
+                .filter(c -> !c.startsWith("get") && !c.startsWith("slotSettingNames")).toList();
+        assertEquals(List.of(), changes, "nothing changed in the cloud");
+    }
+
+    @Test
     void aBadPackagesMapIsRefusedWithAProblemAndWritesNothing() {
         // Arrange
         host.put("/environments/prod", LocalHostHarness.threeWebAppBody());

@@ -239,6 +239,19 @@ public record Deployment(
         return "packages " + String.join(", ", parts);
     }
 
+    /**
+     * The same deployment with every web app's entry for {@code verified} (the same URI and SHA-256) marked as
+     * found to match; progress time is left as it is. Nothing changes with one package for all (one run checks it).
+     */
+    public Deployment withPackageVerified(WebAppPackage verified) {
+        if (verified == null || packages.isEmpty()) {
+            return this;
+        }
+        Map<String, WebAppPackage> all = new LinkedHashMap<>();
+        packages.forEach((name, pkg) -> all.put(name, pkg.sameAs(verified) ? pkg.asVerified() : pkg));
+        return withPackages(all);
+    }
+
     /** The same deployment with these packages per web app (see {@link #packages}). */
     public Deployment withPackages(Map<String, WebAppPackage> perWebApp) {
         Copy next = copy();

@@ -155,7 +155,8 @@ public final class StaleMaintenanceMonitor {
         java.util.Map<String, WebAppPackage> given = new java.util.LinkedHashMap<>();
         deployment.packages().forEach((name, pkg) -> {
             if (!pkg.kept()) {
-                given.put(name, pkg);
+                // as the caller gave it: the new run checks its bytes again
+                given.put(name, WebAppPackage.given(pkg.uri(), pkg.sha256()));
             }
         });
         return given;

@@ -43,10 +43,19 @@ public sealed interface StepOutcome {
      * says this run asked Azure for a swap, which the web app's row records ({@link WebAppState#swapRequestedAt}),
      * so that later runs only check on it rather than ask again.
      */
-    record CheckAgain(Duration delay, String reason, boolean swapRequested, Preview preview) implements StepOutcome {
+    record CheckAgain(Duration delay, String reason, boolean swapRequested, Preview preview,
+                      WebAppPackage packageVerified) implements StepOutcome {
 
         public CheckAgain {
             preview = preview == null ? Preview.UNCHANGED : preview;
+        }
+
+        /**
+         * Check again, with {@code swapRequested} and {@code preview} as above; no package was verified (see
+         * {@link #packageVerified}: the package check, which reads one package per run, records the one it read).
+         */
+        public CheckAgain(Duration delay, String reason, boolean swapRequested, Preview preview) {
+            this(delay, reason, swapRequested, preview, null);
         }
 
         /** Check again, with {@code swapRequested} as above and no change to a swap with preview. */

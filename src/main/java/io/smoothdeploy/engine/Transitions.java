@@ -183,8 +183,8 @@ public final class Transitions {
             return new Decision(null, List.of(checked), null, log,
                     List.of(new OutgoingMessage(next, check.delay())));
         }
-        Deployment checked = deployment.checkedAgain(now);
-        if (shouldLogCheck(checked.checks())) {
+        Deployment checked = deployment.checkedAgain(now).withPackageVerified(check.packageVerified());
+        if (shouldLogCheck(checked.checks()) || check.packageVerified() != null) {
             log.add(LogLine.info(now, null, check.reason()));
         }
         StepMessage next = message(deployment, message.stage(), null, checked.checks());

@@ -9,8 +9,10 @@ import java.util.Locale;
  * @param sha256 its SHA-256 as the caller gave it, lower-case hex; null for a kept package, which no caller named
  * @param kept   true when the caller gave this web app no package and it keeps the one its production slot ran
  *               when the deployment started (named by the package check, before anything changed)
+ * @param verified true once the package check found this package's bytes to match {@code sha256} in this run (the
+ *               check reads one package per run, and this says which are done, whatever retries came between)
  */
-public record WebAppPackage(String uri, String sha256, boolean kept) {
+public record WebAppPackage(String uri, String sha256, boolean kept, boolean verified) {
 
     public WebAppPackage {
         if (uri == null || uri.isBlank()) {
@@ -21,12 +23,17 @@ public record WebAppPackage(String uri, String sha256, boolean kept) {
 
     /** A package the caller gave, with its SHA-256. */
     public static WebAppPackage given(String uri, String sha256) {
-        return new WebAppPackage(uri, sha256, false);
+        return new WebAppPackage(uri, sha256, false, false);
     }
 
     /** The package production ran at start, kept for a web app the caller gave none. */
     public static WebAppPackage keptFrom(String uri) {
-        return new WebAppPackage(uri, null, true);
+        return new WebAppPackage(uri, null, true, false);
+    }
+
+    /** The same package, found to match its SHA-256. */
+    public WebAppPackage asVerified() {
+        return new WebAppPackage(uri, sha256, kept, true);
     }
 
     /** The URI without its query string, as it may be shown. */

@@ -55,12 +55,13 @@ final class VerifyPackageStep implements StageStep {
         Deployment deployment = context.deployment();
         List<WebAppPackage> given = deployment.givenPackages();
         // one package per run (each download may take up to PackageDownloadMaxSeconds, and a delivery's time budget
-        // is far below the lock duration): the run's check number says which one, so a run delivered again reads the
-        // same package and a message of an earlier check is dropped before it runs
-        int index = Math.min(deployment.checks(), Math.max(0, given.size() - 1));
+        // is far below the lock duration): the first not verified yet; the deployment records each one verified, so
+        // a run delivered again, or after a transient failure, reads the package still to check
+        List<WebAppPackage> toCheck = given.stream().filter(p -> !p.verified()).toList();
+        int index = given.size() - toCheck.size();
         String verified = null;
-        if (!given.isEmpty()) {
-            WebAppPackage pkg = given.get(index);
+        if (!toCheck.isEmpty()) {
+            WebAppPackage pkg = toCheck.get(0);
             Instant started = clock.instant();
             Optional<StepOutcome> refused = verify(context, deployment, pkg);
             if (refused.isPresent()) {
@@ -69,9 +70,9 @@ final class VerifyPackageStep implements StageStep {
             long seconds = Duration.between(started, clock.instant()).toSeconds();
             verified = "Package " + pkg.shown() + forWebApps(deployment, pkg, context.environment()) + " matches its "
                     + "SHA-256 " + pkg.sha256() + " (read in " + seconds + " s)";
-            if (index < given.size() - 1) {
-                return StepOutcome.checkAgain(Duration.ZERO, verified + " (" + (index + 1) + " of " + given.size()
-                        + " packages); reading the next");
+            if (toCheck.size() > 1) {
+                return new StepOutcome.CheckAgain(Duration.ZERO, verified + " (" + (index + 1) + " of " + given.size()
+                        + " packages); reading the next", false, StepOutcome.Preview.UNCHANGED, pkg);
             }
         }
         List<String> unnamed = StartChecks.problems(appService, deployment, context.environment());

@@ -270,6 +270,11 @@ public final class HttpApi {
             Optional<EnvironmentRecord> environment = store.findEnvironment(request.environment());
             if (environment.isPresent()) {
                 checkOutbound("packageUri", request.packageUri(), environment.get().config().allowedHosts());
+                for (java.util.Map.Entry<String, io.smoothdeploy.engine.WebAppPackage> entry
+                        : request.packages().entrySet()) {
+                    checkOutbound("packages." + entry.getKey() + ".uri", entry.getValue().uri(),
+                            environment.get().config().allowedHosts());
+                }
             }
             CommandResult result = service.start(request, environment, caller.actor(request.pipelineRunUrl()));
             throwIfRefused(result, request);
@@ -306,6 +311,11 @@ public final class HttpApi {
             Optional<EnvironmentRecord> environment = store.findEnvironment(request.environment());
             if (environment.isPresent()) {
                 checkOutbound("packageUri", request.packageUri(), environment.get().config().allowedHosts());
+                for (java.util.Map.Entry<String, io.smoothdeploy.engine.WebAppPackage> entry
+                        : request.packages().entrySet()) {
+                    checkOutbound("packages." + entry.getKey() + ".uri", entry.getValue().uri(),
+                            environment.get().config().allowedHosts());
+                }
             }
             StartPlanner.Outcome outcome = planner.plan(request, caller.actor(request.pipelineRunUrl()));
             if (outcome instanceof StartPlanner.Refused refused) {

@@ -57,6 +57,7 @@ final class Reports {
         } else {
             pkg.putNull("verifiedAt");
         }
+        Views.putPackages(body, deployment);
         putOrNull(body, "commitId", deployment.commitId());
         putOrNull(body, "pipelineRunUrl", deployment.pipelineRunUrl());
         body.put("createdAt", deployment.createdAt().toString());
@@ -188,7 +189,8 @@ final class Reports {
             item.put("id", run.id());
             item.put("status", run.status().wireName());
             item.put("createdAt", run.createdAt().toString());
-            item.put("package", Redact.uri(run.packageUri()));
+            item.put("package", run.perWebAppPackages() ? null : Redact.uri(run.packageUri()));
+            Views.putPackages(item, run);
             ArrayNode errors = item.putArray("errors");
             run.errors().forEach(e -> errors.add(Views.error(e)));
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.smoothdeploy.engine.DeploymentMode;
 import io.smoothdeploy.engine.Redact;
 import io.smoothdeploy.engine.StartRequest;
+import io.smoothdeploy.engine.WebAppPackage;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -17,7 +18,10 @@ final class StartDeploymentRequest {
     static final Pattern SHA256 = Pattern.compile("[0-9A-Fa-f]{64}");
     static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     private static final Set<String> KNOWN = Set.of("environment", "packageUri", "packageSha256", "mode",
-            "idempotencyKey", "commitId", "pipelineRunUrl", "currentPackages");
+            "idempotencyKey", "commitId", "pipelineRunUrl", "currentPackages", "packages");
+    private static final Set<String> PACKAGE_FIELDS = Set.of("uri", "sha256");
+    /** At most this many entries in {@code packages}, as for {@code currentPackages}. */
+    static final int MAX_PACKAGES = 20;
     /** At most this many entries in {@code currentPackages} (an environment has a handful of web apps). */
     static final int MAX_CURRENT_PACKAGES = 20;
     static final Pattern COMMIT_ID = Pattern.compile("[0-9A-Za-z._/-]{1,100}");
@@ -30,9 +34,22 @@ final class StartDeploymentRequest {
         fields.onlyKnown(body, "", KNOWN);
         String environment = fields.requiredText(body, "", "environment", Fields.NAME,
                 "an environment name: 1 to 40 lower-case letters, digits and dashes");
-        String packageUri = fields.httpsUri(body, "", "packageUri", true);
-        String sha = fields.requiredText(body, "", "packageSha256", SHA256,
-                "the package's SHA-256 as 64 hexadecimal characters");
+        boolean perWebApp = body.has("packages") && !body.get("packages").isNull();
+        boolean shorthand = (body.has("packageUri") && !body.get("packageUri").isNull())
+                || (body.has("packageSha256") && !body.get("packageSha256").isNull());
+        String packageUri = null;
+        String sha = null;
+        Map<String, WebAppPackage> packages = Map.of();
+        if (perWebApp && shorthand) {
+            fields.error("packages", "give either packages (a package per web app) or packageUri and packageSha256 "
+                    + "(one package for every web app), not both");
+        } else if (perWebApp) {
+            packages = packages(fields, body);
+        } else {
+            packageUri = fields.httpsUri(body, "", "packageUri", true);
+            sha = fields.requiredText(body, "", "packageSha256", SHA256,
+                    "the package's SHA-256 as 64 hexadecimal characters");
+        }
         String modeText = fields.requiredText(body, "", "mode", null, "ReadOnly, ReadWrite or MaintenancePage");
         DeploymentMode mode = modeText == null ? null : DeploymentMode.parse(modeText).orElse(null);
         if (modeText != null && mode == null) {
@@ -45,8 +62,52 @@ final class StartDeploymentRequest {
         String pipelineRun = fields.httpsUri(body, "", "pipelineRunUrl", false);
         Map<String, String> currentPackages = currentPackages(fields, body);
         fields.throwIfAny();
-        return new StartRequest(environment, packageUri, sha.toLowerCase(Locale.ROOT), mode, key, commit,
-                Redact.link(pipelineRun), currentPackages);
+        return new StartRequest(environment, packageUri, sha == null ? null : sha.toLowerCase(Locale.ROOT), mode, key,
+                commit, Redact.link(pipelineRun), currentPackages, packages);
+    }
+
+    /**
+     * {@code packages}: web app name to {@code {"uri", "sha256"}}, each checked as packageUri and packageSha256 are
+     * (the URI never echoed). Whether each name is a web app of the environment is checked by the start, which reads
+     * the environment.
+     */
+    private static Map<String, WebAppPackage> packages(Fields fields, JsonNode body) {
+        JsonNode node = fields.object(body, "", "packages", true);
+        Map<String, WebAppPackage> packages = new LinkedHashMap<>();
+        if (node == null) {
+            return packages;
+        }
+        if (node.isEmpty()) {
+            fields.error("packages", "packages must name at least one web app, as {\"<web app>\": {\"uri\": "
+                    + "\"https://...\", \"sha256\": \"<64 hex>\"}}");
+            return packages;
+        }
+        if (node.size() > MAX_PACKAGES) {
+            fields.error("packages", "packages may name at most " + MAX_PACKAGES + " web apps");
+            return packages;
+        }
+        Iterator<String> names = node.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            if (!Fields.NAME.matcher(name).matches()) {
+                fields.error("packages", "packages must be keyed by web app names (1 to 40 lower-case letters, digits"
+                        + " and dashes)");
+                continue;
+            }
+            String path = "packages." + name;
+            JsonNode entry = fields.object(node, "packages", name, true);
+            if (entry == null) {
+                continue;
+            }
+            fields.onlyKnown(entry, path, PACKAGE_FIELDS);
+            String uri = fields.httpsUri(entry, path, "uri", true);
+            String sha = fields.requiredText(entry, path, "sha256", SHA256,
+                    "the package's SHA-256 as 64 hexadecimal characters");
+            if (uri != null && sha != null) {
+                packages.put(name, WebAppPackage.given(uri, sha));
+            }
+        }
+        return packages;
     }
 
     /**

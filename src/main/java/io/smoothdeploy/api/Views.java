@@ -21,6 +21,7 @@ import io.smoothdeploy.engine.diagnosis.Diagnosis;
 import io.smoothdeploy.engine.steps.StartPlanner;
 import io.smoothdeploy.engine.VerificationPolicy;
 import io.smoothdeploy.engine.WebAppConfig;
+import io.smoothdeploy.engine.WebAppPackage;
 import io.smoothdeploy.engine.WebAppState;
 import java.util.List;
 import java.util.Optional;
@@ -39,6 +40,10 @@ final class Views {
         body.put("earlierDeploymentId", plan.earlierDeploymentId());
         body.put("mode", plan.mode());
         body.put("packageUri", plan.packageUri());
+        if (plan.packages() != null) {
+            ObjectNode packages = body.putObject("packages");
+            plan.packages().forEach((name, pkg) -> packages.set(name, packageNode(pkg)));
+        }
         body.put("wouldStart", plan.wouldFail().isEmpty());
         if (plan.temporaryDatabase() == null) {
             body.putNull("temporaryDatabase");
@@ -57,6 +62,7 @@ final class Views {
             item.put("alreadyInMaintenance", webApp.alreadyInMaintenance());
             item.put("redeploys", webApp.redeploys());
             item.put("stagingPackageUri", webApp.stagingPackage());
+            item.put("keepsCurrentPackage", webApp.keepsCurrentPackage());
             item.put("maintenancePackageUri", webApp.maintenancePackage());
         }
         ArrayNode fail = body.putArray("wouldFail");
@@ -66,6 +72,33 @@ final class Views {
         ArrayNode log = body.putArray("log");
         plan.log().forEach(log::add);
         return body;
+    }
+
+    /**
+     * {@code packages}: a package per web app, when the start gave them so (each with its SHA-256, or kept: the
+     * package production ran, for a web app given none); omitted when one package went to every web app. URIs
+     * without their query string.
+     */
+    static void putPackages(ObjectNode body, Deployment deployment) {
+        if (!deployment.perWebAppPackages()) {
+            return;
+        }
+        ObjectNode packages = body.putObject("packages");
+        deployment.packages().forEach((name, pkg) -> packages.set(name, packageNode(pkg)));
+    }
+
+    /** The package {@code webApp}'s staging slot gets, or null when it keeps one not named yet. */
+    static com.fasterxml.jackson.databind.JsonNode webAppPackage(Deployment deployment, String webApp) {
+        return deployment.packageFor(webApp).<com.fasterxml.jackson.databind.JsonNode>map(Views::packageNode)
+                .orElse(com.fasterxml.jackson.databind.node.NullNode.getInstance());
+    }
+
+    private static ObjectNode packageNode(WebAppPackage pkg) {
+        ObjectNode node = Json.mapper().createObjectNode();
+        node.put("uri", pkg.shown());
+        node.put("sha256", pkg.sha256());
+        node.put("kept", pkg.kept());
+        return node;
     }
 
     static ObjectNode environment(EnvironmentRecord record, Optional<DeploymentSnapshot> last) {
@@ -217,6 +250,7 @@ final class Views {
         if (deployment.packageVerifiedAt() != null) {
             pkg.put("verifiedAt", deployment.packageVerifiedAt().toString());
         }
+        putPackages(body, deployment);
         if (deployment.commitId() != null) {
             body.put("commitId", deployment.commitId());
         }
@@ -240,6 +274,7 @@ final class Views {
             item.put("role", webApp.role().wireName());
             item.put("phase", webApp.phase().wireName());
             item.put("inMaintenance", webApp.maintenance());
+            item.set("package", webAppPackage(deployment, webApp.name()));
             if (webApp.workingStage() != null) {
                 item.put("workingOn", webApp.workingStage().name());
                 item.put("checks", webApp.checks());

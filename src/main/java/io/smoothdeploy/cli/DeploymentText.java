@@ -116,15 +116,21 @@ final class DeploymentText {
     }
 
     /**
-     * The deployment as {@code --output json} prints it: the API's body whole, the package URI shown without its
+     * The deployment as {@code --output json} prints it: the API's body whole, each package URI shown without its
      * query string.
      */
     static ObjectNode redacted(JsonNode deployment) {
         ObjectNode copy = ((ObjectNode) deployment).deepCopy();
-        JsonNode pkg = copy.get("package");
+        maskUri(copy.get("package"));
+        // a package per web app: each one, in the map and on each web app
+        copy.path("packages").forEach(DeploymentText::maskUri);
+        copy.path("webApps").forEach(webApp -> maskUri(webApp.get("package")));
+        return copy;
+    }
+
+    private static void maskUri(JsonNode pkg) {
         if (pkg != null && pkg.isObject() && pkg.hasNonNull("uri")) {
             ((ObjectNode) pkg).put("uri", Masking.packageUri(pkg.get("uri").asText()));
         }
-        return copy;
     }
 }

@@ -39,12 +39,14 @@ final class PlanCommand extends StartCommand {
         String earlier = plan.path("earlierDeploymentId").isTextual()
                 ? " " + plan.get("earlierDeploymentId").asText() : "";
         lines.add(plan.path("action").asText() + earlier + " on " + plan.path("environment").asText() + ", mode "
-                + plan.path("mode").asText() + ", package " + plan.path("packageUri").asText());
+                + plan.path("mode").asText() + (plan.path("packages").isObject() ? ", a package per web app"
+                : ", package " + plan.path("packageUri").asText()));
         for (JsonNode webApp : plan.path("webApps")) {
             String maintenance = webApp.path("alreadyInMaintenance").asBoolean() ? "already in maintenance (skipped)"
                     : "enters maintenance on " + text(webApp.path("maintenancePackageUri"));
             String staging = webApp.path("redeploys").asBoolean()
-                    ? "staging gets " + webApp.path("stagingPackageUri").asText()
+                    ? "staging gets " + text(webApp.path("stagingPackageUri"))
+                    + (webApp.path("keepsCurrentPackage").asBoolean() ? " (kept: given no package)" : "")
                     : "staging has the package already (skipped)";
             lines.add("  " + webApp.path("name").asText() + " (" + webApp.path("role").asText() + "): " + maintenance
                     + "; " + staging);

@@ -20,10 +20,13 @@ import picocli.CommandLine.Option;
  */
 @CommandLine.Command(name = "start", sortOptions = false,
         customSynopsis = {"deploy start --environment E --package URI (--sha256 HEX | --package-file ZIP)",
+            "             | --package WEBAPP=URI#SHA256 [--package WEBAPP=URI#SHA256 ...]",
             "             --mode ReadOnly|ReadWrite|MaintenancePage --idempotency-key K",
             "             [--current-packages NAME=URI,...] [--commit-id SHA] [--pipeline-run-url URL]",
             "             [--output json|text] [--api URL] [--audience AUD | --key KEY]"},
-        description = {"", "Starts a deployment of one package to a registered environment and prints its id alone on"
+        description = {"", "Starts a deployment of one package (or of a package per web app, with --package"
+                + " WEBAPP=URI#SHA256 once per web app; one not named keeps the package its production runs) to a"
+                + " registered environment and prints its id alone on"
                 + " standard output, so that ID=$(deploy start ...) works. Run again with the same idempotency key,"
                 + " it prints the same id: a restarted job re-attaches to its deployment.", ""},
         footer = {"", "Exit codes: 0 started (or re-attached), 2 usage error, 3 the API refused it."})
@@ -32,9 +35,15 @@ class StartCommand extends ResultCommand {
     @Option(names = "--environment", paramLabel = "E", order = 1, description = "The registered environment.")
     String environment;
 
-    @Option(names = "--package", paramLabel = "URI", order = 2,
-            description = "Where App Service fetches the zip: an https URL, usually with a SAS (never printed).")
-    String packageUri;
+    @Option(names = {"--package", "--package-uri"}, paramLabel = "URI|WEBAPP=URI#SHA256", order = 2,
+            description = {"Where App Service fetches the zip: an https URL, usually with a SAS (never printed), for"
+                    + " every web app (with --sha256 or --package-file);",
+                "or, repeated, WEBAPP=URI#SHA256: that web app's own package and its SHA-256 (a web app not named keeps"
+                    + " the package its production runs)."})
+    java.util.List<String> packages;
+
+    /** The one package for every web app, or null when --package gives one per web app (for the summary line). */
+    private String packageUri;
 
     @Option(names = "--sha256", paramLabel = "HEX", order = 3, description = "The zip's SHA-256, 64 hex digits.")
     String sha256;
@@ -77,7 +86,9 @@ class StartCommand extends ResultCommand {
             throw ApiException.answer(answer.status(), "POST", "/deployments", null,
                     "the answer names no deployment id: " + deployment);
         }
-        context.console().err("Deployment " + id + " of " + Masking.packageUri(packageUri) + " to " + environment
+        String what = packageUri != null ? Masking.packageUri(packageUri)
+                : "a package per web app (" + String.join(", ", fieldNames(body.get("packages"))) + ")";
+        context.console().err("Deployment " + id + " of " + what + " to " + environment
                 + " (mode " + mode + ", idempotency key " + key + "): " + DeploymentText.progress(deployment));
         answer.location().ifPresent(location -> context.console().err("Follow it at " + location));
         if (context.console().json()) {
@@ -97,22 +108,34 @@ class StartCommand extends ResultCommand {
      */
     final ObjectNode requestBody(Context context, String command, boolean keyRequired) throws UsageException {
         String environment = CliArgs.required(this.environment, "environment", command);
-        String packageUri = CliArgs.required(this.packageUri, "package", command);
+        if (packages == null || packages.isEmpty()) {
+            CliArgs.required(null, "package", command);
+        }
         String mode = CliArgs.required(this.mode, "mode", command);
         String key = keyRequired ? CliArgs.required(idempotencyKey, "idempotency-key", command) : idempotencyKey;
-        String sha = sha256;
-        String file = packageFile;
-        if ((sha == null) == (file == null)) {
-            throw new UsageException("give the package's SHA-256 with either --sha256 HEX or --package-file ZIP");
-        }
-        if (file != null) {
-            sha = sha256(Path.of(file));
-            context.console().err("Package SHA-256 " + sha + " (computed from " + file + ")");
-        }
+        ObjectNode perWebApp = perWebAppPackages(packages);
         ObjectNode body = Json.mapper().createObjectNode();
         body.put("environment", environment);
-        body.put("packageUri", packageUri);
-        body.put("packageSha256", sha.trim());
+        if (perWebApp == null) {
+            packageUri = packages.get(0);
+            String sha = sha256;
+            String file = packageFile;
+            if ((sha == null) == (file == null)) {
+                throw new UsageException("give the package's SHA-256 with either --sha256 HEX or --package-file ZIP");
+            }
+            if (file != null) {
+                sha = sha256(Path.of(file));
+                context.console().err("Package SHA-256 " + sha + " (computed from " + file + ")");
+            }
+            body.put("packageUri", packageUri);
+            body.put("packageSha256", sha.trim());
+        } else {
+            if (sha256 != null || packageFile != null) {
+                throw new UsageException("with --package WEBAPP=URI#SHA256 each package carries its own SHA-256: leave "
+                        + "out --sha256 and --package-file");
+            }
+            body.set("packages", perWebApp);
+        }
         body.put("mode", mode);
         if (key != null) {
             body.put("idempotencyKey", key);
@@ -127,6 +150,56 @@ class StartCommand extends ResultCommand {
             body.set("currentPackages", currentPackages(currentPackages));
         }
         return body;
+    }
+
+    private static final java.util.regex.Pattern WEB_APP_PACKAGE =
+            java.util.regex.Pattern.compile("([a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?)=(.*)");
+
+    /**
+     * {@code --package} values as a package per web app ({@code packages}), or null for one package for all (a
+     * single plain URI). Each {@code WEBAPP=URI#SHA256} names a web app, its package and the package's SHA-256 after
+     * a {@code #} (a package URI has no fragment, so the {@code #} cannot belong to it). The API checks each URI and
+     * web app name; a URI is never printed, as it may carry a SAS token.
+     */
+    static ObjectNode perWebAppPackages(java.util.List<String> values) throws UsageException {
+        boolean anyNamed = values.stream().anyMatch(v -> WEB_APP_PACKAGE.matcher(v.trim()).matches());
+        if (!anyNamed) {
+            if (values.size() > 1) {
+                throw new UsageException("--package URI is given once, for every web app; for a package per web app "
+                        + "give --package WEBAPP=URI#SHA256 once per web app");
+            }
+            return null;
+        }
+        ObjectNode packages = Json.mapper().createObjectNode();
+        for (String value : values) {
+            java.util.regex.Matcher named = WEB_APP_PACKAGE.matcher(value.trim());
+            if (!named.matches()) {
+                throw new UsageException("give either one --package URI for every web app, or --package "
+                        + "WEBAPP=URI#SHA256 for each web app, not both");
+            }
+            String name = named.group(1);
+            String rest = named.group(2);
+            int hash = rest.lastIndexOf('#');
+            String uri = hash < 0 ? "" : rest.substring(0, hash).trim();
+            String sha = hash < 0 ? "" : rest.substring(hash + 1).trim();
+            if (uri.isEmpty() || sha.isEmpty()) {
+                throw new UsageException("--package " + name + "=... takes WEBAPP=URI#SHA256, such as "
+                        + "commerce=https://packages.example.com/commerce.app.2.0.0.zip#<64 hex digits>");
+            }
+            if (packages.has(name)) {
+                throw new UsageException("--package names web app " + name + " twice");
+            }
+            ObjectNode pkg = packages.putObject(name);
+            pkg.put("uri", uri);
+            pkg.put("sha256", sha);
+        }
+        return packages;
+    }
+
+    private static java.util.List<String> fieldNames(JsonNode node) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     /** What completion offers for {@code --mode}. */

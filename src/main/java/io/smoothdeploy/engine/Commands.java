@@ -9,7 +9,7 @@ import java.util.Optional;
 public final class Commands {
 
     /** How the log line of a roll forward starts (the support bundle counts them). */
-    public static final String ROLL_FORWARD_LINE = "Rolling forward from package ";
+    public static final String ROLL_FORWARD_LINE = "Rolling forward from ";
 
     private Commands() {
     }
@@ -54,19 +54,21 @@ public final class Commands {
                 List.of(), lineage, resume ? last.get().deployment().id() : null,
                 resume ? last.get().deployment().lineageStartedAt() : now, 0, null, null)
                 .withProvenance(request.commitId(), request.pipelineRunUrl())
-                .withMaintenancePackages(packages.packages());
+                .withMaintenancePackages(packages.packages())
+                .withPackages(resume ? carriedPackages(request, last.get().deployment(), environment.config())
+                        : request.packages());
         if (actor != null) {
             deployment = deployment.withAudit(new AuditEntry(AuditEntry.START, actor, now));
         }
         List<WebAppState> webApps = resume
-                ? Resume.webApps(last.get(), environment.config(), deploymentId, request.packageUri())
+                ? Resume.webApps(last.get(), environment.config(), deployment)
                 : environment.config().webApps().stream().map(w -> WebAppState.pending(deploymentId, w)).toList();
         List<LogLine> log = new ArrayList<>();
         log.add(LogLine.info(now, null, "Deployment " + deploymentId + " started" + by(actor) + ": mode "
-                + request.mode().wireName() + ", package " + Redact.uri(request.packageUri()) + ", "
+                + request.mode().wireName() + ", " + request.describePackages() + ", "
                 + webApps.size() + " web app(s)"));
         if (resume) {
-            log.add(LogLine.info(now, null, Resume.describe(last.get(), webApps, request.packageUri())));
+            log.add(LogLine.info(now, null, Resume.describe(last.get(), webApps, deployment)));
         }
         packages.lines().forEach(line -> log.add(LogLine.info(now, null, line)));
         if (last.isPresent() && last.get().deployment().status() == DeploymentStatus.SUCCEEDED
@@ -91,14 +93,59 @@ public final class Commands {
     /** The same, recording who asked (null for none). */
     public static Decision rollForward(DeploymentSnapshot snapshot, StartRequest request, Instant now, Actor actor) {
         Deployment before = snapshot.deployment();
-        Deployment rolled = audited(before.rolledForward(request.packageUri(), request.packageSha256(), now)
+        Deployment rolled = audited(before.rolledForward(request.packageUri(), request.packageSha256(),
+                        rolledForwardPackages(before, request, snapshot.webApps()), now)
                 .withProvenance(request.commitId(), request.pipelineRunUrl()), AuditEntry.ROLL_FORWARD, actor, now);
-        List<WebAppState> webApps = snapshot.webApps().stream().map(w -> w.backTo(WebAppPhase.IN_MAINTENANCE)).toList();
-        LogLine line = LogLine.info(now, null, ROLL_FORWARD_LINE + Redact.uri(before.packageUri())
-                + " to " + Redact.uri(request.packageUri()) + by(actor) + ": the clone keeps serving; every staging slot is "
-                + "deployed and warmed again");
+        // a web app whose package did not change keeps its deployed staging slot; only warm-up is redone
+        List<WebAppState> webApps = snapshot.webApps().stream().map(w -> w.backTo(
+                Resume.samePackage(before, w.name(), rolled::packageFor) ? WebAppPhase.DEPLOYED
+                        : WebAppPhase.IN_MAINTENANCE)).toList();
+        List<String> redeployed = webApps.stream().filter(w -> w.phase() != WebAppPhase.DEPLOYED)
+                .map(WebAppState::name).toList();
+        String slots = redeployed.size() == webApps.size() ? "every staging slot is deployed and warmed again"
+                : redeployed.isEmpty() ? "every staging slot is warmed again"
+                : "the staging slots of " + String.join(", ", redeployed) + " are deployed again, and every staging "
+                + "slot is warmed again";
+        LogLine line = LogLine.info(now, null, ROLL_FORWARD_LINE + before.describePackages() + " to "
+                + rolled.describePackages() + by(actor) + ": the clone keeps serving; " + slots);
         return new Decision(rolled, webApps, null, List.of(line), Transitions.firstMessages(rolled, webApps),
                 request.idempotencyKey());
+    }
+
+    /**
+     * A resumed run's packages per web app: the request's own, and for a web app it names none, the package the
+     * failed run kept for it (production's, named before anything changed; production still runs it). Empty when
+     * the request gives one package for all.
+     */
+    static java.util.Map<String, WebAppPackage> carriedPackages(StartRequest request, Deployment failed,
+                                                                EnvironmentConfig config) {
+        if (!request.perWebAppPackages()) {
+            return java.util.Map.of();
+        }
+        java.util.Map<String, WebAppPackage> all = new java.util.LinkedHashMap<>(request.packages());
+        for (WebAppConfig webApp : config.webApps()) {
+            failed.packageFor(webApp.name()).filter(WebAppPackage::kept)
+                    .ifPresent(kept -> all.putIfAbsent(webApp.name(), kept));
+        }
+        return all;
+    }
+
+    /**
+     * A roll forward's packages per web app: with one package for all, none (empty); else the request's own, and
+     * for a web app it names none, the package this run gave it before.
+     */
+    static java.util.Map<String, WebAppPackage> rolledForwardPackages(Deployment before, StartRequest request,
+                                                                      List<WebAppState> webApps) {
+        if (!request.perWebAppPackages()) {
+            return java.util.Map.of();
+        }
+        java.util.Map<String, WebAppPackage> all = new java.util.LinkedHashMap<>(request.packages());
+        for (WebAppState webApp : webApps) {
+            if (!all.containsKey(webApp.name())) {
+                before.packageFor(webApp.name()).ifPresent(pkg -> all.put(webApp.name(), pkg));
+            }
+        }
+        return all;
     }
 
     /** Complete: go live. Allowed while awaiting verification. */

@@ -53,6 +53,11 @@ import java.util.Map;
  * @param cancelReason     for a cancelled run: the reason its canceller gave (null when none was given, or not cancelled)
  * @param rollbackWindow   for a deployment that went live keeping the previous code warm: its rollback window
  *                         ({@link RollbackWindow}); null when none was kept (and for rows written before it was kept)
+ * @param packages         a package per web app (by name), when the start gave them so ({@code packages}); empty when
+ *                         it gave one package for every web app ({@code packageUri}, then {@code packageUri} and
+ *                         {@code packageSha256} hold it; with a map both are null). A web app the start gave none
+ *                         keeps production's package: its entry is {@link WebAppPackage#kept()}, named by the package
+ *                         check before anything changed (absent until then). See {@link #packageFor}
  * @param etag             the store's version of this row
  */
 public record Deployment(
@@ -88,6 +93,7 @@ public record Deployment(
         CloneWriteCount cloneWriteCount,
         String cancelReason,
         RollbackWindow rollbackWindow,
+        Map<String, WebAppPackage> packages,
         String etag) {
 
     /** {@link #cloneWritesAccepted} when a person accepted losing writes that could not be counted. */
@@ -97,6 +103,7 @@ public record Deployment(
         smokeChecks = smokeChecks == null ? List.of() : List.copyOf(smokeChecks);
         timings = timings == null ? Map.of() : Map.copyOf(timings);
         maintenancePackages = maintenancePackages == null ? Map.of() : Map.copyOf(maintenancePackages);
+        packages = packages == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(packages));
         audit = audit == null ? List.of() : List.copyOf(audit);
         errors = List.copyOf(errors);
         warnings = List.copyOf(warnings);
@@ -168,7 +175,95 @@ public record Deployment(
     }
 
     /**
-     * A deployment that was not cancelled and kept no rollback window (as rows written before either was kept read).
+     * The package {@code webApp}'s staging slot gets: its own when the start gave a package per web app (a kept one
+     * once the package check named it), else the one package of the deployment. Empty for a web app given none whose
+     * kept package is not named yet.
+     */
+    public java.util.Optional<WebAppPackage> packageFor(String webApp) {
+        if (!packages.isEmpty()) {
+            return java.util.Optional.ofNullable(packages.get(webApp));
+        }
+        return packageUri == null ? java.util.Optional.empty()
+                : java.util.Optional.of(WebAppPackage.given(packageUri, packageSha256));
+    }
+
+    /** True when the start gave a package per web app ({@link #packages}) rather than one for all. */
+    public boolean perWebAppPackages() {
+        return !packages.isEmpty();
+    }
+
+    /**
+     * The packages the caller gave, each once (two web apps may share one): what the package check reads and
+     * verifies against its SHA-256. Kept packages are not among them: no caller gave their SHA-256.
+     */
+    public List<WebAppPackage> givenPackages() {
+        if (packages.isEmpty()) {
+            return packageUri == null ? List.of() : List.of(WebAppPackage.given(packageUri, packageSha256));
+        }
+        Map<String, WebAppPackage> distinct = new LinkedHashMap<>();
+        for (WebAppPackage pkg : packages.values()) {
+            if (!pkg.kept()) {
+                distinct.putIfAbsent(pkg.uri() + "#" + pkg.sha256(), pkg);
+            }
+        }
+        return List.copyOf(distinct.values());
+    }
+
+    /**
+     * The packages in words for a log line, with no SAS: {@code package <uri>}, or {@code packages cms <uri>,
+     * scheduler kept (production's)}.
+     */
+    public String describePackages() {
+        return describePackages(packageUri, packages);
+    }
+
+    /** As {@link #describePackages()}, for a package, or a map of them when it is not empty. */
+    public static String describePackages(String packageUri, Map<String, WebAppPackage> packages) {
+        if (packages == null || packages.isEmpty()) {
+            return "package " + Redact.uri(packageUri);
+        }
+        List<String> parts = new ArrayList<>();
+        new java.util.TreeMap<>(packages).forEach((name, pkg) -> parts.add(name + " " + pkg.shown()
+                + (pkg.kept() ? " (kept: production's)" : "")));
+        return "packages " + String.join(", ", parts);
+    }
+
+    /**
+     * The same deployment with every web app's entry for {@code verified} (the same URI and SHA-256) marked as
+     * found to match; progress time is left as it is. Nothing changes with one package for all (one run checks it).
+     */
+    public Deployment withPackageVerified(WebAppPackage verified) {
+        if (verified == null || packages.isEmpty()) {
+            return this;
+        }
+        Map<String, WebAppPackage> all = new LinkedHashMap<>();
+        packages.forEach((name, pkg) -> all.put(name, pkg.sameAs(verified) ? pkg.asVerified() : pkg));
+        return withPackages(all);
+    }
+
+    /** The same deployment with these packages per web app (see {@link #packages}). */
+    public Deployment withPackages(Map<String, WebAppPackage> perWebApp) {
+        Copy next = copy();
+        next.packages = perWebApp;
+        return next.build();
+    }
+
+    /**
+     * The same deployment with the kept packages the package check named for web apps the start gave none; progress
+     * time is left as it is.
+     */
+    public Deployment withKeptPackages(Map<String, String> kept) {
+        if (kept == null || kept.isEmpty()) {
+            return this;
+        }
+        Map<String, WebAppPackage> all = new LinkedHashMap<>(packages);
+        kept.forEach((name, uri) -> all.putIfAbsent(name, WebAppPackage.keptFrom(uri)));
+        return withPackages(all);
+    }
+
+    /**
+     * A deployment that was not cancelled, kept no rollback window and gives one package to every web app (as rows
+     * written before any of these was kept read).
      */
     public Deployment(String id, String environment, DeploymentStatus status, Stage stage, int checks,
                       DeploymentMode mode, String packageUri, String packageSha256, String idempotencyKey,
@@ -182,7 +277,7 @@ public record Deployment(
         this(id, environment, status, stage, checks, mode, packageUri, packageSha256, idempotencyKey, createdAt,
                 updatedAt, stageStartedAt, rollbackDatabase, errors, warnings, validationLinks, lineageId, resumedFrom,
                 lineageStartedAt, round, staleEpisode, commitId, pipelineRunUrl, packageVerifiedAt, smokeChecks,
-                timings, cloneWritesAccepted, maintenancePackages, audit, cloneWriteCount, null, null, etag);
+                timings, cloneWritesAccepted, maintenancePackages, audit, cloneWriteCount, null, null, Map.of(), etag);
     }
 
     /** The same deployment with the reason its canceller gave (see {@link #cancelReason}). */
@@ -329,10 +424,21 @@ public record Deployment(
      * clone keeps serving (the clone and maintenance stages then find their work done).
      */
     public Deployment rolledForward(String newPackageUri, String newPackageSha256, Instant now) {
+        return rolledForward(newPackageUri, newPackageSha256, Map.of(), now);
+    }
+
+    /**
+     * The same, to a package per web app ({@code newPackages}, every web app's, not empty; then the single package is
+     * null), or to one package for all ({@code newPackages} empty).
+     */
+    public Deployment rolledForward(String newPackageUri, String newPackageSha256, Map<String, WebAppPackage> newPackages,
+                                    Instant now) {
+        Map<String, WebAppPackage> perWebApp = newPackages == null ? Map.of() : newPackages;
         Copy next = copy().status(DeploymentStatus.IN_PROGRESS).stage(Stage.VERIFY_PACKAGE).checks(0).stageStartedAt(null)
                 .validationLinks(List.of()).updatedAt(now);
         next.packageUri = newPackageUri;
         next.packageSha256 = newPackageSha256;
+        next.packages = perWebApp;
         next.packageVerifiedAt = null;
         next.smokeChecks = List.of();
         next.round = round + 1;
@@ -388,6 +494,7 @@ public record Deployment(
         private CloneWriteCount cloneWriteCount;
         private String cancelReason;
         private RollbackWindow rollbackWindow;
+        private Map<String, WebAppPackage> packages;
 
         Copy(Deployment from) {
             this.from = from;
@@ -415,6 +522,7 @@ public record Deployment(
             this.cloneWriteCount = from.cloneWriteCount;
             this.cancelReason = from.cancelReason;
             this.rollbackWindow = from.rollbackWindow;
+            this.packages = from.packages;
         }
 
         Copy status(DeploymentStatus value) {
@@ -463,7 +571,7 @@ public record Deployment(
                     rollbackDatabase, errors, warnings, validationLinks, from.lineageId, from.resumedFrom,
                     from.lineageStartedAt, round, staleEpisode, commitId, pipelineRunUrl, packageVerifiedAt,
                     smokeChecks, timings, cloneWritesAccepted, maintenancePackages, audit, cloneWriteCount, cancelReason,
-                    rollbackWindow,
+                    rollbackWindow, packages,
                     from.etag);
         }
     }

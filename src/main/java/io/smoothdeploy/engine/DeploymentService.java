@@ -126,6 +126,10 @@ public final class DeploymentService {
             if (environment.isEmpty()) {
                 return new CommandResult.NotFound("environment", request.environment());
             }
+            Optional<CommandResult.Invalid> unknown = unknownWebApps(environment.get(), request);
+            if (unknown.isPresent()) {
+                return unknown.get();
+            }
             if (request.idempotencyKey() != null) {
                 Optional<String> existing = store.findDeploymentIdByIdempotencyKey(request.environment(),
                         request.idempotencyKey());
@@ -137,7 +141,7 @@ public final class DeploymentService {
             if (running != null) {
                 Optional<DeploymentSnapshot> active = store.loadRows(running, request.environment())
                         .map(rows -> rows.withEnvironment(environment.get()));
-                if (active.isEmpty() || !canRollForward(active.get().deployment(), request)) {
+                if (active.isEmpty() || !canRollForward(active.get(), request)) {
                     return new CommandResult.EnvironmentBusy(request.environment(), running);
                 }
                 Decision decision = Commands.rollForward(active.get(), request, clock.instant(), actor)
@@ -214,6 +218,10 @@ public final class DeploymentService {
         if (environment.isEmpty()) {
             return StartPreview.refused(new CommandResult.NotFound("environment", request.environment()));
         }
+        Optional<CommandResult.Invalid> unknown = unknownWebApps(environment.get(), request);
+        if (unknown.isPresent()) {
+            return StartPreview.refused(unknown.get());
+        }
         if (request.idempotencyKey() != null) {
             Optional<String> existing = store.findDeploymentIdByIdempotencyKey(request.environment(),
                     request.idempotencyKey());
@@ -232,7 +240,7 @@ public final class DeploymentService {
         String running = environment.get().activeDeploymentId();
         if (running != null) {
             Optional<DeploymentSnapshot> active = store.load(running);
-            if (active.isEmpty() || !canRollForward(active.get().deployment(), request)) {
+            if (active.isEmpty() || !canRollForward(active.get(), request)) {
                 return StartPreview.refused(new CommandResult.EnvironmentBusy(request.environment(), running));
             }
             return new StartPreview(environment.get(), null, active.get(),
@@ -267,9 +275,27 @@ public final class DeploymentService {
     }
 
     /** A run awaiting verification, in the same mode, rolls forward to a different package. */
-    private static boolean canRollForward(Deployment active, StartRequest request) {
-        return active.status() == DeploymentStatus.AWAITING_VERIFICATION && active.mode() == request.mode()
-                && !active.packageUri().equals(request.packageUri());
+    private static boolean canRollForward(DeploymentSnapshot active, StartRequest request) {
+        Deployment deployment = active.deployment();
+        return deployment.status() == DeploymentStatus.AWAITING_VERIFICATION && deployment.mode() == request.mode()
+                && active.webApps().stream().anyMatch(w -> request.packageFor(w.name())
+                .map(pkg -> !pkg.sameAs(deployment.packageFor(w.name()).orElse(null))).orElse(false));
+    }
+
+    /**
+     * Why {@code request}'s {@code packages} cannot be taken by {@code environment}, or empty: each name must be a
+     * web app of the environment (a misspelt one would leave that web app on its old code without a word).
+     */
+    public static Optional<CommandResult.Invalid> unknownWebApps(EnvironmentRecord environment, StartRequest request) {
+        for (String name : request.packages().keySet()) {
+            if (environment.config().webApp(name).isEmpty()) {
+                return Optional.of(new CommandResult.Invalid("packages." + name, "packages names '" + name
+                        + "', which is not a web app of environment " + environment.config().name() + " (its web apps: "
+                        + String.join(", ", environment.config().webApps().stream().map(WebAppConfig::name).toList())
+                        + "); name only those, and leave out a web app that keeps its current package"));
+            }
+        }
+        return Optional.empty();
     }
 
     /**

@@ -118,7 +118,7 @@ public final class MaintenancePackages {
         }
         Deployment deployment = last.get().deployment();
         if (deployment.status() == DeploymentStatus.SUCCEEDED) {
-            return deployment.packageUri();
+            return deployment.packageFor(name).map(WebAppPackage::uri).orElse(deployment.maintenancePackages().get(name));
         }
         return deployment.maintenancePackages().get(name);
     }

@@ -36,16 +36,32 @@ public final class Resume {
     }
 
     /**
-     * The new run's web apps: each keeps what it finished, except that a different package redoes the
-     * deploy-slot step everywhere and warm-up is always redone. A web app that had already gone live or back
-     * starts over.
+     * The new run {@code resumed}'s web apps: each keeps what it finished, and warm-up is always redone; a web app whose package is the one the failed run gave it keeps its
+     * deployed staging slot; a web app whose package changed (or whose kept package is not named yet) is deployed
+     * again, and only that one.
      */
     public static List<WebAppState> webApps(DeploymentSnapshot failed, EnvironmentConfig environment,
-                                            String deploymentId, String packageUri) {
-        boolean samePackage = packageUri.equals(failed.deployment().packageUri());
-        WebAppPhase ceiling = samePackage ? WebAppPhase.DEPLOYED : WebAppPhase.IN_MAINTENANCE;
+                                            Deployment resumed) {
+        return webApps(failed, environment, resumed.id(), resumed::packageFor);
+    }
+
+    /** True when {@code resumed} gives {@code webApp} exactly the package the failed run gave it. */
+    public static boolean samePackage(Deployment failed, String webApp,
+                                      java.util.function.Function<String, Optional<WebAppPackage>> resumed) {
+        Optional<WebAppPackage> before = failed.packageFor(webApp);
+        Optional<WebAppPackage> now = resumed.apply(webApp);
+        return before.isPresent() && now.isPresent() && (before.get().sameAs(now.get())
+                // an older row's single package has its SHA-256 compared by the package check
+                || before.get().uri().equals(now.get().uri()) && now.get().sha256() == null);
+    }
+
+    private static List<WebAppState> webApps(DeploymentSnapshot failed, EnvironmentConfig environment,
+                                             String deploymentId,
+                                             java.util.function.Function<String, Optional<WebAppPackage>> packages) {
         List<WebAppState> webApps = new ArrayList<>();
         for (WebAppConfig config : environment.webApps()) {
+            boolean samePackage = samePackage(failed.deployment(), config.name(), packages);
+            WebAppPhase ceiling = samePackage ? WebAppPhase.DEPLOYED : WebAppPhase.IN_MAINTENANCE;
             Optional<WebAppState> before = failed.webApp(config.name());
             if (before.isEmpty() || before.get().phase() == WebAppPhase.LIVE
                     || before.get().phase() == WebAppPhase.ROLLED_BACK) {
@@ -59,18 +75,23 @@ public final class Resume {
         return webApps;
     }
 
-    /** What the log says about a resume: what was found, and what will be skipped. */
-    public static String describe(DeploymentSnapshot failed, List<WebAppState> webApps, String packageUri) {
+    /** What the log says about a resume of {@code failed} by {@code resumed}: what was found, what will be skipped. */
+    public static String describe(DeploymentSnapshot failed, List<WebAppState> webApps, Deployment resumed) {
         StringBuilder text = new StringBuilder("Resuming failed deployment ").append(failed.deployment().id());
         List<String> inMaintenance = namesInMaintenance(failed);
         text.append(inMaintenance.isEmpty() ? ": no web app is in maintenance"
                 : ": already in maintenance, not entered again: " + String.join(", ", inMaintenance));
         List<String> deployed = webApps.stream().filter(w -> w.phase() == WebAppPhase.DEPLOYED).map(WebAppState::name)
                 .toList();
+        List<String> changed = webApps.stream().map(WebAppState::name)
+                .filter(name -> !samePackage(failed.deployment(), name, resumed::packageFor)).toList();
         if (!deployed.isEmpty()) {
             text.append("; same package already deployed on: ").append(String.join(", ", deployed));
-        } else if (!packageUri.equals(failed.deployment().packageUri())) {
+        }
+        if (!changed.isEmpty() && changed.size() == webApps.size()) {
             text.append("; a different package: every staging slot is deployed again");
+        } else if (!changed.isEmpty()) {
+            text.append("; a different package, deployed again on: ").append(String.join(", ", changed));
         }
         return text.append("; the database clone is reused if it is intact").toString();
     }

@@ -176,6 +176,18 @@ public final class StaleMaintenanceMonitor {
                 ? config.verification().onLimit().wireName() : config.staleness().action().wireName();
     }
 
+    /** The packages per web app the caller gave {@code deployment} (kept ones left out), or none. */
+    private static java.util.Map<String, WebAppPackage> givenPackages(Deployment deployment) {
+        java.util.Map<String, WebAppPackage> given = new java.util.LinkedHashMap<>();
+        deployment.packages().forEach((name, pkg) -> {
+            if (!pkg.kept()) {
+                // as the caller gave it: the new run checks its bytes again
+                given.put(name, WebAppPackage.given(pkg.uri(), pkg.sha256()));
+            }
+        });
+        return given;
+    }
+
     private String act(EnvironmentConfig config, StaleMaintenance.Finding finding, DeploymentSnapshot last) {
         Deployment deployment = finding.deployment();
         StaleMaintenance.Kind kind = finding.kind();
@@ -186,8 +198,9 @@ public final class StaleMaintenanceMonitor {
         }
         StalenessPolicy.Action action = config.staleness().action();
         if (action == StalenessPolicy.Action.RESUME && kind == StaleMaintenance.Kind.FAILED_IN_MAINTENANCE) {
+            // the same packages again: for a web app the failed run kept production's package, that one is carried on
             CommandResult result = service.start(new StartRequest(deployment.environment(), deployment.packageUri(),
-                    deployment.packageSha256(), deployment.mode(), null));
+                    deployment.packageSha256(), deployment.mode(), null, null, null, null, givenPackages(deployment)));
             return "resumed: " + describe(result);
         }
         if (action == StalenessPolicy.Action.RESUME && kind == StaleMaintenance.Kind.NO_PROGRESS) {

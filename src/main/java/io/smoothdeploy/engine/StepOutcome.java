@@ -11,13 +11,21 @@ public sealed interface StepOutcome {
      * gives the URLs to verify, the smoke checks' results, and for a ReadWrite run how many writes reached
      * the temporary database ({@code cloneWrites}, null when not known); they are empty or null for every
      * other step. {@code warning} (null: none) is something that deserves a look but does not stop the
-     * deployment; it is logged as a warning and kept in the deployment's warnings.
+     * deployment; it is logged as a warning and kept in the deployment's warnings. {@code keptPackages}: from the
+     * package check, per web app the start gave no package, the package its production slot runs, which its staging
+     * slot gets ({@link Deployment#withKeptPackages}); empty for every other step.
      */
     record Advance(String note, List<String> validationLinks, List<SmokeCheckResult> smokeChecks, Long cloneWrites,
-                   String warning) implements StepOutcome {
+                   String warning, java.util.Map<String, String> keptPackages) implements StepOutcome {
         public Advance {
             validationLinks = List.copyOf(validationLinks);
             smokeChecks = smokeChecks == null ? List.of() : List.copyOf(smokeChecks);
+            keptPackages = keptPackages == null ? java.util.Map.of() : java.util.Map.copyOf(keptPackages);
+        }
+
+        public Advance(String note, List<String> validationLinks, List<SmokeCheckResult> smokeChecks,
+                       Long cloneWrites, String warning) {
+            this(note, validationLinks, smokeChecks, cloneWrites, warning, null);
         }
 
         public Advance(String note, List<String> validationLinks, List<SmokeCheckResult> smokeChecks,
@@ -35,10 +43,19 @@ public sealed interface StepOutcome {
      * says this run asked Azure for a swap, which the web app's row records ({@link WebAppState#swapRequestedAt}),
      * so that later runs only check on it rather than ask again.
      */
-    record CheckAgain(Duration delay, String reason, boolean swapRequested, Preview preview) implements StepOutcome {
+    record CheckAgain(Duration delay, String reason, boolean swapRequested, Preview preview,
+                      WebAppPackage packageVerified) implements StepOutcome {
 
         public CheckAgain {
             preview = preview == null ? Preview.UNCHANGED : preview;
+        }
+
+        /**
+         * Check again, with {@code swapRequested} and {@code preview} as above; no package was verified (see
+         * {@link #packageVerified}: the package check, which reads one package per run, records the one it read).
+         */
+        public CheckAgain(Duration delay, String reason, boolean swapRequested, Preview preview) {
+            this(delay, reason, swapRequested, preview, null);
         }
 
         /** Check again, with {@code swapRequested} as above and no change to a swap with preview. */

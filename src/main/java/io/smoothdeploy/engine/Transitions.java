@@ -255,13 +255,13 @@ public final class Transitions {
             return new Decision(null, List.of(checked), null, log,
                     List.of(new OutgoingMessage(next, check.delay())));
         }
-        Deployment checked = deployment.checkedAgain(now);
+        Deployment checked = deployment.checkedAgain(now).withPackageVerified(check.packageVerified());
         if (message.stage() == Stage.WATCH_LIVE) {
             // a round of checks after going live that passed is progress: a watch longer than the environment's
             // no-progress limit is not reported as stuck
             checked = checked.touchedAt(now);
         }
-        if (shouldLogCheck(checked.checks())) {
+        if (shouldLogCheck(checked.checks()) || check.packageVerified() != null) {
             log.add(LogLine.info(now, null, check.reason()));
         }
         StepMessage next = message(deployment, message.stage(), null, checked.checks());
@@ -352,7 +352,7 @@ public final class Transitions {
                         .withSmokeChecks(advance.smokeChecks()), advance, log, now);
             }
             if (stage == Stage.VERIFY_PACKAGE) {
-                finished = finished.packageVerified(now);
+                finished = finished.packageVerified(now).withKeptPackages(advance.keptPackages());
             }
             if (stage == Stage.WATCH_LIVE) {
                 return watched(snapshot, finished, advance, log, now);

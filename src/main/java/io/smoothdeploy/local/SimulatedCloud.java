@@ -94,6 +94,8 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
     private final java.util.Set<String> readOnlyDatabases = new java.util.HashSet<>();
     private final Map<String, Integer> coldStartRounds = new HashMap<>();
     private final Map<String, Integer> brokenPackages = new HashMap<>();
+    /** Per package URI (without its query string): the failures its next reads throw. */
+    private final Map<String, Deque<RuntimeException>> readFaults = new HashMap<>();
     private final Map<String, Integer> brokenSlots = new HashMap<>();
     private final Map<String, Long> writes = new HashMap<>();
     /** Custom domain (lower case) to the key of the site whose production slot it is bound to. */
@@ -616,8 +618,24 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
         }
     }
 
+    /**
+     * The next {@code times} reads of {@code packageUri} (compared without its query string) throw {@code error}, as a
+     * blob download does when Storage answers 503 ServerBusy or 500 OperationTimedOut, which its clients retry
+     * (https://learn.microsoft.com/rest/api/storageservices/blob-service-error-codes).
+     */
+    public synchronized void failNextRead(String packageUri, int times, RuntimeException error) {
+        Deque<RuntimeException> queue = readFaults.computeIfAbsent(Redact.uri(packageUri), k -> new ArrayDeque<>());
+        for (int i = 0; i < times; i++) {
+            queue.add(error);
+        }
+    }
+
     @Override
-    public String sha256(String packageUri) {
+    public synchronized String sha256(String packageUri) {
+        Deque<RuntimeException> faults = readFaults.get(Redact.uri(packageUri));
+        if (faults != null && !faults.isEmpty()) {
+            throw faults.poll();
+        }
         return packageSha256(packageUri);
     }
 

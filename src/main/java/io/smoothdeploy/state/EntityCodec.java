@@ -113,6 +113,8 @@ final class EntityCodec {
     static final String P_SEQUENCE = "sequence";
     static final String P_CLONE_WRITES_ACCEPTED = "cloneWritesAccepted";
     static final String P_MAINTENANCE_PACKAGES = "maintenancePackages";
+    /** A package per web app, as JSON (absent when one package goes to every web app). */
+    static final String P_PACKAGES = "packages";
     /** The last count of the writes to a ReadWrite run's temporary database; absent when it could not be counted. */
     static final String P_CLONE_WRITES = "cloneWrites";
     static final String P_CANCEL_REASON = "cancelReason";
@@ -139,6 +141,8 @@ final class EntityCodec {
     private static final TypeReference<Map<Stage, WebAppState.StageTiming>> TIMINGS = new TypeReference<>() { };
     private static final TypeReference<Map<String, String>> PACKAGES = new TypeReference<>() { };
     private static final TypeReference<List<AuditEntry>> AUDIT = new TypeReference<>() { };
+    private static final TypeReference<Map<String, io.smoothdeploy.engine.WebAppPackage>> WEB_APP_PACKAGES =
+            new TypeReference<>() { };
 
     /** Strictly increasing per JVM: orders log lines of different writes that carry the same time. */
     private static final AtomicLong LAST_WRITE_STAMP = new AtomicLong();
@@ -369,6 +373,7 @@ final class EntityCodec {
         put(entity, P_CLONE_WRITES_ACCEPTED, d.cloneWritesAccepted());
         put(entity, P_MAINTENANCE_PACKAGES, d.maintenancePackages().isEmpty() ? null : toJson(d.maintenancePackages()));
         put(entity, P_AUDIT, d.audit().isEmpty() ? null : toJson(d.audit()));
+        put(entity, P_PACKAGES, d.packages().isEmpty() ? null : toJson(d.packages()));
         if (d.cloneWriteCount() != null) {
             put(entity, P_CLONE_WRITES, d.cloneWriteCount().writes());
             put(entity, P_CLONE_WRITES_COUNTED_AT, time(d.cloneWriteCount().countedAt()));
@@ -418,6 +423,7 @@ final class EntityCodec {
                 string(e, P_CANCEL_REASON),
                 string(e, P_ROLLBACK_WINDOW) == null ? null
                         : fromJson(string(e, P_ROLLBACK_WINDOW), io.smoothdeploy.engine.RollbackWindow.class, e),
+                string(e, P_PACKAGES) == null ? Map.of() : fromJson(string(e, P_PACKAGES), WEB_APP_PACKAGES, e),
                 e.getETag());
     }
 

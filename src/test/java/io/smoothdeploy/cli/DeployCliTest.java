@@ -3,6 +3,7 @@ package io.smoothdeploy.cli;
 import io.smoothdeploy.local.SimulatedCloud;
 import static io.smoothdeploy.cli.CliHarness.CMS;
 import static io.smoothdeploy.cli.CliHarness.NEW_PACKAGE;
+import static io.smoothdeploy.cli.CliHarness.SCHEDULER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -438,6 +439,71 @@ class DeployCliTest {
         assertEquals(old, host.cloud.servedContent(SlotRef.production(CMS)).orElseThrow());
         assertFalse(started.all().contains("OLDSECRET") || refused.all().contains("OLDSECRET"));
         assertNoSecrets(started);
+    }
+
+    @Test
+    void startWithAPackagePerWebAppDeploysEachToItsOwnStagingSlot() throws IOException {
+        // Arrange
+        host.register("prod");
+        String cms = "https://packages.example.com/cms.app.2.0.0.zip?sv=2024&sig=NEWSECRET";
+        String scheduler = "https://packages.example.com/scheduler.app.2.0.0.zip?sv=2024&sig=NEWSECRET";
+
+        // Act
+        CliHarness.Result planned = host.run(WITH_KEY, "plan", "--environment", "prod",
+                "--package", "cms=" + cms + "#" + SimulatedCloud.packageSha256(cms),
+                "--package", "scheduler=" + scheduler + "#" + SimulatedCloud.packageSha256(scheduler),
+                "--mode", "ReadOnly");
+        CliHarness.Result started = host.run(WITH_KEY, "start", "--environment", "prod",
+                "--package", "cms=" + cms + "#" + SimulatedCloud.packageSha256(cms),
+                "--package-uri", "scheduler=" + scheduler + "#" + SimulatedCloud.packageSha256(scheduler),
+                "--mode", "ReadOnly", "--idempotency-key", "build-9");
+        CliHarness.Result awaiting = host.run(WITH_KEY, "wait", "--id", started.out().strip(), "--until",
+                "AwaitingVerification", "--poll", "5s", "--timeout", "2h");
+        CliHarness.Result status = host.run(WITH_KEY, "status", "--id", started.out().strip(), "--output", "json");
+        CliHarness.Result reattached = host.run(WITH_KEY, "start", "--environment", "prod",
+                "--package", "cms=" + cms + "#" + SimulatedCloud.packageSha256(cms),
+                "--package", "scheduler=" + scheduler + "#" + SimulatedCloud.packageSha256(scheduler),
+                "--mode", "ReadOnly", "--idempotency-key", "build-9", "--output", "json");
+
+        // Assert
+        JsonNode json = Json.mapper().readTree(status.out());
+        assertEquals("https://packages.example.com/scheduler.app.2.0.0.zip?<redacted>",
+                json.get("packages").get("scheduler").get("uri").asText(), status.toString());
+        assertEquals(json.get("packages").get("cms"), json.get("webApps").get(0).get("package"), status.toString());
+        assertNoSecrets(status);
+        JsonNode again = Json.mapper().readTree(reattached.out());
+        assertEquals("https://packages.example.com/cms.app.2.0.0.zip?<redacted>",
+                again.get("packages").get("cms").get("uri").asText(),
+                "--output json shows each package without its query string: " + reattached);
+        assertEquals("https://packages.example.com/cms.app.2.0.0.zip?<redacted>",
+                again.get("webApps").get(0).get("package").get("uri").asText(), reattached.toString());
+        assertEquals(DeployCli.OK, planned.code(), planned.toString());
+        assertTrue(planned.out().contains("a package per web app"), planned.toString());
+        assertEquals(DeployCli.OK, started.code(), started.toString());
+        assertTrue(started.err().contains("a package per web app (cms, scheduler)"), started.toString());
+        assertEquals(DeployCli.OK, awaiting.code(), awaiting.toString());
+        assertEquals(cms, host.cloud.servedContent(new SlotRef(CMS, "staging")).orElseThrow());
+        assertEquals(scheduler, host.cloud.servedContent(new SlotRef(SCHEDULER, "staging")).orElseThrow());
+        assertNoSecrets(started);
+        assertNoSecrets(planned);
+        assertNoSecrets(awaiting);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "start --environment prod --package cms=https://p.example.com/a.zip --mode ReadOnly --idempotency-key k",
+        "start --environment prod --package cms=https://p.example.com/a.zip#abc --sha256 abc --mode ReadOnly --idempotency-key k",
+        "start --environment prod --package cms=https://p.example.com/a.zip#abc --package https://p.example.com/b.zip --mode ReadOnly --idempotency-key k",
+        "start --environment prod --package cms=https://p.example.com/a.zip#abc --package cms=https://p.example.com/b.zip#abc --mode ReadOnly --idempotency-key k",
+        "start --environment prod --package https://p.example.com/a.zip --package https://p.example.com/b.zip --sha256 abc --mode ReadOnly --idempotency-key k"
+    })
+    void aBadPackagePerWebAppIsAUsageError(String line) {
+        // Act
+        CliHarness.Result result = host.run(WITH_KEY, line.split(" "));
+
+        // Assert
+        assertEquals(DeployCli.USAGE, result.code(), result.toString());
+        assertTrue(result.err().contains("--package"), result.toString());
     }
 
     @Test

@@ -319,4 +319,33 @@ class EmulatorDeploymentTest {
         assertEquals("WARM_UP", error.get("stage").asText());
         assertTrue(error.get("message").asText().contains("HTTP 403"), error.toString());
     }
+
+    @Test
+    void aPackagePerWebAppPutsEachWebAppsOwnPackageInItsProductionSlot() {
+        // Arrange: the CMS and the scheduler ship different builds
+        azure = new EmulatorHarness(OLD, NEW, SamplePackage.of("scheduler", "2.0"));
+        String scheduler = azure.addScheduler();
+        azure.http.put("/environments/prod", azure.environmentBody());
+        String start = "{\"environment\":\"prod\",\"mode\":\"ReadOnly\",\"packages\":{"
+                + "\"cms\":{\"uri\":\"" + EmulatorHarness.PACKAGES + "cms-2.0.zip?sv=2024&sig=NEWSECRET\",\"sha256\":\""
+                + azure.sha256("cms-2.0.zip") + "\"},"
+                + "\"scheduler\":{\"uri\":\"" + EmulatorHarness.PACKAGES + "scheduler-2.0.zip?sv=2024&sig=NEWSECRET\","
+                + "\"sha256\":\"" + azure.sha256("scheduler-2.0.zip") + "\"}}}";
+
+        // Act
+        ApiClient.Response started = azure.http.post("/deployments", start);
+        String id = started.json().get("id").asText();
+        azure.runQueues();
+        JsonNode awaiting = azure.http.get("/deployments/" + id).json();
+        azure.http.post("/deployments/" + id + "/complete", null);
+        azure.runQueues();
+
+        // Assert
+        assertEquals(202, started.status(), started.toString());
+        assertEquals("AwaitingVerification", awaiting.get("status").asText(), awaiting.toString());
+        assertEquals("Succeeded", azure.http.get("/deployments/" + id).json().get("status").asText());
+        assertEquals("cms/2.0", azure.productionPackage());
+        assertEquals("scheduler/2.0", azure.productionPackage(scheduler));
+        assertEquals(List.of("cmsdb"), azure.emulator.databaseNames(azure.sqlServer), "the temporary database is gone");
+    }
 }

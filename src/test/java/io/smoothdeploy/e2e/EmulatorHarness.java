@@ -149,7 +149,12 @@ final class EmulatorHarness implements AutoCloseable {
 
     /** The X-Package header production answers with, e.g. {@code cms/2.0}. */
     String productionPackage() {
-        URI url = emulator.slotUrl(cmsSite, "production").orElseThrow();
+        return productionPackage(cmsSite);
+    }
+
+    /** The X-Package header the production slot of {@code site} answers with. */
+    String productionPackage(String site) {
+        URI url = emulator.slotUrl(site, "production").orElseThrow();
         try {
             HttpResponse<String> answer = client.send(HttpRequest.newBuilder(url.resolve("/")).GET().build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -240,6 +240,27 @@ class OpenApiTest {
                 "{}"), 415);
         expect(host.sendAs("POST", "/deployments/" + failedId + "/reset", "application/json; charset=iso-8859-1",
                 "{\"rollbackDatabase\":true}"), 415);
+
+        // A package per web app, on sites of its own: cms gets its own package, the scheduler keeps production's
+        // (kept, named by the first stage)
+        host.cloud.addSite(RecordingHost.CMS.replace("cms-prod", "cms-perapp"), RecordingHost.OLD_PACKAGE,
+                Map.of("EPiServerDB", io.smoothdeploy.testing.SampleCloud.CONNECTION.replace("Initial Catalog=cmsdb;",
+                        "Initial Catalog=cmsdb-perapp;")));
+        host.cloud.addSite(RecordingHost.SCHEDULER.replace("scheduler-prod", "scheduler-perapp"),
+                io.smoothdeploy.testing.SampleCloud.SCHEDULER_PACKAGE, Map.of());
+        host.cloud.addDatabase(new DatabaseRef(RecordingHost.SQL_SERVER, "cmsdb-perapp"));
+        host.cloud.bindCustomDomain(RecordingHost.CMS.replace("cms-prod", "cms-perapp"), "www.perapp.example.com");
+        expect(host.put("/environments/perapp", RecordingHost.onOwnResources(RecordingHost.environmentBody(true, true),
+                "perapp").replace("www.example.com", "www.perapp.example.com")), 201);
+        String perWebApp = "{\"environment\":\"perapp\",\"mode\":\"ReadOnly\",\"packages\":{\"cms\":{\"uri\":\""
+                + NEW_PACKAGE + "\",\"sha256\":\"" + SHA + "\"}}}";
+        expect(host.post("/deployments/plan", perWebApp), 200);
+        String perWebAppId = RecordingHost.json(expect(host.post("/deployments", perWebApp), 202)).get("id").asText();
+        host.runQueues();
+        JsonNode perWebAppStatus = RecordingHost.json(expect(host.get("/deployments/" + perWebAppId), 200));
+        assertTrue(perWebAppStatus.get("packages").get("scheduler").get("kept").asBoolean(), perWebAppStatus.toString());
+        expect(host.get("/deployments/" + perWebAppId + "/timeline"), 200);
+        expect(host.get("/deployments/" + perWebAppId + "/support-bundle"), 200);
     }
 
     @AfterAll
@@ -405,6 +426,10 @@ class OpenApiTest {
                 new String[] {"POST", "/deployments", start.replace("https://", "http://"), "packageUri"},
                 new String[] {"POST", "/deployments", start.replace("}", ",\"idempotencyKey\":\"a/b\"}"), "idempotencyKey"},
                 new String[] {"POST", "/deployments", "{\"environment\":\"prod\"}", "packageSha256"},
+                new String[] {"POST", "/deployments", "{\"environment\":\"prod\",\"mode\":\"ReadOnly\",\"packages\":"
+                        + "{\"cms\":{\"uri\":\"https://p.example.com/a.zip\",\"sha256\":\"abc\"}}}", "sha256"},
+                new String[] {"POST", "/deployments", "{\"environment\":\"prod\",\"mode\":\"ReadOnly\",\"packages\":"
+                        + "{\"cms\":{\"url\":\"https://p.example.com/a.zip\",\"sha256\":\"" + SHA + "\"}}}", "url"},
                 new String[] {"PUT", "/environments/{name}", env.replace("\"transientRetryLimit\":3",
                         "\"transientRetryLimit\":21"), "$.transientRetryLimit"},
                 new String[] {"PUT", "/environments/{name}", env.replace("\"transientRetryLimit\":3",

@@ -281,6 +281,34 @@ class TableDeploymentStoreTest {
     }
 
     @Test
+    void aPackagePerWebAppRoundTripsWithItsKeptOneAndARollForwardToOnePackageForAllDropsThem() {
+        // Arrange: cms and commerce given their own, the scheduler kept production's
+        EnvironmentRecord env = store.saveEnvironment(config(ENV), null);
+        Map<String, io.smoothdeploy.engine.WebAppPackage> packages = Map.of(
+                "cms", io.smoothdeploy.engine.WebAppPackage.given("https://pkg/cms.zip?sig=A", "AB".repeat(32)),
+                "commerce", io.smoothdeploy.engine.WebAppPackage.given("https://pkg/commerce.zip", "cd".repeat(32)),
+                "scheduler", io.smoothdeploy.engine.WebAppPackage.keptFrom("https://pkg/scheduler-1.zip"));
+        Deployment d = new Deployment("d4", ENV, DeploymentStatus.IN_PROGRESS, Stage.VERIFY_PACKAGE, 0,
+                DeploymentMode.READ_ONLY, null, null, null, T0, T0, null, false, List.of(), List.of(), List.of(), null,
+                null, null, 0, null, null).withPackages(packages);
+        store.createDeployment(env.withHold(d.id()), d, webApps(d.id()), List.of());
+
+        // Act
+        Deployment stored = store.load(d.id()).orElseThrow().deployment();
+        store.commit(new Decision(stored.rolledForward("https://pkg/all.zip", "ef".repeat(32), Map.of(),
+                T0.plusSeconds(60)), List.of(), null, List.of(), List.of()));
+        Deployment rolled = store.load(d.id()).orElseThrow().deployment();
+
+        // Assert
+        assertEquals(withEtag(d, stored.etag()), stored);
+        assertEquals("ab".repeat(32), stored.packageFor("cms").orElseThrow().sha256(), "kept lower case");
+        assertTrue(stored.packageFor("scheduler").orElseThrow().kept());
+        assertNull(stored.packageUri());
+        assertTrue(rolled.packages().isEmpty(), "replacing the row drops the map");
+        assertEquals("https://pkg/all.zip", rolled.packageFor("scheduler").orElseThrow().uri());
+    }
+
+    @Test
     void aWriteCountRoundTripsWithItsTimeAndAnUncountedOneKeepsOnlyItsTime() {
         // Arrange
         EnvironmentRecord env = store.saveEnvironment(config(ENV), null);
@@ -867,7 +895,9 @@ class TableDeploymentStoreTest {
         return new Deployment(d.id(), d.environment(), d.status(), d.stage(), d.checks(), d.mode(), d.packageUri(),
                 d.packageSha256(), d.idempotencyKey(), d.createdAt(), d.updatedAt(), d.stageStartedAt(),
                 d.rollbackDatabase(), d.errors(), d.warnings(), d.validationLinks(), d.lineageId(), d.resumedFrom(),
-                d.lineageStartedAt(), d.round(), d.staleEpisode(), etag);
+                d.lineageStartedAt(), d.round(), d.staleEpisode(), d.commitId(), d.pipelineRunUrl(),
+                d.packageVerifiedAt(), d.smokeChecks(), d.timings(), d.cloneWritesAccepted(), d.maintenancePackages(),
+                d.audit(), d.cloneWriteCount(), d.cancelReason(), d.rollbackWindow(), d.packages(), etag);
     }
 
     static WebAppState withEtag(WebAppState w, String etag) {

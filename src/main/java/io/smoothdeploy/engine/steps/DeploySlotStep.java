@@ -9,12 +9,14 @@ import io.smoothdeploy.engine.EnvironmentConfig;
 import io.smoothdeploy.engine.FailureKind;
 import io.smoothdeploy.engine.Redact;
 import io.smoothdeploy.engine.StepOutcome;
+import io.smoothdeploy.engine.WebAppPackage;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Deploys the NEW package to one web app's staging slot, pointed at the production database P (where its
+ * Deploys the NEW package to one web app's staging slot (its own, when the deployment gives a package per web app;
+ * production's, kept, for a web app given none), pointed at the production database P (where its
  * migrations run) in ReadWrite mode. A slot that already runs the package with these settings is left alone.
  */
 final class DeploySlotStep implements StageStep {
@@ -50,7 +52,15 @@ final class DeploySlotStep implements StageStep {
             settings.put(environment.databaseModeSetting(), "ReadWrite");
         }
         SlotConfiguration wanted = new SlotConfiguration(settings, connections);
-        String packageUri = context.deployment().packageUri();
+        Optional<WebAppPackage> pkg = context.deployment().packageFor(context.webAppConfig().name());
+        if (pkg.isEmpty()) {
+            // the package check names a kept package before anything changes; a row without one never deploys
+            // unknown content to the staging slot
+            return StepOutcome.fail(FailureKind.CONFIGURATION, "deployment " + context.deployment().id() + " names no "
+                    + "package for site " + context.webAppConfig().name() + ", so nothing was deployed to its staging"
+                    + " slot; reset it, then start again with packages." + context.webAppConfig().name());
+        }
+        String packageUri = pkg.get().uri();
         if (context.webApp() != null && context.webApp().previewAppliedAt() != null) {
             // a resumed or rolled-forward deployment whose staging slot is still in the swap with preview an earlier
             // warm-up started: its settings cannot be changed until that is cancelled (409 "its configuration
@@ -63,7 +73,8 @@ final class DeploySlotStep implements StageStep {
         SlotInfo slot = appService.getSlot(staging).orElseThrow();
         boolean configured = EnterMaintenanceStep.matches(slot, wanted);
         if (configured && packageUri.equals(slot.packageUri()) && slot.running()) {
-            return StepOutcome.advance("Slot " + staging + " already runs the new package");
+            return StepOutcome.advance("Slot " + staging + " already runs " + (pkg.get().kept()
+                    ? "the package production runs (kept: given no package)" : "the new package"));
         }
         if (!configured) {
             appService.applyConfiguration(staging, wanted);
@@ -72,6 +83,7 @@ final class DeploySlotStep implements StageStep {
         if (!appService.getSlot(staging).orElseThrow().running()) {
             appService.startSlot(staging);
         }
-        return StepOutcome.advance("Deployed package " + Redact.uri(packageUri) + " to slot " + staging);
+        return StepOutcome.advance("Deployed package " + Redact.uri(packageUri) + " to slot " + staging
+                + (pkg.get().kept() ? " (kept: the package production runs, as it was given none)" : ""));
     }
 }

@@ -32,7 +32,82 @@ public final class StartChecks {
                                         EnvironmentConfig environment) {
         List<String> problems = unnamedOldCode(appService, deployment, environment);
         problems.addAll(stickyEngineSettings(appService, environment));
+        problems.addAll(keptPackages(appService, deployment, environment).problems());
         return problems;
+    }
+
+    /**
+     * For a deployment that gives a package per web app: what each web app given none keeps.
+     *
+     * @param named    web app name to the package its production slot runs (the URI may carry a SAS)
+     * @param problems why a web app given none cannot keep its package, one per web app: nobody can name it
+     */
+    public record Kept(java.util.Map<String, String> named, List<String> problems) {
+    }
+
+    /**
+     * Names the package each web app that the deployment gives no package (and whose kept package is not recorded
+     * yet) keeps: the one its production slot runs, by a name every slot can fetch ({@link #currentPackage}). Its
+     * staging slot gets that package, so it goes through the deployment on its own code (the web apps share the
+     * database, so each takes part). Never unknown content: when nothing names it, that is a problem, and the first
+     * stage fails with nothing changed. Reads only production slots.
+     */
+    public static Kept keptPackages(AppServiceCloud appService, Deployment deployment, EnvironmentConfig environment) {
+        java.util.Map<String, String> named = new java.util.LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        if (!deployment.perWebAppPackages()) {
+            return new Kept(named, problems);
+        }
+        for (WebAppConfig webApp : environment.webApps()) {
+            if (deployment.packageFor(webApp.name()).isPresent()) {
+                continue;
+            }
+            Optional<SlotInfo> production;
+            try {
+                production = appService.getSlot(SlotRef.production(webApp.resourceId()));
+            } catch (CloudException e) {
+                if (e.isTransient() || e.isBusy() || e.isCredentialFailure()) {
+                    throw e;
+                }
+                continue;
+            }
+            if (production.isEmpty()) {
+                continue;
+            }
+            Optional<String> current = currentPackage(deployment, webApp, production.get());
+            if (current.isPresent()) {
+                named.put(webApp.name(), current.get());
+            } else if (!reportedAsUnnamedOldCode(deployment, webApp, production.get())) {
+                problems.add("Web app " + webApp.name() + " is given no package in packages, so it keeps the package"
+                        + " its production slot runs, but nobody can name that package: production's"
+                        + " WEBSITE_RUN_FROM_PACKAGE is not a package URL, and a staging slot gets none of its"
+                        + " content; nothing was changed. Give it its package as packages." + webApp.name()
+                        + " ({\"uri\": \"https://...\", \"sha256\": \"...\"}), or deploy it once as a package URL,"
+                        + " then start again");
+            }
+        }
+        return new Kept(named, problems);
+    }
+
+    /**
+     * The package {@code webApp}'s production slot runs now, by a name every slot can fetch, or empty. While this
+     * lineage's maintenance content serves, production's own value is the maintenance slot's: for a main site that
+     * is its old code on the clone (named by the enter-maintenance step, so it is the package production ran), and
+     * for another web app it is the maintenance page, which is never its package.
+     */
+    static Optional<String> currentPackage(Deployment deployment, WebAppConfig webApp, SlotInfo production) {
+        boolean maintenanceServes = SlotMarkers.carries(production, SlotMarkers.maintenance(deployment.lineageId()));
+        boolean oldCodeServes = webApp.role() == WebAppRole.ZERO_DOWNTIME && deployment.mode().usesDatabaseClone();
+        if (maintenanceServes && !oldCodeServes) {
+            return Optional.empty();
+        }
+        return EnterMaintenanceStep.oldPackage(deployment, webApp.name(), production);
+    }
+
+    /** True when {@link #unnamedOldCode} reports the same missing name already (a main site's old code). */
+    private static boolean reportedAsUnnamedOldCode(Deployment deployment, WebAppConfig webApp, SlotInfo production) {
+        return deployment.mode().usesDatabaseClone() && webApp.role() == WebAppRole.ZERO_DOWNTIME
+                && !SlotMarkers.carries(production, SlotMarkers.maintenance(deployment.lineageId()));
     }
 
     /**

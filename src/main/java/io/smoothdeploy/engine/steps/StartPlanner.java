@@ -67,10 +67,18 @@ public final class StartPlanner {
      *                      release no package names); empty when it would go on
      * @param notChecked    cloud reads that could not be made, so the checks behind them were not run
      * @param log           the lines the start would log first
+     * @param packages      per web app, the package the deployment would record (URIs may carry a SAS: the view
+     *                      shows them without), or null when one package goes to every web app
      */
     public record Plan(String environment, String action, String earlierDeploymentId, String mode, String packageUri,
                        Clone temporaryDatabase, List<WebApp> webApps, List<String> wouldFail, List<String> notChecked,
-                       List<String> log) implements Outcome {
+                       List<String> log, java.util.Map<String, io.smoothdeploy.engine.WebAppPackage> packages)
+            implements Outcome {
+
+        /** {@code packages}: the packages per web app the deployment would record, or null for one package for all. */
+        public Plan {
+            packages = packages == null ? null : java.util.Map.copyOf(packages);
+        }
     }
 
     /**
@@ -85,12 +93,15 @@ public final class StartPlanner {
      * @param alreadyInMaintenance true when it is in maintenance already and would not be put there again
      * @param redeploys            true when the new package would be deployed to its staging slot (false: the same
      *                             package is deployed there already)
-     * @param stagingPackage       the package its staging slot would get
+     * @param stagingPackage       the package its staging slot would get (for a web app given none, the package its
+     *                             production runs, or null when nobody can name it: then {@code wouldFail} says so)
+     * @param keepsCurrentPackage  true when the start gives it no package, so it keeps the one production runs
      * @param maintenancePackage   what its maintenance slot would run (production's old code, or the maintenance
      *                             page), or null when no package names it (then {@code wouldFail} says so)
      */
     public record WebApp(String name, String role, boolean entersMaintenance, boolean alreadyInMaintenance,
-                         boolean redeploys, String stagingPackage, String maintenancePackage) {
+                         boolean redeploys, String stagingPackage, String maintenancePackage,
+                         boolean keepsCurrentPackage) {
     }
 
     /** Plans a start of {@code request} by {@code actor}; nothing is written or sent. */
@@ -104,7 +115,8 @@ public final class StartPlanner {
             Deployment existing = preview.earlier().deployment();
             return new Plan(config.name(), "Reattach", existing.id(), existing.mode().wireName(),
                     Redact.uri(existing.packageUri()), null, webApps(config, preview.earlier().webApps(),
-                    existing, List.of(), List.of()), List.of(), List.of(), List.of());
+                    existing, List.of(), List.of()), List.of(), List.of(), List.of(),
+                    existing.perWebAppPackages() ? existing.packages() : null);
         }
         Decision decision = preview.decision();
         Deployment deployment = decision.deployment();
@@ -124,7 +136,7 @@ public final class StartPlanner {
                 deployment.mode().wireName(), Redact.uri(deployment.packageUri()),
                 clone(deployment, config, preview.rollForward(), notChecked),
                 webApps(config, decision.webApps(), deployment, wouldFail, notChecked), List.copyOf(wouldFail),
-                List.copyOf(notChecked), log);
+                List.copyOf(notChecked), log, deployment.perWebAppPackages() ? deployment.packages() : null);
     }
 
     private Clone clone(Deployment deployment, EnvironmentConfig config, boolean rollForward, List<String> notChecked) {
@@ -164,11 +176,26 @@ public final class StartPlanner {
             }
             boolean already = state.maintenance();
             boolean redeploys = state.phase().ordinal() < WebAppPhase.DEPLOYED.ordinal();
+            Optional<io.smoothdeploy.engine.WebAppPackage> own = deployment.packageFor(state.name());
+            boolean keeps = own.map(io.smoothdeploy.engine.WebAppPackage::kept).orElse(true);
+            String staging = own.map(io.smoothdeploy.engine.WebAppPackage::shown)
+                    .orElseGet(() -> keptPackage(webApp.get(), deployment, notChecked));
             plans.add(new WebApp(state.name(), webApp.get().role().wireName(), !already, already, redeploys,
-                    Redact.uri(deployment.packageUri()), maintenancePackage(webApp.get(), deployment, config,
-                    notChecked)));
+                    staging, maintenancePackage(webApp.get(), deployment, config, notChecked), keeps));
         }
         return plans;
+    }
+
+    /** What the staging slot of a web app given no package would get: production's package, as the first stage names it. */
+    private String keptPackage(WebAppConfig webApp, Deployment deployment, List<String> notChecked) {
+        try {
+            Optional<SlotInfo> production = appService.getSlot(SlotRef.production(webApp.resourceId()));
+            return production.flatMap(p -> StartChecks.currentPackage(deployment, webApp, p)).map(Redact::uri)
+                    .orElse(null);
+        } catch (CloudException e) {
+            notChecked.add("production of " + webApp.name() + " could not be read (" + e.code() + ")");
+            return null;
+        }
     }
 
     /** What the maintenance slot would run, as the enter-maintenance step names it. */

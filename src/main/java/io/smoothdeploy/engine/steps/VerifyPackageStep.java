@@ -13,6 +13,7 @@ import io.smoothdeploy.engine.MaintenancePackages;
 import io.smoothdeploy.engine.Redact;
 import io.smoothdeploy.engine.StepOutcome;
 import io.smoothdeploy.engine.WebAppConfig;
+import io.smoothdeploy.engine.WebAppPackage;
 import io.smoothdeploy.engine.WebAppRole;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,34 +53,76 @@ final class VerifyPackageStep implements StageStep {
     @Override
     public StepOutcome run(StepContext context) {
         Deployment deployment = context.deployment();
-        String shown = Redact.uri(deployment.packageUri());
-        Instant started = clock.instant();
-        String actual;
-        try {
-            actual = packages.sha256(deployment.packageUri(), context.environment().allowedHosts())
-                    .toLowerCase(Locale.ROOT);
-        } catch (CloudException e) {
-            if (e.isTransient()) {
-                throw e;
+        List<WebAppPackage> given = deployment.givenPackages();
+        // one package per run (each download may take up to PackageDownloadMaxSeconds, and a delivery's time budget
+        // is far below the lock duration): the first not verified yet; the deployment records each one verified, so
+        // a run delivered again, or after a transient failure, reads the package still to check
+        List<WebAppPackage> toCheck = given.stream().filter(p -> !p.verified()).toList();
+        int index = given.size() - toCheck.size();
+        String verified = null;
+        if (!toCheck.isEmpty()) {
+            WebAppPackage pkg = toCheck.get(0);
+            Instant started = clock.instant();
+            Optional<StepOutcome> refused = verify(context, deployment, pkg);
+            if (refused.isPresent()) {
+                return refused.get();
             }
-            // The adapter's message says only what the user needs (not reachable, not a zip, over a cap).
-            return StepOutcome.fail(FailureKind.PACKAGE, "package " + shown + " could not be read (" + e.code()
-                    + ": " + e.getMessage() + "); nothing was changed. " + advice(e.code()));
-        }
-        String expected = deployment.packageSha256().toLowerCase(Locale.ROOT);
-        if (!expected.equals(actual)) {
-            // The SHA-256 of what answered is not reported: it would tell a caller what some URL serves.
-            return StepOutcome.fail(FailureKind.PACKAGE, "package " + shown + " does not match the SHA-256 the"
-                    + " deployment was started with (" + expected + "); nothing was changed. Upload the package"
-                    + " again, or start with the SHA-256 of the package that is there");
+            long seconds = Duration.between(started, clock.instant()).toSeconds();
+            verified = "Package " + pkg.shown() + forWebApps(deployment, pkg, context.environment()) + " matches its "
+                    + "SHA-256 " + pkg.sha256() + " (read in " + seconds + " s)";
+            if (toCheck.size() > 1) {
+                return new StepOutcome.CheckAgain(Duration.ZERO, verified + " (" + (index + 1) + " of " + given.size()
+                        + " packages); reading the next", false, StepOutcome.Preview.UNCHANGED, pkg);
+            }
         }
         List<String> unnamed = StartChecks.problems(appService, deployment, context.environment());
         if (!unnamed.isEmpty()) {
             return StepOutcome.fail(FailureKind.CONFIGURATION, String.join("; ", unnamed));
         }
-        long seconds = Duration.between(started, clock.instant()).toSeconds();
-        return StepOutcome.advance("Package " + shown + " matches its SHA-256 " + actual + " (read in " + seconds
-                + " s)");
+        StartChecks.Kept kept = StartChecks.keptPackages(appService, deployment, context.environment());
+        String note = given.size() > 1 ? "Every package matches its SHA-256 (" + given.size() + " packages; last: "
+                + verified + ")" : verified;
+        if (!kept.named().isEmpty()) {
+            List<String> parts = new ArrayList<>();
+            new java.util.TreeMap<>(kept.named()).forEach((name, uri) -> parts.add(name + " " + Redact.uri(uri)));
+            note = (note == null ? "" : note + "; ") + "given no package, these web apps keep the one production runs: "
+                    + String.join(", ", parts);
+        }
+        return new StepOutcome.Advance(note, List.of(), List.of(), null, null, kept.named());
+    }
+
+    /** Reads {@code pkg} and compares its bytes' SHA-256; the failure when it cannot be read or does not match. */
+    private Optional<StepOutcome> verify(StepContext context, Deployment deployment, WebAppPackage pkg) {
+        String shown = pkg.shown() + forWebApps(deployment, pkg, context.environment());
+        String actual;
+        try {
+            actual = packages.sha256(pkg.uri(), context.environment().allowedHosts()).toLowerCase(Locale.ROOT);
+        } catch (CloudException e) {
+            if (e.isTransient()) {
+                throw e;
+            }
+            // The adapter's message says only what the user needs (not reachable, not a zip, over a cap).
+            return Optional.of(StepOutcome.fail(FailureKind.PACKAGE, "package " + shown + " could not be read ("
+                    + e.code() + ": " + e.getMessage() + "); nothing was changed. " + advice(e.code())));
+        }
+        String expected = pkg.sha256().toLowerCase(Locale.ROOT);
+        if (!expected.equals(actual)) {
+            // The SHA-256 of what answered is not reported: it would tell a caller what some URL serves.
+            return Optional.of(StepOutcome.fail(FailureKind.PACKAGE, "package " + shown + " does not match the SHA-256"
+                    + " the deployment was started with (" + expected + "); nothing was changed. Upload the package"
+                    + " again, or start with the SHA-256 of the package that is there"));
+        }
+        return Optional.empty();
+    }
+
+    /** " (for cms, commerce)" when the deployment gives packages per web app, else nothing. */
+    private static String forWebApps(Deployment deployment, WebAppPackage pkg, EnvironmentConfig environment) {
+        if (!deployment.perWebAppPackages()) {
+            return "";
+        }
+        List<String> names = environment.webApps().stream().map(WebAppConfig::name)
+                .filter(name -> deployment.packageFor(name).map(pkg::sameAs).orElse(false)).sorted().toList();
+        return " (for " + String.join(", ", names) + ")";
     }
 
     private static String advice(String code) {

@@ -407,10 +407,25 @@ public final class HttpApi {
     }
 
     public ApiResponse getDeploymentLog(String id, Map<String, String> headers) {
+        return getDeploymentLog(id, Map.of(), headers);
+    }
+
+    /**
+     * The deployment's log, oldest first: the whole of it, or with {@code since} and/or {@code limit} a page (see
+     * {@link LogQuery}); either way the answer's {@code next} is the {@code since} of the lines after it.
+     */
+    public ApiResponse getDeploymentLog(String id, Map<String, String> query, Map<String, String> headers) {
         return answer("/api/deployments/" + id + "/log", () -> {
             authorize(headers, Operation.GET_LOG, null);
+            checkDeploymentId(id);
+            LogQuery parsed = LogQuery.parse(query);
             snapshot(id);
-            return json(200, Views.log(id, store.readLog(id)), Map.of());
+            if (parsed.whole()) {
+                List<LogLine> log = store.readLog(id);
+                return json(200, Views.log(id, io.smoothdeploy.state.LogPage.of(log, null, Math.max(1, log.size()))),
+                        Map.of());
+            }
+            return json(200, Views.log(id, store.readLog(id, parsed.since(), parsed.limit())), Map.of());
         });
     }
 

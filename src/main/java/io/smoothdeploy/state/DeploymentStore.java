@@ -115,4 +115,15 @@ public interface DeploymentStore {
 
     /** The deployment's log, oldest first. */
     List<LogLine> readLog(String deploymentId);
+
+    /**
+     * A page of the deployment's log: its lines at or after {@code since} (null: from the first), oldest first, at
+     * most {@code limit} of them but never splitting a millisecond (see {@link LogPage#of}). A store reads only
+     * from {@code since} on; this default reads the whole log.
+     *
+     * @throws IllegalArgumentException when {@code limit} is not positive
+     */
+    default LogPage readLog(String deploymentId, java.time.Instant since, int limit) {
+        return LogPage.of(readLog(deploymentId), since, limit);
+    }
 }

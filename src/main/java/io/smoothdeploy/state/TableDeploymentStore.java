@@ -573,6 +573,48 @@ public final class TableDeploymentStore implements DeploymentStore {
                 "read the log of deployment " + deploymentId).stream().map(EntityCodec::logLine).toList();
     }
 
+    /**
+     * One range query from the row key of {@code since}'s millisecond (a log row key starts with its line's time,
+     * see {@link EntityCodec#logRowKey}), asking the service for pages of {@code limit + 1} rows; the SDK's iterator
+     * follows a continuation only when a page must be finished to its millisecond's end.
+     */
+    @Override
+    public LogPage readLog(String deploymentId, java.time.Instant since, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive, not " + limit);
+        }
+        Optional<String> env = environmentOf(deploymentId);
+        if (env.isEmpty()) {
+            return new LogPage(List.of(), since, false);
+        }
+        String prefix = EntityCodec.logPrefix(deploymentId);
+        String from = since == null ? prefix
+                : prefix + String.format("%015d", Math.max(0, since.toEpochMilli()));
+        String filter = "PartitionKey eq " + EntityCodec.odataString(EntityCodec.partition(env.get()))
+                + " and RowKey ge " + EntityCodec.odataString(from)
+                + " and RowKey lt " + EntityCodec.odataString(EntityCodec.prefixEnd(prefix));
+        ListEntitiesOptions options = new ListEntitiesOptions().setFilter(filter).setTop(Math.min(limit + 1, 1000));
+        return call("read the log of deployment " + deploymentId, () -> {
+            List<LogLine> lines = new ArrayList<>();
+            long lastMillis = -1;
+            for (TableEntity row : state.listEntities(options, null, Context.NONE)) {
+                LogLine line = EntityCodec.logLine(row);
+                if (since != null && line.at() != null && line.at().isBefore(since)) {
+                    continue;
+                }
+                long millis = LogPage.millis(line);
+                // Enough lines, and this one starts another millisecond: it tells that there is more, and stops.
+                if (lines.size() >= limit && millis != lastMillis) {
+                    lines.add(line);
+                    break;
+                }
+                lines.add(line);
+                lastMillis = millis;
+            }
+            return LogPage.of(lines, since, limit);
+        });
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /**

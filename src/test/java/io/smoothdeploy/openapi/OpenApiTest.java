@@ -108,6 +108,9 @@ class OpenApiTest {
         host.runQueues();
         expect(host.get("/deployments/" + failedId), 200);
         expect(host.get("/deployments/" + failedId + "/log"), 200);
+        JsonNode firstLogPage = RecordingHost.json(expect(host.get("/deployments/" + failedId + "/log?limit=2"), 200));
+        expect(host.get("/deployments/" + failedId + "/log?limit=2&since=" + firstLogPage.get("next").asText()), 200);
+        expect(host.get("/deployments/" + failedId + "/log?since=yesterday&limit=0"), 400);
         expect(host.get("/deployments/" + failedId + "/diagnosis"), 200);
         expect(host.get("/deployments/" + failedId + "/timeline"), 200);
         expect(host.get("/deployments/" + failedId + "/support-bundle"), 200);

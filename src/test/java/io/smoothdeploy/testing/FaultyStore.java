@@ -140,6 +140,11 @@ public final class FaultyStore implements DeploymentStore {
         return delegate.readLog(deploymentId);
     }
 
+    @Override
+    public io.smoothdeploy.state.LogPage readLog(String deploymentId, java.time.Instant since, int limit) {
+        return delegate.readLog(deploymentId, since, limit);
+    }
+
     private static IllegalStateException unavailable() {
         return new IllegalStateException("could not save the decision: Table storage answered HTTP 503 "
                 + "ServerBusy (injected by the test)");

@@ -141,6 +141,17 @@ public final class FaultyStore implements DeploymentStore {
     }
 
     @Override
+    public List<io.smoothdeploy.state.HistoryEntry> listDeploymentsStartedBefore(String environment,
+                                                                             java.time.Instant before, int limit) {
+        return delegate.listDeploymentsStartedBefore(environment, before, limit);
+    }
+
+    @Override
+    public int purgeDeployment(DeploymentSnapshot rows) {
+        return delegate.purgeDeployment(rows);
+    }
+
+    @Override
     public io.smoothdeploy.state.LogPage readLog(String deploymentId, java.time.Instant since, int limit) {
         return delegate.readLog(deploymentId, since, limit);
     }

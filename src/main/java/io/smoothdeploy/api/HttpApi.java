@@ -478,12 +478,47 @@ public final class HttpApi {
             checkDeploymentId(id);
             JsonNode request = objectBody(body, false);
             Fields fields = new Fields();
-            fields.onlyKnown(request, "", Set.of("rollbackDatabase"));
+            fields.onlyKnown(request, "", Set.of("rollbackDatabase", "validateBeforeSwap"));
             Boolean rollback = fields.optionalBoolean(request, "", "rollbackDatabase");
+            Boolean validate = fields.optionalBoolean(request, "", "validateBeforeSwap");
             fields.throwIfAny();
-            return operated(service.reset(id, Boolean.TRUE.equals(rollback),
+            return operated(service.reset(id, Boolean.TRUE.equals(rollback), Boolean.TRUE.equals(validate),
                     environment -> authorize(headers, Operation.RESET_DEPLOYMENT, environment).actor()), "reset", id);
         });
+    }
+
+    /**
+     * {@code POST /deployments/{id}/cancel}, dispatched on the deployment's status: a two-phase reset awaiting its
+     * verification goes back to AwaitingVerification ({@link #cancelResetVerification}); any other status is
+     * answered 409 with the actions it allows.
+     */
+    public ApiResponse cancelDeployment(String id, String body, Map<String, String> headers) {
+        return answer("/api/deployments/" + id + "/cancel", () -> {
+            authorize(headers, Operation.CANCEL_DEPLOYMENT, null);
+            checkDeploymentId(id);
+            JsonNode request = objectBody(body, false);
+            Fields fields = new Fields();
+            fields.onlyKnown(request, "", Set.of());
+            fields.throwIfAny();
+            DeploymentSnapshot rows = rows(id);
+            if (rows.deployment().status() == DeploymentStatus.AWAITING_RESET_VERIFICATION) {
+                return cancelResetVerification(id, headers);
+            }
+            return operated(new CommandResult.NotAllowed(rows.deployment(), "cancel",
+                    rows.deployment().status().allowedActions()), "cancel", id);
+        });
+    }
+
+    /** Cancels a two-phase reset before its swap back; 409 {@code reset-not-cancellable} saying why it cannot. */
+    private ApiResponse cancelResetVerification(String id, Map<String, String> headers) {
+        CommandResult result = service.cancelResetVerification(id,
+                environment -> authorize(headers, Operation.CANCEL_DEPLOYMENT, environment).actor());
+        if (result instanceof CommandResult.CannotCancel cannot) {
+            throw Problem.conflict("reset-not-cancellable", "The reset cannot go back to verification",
+                    cannot.detail(), "status", Map.of("deploymentStatus", cannot.deployment().status().wireName(),
+                            "allowedActions", List.of("complete")));
+        }
+        return operated(result, "cancel", id);
     }
 
     private ApiResponse operated(CommandResult result, String action, String id) {

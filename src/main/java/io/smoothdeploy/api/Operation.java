@@ -19,7 +19,8 @@ public enum Operation {
     GET_SUPPORT_BUNDLE(Role.READER, "download a support bundle"),
     COMPLETE_DEPLOYMENT(Role.APPROVER, "complete a deployment"),
     ACCEPT_DATA_LOSS(Role.APPROVER, "accept data loss"),
-    RESET_DEPLOYMENT(Role.APPROVER, "reset a deployment");
+    RESET_DEPLOYMENT(Role.APPROVER, "reset a deployment"),
+    CANCEL_DEPLOYMENT(Role.APPROVER, "cancel a deployment's reset before its swap back");
 
     private final Role needs;
     private final String description;

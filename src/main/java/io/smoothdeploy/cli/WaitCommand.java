@@ -42,7 +42,9 @@ final class WaitCommand extends DeploymentCommand {
         AWAITING_VERIFICATION("AwaitingVerification"),
         SUCCEEDED("Succeeded"),
         RESET("Reset"),
-        TERMINAL("terminal");
+        TERMINAL("terminal"),
+        /** A two-phase reset waiting for its check (or past it: Reset). */
+        AWAITING_RESET_VERIFICATION("AwaitingResetVerification");
 
         private final String wireName;
 
@@ -56,7 +58,8 @@ final class WaitCommand extends DeploymentCommand {
                     return until;
                 }
             }
-            throw new UsageException("--until must be AwaitingVerification, Succeeded, Reset or terminal, not '"
+            throw new UsageException("--until must be AwaitingVerification, Succeeded, Reset, terminal or"
+                    + " AwaitingResetVerification, not '"
                     + text + "'");
         }
 
@@ -73,6 +76,11 @@ final class WaitCommand extends DeploymentCommand {
                     return ended ? (status.equals("Succeeded") ? DeployCli.OK : DeployCli.DEPLOYMENT_FAILED) : null;
                 case RESET:
                     return ended ? (status.equals("Reset") ? DeployCli.OK : DeployCli.DEPLOYMENT_FAILED) : null;
+                case AWAITING_RESET_VERIFICATION:
+                    if (status.equals("AwaitingResetVerification") || status.equals("Reset")) {
+                        return DeployCli.OK;
+                    }
+                    return ended ? DeployCli.DEPLOYMENT_FAILED : null;
                 default:
                     return ended ? (status.equals("Failed") ? DeployCli.DEPLOYMENT_FAILED : DeployCli.OK) : null;
             }
@@ -80,7 +88,7 @@ final class WaitCommand extends DeploymentCommand {
     }
 
     @Option(names = "--until", paramLabel = "STATUS", order = 2, completionCandidates = UntilNames.class,
-            description = "AwaitingVerification, Succeeded (the default), Reset or terminal.")
+            description = "AwaitingVerification, Succeeded (the default), Reset, terminal or AwaitingResetVerification.")
     String until;
 
     @Option(names = "--timeout", paramLabel = "DURATION", order = 3,

@@ -18,4 +18,5 @@ public record AuditEntry(String action, Actor actor, Instant at) {
     public static final String COMPLETE = "complete";
     public static final String ACCEPT_DATA_LOSS = "accept-data-loss";
     public static final String RESET = "reset";
+    public static final String CANCEL_RESET_VERIFICATION = "cancel-reset-verification";
 }

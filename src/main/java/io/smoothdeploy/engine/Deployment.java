@@ -50,6 +50,8 @@ import java.util.Map;
  * @param cloneWriteCount  for a ReadWrite run: the last count of the writes that reached the temporary database,
  *                         with when it was taken (by the await-verification step, the timer or Complete); null when
  *                         not counted yet (and for rows written before it was kept). What a status poll shows
+ * @param resetVerification for a two-phase reset ({@code validateBeforeSwap}): where it was asked from and the links
+ *                         then; null for a reset that swaps straight back, and before any reset
  * @param etag             the store's version of this row
  */
 public record Deployment(
@@ -83,6 +85,7 @@ public record Deployment(
         Map<String, String> maintenancePackages,
         List<AuditEntry> audit,
         CloneWriteCount cloneWriteCount,
+        ResetVerification resetVerification,
         String etag) {
 
     /** {@link #cloneWritesAccepted} when a person accepted losing writes that could not be counted. */
@@ -160,6 +163,22 @@ public record Deployment(
                 updatedAt, stageStartedAt, rollbackDatabase, errors, warnings, validationLinks, lineageId, resumedFrom,
                 lineageStartedAt, round, staleEpisode, commitId, pipelineRunUrl, packageVerifiedAt, smokeChecks,
                 timings, cloneWritesAccepted, maintenancePackages, audit, null, etag);
+    }
+
+    /** A deployment that is not in a two-phase reset (as rows written before it existed read). */
+    public Deployment(String id, String environment, DeploymentStatus status, Stage stage, int checks,
+                      DeploymentMode mode, String packageUri, String packageSha256, String idempotencyKey,
+                      Instant createdAt, Instant updatedAt, Instant stageStartedAt, boolean rollbackDatabase,
+                      List<DeploymentError> errors, List<String> warnings, List<String> validationLinks,
+                      String lineageId, String resumedFrom, Instant lineageStartedAt, int round, String staleEpisode,
+                      String commitId, String pipelineRunUrl, Instant packageVerifiedAt,
+                      List<SmokeCheckResult> smokeChecks, Map<Stage, WebAppState.StageTiming> timings,
+                      Long cloneWritesAccepted, Map<String, String> maintenancePackages, List<AuditEntry> audit,
+                      CloneWriteCount cloneWriteCount, String etag) {
+        this(id, environment, status, stage, checks, mode, packageUri, packageSha256, idempotencyKey, createdAt,
+                updatedAt, stageStartedAt, rollbackDatabase, errors, warnings, validationLinks, lineageId, resumedFrom,
+                lineageStartedAt, round, staleEpisode, commitId, pipelineRunUrl, packageVerifiedAt, smokeChecks,
+                timings, cloneWritesAccepted, maintenancePackages, audit, cloneWriteCount, null, etag);
     }
 
     /**
@@ -309,6 +328,13 @@ public record Deployment(
         return next.build();
     }
 
+    /** The same deployment in (or, with null, out of) a two-phase reset. */
+    public Deployment withResetVerification(ResetVerification value) {
+        Copy next = copy();
+        next.resetVerification = value;
+        return next.build();
+    }
+
     private Copy copy() {
         return new Copy(this);
     }
@@ -338,6 +364,7 @@ public record Deployment(
         private Map<String, String> maintenancePackages;
         private List<AuditEntry> audit;
         private CloneWriteCount cloneWriteCount;
+        private ResetVerification resetVerification;
 
         Copy(Deployment from) {
             this.from = from;
@@ -363,6 +390,7 @@ public record Deployment(
             this.maintenancePackages = from.maintenancePackages;
             this.audit = from.audit;
             this.cloneWriteCount = from.cloneWriteCount;
+            this.resetVerification = from.resetVerification;
         }
 
         Copy status(DeploymentStatus value) {
@@ -410,7 +438,8 @@ public record Deployment(
                     packageSha256, from.idempotencyKey, from.createdAt, updatedAt, stageStartedAt,
                     rollbackDatabase, errors, warnings, validationLinks, from.lineageId, from.resumedFrom,
                     from.lineageStartedAt, round, staleEpisode, commitId, pipelineRunUrl, packageVerifiedAt,
-                    smokeChecks, timings, cloneWritesAccepted, maintenancePackages, audit, cloneWriteCount, from.etag);
+                    smokeChecks, timings, cloneWritesAccepted, maintenancePackages, audit, cloneWriteCount,
+                    resetVerification, from.etag);
         }
     }
 }

@@ -10,7 +10,9 @@ public enum DeploymentStatus {
     SUCCEEDED("Succeeded", true),
     FAILED("Failed", true),
     RESETTING("Resetting", false),
-    RESET("Reset", true);
+    RESET("Reset", true),
+    /** A two-phase reset stopped before the swap back: the previous code waits on its slot to be checked. */
+    AWAITING_RESET_VERIFICATION("AwaitingResetVerification", false);
 
     private final String wireName;
     private final boolean terminal;
@@ -33,6 +35,9 @@ public enum DeploymentStatus {
     public List<String> allowedActions() {
         if (this == AWAITING_VERIFICATION) {
             return List.of("complete", "reset");
+        }
+        if (this == AWAITING_RESET_VERIFICATION) {
+            return List.of("complete", "cancel");
         }
         return this == FAILED ? List.of("reset") : List.of();
     }

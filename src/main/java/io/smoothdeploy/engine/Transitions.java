@@ -277,6 +277,15 @@ public final class Transitions {
             if (stage == Stage.VERIFY_PACKAGE) {
                 finished = finished.packageVerified(now);
             }
+            if (stage == Stage.RESET_PREPARE) {
+                // the two-phase reset's first half is done: the previous code waits on its slot to be checked
+                Deployment awaiting = finished.withValidationLinks(advance.validationLinks())
+                        .withStatus(DeploymentStatus.AWAITING_RESET_VERIFICATION);
+                log.add(LogLine.info(now, null, "Awaiting reset verification: check the previous package on its slot ("
+                        + String.join(", ", advance.validationLinks()) + "), then complete to swap it back into "
+                        + "production, or cancel"));
+                return new Decision(awaiting, List.of(), null, log, List.of());
+            }
             return moveOn(snapshot, finished, snapshot.webApps(), List.of(), log, now);
         }
         WebAppState finished = snapshot.webApp(message.webApp()).orElseThrow().finished(stage, now);
@@ -351,6 +360,11 @@ public final class Transitions {
     private static Decision moveOn(DeploymentSnapshot snapshot, Deployment deployment, List<WebAppState> webApps,
                                    List<WebAppState> writes, List<LogLine> log, Instant now) {
         Stage next = deployment.stage().next();
+        if (next == Stage.RESET_SWAP && deployment.stage() == Stage.RESET_RESTORE_DATABASE
+                && deployment.resetVerification() != null) {
+            // a two-phase reset checks the previous code, on the restored database, before swapping it back
+            next = Stage.RESET_PREPARE;
+        }
         if (next == Stage.FINISHED) {
             DeploymentStatus end = deployment.stage() == Stage.COMPLETE_CLEANUP
                     ? DeploymentStatus.SUCCEEDED : DeploymentStatus.RESET;
@@ -453,6 +467,7 @@ public final class Transitions {
             case RESET_SWAP -> "swapping the previous package back";
             case RESET_CLEANUP -> "cleaning up after the reset";
             case FINISHED -> "finishing";
+            case RESET_PREPARE -> "warming the previous package for verification";
         };
     }
 

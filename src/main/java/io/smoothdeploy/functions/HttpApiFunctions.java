@@ -154,6 +154,15 @@ public class HttpApiFunctions {
                 body -> api.resetDeployment(id, body, request.getHeaders())));
     }
 
+    @FunctionName("CancelDeployment")
+    public HttpResponseMessage cancelDeployment(
+            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, authLevel = AuthorizationLevel.ANONYMOUS,
+                    route = "deployments/{id}/cancel") HttpRequestMessage<Optional<String>> request,
+            @BindingName("id") String id, ExecutionContext context) {
+        return respond(request, jsonBody(request, "/api/deployments/" + id + "/cancel",
+                body -> api.cancelDeployment(id, body, request.getHeaders())));
+    }
+
     /**
      * The API's OpenAPI document. ANONYMOUS and without a principal check on purpose: a spec is public, holds no
      * secret, and tools (and people) fetch it before signing in; every route it describes still needs a role.

@@ -123,6 +123,8 @@ final class EntityCodec {
     static final String P_PREVIEW_APPLIED_AT = "previewAppliedAt";
     static final String P_RETRY = "retry";
     static final String P_DELAY_MILLIS = "delayMillis";
+    /** A two-phase reset's record (JSON, see ResetVerification); absent for any other deployment. */
+    static final String P_RESET_VERIFICATION = "resetVerification";
     /** The id of the decision that last wrote a row: how a commit whose answer was lost is recognised. */
     static final String P_DECISION = "decision";
 
@@ -136,6 +138,8 @@ final class EntityCodec {
     private static final TypeReference<Map<Stage, WebAppState.StageTiming>> TIMINGS = new TypeReference<>() { };
     private static final TypeReference<Map<String, String>> PACKAGES = new TypeReference<>() { };
     private static final TypeReference<List<AuditEntry>> AUDIT = new TypeReference<>() { };
+    private static final TypeReference<io.smoothdeploy.engine.ResetVerification> RESET_VERIFICATION =
+            new TypeReference<>() { };
 
     /** Strictly increasing per JVM: orders log lines of different writes that carry the same time. */
     private static final AtomicLong LAST_WRITE_STAMP = new AtomicLong();
@@ -366,6 +370,9 @@ final class EntityCodec {
         put(entity, P_CLONE_WRITES_ACCEPTED, d.cloneWritesAccepted());
         put(entity, P_MAINTENANCE_PACKAGES, d.maintenancePackages().isEmpty() ? null : toJson(d.maintenancePackages()));
         put(entity, P_AUDIT, d.audit().isEmpty() ? null : toJson(d.audit()));
+        if (d.resetVerification() != null) {
+            put(entity, P_RESET_VERIFICATION, toJson(d.resetVerification()));
+        }
         if (d.cloneWriteCount() != null) {
             put(entity, P_CLONE_WRITES, d.cloneWriteCount().writes());
             put(entity, P_CLONE_WRITES_COUNTED_AT, time(d.cloneWriteCount().countedAt()));
@@ -410,6 +417,8 @@ final class EntityCodec {
                         : fromJson(string(e, P_MAINTENANCE_PACKAGES), PACKAGES, e),
                 listOrEmpty(e, P_AUDIT, AUDIT),
                 cloneWriteCount(e),
+                string(e, P_RESET_VERIFICATION) == null ? null
+                        : fromJson(string(e, P_RESET_VERIFICATION), RESET_VERIFICATION, e),
                 e.getETag());
     }
 

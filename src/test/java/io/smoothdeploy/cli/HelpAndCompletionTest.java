@@ -141,7 +141,8 @@ class HelpAndCompletionTest {
 
         // Assert
         assertEquals(DeployCli.USAGE, result.code(), result.toString());
-        assertTrue(result.err().contains("--until must be AwaitingVerification, Succeeded, Reset or terminal"),
+        assertTrue(result.err().contains("--until must be AwaitingVerification, Succeeded, Reset, terminal or"
+                        + " AwaitingResetVerification"),
                 result.toString());
         assertTrue(result.err().contains("Run 'deploy wait --help' for its options."), result.toString());
     }
@@ -194,7 +195,7 @@ class HelpAndCompletionTest {
         assertTrue(process.waitFor(30, TimeUnit.SECONDS), "bash ended");
 
         // Assert
-        assertEquals(List.of("wait", "support-bundle", "--follow", "AwaitingVerification Succeeded Reset terminal",
+        assertEquals(List.of("wait", "support-bundle", "--follow", "AwaitingVerification Succeeded Reset terminal AwaitingResetVerification",
                 "json text", "ReadOnly ReadWrite MaintenancePage"), out.lines().toList(), out);
     }
 

@@ -74,7 +74,9 @@ class RolesTest {
         COMPLETE_ACCEPTING_DATA_LOSS("Approver", 202, Fixture.AWAITING_VERIFICATION,
                 (api, f, h) -> api.completeDeployment(f.deployment, "{\"acceptDataLoss\":true}", h)),
         RESET("Approver", 202, Fixture.AWAITING_VERIFICATION,
-                (api, f, h) -> api.resetDeployment(f.deployment, "{\"rollbackDatabase\":false}", h));
+                (api, f, h) -> api.resetDeployment(f.deployment, "{\"rollbackDatabase\":false}", h)),
+        // allowed, it answers 409: the deployment awaits verification, not a two-phase reset's (TwoPhaseResetTest)
+        CANCEL("Approver", 409, Fixture.AWAITING_VERIFICATION, (api, f, h) -> api.cancelDeployment(f.deployment, null, h));
 
         /** True when an allowed call changes its fixture (so it needs one of its own). */
         boolean writes() {

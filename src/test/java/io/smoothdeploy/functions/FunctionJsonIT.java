@@ -116,6 +116,7 @@ class FunctionJsonIT {
             http("GetSupportBundle", "getSupportBundle", "GET", "deployments/{id}/support-bundle"),
             http("CompleteDeployment", "completeDeployment", "POST", "deployments/{id}/complete"),
             http("ResetDeployment", "resetDeployment", "POST", "deployments/{id}/reset"),
+            http("CancelDeployment", "cancelDeployment", "POST", "deployments/{id}/cancel"),
             // The OpenAPI document is public: ANONYMOUS like every route, and with no role check in code.
             http("GetOpenApi", "getOpenApi", "GET", "openapi.json", "ANONYMOUS"),
             serviceBus("CloneDb", "cloneDb", "CloneDbQueue"),

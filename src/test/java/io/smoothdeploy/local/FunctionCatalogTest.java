@@ -168,6 +168,7 @@ class FunctionCatalogTest {
                 "GET /api/deployments/{id}/support-bundle",
                 "POST /api/deployments/{id}/complete",
                 "POST /api/deployments/{id}/reset",
+                "POST /api/deployments/{id}/cancel",
                 "GET /api/openapi.json"), routes);
         Set<String> queues = functions.stream().filter(f -> f.kind() == TriggerKind.SERVICE_BUS_QUEUE)
                 .map(FunctionInfo::queueName).collect(Collectors.toSet());

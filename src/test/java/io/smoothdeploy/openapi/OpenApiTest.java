@@ -158,6 +158,28 @@ class OpenApiTest {
         expect(host.get("/deployments/" + resumedId), 200);
         expect(host.get("/deployments/" + resumedId + "/timeline"), 200);
 
+        // A two-phase reset cancelled back to verification, then reset; one of a failed run, which cannot be cancelled.
+        String twoPhaseId = RecordingHost.json(expect(host.post("/deployments",
+                RecordingHost.startBody("prod", NEW_PACKAGE, "ReadOnly", null)), 202)).get("id").asText();
+        host.runQueues();
+        expect(host.post("/deployments/" + twoPhaseId + "/cancel", null), 409); // action-not-allowed
+        expect(host.post("/deployments/" + twoPhaseId + "/reset", "{\"validateBeforeSwap\":true}"), 202);
+        host.runQueues();
+        expect(host.get("/deployments/" + twoPhaseId), 200);
+        expect(host.post("/deployments/" + twoPhaseId + "/cancel", "{}"), 202);
+        expect(host.post("/deployments/" + twoPhaseId + "/reset", null), 202);
+        host.runQueues();
+        host.cloud.failNext("deployPackage", "cms-prod/staging", 1, new CloudException("Conflict", "busy", false));
+        String failedTwoPhaseId = RecordingHost.json(expect(host.post("/deployments",
+                RecordingHost.startBody("prod", NEW_PACKAGE, "ReadOnly", null)), 202)).get("id").asText();
+        host.runQueues();
+        expect(host.post("/deployments/" + failedTwoPhaseId + "/reset", "{\"validateBeforeSwap\":true}"), 202);
+        host.runQueues();
+        expect(host.post("/deployments/" + failedTwoPhaseId + "/cancel", null), 409); // reset-not-cancellable
+        expect(host.post("/deployments/" + failedTwoPhaseId + "/complete", null), 202);
+        host.runQueues();
+        expect(host.get("/deployments/" + failedTwoPhaseId), 200);
+
         // Bad requests.
         String env = RecordingHost.environmentBody(true, true);
         expect(host.put("/environments/Prod", env), 400);
@@ -286,7 +308,8 @@ class OpenApiTest {
                         "POST /deployments/plan",
                         "GET /deployments/{id}", "GET /deployments/{id}/log", "GET /deployments/{id}/diagnosis",
                         "GET /deployments/{id}/timeline", "GET /deployments/{id}/support-bundle",
-                        "POST /deployments/{id}/complete", "POST /deployments/{id}/reset", "GET /openapi.json"),
+                        "POST /deployments/{id}/complete", "POST /deployments/{id}/reset",
+                        "POST /deployments/{id}/cancel", "GET /openapi.json"),
                 functions.stream().map(OpenApiChecks.HttpFunction::key).collect(Collectors.toSet()),
                 "the reflection found the functions");
         assertEquals(List.of(), OpenApiChecks.routeMismatches(doc, functions));
@@ -430,7 +453,7 @@ class OpenApiTest {
         ObjectNode broken = doc.deepCopy();
         ObjectNode paths = (ObjectNode) broken.get("paths");
         paths.remove("/deployments/{id}/log");
-        paths.set("/deployments/{id}/cancel", paths.get("/deployments/{id}/complete").deepCopy());
+        paths.set("/deployments/{id}/pause", paths.get("/deployments/{id}/complete").deepCopy());
         ((ObjectNode) paths.get("/openapi.json").get("get")).remove("security");
 
         List<String> problems = OpenApiChecks.routeMismatches(broken, OpenApiChecks.httpFunctions());
@@ -438,7 +461,7 @@ class OpenApiTest {
         assertEquals(List.of(
                 "GET /deployments/{id}/log is served by function GetDeploymentLog but is not in the OpenAPI document",
                 "GET /openapi.json: it needs a signed-in caller but does not document 401, 403 and x-required-role",
-                "POST /deployments/{id}/cancel is in the OpenAPI document but no function serves it"), problems);
+                "POST /deployments/{id}/pause is in the OpenAPI document but no function serves it"), problems);
     }
 
     @Test

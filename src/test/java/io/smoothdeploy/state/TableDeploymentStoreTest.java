@@ -766,6 +766,25 @@ class TableDeploymentStoreTest {
     }
 
     @Test
+    void aTwoPhaseResetsRecordRoundTripsAndARowWithoutOneReadsAsNone() {
+        // Arrange
+        DeploymentSnapshot read = started("rv");
+        io.smoothdeploy.engine.ResetVerification verification = new io.smoothdeploy.engine.ResetVerification(
+                DeploymentStatus.AWAITING_VERIFICATION, List.of("https://cms-staging.example/", "https://b.example/"));
+
+        // Act
+        store.commit(new Decision(read.deployment().withResetVerification(verification), List.of(), null, List.of(),
+                List.of()));
+        Deployment stored = store.load("rv").orElseThrow().deployment();
+        store.commit(new Decision(stored.withResetVerification(null), List.of(), null, List.of(), List.of()));
+
+        // Assert
+        assertEquals(verification, stored.resetVerification());
+        assertNull(read.deployment().resetVerification());
+        assertNull(store.load("rv").orElseThrow().deployment().resetVerification());
+    }
+
+    @Test
     void anOversizedLogMessageIsCutShortInsteadOfFailingTheWrite() {
         // Arrange
         DeploymentSnapshot read = started("l4");

@@ -50,6 +50,7 @@ public final class StepCatalog implements Steps {
         steps.put(Stage.COMPLETE_CLEANUP, complete);
         steps.put(Stage.RESET_RESTORE_DATABASE, reset);
         steps.put(Stage.RESET_SWAP, reset);
+        steps.put(Stage.RESET_PREPARE, reset);
         steps.put(Stage.RESET_CLEANUP, reset);
     }
 

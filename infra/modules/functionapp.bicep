@@ -172,6 +172,9 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       PackageDownloadMaxMegabytes: '1024'
       PackageDownloadMaxSeconds: '300'
 
+      // RetentionPurge: the timer removes finished deployments and their logs older than this many days (1 or more).
+      DeploymentRetentionDays: '90'
+
       // The Functions host refuses a request body over this many bytes with 413 before the function runs
       // (azure-functions-host#7204 added the setting; its default is about 100 MB). The same limit as the API's
       // own check, HttpApi.MAX_BODY_BYTES (256 KiB), so a huge body never reaches the worker's memory.

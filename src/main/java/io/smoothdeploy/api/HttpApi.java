@@ -419,10 +419,25 @@ public final class HttpApi {
     }
 
     public ApiResponse getDeploymentLog(String id, Map<String, String> headers) {
+        return getDeploymentLog(id, Map.of(), headers);
+    }
+
+    /**
+     * The deployment's log, oldest first: the whole of it, or with {@code since} and/or {@code limit} a page (see
+     * {@link LogQuery}); either way the answer's {@code next} is the {@code since} of the lines after it.
+     */
+    public ApiResponse getDeploymentLog(String id, Map<String, String> query, Map<String, String> headers) {
         return answer("/api/deployments/" + id + "/log", () -> {
             authorize(headers, Operation.GET_LOG, null);
+            checkDeploymentId(id);
+            LogQuery parsed = LogQuery.parse(query);
             snapshot(id);
-            return json(200, Views.log(id, store.readLog(id)), Map.of());
+            if (parsed.whole()) {
+                List<LogLine> log = store.readLog(id);
+                return json(200, Views.log(id, io.smoothdeploy.state.LogPage.of(log, null, Math.max(1, log.size()))),
+                        Map.of());
+            }
+            return json(200, Views.log(id, store.readLog(id, parsed.since(), parsed.limit())), Map.of());
         });
     }
 
@@ -475,17 +490,21 @@ public final class HttpApi {
             checkDeploymentId(id);
             JsonNode request = objectBody(body, false);
             Fields fields = new Fields();
-            fields.onlyKnown(request, "", Set.of("rollbackDatabase"));
+            fields.onlyKnown(request, "", Set.of("rollbackDatabase", "validateBeforeSwap"));
             Boolean rollback = fields.optionalBoolean(request, "", "rollbackDatabase");
+            Boolean validate = fields.optionalBoolean(request, "", "validateBeforeSwap");
             fields.throwIfAny();
-            return operated(service.reset(id, Boolean.TRUE.equals(rollback),
+            return operated(service.reset(id, Boolean.TRUE.equals(rollback), Boolean.TRUE.equals(validate),
                     environment -> authorize(headers, Operation.RESET_DEPLOYMENT, environment).actor()), "reset", id);
         });
     }
 
     /**
-     * Cancel a running deployment: the same role and approver rules as Reset, since it ends the same way. Body
-     * {@code {"rollbackDatabase": bool, "reason": "..."}}, both optional.
+     * {@code POST /deployments/{id}/cancel}: the same role and approver rules as Reset. Body
+     * {@code {"rollbackDatabase": bool, "reason": "..."}}, both optional. The service dispatches on the status: an
+     * InProgress run is cancelled and undone; a two-phase reset awaiting its verification goes back to
+     * AwaitingVerification, or is refused 409 {@code reset-not-cancellable} saying why; any other status is answered
+     * 409 with the actions it allows.
      */
     public ApiResponse cancelDeployment(String id, String body, Map<String, String> headers) {
         return answer("/api/deployments/" + id + "/cancel", () -> {
@@ -498,8 +517,14 @@ public final class HttpApi {
             String reason = fields.optionalText(request, "", "reason", CANCEL_REASON,
                     "why the deployment is cancelled: 1 to 500 characters on one line");
             fields.throwIfAny();
-            return operated(service.cancel(id, Boolean.TRUE.equals(rollback), reason,
-                    environment -> authorize(headers, Operation.CANCEL_DEPLOYMENT, environment).actor()), "cancel", id);
+            CommandResult result = service.cancel(id, Boolean.TRUE.equals(rollback), reason,
+                    environment -> authorize(headers, Operation.CANCEL_DEPLOYMENT, environment).actor());
+            if (result instanceof CommandResult.CannotCancel cannot) {
+                throw Problem.conflict("reset-not-cancellable", "The reset cannot go back to verification",
+                        cannot.detail(), "status", Map.of("deploymentStatus", cannot.deployment().status().wireName(),
+                                "allowedActions", List.of("complete")));
+            }
+            return operated(result, "cancel", id);
         });
     }
 

@@ -20,7 +20,7 @@ public enum Operation {
     COMPLETE_DEPLOYMENT(Role.APPROVER, "complete a deployment"),
     ACCEPT_DATA_LOSS(Role.APPROVER, "accept data loss"),
     RESET_DEPLOYMENT(Role.APPROVER, "reset a deployment"),
-    CANCEL_DEPLOYMENT(Role.APPROVER, "cancel a deployment"),
+    CANCEL_DEPLOYMENT(Role.APPROVER, "cancel a deployment, or a reset before its swap back"),
     ROLLBACK_DEPLOYMENT(Role.APPROVER, "roll back a deployment that went live");
 
     private final Role needs;

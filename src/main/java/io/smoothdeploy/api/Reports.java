@@ -102,7 +102,8 @@ final class Reports {
         deployment.timings().forEach((stage, t) -> entries.add(new Entry(stage, null, t.startedAt(), t.endedAt(),
                 t.attempts(), "Succeeded", null)));
         Optional<DeploymentError> deploymentError = lastError(deployment, null);
-        boolean running = !deployment.status().isTerminal() && deployment.status() != DeploymentStatus.AWAITING_VERIFICATION;
+        boolean running = !deployment.status().isTerminal() && deployment.status() != DeploymentStatus.AWAITING_VERIFICATION
+                && deployment.status() != DeploymentStatus.AWAITING_RESET_VERIFICATION;
         if (deployment.stage() != Stage.FINISHED && !deployment.stage().isPerWebApp()
                 && !deployment.timings().containsKey(deployment.stage())) {
             boolean failedHere = deployment.status() == DeploymentStatus.FAILED && deploymentError

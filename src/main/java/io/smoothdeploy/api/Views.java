@@ -372,6 +372,14 @@ final class Views {
         return node;
     }
 
+    /** A page of the log, with the {@code since} of the lines after it and whether they are there already. */
+    static ObjectNode log(String deploymentId, io.smoothdeploy.state.LogPage page) {
+        ObjectNode body = log(deploymentId, page.lines());
+        body.put("next", page.next() == null ? null : page.next().toString());
+        body.put("more", page.more());
+        return body;
+    }
+
     static ObjectNode log(String deploymentId, List<LogLine> lines) {
         ObjectNode body = Json.mapper().createObjectNode();
         body.put("deploymentId", deploymentId);

@@ -36,6 +36,8 @@ public final class AzureComposition {
     /** The package download caps (HttpPackageDigest.Limits), defaults when unset. */
     static final String PACKAGE_MAX_MEGABYTES = "PackageDownloadMaxMegabytes";
     static final String PACKAGE_MAX_SECONDS = "PackageDownloadMaxSeconds";
+    /** How many days deployments and their logs are kept (RetentionPurge); 90 when unset, 0 or less refused. */
+    static final String RETENTION_DAYS = io.smoothdeploy.engine.RetentionPurge.SETTING;
 
     private AzureComposition() {
     }
@@ -43,6 +45,8 @@ public final class AzureComposition {
     /** @throws IllegalStateException naming the first setting that is missing */
     public static Orchestrator build(Map<String, String> settings) {
         Clock clock = Clock.systemUTC();
+        // Checked first: a retention of 0 days would purge every finished deployment at the timer's next tick.
+        Duration retention = io.smoothdeploy.engine.RetentionPurge.fromSetting(value(settings, RETENTION_DAYS));
         TableDeploymentStore store = TableDeploymentStore.create(tables(settings),
                 settings.getOrDefault("StateTableName", TableDeploymentStore.DEFAULT_STATE_TABLE),
                 settings.getOrDefault("DeploymentIndexTableName", TableDeploymentStore.DEFAULT_INDEX_TABLE));
@@ -62,7 +66,7 @@ public final class AzureComposition {
                 packages, new HttpSmokeProber(), new JdbcDatabaseActivity(credential));
         String publicApiBase = PublicApiBase.fromSettings(settings);
         return Wiring.orchestrator(ports, outbound, clock, Pacing.DEFAULT, null, Authentication.fromSettings(settings),
-                () -> publicApiBase);
+                () -> publicApiBase, retention);
     }
 
     private static TableServiceClient tables(Map<String, String> settings) {

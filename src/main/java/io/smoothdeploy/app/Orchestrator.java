@@ -1,6 +1,7 @@
 package io.smoothdeploy.app;
 
 import io.smoothdeploy.api.HttpApi;
+import io.smoothdeploy.engine.RetentionPurge;
 import io.smoothdeploy.engine.StaleMaintenanceMonitor;
 import io.smoothdeploy.engine.StepRunner;
 import io.smoothdeploy.messaging.StepMessageCodec;
@@ -13,7 +14,14 @@ import io.smoothdeploy.messaging.StepMessageCodec;
  * @param stepRunner runs one step message through its step
  * @param codec      step messages on the wire
  * @param staleMonitor the stale-maintenance timer's work
+ * @param retention  the timer's other work: purging old deployments and their logs
  */
 public record Orchestrator(HttpApi httpApi, StepRunner stepRunner, StepMessageCodec codec,
-                           StaleMaintenanceMonitor staleMonitor) {
+                           StaleMaintenanceMonitor staleMonitor, RetentionPurge retention) {
+
+    /** Without the timer's work: for tests of the HTTP and queue function classes only. */
+    public Orchestrator(HttpApi httpApi, StepRunner stepRunner, StepMessageCodec codec,
+                        StaleMaintenanceMonitor staleMonitor) {
+        this(httpApi, stepRunner, codec, staleMonitor, null);
+    }
 }

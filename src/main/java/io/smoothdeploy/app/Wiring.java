@@ -8,6 +8,7 @@ import io.smoothdeploy.cloud.PackageDigest;
 import io.smoothdeploy.cloud.SqlCloud;
 import io.smoothdeploy.engine.DeploymentIds;
 import io.smoothdeploy.engine.DeploymentService;
+import io.smoothdeploy.engine.RetentionPurge;
 import io.smoothdeploy.engine.StaleMaintenanceMonitor;
 import io.smoothdeploy.engine.StatusNotifications;
 import io.smoothdeploy.engine.StepRunner;
@@ -43,6 +44,14 @@ public final class Wiring {
     public static Orchestrator orchestrator(Ports ports, GuardedHttp outbound, Clock clock, Pacing pacing,
                                             Supplier<String> ids, Authentication authentication,
                                             Supplier<String> publicApiBase) {
+        return orchestrator(ports, outbound, clock, pacing, ids, authentication, publicApiBase,
+                java.time.Duration.ofDays(RetentionPurge.DEFAULT_DAYS));
+    }
+
+    /** The same, keeping deployments and their logs for {@code retention} ({@link RetentionPurge#fromSetting}). */
+    public static Orchestrator orchestrator(Ports ports, GuardedHttp outbound, Clock clock, Pacing pacing,
+                                            Supplier<String> ids, Authentication authentication,
+                                            Supplier<String> publicApiBase, java.time.Duration retention) {
         Supplier<String> deploymentIds = ids == null ? new DeploymentIds(clock) : ids;
         StatusNotifications notifications = new StatusNotifications(ports.store(), ports.notifier(), clock);
         DeploymentService service = new DeploymentService(ports.store(), ports.queue(), clock, deploymentIds,
@@ -55,7 +64,7 @@ public final class Wiring {
                 new io.smoothdeploy.engine.RollbackWindowCloser(ports.store(), ports.appService()));
         return new Orchestrator(new HttpApi(service, ports.store(), clock, outbound, authentication, publicApiBase,
                 new StartPlanner(service, ports.appService(), ports.sql())),
-                runner, new StepMessageCodec(), monitor);
+                runner, new StepMessageCodec(), monitor, new RetentionPurge(ports.store(), clock, retention));
     }
 
     /** The adapters the engine talks to. */

@@ -7,7 +7,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code complete} ({@code POST /deployments/{id}/complete}), {@code reset}
- * ({@code POST /deployments/{id}/reset} with {@code {"rollbackDatabase": bool}}), {@code cancel}
+ * ({@code POST /deployments/{id}/reset} with {@code {"rollbackDatabase": bool}}, and {@code "validateBeforeSwap": true}
+ * for a two-phase reset, which {@code complete} then finishes), {@code cancel}
  * ({@code POST /deployments/{id}/cancel} with {@code {"rollbackDatabase": bool, "reason": "..."}}) and
  * {@code rollback} ({@code POST /deployments/{id}/rollback}, within the rollback window after going live). Exit 0
  * once the API has accepted the action; follow it with {@code wait}. A Complete refused because writes reached the temporary
@@ -27,6 +28,8 @@ abstract class ActionCommand extends DeploymentCommand {
                 "                [--output json|text] [--api URL] [--audience AUD | --key KEY]"},
             description = {"", "Goes live: the new code moves into production on the real database (the deployment"
                     + " must be AwaitingVerification). Follow it with: deploy wait --id D --until Succeeded.",
+                "On a deployment AwaitingResetVerification it finishes the reset instead: the old code is swapped"
+                        + " back (follow it with --until Reset).",
                 "In ReadWrite mode, when writes reached the temporary database, it is held (exit 5) unless"
                         + " --accept-data-loss: you (the signed-in caller, who needs the Approver role) are"
                         + " recorded as who accepted losing them.", ""},
@@ -76,6 +79,10 @@ abstract class ActionCommand extends DeploymentCommand {
                 }
                 throw e;
             }
+            if ("Resetting".equals(DeploymentText.status(deployment))) {
+                // a two-phase reset's second half: the old code is swapped back
+                return accepted(context, id, deployment, "Complete of the reset", "Reset");
+            }
             return accepted(context, id, deployment, "Complete"
                     + (acceptDataLoss ? " (data loss accepted" + (acceptedBy == null ? "" : " for " + acceptedBy.trim())
                     + ")" : ""), "Succeeded");
@@ -84,10 +91,14 @@ abstract class ActionCommand extends DeploymentCommand {
 
     /** {@code reset}. */
     @CommandLine.Command(name = "reset", sortOptions = false,
-            customSynopsis = {"deploy reset --id D [--rollback-database] [--output json|text]",
+            customSynopsis = {"deploy reset --id D [--rollback-database] [--validate-before-swap] [--output json|text]",
                 "             [--api URL] [--audience AUD | --key KEY]"},
             description = {"", "Rolls back, from AwaitingVerification or Failed: the old code goes back into"
-                    + " production. Follow it with: deploy wait --id D --until Reset.", ""},
+                    + " production. Follow it with: deploy wait --id D --until Reset.",
+                "--validate-before-swap stops before the swap back, at AwaitingResetVerification, with validation"
+                        + " links to the old code on its slot (on the production database); check it, then run"
+                        + " deploy complete --id D to swap it back (or POST /api/deployments/D/cancel to return to"
+                        + " AwaitingVerification when nothing was restored).", ""},
             footer = {"", "Exit codes: 0 accepted, 2 usage error, 3 the API refused it."})
     static final class Reset extends ActionCommand {
 
@@ -95,11 +106,28 @@ abstract class ActionCommand extends DeploymentCommand {
                 description = "First restores the database to the moment the deployment started.")
         boolean rollbackDatabase;
 
+        @Option(names = "--validate-before-swap", order = 3,
+                description = "Stops at AwaitingResetVerification, the old code warm on its slot, until complete.")
+        boolean validateBeforeSwap;
+
         @Override
         int run(Context context) throws UsageException, ApiException, InterruptedException {
             String id = id();
-            String body = Json.mapper().createObjectNode().put("rollbackDatabase", rollbackDatabase).toString();
-            JsonNode deployment = context.api().post(DeploymentId.path(id, "/reset"), body).body();
+            com.fasterxml.jackson.databind.node.ObjectNode request = Json.mapper().createObjectNode()
+                    .put("rollbackDatabase", rollbackDatabase);
+            if (validateBeforeSwap) {
+                request.put("validateBeforeSwap", true);
+            }
+            JsonNode deployment = context.api().post(DeploymentId.path(id, "/reset"), request.toString()).body();
+            if (validateBeforeSwap) {
+                context.console().say("Reset accepted: deployment " + id + " is " + DeploymentText.status(deployment)
+                        + "; it stops at AwaitingResetVerification with links to the old code (deploy status --id "
+                        + id + "), then: deploy complete --id " + id);
+                if (context.console().json()) {
+                    context.console().printJson(DeploymentText.redacted(deployment));
+                }
+                return DeployCli.OK;
+            }
             return accepted(context, id, deployment,
                     "Reset" + (rollbackDatabase ? " (restoring the database first)" : ""), "Reset");
         }

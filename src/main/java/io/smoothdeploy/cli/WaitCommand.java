@@ -44,6 +44,8 @@ final class WaitCommand extends DeploymentCommand {
         RESET("Reset"),
         CANCELLED("Cancelled"),
         ROLLED_BACK("RolledBack"),
+        /** A two-phase reset waiting for its check (or past it: Reset). */
+        AWAITING_RESET_VERIFICATION("AwaitingResetVerification"),
         TERMINAL("terminal");
 
         private final String wireName;
@@ -58,8 +60,8 @@ final class WaitCommand extends DeploymentCommand {
                     return until;
                 }
             }
-            throw new UsageException("--until must be AwaitingVerification, Succeeded, Reset, Cancelled, RolledBack"
-                    + " or terminal, not '" + text + "'");
+            throw new UsageException("--until must be AwaitingVerification, Succeeded, Reset, Cancelled, RolledBack,"
+                    + " AwaitingResetVerification or terminal, not '" + text + "'");
         }
 
         /** The exit code for a deployment in {@code status}, or null to keep waiting. */
@@ -81,6 +83,11 @@ final class WaitCommand extends DeploymentCommand {
                     return ended ? (status.equals("Cancelled") ? DeployCli.OK : DeployCli.DEPLOYMENT_FAILED) : null;
                 case ROLLED_BACK:
                     return ended ? (status.equals("RolledBack") ? DeployCli.OK : DeployCli.DEPLOYMENT_FAILED) : null;
+                case AWAITING_RESET_VERIFICATION:
+                    if (status.equals("AwaitingResetVerification") || status.equals("Reset")) {
+                        return DeployCli.OK;
+                    }
+                    return ended ? DeployCli.DEPLOYMENT_FAILED : null;
                 default:
                     return ended ? (status.equals("Failed") ? DeployCli.DEPLOYMENT_FAILED : DeployCli.OK) : null;
             }
@@ -88,7 +95,8 @@ final class WaitCommand extends DeploymentCommand {
     }
 
     @Option(names = "--until", paramLabel = "STATUS", order = 2, completionCandidates = UntilNames.class,
-            description = "AwaitingVerification, Succeeded (the default), Reset, Cancelled, RolledBack or terminal.")
+            description = "AwaitingVerification, Succeeded (the default), Reset, Cancelled, RolledBack,"
+                    + " AwaitingResetVerification or terminal.")
     String until;
 
     @Option(names = "--timeout", paramLabel = "DURATION", order = 3,

@@ -20,4 +20,5 @@ public record AuditEntry(String action, Actor actor, Instant at) {
     public static final String RESET = "reset";
     public static final String CANCEL = "cancel";
     public static final String ROLLBACK = "rollback";
+    public static final String CANCEL_RESET_VERIFICATION = "cancel-reset-verification";
 }

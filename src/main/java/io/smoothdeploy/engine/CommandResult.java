@@ -50,4 +50,8 @@ public sealed interface CommandResult {
     /** The request is valid alone but does not fit the environment (for example a mode it cannot run). */
     record Invalid(String field, String detail) implements CommandResult {
     }
+
+    /** A two-phase reset that cannot go back to verification, and why (see {@link Commands#cancelRefusal}). */
+    record CannotCancel(Deployment deployment, String detail) implements CommandResult {
+    }
 }

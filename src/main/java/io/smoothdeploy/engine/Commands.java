@@ -184,6 +184,83 @@ public final class Commands {
 
     /** The same, recording who asked (null for none). */
     public static Decision reset(DeploymentSnapshot snapshot, boolean rollbackDatabase, Instant now, Actor actor) {
+        return reset(snapshot, rollbackDatabase, false, now, actor);
+    }
+
+    /**
+     * The same; with {@code validateBeforeSwap} a two-phase reset: after the restore (when asked) it stops at
+     * AwaitingResetVerification with the previous code warm on its slot ({@link Stage#RESET_PREPARE}), and
+     * {@link #completeReset} swaps it back.
+     */
+    public static Decision reset(DeploymentSnapshot snapshot, boolean rollbackDatabase, boolean validateBeforeSwap,
+                                 Instant now, Actor actor) {
+        Decision plain = plainReset(snapshot, rollbackDatabase, now, actor);
+        if (!validateBeforeSwap) {
+            return plain;
+        }
+        Deployment before = snapshot.deployment();
+        Deployment resetting = plain.deployment().withResetVerification(
+                new ResetVerification(before.status(), before.validationLinks()));
+        if (resetting.stage() == Stage.RESET_SWAP) {
+            resetting = resetting.atStage(Stage.RESET_PREPARE);
+        }
+        List<LogLine> log = new ArrayList<>(plain.log());
+        log.add(LogLine.info(now, null, "Validate before swap: the previous package is warmed on its slot"
+                + (resetting.stage() == Stage.RESET_RESTORE_DATABASE ? ", on the restored database," : "")
+                + " and waits there to be checked; complete swaps it back, cancel returns to "
+                + before.status().wireName()));
+        return new Decision(resetting, List.of(), plain.environment(), log,
+                Transitions.firstMessages(resetting, snapshot.webApps()));
+    }
+
+    /** The second half of a two-phase reset: the previous code, checked, is swapped back into production. */
+    public static Decision completeReset(DeploymentSnapshot snapshot, Instant now, Actor actor) {
+        Deployment swapping = audited(snapshot.deployment().withStatus(DeploymentStatus.RESETTING)
+                .atStage(Stage.RESET_SWAP).nextRound().touchedAt(now), AuditEntry.COMPLETE, actor, now);
+        LogLine line = LogLine.info(now, null, "Reset verified" + by(actor)
+                + ": swapping the previous package back into production");
+        return new Decision(swapping, List.of(), null, List.of(line),
+                Transitions.firstMessages(swapping, snapshot.webApps()));
+    }
+
+    /**
+     * Why a two-phase reset cannot be cancelled back to where it was asked, or empty when it can: nothing was restored
+     * (a restored production database holds the old data; going back to verification would put the new release's
+     * check on it), and it was asked while awaiting verification (a failed run has nothing to go back to).
+     */
+    public static Optional<String> cancelRefusal(Deployment deployment) {
+        ResetVerification verification = deployment.resetVerification();
+        if (deployment.rollbackDatabase() || deployment.timings().containsKey(Stage.RESET_RESTORE_DATABASE)) {
+            return Optional.of("Deployment " + deployment.id() + " restored the production database to "
+                    + deployment.lineageStartedAt() + " for this reset, so the new release's checks would no longer"
+                    + " run on the database it migrated; the reset cannot be undone: complete it (POST /api/deployments/"
+                    + deployment.id() + "/complete) to swap the previous package back");
+        }
+        if (verification == null || verification.askedFrom() != DeploymentStatus.AWAITING_VERIFICATION) {
+            return Optional.of("Deployment " + deployment.id() + " was reset from "
+                    + (verification == null ? "another status" : verification.askedFrom().wireName())
+                    + ", not from AwaitingVerification, so there is nothing to go back to: complete the reset (POST "
+                    + "/api/deployments/" + deployment.id() + "/complete)");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Cancels a two-phase reset whose database was not restored: back to AwaitingVerification, with the new release's
+     * validation links; the previous code stays warm on its slot, as it was. Check {@link #cancelRefusal} first.
+     */
+    public static Decision cancelResetVerification(DeploymentSnapshot snapshot, Instant now, Actor actor) {
+        Deployment deployment = snapshot.deployment();
+        Deployment back = audited(deployment.withStatus(DeploymentStatus.AWAITING_VERIFICATION)
+                .atStage(Stage.AWAIT_VERIFICATION).withValidationLinks(deployment.resetVerification().stagingLinks())
+                .withResetVerification(null).touchedAt(now), AuditEntry.CANCEL_RESET_VERIFICATION, actor, now);
+        LogLine line = LogLine.info(now, null, "Reset cancelled" + by(actor) + " before the swap back: awaiting "
+                + "verification of the new package again; complete or reset");
+        return new Decision(back, List.of(), null, List.of(line), List.of());
+    }
+
+    private static Decision plainReset(DeploymentSnapshot snapshot, boolean rollbackDatabase, Instant now,
+                                       Actor actor) {
         // A database restored by an earlier attempt of this reset is not restored again: that would throw away
         // what was written to it since. The state records the restore (its stage timing) once it is done.
         boolean restoredAlready = snapshot.deployment().timings().containsKey(Stage.RESET_RESTORE_DATABASE);
@@ -283,7 +360,10 @@ public final class Commands {
                 || ("reset".equals(action) && deployment.status() == DeploymentStatus.RESETTING)
                 || ("cancel".equals(action) && (deployment.status() == DeploymentStatus.CANCELLING
                 || deployment.status() == DeploymentStatus.CANCELLED))
-                || ("rollback".equals(action) && deployment.status() == DeploymentStatus.ROLLING_BACK);
+                || ("rollback".equals(action) && deployment.status() == DeploymentStatus.ROLLING_BACK)
+                || ("complete".equals(action) && deployment.status() == DeploymentStatus.RESETTING
+                && deployment.resetVerification() != null && deployment.stage() != Stage.RESET_PREPARE
+                && deployment.stage() != Stage.RESET_RESTORE_DATABASE);
     }
 
     /** Which actions a deployment in this status allows, for a 409 answer. */

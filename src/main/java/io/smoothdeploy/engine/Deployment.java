@@ -58,6 +58,8 @@ import java.util.Map;
  *                         {@code packageSha256} hold it; with a map both are null). A web app the start gave none
  *                         keeps production's package: its entry is {@link WebAppPackage#kept()}, named by the package
  *                         check before anything changed (absent until then). See {@link #packageFor}
+ * @param resetVerification for a two-phase reset ({@code validateBeforeSwap}): where it was asked from and the links
+ *                         then; null for a reset that swaps straight back, and before any reset
  * @param etag             the store's version of this row
  */
 public record Deployment(
@@ -94,6 +96,7 @@ public record Deployment(
         String cancelReason,
         RollbackWindow rollbackWindow,
         Map<String, WebAppPackage> packages,
+        ResetVerification resetVerification,
         String etag) {
 
     /** {@link #cloneWritesAccepted} when a person accepted losing writes that could not be counted. */
@@ -262,8 +265,8 @@ public record Deployment(
     }
 
     /**
-     * A deployment that was not cancelled, kept no rollback window and gives one package to every web app (as rows
-     * written before any of these was kept read).
+     * A deployment that was not cancelled, kept no rollback window, gives one package to every web app and is not in
+     * a two-phase reset (as rows written before any of these was kept read).
      */
     public Deployment(String id, String environment, DeploymentStatus status, Stage stage, int checks,
                       DeploymentMode mode, String packageUri, String packageSha256, String idempotencyKey,
@@ -277,7 +280,7 @@ public record Deployment(
         this(id, environment, status, stage, checks, mode, packageUri, packageSha256, idempotencyKey, createdAt,
                 updatedAt, stageStartedAt, rollbackDatabase, errors, warnings, validationLinks, lineageId, resumedFrom,
                 lineageStartedAt, round, staleEpisode, commitId, pipelineRunUrl, packageVerifiedAt, smokeChecks,
-                timings, cloneWritesAccepted, maintenancePackages, audit, cloneWriteCount, null, null, Map.of(), etag);
+                timings, cloneWritesAccepted, maintenancePackages, audit, cloneWriteCount, null, null, Map.of(), null, etag);
     }
 
     /** The same deployment with the reason its canceller gave (see {@link #cancelReason}). */
@@ -463,6 +466,13 @@ public record Deployment(
         return next.build();
     }
 
+    /** The same deployment in (or, with null, out of) a two-phase reset. */
+    public Deployment withResetVerification(ResetVerification value) {
+        Copy next = copy();
+        next.resetVerification = value;
+        return next.build();
+    }
+
     private Copy copy() {
         return new Copy(this);
     }
@@ -495,6 +505,7 @@ public record Deployment(
         private String cancelReason;
         private RollbackWindow rollbackWindow;
         private Map<String, WebAppPackage> packages;
+        private ResetVerification resetVerification;
 
         Copy(Deployment from) {
             this.from = from;
@@ -523,6 +534,7 @@ public record Deployment(
             this.cancelReason = from.cancelReason;
             this.rollbackWindow = from.rollbackWindow;
             this.packages = from.packages;
+            this.resetVerification = from.resetVerification;
         }
 
         Copy status(DeploymentStatus value) {
@@ -571,8 +583,7 @@ public record Deployment(
                     rollbackDatabase, errors, warnings, validationLinks, from.lineageId, from.resumedFrom,
                     from.lineageStartedAt, round, staleEpisode, commitId, pipelineRunUrl, packageVerifiedAt,
                     smokeChecks, timings, cloneWritesAccepted, maintenancePackages, audit, cloneWriteCount, cancelReason,
-                    rollbackWindow, packages,
-                    from.etag);
+                    rollbackWindow, packages, resetVerification, from.etag);
         }
     }
 }

@@ -369,6 +369,10 @@ public final class DeploymentService {
                 snapshot -> {
             Actor actor = asker.get();
             Instant now = clock.instant();
+            if (snapshot.deployment().status() == DeploymentStatus.AWAITING_RESET_VERIFICATION) {
+                // a two-phase reset, checked: the previous code is swapped back (nothing goes live, no data is lost)
+                return Verdict.of(Commands.completeReset(snapshot, now, actor));
+            }
             Decision decision = Commands.complete(snapshot, now, 0, actor);
             if (snapshot.deployment().mode() != DeploymentMode.READ_WRITE) {
                 return Verdict.of(decision);
@@ -454,9 +458,34 @@ public final class DeploymentService {
     /** The same, with who asks decided on the deployment's environment, as {@link #complete} does. */
     public CommandResult reset(String deploymentId, boolean rollbackDatabase,
                                java.util.function.Function<EnvironmentConfig, Actor> actorFor) {
+        return reset(deploymentId, rollbackDatabase, false, actorFor);
+    }
+
+    /** The same; with {@code validateBeforeSwap} a two-phase reset ({@link Commands#reset(DeploymentSnapshot, boolean, boolean, Instant, Actor)}). */
+    public CommandResult reset(String deploymentId, boolean rollbackDatabase, boolean validateBeforeSwap,
+                               java.util.function.Function<EnvironmentConfig, Actor> actorFor) {
         java.util.concurrent.atomic.AtomicReference<Actor> asker = new java.util.concurrent.atomic.AtomicReference<>();
         return operate(deploymentId, "reset", snapshot -> asker.set(actorFor.apply(snapshot.environment().config())),
-                snapshot -> Verdict.of(Commands.reset(snapshot, rollbackDatabase, clock.instant(), asker.get())), null);
+                snapshot -> Verdict.of(Commands.reset(snapshot, rollbackDatabase, validateBeforeSwap, clock.instant(),
+                        asker.get())), null);
+    }
+
+    /**
+     * Cancels a two-phase reset that awaits its verification: back to AwaitingVerification when nothing was restored
+     * and it was asked from there, else {@link CommandResult.CannotCancel} saying why. A command of its own, so that
+     * {@code POST /deployments/{id}/cancel} can dispatch on the status (a running deployment's cancel is another).
+     */
+    public CommandResult cancelResetVerification(String deploymentId,
+                                                 java.util.function.Function<EnvironmentConfig, Actor> actorFor) {
+        java.util.concurrent.atomic.AtomicReference<Actor> asker = new java.util.concurrent.atomic.AtomicReference<>();
+        return operate(deploymentId, "cancel", snapshot -> asker.set(actorFor.apply(snapshot.environment().config())),
+                snapshot -> {
+                    Optional<String> refusal = Commands.cancelRefusal(snapshot.deployment());
+                    if (refusal.isPresent()) {
+                        return Verdict.refused(new CommandResult.CannotCancel(snapshot.deployment(), refusal.get()));
+                    }
+                    return Verdict.of(Commands.cancelResetVerification(snapshot, clock.instant(), asker.get()));
+                }, null);
     }
 
     /**
@@ -472,8 +501,23 @@ public final class DeploymentService {
                                 java.util.function.Function<EnvironmentConfig, Actor> actorFor) {
         java.util.concurrent.atomic.AtomicReference<Actor> asker = new java.util.concurrent.atomic.AtomicReference<>();
         return operate(deploymentId, "cancel", snapshot -> asker.set(actorFor.apply(snapshot.environment().config())),
-                snapshot -> Verdict.of(Commands.cancel(snapshot, rollbackDatabase, reason, clock.instant(), asker.get())),
-                null);
+                snapshot -> {
+                    if (snapshot.deployment().status() != DeploymentStatus.AWAITING_RESET_VERIFICATION) {
+                        return Verdict.of(Commands.cancel(snapshot, rollbackDatabase, reason, clock.instant(),
+                                asker.get()));
+                    }
+                    // a two-phase reset awaiting its check goes back to verification; a database to restore is not
+                    // a choice there (nothing is undone but the reset itself)
+                    Optional<String> refusal = rollbackDatabase
+                            ? Optional.of("rollbackDatabase applies to cancelling a run that is InProgress; a reset"
+                            + " awaiting its verification goes back to AwaitingVerification without touching the"
+                            + " database (ask again without it)")
+                            : Commands.cancelRefusal(snapshot.deployment());
+                    if (refusal.isPresent()) {
+                        return Verdict.refused(new CommandResult.CannotCancel(snapshot.deployment(), refusal.get()));
+                    }
+                    return Verdict.of(Commands.cancelResetVerification(snapshot, clock.instant(), asker.get()));
+                }, null);
     }
 
     /**

@@ -18,7 +18,9 @@ public enum DeploymentStatus {
     /** Swapping the previous code back into production after going live, within the rollback window. */
     ROLLING_BACK("RollingBack", false),
     /** Went live, then the previous code was swapped back (code only: the database keeps the release's changes). */
-    ROLLED_BACK("RolledBack", true);
+    ROLLED_BACK("RolledBack", true),
+    /** A two-phase reset stopped before the swap back: the previous code waits on its slot to be checked. */
+    AWAITING_RESET_VERIFICATION("AwaitingResetVerification", false);
 
     private final String wireName;
     private final boolean terminal;
@@ -47,6 +49,9 @@ public enum DeploymentStatus {
         }
         if (this == IN_PROGRESS) {
             return List.of("cancel");
+        }
+        if (this == AWAITING_RESET_VERIFICATION) {
+            return List.of("complete", "cancel");
         }
         return this == FAILED ? List.of("reset") : List.of();
     }

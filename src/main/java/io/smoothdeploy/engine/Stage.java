@@ -27,7 +27,12 @@ public enum Stage {
      */
     WATCH_LIVE(Step.COMPLETE, false, null, 99),
     /** Rollback after going live: the previous code, kept warm on P in the maintenance slot, is swapped back. */
-    ROLLBACK_SWAP(Step.RESET, true, WebAppPhase.ROLLED_BACK, 95);
+    ROLLBACK_SWAP(Step.RESET, true, WebAppPhase.ROLLED_BACK, 95),
+    /**
+     * A two-phase reset: the previous code on each main site's maintenance slot (on P, restored first when asked) is
+     * started and warmed, then the deployment waits at AwaitingResetVerification before {@link #RESET_SWAP}.
+     */
+    RESET_PREPARE(Step.RESET, false, null, 94);
 
     private final Step step;
     private final boolean perWebApp;
@@ -65,7 +70,7 @@ public enum Stage {
         return switch (this) {
             case VERIFY_PACKAGE, CLONE_DB, ENTER_MAINTENANCE, DEPLOY_SLOT, WARM_UP, AWAIT_VERIFICATION -> DeploymentStatus.IN_PROGRESS;
             case COMPLETE_SWAP, COMPLETE_CLEANUP -> DeploymentStatus.COMPLETING;
-            case RESET_RESTORE_DATABASE, RESET_SWAP, RESET_CLEANUP -> DeploymentStatus.RESETTING;
+            case RESET_RESTORE_DATABASE, RESET_SWAP, RESET_CLEANUP, RESET_PREPARE -> DeploymentStatus.RESETTING;
             case WATCH_LIVE -> DeploymentStatus.COMPLETING;
             case ROLLBACK_SWAP -> DeploymentStatus.ROLLING_BACK;
             case FINISHED -> throw new IllegalStateException("a finished deployment runs no stage");
@@ -86,7 +91,7 @@ public enum Stage {
             case WARM_UP -> AWAIT_VERIFICATION;
             case AWAIT_VERIFICATION -> COMPLETE_SWAP;
             case COMPLETE_SWAP -> COMPLETE_CLEANUP;
-            case RESET_RESTORE_DATABASE -> RESET_SWAP;
+            case RESET_RESTORE_DATABASE, RESET_PREPARE -> RESET_SWAP;
             case RESET_SWAP -> RESET_CLEANUP;
             case COMPLETE_CLEANUP, RESET_CLEANUP, FINISHED, WATCH_LIVE, ROLLBACK_SWAP -> FINISHED;
         };

@@ -62,13 +62,18 @@ public final class StaleMaintenance {
                     deployment, inMaintenance, "Deployment " + deployment.id() + " failed and left " + sites
                     + " in maintenance; start again to resume it, or reset it"));
         }
-        if (deployment.status() == DeploymentStatus.AWAITING_VERIFICATION && idle.compareTo(verificationLimit) > 0) {
+        boolean awaiting = deployment.status() == DeploymentStatus.AWAITING_VERIFICATION
+                || deployment.status() == DeploymentStatus.AWAITING_RESET_VERIFICATION;
+        if (awaiting && idle.compareTo(verificationLimit) > 0) {
             return Optional.of(new Finding(Kind.VERIFICATION_OVERDUE, Kind.VERIFICATION_OVERDUE.wireName() + "@" + since,
-                    deployment, inMaintenance, "Deployment " + deployment.id() + " has awaited verification for "
-                    + minutes(idle) + " minutes (limit " + minutes(verificationLimit) + "), with " + sites
-                    + " in maintenance; complete or reset it"));
+                    deployment, inMaintenance, "Deployment " + deployment.id() + " has awaited "
+                    + (deployment.status() == DeploymentStatus.AWAITING_RESET_VERIFICATION ? "reset verification"
+                    : "verification") + " for " + minutes(idle) + " minutes (limit " + minutes(verificationLimit)
+                    + "), with " + sites + " in maintenance; "
+                    + (deployment.status() == DeploymentStatus.AWAITING_RESET_VERIFICATION ? "complete or cancel it"
+                    : "complete or reset it")));
         }
-        boolean running = !deployment.status().isTerminal() && deployment.status() != DeploymentStatus.AWAITING_VERIFICATION;
+        boolean running = !deployment.status().isTerminal() && !awaiting;
         if (running && idle.compareTo(policy.noProgressLimit()) > 0) {
             return Optional.of(new Finding(Kind.NO_PROGRESS, Kind.NO_PROGRESS.wireName() + "@" + since, deployment,
                     inMaintenance, "Deployment " + deployment.id() + " is " + deployment.status().wireName()

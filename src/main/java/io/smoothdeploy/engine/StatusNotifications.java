@@ -45,8 +45,11 @@ public final class StatusNotifications {
             case IN_PROGRESS -> before == null ? AuditEntry.START
                     : before == DeploymentStatus.AWAITING_VERIFICATION ? AuditEntry.ROLL_FORWARD : null;
             case COMPLETING -> AuditEntry.COMPLETE;
-            case RESETTING -> AuditEntry.RESET;
+            case RESETTING -> before == DeploymentStatus.AWAITING_RESET_VERIFICATION ? AuditEntry.COMPLETE
+                    : AuditEntry.RESET;
             case CANCELLING -> before == DeploymentStatus.IN_PROGRESS ? AuditEntry.CANCEL : null;
+            case AWAITING_VERIFICATION -> before == DeploymentStatus.AWAITING_RESET_VERIFICATION
+                    ? AuditEntry.CANCEL_RESET_VERIFICATION : null;
             default -> null;
         };
         if (expected == null) {

@@ -357,6 +357,15 @@ public final class Transitions {
             if (stage == Stage.WATCH_LIVE) {
                 return watched(snapshot, finished, advance, log, now);
             }
+            if (stage == Stage.RESET_PREPARE) {
+                // the two-phase reset's first half is done: the previous code waits on its slot to be checked
+                Deployment awaiting = finished.withValidationLinks(advance.validationLinks())
+                        .withStatus(DeploymentStatus.AWAITING_RESET_VERIFICATION);
+                log.add(LogLine.info(now, null, "Awaiting reset verification: check the previous package on its slot ("
+                        + String.join(", ", advance.validationLinks()) + "), then complete to swap it back into "
+                        + "production, or cancel"));
+                return new Decision(awaiting, List.of(), null, log, List.of());
+            }
             return moveOn(snapshot, finished, snapshot.webApps(), List.of(), log, now);
         }
         WebAppState finished = snapshot.webApp(message.webApp()).orElseThrow().finished(stage, now);
@@ -470,6 +479,11 @@ public final class Transitions {
             log.add(LogLine.info(now, null, "Checking production every " + watch.interval().toSeconds() + " s for "
                     + watch.duration().toMinutes() + " minute(s) after going live (" + watch.smokeChecks().size()
                     + " check(s)); the previous code waits warm in the maintenance slots"));
+        }
+        if (next == Stage.RESET_SWAP && deployment.stage() == Stage.RESET_RESTORE_DATABASE
+                && deployment.resetVerification() != null) {
+            // a two-phase reset checks the previous code, on the restored database, before swapping it back
+            next = Stage.RESET_PREPARE;
         }
         if (next == Stage.FINISHED) {
             Stage last = deployment.stage();
@@ -599,6 +613,7 @@ public final class Transitions {
             case FINISHED -> "finishing";
             case WATCH_LIVE -> "checking production after going live";
             case ROLLBACK_SWAP -> "rolling back to the previous package";
+            case RESET_PREPARE -> "warming the previous package for verification";
         };
     }
 

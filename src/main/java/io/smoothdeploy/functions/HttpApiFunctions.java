@@ -109,7 +109,7 @@ public class HttpApiFunctions {
             @HttpTrigger(name = "req", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.ANONYMOUS,
                     route = "deployments/{id}/log") HttpRequestMessage<Optional<String>> request,
             @BindingName("id") String id, ExecutionContext context) {
-        return respond(request, api.getDeploymentLog(id, request.getHeaders()));
+        return respond(request, api.getDeploymentLog(id, request.getQueryParameters(), request.getHeaders()));
     }
 
     @FunctionName("GetDeploymentDiagnosis")

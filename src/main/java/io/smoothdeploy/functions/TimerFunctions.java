@@ -4,10 +4,14 @@ import com.microsoft.azure.functions.ExecutionContext;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.TimerTrigger;
 import io.smoothdeploy.app.Orchestrator;
+import io.smoothdeploy.engine.RetentionPurge;
 import io.smoothdeploy.engine.StaleMaintenanceMonitor;
 import java.util.List;
 
-/** The stale-maintenance timer: finds environments stuck in maintenance, on the schedule of its app setting. */
+/**
+ * The stale-maintenance timer, on the schedule of its app setting: finds environments stuck in maintenance, then
+ * purges the deployments and logs older than the retention ({@code DeploymentRetentionDays}).
+ */
 public class TimerFunctions {
 
     private final Orchestrator orchestrator;
@@ -21,5 +25,9 @@ public class TimerFunctions {
                                  ExecutionContext context) {
         List<StaleMaintenanceMonitor.Reported> reported = orchestrator.staleMonitor().runOnce();
         context.getLogger().info("stale-maintenance check: " + reported.size() + " new finding(s)");
+        if (orchestrator.retention() != null) {
+            RetentionPurge.Outcome purged = orchestrator.retention().runOnce();
+            context.getLogger().info(purged.describe(orchestrator.retention().retention()));
+        }
     }
 }

@@ -144,6 +144,9 @@ public final class LocalStack implements AutoCloseable {
     /** The same, with {@code faults}. */
     public static LocalStack start(TableServiceClient tables, Map<String, String> settings, Cloud cloud, Clock clock,
                                    Pacing pacing, int httpPort, Faults faults) {
+        // Checked before anything starts, as the function app does (AzureComposition).
+        Duration retention = io.smoothdeploy.engine.RetentionPurge.fromSetting(
+                settings.get(io.smoothdeploy.engine.RetentionPurge.SETTING));
         TableDeploymentStore store = TableDeploymentStore.create(tables,
                 settings.getOrDefault("StateTableName", TableDeploymentStore.DEFAULT_STATE_TABLE),
                 settings.getOrDefault("DeploymentIndexTableName", TableDeploymentStore.DEFAULT_INDEX_TABLE));
@@ -163,7 +166,7 @@ public final class LocalStack implements AutoCloseable {
         java.util.concurrent.atomic.AtomicReference<String> apiBase = new java.util.concurrent.atomic.AtomicReference<>();
         Orchestrator orchestrator = Wiring.orchestrator(new Wiring.Ports(engineStore, engineQueue, appService, sql,
                 cloud.prober(), notifier, cloud.packages(), cloud.smoke(), cloud.activity()), outbound, clock, pacing,
-                null, Authentication.local(user), apiBase::get);
+                null, Authentication.local(user), apiBase::get, retention);
         TimerFunctions timer = new TimerFunctions(orchestrator);
         FunctionCatalog catalog = new FunctionCatalog(settings, new HttpApiFunctions(orchestrator),
                 new StepFunctions(orchestrator), new DeadLetterFunctions(orchestrator), timer);

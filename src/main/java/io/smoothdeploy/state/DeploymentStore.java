@@ -127,6 +127,35 @@ public interface DeploymentStore {
     HistoryPage listDeployments(String environment, io.smoothdeploy.engine.DeploymentStatus status, int limit,
                                 String after);
 
+    /**
+     * The environment's deployments that started before {@code before}, newest of them first, at most {@code limit}:
+     * what the retention purge looks at (one range of the history rows, however long the history).
+     */
+    List<HistoryEntry> listDeploymentsStartedBefore(String environment, java.time.Instant before, int limit);
+
+    /**
+     * Removes a deployment read by {@link #loadRows}: its log lines, its index entry, and then in one transaction
+     * conditional on the deployment row's etag its own rows (deployment, configuration copy, web apps, outbox), its
+     * history row and each idempotency row that names it (conditional on that row's etag: a key rewritten to name
+     * another deployment stays). A run cut short leaves the history and deployment rows, so the next run finishes it.
+     *
+     * @return how many log lines were removed
+     * @throws ConcurrencyConflictException when the deployment changed since it was read (its log is then not
+     *                                      touched)
+     */
+    int purgeDeployment(DeploymentSnapshot rows);
+
     /** The deployment's log, oldest first. */
     List<LogLine> readLog(String deploymentId);
+
+    /**
+     * A page of the deployment's log: its lines at or after {@code since} (null: from the first), oldest first, at
+     * most {@code limit} of them but never splitting a millisecond (see {@link LogPage#of}). A store reads only
+     * from {@code since} on; this default reads the whole log.
+     *
+     * @throws IllegalArgumentException when {@code limit} is not positive
+     */
+    default LogPage readLog(String deploymentId, java.time.Instant since, int limit) {
+        return LogPage.of(readLog(deploymentId), since, limit);
+    }
 }

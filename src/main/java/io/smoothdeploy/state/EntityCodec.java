@@ -128,6 +128,8 @@ final class EntityCodec {
     static final String P_PREVIEW_APPLIED_AT = "previewAppliedAt";
     static final String P_RETRY = "retry";
     static final String P_DELAY_MILLIS = "delayMillis";
+    /** A two-phase reset's record (JSON, see ResetVerification); absent for any other deployment. */
+    static final String P_RESET_VERIFICATION = "resetVerification";
     /** The id of the decision that last wrote a row: how a commit whose answer was lost is recognised. */
     static final String P_DECISION = "decision";
 
@@ -142,6 +144,8 @@ final class EntityCodec {
     private static final TypeReference<Map<String, String>> PACKAGES = new TypeReference<>() { };
     private static final TypeReference<List<AuditEntry>> AUDIT = new TypeReference<>() { };
     private static final TypeReference<Map<String, io.smoothdeploy.engine.WebAppPackage>> WEB_APP_PACKAGES =
+            new TypeReference<>() { };
+    private static final TypeReference<io.smoothdeploy.engine.ResetVerification> RESET_VERIFICATION =
             new TypeReference<>() { };
 
     /** Strictly increasing per JVM: orders log lines of different writes that carry the same time. */
@@ -374,6 +378,9 @@ final class EntityCodec {
         put(entity, P_MAINTENANCE_PACKAGES, d.maintenancePackages().isEmpty() ? null : toJson(d.maintenancePackages()));
         put(entity, P_AUDIT, d.audit().isEmpty() ? null : toJson(d.audit()));
         put(entity, P_PACKAGES, d.packages().isEmpty() ? null : toJson(d.packages()));
+        if (d.resetVerification() != null) {
+            put(entity, P_RESET_VERIFICATION, toJson(d.resetVerification()));
+        }
         if (d.cloneWriteCount() != null) {
             put(entity, P_CLONE_WRITES, d.cloneWriteCount().writes());
             put(entity, P_CLONE_WRITES_COUNTED_AT, time(d.cloneWriteCount().countedAt()));
@@ -424,6 +431,8 @@ final class EntityCodec {
                 string(e, P_ROLLBACK_WINDOW) == null ? null
                         : fromJson(string(e, P_ROLLBACK_WINDOW), io.smoothdeploy.engine.RollbackWindow.class, e),
                 string(e, P_PACKAGES) == null ? Map.of() : fromJson(string(e, P_PACKAGES), WEB_APP_PACKAGES, e),
+                string(e, P_RESET_VERIFICATION) == null ? null
+                        : fromJson(string(e, P_RESET_VERIFICATION), RESET_VERIFICATION, e),
                 e.getETag());
     }
 

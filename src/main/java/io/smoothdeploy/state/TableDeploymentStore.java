@@ -575,6 +575,100 @@ public final class TableDeploymentStore implements DeploymentStore {
         });
     }
 
+    /** One range of the history rows: those whose key sorts after the key a deployment started at {@code before} has. */
+    @Override
+    public List<HistoryEntry> listDeploymentsStartedBefore(String environment, java.time.Instant before, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive, not " + limit);
+        }
+        if (!isUsableKey(environment)) {
+            return List.of();
+        }
+        long started = Math.max(0, before.toEpochMilli());
+        // Started before `before` <=> Long.MAX_VALUE - created > Long.MAX_VALUE - before: keys from the next number on.
+        String from = String.format("%s%019d", EntityCodec.HISTORY_PREFIX, Long.MAX_VALUE - started + 1);
+        String filter = "PartitionKey eq " + EntityCodec.odataString(EntityCodec.partition(environment))
+                + " and RowKey ge " + EntityCodec.odataString(from)
+                + " and RowKey lt " + EntityCodec.odataString(EntityCodec.prefixEnd(EntityCodec.HISTORY_PREFIX));
+        ListEntitiesOptions options = new ListEntitiesOptions().setFilter(filter).setTop(Math.min(limit, 1000));
+        return call("list the old deployments of environment " + environment, () -> {
+            List<HistoryEntry> entries = new ArrayList<>();
+            for (TableEntity row : state.listEntities(options, null, Context.NONE)) {
+                entries.add(EntityCodec.historyEntry(row));
+                if (entries.size() >= limit) {
+                    break;
+                }
+            }
+            return entries;
+        });
+    }
+
+    @Override
+    public int purgeDeployment(DeploymentSnapshot rows) {
+        Deployment deployment = rows.deployment();
+        String id = deployment.id();
+        String env = deployment.environment();
+        requireKey("deployment id", id);
+        requireKey("environment name", env);
+        requireEtag(deployment.etag(), "deployment " + id);
+        String partition = EntityCodec.partition(env);
+        // Read again, with their etags: the deployment row must be the one the caller read, else nothing is touched.
+        List<TableEntity> own = rangeOf(id, env);
+        TableEntity deploymentRow = own.stream()
+                .filter(r -> EntityCodec.kindOf(r, id) == EntityCodec.DeploymentRow.DEPLOYMENT).findFirst()
+                .orElseThrow(() -> new ConcurrencyConflictException("deployment " + id + " was removed since it was read",
+                        null));
+        if (!deployment.etag().equals(deploymentRow.getETag())) {
+            throw new ConcurrencyConflictException("deployment " + id + " changed since it was read", null);
+        }
+        // 1. The log, a transaction of up to 100 lines at a time.
+        List<TableEntity> log = query(partition, EntityCodec.logPrefix(id), "read the log of deployment " + id);
+        for (int from = 0; from < log.size(); from += MAX_TRANSACTION_ACTIONS) {
+            List<TableTransactionAction> batch = new ArrayList<>();
+            for (TableEntity line : log.subList(from, Math.min(log.size(), from + MAX_TRANSACTION_ACTIONS))) {
+                batch.add(new TableTransactionAction(TableTransactionActionType.DELETE, line));
+            }
+            call("remove the log of deployment " + id, () -> state.submitTransaction(batch));
+        }
+        // 2. The index entry (another table): from now on only the environment's partition finds the deployment.
+        try {
+            index.deleteEntity(EntityCodec.key(id), INDEX_ROW_KEY);
+        } catch (TableServiceException e) {
+            if (e.getResponse() == null || e.getResponse().getStatusCode() != 404) {
+                throw translate("remove the index entry of deployment " + id, e);
+            }
+        } catch (RuntimeException e) {
+            throw translate("remove the index entry of deployment " + id, e);
+        }
+        // 3. Its own rows, the idempotency rows naming it, and last the deployment and history rows, conditional.
+        List<TableTransactionAction> others = new ArrayList<>();
+        for (TableEntity row : own) {
+            if (row != deploymentRow) {
+                others.add(new TableTransactionAction(TableTransactionActionType.DELETE, row, true));
+            }
+        }
+        ListEntitiesOptions keys = new ListEntitiesOptions().setFilter(EntityCodec.prefixFilter(partition, "idem_")
+                + " and " + EntityCodec.P_DEPLOYMENT_ID + " eq " + EntityCodec.odataString(id));
+        call("read the idempotency keys of deployment " + id, () -> {
+            state.listEntities(keys, null, Context.NONE).forEach(row ->
+                    others.add(new TableTransactionAction(TableTransactionActionType.DELETE, row, true)));
+            return null;
+        });
+        List<TableTransactionAction> last = new ArrayList<>();
+        last.add(new TableTransactionAction(TableTransactionActionType.DELETE, deploymentRow, true));
+        get(state, partition, EntityCodec.historyRowKey(deployment), "read the history row of deployment " + id)
+                .ifPresent(row -> last.add(new TableTransactionAction(TableTransactionActionType.DELETE, row, true)));
+        int room = MAX_TRANSACTION_ACTIONS - last.size();
+        while (others.size() > room) {
+            List<TableTransactionAction> batch = new ArrayList<>(others.subList(0, MAX_TRANSACTION_ACTIONS));
+            others.subList(0, MAX_TRANSACTION_ACTIONS).clear();
+            call("remove the rows of deployment " + id, () -> state.submitTransaction(batch));
+        }
+        last.addAll(0, others);
+        call("remove deployment " + id, () -> state.submitTransaction(last));
+        return log.size();
+    }
+
     @Override
     public List<LogLine> readLog(String deploymentId) {
         Optional<String> env = environmentOf(deploymentId);
@@ -583,6 +677,48 @@ public final class TableDeploymentStore implements DeploymentStore {
         }
         return query(EntityCodec.partition(env.get()), EntityCodec.logPrefix(deploymentId),
                 "read the log of deployment " + deploymentId).stream().map(EntityCodec::logLine).toList();
+    }
+
+    /**
+     * One range query from the row key of {@code since}'s millisecond (a log row key starts with its line's time,
+     * see {@link EntityCodec#logRowKey}), asking the service for pages of {@code limit + 1} rows; the SDK's iterator
+     * follows a continuation only when a page must be finished to its millisecond's end.
+     */
+    @Override
+    public LogPage readLog(String deploymentId, java.time.Instant since, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive, not " + limit);
+        }
+        Optional<String> env = environmentOf(deploymentId);
+        if (env.isEmpty()) {
+            return new LogPage(List.of(), since, false);
+        }
+        String prefix = EntityCodec.logPrefix(deploymentId);
+        String from = since == null ? prefix
+                : prefix + String.format("%015d", Math.max(0, since.toEpochMilli()));
+        String filter = "PartitionKey eq " + EntityCodec.odataString(EntityCodec.partition(env.get()))
+                + " and RowKey ge " + EntityCodec.odataString(from)
+                + " and RowKey lt " + EntityCodec.odataString(EntityCodec.prefixEnd(prefix));
+        ListEntitiesOptions options = new ListEntitiesOptions().setFilter(filter).setTop(Math.min(limit + 1, 1000));
+        return call("read the log of deployment " + deploymentId, () -> {
+            List<LogLine> lines = new ArrayList<>();
+            long lastMillis = -1;
+            for (TableEntity row : state.listEntities(options, null, Context.NONE)) {
+                LogLine line = EntityCodec.logLine(row);
+                if (since != null && line.at() != null && line.at().isBefore(since)) {
+                    continue;
+                }
+                long millis = LogPage.millis(line);
+                // Enough lines, and this one starts another millisecond: it tells that there is more, and stops.
+                if (lines.size() >= limit && millis != lastMillis) {
+                    lines.add(line);
+                    break;
+                }
+                lines.add(line);
+                lastMillis = millis;
+            }
+            return LogPage.of(lines, since, limit);
+        });
     }
 
     // ---------------------------------------------------------------- helpers

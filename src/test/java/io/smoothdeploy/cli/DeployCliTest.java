@@ -155,6 +155,37 @@ class DeployCliTest {
     }
 
     @Test
+    void aResetThatValidatesBeforeTheSwapIsWaitedForThenCompletedToReset() {
+        // Arrange: a deployment awaiting verification
+        host.register("prod");
+        String id = host.run("start", "--environment", "prod", "--package", NEW_PACKAGE, "--sha256", SHA,
+                "--mode", "ReadOnly", "--idempotency-key", "build-two-phase").out().strip();
+        assertEquals(0, host.run(WITH_KEY, "wait", "--id", id, "--until", "AwaitingVerification", "--poll", "10s",
+                "--timeout", "2h").code());
+
+        // Act
+        CliHarness.Result reset = host.run(WITH_KEY, "reset", "--id", id, "--validate-before-swap");
+        CliHarness.Result waiting = host.run(WITH_KEY, "wait", "--id", id, "--until", "AwaitingResetVerification",
+                "--poll", "10s", "--timeout", "2h");
+        CliHarness.Result status = host.run(WITH_KEY, "status", "--id", id);
+        CliHarness.Result completed = host.run(WITH_KEY, "complete", "--id", id);
+        CliHarness.Result done = host.run(WITH_KEY, "wait", "--id", id, "--until", "Reset", "--poll", "10s");
+
+        // Assert
+        assertEquals(0, reset.code(), reset.toString());
+        assertTrue(reset.out().contains("it stops at AwaitingResetVerification"), reset.toString());
+        assertEquals(0, waiting.code(), waiting.toString());
+        JsonNode json = parse(status.out());
+        assertEquals("AwaitingResetVerification", json.get("status").asText(), status.toString());
+        assertEquals("[\"complete\",\"cancel\"]", json.get("allowedActions").toString());
+        assertEquals(0, completed.code(), completed.toString());
+        assertTrue(completed.out().contains("Complete of the reset accepted") && completed.out().contains("--until Reset"),
+                completed.toString());
+        assertEquals(0, done.code(), done.toString());
+        assertEquals(io.smoothdeploy.testing.SampleCloud.OLD_PACKAGE, host.cloud.inspect(SlotRef.production(CMS)).orElseThrow().packageUri());
+    }
+
+    @Test
     void aFailingDeploymentMakesWaitExitOneWithTheErrorsThenResetAndWaitForReset() {
         // Arrange
         host.register("prod");

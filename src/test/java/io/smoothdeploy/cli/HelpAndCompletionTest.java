@@ -141,8 +141,8 @@ class HelpAndCompletionTest {
 
         // Assert
         assertEquals(DeployCli.USAGE, result.code(), result.toString());
-        assertTrue(result.err().contains(
-                "--until must be AwaitingVerification, Succeeded, Reset, Cancelled, RolledBack or terminal"),
+        assertTrue(result.err().contains("--until must be AwaitingVerification, Succeeded, Reset, Cancelled,"
+                        + " RolledBack, AwaitingResetVerification or terminal"),
                 result.toString());
         assertTrue(result.err().contains("Run 'deploy wait --help' for its options."), result.toString());
     }
@@ -196,7 +196,7 @@ class HelpAndCompletionTest {
 
         // Assert
         assertEquals(List.of("wait", "support-bundle", "--follow",
-                "AwaitingVerification Succeeded Reset Cancelled RolledBack terminal",
+                "AwaitingVerification Succeeded Reset Cancelled RolledBack AwaitingResetVerification terminal",
                 "json text", "ReadOnly ReadWrite MaintenancePage"), out.lines().toList(), out);
     }
 

@@ -174,6 +174,61 @@ class LogFollowTest {
         }
     }
 
+    @Test
+    void followReadsALongLogAPageAtATimeAndEachPollOnlyFromShortlyBeforeWhereTheLastEnded() throws IOException {
+        // Arrange: an API that pages: the first read has two pages (more, then not), the deployment ends on poll 2
+        String a = line("09:00:01", "first");
+        String b = line("09:00:02", "second");
+        String c = line("09:30:00", "third");
+        List<String> queries = new ArrayList<>();
+        int[] statusReads = {0};
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/api/deployments/d1", exchange -> {
+            String body;
+            if (exchange.getRequestURI().getPath().endsWith("/log")) {
+                String query = exchange.getRequestURI().getQuery();
+                queries.add(query);
+                if (query.equals("limit=100")) {
+                    body = page("[" + a + "]", "2026-11-23T09:00:01.001Z", true);
+                } else if (query.equals("limit=100&since=2026-11-23T09:00:01.001Z")) {
+                    body = page("[" + b + "]", "2026-11-23T09:00:02.001Z", false);
+                } else if (query.equals("limit=100&since=2026-11-23T08:55:02.001Z")) {
+                    body = page("[" + a + "," + b + "," + c + "]", "2026-11-23T09:30:00.001Z", false);
+                } else {
+                    body = page("[]", null, false);
+                }
+            } else {
+                body = "{\"id\":\"d1\",\"status\":\"" + (statusReads[0]++ == 0 ? "InProgress" : "Succeeded") + "\"}";
+            }
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        });
+        server.start();
+        try {
+            // Act
+            CliHarness.Result followed = host.run(Map.of(DeployCli.ENV_API, "http://127.0.0.1:"
+                    + server.getAddress().getPort() + "/api"), "log", "--id", "d1", "--follow", "--poll", "1s");
+
+            // Assert: the second poll starts 5 minutes (the lock duration) before where the first ended
+            assertEquals(DeployCli.OK, followed.code(), followed.toString());
+            assertEquals(List.of("limit=100", "limit=100&since=2026-11-23T09:00:01.001Z",
+                    "limit=100&since=2026-11-23T08:55:02.001Z"), queries);
+            assertEquals(List.of("2026-11-23T09:00:01Z INFO [cms] first", "2026-11-23T09:00:02Z INFO [cms] second",
+                    "2026-11-23T09:30:00Z INFO [cms] third"), followed.outLines(), followed.toString());
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    private static String page(String lines, String next, boolean more) {
+        return "{\"deploymentId\":\"d1\",\"lines\":" + lines + ",\"next\":"
+                + (next == null ? "null" : "\"" + next + "\"") + ",\"more\":" + more + "}";
+    }
+
     private static String line(String time, String message) {
         return "{\"at\":\"2026-11-23T" + time + "Z\",\"level\":\"INFO\",\"webApp\":\"cms\","
                 + "\"message\":\"" + message + "\"}";

@@ -239,6 +239,157 @@ class FollowTheAdviceTest {
         assertEquals("cms/2.0", azure.productionPackage());
     }
 
+    @Test
+    void startupErrorOfTheVersionInProductionOnTheCloneIsResetThenStartedInMaintenancePageModeAndSucceeds() {
+        // Arrange: the release in production throws when it starts on the clone; the scheduler is in maintenance
+        azure = new EmulatorHarness(SamplePackage.of("cms", "1.0").startupFailure(
+                "System.TypeInitializationException: The type initializer for 'Cms.Cache' threw an exception"), NEW);
+        azure.addScheduler();
+        String failed = azure.start("cms-2.0.zip", "ReadOnly");
+        String fix = failWith("StartupError", failed);
+        assertTrue(inMaintenance(azure.http.get("/deployments/" + failed).json()).contains("scheduler"));
+
+        // Act: what the advice says, in its order
+        says(fix, "first reset deployment " + failed);
+        says(fix, "and wait for Reset, then start again in MaintenancePage mode");
+        ApiClient.Response reset = azure.http.post("/deployments/" + failed + "/reset", null);
+        azure.runQueues();
+        String afterReset = azure.http.get("/deployments/" + failed).json().get("status").asText();
+        String id = azure.start("cms-2.0.zip", "MaintenancePage");
+
+        // Assert
+        assertEquals(202, reset.status(), reset.body());
+        assertEquals("Reset", afterReset, log(failed));
+        completes(id);
+        assertEquals("cms/2.0", azure.productionPackage());
+    }
+
+    @Test
+    void migrationFailureOfTheVersionInProductionOnTheCloneIsStartedAgainInReadOnlyModeAndSucceeds() {
+        // Arrange: the release in production migrates a database it runs on read-write, and its migration fails
+        azure = new EmulatorHarness(SamplePackage.of("cms", "1.0").migrationFailure(
+                "Migration 17 failed: column 'Title' already exists"), NEW);
+        String failed = azure.start("cms-2.0.zip", "ReadWrite");
+        String fix = failWith("MigrationFailure", failed);
+
+        // Act
+        says(fix, "the production database was not changed");
+        says(fix, "start again in ReadOnly mode");
+        String id = azure.start("cms-2.0.zip", "ReadOnly");
+
+        // Assert
+        completes(id);
+        assertEquals("cms/2.0", azure.productionPackage());
+    }
+
+    @Test
+    void unknownCloudOperationSucceedsWithTheSamePackageOnceWhatItsErrorCodeNamesIsCorrected() {
+        // Arrange: a resource lock refuses the change of a slot's app settings (ARM: 409 ScopeLocked), once
+        azure = new EmulatorHarness(OLD, NEW);
+        azure.emulator.failNext("updateAppSettings", 1, 409, "ScopeLocked");
+        String failed = azure.start("cms-2.0.zip", "ReadOnly");
+        String fix = failWith("Unknown", failed);
+        JsonNode diagnosis = azure.http.get("/deployments/" + failed).json().get("diagnosis");
+
+        // Act: the evidence names the code, the advice says to correct it (the lock is removed) and start again
+        assertTrue(diagnosis.get("evidence").toString().contains("ScopeLocked"), diagnosis.toString());
+        says(fix, "CLOUD_OPERATION");
+        says(fix, "correct what its error code names");
+        says(fix, "a resource lock");
+        says(fix, "then start again with the same package");
+        String id = azure.start("cms-2.0.zip", "ReadOnly");
+
+        // Assert
+        completes(id);
+        assertEquals("cms/2.0", azure.productionPackage());
+    }
+
+    @Test
+    void unknownConfigurationSucceedsWithTheSamePackageOnceTheRegistrationIsCorrected() {
+        // Arrange: the registration names a connection string that the site does not have (a typo)
+        azure = new EmulatorHarness(OLD, NEW);
+        String wrong = azure.environmentBody().replace("\"connectionStringName\":\"EPiServerDB\"",
+                "\"connectionStringName\":\"EPiServerDb\"");
+        assertTrue(!wrong.equals(azure.environmentBody()));
+        assertEquals(200 / 100, azure.http.put("/environments/prod", wrong).status() / 100);
+        ApiClient.Response started = azure.http.post("/deployments", startBody("cms-2.0.zip", "ReadOnly"));
+        assertEquals(202, started.status(), started.body());
+        String fix = failWith("Unknown", started.json().get("id").asText());
+
+        // Act: the registration is corrected (azure.start registers the right one) and the start sent again
+        says(fix, "CONFIGURATION");
+        says(fix, "correct the registration or the resource");
+        says(fix, "then start again with the same package");
+        String id = azure.start("cms-2.0.zip", "ReadOnly");
+
+        // Assert
+        completes(id);
+        assertEquals("cms/2.0", azure.productionPackage());
+    }
+
+    @Test
+    void unknownDatabaseOnARollbackPastTheEarliestRestorePointIsResetWithoutRollbackDatabase() {
+        // Arrange: a run awaiting verification; then the database's backups start only now (it was recreated), so
+        // the moment the deployment started cannot be restored
+        azure = new EmulatorHarness(OLD, NEW);
+        String id = azure.start("cms-2.0.zip", "ReadOnly");
+        azure.runQueues();
+        assertEquals("AwaitingVerification", azure.http.get("/deployments/" + id).json().get("status").asText());
+        azure.clock.advance(java.time.Duration.ofMinutes(10));
+        azure.production.setEarliestRestoreDate(azure.clock.instant());
+        assertEquals(202, azure.http.post("/deployments/" + id + "/reset", "{\"rollbackDatabase\":true}").status());
+        String fix = failWith("Unknown", id);
+
+        // Act
+        says(fix, "DATABASE");
+        says(fix, "or reset without rollbackDatabase");
+        ApiClient.Response reset = azure.http.post("/deployments/" + id + "/reset", "{\"rollbackDatabase\":false}");
+        azure.runQueues();
+
+        // Assert: the outcome the advice names, and production back on the old release
+        assertEquals(202, reset.status(), reset.body());
+        assertEquals("Reset", azure.http.get("/deployments/" + id).json().get("status").asText(), log(id));
+        assertEquals("cms/1.0", azure.productionPackage());
+    }
+
+    @Test
+    void unknownDeadLetteredSucceedsWithTheSamePackageOnceTheStepStopsFailing() {
+        // Arrange: the step throws (a bug, not a cloud answer) on every delivery until its message is dead-lettered;
+        // no cloud answer makes the ARM adapter throw anything but a CloudException, so this runs on the simulated
+        // cloud, whose deployPackage throws what it is told to
+        try (LocalHostHarness host = new LocalHostHarness()) {
+            host.put("/environments/prod", LocalHostHarness.environmentBody(false));
+            host.cloud.failNext("deployPackage", "cms-prod/staging", 10,
+                    new IllegalStateException("unexpected answer from the deployment endpoint"));
+            String failed = host.post("/deployments", LocalHostHarness.startBody("prod", LocalHostHarness.NEW_PACKAGE,
+                    null)).json().get("id").asText();
+            host.runQueues();
+            JsonNode status = host.get("/deployments/" + failed).json();
+            assertEquals("Failed", status.get("status").asText(), status.toString());
+            assertEquals("Unknown", status.get("diagnosis").get("cause").asText(), status.toString());
+            assertEquals(1, host.queue().deadLetters().size());
+            String fix = status.get("diagnosis").get("fix").asText();
+
+            // Act: its cause corrected (the step stops throwing: the ten failures are spent), started again
+            says(fix, "DEAD_LETTERED");
+            says(fix, "correct its cause");
+            says(fix, "then start again with the same package");
+            ApiClient.Response started = host.post("/deployments", LocalHostHarness.startBody("prod",
+                    LocalHostHarness.NEW_PACKAGE, null));
+            host.runQueues();
+            String id = started.json().get("id").asText();
+            String awaiting = host.get("/deployments/" + id).json().get("status").asText();
+            ApiClient.Response complete = host.post("/deployments/" + id + "/complete", null);
+            host.runQueues();
+
+            // Assert
+            assertEquals(202, started.status(), started.body());
+            assertEquals("AwaitingVerification", awaiting, host.get("/deployments/" + id + "/log").body());
+            assertEquals(202, complete.status(), complete.body());
+            assertEquals("Succeeded", host.get("/deployments/" + id).json().get("status").asText());
+        }
+    }
+
     /** Runs the queues, checks deployment {@code id} failed with {@code cause}, and returns its fix. */
     private String failWith(String cause, String id) {
         azure.runQueues();

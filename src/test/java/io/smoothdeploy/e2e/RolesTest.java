@@ -66,6 +66,8 @@ class RolesTest {
                 LocalHostHarness.startBody(f.environment, LocalHostHarness.NEW_PACKAGE, null), h)),
         GET_DEPLOYMENT("Reader", 200, Fixture.AWAITING_VERIFICATION, (api, f, h) -> api.getDeployment(f.deployment, h)),
         GET_LOG("Reader", 200, Fixture.AWAITING_VERIFICATION, (api, f, h) -> api.getDeploymentLog(f.deployment, h)),
+        GET_LOG_PAGE("Reader", 200, Fixture.AWAITING_VERIFICATION, (api, f, h) -> api.getDeploymentLog(f.deployment,
+                Map.of("since", "2026-01-01T00:00:00Z", "limit", "5"), h)),
         GET_DIAGNOSIS("Reader", 200, Fixture.AWAITING_VERIFICATION, (api, f, h) -> api.getDiagnosis(f.deployment, h)),
         GET_TIMELINE("Reader", 200, Fixture.AWAITING_VERIFICATION, (api, f, h) -> api.getTimeline(f.deployment, h)),
         GET_SUPPORT_BUNDLE("Reader", 200, Fixture.AWAITING_VERIFICATION,

@@ -429,4 +429,80 @@ class TransitionsTest {
         assertEquals(List.of("cancel"), DeploymentStatus.IN_PROGRESS.allowedActions());
         assertEquals(List.of(), DeploymentStatus.CANCELLING.allowedActions());
     }
+
+    // ------------------------------------------------------------------ the two-phase reset
+
+    @Test
+    void aResetThatValidatesBeforeTheSwapWarmsThePreviousCodeFirstAndAfterARestoreToo() {
+        // Arrange
+        DeploymentSnapshot awaiting = snapshot(deployment(DeploymentStatus.AWAITING_VERIFICATION, Stage.AWAIT_VERIFICATION)
+                .withValidationLinks(List.of("https://cms-staging/")), webApp("cms", WebAppPhase.WARMED_UP));
+
+        // Act
+        Decision plain = Commands.reset(awaiting, false, true, NOW, null);
+        Decision restoring = Commands.reset(awaiting, true, true, NOW, null);
+        Decision restored = Transitions.decide(snapshot(restoring.deployment(), webApp("cms", WebAppPhase.WARMED_UP)),
+                new StepMessage("d1", "prod", Stage.RESET_RESTORE_DATABASE, null, 0, restoring.deployment().round()),
+                StepOutcome.advance("Restored database"), NOW);
+
+        // Assert
+        assertEquals(Stage.RESET_PREPARE, plain.deployment().stage());
+        assertEquals(DeploymentStatus.RESETTING, plain.deployment().status());
+        assertEquals(new ResetVerification(DeploymentStatus.AWAITING_VERIFICATION, List.of("https://cms-staging/")),
+                plain.deployment().resetVerification());
+        assertEquals(List.of("RESET_PREPARE"), plain.messages().stream().map(m -> m.message().stage().name()).toList());
+        assertEquals(Stage.RESET_RESTORE_DATABASE, restoring.deployment().stage());
+        assertEquals(Stage.RESET_PREPARE, restored.deployment().stage(), "checked on the restored database");
+        assertNull(Commands.reset(awaiting, false, NOW, null).deployment().resetVerification());
+    }
+
+    @Test
+    void thePreparedPreviousCodeWaitsAtAwaitingResetVerificationWithItsLinksAndSendsNothing() {
+        // Arrange
+        Deployment preparing = deployment(DeploymentStatus.RESETTING, Stage.RESET_PREPARE)
+                .withResetVerification(new ResetVerification(DeploymentStatus.AWAITING_VERIFICATION, List.of()));
+        DeploymentSnapshot snapshot = snapshot(preparing, webApp("cms", WebAppPhase.WARMED_UP));
+
+        // Act
+        Decision decision = Transitions.decide(snapshot, message(Stage.RESET_PREPARE, null, 0),
+                new StepOutcome.Advance("Previous code ready", List.of("https://cms-maintenance/")), NOW);
+
+        // Assert
+        assertEquals(DeploymentStatus.AWAITING_RESET_VERIFICATION, decision.deployment().status());
+        assertEquals(List.of("https://cms-maintenance/"), decision.deployment().validationLinks());
+        assertTrue(decision.messages().isEmpty());
+        assertEquals(List.of("complete", "cancel"), decision.deployment().status().allowedActions());
+        assertTrue(Transitions.expectedMessages(snapshot(decision.deployment(), webApp("cms", WebAppPhase.WARMED_UP)),
+                null).isEmpty(), "nothing runs while it waits, so the reconciler sends nothing");
+    }
+
+    @Test
+    void completeSwapsThePreviousCodeBackAndCancelGoesBackOnlyWhenNothingWasRestoredFromVerification() {
+        // Arrange
+        ResetVerification fromVerification = new ResetVerification(DeploymentStatus.AWAITING_VERIFICATION,
+                List.of("https://cms-staging/"));
+        DeploymentSnapshot waiting = snapshot(deployment(DeploymentStatus.AWAITING_RESET_VERIFICATION,
+                Stage.RESET_PREPARE).withResetVerification(fromVerification)
+                .withValidationLinks(List.of("https://cms-maintenance/")), webApp("cms", WebAppPhase.WARMED_UP));
+        Deployment restored = waiting.deployment().withRollbackDatabase(true);
+        Deployment fromFailed = waiting.deployment().withResetVerification(
+                new ResetVerification(DeploymentStatus.FAILED, List.of()));
+
+        // Act
+        Decision completed = Commands.completeReset(waiting, NOW, null);
+        Decision cancelled = Commands.cancelResetVerification(waiting, NOW, null);
+
+        // Assert
+        assertEquals(DeploymentStatus.RESETTING, completed.deployment().status());
+        assertEquals(Stage.RESET_SWAP, completed.deployment().stage());
+        assertEquals(List.of("RESET_SWAP"), completed.messages().stream().map(m -> m.message().stage().name()).toList());
+        assertEquals(DeploymentStatus.AWAITING_VERIFICATION, cancelled.deployment().status());
+        assertEquals(Stage.AWAIT_VERIFICATION, cancelled.deployment().stage());
+        assertEquals(List.of("https://cms-staging/"), cancelled.deployment().validationLinks());
+        assertNull(cancelled.deployment().resetVerification());
+        assertTrue(cancelled.messages().isEmpty());
+        assertTrue(Commands.cancelRefusal(waiting.deployment()).isEmpty());
+        assertTrue(Commands.cancelRefusal(restored).orElseThrow().contains("restored the production database"));
+        assertTrue(Commands.cancelRefusal(fromFailed).orElseThrow().contains("was reset from Failed"));
+    }
 }

@@ -115,6 +115,9 @@ class OpenApiTest {
         host.runQueues();
         expect(host.get("/deployments/" + failedId), 200);
         expect(host.get("/deployments/" + failedId + "/log"), 200);
+        JsonNode firstLogPage = RecordingHost.json(expect(host.get("/deployments/" + failedId + "/log?limit=2"), 200));
+        expect(host.get("/deployments/" + failedId + "/log?limit=2&since=" + firstLogPage.get("next").asText()), 200);
+        expect(host.get("/deployments/" + failedId + "/log?since=yesterday&limit=0"), 400);
         expect(host.get("/deployments/" + failedId + "/diagnosis"), 200);
         expect(host.get("/deployments/" + failedId + "/timeline"), 200);
         expect(host.get("/deployments/" + failedId + "/support-bundle"), 200);
@@ -174,6 +177,28 @@ class OpenApiTest {
         expect(host.post("/deployments/" + completedId + "/cancel", "{\"rollbackDatabase\":true}"), 409);
         expect(host.post("/deployments/" + cancelledId + "/cancel", "{\"rollbackDatabase\":\"yes\"}"), 400);
         expect(host.post("/deployments/" + UNKNOWN_ID + "/cancel", null), 404);
+
+        // A two-phase reset cancelled back to verification, then reset; one of a failed run, which cannot be cancelled.
+        String twoPhaseId = RecordingHost.json(expect(host.post("/deployments",
+                RecordingHost.startBody("prod", NEW_PACKAGE, "ReadOnly", null)), 202)).get("id").asText();
+        host.runQueues();
+        expect(host.post("/deployments/" + twoPhaseId + "/cancel", null), 409); // action-not-allowed
+        expect(host.post("/deployments/" + twoPhaseId + "/reset", "{\"validateBeforeSwap\":true}"), 202);
+        host.runQueues();
+        expect(host.get("/deployments/" + twoPhaseId), 200);
+        expect(host.post("/deployments/" + twoPhaseId + "/cancel", "{}"), 202);
+        expect(host.post("/deployments/" + twoPhaseId + "/reset", null), 202);
+        host.runQueues();
+        host.cloud.failNext("deployPackage", "cms-prod/staging", 1, new CloudException("Conflict", "busy", false));
+        String failedTwoPhaseId = RecordingHost.json(expect(host.post("/deployments",
+                RecordingHost.startBody("prod", NEW_PACKAGE, "ReadOnly", null)), 202)).get("id").asText();
+        host.runQueues();
+        expect(host.post("/deployments/" + failedTwoPhaseId + "/reset", "{\"validateBeforeSwap\":true}"), 202);
+        host.runQueues();
+        expect(host.post("/deployments/" + failedTwoPhaseId + "/cancel", null), 409); // reset-not-cancellable
+        expect(host.post("/deployments/" + failedTwoPhaseId + "/complete", null), 202);
+        host.runQueues();
+        expect(host.get("/deployments/" + failedTwoPhaseId), 200);
 
         // Bad requests.
         String env = RecordingHost.environmentBody(true, true);

@@ -750,6 +750,69 @@ class TableDeploymentStoreTest {
     }
 
     @Test
+    void theLogIsPagedFromATimeOnWithoutSplittingAMillisecondAndThePagesTogetherAreTheWholeLog() {
+        // Arrange: "started" at T0, then 3 lines at T0+1ms, 2 at T0+2ms and 4 more 1 ms apart
+        DeploymentSnapshot read = started("p1");
+        List<LogLine> lines = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            lines.add(LogLine.info(T0.plusMillis(1), null, "a" + i));
+        }
+        lines.add(LogLine.info(T0.plusMillis(2), null, "b0"));
+        lines.add(LogLine.info(T0.plusMillis(2), null, "b1"));
+        for (int i = 0; i < 4; i++) {
+            lines.add(LogLine.info(T0.plusMillis(3 + i), null, "c" + i));
+        }
+        store.commit(new Decision(read.deployment(), List.of(), null, lines, List.of()));
+        List<String> whole = store.readLog("p1").stream().map(LogLine::message).toList();
+
+        // Act: pages of 2 from the start, each from the next of the page before
+        List<List<String>> pages = new ArrayList<>();
+        LogPage page = store.readLog("p1", null, 2);
+        pages.add(page.lines().stream().map(LogLine::message).toList());
+        while (page.more()) {
+            page = store.readLog("p1", page.next(), 2);
+            pages.add(page.lines().stream().map(LogLine::message).toList());
+        }
+        LogPage after = store.readLog("p1", page.next(), 2);
+        LogPage fromMiddle = store.readLog("p1", T0.plusMillis(2), 100);
+        LogPage subMillisecond = store.readLog("p1", T0.plusNanos(1), 100);
+
+        // Assert
+        assertEquals(List.of(List.of("started", "a0", "a1", "a2"), List.of("b0", "b1"), List.of("c0", "c1"),
+                List.of("c2", "c3")), pages, "a page holds its last line's whole millisecond");
+        assertEquals(whole, pages.stream().flatMap(List::stream).toList());
+        assertFalse(page.more());
+        assertEquals(T0.plusMillis(7).truncatedTo(java.time.temporal.ChronoUnit.MILLIS), page.next());
+        assertEquals(List.of(), after.lines(), "nothing after the end yet");
+        assertEquals(page.next(), after.next(), "an empty page answers the since it was asked with");
+        assertEquals(List.of("b0", "b1", "c0", "c1", "c2", "c3"),
+                fromMiddle.lines().stream().map(LogLine::message).toList());
+        assertEquals(whole.subList(1, whole.size()), subMillisecond.lines().stream().map(LogLine::message).toList(),
+                "a line before since in since's own millisecond is left out");
+        assertEquals(List.of(), store.readLog("unknown", null, 5).lines());
+        assertThrows(IllegalArgumentException.class, () -> store.readLog("p1", null, 0));
+    }
+
+    @Test
+    void aTwoPhaseResetsRecordRoundTripsAndARowWithoutOneReadsAsNone() {
+        // Arrange
+        DeploymentSnapshot read = started("rv");
+        io.smoothdeploy.engine.ResetVerification verification = new io.smoothdeploy.engine.ResetVerification(
+                DeploymentStatus.AWAITING_VERIFICATION, List.of("https://cms-staging.example/", "https://b.example/"));
+
+        // Act
+        store.commit(new Decision(read.deployment().withResetVerification(verification), List.of(), null, List.of(),
+                List.of()));
+        Deployment stored = store.load("rv").orElseThrow().deployment();
+        store.commit(new Decision(stored.withResetVerification(null), List.of(), null, List.of(), List.of()));
+
+        // Assert
+        assertEquals(verification, stored.resetVerification());
+        assertNull(read.deployment().resetVerification());
+        assertNull(store.load("rv").orElseThrow().deployment().resetVerification());
+    }
+
+    @Test
     void anOversizedLogMessageIsCutShortInsteadOfFailingTheWrite() {
         // Arrange
         DeploymentSnapshot read = started("l4");
@@ -897,7 +960,8 @@ class TableDeploymentStoreTest {
                 d.rollbackDatabase(), d.errors(), d.warnings(), d.validationLinks(), d.lineageId(), d.resumedFrom(),
                 d.lineageStartedAt(), d.round(), d.staleEpisode(), d.commitId(), d.pipelineRunUrl(),
                 d.packageVerifiedAt(), d.smokeChecks(), d.timings(), d.cloneWritesAccepted(), d.maintenancePackages(),
-                d.audit(), d.cloneWriteCount(), d.cancelReason(), d.rollbackWindow(), d.packages(), etag);
+                d.audit(), d.cloneWriteCount(), d.cancelReason(), d.rollbackWindow(), d.packages(),
+                d.resetVerification(), etag);
     }
 
     static WebAppState withEtag(WebAppState w, String etag) {

@@ -141,6 +141,22 @@ public final class FaultyStore implements DeploymentStore {
         return delegate.readLog(deploymentId);
     }
 
+    @Override
+    public List<io.smoothdeploy.state.HistoryEntry> listDeploymentsStartedBefore(String environment,
+                                                                             java.time.Instant before, int limit) {
+        return delegate.listDeploymentsStartedBefore(environment, before, limit);
+    }
+
+    @Override
+    public int purgeDeployment(DeploymentSnapshot rows) {
+        return delegate.purgeDeployment(rows);
+    }
+
+    @Override
+    public io.smoothdeploy.state.LogPage readLog(String deploymentId, java.time.Instant since, int limit) {
+        return delegate.readLog(deploymentId, since, limit);
+    }
+
     private static IllegalStateException unavailable() {
         return new IllegalStateException("could not save the decision: Table storage answered HTTP 503 "
                 + "ServerBusy (injected by the test)");

@@ -174,7 +174,7 @@ public final class Classifier {
         }
         // Migration before the generic startup error: a failed migration is usually thrown as an exception too.
         if (answer.serverError() && MIGRATION.matcher(answer.detail()).find()) {
-            return maintenanceSlot ? migrationOnClone(where) : migration(where);
+            return maintenanceSlot ? migrationOnClone(where, snapshot) : migration(where);
         }
         Matcher exception = EXCEPTION_FIRST.matcher(answer.detail());
         boolean threw = exception.lookingAt();
@@ -218,15 +218,27 @@ public final class Classifier {
 
     /**
      * The maintenance slot runs the old release on the clone, so a migration there is the old release changing
-     * the clone: the production database is untouched and the new package is not involved.
+     * the clone: the production database is untouched and the new package is not involved. The old release migrates
+     * only a database it may write to, so a start in ReadOnly or MaintenancePage mode gets past it; a start in another
+     * mode is refused while a web app of the failed run is in maintenance, so then the reset comes first.
      */
-    private static Finding migrationOnClone(String where) {
+    private static Finding migrationOnClone(String where, DeploymentSnapshot snapshot) {
+        String modes = "start again in ReadOnly mode (the version now in production does not migrate a read-only"
+                + " database) or in MaintenancePage mode";
+        List<String> inMaintenance = inMaintenance(snapshot);
+        if (!inMaintenance.isEmpty() && snapshot.deployment().mode() == io.smoothdeploy.engine.DeploymentMode.READ_WRITE) {
+            String id = snapshot.deployment().id();
+            modes = "first reset deployment " + id + " (POST /api/deployments/" + id + "/reset: "
+                    + String.join(", ", inMaintenance) + " stayed in maintenance, and a start in another mode is"
+                    + " refused while a web app is) and wait for Reset, then " + modes;
+        }
         return new Finding(Cause.MIGRATION_FAILURE,
                 "The version now in production ran a database migration on the database clone and it failed" + where
                         + ".",
                 "The production database was not changed by this. The version now in production does not match the"
-                        + " database's schema (a previous deployment may have been left half done): bring them back in"
-                        + " line, then start again with the same package.",
+                        + " database's schema (a previous deployment may have been left half done), and it migrates"
+                        + " the clone when it runs on it read-write: " + modes + ". Or bring the version in production"
+                        + " and the database's schema back in line, then start again with the same package.",
                 Advice.RETRY_SAME_PACKAGE);
     }
 

@@ -45,6 +45,8 @@ final class ResetStep implements StageStep {
                 return restoreDatabase(context);
             case RESET_CLEANUP:
                 return cleanUp(context);
+            case RESET_PREPARE:
+                return prepare(context);
             default:
                 return swapBack(context);
         }
@@ -151,6 +153,62 @@ final class ResetStep implements StageStep {
         }
         return Swaps.beginOrCheck(appService, context, context.maintenance(), "the previous package", pacing,
                 pacing.swapTimeout());
+    }
+
+    /**
+     * The first half of a two-phase reset: each web app's previous code, where it waits to be swapped back (the
+     * maintenance slot, while production carries this deployment's maintenance content or release), is started and
+     * warmed, and its address becomes a validation link. Nothing is swapped and no slot setting changes, so a cancel
+     * leaves the slots as they were while awaiting verification; the swap back ({@link #swapBack}) then does what it
+     * always does. A web app whose production already serves its previous code is linked there.
+     */
+    private StepOutcome prepare(StepContext context) {
+        List<String> links = new ArrayList<>();
+        List<String> waiting = new ArrayList<>();
+        for (io.smoothdeploy.engine.WebAppConfig webApp : context.environment().webApps()) {
+            io.smoothdeploy.cloud.SlotRef productionRef = io.smoothdeploy.cloud.SlotRef.production(webApp.resourceId());
+            Optional<SlotInfo> production = appService.getSlot(productionRef);
+            if (production.isEmpty()) {
+                return StepOutcome.fail(FailureKind.CONFIGURATION, "site " + productionRef.siteName()
+                        + " has no production slot; check the web app's resource id in the environment");
+            }
+            String path = webApp.warmUp().paths().isEmpty() ? "/" : webApp.warmUp().paths().get(0);
+            boolean changed = SlotMarkers.carries(production.get(), SlotMarkers.maintenance(context.deployment().lineageId()))
+                    || SlotMarkers.carries(production.get(), SlotMarkers.release(context.deployment().lineageId()));
+            if (!changed) {
+                links.add(production.get().baseUrl() + path);
+                continue;
+            }
+            io.smoothdeploy.cloud.SlotRef maintenance = new io.smoothdeploy.cloud.SlotRef(webApp.resourceId(),
+                    webApp.maintenanceSlot());
+            Optional<SlotInfo> previous = appService.getSlot(maintenance);
+            if (previous.isEmpty()) {
+                return StepOutcome.fail(FailureKind.CONFIGURATION, "cannot check the previous code of site "
+                        + webApp.name() + ": slot " + maintenance + ", which held it, is gone; reset without "
+                        + "validateBeforeSwap fails the same way: redeploy the previous package to put it back");
+            }
+            if (!previous.get().running()) {
+                appService.startSlot(maintenance);
+                waiting.add("started slot " + maintenance);
+                continue;
+            }
+            SlotWarmer.Round round = warmer.probe(previous.get(), webApp);
+            if (!round.warm()) {
+                waiting.add(maintenance + ": " + round.summary());
+            }
+            links.add(previous.get().baseUrl() + path);
+        }
+        if (!waiting.isEmpty()) {
+            Duration limit = context.environment().warmUpTimeout();
+            if (context.pastDeadline(limit)) {
+                return StepOutcome.fail(FailureKind.WARM_UP, "the previous code did not warm up within "
+                        + limit.toSeconds() + " s for its check before the swap back (" + String.join("; ", waiting)
+                        + "); nothing was swapped: reset again, with or without validateBeforeSwap");
+            }
+            return StepOutcome.checkAgain(pacing.warmUpPoll(), "Warming the previous code for its check before the"
+                    + " swap back: " + String.join("; ", waiting));
+        }
+        return new StepOutcome.Advance("Previous code ready to check: " + String.join(", ", links), links);
     }
 
     /**

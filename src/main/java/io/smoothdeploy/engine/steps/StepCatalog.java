@@ -50,6 +50,7 @@ public final class StepCatalog implements Steps {
         steps.put(Stage.COMPLETE_CLEANUP, complete);
         steps.put(Stage.RESET_RESTORE_DATABASE, reset);
         steps.put(Stage.RESET_SWAP, reset);
+        steps.put(Stage.RESET_PREPARE, reset);
         steps.put(Stage.RESET_CLEANUP, reset);
         steps.put(Stage.WATCH_LIVE, new WatchLiveStep(appService, smoke));
         // a rollback after going live is the reset's swap back, from new code live (see ResetStep#swapBack)

@@ -308,6 +308,35 @@ class ClassifierTest {
         assertTrue(reset >= 0 && otherMode > reset, fix);
     }
 
+    @Test
+    void aMigrationOfTheVersionInProductionOnTheCloneSaysToStartReadOnlyAfterAResetWhenAWebAppStayedInMaintenance() {
+        // Arrange: a ReadWrite run; the old release's migration failed on the clone; the scheduler stayed in maintenance
+        String message = "maintenance slot cms/maintenance did not warm up within 60 s: 0 of 1 warm-up requests"
+                + " ready; cms-prod.azurewebsites.net/: HTTP 500 Migration 17 failed: column 'Title' already exists";
+        DeploymentError error = new DeploymentError(FailureKind.WARM_UP, Stage.ENTER_MAINTENANCE, "cms", message,
+                FAILED_AT);
+        WebAppState cms = new WebAppState("d1", "cms", WebAppRole.ZERO_DOWNTIME, WebAppPhase.PENDING, false, null, 0,
+                null, Map.of(), null, "etag-cms").failed(error);
+        Deployment readWrite = failed(DeploymentStatus.FAILED, error);
+        readWrite = new Deployment(readWrite.id(), readWrite.environment(), readWrite.status(), readWrite.stage(),
+                readWrite.checks(), DeploymentMode.READ_WRITE, readWrite.packageUri(), readWrite.packageSha256(), null,
+                T0, T0, null, false, readWrite.errors(), List.of(), List.of(), null, null, null, 0, null, "etag-d");
+
+        // Act
+        Diagnosis alone = Classifier.diagnose(snapshot(readWrite, cms), List.of()).orElseThrow();
+        Diagnosis withScheduler = Classifier.diagnose(snapshot(readWrite, cms, webApp("scheduler")), List.of())
+                .orElseThrow();
+
+        // Assert
+        assertEquals(Cause.MIGRATION_FAILURE, alone.cause());
+        assertEquals(Advice.RETRY_SAME_PACKAGE, alone.advice());
+        assertTrue(alone.fix().contains("start again in ReadOnly mode") && !alone.fix().contains("reset"), alone.fix());
+        String fix = withScheduler.fix();
+        int reset = fix.indexOf("first reset deployment d1");
+        int readOnly = fix.indexOf("then start again in ReadOnly mode");
+        assertTrue(reset >= 0 && readOnly > reset && fix.contains("scheduler stayed in maintenance"), fix);
+    }
+
     // ----- builders -----
 
     private static String describedStage(Stage stage) {

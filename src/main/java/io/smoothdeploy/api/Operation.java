@@ -19,7 +19,8 @@ public enum Operation {
     GET_SUPPORT_BUNDLE(Role.READER, "download a support bundle"),
     COMPLETE_DEPLOYMENT(Role.APPROVER, "complete a deployment"),
     ACCEPT_DATA_LOSS(Role.APPROVER, "accept data loss"),
-    RESET_DEPLOYMENT(Role.APPROVER, "reset a deployment");
+    RESET_DEPLOYMENT(Role.APPROVER, "reset a deployment"),
+    GET_ME(Role.READER, "see who you are signed in as");
 
     private final Role needs;
     private final String description;
@@ -37,6 +38,15 @@ public enum Operation {
     /** What it does, for a message: "complete a deployment". */
     public String description() {
         return description;
+    }
+
+    /** The operation's name in {@code GET /me}'s {@code operations}: {@code COMPLETE_DEPLOYMENT} is {@code completeDeployment}. */
+    public String wireName() {
+        StringBuilder name = new StringBuilder();
+        for (String word : name().toLowerCase(java.util.Locale.ROOT).split("_")) {
+            name.append(name.length() == 0 ? word : Character.toUpperCase(word.charAt(0)) + word.substring(1));
+        }
+        return name.toString();
     }
 
     /** True for the operations an environment's {@code approvers} can narrow to named principals or groups. */

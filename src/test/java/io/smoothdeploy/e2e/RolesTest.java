@@ -53,6 +53,7 @@ class RolesTest {
         PUT_ENVIRONMENT("Admin", 201, Fixture.NONE, (api, f, h) -> api.putEnvironment(f.environment,
                 host.environmentOnOwnSite(1000 + ENVIRONMENTS.incrementAndGet()), h)),
         DELETE_ENVIRONMENT("Admin", 204, Fixture.ENVIRONMENT, (api, f, h) -> api.deleteEnvironment(f.environment, h)),
+        GET_ME("Reader", 200, Fixture.NONE, (api, f, h) -> api.me(h)),
         GET_ENVIRONMENT("Reader", 200, Fixture.ENVIRONMENT, (api, f, h) -> api.getEnvironment(f.environment, h)),
         LIST_ENVIRONMENTS("Reader", 200, Fixture.ENVIRONMENT, (api, f, h) -> api.listEnvironments(h)),
         LIST_DEPLOYMENTS("Reader", 200, Fixture.AWAITING_VERIFICATION,

@@ -168,7 +168,9 @@ class FunctionCatalogTest {
                 "GET /api/deployments/{id}/support-bundle",
                 "POST /api/deployments/{id}/complete",
                 "POST /api/deployments/{id}/reset",
-                "GET /api/openapi.json"), routes);
+                "GET /api/openapi.json",
+                "GET /api/me",
+                "GET /api/portal/{*asset}"), routes);
         Set<String> queues = functions.stream().filter(f -> f.kind() == TriggerKind.SERVICE_BUS_QUEUE)
                 .map(FunctionInfo::queueName).collect(Collectors.toSet());
         assertEquals(Set.of("%CloneDbQueue%", "%EnterMaintenanceQueue%", "%DeploySlotQueue%", "%WarmUpQueue%",

@@ -47,7 +47,7 @@ class RealFunctionClassesTest {
         FunctionCatalog catalog = new FunctionCatalog(SETTINGS, instances);
 
         // Assert
-        assertEquals(15, catalog.httpRoutes().size()); // 11 routes, the dry run (POST /deployments/plan), the 2 lists, DELETE
+        assertEquals(17, catalog.httpRoutes().size()); // 11 routes, the dry run (POST /deployments/plan), the 2 lists, DELETE, GET /me, the portal
         assertEquals(Set.copyOf(SETTINGS.values()), Set.copyOf(catalog.queueNames()));
     }
 

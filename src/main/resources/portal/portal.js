@@ -237,16 +237,19 @@
 
   function renderDeployment(d, timeline, log) {
     crumbs([['Environments', '#/'], [d.environment, '#/environments/' + encodeURIComponent(d.environment)], [d.id, null]]);
-    const focused = document.activeElement && document.activeElement.id;
-    const typed = document.getElementById('accept-name');
+    // What the person was doing on this same deployment's page survives the refresh: focus, typing, the choice.
+    const previous = document.getElementById('deployment');
+    const same = previous && previous.dataset.id === d.id;
+    const focused = same && document.activeElement && document.activeElement.id;
+    const typed = same && document.getElementById('accept-name');
     const typedValue = typed ? typed.value : '';
-    const rollbackBox = document.getElementById('rollback-database');
+    const rollbackBox = same && document.getElementById('rollback-database');
     const rollbackChecked = rollbackBox ? rollbackBox.checked : false;
     const logScroll = document.getElementById('log');
     const atBottom = !logScroll || logScroll.scrollTop + logScroll.clientHeight >= logScroll.scrollHeight - 4;
 
     show('Deployment ' + d.id,
-      h('div', {id: 'deployment', 'data-status': d.status, 'data-updated': d.updatedAt},
+      h('div', {id: 'deployment', 'data-id': d.id, 'data-status': d.status, 'data-updated': d.updatedAt},
         h('div', {class: 'progress'},
           h('span', {}, 'Status '), h('span', {id: 'status'}, statusBadge(d.status)),
           h('progress', {id: 'progress', max: 100, value: d.percentComplete, 'aria-label': 'Progress'}),
@@ -263,7 +266,6 @@
                 : d.temporaryDatabase.writesSinceClone + ' (counted ' + when(d.temporaryDatabase.writesCountedAt) + ')') : null]
           ])),
           actionsCard(d)),
-        view.message,
         warningsAndErrors(d),
         d.diagnosis ? diagnosisCard(d.diagnosis) : null,
         validationCard(d),
@@ -287,7 +289,7 @@
     const shown = KNOWN_ACTIONS.filter(a => ALWAYS_SHOWN.includes(a) || offered.includes(a));
     offered.filter(a => !KNOWN_ACTIONS.includes(a)).forEach(a => shown.push(a));
     const card = h('section', {class: 'card', id: 'actions', 'aria-labelledby': 'actions-title'},
-      h('h2', {id: 'actions-title'}, 'What you can do'));
+      h('h2', {id: 'actions-title'}, 'What you can do'), view.message);
     for (const action of shown) {
       card.append(actionBlock(d, action, offered));
     }
@@ -377,7 +379,8 @@
     const answer = await api('POST', '/deployments/' + encodeURIComponent(d.id) + '/' + action, body);
     if (answer.ok) {
       view.dataLoss = null;
-      view.message = h('div', {class: 'done', role: 'status', id: 'action-result'}, action + ' accepted: the deployment is now ' + answer.body.status + '.');
+      const name = ACTION_TEXT[action] ? ACTION_TEXT[action].label.replace(/ \(.*\)$/, '') : action;
+      view.message = h('div', {class: 'done', role: 'status', id: 'action-result'}, name + ' accepted: the deployment is now ' + answer.body.status + '.');
     } else {
       const p = answer.body || {};
       if (p.type === 'urn:smoothdeploy:problem:data-loss') {

@@ -230,6 +230,29 @@ class RolesTest {
     }
 
     @Test
+    void meNamesTheCallerAndSaysForEachOperationWhetherTheirRolesAllowItAndWhyNot() {
+        // Act
+        JsonNode reader = PlatformApi.json(platform.api.me(PlatformApi.as("rita@example.com", OID, "Reader")));
+        JsonNode approver = PlatformApi.json(platform.api.me(PlatformApi.as("ann@example.com", OID, "Approver")));
+
+        // Assert
+        assertEquals("rita@example.com", reader.get("name").asText());
+        assertEquals(OID, reader.get("objectId").asText());
+        assertEquals(List.of("Reader"), List.of(reader.get("roles").get(0).asText()));
+        JsonNode complete = reader.get("operations").get("completeDeployment");
+        assertEquals(false, complete.get("allowed").asBoolean());
+        assertEquals("Approver", complete.get("needs").asText());
+        assertTrue(complete.get("reason").asText().contains("you need the role Approver; rita@example.com has the role(s) "
+                + "Reader"), complete.toString());
+        assertEquals(true, reader.get("operations").get("getDeployment").get("allowed").asBoolean());
+        assertEquals(io.smoothdeploy.api.Operation.values().length, reader.get("operations").size());
+        assertEquals(true, approver.get("operations").get("completeDeployment").get("allowed").asBoolean());
+        assertTrue(approver.get("operations").get("acceptDataLoss").get("allowed").asBoolean());
+        assertTrue(approver.get("operations").get("completeDeployment").path("reason").isMissingNode());
+        assertEquals(false, approver.get("operations").get("putEnvironment").get("allowed").asBoolean());
+    }
+
+    @Test
     void theOpenApiDocumentStaysPublic() {
         java.net.http.HttpResponse<String> answer = sendToLocalHost("/openapi.json", null, "User-Agent", "curl/8.0");
         assertEquals(200, answer.statusCode());

@@ -231,6 +231,17 @@
       const [timeline, log] = await Promise.all([api('GET', '/deployments/' + id + '/timeline'), api('GET', '/deployments/' + id + '/log')]);
       renderDeployment(d, timeline, log);
       view.lastUpdated = d.updatedAt;
+    } else if (!TERMINAL.has(d.status)) {
+      // a log line can come without a change of the deployment's row: follow the log on its own while it runs
+      const log = await api('GET', '/deployments/' + id + '/log');
+      const card = document.getElementById('log-card');
+      if (log.ok && card && log.body.lines.length !== view.logLines) {
+        const old = document.getElementById('log');
+        const atBottom = !old || old.scrollTop + old.clientHeight >= old.scrollHeight - 4;
+        card.replaceWith(logCard(log));
+        const now = document.getElementById('log');
+        if (now && atBottom) now.scrollTop = now.scrollHeight;
+      }
     }
     schedule(() => deploymentView(id), TERMINAL.has(d.status) ? POLL_MS * 3 : POLL_MS);
   }

@@ -49,7 +49,7 @@ class CliJarIT {
         Path jar = Files.copy(built, empty.resolve("deploy.jar"), StandardCopyOption.REPLACE_EXISTING);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> commands = List.of("start", "status", "wait", "complete", "reset", "log", "diagnosis", "timeline",
-                "support-bundle", "environment", "environments", "deployments", "register", "delete-environment", "completion", "help");
+                "support-bundle", "environment", "environments", "deployments", "register", "delete-environment", "whoami", "completion", "help");
 
         // Act
         Run version = run(empty, java, "-jar", jar.toString(), "--version");

@@ -218,6 +218,7 @@
   async function deploymentView(id) {
     if (view.id !== id) {
       view.id = id; view.logLines = 0; view.lastUpdated = null; view.message = null; view.dataLoss = null;
+      view.sites = null;
     }
     const answer = await api('GET', '/deployments/' + encodeURIComponent(id));
     if (!answer.ok) {
@@ -227,6 +228,11 @@
     }
     const d = answer.body;
     const changed = d.updatedAt !== view.lastUpdated || !document.getElementById('deployment');
+    if (view.sites === null) {
+      // each web app's site, from the environment's registration: a validation link names its slot's host
+      const env = await api('GET', '/environments/' + encodeURIComponent(d.environment));
+      view.sites = env.ok ? env.body.webApps.map(w => ({name: w.name, site: w.resourceId.split('/').pop().toLowerCase()})) : [];
+    }
     if (changed) {
       const [timeline, log] = await Promise.all([api('GET', '/deployments/' + id + '/timeline'), api('GET', '/deployments/' + id + '/log')]);
       renderDeployment(d, timeline, log);
@@ -428,7 +434,12 @@
     return h('section', {class: 'card', id: 'validation'}, h('h2', {}, 'Check the staging slots'),
       h('p', {class: 'muted'}, 'Each web app\'s staging slot, running the new release; open them before you complete.'),
       h('ul', {}, d.validationLinks.map(link => {
-        const webApp = d.webApps.find(w => link.includes(w.name));
+        let host = '';
+        try { host = new URL(link).hostname.toLowerCase(); } catch (e) { host = ''; }
+        // App Service names a slot's host <site>-<slot>.azurewebsites.net
+        // (the longest site that fits, so cms-prod-staging is cms-prod's, not cms's)
+        const webApp = (view.sites || []).filter(w => host === w.site || host.startsWith(w.site + '-'))
+          .sort((a, b) => b.site.length - a.site.length)[0];
         return h('li', {}, webApp ? webApp.name + ': ' : '', h('a', {href: link, target: '_blank', rel: 'noopener noreferrer'}, link));
       })));
   }

@@ -107,6 +107,9 @@ class PortalIT {
             assertTrue(browser.script("return [...document.querySelectorAll('#validation a')].map(a => a.href);")
                     .toString().contains(link.asText()), "validation link " + link);
         }
+        String links = browser.text("#validation");
+        assertTrue(links.contains("cms: https://cms-prod-staging.azurewebsites.net/")
+                && links.contains("scheduler: https://scheduler-prod-staging.azurewebsites.net/"), links);
         JsonNode timeline = host.get("/deployments/" + id + "/timeline").json();
         assertEquals(timeline.path("steps").size(), browser.script(
                 "return document.querySelectorAll('#timeline .bar').length;").asInt(), "a bar per web app per step");

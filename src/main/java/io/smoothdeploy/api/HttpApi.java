@@ -326,6 +326,37 @@ public final class HttpApi {
         });
     }
 
+    /**
+     * Who the caller is, and what their roles let them do: every operation with {@code allowed}, the role it
+     * {@code needs} and, when refused, the {@code reason}. The portal disables the buttons a role does not allow and
+     * says why. An environment's {@code approvers} rule is not in it (it is checked when the action is asked for).
+     */
+    public ApiResponse me(Map<String, String> headers) {
+        return answer("/api/me", () -> {
+            Caller caller = authorize(headers, Operation.GET_ME, null);
+            Principal principal = caller.principal();
+            ObjectNode body = Json.mapper().createObjectNode();
+            body.put("name", principal.name());
+            if (principal.objectId() == null) {
+                body.putNull("objectId");
+            } else {
+                body.put("objectId", principal.objectId());
+            }
+            principal.roleNames().forEach(body.putArray("roles")::add);
+            ObjectNode operations = body.putObject("operations");
+            for (Operation operation : Operation.values()) {
+                Access.Verdict verdict = Access.decide(principal, operation, List.of());
+                ObjectNode item = operations.putObject(operation.wireName());
+                item.put("allowed", verdict instanceof Access.Verdict.Allowed);
+                item.put("needs", operation.needs().wireName());
+                if (verdict instanceof Access.Verdict.Forbidden forbidden) {
+                    item.put("reason", forbidden.detail());
+                }
+            }
+            return json(200, body, Map.of("Cache-Control", "no-store"));
+        });
+    }
+
     public ApiResponse getDeployment(String id, Map<String, String> headers) {
         return answer("/api/deployments/" + id, () -> {
             authorize(headers, Operation.GET_DEPLOYMENT, null);

@@ -21,7 +21,8 @@ public enum Operation {
     ACCEPT_DATA_LOSS(Role.APPROVER, "accept data loss"),
     RESET_DEPLOYMENT(Role.APPROVER, "reset a deployment"),
     CANCEL_DEPLOYMENT(Role.APPROVER, "cancel a deployment, or a reset before its swap back"),
-    ROLLBACK_DEPLOYMENT(Role.APPROVER, "roll back a deployment that went live");
+    ROLLBACK_DEPLOYMENT(Role.APPROVER, "roll back a deployment that went live"),
+    GET_ME(Role.READER, "see who you are signed in as");
 
     private final Role needs;
     private final String description;
@@ -39,6 +40,15 @@ public enum Operation {
     /** What it does, for a message: "complete a deployment". */
     public String description() {
         return description;
+    }
+
+    /** The operation's name in {@code GET /me}'s {@code operations}: {@code COMPLETE_DEPLOYMENT} is {@code completeDeployment}. */
+    public String wireName() {
+        StringBuilder name = new StringBuilder();
+        for (String word : name().toLowerCase(java.util.Locale.ROOT).split("_")) {
+            name.append(name.length() == 0 ? word : Character.toUpperCase(word.charAt(0)) + word.substring(1));
+        }
+        return name.toString();
     }
 
     /** True for the operations an environment's {@code approvers} can narrow to named principals or groups. */

@@ -108,6 +108,7 @@ public final class DeployCli {
             "            the environment's deployments, newest first, a page at a time (JSON)",
             "  register  --name N --file F registers (or updates) environment N from the JSON in F",
             "  delete-environment --name N removes environment N (refused while it runs or is in maintenance)",
+            "  whoami                      who the API sees you as, your roles and what they allow (JSON)",
             "  completion bash             prints a bash completion script (source <(deploy completion bash))",
             "  help [COMMAND]              this text, or one command's options (as deploy COMMAND --help)",
             "",
@@ -248,7 +249,7 @@ public final class DeployCli {
                 new ActionCommand.Rollback(), new LogCommand(), new ReadCommand.Diagnosis(),
                 new ReadCommand.Timeline(), new ReadCommand.SupportBundle(), new ReadCommand.Environment(),
                 new ReadCommand.Environments(),
-                new ReadCommand.Deployments(), new DeleteEnvironmentCommand(),
+                new ReadCommand.Deployments(), new DeleteEnvironmentCommand(), new ReadCommand.WhoAmI(),
                 new RegisterCommand(), new CompletionCommand(), new HelpCommand())) {
             root.addSubcommand(command);
         }

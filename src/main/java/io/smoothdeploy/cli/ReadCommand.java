@@ -86,6 +86,20 @@ final class ReadCommand {
         }
     }
 
+    /** {@code whoami}: {@code GET /me}. */
+    @CommandLine.Command(name = "whoami", sortOptions = false,
+            customSynopsis = "deploy whoami [--output json|text] [--api URL] [--audience AUD | --key KEY]",
+            description = {"", "Who the API sees you as: your name, object id and roles, and for each operation"
+                    + " whether your roles allow it (and why not), as JSON.", ""},
+            footer = {"", "Exit codes: 0 printed, 2 usage error, 3 the API refused it (such as no sign-in)."})
+    static final class WhoAmI extends ResultCommand {
+
+        @Override
+        int run(Context context) throws UsageException, ApiException, InterruptedException {
+            return print(context, "/me");
+        }
+    }
+
     /** {@code deployments}: one page of an environment's history. */
     @CommandLine.Command(name = "deployments", sortOptions = false,
             customSynopsis = {"deploy deployments --environment N [--status S] [--limit N] [--continuation-token T]",

@@ -13,6 +13,7 @@ import io.smoothdeploy.api.ApiResponse;
 import io.smoothdeploy.api.HttpApi;
 import io.smoothdeploy.api.JsonMediaType;
 import io.smoothdeploy.api.OpenApiDocument;
+import io.smoothdeploy.api.PortalAssets;
 import io.smoothdeploy.app.Orchestrator;
 import java.util.Map;
 import java.util.Optional;
@@ -182,6 +183,28 @@ public class HttpApiFunctions {
                     route = "openapi.json") HttpRequestMessage<Optional<String>> request,
             ExecutionContext context) {
         return respond(request, OpenApiDocument.response());
+    }
+
+    /** Who the caller is and what their roles allow (role Reader): the portal shows it and disables what is not. */
+    @FunctionName("GetMe")
+    public HttpResponseMessage getMe(
+            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.ANONYMOUS,
+                    route = "me") HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context) {
+        return respond(request, api.me(request.getHeaders()));
+    }
+
+    /**
+     * The portal's page and its files ({@link PortalAssets}). Not an API operation, so not in the OpenAPI document:
+     * it answers fixed files of the repository, holds no data and checks no role; every read the page makes goes to
+     * the API with the caller's own sign-in.
+     */
+    @FunctionName("GetPortal")
+    public HttpResponseMessage getPortal(
+            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.ANONYMOUS,
+                    route = "portal/{*asset}") HttpRequestMessage<Optional<String>> request,
+            @BindingName("asset") String asset, ExecutionContext context) {
+        return respond(request, PortalAssets.response(asset));
     }
 
     /** Hands the body to {@code handler} when it is sent as JSON (or is empty); else the 415 answer. */

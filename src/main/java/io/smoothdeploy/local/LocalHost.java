@@ -151,6 +151,7 @@ public final class LocalHost {
         StringBuilder text = new StringBuilder();
         text.append("Smooth deploy local host\n");
         text.append("  API:            ").append(stack.apiBase()).append("  (no sign-in locally)\n");
+        text.append("  Portal:         ").append(stack.apiBase()).append("/portal/  (open it in a browser)\n");
         text.append("  You are:        ").append(LocalUser.describe(stack.user()))
                 .append("  (every request runs as this user; change it with --user, --roles, --object-id, --groups)\n");
         text.append("  Table storage:  Azurite at ").append(azurite.tableEndpoint()).append('\n');

@@ -48,8 +48,9 @@ class CliJarIT {
         assertTrue(Files.isRegularFile(built), "package writes " + built);
         Path jar = Files.copy(built, empty.resolve("deploy.jar"), StandardCopyOption.REPLACE_EXISTING);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> commands = List.of("start", "status", "wait", "complete", "reset", "cancel", "log", "diagnosis",
-                "timeline", "support-bundle", "environment", "environments", "deployments", "register", "delete-environment", "completion", "help");
+        List<String> commands = List.of("start", "status", "wait", "complete", "reset", "cancel", "rollback", "log",
+                "diagnosis", "timeline", "support-bundle", "environment", "environments", "deployments", "register",
+                "delete-environment", "whoami", "completion", "help");
 
         // Act
         Run version = run(empty, java, "-jar", jar.toString(), "--version");

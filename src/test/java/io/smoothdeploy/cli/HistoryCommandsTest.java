@@ -84,6 +84,19 @@ class HistoryCommandsTest {
     }
 
     @Test
+    void whoamiPrintsTheDevelopmentUserAndWhatTheirRolesAllow() throws Exception {
+        // Act
+        CliHarness.Result me = host.run("whoami");
+
+        // Assert
+        assertEquals(0, me.code(), me.toString());
+        JsonNode body = Json.mapper().readTree(me.out());
+        assertEquals("local-developer", body.path("name").asText(), me.toString());
+        assertEquals("Reader", body.path("roles").path(0).asText(), me.toString());
+        assertTrue(body.path("operations").path("completeDeployment").path("allowed").asBoolean(), me.toString());
+    }
+
+    @Test
     void environmentsPrintsEveryEnvironmentAsJson() throws Exception {
         // Arrange
         host.register("prod");

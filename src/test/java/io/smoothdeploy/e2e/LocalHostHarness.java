@@ -35,6 +35,14 @@ final class LocalHostHarness implements AutoCloseable {
         this(LocalStack.Faults.NONE);
     }
 
+    /** A local host with these settings added to the sample's (the development user's roles, say). */
+    LocalHostHarness(Map<String, String> extraSettings) {
+        settings.putAll(extraSettings);
+        SampleCloud.seed(cloud);
+        stack = SampleCloud.startLocalHost(cloud, clock, settings, LocalStack.Faults.NONE);
+        api = new ApiClient(stack.apiBase());
+    }
+
     /** A local host whose engine sees its store and queue through {@code faults}. */
     LocalHostHarness(LocalStack.Faults faults) {
         SampleCloud.seed(cloud);

@@ -56,6 +56,7 @@ class RolesTest {
         PUT_ENVIRONMENT("Admin", 201, Fixture.NONE, (api, f, h) -> api.putEnvironment(f.environment,
                 host.environmentOnOwnSite(1000 + ENVIRONMENTS.incrementAndGet()), h)),
         DELETE_ENVIRONMENT("Admin", 204, Fixture.ENVIRONMENT, (api, f, h) -> api.deleteEnvironment(f.environment, h)),
+        GET_ME("Reader", 200, Fixture.NONE, (api, f, h) -> api.me(h)),
         GET_ENVIRONMENT("Reader", 200, Fixture.ENVIRONMENT, (api, f, h) -> api.getEnvironment(f.environment, h)),
         LIST_ENVIRONMENTS("Reader", 200, Fixture.ENVIRONMENT, (api, f, h) -> api.listEnvironments(h)),
         LIST_DEPLOYMENTS("Reader", 200, Fixture.AWAITING_VERIFICATION,
@@ -239,6 +240,29 @@ class RolesTest {
         assertEquals(403, cancelByOutsider.status(), cancelByOutsider.body());
         assertEquals(202, member.status(), member.body());
         assertEquals("mia@example.com", PlatformApi.json(member).get("audit").get(1).get("by").get("name").asText());
+    }
+
+    @Test
+    void meNamesTheCallerAndSaysForEachOperationWhetherTheirRolesAllowItAndWhyNot() {
+        // Act
+        JsonNode reader = PlatformApi.json(platform.api.me(PlatformApi.as("rita@example.com", OID, "Reader")));
+        JsonNode approver = PlatformApi.json(platform.api.me(PlatformApi.as("ann@example.com", OID, "Approver")));
+
+        // Assert
+        assertEquals("rita@example.com", reader.get("name").asText());
+        assertEquals(OID, reader.get("objectId").asText());
+        assertEquals(List.of("Reader"), List.of(reader.get("roles").get(0).asText()));
+        JsonNode complete = reader.get("operations").get("completeDeployment");
+        assertEquals(false, complete.get("allowed").asBoolean());
+        assertEquals("Approver", complete.get("needs").asText());
+        assertTrue(complete.get("reason").asText().contains("you need the role Approver; rita@example.com has the role(s) "
+                + "Reader"), complete.toString());
+        assertEquals(true, reader.get("operations").get("getDeployment").get("allowed").asBoolean());
+        assertEquals(io.smoothdeploy.api.Operation.values().length, reader.get("operations").size());
+        assertEquals(true, approver.get("operations").get("completeDeployment").get("allowed").asBoolean());
+        assertTrue(approver.get("operations").get("acceptDataLoss").get("allowed").asBoolean());
+        assertTrue(approver.get("operations").get("completeDeployment").path("reason").isMissingNode());
+        assertEquals(false, approver.get("operations").get("putEnvironment").get("allowed").asBoolean());
     }
 
     @Test

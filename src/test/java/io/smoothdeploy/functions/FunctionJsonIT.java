@@ -116,9 +116,13 @@ class FunctionJsonIT {
             http("GetSupportBundle", "getSupportBundle", "GET", "deployments/{id}/support-bundle"),
             http("CompleteDeployment", "completeDeployment", "POST", "deployments/{id}/complete"),
             http("ResetDeployment", "resetDeployment", "POST", "deployments/{id}/reset"),
+            http("CancelDeployment", "cancelDeployment", "POST", "deployments/{id}/cancel"),
             http("RollbackDeployment", "rollbackDeployment", "POST", "deployments/{id}/rollback"),
             // The OpenAPI document is public: ANONYMOUS like every route, and with no role check in code.
             http("GetOpenApi", "getOpenApi", "GET", "openapi.json", "ANONYMOUS"),
+            http("GetMe", "getMe", "GET", "me"),
+            // The portal's fixed files: no role check in code (they hold no data; the page reads the API as its caller).
+            http("GetPortal", "getPortal", "GET", "portal/{*asset}", "ANONYMOUS"),
             serviceBus("CloneDb", "cloneDb", "CloneDbQueue"),
             serviceBus("EnterMaintenance", "enterMaintenance", "EnterMaintenanceQueue"),
             serviceBus("DeploySlot", "deploySlot", "DeploySlotQueue"),

@@ -170,7 +170,9 @@ class FunctionCatalogTest {
                 "POST /api/deployments/{id}/reset",
                 "POST /api/deployments/{id}/cancel",
                 "POST /api/deployments/{id}/rollback",
-                "GET /api/openapi.json"), routes);
+                "GET /api/openapi.json",
+                "GET /api/me",
+                "GET /api/portal/{*asset}"), routes);
         Set<String> queues = functions.stream().filter(f -> f.kind() == TriggerKind.SERVICE_BUS_QUEUE)
                 .map(FunctionInfo::queueName).collect(Collectors.toSet());
         assertEquals(Set.of("%CloneDbQueue%", "%EnterMaintenanceQueue%", "%DeploySlotQueue%", "%WarmUpQueue%",

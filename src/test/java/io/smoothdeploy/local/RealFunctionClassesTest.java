@@ -47,8 +47,8 @@ class RealFunctionClassesTest {
         FunctionCatalog catalog = new FunctionCatalog(SETTINGS, instances);
 
         // Assert
-        assertEquals(17, catalog.httpRoutes().size()); // 11 routes, the dry run (POST /deployments/plan), the 2 lists, DELETE,
-        // cancel, the rollback after going live
+        assertEquals(19, catalog.httpRoutes().size()); // 11 routes, the dry run (POST /deployments/plan), the 2 lists, DELETE,
+        // cancel, the rollback after going live, GET /me, the portal
         assertEquals(Set.copyOf(SETTINGS.values()), Set.copyOf(catalog.queueNames()));
     }
 

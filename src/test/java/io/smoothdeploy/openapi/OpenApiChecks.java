@@ -41,6 +41,12 @@ import java.util.stream.Stream;
 final class OpenApiChecks {
 
     static final String FUNCTIONS_PACKAGE = "io.smoothdeploy.functions";
+
+    /**
+     * HTTP functions that are not API operations and so not in the document: the portal's page and files (HTML, CSS
+     * and JavaScript of the repository, no JSON, no data). OpenApiTest checks they stay out of it.
+     */
+    static final Set<String> NOT_API = Set.of("GetPortal");
     static final Set<String> HTTP_METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
     private static final Pattern PATH_PARAMETER = Pattern.compile("\\{([^}]+)}");
 
@@ -87,7 +93,7 @@ final class OpenApiChecks {
         for (Class<?> type : classesOf(FUNCTIONS_PACKAGE)) {
             for (Method method : type.getDeclaredMethods()) {
                 FunctionName name = method.getAnnotation(FunctionName.class);
-                if (name == null) {
+                if (name == null || NOT_API.contains(name.value())) {
                     continue;
                 }
                 for (Annotation[] parameter : method.getParameterAnnotations()) {

@@ -54,6 +54,8 @@ class OpenApiTest {
     void recordAnswers() {
         host = new RecordingHost();
         expect(host.get("/openapi.json"), 200);
+        expect(host.get("/me"), 200);
+        expect(host.send("GET", "/me", null, Map.of("X-MS-CLIENT-PRINCIPAL-NAME", "ceo@example.com")), 401);
         expect(host.put("/environments/prod", RecordingHost.environmentBody(true, true)), 201);
         expect(host.put("/environments/prod", RecordingHost.environmentBody(true, true)), 200);
         expect(host.get("/environments/prod"), 200);
@@ -350,7 +352,8 @@ class OpenApiTest {
                         "GET /deployments/{id}", "GET /deployments/{id}/log", "GET /deployments/{id}/diagnosis",
                         "GET /deployments/{id}/timeline", "GET /deployments/{id}/support-bundle",
                         "POST /deployments/{id}/complete", "POST /deployments/{id}/reset",
-                        "POST /deployments/{id}/cancel", "POST /deployments/{id}/rollback", "GET /openapi.json"),
+                        "POST /deployments/{id}/cancel", "POST /deployments/{id}/rollback", "GET /openapi.json",
+                        "GET /me"),
                 functions.stream().map(OpenApiChecks.HttpFunction::key).collect(Collectors.toSet()),
                 "the reflection found the functions");
         assertEquals(List.of(), OpenApiChecks.routeMismatches(doc, functions));
@@ -412,6 +415,21 @@ class OpenApiTest {
         assertEquals("application/json", served.mediaType());
         assertEquals(OpenApiChecks.resourceText(OpenApiDocument.RESOURCE), served.body());
         assertEquals(doc, OpenApiChecks.parse(served.body()));
+    }
+
+    @Test
+    void thePortalsFilesAreServedButAreNotAnOperationOfTheDocument() {
+        // The portal serves fixed HTML, CSS and JavaScript, not JSON: it is left out of the document on purpose.
+        List<String> paths = new ArrayList<>();
+        doc.path("paths").fieldNames().forEachRemaining(paths::add);
+        assertTrue(paths.stream().noneMatch(path -> path.startsWith("/portal")), "a /portal path in the document: " + paths);
+        // What is left out is a real function (an exclusion of a name that no longer exists would hide nothing).
+        for (String name : OpenApiChecks.NOT_API) {
+            assertTrue(java.util.Arrays.stream(io.smoothdeploy.functions.HttpApiFunctions.class.getMethods())
+                    .map(m -> m.getAnnotation(com.microsoft.azure.functions.annotation.FunctionName.class))
+                    .anyMatch(n -> n != null && n.value().equals(name)), name + " is an HTTP function");
+        }
+        assertTrue(OpenApiChecks.httpFunctions().stream().noneMatch(f -> OpenApiChecks.NOT_API.contains(f.name())));
     }
 
     @Test

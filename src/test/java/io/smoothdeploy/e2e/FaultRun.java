@@ -120,7 +120,10 @@ final class FaultRun implements AutoCloseable {
                 : LocalHostHarness.environmentBody(false);
         // Slow cloud calls (lock expiry) move the clock by minutes: give warm-up room, so that a run fails only
         // where the product is wrong, not because injected slowness ran past a deadline.
-        body = body.substring(0, body.length() - 1) + ",\"warmUpTimeoutSeconds\":3600}";
+        body = body.substring(0, body.length() - 1) + ",\"warmUpTimeoutSeconds\":3600"
+                // a rollback window that outlasts the suite's patience, so a rollback is never refused for time
+                + (scenario.ending() == FaultScenario.Ending.ROLLBACK_AFTER_LIVE ? ",\"rollbackWindowMinutes\":1440" : "")
+                + "}";
         call("PUT", "/environments/prod", body, 201);
         if (scenario.ending() == FaultScenario.Ending.FAIL_THEN_RESUME) {
             String failing = scenario.webApps() == 3 ? "commerce-prod/staging" : "cms-prod/staging";
@@ -161,13 +164,25 @@ final class FaultRun implements AutoCloseable {
             switch (scenario.ending()) {
                 case RESET -> twice(path + "/reset", "{\"rollbackDatabase\":false}");
                 case RESET_ROLLBACK -> twice(path + "/reset", "{\"rollbackDatabase\":true}");
+                case TWO_PHASE_RESET -> {
+                    twice(path + "/reset", "{\"validateBeforeSwap\":true}");
+                    if (!settle(id, s -> s.get("status").asText().equals("AwaitingResetVerification"))) {
+                        return outcome(id, true);
+                    }
+                    twice(path + "/complete", null);
+                }
                 default -> twice(path + "/complete", scenario.mode() == DeploymentMode.READ_WRITE
                         ? "{\"acceptDataLoss\":true,\"acceptedBy\":\"fault-suite\"}" : null);
             }
             end = scenario.ending() == FaultScenario.Ending.RESET
-                    || scenario.ending() == FaultScenario.Ending.RESET_ROLLBACK ? "Reset" : "Succeeded";
+                    || scenario.ending() == FaultScenario.Ending.RESET_ROLLBACK
+                    || scenario.ending() == FaultScenario.Ending.TWO_PHASE_RESET ? "Reset" : "Succeeded";
             String wanted = end;
             stuck = !settle(id, s -> s.get("status").asText().equals(wanted));
+            if (!stuck && scenario.ending() == FaultScenario.Ending.ROLLBACK_AFTER_LIVE) {
+                twice(path + "/rollback", null);
+                stuck = !settle(id, s -> s.get("status").asText().equals("RolledBack"));
+            }
         }
         return outcome(id, stuck);
     }

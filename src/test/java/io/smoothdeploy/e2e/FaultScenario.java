@@ -32,7 +32,11 @@ record FaultScenario(int webApps, DeploymentMode mode, Ending ending) {
          */
         CANCEL,
         /** The same, with rollbackDatabase: the production database is restored to the start. */
-        CANCEL_ROLLBACK
+        CANCEL_ROLLBACK,
+        /** Complete, then, within the rollback window, roll back: the previous code goes live again (code only). */
+        ROLLBACK_AFTER_LIVE,
+        /** A two-phase reset: reset with validateBeforeSwap, then Complete finishes it (Reset). */
+        TWO_PHASE_RESET
     }
 
     String name() {

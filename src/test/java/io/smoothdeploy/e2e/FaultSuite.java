@@ -51,12 +51,12 @@ public final class FaultSuite {
         }
 
         String line(String name) {
-            return String.format(Locale.ROOT, "%-38s %5d %7d %5d %6d %8d %11d %10d %10d %10d", name, runs, crashes,
+            return String.format(Locale.ROOT, "%-42s %5d %7d %5d %6d %8d %11d %10d %10d %10d", name, runs, crashes,
                     stuck, doubleSwaps, repeatedIrreversible, leftInMaintenance, mismatched, overBudget, lockLosses);
         }
 
         static String header() {
-            return String.format(Locale.ROOT, "%-38s %5s %7s %5s %6s %8s %11s %10s %10s %10s", "scenario", "runs",
+            return String.format(Locale.ROOT, "%-42s %5s %7s %5s %6s %8s %11s %10s %10s %10s", "scenario", "runs",
                     "crashes", "stuck", "double", "repeated", "maintenance", "mismatched", "overBudget",
                     "lockLosses");
         }

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The bounded part of the fault suite that runs in every build: six scenarios that between them pass through
  * every step, Complete and Reset (with a database rollback), a resume, a roll forward, and a cancel at a random
- * forward step (with and without a database rollback), two seeds each. The
+ * forward step (with and without a database rollback), a rollback after going live and a two-phase reset, two
+ * seeds each. The
  * whole suite is its own command (README, "How it keeps its promises").
  */
 class FaultSuiteTest {
@@ -27,7 +28,9 @@ class FaultSuiteTest {
                 new FaultScenario(3, DeploymentMode.MAINTENANCE_PAGE, FaultScenario.Ending.FAIL_THEN_RESUME),
                 new FaultScenario(1, DeploymentMode.READ_ONLY, FaultScenario.Ending.ROLL_FORWARD),
                 new FaultScenario(1, DeploymentMode.READ_ONLY, FaultScenario.Ending.CANCEL),
-                new FaultScenario(3, DeploymentMode.READ_WRITE, FaultScenario.Ending.CANCEL_ROLLBACK));
+                new FaultScenario(3, DeploymentMode.READ_WRITE, FaultScenario.Ending.CANCEL_ROLLBACK),
+                new FaultScenario(1, DeploymentMode.READ_ONLY, FaultScenario.Ending.ROLLBACK_AFTER_LIVE),
+                new FaultScenario(3, DeploymentMode.READ_WRITE, FaultScenario.Ending.TWO_PHASE_RESET));
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
         // Act
@@ -35,7 +38,7 @@ class FaultSuiteTest {
 
         // Assert
         String report = printed.toString(StandardCharsets.UTF_8);
-        assertEquals(12, totals.runs, report);
+        assertEquals(16, totals.runs, report);
         assertTrue(totals.crashes > 0, "crashes were injected: " + report);
         assertEquals(0, totals.stuck, report);
         assertEquals(0, totals.doubleSwaps, report);

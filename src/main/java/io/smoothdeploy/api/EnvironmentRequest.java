@@ -2,7 +2,7 @@ package io.smoothdeploy.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.smoothdeploy.cloud.SlotRef;
+import io.smoothdeploy.engine.port.SlotRef;
 import io.smoothdeploy.engine.DatabaseConfig;
 import io.smoothdeploy.engine.EnvironmentConfig;
 import io.smoothdeploy.engine.SmokeCheck;

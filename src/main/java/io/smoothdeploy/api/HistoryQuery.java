@@ -2,10 +2,10 @@ package io.smoothdeploy.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.smoothdeploy.app.Json;
+import io.smoothdeploy.json.Json;
 import io.smoothdeploy.engine.DeploymentStatus;
-import io.smoothdeploy.state.HistoryEntry;
-import io.smoothdeploy.state.HistoryPage;
+import io.smoothdeploy.engine.port.HistoryEntry;
+import io.smoothdeploy.engine.port.HistoryPage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;

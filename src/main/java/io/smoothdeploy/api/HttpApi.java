@@ -3,7 +3,7 @@ package io.smoothdeploy.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.smoothdeploy.app.Json;
+import io.smoothdeploy.json.Json;
 import io.smoothdeploy.engine.Actor;
 import io.smoothdeploy.engine.CommandResult;
 import io.smoothdeploy.engine.DeploymentService;
@@ -22,7 +22,7 @@ import io.smoothdeploy.engine.diagnosis.Classifier;
 import io.smoothdeploy.engine.diagnosis.Diagnosis;
 import io.smoothdeploy.engine.steps.StartPlanner;
 import io.smoothdeploy.outbound.GuardedHttp;
-import io.smoothdeploy.state.DeploymentStore;
+import io.smoothdeploy.engine.port.DeploymentStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -252,7 +252,7 @@ public final class HttpApi {
                 try {
                     store.deleteEnvironment(record);
                     return new ApiResponse(204, Map.of(), null);
-                } catch (io.smoothdeploy.state.ConcurrencyConflictException changed) {
+                } catch (io.smoothdeploy.engine.port.ConcurrencyConflictException changed) {
                     if (attempt >= 3) {
                         throw Problem.conflict("environment-changed", "The environment kept changing",
                                 "Environment " + name + " changed each time it was about to be deleted (a start or a "
@@ -465,7 +465,7 @@ public final class HttpApi {
             snapshot(id);
             if (parsed.whole()) {
                 List<LogLine> log = store.readLog(id);
-                return json(200, Views.log(id, io.smoothdeploy.state.LogPage.of(log, null, Math.max(1, log.size()))),
+                return json(200, Views.log(id, io.smoothdeploy.engine.port.LogPage.of(log, null, Math.max(1, log.size()))),
                         Map.of());
             }
             return json(200, Views.log(id, store.readLog(id, parsed.since(), parsed.limit())), Map.of());

@@ -2,7 +2,7 @@ package io.smoothdeploy.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.smoothdeploy.app.Json;
+import io.smoothdeploy.json.Json;
 import java.util.List;
 import java.util.Map;
 

@@ -2,7 +2,7 @@ package io.smoothdeploy.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.smoothdeploy.app.Json;
+import io.smoothdeploy.json.Json;
 import io.smoothdeploy.engine.Actor;
 import io.smoothdeploy.engine.AuditEntry;
 import io.smoothdeploy.engine.CloneWriteCount;
@@ -373,7 +373,7 @@ final class Views {
     }
 
     /** A page of the log, with the {@code since} of the lines after it and whether they are there already. */
-    static ObjectNode log(String deploymentId, io.smoothdeploy.state.LogPage page) {
+    static ObjectNode log(String deploymentId, io.smoothdeploy.engine.port.LogPage page) {
         ObjectNode body = log(deploymentId, page.lines());
         body.put("next", page.next() == null ? null : page.next().toString());
         body.put("more", page.more());

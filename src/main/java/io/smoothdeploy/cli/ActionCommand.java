@@ -1,7 +1,7 @@
 package io.smoothdeploy.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.smoothdeploy.app.Json;
+import io.smoothdeploy.json.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 

@@ -2,7 +2,7 @@ package io.smoothdeploy.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.smoothdeploy.app.Json;
+import io.smoothdeploy.json.Json;
 import java.io.PrintStream;
 
 /**

@@ -26,7 +26,7 @@ final class DeleteEnvironmentCommand extends ResultCommand {
         context.api().delete("/environments/" + ApiClient.segment(name));
         context.console().err("Environment " + name + " deleted (its deployments' history stays)");
         if (context.console().json()) {
-            context.console().printJson(io.smoothdeploy.app.Json.mapper().createObjectNode().put("name", name)
+            context.console().printJson(io.smoothdeploy.json.Json.mapper().createObjectNode().put("name", name)
                     .put("deleted", true));
         } else {
             context.console().out(name);

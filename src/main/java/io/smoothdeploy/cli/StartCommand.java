@@ -2,7 +2,7 @@ package io.smoothdeploy.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.smoothdeploy.app.Json;
+import io.smoothdeploy.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,10 +1,10 @@
 package io.smoothdeploy.engine;
 
-import io.smoothdeploy.cloud.DatabaseActivity;
-import io.smoothdeploy.cloud.DatabaseRef;
-import io.smoothdeploy.messaging.StepQueue;
-import io.smoothdeploy.state.ConcurrencyConflictException;
-import io.smoothdeploy.state.DeploymentStore;
+import io.smoothdeploy.engine.port.DatabaseActivity;
+import io.smoothdeploy.engine.port.DatabaseRef;
+import io.smoothdeploy.engine.port.StepQueue;
+import io.smoothdeploy.engine.port.ConcurrencyConflictException;
+import io.smoothdeploy.engine.port.DeploymentStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;

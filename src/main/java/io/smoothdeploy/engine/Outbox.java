@@ -1,7 +1,7 @@
 package io.smoothdeploy.engine;
 
-import io.smoothdeploy.messaging.StepQueue;
-import io.smoothdeploy.state.DeploymentStore;
+import io.smoothdeploy.engine.port.StepQueue;
+import io.smoothdeploy.engine.port.DeploymentStore;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;

@@ -1,8 +1,8 @@
 package io.smoothdeploy.engine;
 
-import io.smoothdeploy.state.ConcurrencyConflictException;
-import io.smoothdeploy.state.DeploymentStore;
-import io.smoothdeploy.state.HistoryEntry;
+import io.smoothdeploy.engine.port.ConcurrencyConflictException;
+import io.smoothdeploy.engine.port.DeploymentStore;
+import io.smoothdeploy.engine.port.HistoryEntry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

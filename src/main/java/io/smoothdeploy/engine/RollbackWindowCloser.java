@@ -1,10 +1,10 @@
 package io.smoothdeploy.engine;
 
-import io.smoothdeploy.cloud.AppServiceCloud;
-import io.smoothdeploy.cloud.SlotInfo;
-import io.smoothdeploy.cloud.SlotRef;
-import io.smoothdeploy.state.ConcurrencyConflictException;
-import io.smoothdeploy.state.DeploymentStore;
+import io.smoothdeploy.engine.port.AppServiceCloud;
+import io.smoothdeploy.engine.port.SlotInfo;
+import io.smoothdeploy.engine.port.SlotRef;
+import io.smoothdeploy.engine.port.ConcurrencyConflictException;
+import io.smoothdeploy.engine.port.DeploymentStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

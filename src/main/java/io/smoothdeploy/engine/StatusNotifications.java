@@ -1,9 +1,9 @@
 package io.smoothdeploy.engine;
 
 import io.smoothdeploy.engine.diagnosis.Classifier;
-import io.smoothdeploy.notify.Notifier;
-import io.smoothdeploy.notify.StatusChange;
-import io.smoothdeploy.state.DeploymentStore;
+import io.smoothdeploy.engine.port.Notifier;
+import io.smoothdeploy.engine.port.StatusChange;
+import io.smoothdeploy.engine.port.DeploymentStore;
 import java.time.Clock;
 import java.util.logging.Level;
 import java.util.logging.Logger;

@@ -1,8 +1,8 @@
 package io.smoothdeploy.engine;
 
-import io.smoothdeploy.messaging.StepQueue;
-import io.smoothdeploy.state.ConcurrencyConflictException;
-import io.smoothdeploy.state.DeploymentStore;
+import io.smoothdeploy.engine.port.StepQueue;
+import io.smoothdeploy.engine.port.ConcurrencyConflictException;
+import io.smoothdeploy.engine.port.DeploymentStore;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;

@@ -1,5 +1,7 @@
 package io.smoothdeploy.messaging;
 
+import io.smoothdeploy.engine.port.StepQueueException;
+
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import java.util.Map;

@@ -1,5 +1,9 @@
 package io.smoothdeploy.messaging;
 
+import io.smoothdeploy.engine.port.StepQueueException;
+
+import io.smoothdeploy.engine.port.StepQueue;
+
 import com.azure.messaging.servicebus.ServiceBusMessage;
 import io.smoothdeploy.engine.OutgoingMessage;
 import io.smoothdeploy.engine.Step;

@@ -3,7 +3,7 @@ package io.smoothdeploy.messaging;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.smoothdeploy.app.Json;
+import io.smoothdeploy.json.Json;
 import io.smoothdeploy.engine.Stage;
 import io.smoothdeploy.engine.StepMessage;
 

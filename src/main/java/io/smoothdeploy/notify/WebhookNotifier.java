@@ -1,6 +1,8 @@
 package io.smoothdeploy.notify;
 
-import io.smoothdeploy.app.Json;
+import io.smoothdeploy.engine.port.Notifier;
+
+import io.smoothdeploy.json.Json;
 import io.smoothdeploy.engine.Redact;
 import io.smoothdeploy.outbound.GuardedHttp;
 import io.smoothdeploy.outbound.OutboundException;

@@ -1,9 +1,11 @@
 package io.smoothdeploy.state;
 
+import io.smoothdeploy.engine.port.HistoryEntry;
+
 import com.azure.data.tables.models.TableEntity;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import io.smoothdeploy.app.Json;
+import io.smoothdeploy.json.Json;
 import io.smoothdeploy.engine.AuditEntry;
 import io.smoothdeploy.engine.CloneWriteCount;
 import io.smoothdeploy.engine.Deployment;

@@ -1,5 +1,15 @@
 package io.smoothdeploy.state;
 
+import io.smoothdeploy.engine.port.LogPage;
+
+import io.smoothdeploy.engine.port.HistoryPage;
+
+import io.smoothdeploy.engine.port.HistoryEntry;
+
+import io.smoothdeploy.engine.port.DeploymentStore;
+
+import io.smoothdeploy.engine.port.ConcurrencyConflictException;
+
 import static io.smoothdeploy.state.EntityCodec.ENVIRONMENT_ROW_KEY;
 import static io.smoothdeploy.state.EntityCodec.INDEX_ROW_KEY;
 import static io.smoothdeploy.state.EntityCodec.MAX_KEY_LENGTH;

@@ -1,5 +1,7 @@
 package io.smoothdeploy.warmup;
 
+import io.smoothdeploy.engine.port.SmokeProber;
+
 import io.smoothdeploy.engine.SmokeCheck;
 import io.smoothdeploy.engine.SmokeCheckResult;
 import java.io.ByteArrayOutputStream;

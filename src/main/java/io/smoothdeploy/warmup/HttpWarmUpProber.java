@@ -1,5 +1,11 @@
 package io.smoothdeploy.warmup;
 
+import io.smoothdeploy.engine.port.WarmUpTarget;
+
+import io.smoothdeploy.engine.port.ProbeResult;
+
+import io.smoothdeploy.engine.port.WarmUpProber;
+
 import io.smoothdeploy.engine.Redact;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

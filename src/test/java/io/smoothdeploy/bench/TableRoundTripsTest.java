@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.azure.functions.HttpMethod;
-import io.smoothdeploy.cloud.DatabaseRef;
+import io.smoothdeploy.engine.port.DatabaseRef;
 import io.smoothdeploy.engine.steps.Pacing;
 import io.smoothdeploy.local.LocalExecutionContext;
 import io.smoothdeploy.local.ManualClock;

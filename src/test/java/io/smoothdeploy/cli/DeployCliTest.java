@@ -11,9 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-import io.smoothdeploy.app.Json;
-import io.smoothdeploy.cloud.CloudException;
-import io.smoothdeploy.cloud.SlotRef;
+import io.smoothdeploy.json.Json;
+import io.smoothdeploy.engine.port.CloudException;
+import io.smoothdeploy.engine.port.SlotRef;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.smoothdeploy.app.Json;
-import io.smoothdeploy.cloud.DatabaseRef;
+import io.smoothdeploy.json.Json;
+import io.smoothdeploy.engine.port.DatabaseRef;
 import io.smoothdeploy.local.SimulatedCloud;
 import java.io.IOException;
 import java.nio.file.Files;

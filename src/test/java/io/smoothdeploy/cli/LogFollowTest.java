@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.smoothdeploy.app.Json;
-import io.smoothdeploy.cloud.CloudException;
+import io.smoothdeploy.json.Json;
+import io.smoothdeploy.engine.port.CloudException;
 import io.smoothdeploy.local.SimulatedCloud;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;

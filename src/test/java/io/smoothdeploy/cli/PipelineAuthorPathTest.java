@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.smoothdeploy.app.Json;
-import io.smoothdeploy.cloud.CloudException;
-import io.smoothdeploy.cloud.DatabaseRef;
-import io.smoothdeploy.cloud.SlotRef;
+import io.smoothdeploy.json.Json;
+import io.smoothdeploy.engine.port.CloudException;
+import io.smoothdeploy.engine.port.DatabaseRef;
+import io.smoothdeploy.engine.port.SlotRef;
 import io.smoothdeploy.local.SimulatedCloud;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -22,7 +22,7 @@ import io.smoothdeploy.engine.Transitions;
 import io.smoothdeploy.engine.WebAppConfig;
 import io.smoothdeploy.engine.WebAppRole;
 import io.smoothdeploy.local.ManualClock;
-import io.smoothdeploy.messaging.StepQueue;
+import io.smoothdeploy.engine.port.StepQueue;
 import io.smoothdeploy.state.TableDeploymentStore;
 import io.smoothdeploy.testing.TestAzurite;
 import java.time.Instant;

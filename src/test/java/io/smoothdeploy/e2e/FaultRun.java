@@ -1,10 +1,10 @@
 package io.smoothdeploy.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.smoothdeploy.cloud.AppServiceCloud;
-import io.smoothdeploy.cloud.CloudException;
-import io.smoothdeploy.cloud.SlotInfo;
-import io.smoothdeploy.cloud.SlotRef;
+import io.smoothdeploy.engine.port.AppServiceCloud;
+import io.smoothdeploy.engine.port.CloudException;
+import io.smoothdeploy.engine.port.SlotInfo;
+import io.smoothdeploy.engine.port.SlotRef;
 import io.smoothdeploy.engine.DeploymentMode;
 import io.smoothdeploy.engine.Redact;
 import io.smoothdeploy.engine.steps.Pacing;

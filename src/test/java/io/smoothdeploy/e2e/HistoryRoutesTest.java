@@ -219,7 +219,7 @@ class HistoryRoutesTest {
     void deleteIsRefusedWhileAWebAppIsInMaintenanceAndAllowedOnceItIsResetAndTheHistoryStays() {
         // Arrange: a run that failed deploying the slot, with cms left in maintenance
         host.cloud.failNext("deployPackage", "cms-prod/staging", 1,
-                new io.smoothdeploy.cloud.CloudException("Conflict", "busy", false));
+                new io.smoothdeploy.engine.port.CloudException("Conflict", "busy", false));
         String id = host.registerAndStart("hist-maint", false);
         host.runQueues();
         assertEquals("Failed", host.get("/deployments/" + id).json().get("status").asText());

@@ -84,7 +84,7 @@ final class LocalHostHarness implements AutoCloseable {
         String domain = "www" + n + ".example.com";
         cloud.addSite(site, OLD_PACKAGE, Map.of("EPiServerDB", SampleCloud.CONNECTION.replace("Initial Catalog=cmsdb;",
                 "Initial Catalog=" + database + ";")));
-        cloud.addDatabase(new io.smoothdeploy.cloud.DatabaseRef(SQL_SERVER, database));
+        cloud.addDatabase(new io.smoothdeploy.engine.port.DatabaseRef(SQL_SERVER, database));
         cloud.bindCustomDomain(site, domain);
         return environmentBody(false).replace(CMS, site).replace("\"name\":\"cmsdb\"", "\"name\":\"" + database + "\"")
                 .replace(SampleCloud.CUSTOM_DOMAIN, domain);

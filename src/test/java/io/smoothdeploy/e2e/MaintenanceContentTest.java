@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.smoothdeploy.cloud.SlotRef;
+import io.smoothdeploy.engine.port.SlotRef;
 import io.smoothdeploy.local.SimulatedCloud;
 import io.smoothdeploy.testing.SampleCloud;
 import java.util.List;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.smoothdeploy.cloud.SlotRef;
+import io.smoothdeploy.engine.port.SlotRef;
 import io.smoothdeploy.local.SimulatedCloud;
 import io.smoothdeploy.testing.SampleCloud;
 import java.util.ArrayList;
@@ -248,7 +248,7 @@ class PackagePerWebAppTest {
         host.put("/environments/prod", LocalHostHarness.threeWebAppBody());
         String body = startBody(Map.of("cms", CMS_PACKAGE, "commerce", COMMERCE_PACKAGE, "scheduler", SCHEDULER_PACKAGE),
                 null).replace(SimulatedCloud.packageSha256(CMS_PACKAGE), SimulatedCloud.packageSha256(COMMERCE_FIXED));
-        host.cloud.failNextRead(CMS_PACKAGE, 1, new io.smoothdeploy.cloud.CloudException("ServerBusy",
+        host.cloud.failNextRead(CMS_PACKAGE, 1, new io.smoothdeploy.engine.port.CloudException("ServerBusy",
                 "the storage account is busy", true));
         int callsBefore = host.cloud.calls().size();
 

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.smoothdeploy.cloud.CloudException;
+import io.smoothdeploy.engine.port.CloudException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

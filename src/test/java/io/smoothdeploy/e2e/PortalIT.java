@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smoothdeploy.api.ApiResponse;
-import io.smoothdeploy.cloud.CloudException;
-import io.smoothdeploy.cloud.DatabaseRef;
+import io.smoothdeploy.engine.port.CloudException;
+import io.smoothdeploy.engine.port.DatabaseRef;
 import io.smoothdeploy.local.LocalUser;
 import java.io.IOException;
 import java.net.URI;

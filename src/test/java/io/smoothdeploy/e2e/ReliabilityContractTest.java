@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.smoothdeploy.cloud.CloudException;
-import io.smoothdeploy.cloud.DatabaseRef;
-import io.smoothdeploy.cloud.SlotRef;
+import io.smoothdeploy.engine.port.CloudException;
+import io.smoothdeploy.engine.port.DatabaseRef;
+import io.smoothdeploy.engine.port.SlotRef;
 import io.smoothdeploy.engine.DeploymentStatus;
 import io.smoothdeploy.engine.Stage;
 import io.smoothdeploy.local.LocalExecutionContext;

@@ -10,9 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.smoothdeploy.cloud.CloudException;
-import io.smoothdeploy.cloud.SlotInfo;
-import io.smoothdeploy.cloud.SlotRef;
+import io.smoothdeploy.engine.port.CloudException;
+import io.smoothdeploy.engine.port.SlotInfo;
+import io.smoothdeploy.engine.port.SlotRef;
 import io.smoothdeploy.testing.SampleCloud;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

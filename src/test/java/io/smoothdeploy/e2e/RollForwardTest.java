@@ -7,7 +7,7 @@ import static io.smoothdeploy.e2e.LocalHostHarness.SCHEDULER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.smoothdeploy.cloud.SlotRef;
+import io.smoothdeploy.engine.port.SlotRef;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

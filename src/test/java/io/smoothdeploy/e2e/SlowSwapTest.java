@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.smoothdeploy.cloud.SlotRef;
+import io.smoothdeploy.engine.port.SlotRef;
 import io.smoothdeploy.testing.DeliveryClock;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;

@@ -3,7 +3,7 @@ package io.smoothdeploy.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.smoothdeploy.app.Json;
+import io.smoothdeploy.json.Json;
 import io.smoothdeploy.testing.QueueSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;

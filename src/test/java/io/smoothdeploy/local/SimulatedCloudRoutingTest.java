@@ -3,12 +3,12 @@ package io.smoothdeploy.local;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.smoothdeploy.cloud.SlotConfiguration;
-import io.smoothdeploy.cloud.SlotInfo;
-import io.smoothdeploy.cloud.SlotRef;
+import io.smoothdeploy.engine.port.SlotConfiguration;
+import io.smoothdeploy.engine.port.SlotInfo;
+import io.smoothdeploy.engine.port.SlotRef;
 import io.smoothdeploy.engine.SmokeCheck;
-import io.smoothdeploy.warmup.ProbeResult;
-import io.smoothdeploy.warmup.WarmUpTarget;
+import io.smoothdeploy.engine.port.ProbeResult;
+import io.smoothdeploy.engine.port.WarmUpTarget;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

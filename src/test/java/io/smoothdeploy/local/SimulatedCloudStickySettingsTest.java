@@ -2,9 +2,9 @@ package io.smoothdeploy.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.smoothdeploy.cloud.SlotConfiguration;
-import io.smoothdeploy.cloud.SlotInfo;
-import io.smoothdeploy.cloud.SlotRef;
+import io.smoothdeploy.engine.port.SlotConfiguration;
+import io.smoothdeploy.engine.port.SlotInfo;
+import io.smoothdeploy.engine.port.SlotRef;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package io.smoothdeploy.messaging;
 
+import io.smoothdeploy.engine.port.StepQueueException;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

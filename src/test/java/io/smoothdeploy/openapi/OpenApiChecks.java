@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.azure.functions.annotation.AuthorizationLevel;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
-import io.smoothdeploy.app.Json;
+import io.smoothdeploy.json.Json;
 import io.smoothdeploy.api.OpenApiDocument;
 import java.io.IOException;
 import java.io.InputStream;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.smoothdeploy.cloud.CloudException;
+import io.smoothdeploy.engine.port.CloudException;
 import io.smoothdeploy.cloud.http.HttpPackageDigest;
 import io.smoothdeploy.notify.WebhookNotifier;
 import java.io.IOException;

@@ -1,5 +1,9 @@
 package io.smoothdeploy.state;
 
+import io.smoothdeploy.engine.port.HistoryEntry;
+
+import io.smoothdeploy.engine.port.ConcurrencyConflictException;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

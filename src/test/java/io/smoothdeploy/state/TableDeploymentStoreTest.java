@@ -1,5 +1,11 @@
 package io.smoothdeploy.state;
 
+import io.smoothdeploy.engine.port.LogPage;
+
+import io.smoothdeploy.engine.port.HistoryPage;
+
+import io.smoothdeploy.engine.port.ConcurrencyConflictException;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

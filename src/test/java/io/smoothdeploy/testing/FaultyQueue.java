@@ -2,8 +2,8 @@ package io.smoothdeploy.testing;
 
 import io.smoothdeploy.engine.OutgoingMessage;
 import io.smoothdeploy.engine.StepMessage;
-import io.smoothdeploy.messaging.StepQueue;
-import io.smoothdeploy.messaging.StepQueueException;
+import io.smoothdeploy.engine.port.StepQueue;
+import io.smoothdeploy.engine.port.StepQueueException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -8,7 +8,7 @@ import io.smoothdeploy.engine.EnvironmentRecord;
 import io.smoothdeploy.engine.LogLine;
 import io.smoothdeploy.engine.OutgoingMessage;
 import io.smoothdeploy.engine.WebAppState;
-import io.smoothdeploy.state.DeploymentStore;
+import io.smoothdeploy.engine.port.DeploymentStore;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -75,7 +75,7 @@ public final class FaultyStore implements DeploymentStore {
     }
 
     @Override
-    public io.smoothdeploy.state.HistoryPage listDeployments(String environment,
+    public io.smoothdeploy.engine.port.HistoryPage listDeployments(String environment,
                                                              io.smoothdeploy.engine.DeploymentStatus status, int limit,
                                                              String after) {
         return delegate.listDeployments(environment, status, limit, after);
@@ -142,7 +142,7 @@ public final class FaultyStore implements DeploymentStore {
     }
 
     @Override
-    public List<io.smoothdeploy.state.HistoryEntry> listDeploymentsStartedBefore(String environment,
+    public List<io.smoothdeploy.engine.port.HistoryEntry> listDeploymentsStartedBefore(String environment,
                                                                              java.time.Instant before, int limit) {
         return delegate.listDeploymentsStartedBefore(environment, before, limit);
     }
@@ -153,7 +153,7 @@ public final class FaultyStore implements DeploymentStore {
     }
 
     @Override
-    public io.smoothdeploy.state.LogPage readLog(String deploymentId, java.time.Instant since, int limit) {
+    public io.smoothdeploy.engine.port.LogPage readLog(String deploymentId, java.time.Instant since, int limit) {
         return delegate.readLog(deploymentId, since, limit);
     }
 

@@ -1,6 +1,6 @@
 package io.smoothdeploy.testing;
 
-import io.smoothdeploy.cloud.DatabaseRef;
+import io.smoothdeploy.engine.port.DatabaseRef;
 import io.smoothdeploy.engine.steps.Pacing;
 import io.smoothdeploy.local.LocalStack;
 import io.smoothdeploy.local.SimulatedCloud;

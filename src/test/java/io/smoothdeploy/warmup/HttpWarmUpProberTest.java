@@ -1,5 +1,9 @@
 package io.smoothdeploy.warmup;
 
+import io.smoothdeploy.engine.port.WarmUpTarget;
+
+import io.smoothdeploy.engine.port.ProbeResult;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

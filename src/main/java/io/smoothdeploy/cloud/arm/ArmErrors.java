@@ -6,7 +6,7 @@ import com.azure.core.http.HttpRequest;
 import com.azure.core.management.exception.ManagementError;
 import com.azure.core.management.exception.ManagementException;
 import com.azure.identity.CredentialUnavailableException;
-import io.smoothdeploy.cloud.CloudException;
+import io.smoothdeploy.engine.port.CloudException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.TimeoutException;

@@ -1,6 +1,6 @@
 package io.smoothdeploy.cloud.arm;
 
-import io.smoothdeploy.cloud.CloudException;
+import io.smoothdeploy.engine.port.CloudException;
 
 /**
  * The parts of an ARM resource id that the service clients take as parameters:

@@ -1,6 +1,6 @@
 package io.smoothdeploy.cloud.arm;
 
-import io.smoothdeploy.cloud.DatabaseInfo;
+import io.smoothdeploy.engine.port.DatabaseInfo;
 import java.util.Locale;
 import java.util.Set;
 

@@ -1,7 +1,7 @@
 package io.smoothdeploy.cloud.http;
 
-import io.smoothdeploy.cloud.CloudException;
-import io.smoothdeploy.cloud.PackageDigest;
+import io.smoothdeploy.engine.port.CloudException;
+import io.smoothdeploy.engine.port.PackageDigest;
 import io.smoothdeploy.engine.Redact;
 import io.smoothdeploy.outbound.GuardedHttp;
 import io.smoothdeploy.outbound.OutboundException;

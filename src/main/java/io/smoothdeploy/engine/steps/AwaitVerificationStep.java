@@ -1,15 +1,15 @@
 package io.smoothdeploy.engine.steps;
 
-import io.smoothdeploy.cloud.AppServiceCloud;
-import io.smoothdeploy.cloud.DatabaseActivity;
-import io.smoothdeploy.cloud.SlotInfo;
-import io.smoothdeploy.cloud.SlotRef;
+import io.smoothdeploy.engine.port.AppServiceCloud;
+import io.smoothdeploy.engine.port.DatabaseActivity;
+import io.smoothdeploy.engine.port.SlotInfo;
+import io.smoothdeploy.engine.port.SlotRef;
 import io.smoothdeploy.engine.DeploymentMode;
 import io.smoothdeploy.engine.SmokeCheck;
 import io.smoothdeploy.engine.SmokeCheckResult;
 import io.smoothdeploy.engine.StepOutcome;
 import io.smoothdeploy.engine.WebAppConfig;
-import io.smoothdeploy.warmup.SmokeProber;
+import io.smoothdeploy.engine.port.SmokeProber;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

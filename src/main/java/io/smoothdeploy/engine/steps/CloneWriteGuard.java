@@ -1,6 +1,6 @@
 package io.smoothdeploy.engine.steps;
 
-import io.smoothdeploy.cloud.DatabaseActivity;
+import io.smoothdeploy.engine.port.DatabaseActivity;
 import io.smoothdeploy.engine.Deployment;
 import io.smoothdeploy.engine.DeploymentMode;
 import io.smoothdeploy.engine.StepOutcome;

@@ -1,8 +1,8 @@
 package io.smoothdeploy.engine.steps;
 
-import io.smoothdeploy.cloud.CloudException;
-import io.smoothdeploy.cloud.DatabaseRef;
-import io.smoothdeploy.cloud.SqlCloud;
+import io.smoothdeploy.engine.port.CloudException;
+import io.smoothdeploy.engine.port.DatabaseRef;
+import io.smoothdeploy.engine.port.SqlCloud;
 import io.smoothdeploy.engine.FailureKind;
 import io.smoothdeploy.engine.StepOutcome;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package io.smoothdeploy.engine.steps;
 
-import io.smoothdeploy.cloud.AppServiceCloud;
-import io.smoothdeploy.cloud.SlotInfo;
-import io.smoothdeploy.cloud.SqlCloud;
+import io.smoothdeploy.engine.port.AppServiceCloud;
+import io.smoothdeploy.engine.port.SlotInfo;
+import io.smoothdeploy.engine.port.SqlCloud;
 import io.smoothdeploy.engine.FailureKind;
 import io.smoothdeploy.engine.Stage;
 import io.smoothdeploy.engine.StepOutcome;
@@ -111,7 +111,7 @@ final class CompleteStep implements StageStep {
             String value = repointed.orElse(onProduction);
             if (value != null) {
                 appService.applyConfiguration(context.maintenance(),
-                        new io.smoothdeploy.cloud.SlotConfiguration(java.util.Map.of(), java.util.Map.of(name, value)));
+                        new io.smoothdeploy.engine.port.SlotConfiguration(java.util.Map.of(), java.util.Map.of(name, value)));
                 return StepOutcome.checkAgain(pacing.warmUpPoll(), "Pointed slot " + context.maintenance()
                         + ", which holds the previous code, at the production database " + databaseP
                         + " for the rollback window; warming it again");

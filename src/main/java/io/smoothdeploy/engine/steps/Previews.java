@@ -1,8 +1,8 @@
 package io.smoothdeploy.engine.steps;
 
-import io.smoothdeploy.cloud.AppServiceCloud;
-import io.smoothdeploy.cloud.SlotInfo;
-import io.smoothdeploy.cloud.SlotSettingNames;
+import io.smoothdeploy.engine.port.AppServiceCloud;
+import io.smoothdeploy.engine.port.SlotInfo;
+import io.smoothdeploy.engine.port.SlotSettingNames;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;

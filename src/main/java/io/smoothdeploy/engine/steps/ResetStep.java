@@ -1,10 +1,10 @@
 package io.smoothdeploy.engine.steps;
 
-import io.smoothdeploy.cloud.AppServiceCloud;
-import io.smoothdeploy.cloud.DatabaseInfo;
-import io.smoothdeploy.cloud.DatabaseRef;
-import io.smoothdeploy.cloud.SlotInfo;
-import io.smoothdeploy.cloud.SqlCloud;
+import io.smoothdeploy.engine.port.AppServiceCloud;
+import io.smoothdeploy.engine.port.DatabaseInfo;
+import io.smoothdeploy.engine.port.DatabaseRef;
+import io.smoothdeploy.engine.port.SlotInfo;
+import io.smoothdeploy.engine.port.SqlCloud;
 import io.smoothdeploy.engine.FailureKind;
 import io.smoothdeploy.engine.StepOutcome;
 import java.time.Duration;
@@ -166,7 +166,7 @@ final class ResetStep implements StageStep {
         List<String> links = new ArrayList<>();
         List<String> waiting = new ArrayList<>();
         for (io.smoothdeploy.engine.WebAppConfig webApp : context.environment().webApps()) {
-            io.smoothdeploy.cloud.SlotRef productionRef = io.smoothdeploy.cloud.SlotRef.production(webApp.resourceId());
+            io.smoothdeploy.engine.port.SlotRef productionRef = io.smoothdeploy.engine.port.SlotRef.production(webApp.resourceId());
             Optional<SlotInfo> production = appService.getSlot(productionRef);
             if (production.isEmpty()) {
                 return StepOutcome.fail(FailureKind.CONFIGURATION, "site " + productionRef.siteName()
@@ -179,7 +179,7 @@ final class ResetStep implements StageStep {
                 links.add(production.get().baseUrl() + path);
                 continue;
             }
-            io.smoothdeploy.cloud.SlotRef maintenance = new io.smoothdeploy.cloud.SlotRef(webApp.resourceId(),
+            io.smoothdeploy.engine.port.SlotRef maintenance = new io.smoothdeploy.engine.port.SlotRef(webApp.resourceId(),
                     webApp.maintenanceSlot());
             Optional<SlotInfo> previous = appService.getSlot(maintenance);
             if (previous.isEmpty()) {
@@ -238,7 +238,7 @@ final class ResetStep implements StageStep {
                 }
             }
             appService.resetConfiguration(context.staging());
-        } catch (io.smoothdeploy.cloud.CloudException e) {
+        } catch (io.smoothdeploy.engine.port.CloudException e) {
             if (!e.isBusy()) {
                 throw e;
             }

@@ -1,6 +1,6 @@
 package io.smoothdeploy.engine.steps;
 
-import io.smoothdeploy.cloud.SlotInfo;
+import io.smoothdeploy.engine.port.SlotInfo;
 
 /**
  * A non-sticky app setting that travels with a slot's content through a swap and says which content it

@@ -1,11 +1,11 @@
 package io.smoothdeploy.engine.steps;
 
-import io.smoothdeploy.cloud.AppServiceCloud;
-import io.smoothdeploy.cloud.SlotInfo;
+import io.smoothdeploy.engine.port.AppServiceCloud;
+import io.smoothdeploy.engine.port.SlotInfo;
 import io.smoothdeploy.engine.WebAppConfig;
-import io.smoothdeploy.warmup.ProbeResult;
-import io.smoothdeploy.warmup.WarmUpProber;
-import io.smoothdeploy.warmup.WarmUpTarget;
+import io.smoothdeploy.engine.port.ProbeResult;
+import io.smoothdeploy.engine.port.WarmUpProber;
+import io.smoothdeploy.engine.port.WarmUpTarget;
 import java.util.List;
 
 /** One warm-up round against a slot, and words for what it found. */

@@ -1,10 +1,10 @@
 package io.smoothdeploy.engine.steps;
 
-import io.smoothdeploy.cloud.AppServiceCloud;
-import io.smoothdeploy.cloud.CloudException;
-import io.smoothdeploy.cloud.SlotInfo;
-import io.smoothdeploy.cloud.SlotRef;
-import io.smoothdeploy.cloud.SlotSettingNames;
+import io.smoothdeploy.engine.port.AppServiceCloud;
+import io.smoothdeploy.engine.port.CloudException;
+import io.smoothdeploy.engine.port.SlotInfo;
+import io.smoothdeploy.engine.port.SlotRef;
+import io.smoothdeploy.engine.port.SlotSettingNames;
 import io.smoothdeploy.engine.Deployment;
 import io.smoothdeploy.engine.EnvironmentConfig;
 import io.smoothdeploy.engine.MaintenancePackages;

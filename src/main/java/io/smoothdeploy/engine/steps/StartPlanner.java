@@ -1,12 +1,12 @@
 package io.smoothdeploy.engine.steps;
 
-import io.smoothdeploy.cloud.AppServiceCloud;
-import io.smoothdeploy.cloud.CloudException;
-import io.smoothdeploy.cloud.DatabaseInfo;
-import io.smoothdeploy.cloud.DatabaseRef;
-import io.smoothdeploy.cloud.SlotInfo;
-import io.smoothdeploy.cloud.SlotRef;
-import io.smoothdeploy.cloud.SqlCloud;
+import io.smoothdeploy.engine.port.AppServiceCloud;
+import io.smoothdeploy.engine.port.CloudException;
+import io.smoothdeploy.engine.port.DatabaseInfo;
+import io.smoothdeploy.engine.port.DatabaseRef;
+import io.smoothdeploy.engine.port.SlotInfo;
+import io.smoothdeploy.engine.port.SlotRef;
+import io.smoothdeploy.engine.port.SqlCloud;
 import io.smoothdeploy.engine.Actor;
 import io.smoothdeploy.engine.CommandResult;
 import io.smoothdeploy.engine.Decision;

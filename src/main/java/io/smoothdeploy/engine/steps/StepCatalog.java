@@ -1,10 +1,10 @@
 package io.smoothdeploy.engine.steps;
 
-import io.smoothdeploy.cloud.AppServiceCloud;
-import io.smoothdeploy.cloud.CloudException;
-import io.smoothdeploy.cloud.DatabaseActivity;
-import io.smoothdeploy.cloud.PackageDigest;
-import io.smoothdeploy.cloud.SqlCloud;
+import io.smoothdeploy.engine.port.AppServiceCloud;
+import io.smoothdeploy.engine.port.CloudException;
+import io.smoothdeploy.engine.port.DatabaseActivity;
+import io.smoothdeploy.engine.port.PackageDigest;
+import io.smoothdeploy.engine.port.SqlCloud;
 import io.smoothdeploy.engine.DeploymentSnapshot;
 import io.smoothdeploy.engine.EnvironmentConfig;
 import io.smoothdeploy.engine.FailureKind;
@@ -14,8 +14,8 @@ import io.smoothdeploy.engine.StepOutcome;
 import io.smoothdeploy.engine.Steps;
 import io.smoothdeploy.engine.WebAppConfig;
 import io.smoothdeploy.engine.WebAppState;
-import io.smoothdeploy.warmup.SmokeProber;
-import io.smoothdeploy.warmup.WarmUpProber;
+import io.smoothdeploy.engine.port.SmokeProber;
+import io.smoothdeploy.engine.port.WarmUpProber;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;

@@ -1,7 +1,7 @@
 package io.smoothdeploy.engine.steps;
 
-import io.smoothdeploy.cloud.DatabaseRef;
-import io.smoothdeploy.cloud.SlotRef;
+import io.smoothdeploy.engine.port.DatabaseRef;
+import io.smoothdeploy.engine.port.SlotRef;
 import io.smoothdeploy.engine.Deployment;
 import io.smoothdeploy.engine.EnvironmentConfig;
 import io.smoothdeploy.engine.StepMessage;

@@ -1,8 +1,8 @@
 package io.smoothdeploy.engine.steps;
 
-import io.smoothdeploy.cloud.AppServiceCloud;
-import io.smoothdeploy.cloud.CloudException;
-import io.smoothdeploy.cloud.SlotRef;
+import io.smoothdeploy.engine.port.AppServiceCloud;
+import io.smoothdeploy.engine.port.CloudException;
+import io.smoothdeploy.engine.port.SlotRef;
 import io.smoothdeploy.engine.FailureKind;
 import io.smoothdeploy.engine.StepOutcome;
 import java.time.Duration;
@@ -79,7 +79,7 @@ final class Swaps {
         if (requested == null) {
             return Optional.empty();
         }
-        Optional<io.smoothdeploy.cloud.SlotInfo> slot = appService.getSlot(source);
+        Optional<io.smoothdeploy.engine.port.SlotInfo> slot = appService.getSlot(source);
         if (slot.isEmpty()) {
             return Optional.empty();
         }

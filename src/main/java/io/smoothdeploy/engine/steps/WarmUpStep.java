@@ -1,8 +1,8 @@
 package io.smoothdeploy.engine.steps;
 
-import io.smoothdeploy.cloud.AppServiceCloud;
-import io.smoothdeploy.cloud.CloudException;
-import io.smoothdeploy.cloud.SlotInfo;
+import io.smoothdeploy.engine.port.AppServiceCloud;
+import io.smoothdeploy.engine.port.CloudException;
+import io.smoothdeploy.engine.port.SlotInfo;
 import io.smoothdeploy.engine.FailureKind;
 import io.smoothdeploy.engine.StepOutcome;
 import java.time.Duration;

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.smoothdeploy.cloud.CloudException;
-import io.smoothdeploy.cloud.DatabaseInfo;
-import io.smoothdeploy.cloud.DatabaseRef;
-import io.smoothdeploy.cloud.SlotConfiguration;
-import io.smoothdeploy.cloud.SlotInfo;
-import io.smoothdeploy.cloud.SlotRef;
+import io.smoothdeploy.engine.port.CloudException;
+import io.smoothdeploy.engine.port.DatabaseInfo;
+import io.smoothdeploy.engine.port.DatabaseRef;
+import io.smoothdeploy.engine.port.SlotConfiguration;
+import io.smoothdeploy.engine.port.SlotInfo;
+import io.smoothdeploy.engine.port.SlotRef;
 import io.smoothdeploy.local.ManualClock;
 import io.smoothdeploy.local.emulator.AzureEmulator;
 import io.smoothdeploy.local.emulator.EmulatedDatabase;

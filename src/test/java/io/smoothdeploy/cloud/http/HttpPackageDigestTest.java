@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.smoothdeploy.cloud.CloudException;
+import io.smoothdeploy.engine.port.CloudException;
 import io.smoothdeploy.outbound.GuardedHttp;
 import io.smoothdeploy.local.ManualClock;
 import io.smoothdeploy.local.emulator.AzureEmulator;

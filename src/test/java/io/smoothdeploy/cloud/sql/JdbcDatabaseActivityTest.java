@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.azure.core.credential.TokenCredential;
-import io.smoothdeploy.cloud.DatabaseRef;
+import io.smoothdeploy.engine.port.DatabaseRef;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;

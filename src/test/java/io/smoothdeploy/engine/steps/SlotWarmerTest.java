@@ -3,12 +3,12 @@ package io.smoothdeploy.engine.steps;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.smoothdeploy.cloud.SlotInfo;
-import io.smoothdeploy.cloud.SlotRef;
+import io.smoothdeploy.engine.port.SlotInfo;
+import io.smoothdeploy.engine.port.SlotRef;
 import io.smoothdeploy.engine.WebAppConfig;
 import io.smoothdeploy.engine.WebAppRole;
-import io.smoothdeploy.warmup.ProbeResult;
-import io.smoothdeploy.warmup.WarmUpTarget;
+import io.smoothdeploy.engine.port.ProbeResult;
+import io.smoothdeploy.engine.port.WarmUpTarget;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

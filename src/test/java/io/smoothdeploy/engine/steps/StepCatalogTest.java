@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.smoothdeploy.cloud.CloudException;
-import io.smoothdeploy.cloud.DatabaseRef;
-import io.smoothdeploy.cloud.SlotConfiguration;
-import io.smoothdeploy.cloud.SlotInfo;
-import io.smoothdeploy.cloud.SlotRef;
+import io.smoothdeploy.engine.port.CloudException;
+import io.smoothdeploy.engine.port.DatabaseRef;
+import io.smoothdeploy.engine.port.SlotConfiguration;
+import io.smoothdeploy.engine.port.SlotInfo;
+import io.smoothdeploy.engine.port.SlotRef;
 import io.smoothdeploy.engine.DatabaseConfig;
 import io.smoothdeploy.engine.Deployment;
 import io.smoothdeploy.engine.DeploymentMode;

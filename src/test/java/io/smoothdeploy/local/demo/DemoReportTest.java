@@ -3,7 +3,7 @@ package io.smoothdeploy.local.demo;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.smoothdeploy.app.Json;
+import io.smoothdeploy.json.Json;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.smoothdeploy.cloud.CloudException;
-import io.smoothdeploy.cloud.DatabaseRef;
+import io.smoothdeploy.engine.port.CloudException;
+import io.smoothdeploy.engine.port.DatabaseRef;
 import io.smoothdeploy.cloud.arm.ArmCloud;
 import io.smoothdeploy.local.ManualClock;
 import java.time.Duration;

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.smoothdeploy.cloud.CloudException;
-import io.smoothdeploy.cloud.SlotConfiguration;
-import io.smoothdeploy.cloud.SlotInfo;
-import io.smoothdeploy.cloud.SlotRef;
+import io.smoothdeploy.engine.port.CloudException;
+import io.smoothdeploy.engine.port.SlotConfiguration;
+import io.smoothdeploy.engine.port.SlotInfo;
+import io.smoothdeploy.engine.port.SlotRef;
 import io.smoothdeploy.cloud.arm.ArmCloud;
 import io.smoothdeploy.local.ManualClock;
 import java.io.IOException;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.Mockito.mock;
 
-import io.smoothdeploy.state.DeploymentStore;
+import io.smoothdeploy.engine.port.DeploymentStore;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,9 +1,0 @@
-package io.smoothdeploy.warmup;
-
-import java.util.List;
-
-/** The warm-up port: one round of requests, every host name and path once. */
-public interface WarmUpProber {
-
-    List<ProbeResult> probe(WarmUpTarget target);
-}

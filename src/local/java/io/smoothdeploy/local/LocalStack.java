@@ -1,5 +1,6 @@
 package io.smoothdeploy.local;
 
+import io.smoothdeploy.local.emulator.EmulatorArm;
 import com.azure.data.tables.TableServiceClient;
 import io.smoothdeploy.api.Authentication;
 import io.smoothdeploy.api.Principal;
@@ -94,7 +95,7 @@ public final class LocalStack implements AutoCloseable {
          * HTTP to the emulator's slots, packages downloaded from the emulator, and its database write counts.
          */
         public static Cloud emulated(AzureEmulator emulator, String subscriptionId, Duration requestTimeout) {
-            ArmCloud arm = ArmCloud.forEndpoint(emulator.endpoint(), subscriptionId, emulator::baseUrlForHost);
+            ArmCloud arm = EmulatorArm.cloud(emulator.endpoint(), subscriptionId, emulator::baseUrlForHost);
             return new Cloud(arm, arm, new HttpWarmUpProber(requestTimeout),
                     new HttpPackageDigest(GuardedHttp.localHost(), emulator::packageDownloadUri,
                             HttpPackageDigest.Limits.DEFAULT),

@@ -43,7 +43,6 @@ import io.smoothdeploy.engine.port.SlotInfo;
 import io.smoothdeploy.engine.port.SlotRef;
 import io.smoothdeploy.engine.port.SlotSettingNames;
 import io.smoothdeploy.engine.port.SqlCloud;
-import io.smoothdeploy.local.emulator.EmulatorCredential;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,7 +65,7 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>{@link #forAzure}: Azure, signed in with {@code DefaultAzureCredential}.</li>
  *   <li>{@link #forEndpoint}: an ARM-compatible endpoint over plain HTTP, such as the local Azure emulator,
- *       signed in with the emulator's stand-in for managed identity ({@link EmulatorCredential}) or a given
+ *       signed in with any {@link TokenCredential} (locally the emulator's stand-in for managed identity, which the local side passes in) or a given
  *       credential, a token fetched for every request ({@link PerRequestTokenPolicy}). Its pipeline retries
  *       408/429/5xx twice after {@value #LOCAL_RETRY_DELAY_MS} ms (the SDK's default backs off for seconds,
  *       which would make fault-injection tests slow), and long operations are polled every
@@ -128,22 +127,6 @@ public final class ArmCloud implements AppServiceCloud, SqlCloud {
                 .authenticate(credential, profile)
                 .withSubscription(subscriptionId);
         return new ArmCloud(azure, host -> "https://" + host, AZURE_POLL_INTERVAL);
-    }
-
-    /** The local Azure emulator at {@code armEndpoint}, signed in with its token endpoint; slots at {@code https://<host>}. */
-    public static ArmCloud forEndpoint(URI armEndpoint, String subscriptionId) {
-        return forEndpoint(armEndpoint, subscriptionId, host -> "https://" + host);
-    }
-
-    /**
-     * The local Azure emulator at {@code armEndpoint}, signed in with an {@link EmulatorCredential} on that
-     * emulator, so the credential's failures can be reproduced there.
-     *
-     * @param baseUrlForHost where a slot with this default host name is reached; for the emulator,
-     *                       {@code emulator::baseUrlForHost}
-     */
-    public static ArmCloud forEndpoint(URI armEndpoint, String subscriptionId, Function<String, String> baseUrlForHost) {
-        return forEndpoint(armEndpoint, subscriptionId, baseUrlForHost, new EmulatorCredential(armEndpoint));
     }
 
     /**

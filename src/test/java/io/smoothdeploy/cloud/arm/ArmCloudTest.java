@@ -1,5 +1,6 @@
 package io.smoothdeploy.cloud.arm;
 
+import io.smoothdeploy.local.emulator.EmulatorArm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -58,7 +59,7 @@ class ArmCloudTest {
         serverId = emulator.addSqlServer(SUBSCRIPTION, "rg-data", "sql-prod", "westeurope");
         production = SlotRef.production(siteId);
         staging = new SlotRef(siteId, "staging");
-        cloud = ArmCloud.forEndpoint(emulator.endpoint(), SUBSCRIPTION, emulator::baseUrlForHost);
+        cloud = EmulatorArm.cloud(emulator.endpoint(), SUBSCRIPTION, emulator::baseUrlForHost);
     }
 
     @AfterEach

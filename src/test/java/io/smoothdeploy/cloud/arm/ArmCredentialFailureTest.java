@@ -1,5 +1,6 @@
 package io.smoothdeploy.cloud.arm;
 
+import io.smoothdeploy.local.emulator.EmulatorArm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -49,7 +50,7 @@ class ArmCredentialFailureTest {
         String siteId = emulator.addSite(SUBSCRIPTION, "rg-web", "cms", "westeurope",
                 Map.of(SlotInfo.RUN_FROM_PACKAGE, "https://packages.example/cms-1.0.zip"), Map.of());
         production = SlotRef.production(siteId);
-        cloud = ArmCloud.forEndpoint(emulator.endpoint(), SUBSCRIPTION, emulator::baseUrlForHost);
+        cloud = EmulatorArm.cloud(emulator.endpoint(), SUBSCRIPTION, emulator::baseUrlForHost);
     }
 
     @AfterEach

@@ -1,5 +1,6 @@
 package io.smoothdeploy.cloud.arm;
 
+import io.smoothdeploy.local.emulator.EmulatorArm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -326,7 +327,7 @@ class EmulatorConformanceTest {
     @Test
     void everyRouteTheAdapterCallsHasARowInTheConformanceTable() {
         // Arrange
-        ArmCloud cloud = ArmCloud.forEndpoint(emulator.endpoint(), SUBSCRIPTION, emulator::baseUrlForHost);
+        ArmCloud cloud = EmulatorArm.cloud(emulator.endpoint(), SUBSCRIPTION, emulator::baseUrlForHost);
         Set<String> exercised = new TreeSet<>();
 
         // Act: every operation of both ports, production and a named slot
@@ -572,7 +573,7 @@ class EmulatorConformanceTest {
      * it is taken from what the SDK itself sent the emulator for one read of each provider.
      */
     private Map<String, String> sdkApiVersions(URI endpoint) {
-        ArmCloud cloud = ArmCloud.forEndpoint(endpoint, SUBSCRIPTION, emulator::baseUrlForHost);
+        ArmCloud cloud = EmulatorArm.cloud(endpoint, SUBSCRIPTION, emulator::baseUrlForHost);
         cloud.getSlot(SlotRef.production(siteId));
         cloud.getDatabase(new DatabaseRef(serverId, "cms"));
         Map<String, String> versions = new LinkedHashMap<>();

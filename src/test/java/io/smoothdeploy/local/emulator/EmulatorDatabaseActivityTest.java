@@ -46,7 +46,7 @@ class EmulatorDatabaseActivityTest {
         production.insert("row 3");
         live = new DatabaseRef(serverId, "cms");
         clone = new DatabaseRef(serverId, "cms-clone");
-        cloud = ArmCloud.forEndpoint(emulator.endpoint(), SUBSCRIPTION);
+        cloud = EmulatorArm.cloud(emulator.endpoint(), SUBSCRIPTION);
         activity = new EmulatorDatabaseActivity(emulator);
     }
 

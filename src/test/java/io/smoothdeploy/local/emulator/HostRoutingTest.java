@@ -58,7 +58,7 @@ class HostRoutingTest {
         siteId = emulator.addSite(SUBSCRIPTION, "rg-web", "cms", "westeurope",
                 Map.of(SlotInfo.RUN_FROM_PACKAGE, "https://packages.example/cms-1.0.zip"), Map.of());
         staging = new SlotRef(siteId, "staging");
-        cloud = ArmCloud.forEndpoint(emulator.endpoint(), SUBSCRIPTION, emulator::baseUrlForHost);
+        cloud = EmulatorArm.cloud(emulator.endpoint(), SUBSCRIPTION, emulator::baseUrlForHost);
         cloud.ensureSlot(staging);
         cloud.applyConfiguration(staging, new SlotConfiguration(Map.of(), Map.of()));
         cloud.deployPackage(staging, "https://packages.example/cms-2.0.zip?sig=s");

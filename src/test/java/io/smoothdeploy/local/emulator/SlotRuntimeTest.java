@@ -73,7 +73,7 @@ class SlotRuntimeTest {
                 Map.of("EPiServerDB", LIVE_DB));
         production = SlotRef.production(siteId);
         staging = new SlotRef(siteId, "staging");
-        cloud = ArmCloud.forEndpoint(emulator.endpoint(), SUBSCRIPTION, emulator::baseUrlForHost);
+        cloud = EmulatorArm.cloud(emulator.endpoint(), SUBSCRIPTION, emulator::baseUrlForHost);
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
                 .build();
     }

@@ -56,7 +56,7 @@ class SwapPhasesTest {
         emulator.setSlotSettingNames(site, Set.of("INSIGHTS"), Set.of());
         production = SlotRef.production(site);
         staging = new SlotRef(site, "staging");
-        cloud = ArmCloud.forEndpoint(emulator.endpoint(), SUBSCRIPTION, emulator::baseUrlForHost);
+        cloud = EmulatorArm.cloud(emulator.endpoint(), SUBSCRIPTION, emulator::baseUrlForHost);
         cloud.ensureSlot(staging);
     }
 

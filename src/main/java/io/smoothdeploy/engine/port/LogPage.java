@@ -46,7 +46,7 @@ public record LogPage(List<LogLine> lines, Instant next, boolean more) {
     }
 
     /** The millisecond a line's row key sorts it by. */
-    static long millis(LogLine line) {
+    public static long millis(LogLine line) {
         return line.at() == null ? 0 : Math.max(0, line.at().toEpochMilli());
     }
 }

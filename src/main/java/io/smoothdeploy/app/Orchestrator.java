@@ -3,6 +3,7 @@ package io.smoothdeploy.app;
 import io.smoothdeploy.api.HttpApi;
 import io.smoothdeploy.engine.RetentionPurge;
 import io.smoothdeploy.engine.StaleMaintenanceMonitor;
+import io.smoothdeploy.engine.StepMessage;
 import io.smoothdeploy.engine.StepRunner;
 import io.smoothdeploy.messaging.StepMessageCodec;
 
@@ -23,5 +24,15 @@ public record Orchestrator(HttpApi httpApi, StepRunner stepRunner, StepMessageCo
     public Orchestrator(HttpApi httpApi, StepRunner stepRunner, StepMessageCodec codec,
                         StaleMaintenanceMonitor staleMonitor) {
         this(httpApi, stepRunner, codec, staleMonitor, null);
+    }
+
+    /**
+     * A queue message's body as a step message, so that the triggers reach the wire format only through this
+     * entry point (the codec is the messaging adapter's).
+     *
+     * @throws IllegalArgumentException when the body is not a step message
+     */
+    public StepMessage decodeStep(String body) {
+        return codec.decode(body);
     }
 }

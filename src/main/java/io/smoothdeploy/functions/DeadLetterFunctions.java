@@ -74,7 +74,7 @@ public class DeadLetterFunctions {
     private void record(String body, int deliveryCount, ExecutionContext context) {
         StepMessage message;
         try {
-            message = orchestrator.codec().decode(body);
+            message = orchestrator.decodeStep(body);
         } catch (IllegalArgumentException e) {
             // Not a step message: nothing to mark; leave a trace and complete it, or it would loop here.
             context.getLogger().log(Level.WARNING, "dead letter is not a step message: " + e.getMessage());

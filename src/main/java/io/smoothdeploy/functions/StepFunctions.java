@@ -65,7 +65,7 @@ public class StepFunctions {
     }
 
     private void run(Step queueStep, String body) {
-        StepMessage message = orchestrator.codec().decode(body);
+        StepMessage message = orchestrator.decodeStep(body);
         if (message.step() != queueStep) {
             throw new IllegalArgumentException("a " + message.stage() + " message reached the " + queueStep
                     + " queue; it belongs on " + message.step().queueSetting());

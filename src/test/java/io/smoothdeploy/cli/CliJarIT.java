@@ -22,6 +22,22 @@ import org.junit.jupiter.api.io.TempDir;
 class CliJarIT {
 
     @Test
+    void theCliJarHoldsOnlyTheCliAndJsonOfOurOwnClassesAndNoLocalTooling() throws Exception {
+        Path built = Path.of(System.getProperty("cliJar", "target/smooth-deploy-cli.jar"));
+        assertTrue(Files.isRegularFile(built), "package writes " + built);
+        java.util.List<String> own = new java.util.ArrayList<>();
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(built.toFile())) {
+            jar.stream().map(java.util.jar.JarEntry::getName)
+                    .filter(n -> n.startsWith("io/smoothdeploy/") && n.endsWith(".class")).forEach(own::add);
+        }
+        assertTrue(own.stream().anyMatch(n -> n.startsWith("io/smoothdeploy/cli/")), "no CLI class in " + built);
+        assertTrue(own.stream().anyMatch(n -> n.startsWith("io/smoothdeploy/json/")), "no Json class in " + built);
+        assertEquals(java.util.List.of(), own.stream()
+                        .filter(n -> !n.startsWith("io/smoothdeploy/cli/") && !n.startsWith("io/smoothdeploy/json/")).toList(),
+                "the CLI jar holds classes beyond the CLI and Json (the local tooling among them?)");
+    }
+
+    @Test
     void theCliJarRunsWithNoOtherFile(@TempDir Path empty) throws Exception {
         // Arrange
         Path built = Path.of(System.getProperty("cliJar", "target/smooth-deploy-cli.jar"));

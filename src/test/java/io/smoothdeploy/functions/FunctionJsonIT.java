@@ -197,6 +197,36 @@ class FunctionJsonIT {
     }
 
     @Test
+    void theStagedAppHoldsNoClassOfTheLocalTooling() throws IOException {
+        // The app jar and every jar in lib/: none may carry the local host, the emulator, SimulatedCloud or the demo.
+        List<Path> jars = new ArrayList<>(List.of(appJar));
+        try (Stream<Path> files = Files.list(appDir.resolve("lib"))) {
+            files.filter(p -> p.getFileName().toString().endsWith(".jar")).forEach(jars::add);
+        }
+        int shippedOwnClasses = 0;
+        List<String> local = new ArrayList<>();
+        for (Path path : jars) {
+            try (JarFile jar = new JarFile(path.toFile())) {
+                for (var entries = jar.entries(); entries.hasMoreElements(); ) {
+                    String name = entries.nextElement().getName();
+                    if (name.startsWith("io/smoothdeploy/local/")) {
+                        local.add(path.getFileName() + "!" + name);
+                    } else if (name.startsWith("io/smoothdeploy/") && name.endsWith(".class")) {
+                        shippedOwnClasses++;
+                    }
+                }
+            }
+        }
+        assertTrue(shippedOwnClasses > 0, "no io/smoothdeploy class found in the staged app: nothing was checked");
+        assertEquals(List.of(), local, "the staged function app holds local tooling");
+        // Nor do loose class files stand beside the jars.
+        try (Stream<Path> files = Files.walk(appDir)) {
+            List<Path> loose = files.filter(p -> p.toString().replace('\\', '/').contains("io/smoothdeploy/local")).toList();
+            assertEquals(List.of(), loose, "local tooling staged as loose files");
+        }
+    }
+
+    @Test
     void exactlyTheExpectedFunctionsAreStaged() throws IOException {
         Set<String> staged;
         try (Stream<Path> entries = Files.list(appDir)) {

@@ -31,8 +31,6 @@ final class Reports {
 
     /** The most log lines a support bundle carries: the newest ones, after every warning and error. */
     static final int BUNDLE_LOG_LINES = 300;
-    /** A retry of a transient failure is logged with this text (see Transitions). */
-    static final String RETRY_LINE = "Transient failure in ";
 
     private Reports() {
     }
@@ -155,7 +153,7 @@ final class Reports {
     }
 
     private static int retries(List<LogLine> log) {
-        return (int) log.stream().filter(l -> l.message() != null && l.message().startsWith(RETRY_LINE)).count();
+        return (int) log.stream().filter(LogLine::retry).count();
     }
 
     /**

@@ -47,6 +47,15 @@ public record Decision(Deployment deployment, List<WebAppState> webApps, Environ
         return new Decision(deployment, webApps, environment, all, messages, newIdempotencyKey, clearedOutbox);
     }
 
+    /** The same decision with each log line that names no stage marked as written by a delivery of {@code stage}. */
+    public Decision loggedIn(Stage stage) {
+        if (log.isEmpty() || stage == null) {
+            return this;
+        }
+        List<LogLine> stamped = log.stream().map(line -> line.inStage(stage)).toList();
+        return new Decision(deployment, webApps, environment, stamped, messages, newIdempotencyKey, clearedOutbox);
+    }
+
     /** The same decision, deleting the outbox rows of these message ids in its write. */
     public Decision clearingOutbox(List<String> messageIds) {
         return new Decision(deployment, webApps, environment, log, messages, newIdempotencyKey, messageIds);

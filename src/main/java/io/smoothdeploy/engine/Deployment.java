@@ -404,6 +404,11 @@ public record Deployment(
         return copy().errors(all).build();
     }
 
+    /** The same deployment with these errors in place of its own (oldest first). */
+    public Deployment withErrors(List<DeploymentError> replaced) {
+        return copy().errors(List.copyOf(replaced)).build();
+    }
+
     public Deployment withValidationLinks(List<String> links) {
         return copy().validationLinks(links).build();
     }

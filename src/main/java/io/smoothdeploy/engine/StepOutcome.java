@@ -104,8 +104,15 @@ public sealed interface StepOutcome {
     record NotRun() implements StepOutcome {
     }
 
-    /** The step cannot succeed; the deployment fails with this classified error. */
-    record Fail(FailureKind kind, String message) implements StepOutcome {
+    /**
+     * The step cannot succeed; the deployment fails with this classified error. {@code evidence} is what the step
+     * saw, as fields (null: nothing beyond the kind), which the diagnosis reads instead of the message.
+     */
+    record Fail(FailureKind kind, String message, FailureEvidence evidence) implements StepOutcome {
+
+        public Fail(FailureKind kind, String message) {
+            this(kind, message, null);
+        }
     }
 
     static StepOutcome advance(String note) {
@@ -123,5 +130,9 @@ public sealed interface StepOutcome {
 
     static StepOutcome fail(FailureKind kind, String message) {
         return new Fail(kind, message);
+    }
+
+    static StepOutcome fail(FailureKind kind, String message, FailureEvidence evidence) {
+        return new Fail(kind, message, evidence);
     }
 }

@@ -105,6 +105,12 @@ public final class Transitions {
 
     /** Decides what a step's outcome changes. The snapshot may be newer than the one the step ran on. */
     public static Decision decide(DeploymentSnapshot snapshot, StepMessage message, StepOutcome outcome, Instant now) {
+        // Every line a delivery writes names its stage, which the diagnosis reads instead of the line's words.
+        return decideUnstamped(snapshot, message, outcome, now).loggedIn(message.stage());
+    }
+
+    private static Decision decideUnstamped(DeploymentSnapshot snapshot, StepMessage message, StepOutcome outcome,
+                                            Instant now) {
         if (!isExpected(snapshot, message)) {
             return recordLateOutcome(snapshot, message, outcome, now);
         }
@@ -207,7 +213,8 @@ public final class Transitions {
         String subject = message.webApp() == null ? "" : " for site " + message.webApp();
         return fail(snapshot, message, new StepOutcome.Fail(FailureKind.DEAD_LETTERED, "the " + describe(message.stage())
                 + " message" + subject + " kept failing and was dead-lettered (delivery count " + deliveryCount
-                + "); the function logs hold each delivery's exception. Start again to resume, or reset"), now);
+                + "); the function logs hold each delivery's exception. Start again to resume, or reset"), now)
+                .loggedIn(message.stage());
     }
 
     /**
@@ -279,7 +286,8 @@ public final class Transitions {
         int limit = snapshot.environment().config().transientRetryLimit();
         if (message.retry() >= limit) {
             return fail(snapshot, message, new StepOutcome.Fail(retry.kind(), "still failing after "
-                    + limit + (limit == 1 ? " retry: " : " retries: ") + what), now);
+                    + limit + (limit == 1 ? " retry: " : " retries: ") + what,
+                    FailureEvidence.cloud(retry.code(), retry.kind() == FailureKind.CREDENTIALS).withRetries(limit)), now);
         }
         int attempt = message.retry() + 1;
         Duration delay = retryDelay(message, attempt);
@@ -292,7 +300,7 @@ public final class Transitions {
         StepMessage next = checked.messages().get(0).message();
         StepMessage retried = new StepMessage(next.deploymentId(), next.environment(), next.stage(), next.webApp(),
                 next.sequence(), next.round(), attempt);
-        LogLine line = LogLine.warning(now, message.webApp(), "Transient failure in " + describe(message.stage())
+        LogLine line = LogLine.retry(now, message.webApp(), "Transient failure in " + describe(message.stage())
                  + " (" + what + "); retry " + attempt + " of " + limit + " in " + delay.toSeconds() + " s");
         return new Decision(checked.deployment(), checked.webApps(), null, List.of(line),
                 List.of(new OutgoingMessage(retried, delay)));
@@ -316,7 +324,8 @@ public final class Transitions {
     private static Decision fail(DeploymentSnapshot snapshot, StepMessage message, StepOutcome.Fail fail,
                                  Instant now) {
         Deployment deployment = snapshot.deployment();
-        DeploymentError error = new DeploymentError(fail.kind(), message.stage(), message.webApp(), fail.message(), now);
+        DeploymentError error = new DeploymentError(fail.kind(), message.stage(), message.webApp(), fail.message(), now,
+                fail.evidence());
         Deployment failed = deployment.withStatus(DeploymentStatus.FAILED).withError(error).touchedAt(now);
         List<WebAppState> webApps = new ArrayList<>();
         if (message.webApp() != null) {

@@ -535,6 +535,10 @@ final class EntityCodec {
         put(entity, P_LEVEL, line.level() == null ? null : line.level().name());
         put(entity, P_WEB_APP, line.webApp());
         put(entity, P_MESSAGE, shorten(line.message()));
+        put(entity, P_STAGE, line.stage() == null ? null : line.stage().name());
+        if (line.retry()) {
+            put(entity, P_RETRY, true);
+        }
         return entity;
     }
 
@@ -548,8 +552,13 @@ final class EntityCodec {
 
     static LogLine logLine(TableEntity e) {
         String level = string(e, P_LEVEL);
+        // A line stored before its stage was recorded, or by a version that knew a stage this one does not, names
+        // none: the diagnosis then leaves it out of a failure's story rather than guess from its words.
+        String stage = string(e, P_STAGE);
+        Stage written = stage == null ? null
+                : java.util.Arrays.stream(Stage.values()).filter(s -> s.name().equals(stage)).findFirst().orElse(null);
         return new LogLine(instant(e, P_AT), level == null ? null : LogLine.Level.valueOf(level),
-                string(e, P_WEB_APP), string(e, P_MESSAGE));
+                string(e, P_WEB_APP), string(e, P_MESSAGE), written, bool(e, P_RETRY));
     }
 
     static TableEntity indexEntity(String deploymentId, String environmentName) {

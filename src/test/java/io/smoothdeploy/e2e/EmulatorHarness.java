@@ -53,6 +53,13 @@ final class EmulatorHarness implements AutoCloseable {
      */
     EmulatorHarness(Map<String, String> productionSettings, io.smoothdeploy.local.faults.FaultInjector crashes,
                     SamplePackage oldPackage, SamplePackage... others) {
+        this(java.util.function.UnaryOperator.identity(), productionSettings, crashes, oldPackage, others);
+    }
+
+    /** The same, with the engine's store decorated by {@code store} (a {@code FaultyStore}, say). */
+    EmulatorHarness(java.util.function.UnaryOperator<io.smoothdeploy.engine.port.DeploymentStore> store,
+                    Map<String, String> productionSettings, io.smoothdeploy.local.faults.FaultInjector crashes,
+                    SamplePackage oldPackage, SamplePackage... others) {
         try {
             packages = Files.createTempDirectory("packages");
             oldPackage.writeTo(packages.resolve("old.zip"));
@@ -80,7 +87,7 @@ final class EmulatorHarness implements AutoCloseable {
         settings.put("DeploymentIndexTableName", TestAzurite.uniqueTableName("index"));
         stack = LocalStack.start(TestAzurite.serviceClient(), settings,
                 LocalStack.Cloud.emulated(emulator, SUBSCRIPTION, Duration.ofSeconds(5)), clock, Pacing.DEFAULT, 0,
-                crashes == null ? LocalStack.Faults.NONE : LocalStack.Faults.crashes(crashes));
+                new LocalStack.Faults(store, java.util.function.UnaryOperator.identity(), crashes));
         http = new ApiClient(stack.apiBase());
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.smoothdeploy.local.emulator.SamplePackage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -100,6 +101,46 @@ class FailureDiagnosisTest {
         assertEquals(diagnosis, status.get("diagnosis"), "the status carries the same diagnosis");
         assertTrue(diagnosis.get("fix").asText().length() > 20, diagnosis.toString());
         assertEquals("cms/1.0", azure.productionPackage(), "production still runs the old package");
+    }
+
+    /**
+     * Issue 14: the diagnosis reads fields, not words. The same failures run again with every log line and error
+     * the steps write stored in other words (each reversed, so no phrase of the old wording survives); the
+     * diagnosis gives the same cause, advice, summary, fix and affected web apps, and quotes as many lines.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("causes")
+    void rewordingEveryLineTheStepsWriteLeavesTheDiagnosisAsItWas(Case example) {
+        JsonNode plain = diagnosisOf(example, java.util.function.UnaryOperator.identity());
+        JsonNode reworded = diagnosisOf(example, store -> new io.smoothdeploy.testing.FaultyStore(store)
+                .rewordCommits(FailureDiagnosisTest::reworded));
+
+        assertEquals(example.cause(), plain.get("cause").asText(), plain.toString());
+        for (String field : List.of("cause", "advice", "summary", "fix", "affectedWebApps")) {
+            assertEquals(plain.get(field), reworded.get(field), field + " with the log reworded: " + reworded);
+        }
+        assertEquals(plain.get("evidence").size(), reworded.get("evidence").size(), reworded.toString());
+        assertTrue(reworded.get("evidence").get(0).asText().contains(REWORDED),
+                "the evidence quotes the reworded text, so the rewording took effect: " + reworded);
+    }
+
+    private static final String REWORDED = "\u00a7";
+
+    private static String reworded(String text) {
+        return text.startsWith(REWORDED) ? text : REWORDED + new StringBuilder(text).reverse();
+    }
+
+    private JsonNode diagnosisOf(Case example,
+                                 java.util.function.UnaryOperator<io.smoothdeploy.engine.port.DeploymentStore> store) {
+        try (EmulatorHarness run = new EmulatorHarness(store, Map.of(), null, example.old(), example.next())) {
+            run.environmentExtras = ",\"transientRetryLimit\":2";
+            example.arrange().accept(run);
+            String id = run.start("cms-2.0.zip", example.mode());
+            run.runQueues();
+            JsonNode status = run.http.get("/deployments/" + id).json();
+            assertEquals("Failed", status.get("status").asText(), status.toString());
+            return run.http.get("/deployments/" + id + "/diagnosis").json().get("diagnosis");
+        }
     }
 
     @Test

@@ -49,6 +49,36 @@ public final class FaultyStore implements DeploymentStore {
         return this;
     }
 
+    /**
+     * Every commit from now on stores its log lines' and errors' text as {@code wording} rewrites it, as if each step
+     * had written other words; everything else (stages, kinds, the errors' evidence) stays as decided. A diagnosis
+     * that reads fields is the same either way; one that reads words is not.
+     */
+    public FaultyStore rewordCommits(java.util.function.UnaryOperator<String> wording) {
+        this.wording = wording;
+        return this;
+    }
+
+    private volatile java.util.function.UnaryOperator<String> wording;
+
+    private Decision reworded(Decision decision) {
+        java.util.function.UnaryOperator<String> w = wording;
+        if (w == null) {
+            return decision;
+        }
+        java.util.function.UnaryOperator<io.smoothdeploy.engine.DeploymentError> error = e -> e == null ? null
+                : new io.smoothdeploy.engine.DeploymentError(e.kind(), e.stage(), e.webApp(),
+                        e.message() == null ? null : w.apply(e.message()), e.at(), e.evidence());
+        Deployment deployment = decision.deployment() == null ? null
+                : decision.deployment().withErrors(decision.deployment().errors().stream().map(error).toList());
+        List<WebAppState> webApps = decision.webApps().stream()
+                .map(a -> a.error() == null ? a : a.failed(error.apply(a.error()))).toList();
+        List<LogLine> log = decision.log().stream()
+                .map(l -> l.message() == null ? l : l.withMessage(w.apply(l.message()))).toList();
+        return new Decision(deployment, webApps, decision.environment(), log, decision.messages(),
+                decision.newIdempotencyKey(), decision.clearedOutbox());
+    }
+
     /** How many commits failed on purpose so far. */
     public int failedCommits() {
         return failed.get();
@@ -123,7 +153,8 @@ public final class FaultyStore implements DeploymentStore {
     }
 
     @Override
-    public void commit(Decision decision) {
+    public void commit(Decision original) {
+        Decision decision = reworded(original);
         boolean fail = failing.test(decision) && failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
         if (fail && !afterWrite) {
             failed.incrementAndGet();

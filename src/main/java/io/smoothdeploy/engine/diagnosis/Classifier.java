@@ -3,6 +3,7 @@ package io.smoothdeploy.engine.diagnosis;
 import io.smoothdeploy.engine.Deployment;
 import io.smoothdeploy.engine.DeploymentError;
 import io.smoothdeploy.engine.DeploymentSnapshot;
+import io.smoothdeploy.engine.FailureEvidence;
 import io.smoothdeploy.engine.FailureKind;
 import io.smoothdeploy.engine.LogLine;
 import io.smoothdeploy.engine.Stage;
@@ -24,8 +25,10 @@ import java.util.regex.Pattern;
  * (warm-up, credentials, the package check…). That is not yet what a person needs: a warm-up failure may be a
  * slow cold start (wait longer), an exception at startup (ship a fix), a failed migration (restore the database,
  * ship a fix) or an IP filter (change a setting). Those read differently only in the answer the slot gave, which
- * the warm-up step puts at the end of its message ({@code …warm-up requests ready; host/path: HTTP 500 detail}),
- * so the classifier reads that answer.
+ * the failing step records as {@link FailureEvidence.Probe} (status, host, path, the body's first line), so the
+ * classifier reads that answer. It reads fields only, never the text of an error or a log line: the words are for
+ * people and may change. The patterns below look at the body line a probed site answered, which is the site's text,
+ * not ours.
  *
  * <p>The deciding error is the deployment's last one: it is the failure that stopped the run (or, after a reset,
  * the one that stopped the reset). The other errors, and the web apps' own errors, still count as evidence and as
@@ -41,9 +44,6 @@ public final class Classifier {
     /** Error messages take at most this many evidence lines, so the log lines that explain them still fit. */
     static final int MAX_ERROR_LINES = 4;
 
-    /** The failing answer at the end of a warm-up failure: {@code …requests ready; host/path: answer}. */
-    private static final Pattern PROBE_ANSWER = Pattern.compile("warm-up requests ready; (\\S+): (.*)$", Pattern.DOTALL);
-    private static final Pattern HTTP_STATUS = Pattern.compile("HTTP (\\d{3})(?: (.*))?", Pattern.DOTALL);
     private static final Pattern READ_ONLY = Pattern.compile("read-?only", Pattern.CASE_INSENSITIVE);
     private static final Pattern MIGRATION = Pattern.compile("migrat|schema", Pattern.CASE_INSENSITIVE);
     /** An answer that starts with an exception's type name, as an unhandled exception at startup does. */
@@ -52,12 +52,9 @@ public final class Classifier {
     /** ASP.NET Core's own words when the process cannot start (the 500.30 family of errors). */
     private static final Pattern FAILED_TO_START = Pattern.compile("failed to start|HTTP Error 500\\.3\\d",
             Pattern.CASE_INSENSITIVE);
-    /** Azure's and azure-identity's words for a token that was refused or could not be fetched. */
-    private static final Pattern TOKEN_FAILURE = Pattern.compile("ExpiredAuthenticationToken|InvalidAuthenticationToken"
-            + "|AuthenticationFailed|CredentialUnavailable|ManagedIdentityCredential");
-    private static final Pattern HASH = Pattern.compile("sha-?256|hash|checksum", Pattern.CASE_INSENSITIVE);
-    private static final Pattern MISMATCH = Pattern.compile("mismatch|does not match|doesn't match"
-            + "|but the deployment was started with", Pattern.CASE_INSENSITIVE);
+    /** ARM's error codes for a token it refused (the ARM error reference's authentication codes). */
+    private static final Set<String> TOKEN_CODES = Set.of("ExpiredAuthenticationToken", "InvalidAuthenticationToken",
+            "InvalidAuthenticationTokenTenant", "AuthenticationFailed");
 
     private Classifier() {
     }
@@ -79,7 +76,7 @@ public final class Classifier {
         List<DeploymentError> errors = errorsDecidingFirst(deciding, deployment, snapshot.webApps());
         List<String> affected = affectedWebApps(errors, snapshot.webApps());
         Finding finding = classify(deciding, snapshot);
-        List<String> evidence = Evidence.gather(errors, finding.cause(), deciding.kind(), Set.copyOf(affected),
+        List<String> evidence = Evidence.gather(errors, finding.cause(), deciding.kind(), deciding.stage(), Set.copyOf(affected),
                 deciding.webApp() == null, log == null ? List.of() : log);
         return Optional.of(new Diagnosis(finding.cause(), finding.summary(), evidence, affected, finding.fix(),
                 finding.advice()));
@@ -142,7 +139,8 @@ public final class Classifier {
             default:
                 // A refused token surfaces as whatever the failing call was classified as (a cloud operation that
                 // kept failing, a dead-lettered step); its code still says what it was.
-                if (TOKEN_FAILURE.matcher(text(error)).find()) {
+                FailureEvidence seen = error.evidenceOrEmpty();
+                if (seen.credentials() || (seen.cloudCode() != null && TOKEN_CODES.contains(seen.cloudCode()))) {
                     return credentials(error);
                 }
                 return unknown(error);
@@ -151,7 +149,7 @@ public final class Classifier {
 
     /** A warm-up failure: what the slot answered decides the cause. */
     private static Finding warmUp(DeploymentError error, DeploymentSnapshot snapshot) {
-        Answer answer = Answer.of(text(error));
+        Answer answer = Answer.of(error.evidenceOrEmpty().probe());
         boolean maintenanceSlot = error.stage() == Stage.ENTER_MAINTENANCE;
         String slot = maintenanceSlot ? "maintenance slot" : "staging slot";
         String where = where(error);
@@ -303,8 +301,7 @@ public final class Classifier {
 
     /** Only a hash that does not match is a package mismatch; a package that cannot be read is a URI problem. */
     private static Finding packageFailure(DeploymentError error) {
-        String text = text(error);
-        if (HASH.matcher(text).find() && MISMATCH.matcher(text).find()) {
+        if (error.evidenceOrEmpty().packageMismatch()) {
             return new Finding(Cause.PACKAGE_MISMATCH,
                     "The package's bytes do not match the SHA-256 given when the deployment started, found" + where(error)
                             + ".",
@@ -398,36 +395,24 @@ public final class Classifier {
         }
     }
 
-    private static String text(DeploymentError error) {
-        return error.message() == null ? "" : error.message();
-    }
-
     private record Finding(Cause cause, String summary, String fix, Advice advice) {
     }
 
     /**
-     * What a slot answered to the warm-up request that failed: the target ({@code host/path}, when the message
-     * names it), the HTTP status (0 when there was no HTTP answer, as for a refused connection or a timeout) and
-     * the rest of the answer (the first line of the body, or what went wrong instead).
+     * What a slot answered to the warm-up request that failed: the target ({@code host/path}, null when no probe
+     * was recorded), the HTTP status (0 when there was no HTTP answer, as for a refused connection or a timeout,
+     * or no probe) and the rest of the answer (the first line of the body, or what went wrong instead).
      */
     private record Answer(String target, int status, String detail) {
 
-        static Answer of(String message) {
-            String target = null;
-            String answer = message;
-            Matcher probe = PROBE_ANSWER.matcher(message);
-            if (probe.find()) {
-                target = probe.group(1);
-                answer = probe.group(2);
+        /** An error stored before probes were recorded has none: its diagnosis is then the generic warm-up one. */
+        static Answer of(FailureEvidence.Probe probe) {
+            if (probe == null) {
+                return new Answer(null, 0, "");
             }
-            Matcher http = HTTP_STATUS.matcher(answer);
-            // Within a parsed answer the status comes first; in a message of another shape it can be anywhere.
-            boolean found = target != null ? http.lookingAt() : http.find();
-            if (found) {
-                String detail = http.group(2) == null ? "" : http.group(2);
-                return new Answer(target, Integer.parseInt(http.group(1)), detail);
-            }
-            return new Answer(target, 0, answer);
+            String detail = probe.detail() == null ? "" : probe.detail();
+            // A body that repeats its status line ("HTTP 503 Service Unavailable") is kept as the site sent it.
+            return new Answer(probe.target(), probe.status(), detail);
         }
 
         boolean serverError() {

@@ -3,12 +3,12 @@ package io.smoothdeploy.engine.diagnosis;
 import io.smoothdeploy.engine.DeploymentError;
 import io.smoothdeploy.engine.FailureKind;
 import io.smoothdeploy.engine.LogLine;
+import io.smoothdeploy.engine.Stage;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -28,12 +28,13 @@ final class Evidence {
      * @param errors          the errors to quote, the deciding one first
      * @param cause           the classified cause, which decides which informational log lines matter
      * @param kind            the deciding error's kind, which does too where the cause is {@link Cause#UNKNOWN}
+     * @param stage           the deciding error's stage: the lines its deliveries wrote tell the story of the failure
      * @param webApps         the affected web apps: only their log lines are considered
      * @param deploymentLevel true when the deciding error is not about one web app: lines without a web app count
      * @param log             the deployment's log, oldest first
      */
-    static List<String> gather(List<DeploymentError> errors, Cause cause, FailureKind kind, Set<String> webApps,
-                               boolean deploymentLevel, List<LogLine> log) {
+    static List<String> gather(List<DeploymentError> errors, Cause cause, FailureKind kind, Stage stage,
+                               Set<String> webApps, boolean deploymentLevel, List<LogLine> log) {
         List<String> lines = new ArrayList<>();
         List<String> quoted = new ArrayList<>();
         for (DeploymentError error : errors) {
@@ -51,7 +52,7 @@ final class Evidence {
         for (int i = log.size() - 1; i >= 0 && picked.size() < room; i--) {
             LogLine line = log.get(i);
             String message = line.message();
-            if (message == null || !inScope(line, webApps, deploymentLevel) || !relevant(line, cause, kind)) {
+            if (message == null || !inScope(line, webApps, deploymentLevel) || !relevant(line, cause, kind, stage)) {
                 continue;
             }
             // The failure line of the log repeats an error message that is already quoted.
@@ -73,16 +74,20 @@ final class Evidence {
 
     /**
      * A warning is always worth a look; an informational line only when it belongs to the story of this cause
-     * (the warm-up rounds of a slot that never got warm, the package lines of a package failure). Error lines are
-     * the failure itself, already quoted from the errors, or generic ("Deployment failed").
+     * (the warm-up rounds of a slot that never got warm, the package lines of a package failure: the lines the
+     * failing stage wrote; the retries before a credential failure). Error lines are the failure itself, already
+     * quoted from the errors, or generic ("Deployment failed"). Decided on the line's fields, never its words.
      */
-    private static boolean relevant(LogLine line, Cause cause, FailureKind kind) {
+    private static boolean relevant(LogLine line, Cause cause, FailureKind kind, Stage stage) {
         if (line.level() == LogLine.Level.WARNING) {
             return true;
         }
-        String text = line.message().toLowerCase(Locale.ROOT);
+        if (line.level() == LogLine.Level.ERROR) {
+            return false;
+        }
+        boolean sameStage = stage != null && line.stage() == stage;
         if (kind == FailureKind.PACKAGE) {
-            return text.contains("package");
+            return sameStage;
         }
         switch (cause) {
             case READ_ONLY_NOT_SUPPORTED:
@@ -90,9 +95,9 @@ final class Evidence {
             case STARTUP_ERROR:
             case IP_FILTER:
             case MIGRATION_FAILURE:
-                return text.contains("warm");
+                return sameStage;
             case DEPLOYMENT_CREDENTIALS:
-                return text.contains("transient failure");
+                return line.retry();
             default:
                 return false;
         }

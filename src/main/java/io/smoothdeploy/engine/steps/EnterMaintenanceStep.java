@@ -110,7 +110,7 @@ final class EnterMaintenanceStep implements StageStep {
             if (context.pastDeadline(environment.warmUpTimeout())) {
                 return StepOutcome.fail(FailureKind.WARM_UP, "maintenance slot " + maintenance
                         + " did not warm up within " + environment.warmUpTimeout().toSeconds() + " s: "
-                        + round.summary());
+                        + round.summary(), round.failing(maintenance.slot()));
             }
             return StepOutcome.checkAgain(pacing.warmUpPoll(), "Warming maintenance slot " + maintenance + ": "
                     + round.summary());

@@ -140,7 +140,8 @@ final class ResetStep implements StageStep {
             if (context.pastDeadline(limit)) {
                 return StepOutcome.fail(FailureKind.WARM_UP, "cannot reset site " + site + ": the previous code on slot "
                         + context.maintenance() + " did not warm up within " + limit.toSeconds() + " s ("
-                        + round.summary() + "); production still serves " + serving + ", nothing was swapped");
+                        + round.summary() + "); production still serves " + serving + ", nothing was swapped",
+                        round.failing(context.maintenance().slot()));
             }
             return StepOutcome.checkAgain(pacing.warmUpPoll(), "Warming the previous code on slot "
                     + context.maintenance() + " before swapping it back: " + round.summary());

@@ -100,6 +100,19 @@ final class SlotWarmer {
             return !results.isEmpty() && results.stream().allMatch(ProbeResult::ok);
         }
 
+        /**
+         * The first request that was not answered as expected, as evidence for a failure on {@code slot} (null when
+         * every request was).
+         */
+        io.smoothdeploy.engine.FailureEvidence failing(String slot) {
+            return results.stream().filter(r -> !r.ok()).findFirst()
+                    .map(r -> io.smoothdeploy.engine.FailureEvidence.probe(new io.smoothdeploy.engine.FailureEvidence.Probe(
+                            slot, r.hostName(), r.path(), r.status(),
+                            r.status() == 0 && (r.detail() == null || r.detail().isBlank())
+                                    ? r.outcome().name().toLowerCase().replace('_', ' ') : r.detail())))
+                    .orElse(null);
+        }
+
         /** For example {@code 1 of 2 paths ready; cms.example.com/health: 503 Service Unavailable}. */
         String summary() {
             long ready = results.stream().filter(ProbeResult::ok).count();

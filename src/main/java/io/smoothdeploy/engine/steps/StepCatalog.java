@@ -88,7 +88,8 @@ public final class StepCatalog implements Steps {
                 // a throttled call says how long to wait (Retry-After); the retry is scheduled no sooner
                 return new StepOutcome.RetryLater(FailureKind.CLOUD_OPERATION, e.code(), e.getMessage(), e.retryAfter());
             }
-            return StepOutcome.fail(FailureKind.CLOUD_OPERATION, e.code() + ": " + e.getMessage());
+            return StepOutcome.fail(FailureKind.CLOUD_OPERATION, e.code() + ": " + e.getMessage(),
+                    io.smoothdeploy.engine.FailureEvidence.cloud(e.code(), e.isCredentialFailure()));
         }
     }
 }

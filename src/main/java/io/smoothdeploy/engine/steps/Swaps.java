@@ -93,7 +93,7 @@ final class Swaps {
                 + " and accepts only HTTP " + SwapWarmUp.statuses(context.webAppConfig()) + " ("
                 + SwapWarmUp.PING_STATUSES + "), and the slot answers: " + round.summary() + ". Production still"
                 + " serves " + serving + "; nothing was swapped. Make slot " + source.slot() + " answer as expected"
-                + " (start it, or fix what it answers), then try again, or reset"));
+                + " (start it, or fix what it answers), then try again, or reset", round.failing(source.slot())));
     }
 
     /** Check again after the swap pace, or fail when the stage has waited longer than {@code limit}. */

@@ -103,14 +103,16 @@ final class VerifyPackageStep implements StageStep {
             }
             // The adapter's message says only what the user needs (not reachable, not a zip, over a cap).
             return Optional.of(StepOutcome.fail(FailureKind.PACKAGE, "package " + shown + " could not be read ("
-                    + e.code() + ": " + e.getMessage() + "); nothing was changed. " + advice(e.code())));
+                    + e.code() + ": " + e.getMessage() + "); nothing was changed. " + advice(e.code()),
+                    io.smoothdeploy.engine.FailureEvidence.cloud(e.code(), e.isCredentialFailure())));
         }
         String expected = pkg.sha256().toLowerCase(Locale.ROOT);
         if (!expected.equals(actual)) {
             // The SHA-256 of what answered is not reported: it would tell a caller what some URL serves.
             return Optional.of(StepOutcome.fail(FailureKind.PACKAGE, "package " + shown + " does not match the SHA-256"
                     + " the deployment was started with (" + expected + "); nothing was changed. Upload the package"
-                    + " again, or start with the SHA-256 of the package that is there"));
+                    + " again, or start with the SHA-256 of the package that is there",
+                    io.smoothdeploy.engine.FailureEvidence.mismatch()));
         }
         return Optional.empty();
     }

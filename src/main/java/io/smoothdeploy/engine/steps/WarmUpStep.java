@@ -61,7 +61,7 @@ final class WarmUpStep implements StageStep {
         Duration limit = context.environment().warmUpTimeout();
         if (context.pastDeadline(limit)) {
             return StepOutcome.fail(FailureKind.WARM_UP, "slot " + context.staging() + " did not warm up within "
-                    + limit.toSeconds() + " s: " + round.summary());
+                    + limit.toSeconds() + " s: " + round.summary(), round.failing(context.staging().slot()));
         }
         return StepOutcome.checkAgain(pacing.warmUpPoll(), "Warming up slot " + context.staging() + ": "
                 + round.summary());

@@ -12,6 +12,7 @@ import io.smoothdeploy.engine.DeploymentSnapshot;
 import io.smoothdeploy.engine.DeploymentStatus;
 import io.smoothdeploy.engine.EnvironmentConfig;
 import io.smoothdeploy.engine.EnvironmentRecord;
+import io.smoothdeploy.engine.FailureEvidence;
 import io.smoothdeploy.engine.FailureKind;
 import io.smoothdeploy.engine.LogLine;
 import io.smoothdeploy.engine.Stage;
@@ -118,17 +119,15 @@ class ClassifierTest {
     @MethodSource("cases")
     void classifiesEachKnownFailure(Case c) {
         // Arrange
-        DeploymentError error = new DeploymentError(c.kind(), c.stage(), c.webApp(), c.message(), FAILED_AT);
+        DeploymentError error = error(c.kind(), c.stage(), c.webApp(), c.message(), FAILED_AT);
         WebAppState cms = webApp("cms").failed(error);
         DeploymentSnapshot snapshot = snapshot(failed(DeploymentStatus.FAILED, error),
                 c.webApp() == null ? webApp("cms") : cms, webApp("scheduler"));
         List<LogLine> log = List.of(
                 LogLine.info(T0, null, "Deployment started"),
-                LogLine.info(T0.plusSeconds(30), c.webApp(), c.logLine().replace("0 of 1", "0 of 3")),
-                LogLine.info(T0.plusSeconds(60), "scheduler", "Warming up slot scheduler/staging: 1 of 1 ready"),
-                c.logLine().startsWith("Transient")
-                        ? LogLine.warning(T0.plusSeconds(90), c.webApp(), c.logLine())
-                        : LogLine.info(T0.plusSeconds(90), c.webApp(), c.logLine()),
+                line(T0.plusSeconds(30), c.webApp(), c.logLine().replace("0 of 1", "0 of 3"), c.stage()),
+                line(T0.plusSeconds(60), "scheduler", "Warming up slot scheduler/staging: 1 of 1 ready", c.stage()),
+                line(T0.plusSeconds(90), c.webApp(), c.logLine(), c.stage()),
                 LogLine.error(FAILED_AT, c.webApp(), "Step failed on site cms: " + c.message()),
                 LogLine.error(FAILED_AT, null, "Deployment failed"));
 
@@ -184,7 +183,7 @@ class ClassifierTest {
 
     @Test
     void aDeploymentResetAfterFailingIsStillDiagnosed() {
-        DeploymentError error = new DeploymentError(FailureKind.WARM_UP, Stage.WARM_UP, "cms", STARTUP, FAILED_AT);
+        DeploymentError error = error(FailureKind.WARM_UP, Stage.WARM_UP, "cms", STARTUP, FAILED_AT);
         DeploymentSnapshot reset = snapshot(failed(DeploymentStatus.RESET, error), webApp("cms"));
 
         Optional<Diagnosis> diagnosis = Classifier.diagnose(reset, List.of());
@@ -195,8 +194,8 @@ class ClassifierTest {
 
     @Test
     void theLastErrorDecides() {
-        DeploymentError first = new DeploymentError(FailureKind.WARM_UP, Stage.WARM_UP, "cms", IP_FILTER, T0);
-        DeploymentError last = new DeploymentError(FailureKind.WARM_UP, Stage.WARM_UP, "cms", MIGRATION, FAILED_AT);
+        DeploymentError first = error(FailureKind.WARM_UP, Stage.WARM_UP, "cms", IP_FILTER, T0);
+        DeploymentError last = error(FailureKind.WARM_UP, Stage.WARM_UP, "cms", MIGRATION, FAILED_AT);
         DeploymentSnapshot snapshot = snapshot(deployment(DeploymentStatus.FAILED, List.of(first, last)),
                 webApp("cms").failed(last));
 
@@ -211,9 +210,9 @@ class ClassifierTest {
     void twoFailingWebAppsAreBothListed() {
         // Arrange: the deployment records commerce's failure; cms failed at the same time on its own row.
         String commerceFailure = STARTUP.replace("cms", "commerce");
-        DeploymentError cmsError = new DeploymentError(FailureKind.WARM_UP, Stage.WARM_UP, "cms", STARTUP,
+        DeploymentError cmsError = error(FailureKind.WARM_UP, Stage.WARM_UP, "cms", STARTUP,
                 FAILED_AT.minusSeconds(1));
-        DeploymentError commerceError = new DeploymentError(FailureKind.WARM_UP, Stage.WARM_UP, "commerce",
+        DeploymentError commerceError = error(FailureKind.WARM_UP, Stage.WARM_UP, "commerce",
                 commerceFailure, FAILED_AT);
         DeploymentSnapshot snapshot = snapshot(failed(DeploymentStatus.FAILED, commerceError),
                 webApp("cms").failed(cmsError), webApp("commerce").failed(commerceError), webApp("scheduler"));
@@ -236,12 +235,12 @@ class ClassifierTest {
         DeploymentError last = null;
         for (int i = 0; i < 6; i++) {
             String name = "cms" + i;
-            last = new DeploymentError(FailureKind.WARM_UP, Stage.WARM_UP, name, SLOW.replace("cms", name),
+            last = error(FailureKind.WARM_UP, Stage.WARM_UP, name, SLOW.replace("cms", name),
                     FAILED_AT.plusSeconds(i));
             webApps.add(webApp(name).failed(last));
         }
         for (int round = 0; round < 40; round++) {
-            log.add(LogLine.info(T0.plusSeconds(round), "cms5", "Warming up slot cms5/staging: round " + round));
+            log.add(line(T0.plusSeconds(round), "cms5", "Warming up slot cms5/staging: round " + round, Stage.WARM_UP));
         }
         DeploymentSnapshot snapshot = snapshot(failed(DeploymentStatus.FAILED, last),
                 webApps.toArray(WebAppState[]::new));
@@ -259,11 +258,11 @@ class ClassifierTest {
 
     @Test
     void repeatedLogLinesAreQuotedOnce() {
-        DeploymentError error = new DeploymentError(FailureKind.WARM_UP, Stage.WARM_UP, "cms", SLOW, FAILED_AT);
+        DeploymentError error = error(FailureKind.WARM_UP, Stage.WARM_UP, "cms", SLOW, FAILED_AT);
         List<LogLine> log = List.of(
-                LogLine.info(T0.plusSeconds(10), "cms", WARMING),
-                LogLine.info(T0.plusSeconds(20), "cms", WARMING),
-                LogLine.info(T0.plusSeconds(30), "cms", WARMING));
+                line(T0.plusSeconds(10), "cms", WARMING, Stage.WARM_UP),
+                line(T0.plusSeconds(20), "cms", WARMING, Stage.WARM_UP),
+                line(T0.plusSeconds(30), "cms", WARMING, Stage.WARM_UP));
 
         Diagnosis diagnosis = Classifier.diagnose(snapshot(failed(DeploymentStatus.FAILED, error),
                 webApp("cms").failed(error)), log).orElseThrow();
@@ -276,7 +275,7 @@ class ClassifierTest {
     void anExceptionInTheMaintenanceSlotIsNotBlamedOnTheNewPackage() {
         String message = "maintenance slot cms/maintenance did not warm up within 60 s: 0 of 1 warm-up requests"
                 + " ready; cms-prod.azurewebsites.net/: HTTP 500 System.Data.SqlClient.SqlException: Login failed";
-        DeploymentError error = new DeploymentError(FailureKind.WARM_UP, Stage.ENTER_MAINTENANCE, "cms", message,
+        DeploymentError error = error(FailureKind.WARM_UP, Stage.ENTER_MAINTENANCE, "cms", message,
                 FAILED_AT);
 
         Diagnosis diagnosis = Classifier.diagnose(snapshot(failed(DeploymentStatus.FAILED, error),
@@ -292,7 +291,7 @@ class ClassifierTest {
         // Arrange: the scheduler stayed in maintenance; a start in MaintenancePage mode is refused until a reset
         String message = "maintenance slot cms/maintenance did not warm up within 60 s: 0 of 1 warm-up requests"
                 + " ready; cms-prod.azurewebsites.net/: HTTP 500 System.Data.SqlClient.SqlException: Login failed";
-        DeploymentError error = new DeploymentError(FailureKind.WARM_UP, Stage.ENTER_MAINTENANCE, "cms", message,
+        DeploymentError error = error(FailureKind.WARM_UP, Stage.ENTER_MAINTENANCE, "cms", message,
                 FAILED_AT);
         WebAppState cms = new WebAppState("d1", "cms", WebAppRole.ZERO_DOWNTIME, WebAppPhase.PENDING, false, null, 0,
                 null, Map.of(), null, "etag-cms").failed(error);
@@ -313,7 +312,7 @@ class ClassifierTest {
         // Arrange: a ReadWrite run; the old release's migration failed on the clone; the scheduler stayed in maintenance
         String message = "maintenance slot cms/maintenance did not warm up within 60 s: 0 of 1 warm-up requests"
                 + " ready; cms-prod.azurewebsites.net/: HTTP 500 Migration 17 failed: column 'Title' already exists";
-        DeploymentError error = new DeploymentError(FailureKind.WARM_UP, Stage.ENTER_MAINTENANCE, "cms", message,
+        DeploymentError error = error(FailureKind.WARM_UP, Stage.ENTER_MAINTENANCE, "cms", message,
                 FAILED_AT);
         WebAppState cms = new WebAppState("d1", "cms", WebAppRole.ZERO_DOWNTIME, WebAppPhase.PENDING, false, null, 0,
                 null, Map.of(), null, "etag-cms").failed(error);
@@ -338,6 +337,46 @@ class ClassifierTest {
     }
 
     // ----- builders -----
+
+    /**
+     * The error a step records for {@code message}, with the fields the step sets beside it (see
+     * {@code SlotWarmer.Round#failing}, {@code VerifyPackageStep}, {@code Transitions.retryLater}). The test's messages
+     * are written as the steps write them, so the fields are read back off them here; the classifier itself never
+     * reads the message.
+     */
+    private static DeploymentError error(FailureKind kind, Stage stage, String webApp, String message, Instant at) {
+        FailureEvidence evidence = null;
+        int probe = message.indexOf("requests ready; ");
+        if (probe >= 0) {
+            String answer = message.substring(probe + "requests ready; ".length());
+            int colon = answer.indexOf(": ");
+            String target = answer.substring(0, colon);
+            String rest = answer.substring(colon + 2);
+            int slash = target.indexOf('/');
+            int status = 0;
+            String detail = rest;
+            if (rest.startsWith("HTTP ")) {
+                status = Integer.parseInt(rest.substring(5, 8));
+                detail = rest.length() > 9 ? rest.substring(9) : "";
+            }
+            evidence = FailureEvidence.probe(new FailureEvidence.Probe(stage == Stage.ENTER_MAINTENANCE
+                    ? "maintenance" : "staging", target.substring(0, slash), target.substring(slash), status, detail));
+        } else if (message.contains(TOKEN)) {
+            evidence = FailureEvidence.cloud("ExpiredAuthenticationToken", kind == FailureKind.CREDENTIALS)
+                    .withRetries(5);
+        } else if (message.equals(HASH)) {
+            evidence = FailureEvidence.mismatch();
+        } else if (message.equals(UNREADABLE)) {
+            evidence = FailureEvidence.cloud("BlobNotFound", false);
+        }
+        return new DeploymentError(kind, stage, webApp, message, at, evidence);
+    }
+
+    /** A line the failing stage's deliveries wrote, as Transitions stamps it. */
+    private static LogLine line(Instant at, String webApp, String text, Stage stage) {
+        boolean retry = text.startsWith("Transient failure");
+        return new LogLine(at, retry ? LogLine.Level.WARNING : LogLine.Level.INFO, webApp, text, stage, retry);
+    }
 
     private static String describedStage(Stage stage) {
         return Classifier.describe(stage);

@@ -68,7 +68,7 @@ public final class Resume {
                 webApps.add(WebAppState.pending(deploymentId, config));
                 continue;
             }
-            WebAppPhase phase = before.get().phase().ordinal() > ceiling.ordinal() ? ceiling : before.get().phase();
+            WebAppPhase phase = before.get().phase().order() > ceiling.order() ? ceiling : before.get().phase();
             webApps.add(new WebAppState(deploymentId, config.name(), config.role(), phase, before.get().maintenance(),
                     null, 0, null, Map.of(), null, null, before.get().previewAppliedAt(), null));
         }

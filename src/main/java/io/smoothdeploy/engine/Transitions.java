@@ -19,7 +19,7 @@ public final class Transitions {
     static final Duration RETRY_FIRST_DELAY = Duration.ofSeconds(2);
     static final Duration RETRY_MAX_DELAY = Duration.ofMinutes(2);
 
-    static final String ALL_IN_MAINTENANCE = "All sites in this deployment are now in maintenance mode";
+    static final String ALL_IN_MAINTENANCE = Stage.ENTER_MAINTENANCE.doneLine();
     static final String MAINTENANCE_FAILED =
             "At least one maintenance mode operation failed. Investigate the logs and try again.";
 
@@ -595,35 +595,11 @@ public final class Transitions {
     }
 
     static String stageDoneLine(Stage stage) {
-        return switch (stage) {
-            case ENTER_MAINTENANCE -> ALL_IN_MAINTENANCE;
-            case DEPLOY_SLOT -> "The new package is deployed to every staging slot";
-            case WARM_UP -> "Every staging slot is warm";
-            case COMPLETE_SWAP -> "Every site now runs the new package";
-            case RESET_SWAP -> "Every site is back on its previous package";
-            case ROLLBACK_SWAP -> "Every site is back on its previous package (rolled back after going live)";
-            default -> "Finished " + describe(stage);
-        };
+        return stage.doneLine();
     }
 
     static String describe(Stage stage) {
-        return switch (stage) {
-            case VERIFY_PACKAGE -> "verifying the package";
-            case CLONE_DB -> "cloning the database";
-            case ENTER_MAINTENANCE -> "entering maintenance";
-            case DEPLOY_SLOT -> "deploying to the staging slot";
-            case WARM_UP -> "warming up";
-            case AWAIT_VERIFICATION -> "preparing verification";
-            case COMPLETE_SWAP -> "swapping the new package live";
-            case COMPLETE_CLEANUP -> "cleaning up after completion";
-            case RESET_RESTORE_DATABASE -> "restoring the production database";
-            case RESET_SWAP -> "swapping the previous package back";
-            case RESET_CLEANUP -> "cleaning up after the reset";
-            case FINISHED -> "finishing";
-            case WATCH_LIVE -> "checking production after going live";
-            case ROLLBACK_SWAP -> "rolling back to the previous package";
-            case RESET_PREPARE -> "warming the previous package for verification";
-        };
+        return stage.description();
     }
 
     private static String capitalized(String text) {

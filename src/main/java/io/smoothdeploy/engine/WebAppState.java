@@ -106,7 +106,7 @@ public record WebAppState(
 
     /** Back to {@code earlier} (for a roll forward), with no stage in progress and no error. */
     public WebAppState backTo(WebAppPhase earlier) {
-        WebAppPhase to = phase.ordinal() > earlier.ordinal() ? earlier : phase;
+        WebAppPhase to = phase.order() > earlier.order() ? earlier : phase;
         return new WebAppState(deploymentId, name, role, to, maintenance, null, 0, null, timings, null, null,
                 previewAppliedAt, etag);
     }

@@ -362,37 +362,9 @@ public final class Classifier {
         return " while " + describe(error.stage());
     }
 
-    /** A stage in words. New stages that this does not know yet still read sensibly. */
+    /** A stage in words (the stage table's), or "running" when the error names none. */
     static String describe(Stage stage) {
-        if (stage == null) {
-            return "running";
-        }
-        switch (stage) {
-            case VERIFY_PACKAGE:
-                return "verifying the package";
-            case CLONE_DB:
-                return "cloning the database";
-            case ENTER_MAINTENANCE:
-                return "entering maintenance";
-            case DEPLOY_SLOT:
-                return "deploying to the staging slot";
-            case WARM_UP:
-                return "warming up";
-            case AWAIT_VERIFICATION:
-                return "preparing verification";
-            case COMPLETE_SWAP:
-                return "swapping the new package live";
-            case COMPLETE_CLEANUP:
-                return "cleaning up after completion";
-            case RESET_RESTORE_DATABASE:
-                return "restoring the production database";
-            case RESET_SWAP:
-                return "swapping the previous package back";
-            case RESET_CLEANUP:
-                return "cleaning up after the reset";
-            default:
-                return stage.name().toLowerCase(Locale.ROOT).replace('_', ' ');
-        }
+        return stage == null ? "running" : stage.description();
     }
 
     private record Finding(Cause cause, String summary, String fix, Advice advice) {

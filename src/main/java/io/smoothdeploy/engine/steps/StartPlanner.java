@@ -175,7 +175,7 @@ public final class StartPlanner {
                 continue;
             }
             boolean already = state.maintenance();
-            boolean redeploys = state.phase().ordinal() < WebAppPhase.DEPLOYED.ordinal();
+            boolean redeploys = state.phase().order() < WebAppPhase.DEPLOYED.order();
             Optional<io.smoothdeploy.engine.WebAppPackage> own = deployment.packageFor(state.name());
             boolean keeps = own.map(io.smoothdeploy.engine.WebAppPackage::kept).orElse(true);
             String staging = own.map(io.smoothdeploy.engine.WebAppPackage::shown)

@@ -19,6 +19,7 @@ import io.smoothdeploy.engine.port.WarmUpProber;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -55,6 +56,17 @@ public final class StepCatalog implements Steps {
         steps.put(Stage.WATCH_LIVE, new WatchLiveStep(appService, smoke));
         // a rollback after going live is the reset's swap back, from new code live (see ResetStep#swapBack)
         steps.put(Stage.ROLLBACK_SWAP, reset);
+        List<Stage> unhandled = unhandled(steps);
+        if (!unhandled.isEmpty()) {
+            throw new IllegalStateException("no step class is registered for stage(s) " + unhandled
+                    + ": add each to StepCatalog (README \"Adding a step\")");
+        }
+    }
+
+    /** The stages that run (every one but FINISHED) that {@code registered} has no step for. */
+    static List<Stage> unhandled(Map<Stage, ?> registered) {
+        return java.util.Arrays.stream(Stage.values())
+                .filter(stage -> stage != Stage.FINISHED && !registered.containsKey(stage)).toList();
     }
 
     @Override

@@ -48,6 +48,45 @@ class StepCatalogTest {
     private final StepCatalog steps = new StepCatalog(cloud, cloud, cloud, cloud, cloud, cloud, clock, Pacing.DEFAULT);
 
     @Test
+    void everyStageThatRunsHasAStepAndAMissingOneIsNamed() {
+        java.util.EnumMap<Stage, Object> all = new java.util.EnumMap<>(Stage.class);
+        for (Stage stage : Stage.values()) {
+            all.put(stage, "step");
+        }
+        all.remove(Stage.WARM_UP);
+        all.remove(Stage.FINISHED);
+
+        assertEquals(List.of(Stage.WARM_UP), StepCatalog.unhandled(all), "a stage with no step is reported");
+        assertEquals(List.of(), StepCatalog.unhandled(Map.of(Stage.values()[0], "x")).stream()
+                .filter(s -> s == Stage.FINISHED).toList(), "FINISHED needs no step");
+    }
+
+    @Test
+    void everyStageHasItsWordsAndAnActiveStatusExceptFinished() {
+        for (Stage stage : Stage.values()) {
+            assertFalse(stage.description().isBlank(), stage.name());
+            assertFalse(stage.doneLine().isBlank(), stage.name());
+            if (stage != Stage.FINISHED) {
+                assertTrue(stage.activeStatus() != null, stage.name());
+            }
+        }
+        assertEquals("Finished verifying the package", Stage.VERIFY_PACKAGE.doneLine());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, Stage.FINISHED::activeStatus);
+    }
+
+    @Test
+    void phaseOrderIsExplicitAndForward() {
+        WebAppPhase[] forward = {WebAppPhase.PENDING, WebAppPhase.IN_MAINTENANCE, WebAppPhase.DEPLOYED,
+                WebAppPhase.WARMED_UP, WebAppPhase.LIVE};
+        for (int i = 1; i < forward.length; i++) {
+            assertTrue(forward[i].order() > forward[i - 1].order(), forward[i].name());
+        }
+        assertTrue(Stage.DEPLOY_SLOT.isFinishedBy(WebAppPhase.WARMED_UP));
+        assertFalse(Stage.DEPLOY_SLOT.isFinishedBy(WebAppPhase.IN_MAINTENANCE));
+        assertFalse(Stage.DEPLOY_SLOT.isFinishedBy(WebAppPhase.ROLLED_BACK), "a rolled-back web app is off the order");
+    }
+
+    @Test
     void cloneFailsWithAConfigurationErrorWhenTheProductionDatabaseIsMissing() {
         // Act
         StepOutcome outcome = steps.run(snapshot(WebAppPhase.PENDING), message(Stage.CLONE_DB, null));

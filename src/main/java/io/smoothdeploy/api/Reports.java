@@ -148,8 +148,7 @@ final class Reports {
     }
 
     private static int rollForwards(List<LogLine> log) {
-        return (int) log.stream().filter(l -> l.message() != null
-                && l.message().startsWith(io.smoothdeploy.engine.Commands.ROLL_FORWARD_LINE)).count();
+        return (int) log.stream().filter(l -> l.event() == LogLine.Event.ROLL_FORWARD).count();
     }
 
     private static int retries(List<LogLine> log) {

@@ -107,7 +107,8 @@ public final class Commands {
                 : "the staging slots of " + String.join(", ", redeployed) + " are deployed again, and every staging "
                 + "slot is warmed again";
         LogLine line = LogLine.info(now, null, ROLL_FORWARD_LINE + before.describePackages() + " to "
-                + rolled.describePackages() + by(actor) + ": the clone keeps serving; " + slots);
+                + rolled.describePackages() + by(actor) + ": the clone keeps serving; " + slots)
+                .as(LogLine.Event.ROLL_FORWARD);
         return new Decision(rolled, webApps, null, List.of(line), Transitions.firstMessages(rolled, webApps),
                 request.idempotencyKey());
     }

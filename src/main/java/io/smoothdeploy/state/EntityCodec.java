@@ -129,6 +129,8 @@ final class EntityCodec {
     static final String P_SWAP_REQUESTED_AT = "swapRequestedAt";
     static final String P_PREVIEW_APPLIED_AT = "previewAppliedAt";
     static final String P_RETRY = "retry";
+    /** On a log row: what the reports count the line as (LogLine.Event), absent for a line that is only text. */
+    static final String P_EVENT = "event";
     static final String P_DELAY_MILLIS = "delayMillis";
     /** A two-phase reset's record (JSON, see ResetVerification); absent for any other deployment. */
     static final String P_RESET_VERIFICATION = "resetVerification";
@@ -536,9 +538,7 @@ final class EntityCodec {
         put(entity, P_WEB_APP, line.webApp());
         put(entity, P_MESSAGE, shorten(line.message()));
         put(entity, P_STAGE, line.stage() == null ? null : line.stage().name());
-        if (line.retry()) {
-            put(entity, P_RETRY, true);
-        }
+        put(entity, P_EVENT, line.event() == null ? null : line.event().name());
         return entity;
     }
 
@@ -550,6 +550,13 @@ final class EntityCodec {
                 + " more characters not stored)";
     }
 
+    /** A log row's event; a name this version does not know reads as none (the line stays, uncounted). */
+    private static LogLine.Event event(TableEntity e) {
+        String name = string(e, P_EVENT);
+        return name == null ? null : java.util.Arrays.stream(LogLine.Event.values())
+                .filter(v -> v.name().equals(name)).findFirst().orElse(null);
+    }
+
     static LogLine logLine(TableEntity e) {
         String level = string(e, P_LEVEL);
         // A line stored before its stage was recorded, or by a version that knew a stage this one does not, names
@@ -558,7 +565,7 @@ final class EntityCodec {
         Stage written = stage == null ? null
                 : java.util.Arrays.stream(Stage.values()).filter(s -> s.name().equals(stage)).findFirst().orElse(null);
         return new LogLine(instant(e, P_AT), level == null ? null : LogLine.Level.valueOf(level),
-                string(e, P_WEB_APP), string(e, P_MESSAGE), written, bool(e, P_RETRY));
+                string(e, P_WEB_APP), string(e, P_MESSAGE), written, event(e));
     }
 
     static TableEntity indexEntity(String deploymentId, String environmentName) {

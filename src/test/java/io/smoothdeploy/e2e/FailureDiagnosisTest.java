@@ -160,6 +160,8 @@ class FailureDiagnosisTest {
         List<String> retries = retryLines(id);
         assertEquals(2, retries.size(), retries.toString());
         assertTrue(retries.get(0).contains("retry 1 of 2") && retries.get(1).contains("retry 2 of 2"), retries.toString());
+        assertEquals(2, azure.http.get("/deployments/" + id + "/timeline").json().get("retries").asInt(),
+                "the timeline counts the retries from the lines' event, not their words");
     }
 
     @Test

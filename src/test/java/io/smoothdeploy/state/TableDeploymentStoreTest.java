@@ -232,12 +232,17 @@ class TableDeploymentStoreTest {
                         Stage.WARM_UP, 3, T0.plusSeconds(5),
                         Map.of(Stage.ENTER_MAINTENANCE, new WebAppState.StageTiming(T0, T0.plusSeconds(1), 1),
                                 Stage.DEPLOY_SLOT, new WebAppState.StageTiming(T0.plusSeconds(2), T0.plusSeconds(4), 2)),
-                        new DeploymentError(FailureKind.WARM_UP, Stage.WARM_UP, "cms", "503 from /health", T0),
+                        new DeploymentError(FailureKind.WARM_UP, Stage.WARM_UP, "cms", "503 from /health", T0,
+                                io.smoothdeploy.engine.FailureEvidence.probe(new io.smoothdeploy.engine.FailureEvidence
+                                        .Probe("staging", "cms.example.com", "/health", 503, "warming up"))),
                         null),
                 new WebAppState(d.id(), "scheduler", WebAppRole.MAINTENANCE_PAGE, WebAppPhase.PENDING, false,
                         null, 0, null, Map.of(), null, null));
         List<LogLine> log = List.of(LogLine.info(T0, null, "Deployment started"),
-                LogLine.warning(T0, "cms", "slow"), LogLine.error(T0.plusMillis(1), "scheduler", "boom"));
+                LogLine.warning(T0, "cms", "slow"), LogLine.error(T0.plusMillis(1), "scheduler", "boom"),
+                // the fields the diagnosis and the reports read instead of the words
+                LogLine.retry(T0.plusMillis(2), "cms", "tried again").inStage(Stage.WARM_UP),
+                LogLine.info(T0.plusMillis(3), null, "rolled").as(LogLine.Event.ROLL_FORWARD));
 
         // Act
         store.createDeployment(env.withHold(d.id()), d, webApps, log);

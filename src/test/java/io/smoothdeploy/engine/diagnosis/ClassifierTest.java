@@ -375,7 +375,8 @@ class ClassifierTest {
     /** A line the failing stage's deliveries wrote, as Transitions stamps it. */
     private static LogLine line(Instant at, String webApp, String text, Stage stage) {
         boolean retry = text.startsWith("Transient failure");
-        return new LogLine(at, retry ? LogLine.Level.WARNING : LogLine.Level.INFO, webApp, text, stage, retry);
+        return new LogLine(at, retry ? LogLine.Level.WARNING : LogLine.Level.INFO, webApp, text, stage,
+                retry ? LogLine.Event.RETRY : null);
     }
 
     private static String describedStage(Stage stage) {

@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The bounded part of the fault suite that runs in every build: six scenarios that between them pass through
+ * The bounded part of the fault suite that runs in every build: eight scenarios that between them pass through
  * every step, Complete and Reset (with a database rollback), a resume, a roll forward, and a cancel at a random
  * forward step (with and without a database rollback), a rollback after going live and a two-phase reset, two
  * seeds each. The

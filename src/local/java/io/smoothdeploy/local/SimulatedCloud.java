@@ -84,6 +84,11 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
     private final Map<String, Integer> swapRequests = new HashMap<>();
     private final Map<String, Integer> swapsToStop = new HashMap<>();
     private final Map<String, Map<String, Slot>> sites = new LinkedHashMap<>();
+    /**
+     * Each default host name to the {@code <site key>|<slot>} that first had it, so that routing a probe does not
+     * walk every site; {@link #route} checks the slot still exists and walks the sites only when it does not.
+     */
+    private final Map<String, String> hostIndex = new HashMap<>();
     private final Map<String, Database> databases = new LinkedHashMap<>();
     /** Databases deleted while still being copied, with when their drop is over (see {@link #deleteDatabase}). */
     private final Map<String, Instant> drops = new LinkedHashMap<>();
@@ -155,6 +160,7 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
         production.connections.putAll(connectionStrings);
         slots.put(SlotRef.PRODUCTION, production);
         sites.put(key(resourceId), slots);
+        hostIndex.putIfAbsent(production.hostName, key(resourceId) + "|" + SlotRef.PRODUCTION);
     }
 
     /** Adds a database that has been in use (and backed up) for long: restorable to any point since it was added. */
@@ -293,6 +299,7 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
             Slot production = slots.get(SlotRef.PRODUCTION);
             created.connections.putAll(production.connections);
             slots.put(slot.slot(), created);
+            hostIndex.putIfAbsent(created.hostName, key(slot.siteResourceId()) + "|" + slot.slot());
         }
     }
 
@@ -523,9 +530,11 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
      */
     @Override
     public synchronized List<ProbeResult> probe(WarmUpTarget target) {
-        List.copyOf(sites.keySet()).forEach(this::settle);
-        boolean frontEnd = sites.values().stream().flatMap(slots -> slots.values().stream())
-                .anyMatch(candidate -> target.baseUrl().equals("https://" + candidate.hostName));
+        // Only a site with a swap running has anything to settle.
+        List.copyOf(swaps.keySet()).forEach(this::settle);
+        String base = target.baseUrl();
+        // Default host names are lower case, so an exact match is a match of the indexed name.
+        boolean frontEnd = base.startsWith("https://") && hasDefaultHostName(base.substring("https://".length()));
         List<ProbeResult> results = new ArrayList<>();
         java.util.Set<Slot> answered = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (String host : target.hostNames()) {
@@ -570,11 +579,39 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
         customDomains.put(host, key(siteResourceId));
     }
 
+    /** Whether some slot's default host name is exactly {@code name}. */
+    private boolean hasDefaultHostName(String name) {
+        String indexed = hostIndex.get(name);
+        if (indexed == null) {
+            return false; // no slot ever had the name
+        }
+        if (indexedSlot(indexed, name) != null) {
+            return true;
+        }
+        return sites.values().stream().flatMap(slots -> slots.values().stream())
+                .anyMatch(candidate -> candidate.hostName.equals(name));
+    }
+
+    /** The slot {@code <site key>|<slot>} names, if it exists and still has the host name {@code name}. */
+    private Slot indexedSlot(String siteAndSlot, String name) {
+        int bar = siteAndSlot.indexOf('|');
+        Map<String, Slot> slots = sites.get(siteAndSlot.substring(0, bar));
+        Slot slot = slots == null ? null : slots.get(siteAndSlot.substring(bar + 1));
+        return slot != null && slot.hostName.equals(name) ? slot : null;
+    }
+
     /** {@code <site key>|<slot>} of the slot that answers {@code Host: host}, or null when no app has the name. */
     private String route(String host) {
         String name = host.trim().toLowerCase(Locale.ROOT);
         int colon = name.indexOf(':');
         name = colon < 0 ? name : name.substring(0, colon);
+        String indexed = hostIndex.get(name);
+        if (indexed == null && !customDomains.containsKey(name)) {
+            return null;
+        }
+        if (indexed != null && indexedSlot(indexed, name) != null) {
+            return indexed;
+        }
         for (Map.Entry<String, Map<String, Slot>> site : sites.entrySet()) {
             for (Map.Entry<String, Slot> candidate : site.getValue().entrySet()) {
                 if (candidate.getValue().hostName.equalsIgnoreCase(name)) {

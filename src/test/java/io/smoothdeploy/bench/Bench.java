@@ -227,6 +227,9 @@ public final class Bench {
         System.out.printf(Locale.ROOT, "  throughput: %.2f deployments/s, %.1f steps/s (deliveries)%n",
                 succeeded / (wallNanos / 1e9), deliveries.size() / (wallNanos / 1e9));
         System.out.printf(Locale.ROOT, "  queue depth: mean %.1f, max %d%n", depthMean, depthMax);
+        Map<String, Integer> rows = host.stateRowsByKind();
+        System.out.printf(Locale.ROOT, "  state table at the end: %d rows %s%n",
+                rows.values().stream().mapToInt(Integer::intValue).sum(), rows);
         System.out.printf(Locale.ROOT, "  heap after GC: %.1f MB with %d environments registered; %.1f MB with %d"
                         + " deployments finished; %.1f MB once the %d s duplicate window passed (%+.1f KB per"
                         + " finished deployment)%n", heapRegistered / 1048576.0, n, heapFinished / 1048576.0, succeeded,

@@ -46,6 +46,7 @@ final class BenchHost implements AutoCloseable {
     final SimulatedCloud cloud;
     final LocalStack stack;
     private final int webApps;
+    private final String stateTable;
 
     /**
      * @param clock   a ManualClock for virtual time, the system clock for a live run
@@ -60,7 +61,8 @@ final class BenchHost implements AutoCloseable {
         cloud = new SimulatedCloud(clock, Duration.ZERO);
         cloud.setSwapDuration(Duration.ZERO);
         Map<String, String> settings = QueueSettings.sample();
-        settings.put("StateTableName", TestAzurite.uniqueTableName("benchstate"));
+        stateTable = TestAzurite.uniqueTableName("benchstate");
+        settings.put("StateTableName", stateTable);
         settings.put("DeploymentIndexTableName", TestAzurite.uniqueTableName("benchindex"));
         TableServiceClient tables = new TableServiceClientBuilder()
                 .connectionString(TestAzurite.connectionString()).addPolicy(counter).buildClient();
@@ -200,6 +202,25 @@ final class BenchHost implements AutoCloseable {
     }
 
     record MessageId(String deploymentId, String stage, String webApp) {
+    }
+
+    /**
+     * The state table's rows by kind (the row key up to its first {@code _}: dep, log, hist, idem, environment),
+     * read by a client that the counter does not see. Azurite runs every query as a walk over all rows of the
+     * table, so this is what each step's read walks.
+     */
+    Map<String, Integer> stateRowsByKind() {
+        Map<String, Integer> kinds = new java.util.TreeMap<>();
+        new TableServiceClientBuilder().connectionString(TestAzurite.connectionString()).buildClient()
+                .getTableClient(stateTable)
+                .listEntities(new com.azure.data.tables.models.ListEntitiesOptions().setSelect(List.of("RowKey")),
+                        null, null)
+                .forEach(row -> {
+                    String key = row.getRowKey();
+                    int cut = key.indexOf('_');
+                    kinds.merge(cut < 0 ? key : key.substring(0, cut), 1, Integer::sum);
+                });
+        return kinds;
     }
 
     @Override

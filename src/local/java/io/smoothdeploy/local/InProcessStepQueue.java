@@ -128,7 +128,8 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
     /** Deepest nesting of lock-lost redeliveries on one thread in virtual time. */
     private static final int MAX_NESTED_DELIVERIES = 16;
     /** Delivery records kept (the oldest are dropped; the longest and those over budget are kept apart). */
-    private static final int MAX_RECORDS = 10_000;
+    /** How many of the latest deliveries {@link #deliveries()} keeps by default. */
+    public static final int DEFAULT_JOURNAL_LIMIT = 10_000;
     /** Live workers re-read the clock at least this often, so a clock moved by hand is noticed. */
     private static final long MAX_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
@@ -155,6 +156,7 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
     private volatile VirtualTimers timers;
     private volatile DeliveryObserver observer;
     private Duration duplicateDetectionWindow = DEFAULT_DUPLICATE_DETECTION_WINDOW;
+    private int journalLimit = DEFAULT_JOURNAL_LIMIT;
     private int maxDeliveryCount = DEFAULT_MAX_DELIVERY_COUNT;
     private Duration lockDuration = DEFAULT_LOCK_DURATION;
     private Duration timeBudget = DEFAULT_TIME_BUDGET;
@@ -240,6 +242,27 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
     /** The lock duration in force. */
     public Duration lockDuration() {
         return withLock(() -> lockDuration);
+    }
+
+    /**
+     * Keeps only the latest {@code limit} deliveries in {@link #deliveries()} and {@link #deliveriesOverBudget()}
+     * (default {@value #DEFAULT_JOURNAL_LIMIT}): a record for tests and diagnostics, bounded so that a host that
+     * runs for long does not keep one entry per delivery for good.
+     */
+    public InProcessStepQueue journalLimit(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("the journal limit must be at least 1, not " + limit);
+        }
+        withLock(() -> {
+            journalLimit = limit;
+            while (records.size() > limit) {
+                records.removeFirst();
+            }
+            while (overBudget.size() > limit) {
+                overBudget.remove(0);
+            }
+        });
+        return this;
     }
 
     /** The duplicate detection window in force. */
@@ -639,7 +662,7 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
         return withLock(pending::size);
     }
 
-    /** The most recent deliveries (up to 10,000), oldest first. */
+    /** The most recent deliveries (up to the {@linkplain #journalLimit(int) journal limit}), oldest first. */
     public List<DeliveryRecord> deliveries() {
         return withLock(() -> List.copyOf(records));
     }
@@ -894,7 +917,7 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
 
     private void record(DeliveryRecord record) {
         records.addLast(record);
-        if (records.size() > MAX_RECORDS) {
+        if (records.size() > journalLimit) {
             records.removeFirst();
         }
         if (longest == null || record.clockTime().compareTo(longest.clockTime()) > 0
@@ -906,6 +929,9 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
         }
         if (record.clockTime().compareTo(timeBudget) > 0 || record.wallTime().compareTo(timeBudget) > 0) {
             overBudget.add(record);
+            if (overBudget.size() > journalLimit) {
+                overBudget.remove(0);
+            }
         }
     }
 

@@ -80,6 +80,9 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
     private final Clock clock;
     private final Duration copyDuration;
     private Duration swapDuration = Duration.ofSeconds(DEFAULT_SWAP_SECONDS);
+    /** How many changing calls (and irreversible actions) {@link #calls()} keeps by default, the newest. */
+    public static final int DEFAULT_JOURNAL_LIMIT = 10_000;
+
     private final Map<String, Swap> swaps = new HashMap<>();
     private final Map<String, Integer> swapRequests = new HashMap<>();
     private final Map<String, Integer> swapsToStop = new HashMap<>();
@@ -92,10 +95,12 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
     private final Map<String, Database> databases = new LinkedHashMap<>();
     /** Databases deleted while still being copied, with when their drop is over (see {@link #deleteDatabase}). */
     private final Map<String, Instant> drops = new LinkedHashMap<>();
-    private final List<String> calls = new ArrayList<>();
+    /** The changing calls, newest last, up to {@link #journalLimit} (a long-running local host must not grow). */
+    private final java.util.ArrayDeque<String> calls = new java.util.ArrayDeque<>();
     private final Map<String, Deque<RuntimeException>> faults = new HashMap<>();
     private final Map<String, String> failingCreations = new HashMap<>();
-    private final List<String> irreversible = new ArrayList<>();
+    private final java.util.ArrayDeque<String> irreversible = new java.util.ArrayDeque<>();
+    private int journalLimit = DEFAULT_JOURNAL_LIMIT;
     private final java.util.Set<String> readOnlyDatabases = new java.util.HashSet<>();
     private final Map<String, Integer> coldStartRounds = new HashMap<>();
     private final Map<String, Integer> brokenPackages = new HashMap<>();
@@ -177,16 +182,43 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
         databases.put(key(database), new Database(DatabaseInfo.State.ONLINE, Instant.MIN, null, earliestRestore));
     }
 
-    /** The changing calls made so far, in order, as {@code operation target}. */
     /**
-     * The database actions that took effect, in order: a copy or restore that created its target, a rename, a
-     * delete that removed a database. A call that changed nothing (a copy whose target exists, a delete of a
-     * database that is gone) is not among them, so a repeat here is a repeat that mattered.
+     * Keeps only the newest {@code limit} changing calls and irreversible actions (default
+     * {@value #DEFAULT_JOURNAL_LIMIT}): they are a record for tests and diagnostics, and a local host that runs
+     * for long must not keep one entry per call for good.
+     */
+    public synchronized SimulatedCloud journalLimit(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("the journal limit must be at least 1, not " + limit);
+        }
+        journalLimit = limit;
+        while (calls.size() > limit) {
+            calls.removeFirst();
+        }
+        while (irreversible.size() > limit) {
+            irreversible.removeFirst();
+        }
+        return this;
+    }
+
+    private void journal(java.util.ArrayDeque<String> journal, String entry) {
+        journal.addLast(entry);
+        if (journal.size() > journalLimit) {
+            journal.removeFirst();
+        }
+    }
+
+    /**
+     * The database actions that took effect, in order (the newest {@link #journalLimit}): a copy or restore that
+     * created its target, a rename, a delete that removed a database. A call that changed nothing (a copy whose
+     * target exists, a delete of a database that is gone) is not among them, so a repeat here is a repeat that
+     * mattered.
      */
     public synchronized List<String> irreversibleActions() {
         return List.copyOf(irreversible);
     }
 
+    /** The changing calls made so far, in order, as {@code operation target} (the newest {@link #journalLimit}). */
     public synchronized List<String> calls() {
         return List.copyOf(calls);
     }
@@ -484,7 +516,7 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
         }
         databases.remove(key(database));
         databases.put(key(new DatabaseRef(database.serverResourceId(), newName)), found);
-        irreversible.add("rename " + database + " -> " + newName);
+        journal(irreversible, "rename " + database + " -> " + newName);
     }
 
     @Override
@@ -496,13 +528,13 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
             // (https://learn.microsoft.com/sql/relational-databases/system-dynamic-management-views/sys-dm-database-copies-azure-sql-database);
             // modelled harshly, as the emulator does: it stays listed, still copying, until the copy would have ended
             if (drops.putIfAbsent(key(database), found.readyAt) == null) {
-                irreversible.add("delete " + database);
+                journal(irreversible, "delete " + database);
             }
             return;
         }
         if (databases.remove(key(database)) != null) {
             drops.remove(key(database));
-            irreversible.add("delete " + database);
+            journal(irreversible, "delete " + database);
         }
     }
 
@@ -727,7 +759,7 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
         String failure = failingCreations.remove(key(target));
         databases.put(key(target), new Database(DatabaseInfo.State.CREATING, clock.instant().plus(copyDuration), failure,
                 clock.instant().plus(FIRST_BACKUP)));
-        irreversible.add("create " + target + " from " + source);
+        journal(irreversible, "create " + target + " from " + source);
     }
 
     /**
@@ -739,7 +771,7 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
         settle(site);
         Swap running = swaps.get(site);
         if (running != null) {
-            calls.add(operation + " " + slot + " (busy)");
+            journal(calls, operation + " " + slot + " (busy)");
             throw CloudException.busy("Cannot modify this site because another operation is in progress: site "
                     + slot.siteName() + " is swapping slot " + running.source() + " with production until "
                     + running.doneAt(), null);
@@ -755,7 +787,7 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
         }
         swaps.remove(site);
         if (running.stops()) {
-            calls.add("swap stopped " + site.substring(site.lastIndexOf('/') + 1) + "/" + running.source());
+            journal(calls, "swap stopped " + site.substring(site.lastIndexOf('/') + 1) + "/" + running.source());
             return;
         }
         Map<String, Slot> slots = sites.get(site);
@@ -789,10 +821,10 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
     private void record(String operation, String target) {
         Deque<RuntimeException> queue = faults.get(operation + " " + target);
         if (queue != null && !queue.isEmpty()) {
-            calls.add(operation + " " + target + " (failed)");
+            journal(calls, operation + " " + target + " (failed)");
             throw queue.poll();
         }
-        calls.add(operation + " " + target);
+        journal(calls, operation + " " + target);
     }
 
     private Map<String, Slot> slots(String siteResourceId) {

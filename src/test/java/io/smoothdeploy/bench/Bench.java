@@ -35,6 +35,8 @@ public final class Bench {
     /** The duplicate detection window of the bench's queue: short, so that the run can outwait it. */
     private static final Duration DUPLICATE_WINDOW = Duration.ofSeconds(20);
     private static final Duration RUN_LIMIT = Duration.ofMinutes(15);
+    /** The queue's delivery journal and the simulated cloud's call journal keep this many entries. */
+    private static final int JOURNAL_LIMIT = 1_000;
 
     private Bench() {
     }
@@ -58,28 +60,47 @@ public final class Bench {
         System.exit(0);
     }
 
+    /** What one wave (N deployments started at once, run to Succeeded) counted. */
+    private static final class Wave {
+        final DeliveryStats stats = new DeliveryStats();
+        final DeliveryCounts deliveries = new DeliveryCounts(stats);
+        final Map<String, Boolean> awaiting = new ConcurrentHashMap<>();
+        final LinkedBlockingQueue<String> toComplete = new LinkedBlockingQueue<>();
+        final LinkedBlockingQueue<String> toConfirm = new LinkedBlockingQueue<>();
+        final ApiCounts starts = new ApiCounts();
+        final ApiCounts completes = new ApiCounts();
+        final ApiCounts polls = new ApiCounts();
+        final AtomicLong depthSum = new AtomicLong();
+        final AtomicInteger depthSamples = new AtomicInteger();
+        final AtomicInteger depthMax = new AtomicInteger();
+        int succeeded;
+        long wallNanos;
+        long medianTableNanos;
+    }
+
     private static void run(int n, int workers) throws Exception {
         try (BenchHost host = new BenchHost(Clock.systemUTC(), FAST, 3)) {
             host.stack.timerScheduler().enabled(false);
             host.queue().duplicateDetectionWindow(DUPLICATE_WINDOW);
-            DeliveryCounts deliveries = new DeliveryCounts();
-            Map<String, Boolean> awaiting = new ConcurrentHashMap<>();
-            LinkedBlockingQueue<String> toComplete = new LinkedBlockingQueue<>();
-            LinkedBlockingQueue<String> toConfirm = new LinkedBlockingQueue<>();
+            // Diagnostics journals kept to a constant that N = 50 already fills, so that they do not grow with N.
+            host.queue().journalLimit(JOURNAL_LIMIT);
+            host.cloud.journalLimit(JOURNAL_LIMIT);
+            java.util.concurrent.atomic.AtomicReference<Wave> current = new java.util.concurrent.atomic.AtomicReference<>();
             host.queue().observeDeliveries(new io.smoothdeploy.local.InProcessStepQueue.DeliveryObserver() {
                 @Override
                 public void started(String queue, String messageId, int deliveryCount, long hopNanos) {
-                    deliveries.started(queue, messageId, deliveryCount, hopNanos);
+                    current.get().deliveries.started(queue, messageId, deliveryCount, hopNanos);
                 }
 
                 @Override
                 public void finished(String queue, String messageId) {
-                    deliveries.finished(queue, messageId);
+                    Wave wave = current.get();
+                    wave.deliveries.finished(queue, messageId);
                     BenchHost.MessageId id = BenchHost.parse(messageId);
-                    if ("AWAIT_VERIFICATION".equals(id.stage()) && awaiting.remove(id.deploymentId()) != null) {
-                        toComplete.add(id.deploymentId());
+                    if ("AWAIT_VERIFICATION".equals(id.stage()) && wave.awaiting.remove(id.deploymentId()) != null) {
+                        wave.toComplete.add(id.deploymentId());
                     } else if ("COMPLETE_CLEANUP".equals(id.stage())) {
-                        toConfirm.add(id.deploymentId());
+                        wave.toConfirm.add(id.deploymentId());
                     }
                 }
             });
@@ -87,83 +108,97 @@ public final class Bench {
                 host.register(i);
             }
             long heapRegistered = heapAfterGc();
-            host.counter.clearLatencies();
             host.queue().start(workers);
 
-            ApiCounts starts = new ApiCounts();
-            ApiCounts completes = new ApiCounts();
-            ApiCounts polls = new ApiCounts();
-            Set<String> finished = ConcurrentHashMap.newKeySet();
-            AtomicLong depthSum = new AtomicLong();
-            AtomicInteger depthSamples = new AtomicInteger();
-            AtomicInteger depthMax = new AtomicInteger();
-            long begin = System.nanoTime();
-            ExecutorService api = Executors.newFixedThreadPool(4);
-            for (int i = 1; i <= n; i++) {
-                int env = i;
-                api.submit(() -> {
-                    try (TableRequestCounter.Scope scope = TableRequestCounter.open()) {
-                        String id = host.start(env);
-                        awaiting.put(id, true);
-                        starts.add(scope.requests());
-                    }
-                });
-            }
-            long deadline = begin + RUN_LIMIT.toNanos();
-            long nextProgress = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-            while (finished.size() < n && System.nanoTime() < deadline) {
-                String id = toComplete.poll(10, TimeUnit.MILLISECONDS);
-                if (id != null) {
-                    String completing = id;
-                    api.submit(() -> {
-                        try (TableRequestCounter.Scope poll = TableRequestCounter.open()) {
-                            String status = host.status(completing);
-                            polls.add(poll.requests());
-                            if (!"AwaitingVerification".equals(status)) {
-                                toComplete.add(completing);
-                                return;
-                            }
-                        }
-                        try (TableRequestCounter.Scope scope = TableRequestCounter.open()) {
-                            host.complete(completing);
-                            completes.add(scope.requests());
-                        }
-                    });
-                }
-                for (String done; (done = toConfirm.poll()) != null; ) {
-                    String confirming = done;
-                    api.submit(() -> {
-                        try (TableRequestCounter.Scope poll = TableRequestCounter.open()) {
-                            if ("Succeeded".equals(host.status(confirming))) {
-                                finished.add(confirming);
-                            }
-                            polls.add(poll.requests());
-                        }
-                    });
-                }
-                int depth = host.queue().depth();
-                depthSum.addAndGet(depth);
-                depthSamples.incrementAndGet();
-                depthMax.accumulateAndGet(depth, Math::max);
-                if (System.nanoTime() >= nextProgress) {
-                    nextProgress += TimeUnit.SECONDS.toNanos(2);
-                    System.out.printf(Locale.ROOT, "  N=%d: %d/%d succeeded, %d deliveries, queue depth %d, %d 412s,"
-                                    + " %.0f s%n", n, finished.size(), n, deliveries.deliveries().size(), depth,
-                            host.counter.conflicts(), (System.nanoTime() - begin) / 1e9);
-                }
-            }
-            long wall = System.nanoTime() - begin;
-            api.shutdown();
-            api.awaitTermination(1, TimeUnit.MINUTES);
-            long medianTable = host.counter.medianLatencyNanos();
+            Wave first = new Wave();
+            current.set(first);
+            runWave(host, n, BenchHost.NEW_PACKAGE, first, "");
             long heapFinished = heapAfterGc();
             // Outwait the duplicate window: what is left after it is what the host keeps for good.
             Thread.sleep(DUPLICATE_WINDOW.toMillis() + 1_000);
             long heapAfterWindow = heapAfterGc();
-            report(n, workers, host, deliveries.deliveries(), starts, completes, polls, finished.size(), wall,
-                    medianTable, depthSum.get() / Math.max(1.0, depthSamples.get()), depthMax.get(), heapRegistered,
-                    heapFinished, heapAfterWindow);
+            histogram(n);
+            report(n, workers, host, first, heapRegistered, heapFinished, heapAfterWindow);
+
+            // A second release on the same environments: the environments' own state (sites, slots, databases)
+            // exists already, so what the heap gains now is what finished deployments leave behind.
+            Wave second = new Wave();
+            current.set(second);
+            runWave(host, n, BenchHost.NEXT_PACKAGE, second, " (second wave)");
+            Thread.sleep(DUPLICATE_WINDOW.toMillis() + 1_000);
+            long heapAfterSecond = heapAfterGc();
+            System.out.printf(Locale.ROOT, "  second wave on the same environments: %d succeeded in %.1f s, %.1f steps/s;"
+                            + " heap after GC once its window passed %.1f MB (%+.1f KB per deployment of the second"
+                            + " wave)%n", second.succeeded, second.wallNanos / 1e9,
+                    second.stats.deliveries() / (second.wallNanos / 1e9), heapAfterSecond / 1048576.0,
+                    (heapAfterSecond - heapAfterWindow) / 1024.0 / Math.max(1, second.succeeded));
         }
+    }
+
+    /** Starts a deployment of {@code packageUri} on each of the n environments and runs them all to Succeeded. */
+    private static void runWave(BenchHost host, int n, String packageUri, Wave wave, String label) throws Exception {
+        host.counter.clearLatencies();
+        Set<String> finished = ConcurrentHashMap.newKeySet();
+        long begin = System.nanoTime();
+        ExecutorService api = Executors.newFixedThreadPool(4);
+        for (int i = 1; i <= n; i++) {
+            int env = i;
+            api.submit(() -> {
+                try (TableRequestCounter.Scope scope = TableRequestCounter.open()) {
+                    String id = host.start(env, "ReadOnly", packageUri);
+                    wave.awaiting.put(id, true);
+                    wave.starts.add(scope.requests());
+                }
+            });
+        }
+        long deadline = begin + RUN_LIMIT.toNanos();
+        long nextProgress = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (finished.size() < n && System.nanoTime() < deadline) {
+            String id = wave.toComplete.poll(10, TimeUnit.MILLISECONDS);
+            if (id != null) {
+                String completing = id;
+                api.submit(() -> {
+                    try (TableRequestCounter.Scope poll = TableRequestCounter.open()) {
+                        String status = host.status(completing);
+                        wave.polls.add(poll.requests());
+                        if (!"AwaitingVerification".equals(status)) {
+                            wave.toComplete.add(completing);
+                            return;
+                        }
+                    }
+                    try (TableRequestCounter.Scope scope = TableRequestCounter.open()) {
+                        host.complete(completing);
+                        wave.completes.add(scope.requests());
+                    }
+                });
+            }
+            for (String done; (done = wave.toConfirm.poll()) != null; ) {
+                String confirming = done;
+                api.submit(() -> {
+                    try (TableRequestCounter.Scope poll = TableRequestCounter.open()) {
+                        if ("Succeeded".equals(host.status(confirming))) {
+                            finished.add(confirming);
+                        }
+                        wave.polls.add(poll.requests());
+                    }
+                });
+            }
+            int depth = host.queue().depth();
+            wave.depthSum.addAndGet(depth);
+            wave.depthSamples.incrementAndGet();
+            wave.depthMax.accumulateAndGet(depth, Math::max);
+            if (System.nanoTime() >= nextProgress) {
+                nextProgress += TimeUnit.SECONDS.toNanos(2);
+                System.out.printf(Locale.ROOT, "  N=%d%s: %d/%d succeeded, %d deliveries, queue depth %d, %d 412s,"
+                                + " %.0f s%n", n, label, finished.size(), n, wave.stats.deliveries(), depth,
+                        host.counter.conflicts(), (System.nanoTime() - begin) / 1e9);
+            }
+        }
+        wave.wallNanos = System.nanoTime() - begin;
+        api.shutdown();
+        api.awaitTermination(1, TimeUnit.MINUTES);
+        wave.medianTableNanos = host.counter.medianLatencyNanos();
+        wave.succeeded = finished.size();
     }
 
     /** Requests of one kind of API call. */
@@ -184,33 +219,26 @@ public final class Bench {
         }
     }
 
-    private static void report(int n, int workers, BenchHost host, List<DeliveryCounts.Delivery> deliveries,
-                               ApiCounts starts, ApiCounts completes, ApiCounts polls, int succeeded, long wallNanos,
-                               long medianTableNanos, double depthMean, int depthMax, long heapRegistered,
+    private static void report(int n, int workers, BenchHost host, Wave wave, long heapRegistered,
                                long heapFinished, long heapAfterWindow) {
+        DeliveryStats deliveries = wave.stats;
+        ApiCounts starts = wave.starts;
+        ApiCounts completes = wave.completes;
+        ApiCounts polls = wave.polls;
+        int succeeded = wave.succeeded;
+        long wallNanos = wave.wallNanos;
+        long medianTableNanos = wave.medianTableNanos;
+        double depthMean = wave.depthSum.get() / Math.max(1.0, wave.depthSamples.get());
+        int depthMax = wave.depthMax.get();
         System.out.printf(Locale.ROOT, "%nN=%d: %d succeeded in %.1f s (%d workers)%n", n, succeeded, wallNanos / 1e9,
                 workers);
         System.out.println("  Table requests per delivery, by step (avg / max, deliveries, 412s):");
-        Map<String, long[]> byStep = new TreeMap<>();
-        long deliveryRequests = 0;
-        List<Long> hops = new ArrayList<>();
-        for (DeliveryCounts.Delivery d : deliveries) {
-            String step = d.stage() + (d.webApp() == null ? "" : " (web app)");
-            long[] s = byStep.computeIfAbsent(step, k -> new long[4]);
-            s[0]++;
-            s[1] += d.requests();
-            s[2] = Math.max(s[2], d.requests());
-            s[3] += d.conflicts();
-            deliveryRequests += d.requests();
-            if (d.hopNanos() >= 0) {
-                hops.add(d.hopNanos());
-            }
-        }
-        byStep.forEach((step, s) -> System.out.printf(Locale.ROOT, "    %-30s %5.2f / %2d  %6d  %5d%n", step,
-                s[1] / (double) s[0], s[2], s[0], s[3]));
-        long conflictFree = deliveries.stream().filter(d -> d.conflicts() == 0).count();
-        System.out.printf(Locale.ROOT, "    all deliveries: %.2f avg (%d of %d met no 412)%n",
-                deliveryRequests / Math.max(1.0, deliveries.size()), conflictFree, deliveries.size());
+        deliveries.byStep().forEach((step, d) -> System.out.printf(Locale.ROOT, "    %-30s %5.2f / %2d  %6d  %5d%n",
+                step, d.requests() / (double) d.deliveries(), d.maxRequests(), d.deliveries(), d.conflicts()));
+        long deliveryRequests = deliveries.requests();
+        System.out.printf(Locale.ROOT, "    all deliveries: %.2f avg (%d of %d met no 412); web-app deliveries: %.2f avg%n",
+                deliveryRequests / Math.max(1.0, deliveries.deliveries()), deliveries.conflictFree(),
+                deliveries.deliveries(), deliveries.webAppRequests() / Math.max(1.0, deliveries.webAppDeliveries()));
         System.out.println("  Table requests per API call: start " + starts.describe() + "; complete "
                 + completes.describe() + "; status poll " + polls.describe());
         double perDeployment = (deliveryRequests + starts.requests.get() + completes.requests.get())
@@ -219,13 +247,13 @@ public final class Bench {
                 + " %.1f; all requests of the run: %d%n", perDeployment, host.counter.requests());
         System.out.printf(Locale.ROOT, "  412s: %d (%.2f per deployment)%n", host.counter.conflicts(),
                 host.counter.conflicts() / Math.max(1.0, n));
-        long[] hopArray = hops.stream().mapToLong(Long::longValue).toArray();
+        long hopMedian = deliveries.hops().percentile(50);
         System.out.printf(Locale.ROOT, "  hop (a delivery's start to the start of the delivery it sent): median %.1f ms,"
                         + " p99 %.1f ms; median Table request %.2f ms (hop median = %.1f x)%n",
-                Percentiles.of(hopArray, 50) / 1e6, Percentiles.of(hopArray, 99) / 1e6, medianTableNanos / 1e6,
-                Percentiles.of(hopArray, 50) / (double) Math.max(1, medianTableNanos));
+                hopMedian / 1e6, deliveries.hops().percentile(99) / 1e6, medianTableNanos / 1e6,
+                hopMedian / (double) Math.max(1, medianTableNanos));
         System.out.printf(Locale.ROOT, "  throughput: %.2f deployments/s, %.1f steps/s (deliveries)%n",
-                succeeded / (wallNanos / 1e9), deliveries.size() / (wallNanos / 1e9));
+                succeeded / (wallNanos / 1e9), deliveries.deliveries() / (wallNanos / 1e9));
         System.out.printf(Locale.ROOT, "  queue depth: mean %.1f, max %d%n", depthMean, depthMax);
         Map<String, Integer> rows = host.stateRowsByKind();
         System.out.printf(Locale.ROOT, "  state table at the end: %d rows %s%n",
@@ -237,7 +265,39 @@ public final class Bench {
                 (heapAfterWindow - heapRegistered) / 1024.0 / Math.max(1, succeeded));
     }
 
+    /**
+     * With {@code -Dbench.histogram=<directory>}, writes the live objects' class histogram once the window has
+     * passed ({@code jcmd <pid> GC.class_histogram}) to {@code histogram-<n>.txt} there: what the heap keeps.
+     */
+    private static void histogram(int n) throws Exception {
+        String directory = System.getProperty("bench.histogram");
+        if (directory == null) {
+            return;
+        }
+        java.nio.file.Path file = java.nio.file.Path.of(directory, "histogram-" + n + ".txt");
+        java.nio.file.Files.createDirectories(file.getParent());
+        Process jcmd = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "jcmd")
+                .toString(), Long.toString(ProcessHandle.current().pid()), "GC.class_histogram")
+                .redirectErrorStream(true).redirectOutput(file.toFile()).start();
+        if (!jcmd.waitFor(2, TimeUnit.MINUTES)) {
+            jcmd.destroyForcibly();
+        }
+        System.out.println("  class histogram: " + file);
+    }
+
+    /**
+     * The heap in use after three full collections, with azure-core's cache of parsed URLs emptied first: it keeps
+     * up to 10,000 of them (every entity URL names its keys), so it is bounded, but it fills more at N = 500 than at
+     * N = 50 and is the SDK's, not the host's.
+     */
     private static long heapAfterGc() {
+        try {
+            java.lang.reflect.Field cache = com.azure.core.util.UrlBuilder.class.getDeclaredField("PARSED_URLS");
+            cache.setAccessible(true);
+            ((Map<?, ?>) cache.get(null)).clear();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            System.out.println("  (azure-core's URL cache could not be emptied: " + e + ")");
+        }
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         for (int i = 0; i < 3; i++) {
             System.gc();

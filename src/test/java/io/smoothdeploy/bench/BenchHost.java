@@ -39,6 +39,8 @@ final class BenchHost implements AutoCloseable {
     static final String SQL_SERVER = GROUP + "/providers/Microsoft.Sql/servers/bench-sql";
     static final String OLD_PACKAGE = "https://packages.example.com/app-1.0.zip";
     static final String NEW_PACKAGE = "https://packages.example.com/app-2.0.zip";
+    /** The release after {@link #NEW_PACKAGE}, for a second wave on the same environments. */
+    static final String NEXT_PACKAGE = "https://packages.example.com/app-3.0.zip";
 
     final TableRequestCounter counter = new TableRequestCounter();
     /** Calls to the database-activity port (SQL on Azure: the write count, stopping writes). */
@@ -117,8 +119,12 @@ final class BenchHost implements AutoCloseable {
     }
 
     static String startBody(int i, String mode) {
-        return "{\"environment\":\"e" + i + "\",\"packageUri\":\"" + NEW_PACKAGE + "\",\"packageSha256\":\""
-                + SimulatedCloud.packageSha256(NEW_PACKAGE) + "\",\"mode\":\"" + mode + "\"}";
+        return startBody(i, mode, NEW_PACKAGE);
+    }
+
+    static String startBody(int i, String mode, String packageUri) {
+        return "{\"environment\":\"e" + i + "\",\"packageUri\":\"" + packageUri + "\",\"packageSha256\":\""
+                + SimulatedCloud.packageSha256(packageUri) + "\",\"mode\":\"" + mode + "\"}";
     }
 
     /** Seeds and registers environment {@code e<i>}. */
@@ -134,7 +140,12 @@ final class BenchHost implements AutoCloseable {
 
     /** The same, in {@code mode} (ReadOnly, ReadWrite). */
     String start(int i, String mode) {
-        return expect(202, call(HttpMethod.POST, "/deployments", startBody(i, mode)), "start on e" + i)
+        return start(i, mode, NEW_PACKAGE);
+    }
+
+    /** The same, of {@code packageUri}. */
+    String start(int i, String mode, String packageUri) {
+        return expect(202, call(HttpMethod.POST, "/deployments", startBody(i, mode, packageUri)), "start on e" + i)
                 .get("id").asText();
     }
 

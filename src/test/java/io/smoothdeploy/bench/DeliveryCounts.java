@@ -6,10 +6,13 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
 
 /**
  * Watches a queue's deliveries and opens a {@link TableRequestCounter.Scope} around each, so that every Table
- * request a delivery sends counts to it; keeps one {@link Delivery} per delivery, with its hop time.
+ * request a delivery sends counts to it; hands one {@link Delivery} per delivery, with its hop time, to a sink:
+ * by default a list ({@link #deliveries()}, for tests), or a {@link DeliveryStats} that keeps sums only (the
+ * bench, which measures the heap).
  */
 final class DeliveryCounts implements InProcessStepQueue.DeliveryObserver {
 
@@ -26,6 +29,17 @@ final class DeliveryCounts implements InProcessStepQueue.DeliveryObserver {
 
     private final ThreadLocal<Deque<Open>> open = ThreadLocal.withInitial(ArrayDeque::new);
     private final ConcurrentLinkedQueue<Delivery> done = new ConcurrentLinkedQueue<>();
+    private final Consumer<Delivery> sink;
+
+    /** Keeps every delivery, for {@link #deliveries()}. */
+    DeliveryCounts() {
+        this.sink = done::add;
+    }
+
+    /** Hands each delivery to {@code sink} and keeps nothing. */
+    DeliveryCounts(Consumer<Delivery> sink) {
+        this.sink = sink;
+    }
 
     @Override
     public void started(String queue, String messageId, int deliveryCount, long hopNanos) {
@@ -41,7 +55,7 @@ final class DeliveryCounts implements InProcessStepQueue.DeliveryObserver {
         }
         current.scope().close();
         BenchHost.MessageId id = BenchHost.parse(messageId);
-        done.add(new Delivery(id.deploymentId(), id.stage(), id.webApp(), current.scope().requests(),
+        sink.accept(new Delivery(id.deploymentId(), id.stage(), id.webApp(), current.scope().requests(),
                 current.scope().conflicts(), current.hopNanos(), System.nanoTime() - current.startedNanos()));
     }
 

@@ -6,7 +6,6 @@ import com.azure.core.http.HttpPipelineNextSyncPolicy;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.http.policy.HttpPipelinePolicy;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,7 +16,7 @@ import reactor.core.publisher.Mono;
  * retry (the default position), so a request the SDK retries counts each time it goes on the wire. Requests
  * are attributed to the {@link Scope} open on the calling thread (a delivery, an API call), if any; the sync
  * Table client runs its pipeline on the calling thread. Also counts 412 answers and keeps each request's
- * latency (wire time as this policy sees it) for a median.
+ * latency (wire time as this policy sees it) in a {@link LatencyHistogram} for a median.
  */
 public final class TableRequestCounter implements HttpPipelinePolicy {
 
@@ -26,9 +25,7 @@ public final class TableRequestCounter implements HttpPipelinePolicy {
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong conflicts = new AtomicLong();
     private final AtomicLong untagged = new AtomicLong();
-    private final Object latencyLock = new Object();
-    private long[] latencies = new long[1024];
-    private int latencyCount;
+    private final LatencyHistogram latencies = new LatencyHistogram();
 
     /** What one delivery or one API call sent, counted while it is open on its thread. */
     public static final class Scope implements AutoCloseable {
@@ -128,12 +125,7 @@ public final class TableRequestCounter implements HttpPipelinePolicy {
                 scope.conflicts.incrementAndGet();
             }
         }
-        synchronized (latencyLock) {
-            if (latencyCount == latencies.length) {
-                latencies = Arrays.copyOf(latencies, latencies.length * 2);
-            }
-            latencies[latencyCount++] = took;
-        }
+        latencies.record(took);
     }
 
     /** Requests sent so far. */
@@ -153,17 +145,11 @@ public final class TableRequestCounter implements HttpPipelinePolicy {
 
     /** Forgets the latencies recorded so far (the counts stay). */
     public void clearLatencies() {
-        synchronized (latencyLock) {
-            latencyCount = 0;
-        }
+        latencies.clear();
     }
 
-    /** The median request latency since the last {@link #clearLatencies()}, in nanoseconds (0 if none). */
+    /** The median request latency since the last {@link #clearLatencies()}, in nanoseconds (0 if none), within 1%. */
     public long medianLatencyNanos() {
-        long[] copy;
-        synchronized (latencyLock) {
-            copy = Arrays.copyOf(latencies, latencyCount);
-        }
-        return Percentiles.of(copy, 50);
+        return latencies.percentile(50);
     }
 }

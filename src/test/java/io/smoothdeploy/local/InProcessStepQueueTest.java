@@ -243,6 +243,28 @@ class InProcessStepQueueTest {
     }
 
     @Test
+    void theDeliveryJournalKeepsOnlyTheNewestDeliveriesUpToItsLimit() {
+        // Arrange: a journal of 2, and three deliveries
+        queue.journalLimit(2);
+        StepMessage third = new StepMessage("d2", "prod", Stage.CLONE_DB, null, 0);
+        queue.send(List.of(OutgoingMessage.now(CLONE)));
+        queue.runUntilIdle(Duration.ofMinutes(1));
+        queue.send(List.of(OutgoingMessage.now(ENTER)));
+        queue.runUntilIdle(Duration.ofMinutes(1));
+        queue.send(List.of(OutgoingMessage.now(third)));
+
+        // Act
+        RunSummary summary = queue.runUntilIdle(Duration.ofMinutes(1));
+
+        // Assert: all three were delivered; the journal holds the last two, oldest first
+        assertEquals(1, summary.delivered());
+        assertEquals(3, functions.receivedBy("CloneDb").size() + functions.receivedBy("EnterMaintenance").size());
+        assertEquals(List.of(ENTER.messageId(), third.messageId()),
+                queue.deliveries().stream().map(InProcessStepQueue.DeliveryRecord::messageId).toList());
+        assertThrows(IllegalArgumentException.class, () -> queue.journalLimit(0));
+    }
+
+    @Test
     void anIdleLiveQueueForgetsSentIdsOnceTheirWindowHasPassed() throws Exception {
         // Arrange
         RecordingStepFunctions functions = new RecordingStepFunctions(clock);

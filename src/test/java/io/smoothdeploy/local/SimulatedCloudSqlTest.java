@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smoothdeploy.engine.port.CloudException;
 import io.smoothdeploy.engine.port.DatabaseRef;
+import io.smoothdeploy.engine.port.SlotRef;
+import java.util.List;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -37,6 +39,31 @@ class SimulatedCloudSqlTest {
         assertEquals("PitrPointInTimeInvalid", refused.code());
         assertFalse(refused.isTransient());
         assertEquals(made.plus(Duration.ofMinutes(30)), cloud.getDatabase(copy).orElseThrow().earliestRestore());
+    }
+
+    @Test
+    void theCallJournalsKeepOnlyTheNewestEntriesUpToTheirLimit() {
+        // Arrange: journals of 2
+        cloud.journalLimit(2);
+        cloud.addDatabase(production);
+        SlotRef staging = new SlotRef("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/cms", "staging");
+        cloud.addSite(staging.siteResourceId(), null, java.util.Map.of());
+
+        // Act: three copies (irreversible), and three changing calls
+        for (String name : List.of("a", "b", "c")) {
+            cloud.beginCopy(production, new DatabaseRef(SERVER, name));
+        }
+        cloud.ensureSlot(staging);
+        cloud.stopSlot(staging);
+        cloud.startSlot(staging);
+
+        // Assert: the newest two of each, oldest first
+        assertEquals(List.of("create " + new DatabaseRef(SERVER, "b") + " from " + production,
+                "create " + new DatabaseRef(SERVER, "c") + " from " + production), cloud.irreversibleActions());
+        List<String> calls = cloud.calls();
+        assertEquals(2, calls.size(), calls.toString());
+        assertTrue(calls.get(1).startsWith("startSlot"), calls.toString());
+        assertThrows(IllegalArgumentException.class, () -> cloud.journalLimit(0));
     }
 
     @Test

@@ -128,9 +128,10 @@ public final class Bench {
             Thread.sleep(DUPLICATE_WINDOW.toMillis() + 1_000);
             long heapAfterSecond = heapAfterGc();
             System.out.printf(Locale.ROOT, "  second wave on the same environments: %d succeeded in %.1f s, %.1f steps/s;"
-                            + " heap after GC once its window passed %.1f MB (%+.1f KB per deployment of the second"
-                            + " wave)%n", second.succeeded, second.wallNanos / 1e9,
-                    second.stats.deliveries() / (second.wallNanos / 1e9), heapAfterSecond / 1048576.0,
+                            + " a later start %s; heap after GC once its window passed %.1f MB (%+.1f KB per"
+                            + " deployment of the second wave)%n", second.succeeded, second.wallNanos / 1e9,
+                    second.stats.deliveries() / (second.wallNanos / 1e9), second.starts.describe(),
+                    heapAfterSecond / 1048576.0,
                     (heapAfterSecond - heapAfterWindow) / 1024.0 / Math.max(1, second.succeeded));
         }
     }

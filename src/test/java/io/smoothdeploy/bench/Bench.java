@@ -117,7 +117,7 @@ public final class Bench {
             // Outwait the duplicate window: what is left after it is what the host keeps for good.
             Thread.sleep(DUPLICATE_WINDOW.toMillis() + 1_000);
             long heapAfterWindow = heapAfterGc();
-            histogram(n);
+            histogram(String.valueOf(n));
             report(n, workers, host, first, heapRegistered, heapFinished, heapAfterWindow);
 
             // A second release on the same environments: the environments' own state (sites, slots, databases)
@@ -127,6 +127,7 @@ public final class Bench {
             runWave(host, n, BenchHost.NEXT_PACKAGE, second, " (second wave)");
             Thread.sleep(DUPLICATE_WINDOW.toMillis() + 1_000);
             long heapAfterSecond = heapAfterGc();
+            histogram(n + "-second");
             System.out.printf(Locale.ROOT, "  second wave on the same environments: %d succeeded in %.1f s, %.1f steps/s;"
                             + " a later start %s; heap after GC once its window passed %.1f MB (%+.1f KB per"
                             + " deployment of the second wave)%n", second.succeeded, second.wallNanos / 1e9,
@@ -268,9 +269,10 @@ public final class Bench {
 
     /**
      * With {@code -Dbench.histogram=<directory>}, writes the live objects' class histogram once the window has
-     * passed ({@code jcmd <pid> GC.class_histogram}) to {@code histogram-<n>.txt} there: what the heap keeps.
+     * passed ({@code jcmd <pid> GC.class_histogram}) to {@code histogram-<n>.txt} there (and {@code
+     * histogram-<n>-second.txt} after the second wave): what the heap keeps.
      */
-    private static void histogram(int n) throws Exception {
+    private static void histogram(String n) throws Exception {
         String directory = System.getProperty("bench.histogram");
         if (directory == null) {
             return;

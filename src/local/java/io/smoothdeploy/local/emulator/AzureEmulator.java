@@ -127,6 +127,11 @@ public final class AzureEmulator implements AutoCloseable {
     /** The path of the token endpoint, under {@link #endpoint()}. */
     public static final String TOKEN_PATH = "/_emulator/token";
 
+    /** How many requests {@link #requests()} keeps by default, the newest. */
+    public static final int DEFAULT_JOURNAL_LIMIT = 10_000;
+    /** How many long-running operations stay pollable, the newest. */
+    static final int OPERATION_LIMIT = 10_000;
+
     final Object lock = new Object();
     final Clock clock;
     private final HttpServer server;
@@ -135,10 +140,21 @@ public final class AzureEmulator implements AutoCloseable {
 
     final Map<String, EmulatedSite> sites = new LinkedHashMap<>();
     final Map<String, EmulatedSqlServer> sqlServers = new LinkedHashMap<>();
-    final Map<String, EmulatedOperation> operations = new HashMap<>();
+    /**
+     * Long-running operations by id, the newest {@value #OPERATION_LIMIT}: an older one answers 404 like an id ARM
+     * does not know, which is harsher than ARM, whose operation URLs stay valid for a while, and keeps a
+     * long-running local host from holding every operation (and what its closures hold) for good.
+     */
+    final Map<String, EmulatedOperation> operations = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, EmulatedOperation> eldest) {
+            return size() > OPERATION_LIMIT;
+        }
+    };
     final List<SlotObserver> observers = new CopyOnWriteArrayList<>();
     private final Map<String, String> slotUrls = new HashMap<>();
-    private final List<RecordedRequest> requests = new ArrayList<>();
+    private final Deque<RecordedRequest> requests = new ArrayDeque<>();
+    private int journalLimit = DEFAULT_JOURNAL_LIMIT;
     private final Map<String, Deque<Fault>> faults = new HashMap<>();
     private final Map<String, Duration> latencies = new HashMap<>();
     private Duration copyDuration = Duration.ofMinutes(DEFAULT_COPY_MINUTES);
@@ -749,7 +765,26 @@ public final class AzureEmulator implements AutoCloseable {
         }
     }
 
-    /** The requests that reached the emulator, in order. */
+    /**
+     * Keeps only the newest {@code limit} requests in {@link #requests()} and {@link #tokenRequests()} (default
+     * {@value #DEFAULT_JOURNAL_LIMIT}): a record for tests, bounded so that a long-running local host does not keep
+     * one entry per request for good.
+     */
+    public AzureEmulator journalLimit(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("the journal limit must be at least 1, not " + limit);
+        }
+        synchronized (lock) {
+            journalLimit = limit;
+            while (requests.size() > limit) {
+                requests.removeFirst();
+            }
+        }
+        tokens.journalLimit(limit);
+        return this;
+    }
+
+    /** The requests that reached the emulator, in order (the newest {@link #journalLimit(int)}). */
     public List<RecordedRequest> requests() {
         synchronized (lock) {
             return List.copyOf(requests);
@@ -872,7 +907,10 @@ public final class AzureEmulator implements AutoCloseable {
 
     void record(RecordedRequest request) {
         synchronized (lock) {
-            requests.add(request);
+            requests.addLast(request);
+            if (requests.size() > journalLimit) {
+                requests.removeFirst();
+            }
         }
     }
 

@@ -49,7 +49,8 @@ final class TokenEndpoint implements HttpHandler {
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Instant> issued = new HashMap<>();
     private final Deque<Integer> faults = new ArrayDeque<>();
-    private final List<RecordedRequest> requests = new ArrayList<>();
+    private final Deque<RecordedRequest> requests = new ArrayDeque<>();
+    private int journalLimit = AzureEmulator.DEFAULT_JOURNAL_LIMIT;
 
     TokenEndpoint(AzureEmulator emulator) {
         this.emulator = emulator;
@@ -88,8 +89,11 @@ final class TokenEndpoint implements HttpHandler {
                             .put("resource", resource)
                             .put("token_type", "Bearer");
                 }
-                requests.add(new RecordedRequest(method, exchange.getRequestURI().getPath(),
+                requests.addLast(new RecordedRequest(method, exchange.getRequestURI().getPath(),
                         queryParameter(query, "api-version"), OPERATION, status));
+                if (requests.size() > journalLimit) {
+                    requests.removeFirst();
+                }
             }
             byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
@@ -131,6 +135,13 @@ final class TokenEndpoint implements HttpHandler {
 
     synchronized List<RecordedRequest> requests() {
         return List.copyOf(requests);
+    }
+
+    synchronized void journalLimit(int limit) {
+        journalLimit = limit;
+        while (requests.size() > limit) {
+            requests.removeFirst();
+        }
     }
 
     synchronized void clearRequests() {

@@ -68,6 +68,23 @@ class ArmApiVersionTest {
         assertEquals(0, emulator.slot(siteId, "production").orElseThrow().restarts());
     }
 
+    @Test
+    void theRequestJournalKeepsOnlyTheNewestRequestsUpToItsLimit() throws Exception {
+        // Arrange
+        emulator.journalLimit(2);
+
+        // Act: a read of the site, then two of the database
+        send("GET", siteId, AzureEmulator.WEB_API_VERSION, null);
+        send("GET", serverId + "/databases/cms", AzureEmulator.SQL_API_VERSION, null);
+        send("GET", serverId + "/databases/cms", AzureEmulator.SQL_API_VERSION, null);
+
+        // Assert: the two newest, both of the database
+        assertEquals(2, emulator.requests().size(), emulator.requests().toString());
+        assertTrue(emulator.requests().stream().allMatch(r -> r.path().endsWith("/databases/cms")),
+                emulator.requests().toString());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> emulator.journalLimit(0));
+    }
+
     private static void assertRefused(HttpResponse<String> response, String version) throws Exception {
         assertEquals(400, response.statusCode(), response.body());
         JsonNode error = JSON.readTree(response.body()).path("error");

@@ -141,9 +141,12 @@ public final class AzureEmulator implements AutoCloseable {
     final Map<String, EmulatedSite> sites = new LinkedHashMap<>();
     final Map<String, EmulatedSqlServer> sqlServers = new LinkedHashMap<>();
     /**
-     * Long-running operations by id, the newest {@value #OPERATION_LIMIT}: an older one answers 404 like an id ARM
-     * does not know, which is harsher than ARM, whose operation URLs stay valid for a while, and keeps a
-     * long-running local host from holding every operation (and what its closures hold) for good.
+     * Long-running operations by id, the newest {@value #OPERATION_LIMIT}: an older one answers 404 as an id ARM
+     * does not know does. ARM's page on tracking asynchronous operations
+     * (https://learn.microsoft.com/azure/azure-resource-manager/management/async-operations) names no period for
+     * which an {@code Azure-AsyncOperation} or {@code Location} URL stays valid, so a client that polls very late
+     * meets the harsher answer here; and a long-running local host does not hold every operation (and what its
+     * closures hold) for good.
      */
     final Map<String, EmulatedOperation> operations = new LinkedHashMap<>() {
         @Override

@@ -127,9 +127,11 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
     private static final int MAX_DELIVERIES_PER_RUN = 100_000;
     /** Deepest nesting of lock-lost redeliveries on one thread in virtual time. */
     private static final int MAX_NESTED_DELIVERIES = 16;
-    /** Delivery records kept (the oldest are dropped; the longest and those over budget are kept apart). */
-    /** How many of the latest deliveries {@link #deliveries()} keeps by default. */
-    public static final int DEFAULT_JOURNAL_LIMIT = 10_000;
+    /**
+     * How many of the latest deliveries {@link #deliveries()} keeps by default (the oldest are dropped; the longest
+     * are kept apart).
+     */
+    public static final int DEFAULT_JOURNAL_LIMIT = Journal.DEFAULT_LIMIT;
     /** Live workers re-read the clock at least this often, so a clock moved by hand is noticed. */
     private static final long MAX_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
@@ -149,14 +151,13 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
     /** Sent ids by send time, oldest first (insertion order): expired ones are dropped from the head only. */
     private final LinkedHashMap<String, Instant> recentlySent = new LinkedHashMap<>();
     private final List<DeadLetter> deadLetters = new ArrayList<>();
-    private final Deque<DeliveryRecord> records = new ArrayDeque<>();
-    private final List<DeliveryRecord> overBudget = new ArrayList<>();
+    private final Journal<DeliveryRecord> records = new Journal<>();
+    private final Journal<DeliveryRecord> overBudget = new Journal<>();
     private volatile FunctionCatalog catalog;
     private volatile FaultInjector faults;
     private volatile VirtualTimers timers;
     private volatile DeliveryObserver observer;
     private Duration duplicateDetectionWindow = DEFAULT_DUPLICATE_DETECTION_WINDOW;
-    private int journalLimit = DEFAULT_JOURNAL_LIMIT;
     private int maxDeliveryCount = DEFAULT_MAX_DELIVERY_COUNT;
     private Duration lockDuration = DEFAULT_LOCK_DURATION;
     private Duration timeBudget = DEFAULT_TIME_BUDGET;
@@ -250,17 +251,9 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
      * runs for long does not keep one entry per delivery for good.
      */
     public InProcessStepQueue journalLimit(int limit) {
-        if (limit < 1) {
-            throw new IllegalArgumentException("the journal limit must be at least 1, not " + limit);
-        }
         withLock(() -> {
-            journalLimit = limit;
-            while (records.size() > limit) {
-                records.removeFirst();
-            }
-            while (overBudget.size() > limit) {
-                overBudget.remove(0);
-            }
+            records.limit(limit);
+            overBudget.limit(limit);
         });
         return this;
     }
@@ -664,7 +657,7 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
 
     /** The most recent deliveries (up to the {@linkplain #journalLimit(int) journal limit}), oldest first. */
     public List<DeliveryRecord> deliveries() {
-        return withLock(() -> List.copyOf(records));
+        return withLock(records::entries);
     }
 
     /** The delivery that took longest on the queue clock (ties: on the wall), if any. */
@@ -679,7 +672,7 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
 
     /** Every delivery whose clock or wall time exceeded the time budget, oldest first. */
     public List<DeliveryRecord> deliveriesOverBudget() {
-        return withLock(() -> List.copyOf(overBudget));
+        return withLock(overBudget::entries);
     }
 
     private void work() {
@@ -916,10 +909,7 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
     }
 
     private void record(DeliveryRecord record) {
-        records.addLast(record);
-        if (records.size() > journalLimit) {
-            records.removeFirst();
-        }
+        records.add(record);
         if (longest == null || record.clockTime().compareTo(longest.clockTime()) > 0
                 || (record.clockTime().equals(longest.clockTime()) && record.wallTime().compareTo(longest.wallTime()) > 0)) {
             longest = record;
@@ -929,9 +919,6 @@ public final class InProcessStepQueue implements StepQueue, AutoCloseable {
         }
         if (record.clockTime().compareTo(timeBudget) > 0 || record.wallTime().compareTo(timeBudget) > 0) {
             overBudget.add(record);
-            if (overBudget.size() > journalLimit) {
-                overBudget.remove(0);
-            }
         }
     }
 

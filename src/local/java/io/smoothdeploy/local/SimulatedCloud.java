@@ -81,7 +81,7 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
     private final Duration copyDuration;
     private Duration swapDuration = Duration.ofSeconds(DEFAULT_SWAP_SECONDS);
     /** How many changing calls (and irreversible actions) {@link #calls()} keeps by default, the newest. */
-    public static final int DEFAULT_JOURNAL_LIMIT = 10_000;
+    public static final int DEFAULT_JOURNAL_LIMIT = Journal.DEFAULT_LIMIT;
 
     private final Map<String, Swap> swaps = new HashMap<>();
     private final Map<String, Integer> swapRequests = new HashMap<>();
@@ -95,12 +95,11 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
     private final Map<String, Database> databases = new LinkedHashMap<>();
     /** Databases deleted while still being copied, with when their drop is over (see {@link #deleteDatabase}). */
     private final Map<String, Instant> drops = new LinkedHashMap<>();
-    /** The changing calls, newest last, up to {@link #journalLimit} (a long-running local host must not grow). */
-    private final java.util.ArrayDeque<String> calls = new java.util.ArrayDeque<>();
+    /** The changing calls, newest last, up to {@link #journalLimit(int)} (a long-running local host must not grow). */
+    private final Journal<String> calls = new Journal<>();
     private final Map<String, Deque<RuntimeException>> faults = new HashMap<>();
     private final Map<String, String> failingCreations = new HashMap<>();
-    private final java.util.ArrayDeque<String> irreversible = new java.util.ArrayDeque<>();
-    private int journalLimit = DEFAULT_JOURNAL_LIMIT;
+    private final Journal<String> irreversible = new Journal<>();
     private final java.util.Set<String> readOnlyDatabases = new java.util.HashSet<>();
     private final Map<String, Integer> coldStartRounds = new HashMap<>();
     private final Map<String, Integer> brokenPackages = new HashMap<>();
@@ -188,39 +187,24 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
      * for long must not keep one entry per call for good.
      */
     public synchronized SimulatedCloud journalLimit(int limit) {
-        if (limit < 1) {
-            throw new IllegalArgumentException("the journal limit must be at least 1, not " + limit);
-        }
-        journalLimit = limit;
-        while (calls.size() > limit) {
-            calls.removeFirst();
-        }
-        while (irreversible.size() > limit) {
-            irreversible.removeFirst();
-        }
+        calls.limit(limit);
+        irreversible.limit(limit);
         return this;
     }
 
-    private void journal(java.util.ArrayDeque<String> journal, String entry) {
-        journal.addLast(entry);
-        if (journal.size() > journalLimit) {
-            journal.removeFirst();
-        }
-    }
-
     /**
-     * The database actions that took effect, in order (the newest {@link #journalLimit}): a copy or restore that
+     * The database actions that took effect, in order (the newest {@link #journalLimit(int)}): a copy or restore that
      * created its target, a rename, a delete that removed a database. A call that changed nothing (a copy whose
      * target exists, a delete of a database that is gone) is not among them, so a repeat here is a repeat that
      * mattered.
      */
     public synchronized List<String> irreversibleActions() {
-        return List.copyOf(irreversible);
+        return irreversible.entries();
     }
 
-    /** The changing calls made so far, in order, as {@code operation target} (the newest {@link #journalLimit}). */
+    /** The changing calls made so far, in order, as {@code operation target} (the newest {@link #journalLimit(int)}). */
     public synchronized List<String> calls() {
-        return List.copyOf(calls);
+        return calls.entries();
     }
 
     /** The next {@code times} calls of {@code operation} on {@code target} (a slot or database) throw {@code error}. */
@@ -516,7 +500,7 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
         }
         databases.remove(key(database));
         databases.put(key(new DatabaseRef(database.serverResourceId(), newName)), found);
-        journal(irreversible, "rename " + database + " -> " + newName);
+        irreversible.add("rename " + database + " -> " + newName);
     }
 
     @Override
@@ -528,13 +512,13 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
             // (https://learn.microsoft.com/sql/relational-databases/system-dynamic-management-views/sys-dm-database-copies-azure-sql-database);
             // modelled harshly, as the emulator does: it stays listed, still copying, until the copy would have ended
             if (drops.putIfAbsent(key(database), found.readyAt) == null) {
-                journal(irreversible, "delete " + database);
+                irreversible.add("delete " + database);
             }
             return;
         }
         if (databases.remove(key(database)) != null) {
             drops.remove(key(database));
-            journal(irreversible, "delete " + database);
+            irreversible.add("delete " + database);
         }
     }
 
@@ -759,7 +743,7 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
         String failure = failingCreations.remove(key(target));
         databases.put(key(target), new Database(DatabaseInfo.State.CREATING, clock.instant().plus(copyDuration), failure,
                 clock.instant().plus(FIRST_BACKUP)));
-        journal(irreversible, "create " + target + " from " + source);
+        irreversible.add("create " + target + " from " + source);
     }
 
     /**
@@ -771,7 +755,7 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
         settle(site);
         Swap running = swaps.get(site);
         if (running != null) {
-            journal(calls, operation + " " + slot + " (busy)");
+            calls.add(operation + " " + slot + " (busy)");
             throw CloudException.busy("Cannot modify this site because another operation is in progress: site "
                     + slot.siteName() + " is swapping slot " + running.source() + " with production until "
                     + running.doneAt(), null);
@@ -787,7 +771,7 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
         }
         swaps.remove(site);
         if (running.stops()) {
-            journal(calls, "swap stopped " + site.substring(site.lastIndexOf('/') + 1) + "/" + running.source());
+            calls.add("swap stopped " + site.substring(site.lastIndexOf('/') + 1) + "/" + running.source());
             return;
         }
         Map<String, Slot> slots = sites.get(site);
@@ -821,10 +805,10 @@ public final class SimulatedCloud implements AppServiceCloud, SqlCloud, WarmUpPr
     private void record(String operation, String target) {
         Deque<RuntimeException> queue = faults.get(operation + " " + target);
         if (queue != null && !queue.isEmpty()) {
-            journal(calls, operation + " " + target + " (failed)");
+            calls.add(operation + " " + target + " (failed)");
             throw queue.poll();
         }
-        journal(calls, operation + " " + target);
+        calls.add(operation + " " + target);
     }
 
     private Map<String, Slot> slots(String siteResourceId) {

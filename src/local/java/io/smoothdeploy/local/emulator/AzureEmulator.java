@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import io.smoothdeploy.local.Journal;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -128,7 +129,7 @@ public final class AzureEmulator implements AutoCloseable {
     public static final String TOKEN_PATH = "/_emulator/token";
 
     /** How many requests {@link #requests()} keeps by default, the newest. */
-    public static final int DEFAULT_JOURNAL_LIMIT = 10_000;
+    public static final int DEFAULT_JOURNAL_LIMIT = Journal.DEFAULT_LIMIT;
     /** How many long-running operations stay pollable, the newest. */
     static final int OPERATION_LIMIT = 10_000;
 
@@ -156,8 +157,7 @@ public final class AzureEmulator implements AutoCloseable {
     };
     final List<SlotObserver> observers = new CopyOnWriteArrayList<>();
     private final Map<String, String> slotUrls = new HashMap<>();
-    private final Deque<RecordedRequest> requests = new ArrayDeque<>();
-    private int journalLimit = DEFAULT_JOURNAL_LIMIT;
+    private final Journal<RecordedRequest> requests = new Journal<>();
     private final Map<String, Deque<Fault>> faults = new HashMap<>();
     private final Map<String, Duration> latencies = new HashMap<>();
     private Duration copyDuration = Duration.ofMinutes(DEFAULT_COPY_MINUTES);
@@ -774,14 +774,8 @@ public final class AzureEmulator implements AutoCloseable {
      * one entry per request for good.
      */
     public AzureEmulator journalLimit(int limit) {
-        if (limit < 1) {
-            throw new IllegalArgumentException("the journal limit must be at least 1, not " + limit);
-        }
         synchronized (lock) {
-            journalLimit = limit;
-            while (requests.size() > limit) {
-                requests.removeFirst();
-            }
+            requests.limit(limit);
         }
         tokens.journalLimit(limit);
         return this;
@@ -790,7 +784,7 @@ public final class AzureEmulator implements AutoCloseable {
     /** The requests that reached the emulator, in order (the newest {@link #journalLimit(int)}). */
     public List<RecordedRequest> requests() {
         synchronized (lock) {
-            return List.copyOf(requests);
+            return requests.entries();
         }
     }
 
@@ -910,10 +904,7 @@ public final class AzureEmulator implements AutoCloseable {
 
     void record(RecordedRequest request) {
         synchronized (lock) {
-            requests.addLast(request);
-            if (requests.size() > journalLimit) {
-                requests.removeFirst();
-            }
+            requests.add(request);
         }
     }
 

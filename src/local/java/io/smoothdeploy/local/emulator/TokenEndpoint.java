@@ -11,8 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import io.smoothdeploy.local.Journal;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -49,8 +49,7 @@ final class TokenEndpoint implements HttpHandler {
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Instant> issued = new HashMap<>();
     private final Deque<Integer> faults = new ArrayDeque<>();
-    private final Deque<RecordedRequest> requests = new ArrayDeque<>();
-    private int journalLimit = AzureEmulator.DEFAULT_JOURNAL_LIMIT;
+    private final Journal<RecordedRequest> requests = new Journal<>();
 
     TokenEndpoint(AzureEmulator emulator) {
         this.emulator = emulator;
@@ -89,11 +88,8 @@ final class TokenEndpoint implements HttpHandler {
                             .put("resource", resource)
                             .put("token_type", "Bearer");
                 }
-                requests.addLast(new RecordedRequest(method, exchange.getRequestURI().getPath(),
+                requests.add(new RecordedRequest(method, exchange.getRequestURI().getPath(),
                         queryParameter(query, "api-version"), OPERATION, status));
-                if (requests.size() > journalLimit) {
-                    requests.removeFirst();
-                }
             }
             byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
@@ -134,14 +130,11 @@ final class TokenEndpoint implements HttpHandler {
     }
 
     synchronized List<RecordedRequest> requests() {
-        return List.copyOf(requests);
+        return requests.entries();
     }
 
     synchronized void journalLimit(int limit) {
-        journalLimit = limit;
-        while (requests.size() > limit) {
-            requests.removeFirst();
-        }
+        requests.limit(limit);
     }
 
     synchronized void clearRequests() {
